@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* Command pools and command buffers. Pools are wrapped so that the command buffer objects a
+ * pool owns are freed with it. */
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+
+static void
+link_buffer(struct kr_command_pool *pool, struct kr_command_buffer *cb)
+{
+   cb->prev = NULL;
+   cb->next = pool->buffers;
+   if (pool->buffers)
+      pool->buffers->prev = cb;
+   pool->buffers = cb;
+}
+
+static void
+unlink_buffer(struct kr_command_pool *pool, struct kr_command_buffer *cb)
+{
+   if (cb->prev)
+      cb->prev->next = cb->next;
+   else
+      pool->buffers = cb->next;
+   if (cb->next)
+      cb->next->prev = cb->prev;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateCommandPool(VkDevice _device, const VkCommandPoolCreateInfo *pCreateInfo,
+                     const VkAllocationCallbacks *pAllocator, VkCommandPool *pCommandPool)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, device->alloc);
+   struct kr_command_pool *pool = kr_zalloc(alloc, sizeof(*pool), 8,
+                                            VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!pool)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   pool->device = device;
+   if (alloc) {
+      pool->alloc_storage = *alloc;
+      pool->alloc = &pool->alloc_storage;
+   }
+   VkResult result = device->disp.CreateCommandPool(device->handle, pCreateInfo, pAllocator,
+                                                    &pool->handle);
+   if (result != VK_SUCCESS) {
+      kr_free(alloc, pool);
+      return result;
+   }
+   *pCommandPool = kr_command_pool_to_handle(pool);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
+                      const VkAllocationCallbacks *pAllocator)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
+   if (!pool)
+      return;
+   device->disp.DestroyCommandPool(device->handle, pool->handle, pAllocator);
+   /* The vendor freed the pool's command buffers; free Kronos's objects for them. */
+   for (struct kr_command_buffer *cb = pool->buffers, *next; cb; cb = next) {
+      next = cb->next;
+      kr_free(pool->alloc, cb);
+   }
+   kr_free(pool->alloc, pool);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolResetFlags flags)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   return device->disp.ResetCommandPool(device->handle,
+                                        kr_command_pool_from_handle(commandPool)->handle, flags);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_TrimCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolTrimFlags flags)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   device->disp.TrimCommandPool(device->handle, kr_command_pool_from_handle(commandPool)->handle,
+                                flags);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *pAllocateInfo,
+                          VkCommandBuffer *pCommandBuffers)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_command_pool *pool = kr_command_pool_from_handle(pAllocateInfo->commandPool);
+   uint32_t count = pAllocateInfo->commandBufferCount;
+   VkCommandBufferAllocateInfo info = *pAllocateInfo;
+   info.commandPool = pool->handle;
+
+   /* The vendor writes its handles into the application's array; each is then replaced by
+    * the Kronos object that holds it. */
+   VkResult result = device->disp.AllocateCommandBuffers(device->handle, &info, pCommandBuffers);
+   if (result != VK_SUCCESS)
+      return result;
+   uint32_t made = 0;
+   for (; made < count; made++) {
+      struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb), 8,
+                                               VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+      if (!cb)
+         break;
+      set_loader_magic_value(cb);
+      cb->disp = &device->disp;
+      cb->handle = pCommandBuffers[made];
+      cb->device = device;
+      cb->pool = pool;
+      cb->record_result = VK_SUCCESS;
+      link_buffer(pool, cb);
+      pCommandBuffers[made] = kr_command_buffer_to_handle(cb);
+   }
+   if (made == count)
+      return VK_SUCCESS;
+
+   /* Out of host memory part-way: undo everything, as the specification requires. */
+   for (uint32_t i = 0; i < count; i++) {
+      VkCommandBuffer vendor = pCommandBuffers[i];
+      if (i < made) {
+         struct kr_command_buffer *cb = kr_command_buffer_from_handle(pCommandBuffers[i]);
+         vendor = cb->handle;
+         unlink_buffer(pool, cb);
+         kr_free(pool->alloc, cb);
+      }
+      device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &vendor);
+      pCommandBuffers[i] = VK_NULL_HANDLE;
+   }
+   return VK_ERROR_OUT_OF_HOST_MEMORY;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t commandBufferCount,
+                      const VkCommandBuffer *pCommandBuffers)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
+   for (uint32_t i = 0; i < commandBufferCount; i++) {
+      struct kr_command_buffer *cb = kr_command_buffer_from_handle(pCommandBuffers[i]);
+      if (!cb)
+         continue;
+      device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &cb->handle);
+      unlink_buffer(pool, cb);
+      kr_free(pool->alloc, cb);
+   }
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginInfo *pBeginInfo)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->record_result = VK_SUCCESS;
+   return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_EndCommandBuffer(VkCommandBuffer commandBuffer)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   VkResult result = cb->disp->EndCommandBuffer(cb->handle);
+   return cb->record_result != VK_SUCCESS ? cb->record_result : result;
+}
+
+void
+kr_command_buffer_record_unsupported(VkCommandBuffer commandBuffer, const char *command)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_log_unsupported(command);
+   cb->record_result = VK_ERROR_FEATURE_NOT_PRESENT;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdExecuteCommands(VkCommandBuffer commandBuffer, uint32_t commandBufferCount,
+                      const VkCommandBuffer *pCommandBuffers)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   VkCommandBuffer stack[64] = {0};
+   VkCommandBuffer *handles = stack;
+   if (commandBufferCount > 64) {
+      handles = kr_alloc(cb->pool->alloc, sizeof(*handles) * commandBufferCount, 8,
+                         VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!handles) {
+         kr_error("vkCmdExecuteCommands: out of host memory");
+         cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+         return;
+      }
+   }
+   for (uint32_t i = 0; i < commandBufferCount; i++)
+      handles[i] = kr_command_buffer_from_handle(pCommandBuffers[i])->handle;
+   cb->disp->CmdExecuteCommands(cb->handle, commandBufferCount, handles);
+   if (handles != stack)
+      kr_free(cb->pool->alloc, handles);
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_compact.h"
+
+#include <string.h>
+
+void
+kr_features_remove(struct kr_feature_set *set, const struct kr_feature_set *mask)
+{
+   for (unsigned i = 0; i < KR_FEATURE_WORDS; i++)
+      set->words[i] &= ~mask->words[i];
+}
+
+int
+kr_features_first_missing(const struct kr_feature_set *want, const struct kr_feature_set *have)
+{
+   for (unsigned i = 0; i < KR_FEATURE_WORDS; i++) {
+      uint64_t missing = want->words[i] & ~have->words[i];
+      if (missing)
+         return (int)(i * 64 + (unsigned)__builtin_ctzll(missing));
+   }
+   return -1;
+}
+
+static const struct kr_struct_desc *
+find_desc(const struct kr_struct_desc *descs, unsigned count, VkStructureType type)
+{
+   for (unsigned i = 0; i < count; i++) {
+      if (descs[i].sType == type && type != 0)
+         return &descs[i];
+   }
+   return NULL;
+}
+
+const struct kr_struct_desc *
+kr_feature_struct_find(VkStructureType type)
+{
+   return find_desc(kr_feature_structs, KR_FEATURE_STRUCT_COUNT, type);
+}
+
+const struct kr_struct_desc *
+kr_property_struct_find(VkStructureType type)
+{
+   return find_desc(kr_property_structs, KR_PROPERTY_STRUCT_COUNT, type);
+}
+
+void
+kr_features_read_struct(const struct kr_struct_desc *desc, const void *s,
+                        struct kr_feature_set *set)
+{
+   for (unsigned i = 0; i < desc->member_count; i++) {
+      VkBool32 value;
+      memcpy(&value, (const uint8_t *)s + desc->members[i].offset, sizeof(value));
+      if (value)
+         kr_features_set(set, desc->members[i].bit, true);
+   }
+}
+
+void
+kr_features_write_struct(const struct kr_struct_desc *desc, const struct kr_feature_set *set,
+                         void *s)
+{
+   for (unsigned i = 0; i < desc->member_count; i++) {
+      VkBool32 value = kr_features_test(set, desc->members[i].bit) ? VK_TRUE : VK_FALSE;
+      memcpy((uint8_t *)s + desc->members[i].offset, &value, sizeof(value));
+   }
+}
+
+bool
+kr_struct_applies(const struct kr_struct_desc *desc, uint32_t api_version,
+                  const struct kr_extension_set *extensions)
+{
+   /* Compare without the patch number: 1.2.x has every 1.2 structure. */
+   uint32_t version = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(api_version),
+                                          VK_API_VERSION_MINOR(api_version), 0);
+   if (desc->covered_version && version >= desc->covered_version)
+      return false;
+   if (desc->core_version && version >= desc->core_version)
+      return true;
+   return desc->extension >= 0 && kr_extensions_test(extensions, (unsigned)desc->extension);
+}
+
+int
+kr_device_extension_index(const char *name)
+{
+   for (int i = 0; i < KR_DEVICE_EXTENSION_COUNT; i++) {
+      if (strcmp(kr_device_extensions[i].name, name) == 0)
+         return i;
+   }
+   return -1;
+}
+
+static uint8_t
+granularity_log2(uint32_t value)
+{
+   if (value == 0)
+      return 0xff;
+   return (uint8_t)__builtin_ctz(value);
+}
+
+static uint32_t
+granularity_value(uint8_t log2)
+{
+   return log2 == 0xff ? 0 : 1u << log2;
+}
+
+uint32_t
+kr_queue_families_compact(const VkQueueFamilyProperties *full, uint32_t count,
+                          struct kr_queue_family *out)
+{
+   const VkQueueFlags kept = VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT |
+                             VK_QUEUE_SPARSE_BINDING_BIT | VK_QUEUE_PROTECTED_BIT;
+   uint32_t reported = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      VkQueueFlags flags = full[i].queueFlags;
+      /* Graphics and compute queues can always transfer, even where the bit is not set. */
+      if (flags & (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT))
+         flags |= VK_QUEUE_TRANSFER_BIT;
+      flags &= kept;
+      if (!(flags & (VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT)))
+         flags = 0;
+      out[i].flags = (uint16_t)flags;
+      out[i].count = (uint16_t)(flags ? full[i].queueCount : 0);
+      out[i].timestamp_valid_bits = (uint8_t)full[i].timestampValidBits;
+      out[i].min_granularity_log2[0] = granularity_log2(full[i].minImageTransferGranularity.width);
+      out[i].min_granularity_log2[1] = granularity_log2(full[i].minImageTransferGranularity.height);
+      out[i].min_granularity_log2[2] = granularity_log2(full[i].minImageTransferGranularity.depth);
+      if (flags)
+         reported = i + 1;
+   }
+   return reported;
+}
+
+void
+kr_queue_family_expand(const struct kr_queue_family *family, VkQueueFamilyProperties *full)
+{
+   full->queueFlags = family->flags;
+   full->queueCount = family->count;
+   full->timestampValidBits = family->timestamp_valid_bits;
+   full->minImageTransferGranularity = (VkExtent3D){
+      granularity_value(family->min_granularity_log2[0]),
+      granularity_value(family->min_granularity_log2[1]),
+      granularity_value(family->min_granularity_log2[2]),
+   };
+}
+
+void
+kr_memory_compact(const VkPhysicalDeviceMemoryProperties *full, struct kr_memory_layout *out)
+{
+   memset(out, 0, sizeof(*out));
+   out->type_count = (uint8_t)full->memoryTypeCount;
+   out->heap_count = (uint8_t)full->memoryHeapCount;
+   for (uint32_t i = 0; i < full->memoryTypeCount; i++) {
+      out->types[i].flags = (uint16_t)full->memoryTypes[i].propertyFlags;
+      out->types[i].heap = (uint8_t)full->memoryTypes[i].heapIndex;
+   }
+   for (uint32_t i = 0; i < full->memoryHeapCount; i++) {
+      out->heaps[i].size = full->memoryHeaps[i].size;
+      out->heaps[i].flags = full->memoryHeaps[i].flags;
+   }
+}
+
+void
+kr_memory_expand(const struct kr_memory_layout *layout, VkPhysicalDeviceMemoryProperties *full)
+{
+   memset(full, 0, sizeof(*full));
+   full->memoryTypeCount = layout->type_count;
+   full->memoryHeapCount = layout->heap_count;
+   for (uint32_t i = 0; i < layout->type_count; i++) {
+      full->memoryTypes[i].propertyFlags = layout->types[i].flags;
+      full->memoryTypes[i].heapIndex = layout->types[i].heap;
+   }
+   for (uint32_t i = 0; i < layout->heap_count; i++) {
+      full->memoryHeaps[i].size = layout->heaps[i].size;
+      full->memoryHeaps[i].flags = layout->heaps[i].flags;
+   }
+}

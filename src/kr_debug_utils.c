@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: MIT */
+/* VK_EXT_debug_utils and private data: calls that name objects by (type, raw handle), so
+ * Kronos's objects must be swapped for the vendor's. */
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+
+uint64_t
+kr_vendor_object_handle(VkObjectType type, uint64_t handle)
+{
+   if (!handle)
+      return handle;
+   switch (type) {
+   case VK_OBJECT_TYPE_INSTANCE:
+      /* Kronos's instance stands for several vendor instances: name the first. */
+      return (uint64_t)(uintptr_t)kr_instance_from_handle((VkInstance)(uintptr_t)handle)
+         ->vendor_instances[0].handle;
+   case VK_OBJECT_TYPE_PHYSICAL_DEVICE:
+      return (uint64_t)(uintptr_t)
+         kr_physical_device_from_handle((VkPhysicalDevice)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_DEVICE:
+      return (uint64_t)(uintptr_t)kr_device_from_handle((VkDevice)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_QUEUE:
+      return (uint64_t)(uintptr_t)kr_queue_from_handle((VkQueue)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_COMMAND_BUFFER:
+      return (uint64_t)(uintptr_t)
+         kr_command_buffer_from_handle((VkCommandBuffer)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_COMMAND_POOL:
+      return (uint64_t)(uintptr_t)
+         kr_command_pool_from_handle((VkCommandPool)(uintptr_t)handle)->handle;
+   default:
+      return handle;
+   }
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_SetDebugUtilsObjectNameEXT(VkDevice _device, const VkDebugUtilsObjectNameInfoEXT *pNameInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkDebugUtilsObjectNameInfoEXT info = *pNameInfo;
+   info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
+   return device->disp.SetDebugUtilsObjectNameEXT(device->handle, &info);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_SetDebugUtilsObjectTagEXT(VkDevice _device, const VkDebugUtilsObjectTagInfoEXT *pTagInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkDebugUtilsObjectTagInfoEXT info = *pTagInfo;
+   info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
+   return device->disp.SetDebugUtilsObjectTagEXT(device->handle, &info);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_SetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHandle,
+                  VkPrivateDataSlot privateDataSlot, uint64_t data)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   return device->disp.SetPrivateData(device->handle, objectType,
+                                      kr_vendor_object_handle(objectType, objectHandle),
+                                      privateDataSlot, data);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_GetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHandle,
+                  VkPrivateDataSlot privateDataSlot, uint64_t *pData)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   device->disp.GetPrivateData(device->handle, objectType,
+                               kr_vendor_object_handle(objectType, objectHandle),
+                               privateDataSlot, pData);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateDebugUtilsMessengerEXT(VkInstance _instance,
+                                const VkDebugUtilsMessengerCreateInfoEXT *pCreateInfo,
+                                const VkAllocationCallbacks *pAllocator,
+                                VkDebugUtilsMessengerEXT *pMessenger)
+{
+   struct kr_instance *instance = kr_instance_from_handle(_instance);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, instance->alloc);
+   uint32_t count = instance->vendor_instance_count;
+   struct kr_debug_messenger *messenger =
+      kr_zalloc(alloc, sizeof(*messenger) + sizeof(VkDebugUtilsMessengerEXT) * count, 8,
+                VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!messenger)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   messenger->count = count;
+   for (uint32_t i = 0; i < count; i++) {
+      struct kr_vendor_instance *vi = &instance->vendor_instances[i];
+      if (!vi->debug_utils || !vi->disp.CreateDebugUtilsMessengerEXT)
+         continue;
+      VkResult result = vi->disp.CreateDebugUtilsMessengerEXT(vi->handle, pCreateInfo, pAllocator,
+                                                              &messenger->vendor[i]);
+      if (result != VK_SUCCESS) {
+         for (uint32_t j = 0; j < i; j++) {
+            struct kr_vendor_instance *vj = &instance->vendor_instances[j];
+            if (messenger->vendor[j])
+               vj->disp.DestroyDebugUtilsMessengerEXT(vj->handle, messenger->vendor[j],
+                                                      pAllocator);
+         }
+         kr_free(alloc, messenger);
+         return result;
+      }
+   }
+   *pMessenger = kr_debug_messenger_to_handle(messenger);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_DestroyDebugUtilsMessengerEXT(VkInstance _instance, VkDebugUtilsMessengerEXT _messenger,
+                                 const VkAllocationCallbacks *pAllocator)
+{
+   struct kr_instance *instance = kr_instance_from_handle(_instance);
+   struct kr_debug_messenger *messenger = kr_debug_messenger_from_handle(_messenger);
+   if (!messenger)
+      return;
+   for (uint32_t i = 0; i < messenger->count; i++) {
+      struct kr_vendor_instance *vi = &instance->vendor_instances[i];
+      if (messenger->vendor[i])
+         vi->disp.DestroyDebugUtilsMessengerEXT(vi->handle, messenger->vendor[i], pAllocator);
+   }
+   kr_free(kr_allocator(pAllocator, instance->alloc), messenger);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_SubmitDebugUtilsMessageEXT(VkInstance _instance,
+                              VkDebugUtilsMessageSeverityFlagBitsEXT messageSeverity,
+                              VkDebugUtilsMessageTypeFlagsEXT messageTypes,
+                              const VkDebugUtilsMessengerCallbackDataEXT *pCallbackData)
+{
+   /* One vendor delivers it: every vendor would call the same application callbacks. */
+   struct kr_instance *instance = kr_instance_from_handle(_instance);
+   for (uint32_t i = 0; i < instance->vendor_instance_count; i++) {
+      struct kr_vendor_instance *vi = &instance->vendor_instances[i];
+      if (vi->debug_utils && vi->disp.SubmitDebugUtilsMessageEXT) {
+         vi->disp.SubmitDebugUtilsMessageEXT(vi->handle, messageSeverity, messageTypes,
+                                             pCallbackData);
+         return;
+      }
+   }
+}

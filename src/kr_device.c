@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/* Devices and their queues. vkCreateDevice rebuilds the vendor's feature chain from the
+ * compact feature set rather than passing the application's chain through. */
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+#include "kr_struct_chain.h"
+#include "kr_util.h"
+
+static VkResult
+check_extensions(const struct kr_physical_device *pd, const VkDeviceCreateInfo *info,
+                 struct kr_extension_set *enabled)
+{
+   memset(enabled, 0, sizeof(*enabled));
+   for (uint32_t i = 0; i < info->enabledExtensionCount; i++) {
+      const char *name = info->ppEnabledExtensionNames[i];
+      int index = kr_device_extension_index(name);
+      if (index < 0 || !kr_extensions_test(&pd->state.extensions, (unsigned)index)) {
+         kr_error("vkCreateDevice: device extension %s is not supported by Kronos on %s", name,
+                  pd->state.device_name);
+         return VK_ERROR_EXTENSION_NOT_PRESENT;
+      }
+      kr_extensions_add(enabled, (unsigned)index);
+   }
+   return VK_SUCCESS;
+}
+
+static VkResult
+check_features(const struct kr_physical_device *pd, const VkDeviceCreateInfo *info,
+               struct kr_feature_set *requested)
+{
+   memset(requested, 0, sizeof(*requested));
+   if (info->pEnabledFeatures)
+      kr_features_read_struct(&kr_feature_structs[0], info->pEnabledFeatures, requested);
+   kr_feature_chain_read(info->pNext, requested);
+   int missing = kr_features_first_missing(requested, &pd->state.features);
+   if (missing >= 0) {
+      kr_error("vkCreateDevice: feature %s is not supported by Kronos on %s%s",
+               kr_feature_names[missing], pd->state.device_name,
+               kr_features_test(&kr_graphics_features, (unsigned)missing)
+                  ? " (graphics features are never offered)" : "");
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   return VK_SUCCESS;
+}
+
+static VkResult
+check_queues(const struct kr_physical_device *pd, const VkDeviceCreateInfo *info, uint32_t *total)
+{
+   *total = 0;
+   for (uint32_t i = 0; i < info->queueCreateInfoCount; i++) {
+      const VkDeviceQueueCreateInfo *q = &info->pQueueCreateInfos[i];
+      if (q->queueFamilyIndex >= pd->state.queue_family_count ||
+          q->queueCount > pd->state.queue_families[q->queueFamilyIndex].count) {
+         kr_error("vkCreateDevice: queue family %u with %u queues is not offered by %s (only "
+                  "compute and transfer families are)", q->queueFamilyIndex, q->queueCount,
+                  pd->state.device_name);
+         return VK_ERROR_INITIALIZATION_FAILED;
+      }
+      *total += q->queueCount;
+   }
+   return VK_SUCCESS;
+}
+
+/* The vendor's pNext chain: the rebuilt feature chain, then copies of the other structures
+ * Kronos passes. The application's structures are never linked or written. */
+struct vendor_chain {
+   VkPhysicalDeviceFeatures2 *features; /* head; one allocation */
+   VkDevicePrivateDataCreateInfo private_data;
+};
+
+static VkResult
+build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info,
+                   struct vendor_chain *chain)
+{
+   const struct kr_physical_device *pd = device->physical;
+   chain->features = kr_feature_chain_create(device->alloc, device->api_version,
+                                             &device->enabled_extensions);
+   if (!chain->features)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_feature_chain_write(chain->features, &device->enabled_features);
+   VkBaseOutStructure *tail = (VkBaseOutStructure *)chain->features;
+   while (tail->pNext)
+      tail = tail->pNext;
+
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2 ||
+          kr_feature_struct_find(s->sType))
+         continue; /* rebuilt above */
+      switch (s->sType) {
+      case VK_STRUCTURE_TYPE_DEVICE_PRIVATE_DATA_CREATE_INFO:
+         chain->private_data = *(const VkDevicePrivateDataCreateInfo *)s;
+         chain->private_data.pNext = NULL;
+         tail->pNext = (VkBaseOutStructure *)&chain->private_data;
+         tail = tail->pNext;
+         break;
+      case VK_STRUCTURE_TYPE_DEVICE_GROUP_DEVICE_CREATE_INFO: {
+         /* A group of just this device is the same as no group. */
+         const VkDeviceGroupDeviceCreateInfo *group = (const void *)s;
+         VkPhysicalDevice self = kr_physical_device_to_handle((struct kr_physical_device *)pd);
+         if (group->physicalDeviceCount > 1 ||
+             (group->physicalDeviceCount == 1 && group->pPhysicalDevices[0] != self)) {
+            kr_error("vkCreateDevice: device groups of several devices are not supported");
+            kr_free(device->alloc, chain->features);
+            return VK_ERROR_INITIALIZATION_FAILED;
+         }
+         break;
+      }
+      default:
+         kr_debug("vkCreateDevice: dropping a structure Kronos does not know (sType %d)",
+                  s->sType);
+         break;
+      }
+   }
+   return VK_SUCCESS;
+}
+
+static VkResult
+create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t total)
+{
+   device->queues = kr_zalloc(device->alloc, sizeof(struct kr_queue) * KR_MAX(total, 1), 8,
+                              VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!device->queues)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   for (uint32_t i = 0; i < info->queueCreateInfoCount; i++) {
+      const VkDeviceQueueCreateInfo *q = &info->pQueueCreateInfos[i];
+      for (uint32_t index = 0; index < q->queueCount; index++) {
+         struct kr_queue *queue = &device->queues[device->queue_count++];
+         set_loader_magic_value(queue);
+         queue->device = device;
+         queue->disp = &device->disp;
+         queue->family = q->queueFamilyIndex;
+         queue->index = index;
+         queue->flags = q->flags;
+         const VkDeviceQueueInfo2 queue_info = {
+            .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_INFO_2,
+            .flags = q->flags,
+            .queueFamilyIndex = q->queueFamilyIndex,
+            .queueIndex = index,
+         };
+         device->disp.GetDeviceQueue2(device->handle, &queue_info, &queue->handle);
+      }
+   }
+   return VK_SUCCESS;
+}
+
+static void
+destroy_device(struct kr_device *device)
+{
+   if (device->handle)
+      device->disp.DestroyDevice(device->handle, device->alloc);
+   kr_free(device->alloc, device->queues);
+   kr_free(device->alloc, device);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCreateInfo,
+                const VkAllocationCallbacks *pAllocator, VkDevice *pDevice)
+{
+   struct kr_physical_device *pd = kr_physical_device_from_handle(physicalDevice);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, pd->instance->alloc);
+   struct vendor_chain chain = {0};
+   uint32_t queue_total;
+   VkResult result;
+
+   struct kr_device *device = kr_zalloc(alloc, sizeof(*device), 8,
+                                        VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!device)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   set_loader_magic_value(device);
+   device->physical = pd;
+   if (alloc) {
+      device->alloc_storage = *alloc;
+      device->alloc = &device->alloc_storage;
+   }
+   device->api_version = pd->state.api_version;
+
+   result = check_extensions(pd, pCreateInfo, &device->enabled_extensions);
+   if (result == VK_SUCCESS)
+      result = check_features(pd, pCreateInfo, &device->enabled_features);
+   if (result == VK_SUCCESS)
+      result = check_queues(pd, pCreateInfo, &queue_total);
+   if (result == VK_SUCCESS)
+      result = build_vendor_chain(device, pCreateInfo, &chain);
+   if (result != VK_SUCCESS)
+      goto fail;
+
+   VkDeviceCreateInfo vendor_info = *pCreateInfo;
+   vendor_info.pNext = chain.features;
+   vendor_info.pEnabledFeatures = NULL;
+   vendor_info.enabledLayerCount = 0;
+   vendor_info.ppEnabledLayerNames = NULL;
+   result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
+   kr_free(device->alloc, chain.features);
+   if (result != VK_SUCCESS) {
+      kr_warn("vkCreateDevice on %s failed in the vendor driver (%d)", pd->state.device_name,
+              result);
+      device->handle = VK_NULL_HANDLE;
+      goto fail;
+   }
+   kr_device_dispatch_load(&device->disp, pd->vendor->gdpa, device->handle);
+
+   result = create_queues(device, pCreateInfo, queue_total);
+   if (result != VK_SUCCESS)
+      goto fail;
+   *pDevice = kr_device_to_handle(device);
+   return VK_SUCCESS;
+
+fail:
+   destroy_device(device);
+   return result;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
+{
+   (void)pAllocator; /* the callbacks given at creation, kept in the device */
+   if (_device)
+      destroy_device(kr_device_from_handle(_device));
+}
+
+static struct kr_queue *
+find_queue(struct kr_device *device, uint32_t family, uint32_t index,
+           VkDeviceQueueCreateFlags flags)
+{
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      struct kr_queue *q = &device->queues[i];
+      if (q->family == family && q->index == index && q->flags == flags)
+         return q;
+   }
+   return NULL;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_GetDeviceQueue(VkDevice _device, uint32_t queueFamilyIndex, uint32_t queueIndex,
+                  VkQueue *pQueue)
+{
+   struct kr_queue *q = find_queue(kr_device_from_handle(_device), queueFamilyIndex, queueIndex, 0);
+   *pQueue = q ? kr_queue_to_handle(q) : VK_NULL_HANDLE;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_GetDeviceQueue2(VkDevice _device, const VkDeviceQueueInfo2 *pQueueInfo, VkQueue *pQueue)
+{
+   struct kr_queue *q = find_queue(kr_device_from_handle(_device), pQueueInfo->queueFamilyIndex,
+                                   pQueueInfo->queueIndex, pQueueInfo->flags);
+   *pQueue = q ? kr_queue_to_handle(q) : VK_NULL_HANDLE;
+}

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* The loader-facing side: the three exported vk_icd* functions and the proc-addr lookups. */
+#include <string.h>
+#include <vulkan/vk_icd.h>
+
+#include "kr_entrypoints.h"
+#include "kr_objects.h"
+
+#define KR_EXPORT __attribute__((visibility("default")))
+
+/* The newest loader-ICD interface Kronos implements (physical-device proc addr: 4+, no
+ * Windows adapter enumeration needed on Linux: 6, exported vk_icd* functions: 7). */
+#define KR_ICD_INTERFACE_VERSION 7
+
+KR_EXPORT VKAPI_ATTR VkResult VKAPI_CALL
+vk_icdNegotiateLoaderICDInterfaceVersion(uint32_t *pSupportedVersion)
+{
+   /* Any loader version works: Kronos creates no surfaces and needs nothing newer. */
+   if (*pSupportedVersion > KR_ICD_INTERFACE_VERSION)
+      *pSupportedVersion = KR_ICD_INTERFACE_VERSION;
+   return VK_SUCCESS;
+}
+
+static PFN_vkVoidFunction
+icd_export(const char *name)
+{
+   if (strcmp(name, "vk_icdNegotiateLoaderICDInterfaceVersion") == 0)
+      return (PFN_vkVoidFunction)vk_icdNegotiateLoaderICDInterfaceVersion;
+   if (strcmp(name, "vk_icdGetInstanceProcAddr") == 0)
+      return (PFN_vkVoidFunction)vk_icdGetInstanceProcAddr;
+   if (strcmp(name, "vk_icdGetPhysicalDeviceProcAddr") == 0)
+      return (PFN_vkVoidFunction)vk_icdGetPhysicalDeviceProcAddr;
+   return NULL;
+}
+
+KR_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+vk_icdGetInstanceProcAddr(VkInstance instance, const char *pName)
+{
+   if (!pName)
+      return NULL;
+   PFN_vkVoidFunction exported = icd_export(pName);
+   if (exported)
+      return exported;
+   const struct kr_entrypoint *entry = kr_entrypoint_find(pName);
+   if (!entry)
+      return NULL;
+   /* Without an instance only the global commands (and this function) are answered. */
+   if (instance == VK_NULL_HANDLE && entry->level != KR_LEVEL_GLOBAL &&
+       strcmp(pName, "vkGetInstanceProcAddr") != 0)
+      return NULL;
+   return entry->func;
+}
+
+KR_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+vk_icdGetPhysicalDeviceProcAddr(VkInstance instance, const char *pName)
+{
+   (void)instance;
+   const struct kr_entrypoint *entry = kr_entrypoint_find(pName);
+   return entry && entry->level == KR_LEVEL_PHYSICAL_DEVICE ? entry->func : NULL;
+}
+
+VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+kr_GetInstanceProcAddr(VkInstance instance, const char *pName)
+{
+   return vk_icdGetInstanceProcAddr(instance, pName);
+}
+
+VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
+kr_GetDeviceProcAddr(VkDevice device, const char *pName)
+{
+   const struct kr_entrypoint *entry = kr_entrypoint_find(pName);
+   if (!entry || entry->level != KR_LEVEL_DEVICE)
+      return NULL;
+   /* A command the vendor device does not have (extension not enabled, version too low) is
+    * not offered either; graphics stubs have no vendor slot and are always offered. */
+   if (entry->device_slot >= 0) {
+      struct kr_device *dev = kr_device_from_handle(device);
+      PFN_vkVoidFunction slot;
+      memcpy(&slot, (const char *)&dev->disp + (size_t)entry->device_slot * sizeof(slot),
+             sizeof(slot));
+      if (!slot)
+         return NULL;
+   }
+   return entry->func;
+}

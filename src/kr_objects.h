@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/* Kronos's Vulkan objects. Every dispatchable object starts with the loader's word; the vendor's
+ * handle and the vendor dispatch table live inside, so a handle leads straight to its object. */
+#ifndef KR_OBJECTS_H
+#define KR_OBJECTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vk_icd.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_compact.h"
+#include "kr_dispatch_table.h"
+#include "kr_vendor.h"
+
+#define KR_MAX_QUEUE_FAMILIES 16
+
+/* One vendor driver's instance under a Kronos instance. */
+struct kr_vendor_instance {
+   const struct kr_vendor *vendor;
+   VkInstance handle;
+   uint32_t api_version;
+   struct kr_instance_dispatch disp;
+   PFN_vkGetDeviceProcAddr gdpa;
+   bool debug_utils; /* VK_EXT_debug_utils enabled on the vendor instance */
+};
+
+/* Everything Kronos reports about a physical device, captured once from the vendor. */
+struct kr_physical_device_state {
+   uint32_t api_version;
+   uint32_t driver_version;
+   uint32_t vendor_id;
+   uint32_t device_id;
+   VkPhysicalDeviceType device_type;
+   char device_name[VK_MAX_PHYSICAL_DEVICE_NAME_SIZE];
+   uint8_t pipeline_cache_uuid[VK_UUID_SIZE];
+   struct kr_compact_limits limits;
+   VkPhysicalDeviceSparseProperties sparse;
+   struct kr_feature_set features;
+   struct kr_extension_set extensions;
+   uint32_t extension_spec_versions[KR_DEVICE_EXTENSION_COUNT];
+   uint32_t queue_family_count;
+   struct kr_queue_family queue_families[KR_MAX_QUEUE_FAMILIES];
+   struct kr_memory_layout memory;
+   /* Extension property structures (kr_property_structs order), NULL where not offered. */
+   void *properties[KR_PROPERTY_STRUCT_COUNT];
+};
+
+struct kr_physical_device {
+   VK_LOADER_DATA loader_data;
+   struct kr_instance *instance;
+   struct kr_vendor_instance *vendor;
+   const struct kr_instance_dispatch *disp;
+   VkPhysicalDevice handle;
+   struct kr_physical_device_state state;
+};
+
+struct kr_instance {
+   VK_LOADER_DATA loader_data;
+   VkAllocationCallbacks alloc_storage;
+   const VkAllocationCallbacks *alloc; /* &alloc_storage, or NULL for the C library */
+   uint32_t api_version;
+   struct kr_vendor_list vendors;
+   uint32_t vendor_instance_count;
+   struct kr_vendor_instance *vendor_instances;
+   uint32_t physical_device_count;
+   struct kr_physical_device **physical_devices;
+};
+
+struct kr_queue {
+   VK_LOADER_DATA loader_data;
+   struct kr_device *device;
+   const struct kr_device_dispatch *disp;
+   VkQueue handle;
+   uint32_t family;
+   uint32_t index;
+   VkDeviceQueueCreateFlags flags;
+};
+
+struct kr_device {
+   VK_LOADER_DATA loader_data;
+   struct kr_physical_device *physical;
+   VkAllocationCallbacks alloc_storage;
+   const VkAllocationCallbacks *alloc;
+   VkDevice handle;
+   uint32_t api_version;
+   struct kr_feature_set enabled_features;
+   struct kr_extension_set enabled_extensions;
+   uint32_t queue_count;
+   struct kr_queue *queues;
+   struct kr_device_dispatch disp;
+};
+
+/* Command pools are wrapped so that destroying a pool frees its command buffers' objects. */
+struct kr_command_pool {
+   struct kr_device *device;
+   VkAllocationCallbacks alloc_storage;
+   const VkAllocationCallbacks *alloc;
+   VkCommandPool handle;
+   struct kr_command_buffer *buffers; /* doubly linked through prev/next */
+};
+
+struct kr_command_buffer {
+   VK_LOADER_DATA loader_data;
+   const struct kr_device_dispatch *disp;
+   VkCommandBuffer handle;
+   struct kr_device *device;
+   struct kr_command_pool *pool;
+   struct kr_command_buffer *prev, *next;
+   /* VK_SUCCESS, or the error an unsupported command left for vkEndCommandBuffer. */
+   VkResult record_result;
+};
+
+/* VK_EXT_debug_utils messengers exist once per vendor instance. */
+struct kr_debug_messenger {
+   uint32_t count;
+   VkDebugUtilsMessengerEXT vendor[];
+};
+
+#define KR_DEFINE_DISPATCHABLE_CASTS(type, vk_type)                                           \
+   static inline struct type *type##_from_handle(vk_type handle)                            \
+   {                                                                                         \
+      return (struct type *)handle;                                                          \
+   }                                                                                         \
+   static inline vk_type type##_to_handle(struct type *obj)                                  \
+   {                                                                                         \
+      return (vk_type)obj;                                                                   \
+   }
+
+#define KR_DEFINE_NONDISPATCHABLE_CASTS(type, vk_type)                                        \
+   static inline struct type *type##_from_handle(vk_type handle)                            \
+   {                                                                                         \
+      return (struct type *)(uintptr_t)handle;                                               \
+   }                                                                                         \
+   static inline vk_type type##_to_handle(struct type *obj)                                  \
+   {                                                                                         \
+      return (vk_type)(uintptr_t)obj;                                                        \
+   }
+
+KR_DEFINE_DISPATCHABLE_CASTS(kr_instance, VkInstance)
+KR_DEFINE_DISPATCHABLE_CASTS(kr_physical_device, VkPhysicalDevice)
+KR_DEFINE_DISPATCHABLE_CASTS(kr_device, VkDevice)
+KR_DEFINE_DISPATCHABLE_CASTS(kr_queue, VkQueue)
+KR_DEFINE_DISPATCHABLE_CASTS(kr_command_buffer, VkCommandBuffer)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_command_pool, VkCommandPool)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_debug_messenger, VkDebugUtilsMessengerEXT)
+
+/* Records that an unsupported (graphics) command was recorded: logs it, and makes
+ * vkEndCommandBuffer fail with VK_ERROR_FEATURE_NOT_PRESENT. */
+void kr_command_buffer_record_unsupported(VkCommandBuffer command_buffer, const char *command);
+
+/* The vendor's handle for an object named by (type, handle), as debug-utils and private-data
+ * calls name them: dispatchable and wrapped objects are unwrapped, others pass unchanged. */
+uint64_t kr_vendor_object_handle(VkObjectType type, uint64_t handle);
+
+#endif

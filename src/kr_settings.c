@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_settings.h"
+
+#include <stdlib.h>
+
+static const char *const setting_names[] = {
+   [KR_SETTING_VENDOR_ICD] = "KRONOS_VENDOR_ICD",
+   [KR_SETTING_LOG] = "KRONOS_LOG",
+};
+
+const char *
+kr_setting_name(enum kr_setting setting)
+{
+   return setting_names[setting];
+}
+
+const char *
+kr_setting(enum kr_setting setting)
+{
+   /* secure_getenv: a setuid program must not be steered to another library. */
+   return secure_getenv(setting_names[setting]);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_vendor.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_log.h"
+#include "kr_manifest.h"
+#include "kr_settings.h"
+
+#define KR_LOADER_INTERFACE_VERSION 7
+#define MAX_FOLDERS 32
+
+struct load_context {
+   const VkAllocationCallbacks *alloc;
+   enum kr_log_level level; /* for errors */
+   struct kr_vendor vendors[KR_MAX_VENDORS];
+   uint32_t count;
+   char folders[MAX_FOLDERS][PATH_MAX];
+};
+
+static void
+unload_vendor(struct kr_vendor *vendor)
+{
+   if (vendor->library)
+      dlclose(vendor->library);
+   vendor->library = NULL;
+}
+
+/* dlopen a driver library, negotiate, and find its proc-addr functions. */
+static bool
+open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
+{
+   const char *name = kr_vendor_name(vendor);
+   vendor->library = dlopen(vendor->library_path, RTLD_NOW | RTLD_LOCAL);
+   if (!vendor->library) {
+      kr_log(ctx->level, "vendor driver %s: cannot load library: %s", name, dlerror());
+      return false;
+   }
+
+   PFN_vkGetInstanceProcAddr icd_gipa =
+      (PFN_vkGetInstanceProcAddr)dlsym(vendor->library, "vk_icdGetInstanceProcAddr");
+   /* A manifest may lead back to Kronos itself (its installed manifest, or a copy): skip. */
+   if (icd_gipa == (PFN_vkGetInstanceProcAddr)(void (*)(void))vk_icdGetInstanceProcAddr) {
+      kr_debug("skipping %s: it is Kronos itself", name);
+      goto fail_quiet;
+   }
+   for (uint32_t i = 0; i < ctx->count; i++) {
+      if (ctx->vendors[i].library == vendor->library) {
+         kr_debug("skipping %s: same library as %s", name, kr_vendor_name(&ctx->vendors[i]));
+         goto fail_quiet;
+      }
+   }
+
+   PFN_vk_icdNegotiateLoaderICDInterfaceVersion negotiate =
+      (PFN_vk_icdNegotiateLoaderICDInterfaceVersion)dlsym(vendor->library,
+                                                     "vk_icdNegotiateLoaderICDInterfaceVersion");
+   vendor->interface_version = icd_gipa ? 1 : 0;
+   if (negotiate) {
+      uint32_t version = KR_LOADER_INTERFACE_VERSION;
+      VkResult result = negotiate(&version);
+      if (result != VK_SUCCESS) {
+         kr_log(ctx->level, "vendor driver %s: interface negotiation failed (%d)", name, result);
+         goto fail;
+      }
+      vendor->interface_version = version < KR_LOADER_INTERFACE_VERSION
+                                     ? version : KR_LOADER_INTERFACE_VERSION;
+   }
+   vendor->gipa = icd_gipa ? icd_gipa
+                           : (PFN_vkGetInstanceProcAddr)dlsym(vendor->library,
+                                                              "vkGetInstanceProcAddr");
+   if (!vendor->gipa) {
+      kr_log(ctx->level, "vendor driver %s: library %s exports no vk_icdGetInstanceProcAddr",
+             name, vendor->library_path);
+      goto fail;
+   }
+   if (vendor->interface_version >= 4)
+      vendor->gpdpa = (PFN_vk_icdGetPhysicalDeviceProcAddr)dlsym(
+         vendor->library, "vk_icdGetPhysicalDeviceProcAddr");
+
+   static const char *const required[] = {"vkCreateInstance",
+                                          "vkEnumerateInstanceExtensionProperties"};
+   for (unsigned i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+      if (!vendor->gipa(VK_NULL_HANDLE, required[i])) {
+         kr_log(ctx->level, "vendor driver %s: lacks required function %s", name, required[i]);
+         goto fail;
+      }
+   }
+   return true;
+
+fail_quiet:
+fail:
+   unload_vendor(vendor);
+   return false;
+}
+
+static bool
+add_vendor(struct load_context *ctx, const char *manifest_path, const char *library_path)
+{
+   if (ctx->count == KR_MAX_VENDORS) {
+      kr_warn("more than %d vendor drivers: ignoring %s", KR_MAX_VENDORS,
+              manifest_path ? manifest_path : library_path);
+      return false;
+   }
+   struct kr_vendor *vendor = &ctx->vendors[ctx->count];
+   memset(vendor, 0, sizeof(*vendor));
+   if (manifest_path) {
+      struct kr_manifest manifest;
+      char err[256];
+      snprintf(vendor->manifest_path, sizeof(vendor->manifest_path), "%s", manifest_path);
+      if (!kr_manifest_load(manifest_path, &manifest, err, sizeof(err))) {
+         kr_log(ctx->level, "vendor driver manifest %s: %s", manifest_path, err);
+         return false;
+      }
+      snprintf(vendor->library_path, sizeof(vendor->library_path), "%s", manifest.library_path);
+   } else {
+      snprintf(vendor->library_path, sizeof(vendor->library_path), "%s", library_path);
+   }
+   if (!open_vendor(ctx, vendor))
+      return false;
+   kr_info("vendor driver %s (%s), interface version %u", kr_vendor_name(vendor),
+           vendor->library_path, vendor->interface_version);
+   ctx->count++;
+   return true;
+}
+
+static bool
+is_manifest_path(const char *entry)
+{
+   size_t len = strlen(entry);
+   return len > 5 && strcmp(entry + len - 5, ".json") == 0;
+}
+
+/* KRONOS_VENDOR_ICD: ':'-separated manifests (*.json) or libraries; every one must load. */
+static bool
+load_from_setting(struct load_context *ctx, const char *setting)
+{
+   char *copy = strdup(setting);
+   if (!copy)
+      return false;
+   bool ok = true;
+   char *save = NULL;
+   for (char *entry = strtok_r(copy, ":", &save); entry; entry = strtok_r(NULL, ":", &save)) {
+      bool manifest = is_manifest_path(entry);
+      if (!add_vendor(ctx, manifest ? entry : NULL, manifest ? NULL : entry)) {
+         ok = false;
+         break;
+      }
+   }
+   free(copy);
+   return ok;
+}
+
+static int
+compare_names(const void *a, const void *b)
+{
+   return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+scan_folder(struct load_context *ctx, const char *folder)
+{
+   DIR *dir = opendir(folder);
+   if (!dir)
+      return;
+   char *names[64];
+   unsigned count = 0;
+   struct dirent *entry;
+   while ((entry = readdir(dir)) && count < 64) {
+      if (is_manifest_path(entry->d_name))
+         names[count++] = strdup(entry->d_name);
+   }
+   closedir(dir);
+   qsort(names, count, sizeof(names[0]), compare_names);
+   for (unsigned i = 0; i < count; i++) {
+      char path[PATH_MAX];
+      if (names[i] && snprintf(path, sizeof(path), "%s/%s", folder, names[i]) < (int)sizeof(path))
+         add_vendor(ctx, path, NULL);
+      free(names[i]);
+   }
+}
+
+/* The loader's search order on Linux: XDG config folders, /etc, then XDG data folders. */
+static unsigned
+standard_folders(char folders[MAX_FOLDERS][PATH_MAX])
+{
+   const char *home = secure_getenv("HOME");
+   const char *config_home = secure_getenv("XDG_CONFIG_HOME");
+   const char *config_dirs = secure_getenv("XDG_CONFIG_DIRS");
+   const char *data_home = secure_getenv("XDG_DATA_HOME");
+   const char *data_dirs = secure_getenv("XDG_DATA_DIRS");
+   char list[4 * PATH_MAX];
+   unsigned n = 0;
+
+   if (config_home && *config_home)
+      snprintf(list, sizeof(list), "%s", config_home);
+   else
+      snprintf(list, sizeof(list), "%s/.config", home ? home : "");
+   size_t len = strlen(list);
+   snprintf(list + len, sizeof(list) - len, ":%s:/etc", config_dirs && *config_dirs
+                                                           ? config_dirs : "/etc/xdg");
+   len = strlen(list);
+   if (data_home && *data_home)
+      snprintf(list + len, sizeof(list) - len, ":%s", data_home);
+   else
+      snprintf(list + len, sizeof(list) - len, ":%s/.local/share", home ? home : "");
+   len = strlen(list);
+   snprintf(list + len, sizeof(list) - len, ":%s",
+            data_dirs && *data_dirs ? data_dirs : "/usr/local/share:/usr/share");
+
+   char *save = NULL;
+   for (char *dir = strtok_r(list, ":", &save); dir && n < MAX_FOLDERS;
+        dir = strtok_r(NULL, ":", &save)) {
+      if (dir[0] != '/')
+         continue;
+      snprintf(folders[n], PATH_MAX, "%s/vulkan/icd.d", dir);
+      bool seen = false;
+      for (unsigned i = 0; i < n; i++)
+         seen = seen || strcmp(folders[i], folders[n]) == 0;
+      if (!seen)
+         n++;
+   }
+   return n;
+}
+
+VkResult
+kr_vendors_load(const VkAllocationCallbacks *alloc, bool quiet, struct kr_vendor_list *list)
+{
+   struct load_context *ctx = calloc(1, sizeof(*ctx));
+   VkResult result = VK_ERROR_INCOMPATIBLE_DRIVER;
+   list->count = 0;
+   list->vendors = NULL;
+   if (!ctx)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   ctx->alloc = alloc;
+   ctx->level = quiet ? KR_LOG_DEBUG : KR_LOG_ERROR;
+
+   const char *setting = kr_setting(KR_SETTING_VENDOR_ICD);
+   if (setting && *setting) {
+      if (!load_from_setting(ctx, setting))
+         goto fail;
+   } else {
+      unsigned n = standard_folders(ctx->folders);
+      /* Manifests that fail to load are only warnings here: other drivers may serve. */
+      enum kr_log_level level = ctx->level;
+      ctx->level = quiet ? KR_LOG_DEBUG : KR_LOG_WARN;
+      for (unsigned i = 0; i < n; i++)
+         scan_folder(ctx, ctx->folders[i]);
+      ctx->level = level;
+      if (ctx->count == 0) {
+         kr_log(ctx->level, "no vendor Vulkan driver found in the standard manifest folders; "
+                            "set %s to a driver manifest or library",
+                kr_setting_name(KR_SETTING_VENDOR_ICD));
+         goto fail;
+      }
+   }
+
+   list->vendors = kr_alloc(alloc, sizeof(struct kr_vendor) * ctx->count, 8,
+                            VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE);
+   if (!list->vendors) {
+      result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      goto fail;
+   }
+   memcpy(list->vendors, ctx->vendors, sizeof(struct kr_vendor) * ctx->count);
+   list->count = ctx->count;
+   free(ctx);
+   return VK_SUCCESS;
+
+fail:
+   for (uint32_t i = 0; i < ctx->count; i++)
+      unload_vendor(&ctx->vendors[i]);
+   free(ctx);
+   return result;
+}
+
+void
+kr_vendors_unload(const VkAllocationCallbacks *alloc, struct kr_vendor_list *list)
+{
+   for (uint32_t i = 0; i < list->count; i++)
+      unload_vendor(&list->vendors[i]);
+   kr_free(alloc, list->vendors);
+   list->vendors = NULL;
+   list->count = 0;
+}

@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: MIT
+"""What Kronos exposes: the compute-only policy shared by the generators.
+
+Kronos offers core Vulkan up to 1.3 minus graphics, plus the compute-relevant extensions below
+when the vendor has them.  Everything else (surfaces, swapchains, displays, rasterisation
+extensions, video) is not offered and its functions resolve to NULL.
+"""
+
+MAX_CORE_VERSION = (1, 3)
+
+INSTANCE_EXTENSIONS = [
+    "VK_KHR_get_physical_device_properties2",
+    "VK_KHR_external_memory_capabilities",
+    "VK_KHR_external_semaphore_capabilities",
+    "VK_KHR_external_fence_capabilities",
+    "VK_EXT_debug_utils",
+]
+
+DEVICE_EXTENSIONS = [
+    # memory and buffers
+    "VK_KHR_16bit_storage",
+    "VK_KHR_8bit_storage",
+    "VK_KHR_bind_memory2",
+    "VK_KHR_buffer_device_address",
+    "VK_KHR_dedicated_allocation",
+    "VK_KHR_get_memory_requirements2",
+    "VK_KHR_external_memory",
+    "VK_KHR_external_memory_fd",
+    "VK_EXT_external_memory_dma_buf",
+    "VK_EXT_external_memory_host",
+    "VK_EXT_memory_budget",
+    "VK_EXT_memory_priority",
+    "VK_EXT_pageable_device_local_memory",
+    "VK_AMD_device_coherent_memory",
+    "VK_KHR_maintenance1",
+    "VK_KHR_maintenance2",
+    "VK_KHR_maintenance3",
+    "VK_KHR_maintenance4",
+    "VK_KHR_copy_commands2",
+    "VK_KHR_format_feature_flags2",
+    "VK_KHR_image_format_list",
+    "VK_EXT_image_robustness",
+    "VK_EXT_robustness2",
+    "VK_EXT_texel_buffer_alignment",
+    "VK_EXT_scalar_block_layout",
+    "VK_KHR_uniform_buffer_standard_layout",
+    "VK_KHR_relaxed_block_layout",
+    "VK_KHR_storage_buffer_storage_class",
+    "VK_KHR_variable_pointers",
+    # descriptors and pipelines
+    "VK_KHR_push_descriptor",
+    "VK_KHR_descriptor_update_template",
+    "VK_EXT_descriptor_indexing",
+    "VK_EXT_inline_uniform_block",
+    "VK_EXT_mutable_descriptor_type",
+    "VK_KHR_pipeline_executable_properties",
+    "VK_EXT_pipeline_creation_feedback",
+    "VK_EXT_pipeline_creation_cache_control",
+    "VK_EXT_pipeline_robustness",
+    "VK_EXT_subgroup_size_control",
+    # synchronization, queries and queues
+    "VK_KHR_synchronization2",
+    "VK_KHR_timeline_semaphore",
+    "VK_KHR_external_semaphore",
+    "VK_KHR_external_semaphore_fd",
+    "VK_KHR_external_fence",
+    "VK_KHR_external_fence_fd",
+    "VK_EXT_host_query_reset",
+    "VK_EXT_calibrated_timestamps",
+    "VK_KHR_global_priority",
+    "VK_EXT_global_priority",
+    "VK_EXT_global_priority_query",
+    "VK_EXT_private_data",
+    # shaders
+    "VK_KHR_driver_properties",
+    "VK_KHR_shader_atomic_int64",
+    "VK_KHR_shader_clock",
+    "VK_KHR_shader_float16_int8",
+    "VK_KHR_shader_float_controls",
+    "VK_KHR_shader_integer_dot_product",
+    "VK_KHR_shader_non_semantic_info",
+    "VK_KHR_shader_subgroup_extended_types",
+    "VK_KHR_shader_subgroup_uniform_control_flow",
+    "VK_KHR_shader_terminate_invocation",
+    "VK_KHR_spirv_1_4",
+    "VK_KHR_vulkan_memory_model",
+    "VK_KHR_workgroup_memory_explicit_layout",
+    "VK_KHR_zero_initialize_workgroup_memory",
+    "VK_EXT_shader_atomic_float",
+    "VK_EXT_shader_atomic_float2",
+    "VK_EXT_shader_image_atomic_int64",
+    "VK_NV_cooperative_matrix",
+    "VK_NV_shader_sm_builtins",
+    "VK_NV_shader_subgroup_partitioned",
+    "VK_NV_compute_shader_derivatives",
+    "VK_AMD_shader_core_properties",
+    "VK_AMD_shader_core_properties2",
+    # identification
+    "VK_EXT_pci_bus_info",
+    "VK_EXT_physical_device_drm",
+    "VK_EXT_tooling_info",
+]
+
+# Handle types that Kronos wraps even though they are not dispatchable: a command that takes
+# one must be written by hand.
+WRAPPED_HANDLES = {"VkCommandPool"}
+
+# Commands Kronos implements by hand (src/); everything else exposed and not graphics gets a
+# generated trampoline.  The generator fails if a command needs translation and is not here.
+HANDWRITTEN = {
+    "vkCreateInstance", "vkDestroyInstance", "vkEnumerateInstanceExtensionProperties",
+    "vkEnumerateInstanceLayerProperties", "vkEnumerateInstanceVersion",
+    "vkGetInstanceProcAddr", "vkGetDeviceProcAddr",
+    "vkEnumeratePhysicalDevices", "vkEnumeratePhysicalDeviceGroups",
+    "vkGetPhysicalDeviceFeatures", "vkGetPhysicalDeviceFeatures2",
+    "vkGetPhysicalDeviceProperties", "vkGetPhysicalDeviceProperties2",
+    "vkGetPhysicalDeviceQueueFamilyProperties", "vkGetPhysicalDeviceQueueFamilyProperties2",
+    "vkGetPhysicalDeviceMemoryProperties", "vkGetPhysicalDeviceMemoryProperties2",
+    "vkEnumerateDeviceExtensionProperties", "vkEnumerateDeviceLayerProperties",
+    "vkCreateDevice", "vkDestroyDevice", "vkGetDeviceQueue", "vkGetDeviceQueue2",
+    "vkQueueSubmit", "vkQueueSubmit2",
+    "vkCreateCommandPool", "vkDestroyCommandPool", "vkResetCommandPool", "vkTrimCommandPool",
+    "vkAllocateCommandBuffers", "vkFreeCommandBuffers",
+    "vkBeginCommandBuffer", "vkEndCommandBuffer", "vkCmdExecuteCommands",
+    "vkCreateDebugUtilsMessengerEXT", "vkDestroyDebugUtilsMessengerEXT",
+    "vkSubmitDebugUtilsMessageEXT",
+    "vkSetDebugUtilsObjectNameEXT", "vkSetDebugUtilsObjectTagEXT",
+    "vkSetPrivateData", "vkGetPrivateData",
+}
+
+# Core commands that only make sense for graphics and are not vkCmd* (whose queues attribute
+# tells): they resolve to stubs that log and fail.
+GRAPHICS_CORE_COMMANDS = {
+    "vkCreateGraphicsPipelines", "vkCreateFramebuffer", "vkDestroyFramebuffer",
+    "vkCreateRenderPass", "vkCreateRenderPass2", "vkDestroyRenderPass",
+    "vkGetRenderAreaGranularity",
+}
+
+
+def is_graphics_command(cmd):
+    """A command recorded only on graphics queues, or a graphics object's create/destroy."""
+    if cmd.name in GRAPHICS_CORE_COMMANDS:
+        return True
+    if cmd.name.startswith("vkCmd") and cmd.queues:
+        return not (cmd.queues & {"compute", "transfer"})
+    return False
+
+
+# Features that only graphics work uses: they read as unsupported and cannot be enabled.
+GRAPHICS_FEATURES = {
+    # VkPhysicalDeviceFeatures
+    "fullDrawIndexUint32", "imageCubeArray", "independentBlend", "geometryShader",
+    "tessellationShader", "sampleRateShading", "dualSrcBlend", "logicOp", "multiDrawIndirect",
+    "drawIndirectFirstInstance", "depthClamp", "depthBiasClamp", "fillModeNonSolid",
+    "depthBounds", "wideLines", "largePoints", "alphaToOne", "multiViewport",
+    "occlusionQueryPrecise", "vertexPipelineStoresAndAtomics", "fragmentStoresAndAtomics",
+    "shaderTessellationAndGeometryPointSize", "shaderClipDistance", "shaderCullDistance",
+    "variableMultisampleRate", "inheritedQueries",
+    # Vulkan 1.1
+    "multiview", "multiviewGeometryShader", "multiviewTessellationShader",
+    "shaderDrawParameters",
+    # Vulkan 1.2
+    "drawIndirectCount", "imagelessFramebuffer", "separateDepthStencilLayouts",
+    "shaderOutputViewportIndex", "shaderOutputLayer",
+    # Vulkan 1.3
+    "dynamicRendering", "shaderDemoteToHelperInvocation",
+}
+
+# Limits that only graphics work uses: they read as zero.
+GRAPHICS_LIMITS = {
+    "maxFramebufferWidth", "maxFramebufferHeight", "maxFramebufferLayers",
+    "maxVertexInputAttributes", "maxVertexInputBindings", "maxVertexInputAttributeOffset",
+    "maxVertexInputBindingStride", "maxVertexOutputComponents",
+    "maxTessellationGenerationLevel", "maxTessellationPatchSize",
+    "maxTessellationControlPerVertexInputComponents",
+    "maxTessellationControlPerVertexOutputComponents",
+    "maxTessellationControlPerPatchOutputComponents",
+    "maxTessellationControlTotalOutputComponents",
+    "maxTessellationEvaluationInputComponents", "maxTessellationEvaluationOutputComponents",
+    "maxGeometryShaderInvocations", "maxGeometryInputComponents",
+    "maxGeometryOutputComponents", "maxGeometryOutputVertices",
+    "maxGeometryTotalOutputComponents", "maxFragmentInputComponents",
+    "maxFragmentOutputAttachments", "maxFragmentDualSrcAttachments",
+    "maxFragmentCombinedOutputResources", "maxDrawIndexedIndexValue", "maxDrawIndirectCount",
+    "maxViewports", "maxViewportDimensions", "viewportBoundsRange", "viewportSubPixelBits",
+    "subPixelPrecisionBits", "minInterpolationOffset", "maxInterpolationOffset",
+    "subPixelInterpolationOffsetBits", "framebufferColorSampleCounts",
+    "framebufferDepthSampleCounts", "framebufferStencilSampleCounts",
+    "framebufferNoAttachmentsSampleCounts", "maxColorAttachments", "maxSampleMaskWords",
+    "maxClipDistances", "maxCullDistances", "maxCombinedClipAndCullDistances",
+    "pointSizeRange", "lineWidthRange", "pointSizeGranularity", "lineWidthGranularity",
+    "strictLines", "standardSampleLocations",
+    "maxPerStageDescriptorInputAttachments", "maxDescriptorSetInputAttachments",
+}
