@@ -323,8 +323,8 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
       instance->alloc_storage = *pAllocator;
       instance->alloc = &instance->alloc_storage;
    }
-   instance->api_version = pCreateInfo->pApplicationInfo && pCreateInfo->pApplicationInfo->apiVersion
-                              ? pCreateInfo->pApplicationInfo->apiVersion : VK_API_VERSION_1_0;
+   const VkApplicationInfo *app = pCreateInfo->pApplicationInfo;
+   instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
 
    result = kr_vendors_load(instance->alloc, false, &instance->vendors);
    if (result != VK_SUCCESS)
@@ -341,9 +341,9 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
       }
    }
 
-   instance->vendor_instances = kr_zalloc(instance->alloc,
-                                          sizeof(struct kr_vendor_instance) * instance->vendors.count,
-                                          8, VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE);
+   size_t vendor_size = sizeof(struct kr_vendor_instance) * instance->vendors.count;
+   instance->vendor_instances = kr_zalloc(instance->alloc, vendor_size, 8,
+                                          VK_SYSTEM_ALLOCATION_SCOPE_INSTANCE);
    if (!instance->vendor_instances) {
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail;

@@ -12,8 +12,8 @@
 #include "kr_log.h"
 #include "kr_struct_chain.h"
 #include "kr_util.h"
+#include "kronos/kronos.h"
 
-#define KR_DRIVER_NAME "Kronos"
 
 static VkResult
 capture_extensions(struct kr_physical_device *pd)
@@ -70,7 +70,7 @@ patch_driver_identity(char name[VK_MAX_DRIVER_NAME_SIZE], char info[VK_MAX_DRIVE
    if (n < VK_MAX_DRIVER_INFO_SIZE)
       memcpy(info + n, vendor_info, KR_MIN(strlen(vendor_info) + 1, VK_MAX_DRIVER_INFO_SIZE - n));
    info[VK_MAX_DRIVER_INFO_SIZE - 1] = '\0';
-   snprintf(name, VK_MAX_DRIVER_NAME_SIZE, "%s", KR_DRIVER_NAME);
+   snprintf(name, VK_MAX_DRIVER_NAME_SIZE, "%s", KRONOS_DRIVER_NAME);
    memset(conformance, 0, sizeof(*conformance));
 }
 
@@ -141,8 +141,9 @@ capture_properties(struct kr_physical_device *pd)
    pd->state.vendor_id = p->vendorID;
    pd->state.device_id = p->deviceID;
    pd->state.device_type = p->deviceType;
-   snprintf(pd->state.device_name, sizeof(pd->state.device_name), KR_DRIVER_NAME " (%.*s)",
-            (int)(sizeof(pd->state.device_name) - sizeof(KR_DRIVER_NAME " ()")), p->deviceName);
+   int room = (int)(sizeof(pd->state.device_name) - sizeof(KRONOS_DEVICE_NAME_PREFIX ")"));
+   snprintf(pd->state.device_name, sizeof(pd->state.device_name),
+            KRONOS_DEVICE_NAME_PREFIX "%.*s)", room, p->deviceName);
    memcpy(pd->state.pipeline_cache_uuid, p->pipelineCacheUUID, VK_UUID_SIZE);
    kr_limits_pack(&p->limits, &pd->state.limits);
    pd->state.sparse = p->sparseProperties;

@@ -3,9 +3,11 @@
 
 #include <stdlib.h>
 
+#include "kronos/kronos.h"
+
 static const char *const setting_names[] = {
-   [KR_SETTING_VENDOR_ICD] = "KRONOS_VENDOR_ICD",
-   [KR_SETTING_LOG] = "KRONOS_LOG",
+   [KR_SETTING_VENDOR_ICD] = KRONOS_ENV_VENDOR_ICD,
+   [KR_SETTING_LOG] = KRONOS_ENV_LOG,
 };
 
 const char *

@@ -152,7 +152,8 @@ def gen_h(reg, bits, structs, props, limits):
     out.append("extern const char *const kr_feature_names[KR_FEATURE_COUNT];")
     out.append("/* Features only graphics work uses: never reported, never enabled. */")
     out.append("extern const struct kr_feature_set kr_graphics_features;\n")
-    out.append("struct kr_feature_member {\n   uint16_t offset;  /* of the VkBool32 in the structure */\n"
+    out.append("struct kr_feature_member {\n"
+               "   uint16_t offset;  /* of the VkBool32 in the structure */\n"
                "   uint16_t bit;     /* enum kr_feature */\n};\n")
     out.append("struct kr_struct_desc {\n   const char *name;\n   VkStructureType sType;  "
                "/* 0 for VkPhysicalDeviceFeatures, which has none */\n   uint32_t size;\n"
@@ -238,8 +239,6 @@ def gen_c(reg, bits, structs, props, limits):
         else:
             out.append(f"   full->{m.name} = compact->{m.name};")
     out.append("}\n")
-    out.append("#define FULL(f) offsetof(VkPhysicalDeviceLimits, f), "
-               "sizeof(((VkPhysicalDeviceLimits *)0)->f)")
     out.append("const struct kr_limit_field kr_limit_fields[KR_LIMIT_FIELD_COUNT] = {")
     for m in limits:
         if m.name in policy.GRAPHICS_LIMITS:
@@ -250,7 +249,6 @@ def gen_c(reg, bits, structs, props, limits):
                        f"offsetof(struct kr_compact_limits, {m.name}), "
                        f"sizeof(((VkPhysicalDeviceLimits *)0)->{m.name})}},")
     out.append("};")
-    out.append("#undef FULL")
     return "\n".join(out) + "\n"
 
 
@@ -260,7 +258,8 @@ def main():
     ap.add_argument("--out-dir", required=True)
     args = ap.parse_args()
     reg = Registry(args.xml)
-    unknown = set(policy.GRAPHICS_LIMITS) - {m.name for m in reg.structs["VkPhysicalDeviceLimits"].members}
+    limit_names = {m.name for m in reg.structs["VkPhysicalDeviceLimits"].members}
+    unknown = set(policy.GRAPHICS_LIMITS) - limit_names
     if unknown:
         raise SystemExit(f"GRAPHICS_LIMITS names unknown limits: {sorted(unknown)}")
     prov = providers(reg)

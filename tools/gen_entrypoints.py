@@ -247,8 +247,19 @@ def gen_entrypoints_c(entries, dev_slots):
             pre, call = UNWRAP[e.cmd.first_type]
             args = ", ".join(["obj->handle"] + [p.name for p in e.cmd.params[1:]])
             ret = "" if e.cmd.return_type == "void" else "return "
-            out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n"
-                       f"   {ret}{call.format(n=e.cmd.name[2:])}({args});\n}}\n")
+            fn = call.format(n=e.cmd.name[2:])
+            guard = ""
+            if e.level == "PHYSICAL_DEVICE":
+                # One entry table serves every vendor: a physical-device command this device's
+                # vendor lacks fails cleanly instead of calling NULL.
+                fail = ("return VK_ERROR_FEATURE_NOT_PRESENT;" if e.cmd.return_type == "VkResult"
+                        else "return;")
+                if e.cmd.return_type not in ("VkResult", "void"):
+                    raise SystemExit(f"no failure rule for {e.cmd.name}")
+                guard = (f"   if (!{fn}) {{\n      kr_warn(\"{e.cmd.name}: not supported by the "
+                         f"vendor driver of this device\");\n      {fail}\n   }}\n")
+            out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"
+                       f"   {ret}{fn}({args});\n}}\n")
         elif e.kind == "GRAPHICS_STUB":
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n{gen_stub_body(e)}\n}}\n")
     rows = []
@@ -264,7 +275,8 @@ def gen_entrypoints_c(entries, dev_slots):
     out.append("};\n")
     out.append(f"const uint32_t kr_entrypoint_count = {len(rows)};\n")
     out.append("static int\ncompare_entry(const void *key, const void *elem)\n{\n"
-               "   return strcmp((const char *)key, ((const struct kr_entrypoint *)elem)->name);\n}\n")
+               "   const struct kr_entrypoint *entry = elem;\n"
+               "   return strcmp((const char *)key, entry->name);\n}\n")
     out.append("const struct kr_entrypoint *\nkr_entrypoint_find(const char *name)\n{\n"
                "   if (!name)\n      return NULL;\n"
                "   return bsearch(name, kr_entrypoints, kr_entrypoint_count,\n"

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The tests: set up (Debian packages), build, and run the whole suite twice: plain, and with
+# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+tools/setup-debian.sh
+
+run_suite() {
+  local dir=$1
+  shift
+  [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"
+  meson compile -C "$dir"
+  meson test -C "$dir" --print-errorlogs --num-processes 2
+}
+
+echo "== plain build"
+run_suite build
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
+run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
