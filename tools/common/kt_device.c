@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+#include "kt_device.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kt_check.h"
+
+uint32_t
+kt_compute_family_size(const struct kt_physical_device *physical, uint32_t *family)
+{
+   uint32_t count = 0;
+   vkGetPhysicalDeviceQueueFamilyProperties(physical->handle, &count, NULL);
+   VkQueueFamilyProperties *families = calloc(count ? count : 1, sizeof(*families));
+   if (!families)
+      return 0;
+   vkGetPhysicalDeviceQueueFamilyProperties(physical->handle, &count, families);
+   uint32_t size = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      if ((families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) && families[i].queueCount > 0) {
+         *family = i;
+         size = families[i].queueCount;
+         break;
+      }
+   }
+   free(families);
+   return size;
+}
+
+VkResult
+kt_device_create(const struct kt_physical_device *physical, uint32_t queues_wanted,
+                 struct kt_device *out)
+{
+   memset(out, 0, sizeof(*out));
+   out->physical = physical;
+   float priorities[KT_MAX_QUEUES];
+   VkResult result;
+
+   out->queue_family_size = kt_compute_family_size(physical, &out->queue_family);
+   if (out->queue_family_size == 0) {
+      kt_error("%s has no compute queue family", physical->properties.deviceName);
+      result = VK_ERROR_FEATURE_NOT_PRESENT;
+      goto cleanup;
+   }
+   uint32_t queue_count = queues_wanted < out->queue_family_size ? queues_wanted
+                                                                 : out->queue_family_size;
+   if (queue_count > KT_MAX_QUEUES)
+      queue_count = KT_MAX_QUEUES;
+   if (queue_count == 0)
+      queue_count = 1;
+   for (uint32_t i = 0; i < queue_count; i++)
+      priorities[i] = 1.0f;
+
+   const VkDeviceQueueCreateInfo queue_info = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+      .queueFamilyIndex = out->queue_family,
+      .queueCount = queue_count,
+      .pQueuePriorities = priorities,
+   };
+   const VkDeviceCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+      .queueCreateInfoCount = 1,
+      .pQueueCreateInfos = &queue_info,
+   };
+   result = vkCreateDevice(physical->handle, &info, NULL, &out->handle);
+   if (result != VK_SUCCESS) {
+      out->handle = VK_NULL_HANDLE;
+      kt_error("vkCreateDevice on %s failed: %s", physical->properties.deviceName,
+               kt_result_name(result));
+      goto cleanup;
+   }
+   volkLoadDeviceTable(&out->vk, out->handle);
+   vkGetPhysicalDeviceMemoryProperties(physical->handle, &out->memory);
+   for (uint32_t i = 0; i < queue_count; i++) {
+      out->vk.vkGetDeviceQueue(out->handle, out->queue_family, i, &out->queues[i]);
+      if (out->queues[i] == VK_NULL_HANDLE) {
+         kt_error("vkGetDeviceQueue(family %u, index %u) on %s returned no queue",
+                  out->queue_family, i, physical->properties.deviceName);
+         result = VK_ERROR_INITIALIZATION_FAILED;
+         goto cleanup;
+      }
+   }
+   out->queue_count = queue_count;
+   return VK_SUCCESS;
+
+cleanup:
+   kt_device_destroy(out);
+   return result;
+}
+
+void
+kt_device_destroy(struct kt_device *device)
+{
+   if (device->handle != VK_NULL_HANDLE) {
+      kt_ok(device->vk.vkDeviceWaitIdle(device->handle), "vkDeviceWaitIdle");
+      device->vk.vkDestroyDevice(device->handle, NULL);
+   }
+   memset(device, 0, sizeof(*device));
+}
