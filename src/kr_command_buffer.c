@@ -156,6 +156,7 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->record_result = VK_SUCCESS;
+   memset(&cb->counts, 0, sizeof(cb->counts));
    return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
 }
 
@@ -164,6 +165,7 @@ kr_EndCommandBuffer(VkCommandBuffer commandBuffer)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    VkResult result = cb->disp->EndCommandBuffer(cb->handle);
+   kr_stats_add_recorded(&cb->device->stats, &cb->counts);
    return cb->record_result != VK_SUCCESS ? cb->record_result : result;
 }
 

@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_settings.h"
 #include "kr_struct_chain.h"
 #include "kr_util.h"
 
@@ -218,8 +219,18 @@ VKAPI_ATTR void VKAPI_CALL
 kr_DestroyDevice(VkDevice _device, const VkAllocationCallbacks *pAllocator)
 {
    (void)pAllocator; /* the callbacks given at creation, kept in the device */
-   if (_device)
-      destroy_device(kr_device_from_handle(_device));
+   if (!_device)
+      return;
+   struct kr_device *device = kr_device_from_handle(_device);
+   if (kr_setting_enabled(KR_SETTING_STATS))
+      kr_stats_print(&device->stats, device->physical->state.device_name);
+   destroy_device(device);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetDeviceStatisticsKRONOS(VkDevice _device, VkKronosDeviceStatistics *pStatistics)
+{
+   return kr_stats_read(&kr_device_from_handle(_device)->stats, pStatistics);
 }
 
 static struct kr_queue *

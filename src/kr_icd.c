@@ -33,6 +33,14 @@ icd_export(const char *name)
    return NULL;
 }
 
+static PFN_vkVoidFunction
+kronos_extension(const char *name)
+{
+   if (strcmp(name, "vkGetDeviceStatisticsKRONOS") == 0)
+      return (PFN_vkVoidFunction)kr_GetDeviceStatisticsKRONOS;
+   return NULL;
+}
+
 KR_EXPORT VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
 vk_icdGetInstanceProcAddr(VkInstance instance, const char *pName)
 {
@@ -43,7 +51,7 @@ vk_icdGetInstanceProcAddr(VkInstance instance, const char *pName)
       return exported;
    const struct kr_entrypoint *entry = kr_entrypoint_find(pName);
    if (!entry)
-      return NULL;
+      return instance ? kronos_extension(pName) : NULL;
    /* Without an instance only the global commands (and this function) are answered. */
    if (instance == VK_NULL_HANDLE && entry->level != KR_LEVEL_GLOBAL &&
        strcmp(pName, "vkGetInstanceProcAddr") != 0)
@@ -69,7 +77,9 @@ VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
 kr_GetDeviceProcAddr(VkDevice device, const char *pName)
 {
    const struct kr_entrypoint *entry = kr_entrypoint_find(pName);
-   if (!entry || entry->level != KR_LEVEL_DEVICE)
+   if (!entry)
+      return kronos_extension(pName);
+   if (entry->level != KR_LEVEL_DEVICE)
       return NULL;
    /* A command the vendor device does not have (extension not enabled, version too low) is
     * not offered either; graphics stubs have no vendor slot and are always offered. */

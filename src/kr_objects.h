@@ -11,6 +11,7 @@
 
 #include "kr_compact.h"
 #include "kr_dispatch_table.h"
+#include "kr_stats.h"
 #include "kr_vendor.h"
 
 #define KR_MAX_QUEUE_FAMILIES 16
@@ -88,6 +89,7 @@ struct kr_device {
    struct kr_extension_set enabled_extensions;
    uint32_t queue_count;
    struct kr_queue *queues;
+   struct kr_stats stats;
    struct kr_device_dispatch disp;
 };
 
@@ -109,6 +111,8 @@ struct kr_command_buffer {
    struct kr_command_buffer *prev, *next;
    /* VK_SUCCESS, or the error an unsupported command left for vkEndCommandBuffer. */
    VkResult record_result;
+   /* Counted while recording, added to the device's statistics by vkEndCommandBuffer. */
+   struct kr_record_counts counts;
 };
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */

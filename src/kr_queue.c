@@ -35,11 +35,14 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
+   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    size_t buffers = 0;
    for (uint32_t i = 0; i < submitCount; i++)
       buffers += pSubmits[i].commandBufferCount;
-   if (buffers == 0)
+   if (buffers == 0) {
+      kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
       return queue->disp->QueueSubmit(queue->handle, submitCount, pSubmits, fence);
+   }
 
    struct scratch scratch;
    size_t size = sizeof(VkSubmitInfo) * submitCount + sizeof(VkCommandBuffer) * buffers;
@@ -53,6 +56,7 @@ kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmit
       for (uint32_t j = 0; j < pSubmits[i].commandBufferCount; j++)
          *handles++ = kr_command_buffer_from_handle(pSubmits[i].pCommandBuffers[j])->handle;
    }
+   kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    VkResult result = queue->disp->QueueSubmit(queue->handle, submitCount, submits, fence);
    scratch_put(&scratch, queue->device->alloc);
    return result;
@@ -62,11 +66,14 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
+   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    size_t buffers = 0;
    for (uint32_t i = 0; i < submitCount; i++)
       buffers += pSubmits[i].commandBufferInfoCount;
-   if (buffers == 0)
+   if (buffers == 0) {
+      kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
       return queue->disp->QueueSubmit2(queue->handle, submitCount, pSubmits, fence);
+   }
 
    struct scratch scratch;
    size_t size = sizeof(VkSubmitInfo2) * submitCount + sizeof(VkCommandBufferSubmitInfo) * buffers;
@@ -83,6 +90,7 @@ kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubm
          infos++;
       }
    }
+   kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    VkResult result = queue->disp->QueueSubmit2(queue->handle, submitCount, submits, fence);
    scratch_put(&scratch, queue->device->alloc);
    return result;

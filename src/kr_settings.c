@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "kr_settings.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include "kronos/kronos.h"
@@ -8,6 +9,7 @@
 static const char *const setting_names[] = {
    [KR_SETTING_VENDOR_ICD] = KRONOS_ENV_VENDOR_ICD,
    [KR_SETTING_LOG] = KRONOS_ENV_LOG,
+   [KR_SETTING_STATS] = KRONOS_ENV_STATS,
 };
 
 const char *
@@ -21,4 +23,11 @@ kr_setting(enum kr_setting setting)
 {
    /* secure_getenv: a setuid program must not be steered to another library. */
    return secure_getenv(setting_names[setting]);
+}
+
+bool
+kr_setting_enabled(enum kr_setting setting)
+{
+   const char *value = kr_setting(setting);
+   return value && strtol(value, NULL, 10) != 0;
 }

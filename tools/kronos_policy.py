@@ -126,6 +126,12 @@ HANDWRITTEN = {
     "vkSubmitDebugUtilsMessageEXT",
     "vkSetDebugUtilsObjectNameEXT", "vkSetDebugUtilsObjectTagEXT",
     "vkSetPrivateData", "vkGetPrivateData",
+    # counted for the statistics (and, later, where the optimizations live)
+    "vkAllocateMemory", "vkFreeMemory",
+    "vkCmdDispatch", "vkCmdDispatchIndirect", "vkCmdDispatchBase",
+    "vkCmdPipelineBarrier", "vkCmdPipelineBarrier2",
+    "vkUpdateDescriptorSets", "vkUpdateDescriptorSetWithTemplate",
+    "vkCmdPushDescriptorSetKHR", "vkCmdPushDescriptorSetWithTemplateKHR",
 }
 
 # Core commands that only make sense for graphics and are not vkCmd* (whose queues attribute

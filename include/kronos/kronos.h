@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Kronos's public header: what programs can rely on to recognise Kronos and configure it.
- * (The statistics extension will be declared here too.) */
+/* Kronos's public header: what programs can rely on to recognise Kronos, configure it, and read
+ * its statistics. */
 #ifndef KRONOS_KRONOS_H
 #define KRONOS_KRONOS_H
+
+#include <stdint.h>
+#include <vulkan/vulkan.h>
 
 /* VkPhysicalDeviceDriverProperties::driverName of every Kronos device. */
 #define KRONOS_DRIVER_NAME "Kronos"
@@ -13,5 +16,47 @@
 /* Environment settings. */
 #define KRONOS_ENV_VENDOR_ICD "KRONOS_VENDOR_ICD" /* vendor manifests/libraries, ':'-separated */
 #define KRONOS_ENV_LOG "KRONOS_LOG"               /* none, error, warn, info, debug */
+#define KRONOS_ENV_STATS "KRONOS_STATS"           /* 1: print statistics at vkDestroyDevice */
+
+/* --- Statistics ------------------------------------------------------------------------------
+ * Per device, counted by Kronos itself on real calls since the device was created: what the
+ * application asked for, and what reached the vendor driver. Reached with
+ *    PFN_vkGetDeviceStatisticsKRONOS get =
+ *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
+ * which is NULL on any driver that is not Kronos. */
+
+#define KRONOS_STATISTICS_VERSION 1
+
+/* Why a pending submit batch went to the vendor. */
+enum kronos_flush_reason {
+   KRONOS_FLUSH_FULL,     /* the batch reached its size limit */
+   KRONOS_FLUSH_OBSERVED, /* something could observe it (a wait, a query, another queue ...) */
+   KRONOS_FLUSH_TIMEOUT,  /* it waited longer than the time bound */
+   KRONOS_FLUSH_REASON_COUNT
+};
+
+typedef struct VkKronosDeviceStatistics {
+   uint32_t version; /* set to KRONOS_STATISTICS_VERSION by the caller */
+   /* vkAllocateMemory and vkFreeMemory calls */
+   uint64_t app_allocations, vendor_allocations;
+   uint64_t app_frees, vendor_frees;
+   /* vkQueueSubmit and vkQueueSubmit2 calls */
+   uint64_t app_submits, vendor_submits;
+   /* pipeline barrier commands recorded (vkCmdPipelineBarrier, vkCmdPipelineBarrier2), counted
+    * when a command buffer ends recording */
+   uint64_t app_barriers, vendor_barriers;
+   /* dispatch commands recorded (vkCmdDispatch, vkCmdDispatchIndirect, vkCmdDispatchBase) */
+   uint64_t app_dispatches, vendor_dispatches;
+   /* descriptor writes: VkWriteDescriptorSet and VkCopyDescriptorSet structures of
+    * vkUpdateDescriptorSets and vkCmdPushDescriptorSetKHR, and one per template update */
+   uint64_t app_descriptor_writes, vendor_descriptor_writes;
+   /* submit batches flushed to the vendor, by enum kronos_flush_reason */
+   uint64_t batches_flushed[KRONOS_FLUSH_REASON_COUNT];
+   /* device memory held from the vendor by Kronos's pools, and the part handed out */
+   uint64_t pool_bytes_reserved, pool_bytes_in_use;
+} VkKronosDeviceStatistics;
+
+typedef VkResult(VKAPI_PTR *PFN_vkGetDeviceStatisticsKRONOS)(VkDevice device,
+                                                              VkKronosDeviceStatistics *stats);
 
 #endif

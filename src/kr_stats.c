@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_stats.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kr_log.h"
+
+void
+kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts)
+{
+   /* Pass-through: every recorded command reaches the vendor as recorded. */
+   if (counts->barriers) {
+      kr_stats_add(stats, KR_STAT_APP_BARRIERS, counts->barriers);
+      kr_stats_add(stats, KR_STAT_VENDOR_BARRIERS, counts->barriers);
+   }
+   if (counts->dispatches) {
+      kr_stats_add(stats, KR_STAT_APP_DISPATCHES, counts->dispatches);
+      kr_stats_add(stats, KR_STAT_VENDOR_DISPATCHES, counts->dispatches);
+   }
+   if (counts->descriptor_writes) {
+      kr_stats_add(stats, KR_STAT_APP_DESCRIPTOR_WRITES, counts->descriptor_writes);
+      kr_stats_add(stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES, counts->descriptor_writes);
+   }
+}
+
+static uint64_t
+get(const struct kr_stats *stats, enum kr_stat stat)
+{
+   return atomic_load_explicit(&stats->counters[stat], memory_order_relaxed);
+}
+
+VkResult
+kr_stats_read(const struct kr_stats *stats, VkKronosDeviceStatistics *out)
+{
+   if (out->version != KRONOS_STATISTICS_VERSION) {
+      kr_error("vkGetDeviceStatisticsKRONOS: structure version %u, this Kronos knows %u",
+               out->version, KRONOS_STATISTICS_VERSION);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   *out = (VkKronosDeviceStatistics){
+      .version = KRONOS_STATISTICS_VERSION,
+      .app_allocations = get(stats, KR_STAT_APP_ALLOCATIONS),
+      .vendor_allocations = get(stats, KR_STAT_VENDOR_ALLOCATIONS),
+      .app_frees = get(stats, KR_STAT_APP_FREES),
+      .vendor_frees = get(stats, KR_STAT_VENDOR_FREES),
+      .app_submits = get(stats, KR_STAT_APP_SUBMITS),
+      .vendor_submits = get(stats, KR_STAT_VENDOR_SUBMITS),
+      .app_barriers = get(stats, KR_STAT_APP_BARRIERS),
+      .vendor_barriers = get(stats, KR_STAT_VENDOR_BARRIERS),
+      .app_dispatches = get(stats, KR_STAT_APP_DISPATCHES),
+      .vendor_dispatches = get(stats, KR_STAT_VENDOR_DISPATCHES),
+      .app_descriptor_writes = get(stats, KR_STAT_APP_DESCRIPTOR_WRITES),
+      .vendor_descriptor_writes = get(stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES),
+      .batches_flushed = {get(stats, KR_STAT_FLUSH_FULL), get(stats, KR_STAT_FLUSH_OBSERVED),
+                          get(stats, KR_STAT_FLUSH_TIMEOUT)},
+      .pool_bytes_reserved = get(stats, KR_STAT_POOL_BYTES_RESERVED),
+      .pool_bytes_in_use = get(stats, KR_STAT_POOL_BYTES_IN_USE),
+   };
+   return VK_SUCCESS;
+}
+
+void
+kr_stats_print(const struct kr_stats *stats, const char *device_name)
+{
+   VkKronosDeviceStatistics s = {.version = KRONOS_STATISTICS_VERSION};
+   kr_stats_read(stats, &s);
+   fprintf(stderr,
+           "kronos: statistics for %s (application / vendor):\n"
+           "kronos:   allocations %" PRIu64 " / %" PRIu64 ", frees %" PRIu64 " / %" PRIu64 "\n"
+           "kronos:   submits %" PRIu64 " / %" PRIu64 "\n"
+           "kronos:   dispatches %" PRIu64 " / %" PRIu64 ", barriers %" PRIu64 " / %" PRIu64
+           ", descriptor writes %" PRIu64 " / %" PRIu64 "\n"
+           "kronos:   batches flushed: full %" PRIu64 ", observed %" PRIu64 ", timeout %" PRIu64
+           "\n"
+           "kronos:   pool bytes reserved %" PRIu64 ", in use %" PRIu64 "\n",
+           device_name, s.app_allocations, s.vendor_allocations, s.app_frees, s.vendor_frees,
+           s.app_submits, s.vendor_submits, s.app_dispatches, s.vendor_dispatches,
+           s.app_barriers, s.vendor_barriers, s.app_descriptor_writes,
+           s.vendor_descriptor_writes, s.batches_flushed[KRONOS_FLUSH_FULL],
+           s.batches_flushed[KRONOS_FLUSH_OBSERVED], s.batches_flushed[KRONOS_FLUSH_TIMEOUT],
+           s.pool_bytes_reserved, s.pool_bytes_in_use);
+}
