@@ -11,14 +11,28 @@
 /* Manifests are a few hundred bytes; anything this large is not one. */
 #define MAX_MANIFEST_SIZE (1 << 20)
 
+/* One decimal field of at most `max`, ending at `end` (a '.' or the string's end). */
+static bool
+parse_field(const char **text, unsigned long max, char end, unsigned long *out)
+{
+   const char *start = *text;
+   if (*start < '0' || *start > '9')
+      return false;
+   char *stop;
+   errno = 0;
+   *out = strtoul(start, &stop, 10);
+   if (errno || *out > max || *stop != end)
+      return false;
+   *text = stop + (end ? 1 : 0);
+   return true;
+}
+
 bool
 kr_parse_version(const char *text, uint32_t *version)
 {
-   unsigned major, minor, patch;
-   char tail;
-   if (sscanf(text, "%u.%u.%u%c", &major, &minor, &patch, &tail) != 3)
-      return false;
-   if (major > 127 || minor > 1023 || patch > 4095)
+   unsigned long major, minor, patch;
+   if (!parse_field(&text, 127, '.', &major) || !parse_field(&text, 1023, '.', &minor) ||
+       !parse_field(&text, 4095, '\0', &patch))
       return false;
    *version = VK_MAKE_API_VERSION(0, major, minor, patch);
    return true;

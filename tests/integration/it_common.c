@@ -1,0 +1,263 @@
+/* SPDX-License-Identifier: MIT */
+#include "it_common.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kronos/kronos.h"
+
+void
+it_report(const char *file, int line, const char *fmt, ...)
+{
+   va_list args;
+   fprintf(stderr, "%s:%d: ", file, line);
+   va_start(args, fmt);
+   vfprintf(stderr, fmt, args);
+   va_end(args);
+   fputc('\n', stderr);
+}
+
+const char *
+it_result_name(VkResult result)
+{
+   switch (result) {
+#define NAME(r)                                                                               \
+   case r:                                                                                    \
+      return #r;
+      NAME(VK_SUCCESS)
+      NAME(VK_NOT_READY)
+      NAME(VK_TIMEOUT)
+      NAME(VK_INCOMPLETE)
+      NAME(VK_ERROR_OUT_OF_HOST_MEMORY)
+      NAME(VK_ERROR_OUT_OF_DEVICE_MEMORY)
+      NAME(VK_ERROR_INITIALIZATION_FAILED)
+      NAME(VK_ERROR_DEVICE_LOST)
+      NAME(VK_ERROR_LAYER_NOT_PRESENT)
+      NAME(VK_ERROR_EXTENSION_NOT_PRESENT)
+      NAME(VK_ERROR_FEATURE_NOT_PRESENT)
+      NAME(VK_ERROR_INCOMPATIBLE_DRIVER)
+      NAME(VK_ERROR_UNKNOWN)
+#undef NAME
+   default:
+      return "(another VkResult)";
+   }
+}
+
+int
+it_run_tests(const struct it_test *tests, size_t count)
+{
+   if (volkInitialize() != VK_SUCCESS) {
+      fprintf(stderr, "cannot load the Vulkan loader (libvulkan.so.1)\n");
+      return 1;
+   }
+   unsigned failed = 0;
+   size_t run = 0;
+   for (; run < count; run++) {
+      bool ok = tests[run].run();
+      printf("%s - %s\n", ok ? "ok" : "FAIL", tests[run].name);
+      fflush(stdout);
+      failed += !ok;
+      if (!ok && tests[run].required) {
+         run++;
+         break;
+      }
+   }
+   for (size_t i = run; i < count; i++)
+      printf("FAIL - %s (not run)\n", tests[i].name);
+   failed += (unsigned)(count - run);
+   printf("%zu tests, %u failed\n", count, failed);
+   return failed ? 1 : 0;
+}
+
+VkResult
+it_create_instance(const char *const *extensions, uint32_t extension_count,
+                   const VkAllocationCallbacks *allocator, VkInstance *instance)
+{
+   const VkApplicationInfo app = {
+      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+      .pApplicationName = "kronos-integration-test",
+      .apiVersion = VK_API_VERSION_1_3,
+   };
+   const VkInstanceCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+      .pApplicationInfo = &app,
+      .enabledExtensionCount = extension_count,
+      .ppEnabledExtensionNames = extensions,
+   };
+   VkResult result = vkCreateInstance(&info, allocator, instance);
+   if (result == VK_SUCCESS)
+      volkLoadInstance(*instance);
+   return result;
+}
+
+bool
+it_is_kronos(VkPhysicalDevice physical_device)
+{
+   VkPhysicalDeviceDriverProperties driver = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+   };
+   VkPhysicalDeviceProperties2 props = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+      .pNext = &driver,
+   };
+   vkGetPhysicalDeviceProperties2(physical_device, &props);
+   return strcmp(driver.driverName, KRONOS_DRIVER_NAME) == 0;
+}
+
+VkResult
+it_find_kronos_device(VkInstance instance, VkPhysicalDevice *physical_device)
+{
+   VkPhysicalDevice devices[16];
+   uint32_t count = 16;
+   VkResult result = vkEnumeratePhysicalDevices(instance, &count, devices);
+   if (result < 0)
+      return result;
+   for (uint32_t i = 0; i < count; i++) {
+      if (it_is_kronos(devices[i])) {
+         *physical_device = devices[i];
+         return VK_SUCCESS;
+      }
+   }
+   fprintf(stderr, "no Kronos device among %u physical devices\n", count);
+   return VK_ERROR_INITIALIZATION_FAILED;
+}
+
+uint32_t
+it_compute_family(VkPhysicalDevice physical_device)
+{
+   VkQueueFamilyProperties families[16];
+   uint32_t count = 16;
+   vkGetPhysicalDeviceQueueFamilyProperties(physical_device, &count, families);
+   for (uint32_t i = 0; i < count; i++) {
+      if ((families[i].queueFlags & VK_QUEUE_COMPUTE_BIT) && families[i].queueCount > 0)
+         return i;
+   }
+   return UINT32_MAX;
+}
+
+VkResult
+it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,
+                 const char *const *extensions, uint32_t extension_count,
+                 const VkAllocationCallbacks *allocator, VkDevice *device)
+{
+   const float priority = 1.0f;
+   const VkDeviceQueueCreateInfo queue = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
+      .queueFamilyIndex = family,
+      .queueCount = 1,
+      .pQueuePriorities = &priority,
+   };
+   const VkDeviceCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+      .pNext = next,
+      .queueCreateInfoCount = 1,
+      .pQueueCreateInfos = &queue,
+      .enabledExtensionCount = extension_count,
+      .ppEnabledExtensionNames = extensions,
+   };
+   return vkCreateDevice(physical_device, &info, allocator, device);
+}
+
+uint32_t
+it_memory_type(VkPhysicalDevice physical_device, uint32_t type_bits, VkMemoryPropertyFlags flags)
+{
+   VkPhysicalDeviceMemoryProperties memory;
+   vkGetPhysicalDeviceMemoryProperties(physical_device, &memory);
+   for (uint32_t i = 0; i < memory.memoryTypeCount; i++) {
+      if ((type_bits & (1u << i)) && (memory.memoryTypes[i].propertyFlags & flags) == flags)
+         return i;
+   }
+   return UINT32_MAX;
+}
+
+VkResult
+it_host_buffer_create(VkPhysicalDevice physical_device, VkDevice device, VkDeviceSize size,
+                      VkBufferUsageFlags usage, struct it_host_buffer *out)
+{
+   memset(out, 0, sizeof(*out));
+   out->size = size;
+   const VkBufferCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = size,
+      .usage = usage,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+   };
+   VkResult result = vkCreateBuffer(device, &info, NULL, &out->buffer);
+   if (result != VK_SUCCESS)
+      goto fail;
+   VkMemoryRequirements req;
+   vkGetBufferMemoryRequirements(device, out->buffer, &req);
+   uint32_t type = it_memory_type(physical_device, req.memoryTypeBits,
+                                  VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                     VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+   if (type == UINT32_MAX) {
+      result = VK_ERROR_FEATURE_NOT_PRESENT;
+      goto fail;
+   }
+   const VkMemoryAllocateInfo alloc = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .allocationSize = req.size,
+      .memoryTypeIndex = type,
+   };
+   result = vkAllocateMemory(device, &alloc, NULL, &out->memory);
+   if (result != VK_SUCCESS)
+      goto fail;
+   result = vkBindBufferMemory(device, out->buffer, out->memory, 0);
+   if (result != VK_SUCCESS)
+      goto fail;
+   result = vkMapMemory(device, out->memory, 0, VK_WHOLE_SIZE, 0, &out->data);
+   if (result != VK_SUCCESS)
+      goto fail;
+   return VK_SUCCESS;
+
+fail:
+   it_host_buffer_destroy(device, out);
+   return result;
+}
+
+void
+it_host_buffer_destroy(VkDevice device, struct it_host_buffer *buffer)
+{
+   if (buffer->data)
+      vkUnmapMemory(device, buffer->memory);
+   vkDestroyBuffer(device, buffer->buffer, NULL);
+   vkFreeMemory(device, buffer->memory, NULL);
+   memset(buffer, 0, sizeof(*buffer));
+}
+
+char *
+it_capture_stderr(void (*fn)(void *arg), void *arg)
+{
+   char *text = NULL;
+   FILE *file = tmpfile();
+   if (!file)
+      return NULL;
+   fflush(stderr);
+   int saved = dup(STDERR_FILENO);
+   if (saved < 0 || dup2(fileno(file), STDERR_FILENO) < 0) {
+      if (saved >= 0)
+         close(saved);
+      fclose(file);
+      return NULL;
+   }
+   fn(arg);
+   fflush(stderr);
+   dup2(saved, STDERR_FILENO);
+   close(saved);
+
+   long size = ftell(file);
+   if (size >= 0)
+      text = calloc(1, (size_t)size + 1);
+   if (text) {
+      rewind(file);
+      if (fread(text, 1, (size_t)size, file) != (size_t)size) {
+         free(text);
+         text = NULL;
+      }
+   }
+   fclose(file);
+   return text;
+}

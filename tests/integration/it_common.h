@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared helpers of the integration tests: they load Vulkan through the real Khronos loader
+ * (volk), find the Kronos device, and report failures with file and line. */
+#ifndef IT_COMMON_H
+#define IT_COMMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <volk.h>
+
+/* Report a failed check and jump to the function's "done" label; the function keeps a
+ * bool ok that it sets to true just before "done" when every check passed. */
+#define CHECK(cond)                                                                           \
+   do {                                                                                       \
+      if (!(cond)) {                                                                          \
+         it_report(__FILE__, __LINE__, "check failed: %s", #cond);                            \
+         goto done;                                                                           \
+      }                                                                                       \
+   } while (0)
+
+/* A Vulkan call that must return expected. */
+#define CHECK_RESULT(call, expected)                                                          \
+   do {                                                                                       \
+      VkResult it_result_ = (call);                                                           \
+      if (it_result_ != (expected)) {                                                         \
+         it_report(__FILE__, __LINE__, "%s returned %s, expected %s", #call,                  \
+                   it_result_name(it_result_), it_result_name(expected));                     \
+         goto done;                                                                           \
+      }                                                                                       \
+   } while (0)
+
+#define CHECK_VK(call) CHECK_RESULT(call, VK_SUCCESS)
+
+void it_report(const char *file, int line, const char *fmt, ...)
+   __attribute__((format(printf, 3, 4)));
+
+const char *it_result_name(VkResult result);
+
+struct it_test {
+   const char *name;
+   bool (*run)(void);
+   bool required; /* the tests after it cannot run if it fails */
+};
+
+/* Loads the loader, runs the tests, prints one line per test; returns main's exit status. */
+int it_run_tests(const struct it_test *tests, size_t count);
+
+/* A Vulkan 1.3 instance with these instance extensions; volk is loaded for it. */
+VkResult it_create_instance(const char *const *extensions, uint32_t extension_count,
+                            const VkAllocationCallbacks *allocator, VkInstance *instance);
+
+/* Whether the device's VkPhysicalDeviceDriverProperties::driverName is Kronos's. */
+bool it_is_kronos(VkPhysicalDevice physical_device);
+
+/* The first Kronos device of the instance; VK_ERROR_INITIALIZATION_FAILED if there is none. */
+VkResult it_find_kronos_device(VkInstance instance, VkPhysicalDevice *physical_device);
+
+/* The first queue family with VK_QUEUE_COMPUTE_BIT, or UINT32_MAX. */
+uint32_t it_compute_family(VkPhysicalDevice physical_device);
+
+/* A device with one queue of that family, the given pNext chain and device extensions. */
+VkResult it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,
+                          const char *const *extensions, uint32_t extension_count,
+                          const VkAllocationCallbacks *allocator, VkDevice *device);
+
+/* A memory type with all these property flags among memoryTypeBits, or UINT32_MAX. */
+uint32_t it_memory_type(VkPhysicalDevice physical_device, uint32_t type_bits,
+                        VkMemoryPropertyFlags flags);
+
+/* A buffer with host-visible, host-coherent memory bound and mapped. */
+struct it_host_buffer {
+   VkBuffer buffer;
+   VkDeviceMemory memory;
+   void *data;
+   VkDeviceSize size;
+};
+
+VkResult it_host_buffer_create(VkPhysicalDevice physical_device, VkDevice device,
+                               VkDeviceSize size, VkBufferUsageFlags usage,
+                               struct it_host_buffer *out);
+
+void it_host_buffer_destroy(VkDevice device, struct it_host_buffer *buffer);
+
+/* Runs fn(arg) with stderr going to a temporary file and returns what was written, or NULL on
+ * failure (caller frees). Kronos logs to stderr of the process that loads it. */
+char *it_capture_stderr(void (*fn)(void *arg), void *arg);
+
+#endif
