@@ -109,72 +109,67 @@ balanced(const struct counter *c)
    return c->allocations > 0 && c->allocations == c->frees && c->misaligned == 0;
 }
 
+/* A Kronos device created with callbacks that count into counter. */
+struct counted_device {
+   struct it_env env;
+   struct counter counter;
+   VkAllocationCallbacks callbacks;
+};
+
+static VkResult
+counted_device_open(struct counted_device *d, const char *name)
+{
+   memset(d, 0, sizeof(*d));
+   d->counter.name = name;
+   d->callbacks = callbacks_for(&d->counter);
+   return it_env_open(&d->env, &d->callbacks);
+}
+
+/* Destroys the device; whether what was allocated with its callbacks was all freed. */
+static bool
+counted_device_destroy_balanced(struct counted_device *d)
+{
+   vkDestroyDevice(d->env.device, &d->callbacks);
+   d->env.device = VK_NULL_HANDLE;
+   return balanced(&d->counter);
+}
+
 static bool
 device_and_pool_callbacks(void)
 {
    bool ok = false;
-   VkInstance instance = VK_NULL_HANDLE;
-   VkDevice device = VK_NULL_HANDLE;
+   struct counted_device d;
    VkCommandPool pool = VK_NULL_HANDLE;
-   VkPhysicalDevice physical;
-   struct counter device_counter = {.name = "device"};
    struct counter pool_counter = {.name = "command pool"};
-   const VkAllocationCallbacks device_callbacks = callbacks_for(&device_counter);
    const VkAllocationCallbacks pool_callbacks = callbacks_for(&pool_counter);
 
-   CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   uint32_t family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, &device_callbacks, &device));
-   CHECK(device_counter.allocations > 0);
+   CHECK_VK(counted_device_open(&d, "device"));
+   CHECK(d.counter.allocations > 0);
 
-   const VkCommandPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .queueFamilyIndex = family,
-   };
-   unsigned long device_allocations = device_counter.allocations;
-   CHECK_VK(vkCreateCommandPool(device, &pool_info, &pool_callbacks, &pool));
+   unsigned long device_allocations = d.counter.allocations;
+   CHECK_VK(it_create_command_pool(d.env.device, d.env.family, 0, &pool_callbacks, &pool));
    CHECK(pool_counter.allocations > 0);
-   const VkCommandBufferAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 4,
-   };
    VkCommandBuffer buffers[4];
-   CHECK_VK(vkAllocateCommandBuffers(device, &alloc, buffers));
+   CHECK_VK(it_allocate_command_buffers(d.env.device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 4,
+                                        buffers));
    /* The pool and its command buffers allocate with the pool's callbacks only. */
-   CHECK(device_counter.allocations == device_allocations);
-   vkFreeCommandBuffers(device, pool, 1, &buffers[0]);
+   CHECK(d.counter.allocations == device_allocations);
+   vkFreeCommandBuffers(d.env.device, pool, 1, &buffers[0]);
 
    /* A submission on the way. */
-   VkQueue queue;
-   vkGetDeviceQueue(device, family, 0, &queue);
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   CHECK_VK(vkBeginCommandBuffer(buffers[1], &begin));
-   CHECK_VK(vkEndCommandBuffer(buffers[1]));
-   const VkSubmitInfo submit = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 1,
-      .pCommandBuffers = &buffers[1],
-   };
-   CHECK_VK(vkQueueSubmit(queue, 1, &submit, VK_NULL_HANDLE));
-   CHECK_VK(vkQueueWaitIdle(queue));
+   CHECK_VK(it_record_empty(buffers[1], 0));
+   CHECK_VK(it_submit(d.env.queue, 1, &buffers[1], VK_NULL_HANDLE));
+   CHECK_VK(vkQueueWaitIdle(d.env.queue));
 
-   vkDestroyCommandPool(device, pool, &pool_callbacks);
+   vkDestroyCommandPool(d.env.device, pool, &pool_callbacks);
    pool = VK_NULL_HANDLE;
    CHECK(balanced(&pool_counter));
-   vkDestroyDevice(device, &device_callbacks);
-   device = VK_NULL_HANDLE;
-   CHECK(balanced(&device_counter));
+   CHECK(counted_device_destroy_balanced(&d));
    ok = true;
 done:
    if (pool)
-      vkDestroyCommandPool(device, pool, &pool_callbacks);
-   if (device)
-      vkDestroyDevice(device, &device_callbacks);
-   vkDestroyInstance(instance, NULL);
+      vkDestroyCommandPool(d.env.device, pool, &pool_callbacks);
+   it_env_close(&d.env, &d.callbacks);
    return ok;
 }
 
@@ -182,44 +177,25 @@ static bool
 pool_inherits_device_callbacks(void)
 {
    bool ok = false;
-   VkInstance instance = VK_NULL_HANDLE;
-   VkDevice device = VK_NULL_HANDLE;
-   VkPhysicalDevice physical;
-   struct counter device_counter = {.name = "device with its pools"};
-   const VkAllocationCallbacks device_callbacks = callbacks_for(&device_counter);
-
-   CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   uint32_t family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, &device_callbacks, &device));
-   unsigned long before = device_counter.allocations;
+   struct counted_device d;
+   VkCommandPool pool = VK_NULL_HANDLE;
+   CHECK_VK(counted_device_open(&d, "device with its pools"));
+   unsigned long before = d.counter.allocations;
 
    /* A pool created without callbacks allocates with the device's. */
-   const VkCommandPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .queueFamilyIndex = family,
-   };
-   VkCommandPool pool;
-   CHECK_VK(vkCreateCommandPool(device, &pool_info, NULL, &pool));
-   CHECK(device_counter.allocations > before);
-   const VkCommandBufferAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 2,
-   };
+   CHECK_VK(it_create_command_pool(d.env.device, d.env.family, 0, NULL, &pool));
+   CHECK(d.counter.allocations > before);
    VkCommandBuffer buffers[2];
-   CHECK_VK(vkAllocateCommandBuffers(device, &alloc, buffers));
-   vkDestroyCommandPool(device, pool, NULL);
-   vkDestroyDevice(device, &device_callbacks);
-   device = VK_NULL_HANDLE;
-   CHECK(balanced(&device_counter));
+   CHECK_VK(it_allocate_command_buffers(d.env.device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 2,
+                                        buffers));
+   vkDestroyCommandPool(d.env.device, pool, NULL);
+   pool = VK_NULL_HANDLE;
+   CHECK(counted_device_destroy_balanced(&d));
    ok = true;
 done:
-   if (device)
-      vkDestroyDevice(device, &device_callbacks);
-   vkDestroyInstance(instance, NULL);
+   if (pool)
+      vkDestroyCommandPool(d.env.device, pool, NULL);
+   it_env_close(&d.env, &d.callbacks);
    return ok;
 }
 
@@ -230,5 +206,5 @@ main(void)
       {"device and command pool callbacks balanced", device_and_pool_callbacks, false},
       {"a pool without callbacks uses the device's", pool_inherits_device_callbacks, false},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

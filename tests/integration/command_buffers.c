@@ -9,25 +9,15 @@
 
 #define SECONDARY_COUNT 70 /* more than Kronos keeps on its stack for vkCmdExecuteCommands */
 
-static VkInstance instance;
-static VkPhysicalDevice physical;
-static VkDevice device;
-static VkQueue queue;
-static uint32_t family;
+static struct it_env env;
 static struct it_host_buffer buffer;
 
 static bool
 setup(void)
 {
    bool ok = false;
-   CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, NULL, &device));
-   vkGetDeviceQueue(device, family, 0, &queue);
-   CHECK(queue != VK_NULL_HANDLE);
-   CHECK_VK(it_host_buffer_create(physical, device, 4 * SECONDARY_COUNT,
+   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(it_host_buffer_create(env.physical, env.device, 4 * SECONDARY_COUNT,
                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT, &buffer));
    ok = true;
 done:
@@ -37,33 +27,21 @@ done:
 static bool
 teardown(void)
 {
-   it_host_buffer_destroy(device, &buffer);
-   vkDestroyDevice(device, NULL);
-   vkDestroyInstance(instance, NULL);
+   it_host_buffer_destroy(env.device, &buffer);
+   it_env_close(&env, NULL);
    return true;
 }
 
 static VkResult
 create_pool(VkCommandPoolCreateFlags flags, VkCommandPool *pool)
 {
-   const VkCommandPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .flags = flags,
-      .queueFamilyIndex = family,
-   };
-   return vkCreateCommandPool(device, &info, NULL, pool);
+   return it_create_command_pool(env.device, env.family, flags, NULL, pool);
 }
 
 static VkResult
 allocate(VkCommandPool pool, VkCommandBufferLevel level, uint32_t count, VkCommandBuffer *out)
 {
-   const VkCommandBufferAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = level,
-      .commandBufferCount = count,
-   };
-   return vkAllocateCommandBuffers(device, &info, out);
+   return it_allocate_command_buffers(env.device, pool, level, count, out);
 }
 
 /* Each secondary fills its own word of the buffer with base + its index. */
@@ -108,15 +86,10 @@ execute(VkCommandBuffer primary, const VkCommandBuffer *secondaries, uint32_t co
    result = vkEndCommandBuffer(primary);
    if (result != VK_SUCCESS)
       return result;
-   const VkSubmitInfo submit = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 1,
-      .pCommandBuffers = &primary,
-   };
-   result = vkQueueSubmit(queue, 1, &submit, VK_NULL_HANDLE);
+   result = it_submit(env.queue, 1, &primary, VK_NULL_HANDLE);
    if (result != VK_SUCCESS)
       return result;
-   return vkQueueWaitIdle(queue);
+   return vkQueueWaitIdle(env.queue);
 }
 
 static bool
@@ -148,15 +121,15 @@ execute_secondaries(void)
    CHECK_VK(execute(primary, secondaries, 3));
    CHECK(words_are(3, 0x1000));
 
-   CHECK_VK(vkResetCommandPool(device, pool, 0));
+   CHECK_VK(vkResetCommandPool(env.device, pool, 0));
    memset(buffer.data, 0, buffer.size);
    CHECK_VK(record_secondaries(secondaries, SECONDARY_COUNT, 0x2000));
    CHECK_VK(execute(primary, secondaries, SECONDARY_COUNT));
    CHECK(words_are(SECONDARY_COUNT, 0x2000));
    ok = true;
 done:
-   vkQueueWaitIdle(queue);
-   vkDestroyCommandPool(device, pool, NULL); /* with all its command buffers */
+   vkQueueWaitIdle(env.queue);
+   vkDestroyCommandPool(env.device, pool, NULL); /* with all its command buffers */
    return ok;
 }
 
@@ -174,7 +147,7 @@ free_and_reallocate(void)
 
    /* Free two of them (null entries are allowed and ignored). */
    VkCommandBuffer to_free[3] = {buffers[1], VK_NULL_HANDLE, buffers[3]};
-   vkFreeCommandBuffers(device, pool, 3, to_free);
+   vkFreeCommandBuffers(env.device, pool, 3, to_free);
    CHECK_VK(allocate(pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &buffers[1]));
    CHECK_VK(allocate(pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &buffers[3]));
 
@@ -186,34 +159,24 @@ free_and_reallocate(void)
       vkCmdFillBuffer(buffers[i], buffer.buffer, 4 * i, 4, 0x3000 + i);
       CHECK_VK(vkEndCommandBuffer(buffers[i]));
    }
-   const VkSubmitInfo submit = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 4,
-      .pCommandBuffers = buffers,
-   };
-   CHECK_VK(vkQueueSubmit(queue, 1, &submit, VK_NULL_HANDLE));
-   CHECK_VK(vkQueueWaitIdle(queue));
+   CHECK_VK(it_submit(env.queue, 4, buffers, VK_NULL_HANDLE));
+   CHECK_VK(vkQueueWaitIdle(env.queue));
    CHECK(words_are(4, 0x3000));
 
-   CHECK_VK(vkResetCommandPool(device, pool, VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT));
-   vkTrimCommandPool(device, pool, 0);
+   CHECK_VK(vkResetCommandPool(env.device, pool, VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT));
+   vkTrimCommandPool(env.device, pool, 0);
    CHECK_VK(vkResetCommandBuffer(buffers[0], 0));
    CHECK_VK(vkBeginCommandBuffer(buffers[0], &begin));
    vkCmdFillBuffer(buffers[0], buffer.buffer, 0, 4, 0x4000);
    CHECK_VK(vkEndCommandBuffer(buffers[0]));
-   const VkSubmitInfo one = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 1,
-      .pCommandBuffers = &buffers[0],
-   };
-   CHECK_VK(vkQueueSubmit(queue, 1, &one, VK_NULL_HANDLE));
-   CHECK_VK(vkQueueWaitIdle(queue));
+   CHECK_VK(it_submit(env.queue, 1, &buffers[0], VK_NULL_HANDLE));
+   CHECK_VK(vkQueueWaitIdle(env.queue));
    CHECK(words_are(1, 0x4000));
-   vkFreeCommandBuffers(device, pool, 4, buffers);
+   vkFreeCommandBuffers(env.device, pool, 4, buffers);
    ok = true;
 done:
-   vkQueueWaitIdle(queue);
-   vkDestroyCommandPool(device, pool, NULL);
+   vkQueueWaitIdle(env.queue);
+   vkDestroyCommandPool(env.device, pool, NULL);
    return ok;
 }
 
@@ -228,16 +191,16 @@ destroy_pool_with_buffers(void)
       CHECK_VK(create_pool(0, &pools[p]));
       CHECK_VK(allocate(pools[p], VK_COMMAND_BUFFER_LEVEL_PRIMARY, 3, buffers));
       CHECK_VK(allocate(pools[p], VK_COMMAND_BUFFER_LEVEL_SECONDARY, 2, &buffers[3]));
-      vkFreeCommandBuffers(device, pools[p], 1, &buffers[1]);
+      vkFreeCommandBuffers(env.device, pools[p], 1, &buffers[1]);
    }
-   vkDestroyCommandPool(device, pools[1], NULL);
+   vkDestroyCommandPool(env.device, pools[1], NULL);
    pools[1] = VK_NULL_HANDLE;
    ok = true;
 done:
    for (int p = 2; p >= 0; p--)
-      vkDestroyCommandPool(device, pools[p], NULL);
+      vkDestroyCommandPool(env.device, pools[p], NULL);
    /* Destroying a null pool is a no-op. */
-   vkDestroyCommandPool(device, VK_NULL_HANDLE, NULL);
+   vkDestroyCommandPool(env.device, VK_NULL_HANDLE, NULL);
    return ok;
 }
 
@@ -251,5 +214,5 @@ main(void)
       {"destroy pools holding command buffers", destroy_pool_with_buffers, false},
       {"teardown", teardown, false},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

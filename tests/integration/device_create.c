@@ -7,18 +7,15 @@
 
 #include "it_common.h"
 
-static VkInstance instance;
-static VkPhysicalDevice physical;
-static uint32_t family;
+/* The instance, the Kronos device and its compute family; each test makes its own devices. */
+static struct it_env env;
 
 static bool
 setup(void)
 {
    bool ok = false;
-   CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
+   CHECK_VK(it_create_instance(NULL, 0, NULL, &env.instance));
+   CHECK_VK(it_env_find_device(&env));
    ok = true;
 done:
    return ok;
@@ -27,7 +24,7 @@ done:
 static bool
 teardown(void)
 {
-   vkDestroyInstance(instance, NULL);
+   it_env_close(&env, NULL);
    return true;
 }
 
@@ -37,24 +34,9 @@ expect_refused(const void *next, const VkPhysicalDeviceFeatures *features,
                const char *const *extensions, uint32_t extension_count, VkResult expected)
 {
    bool ok = false;
-   const float priority = 1.0f;
-   const VkDeviceQueueCreateInfo queue = {
-      .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-      .queueFamilyIndex = family,
-      .queueCount = 1,
-      .pQueuePriorities = &priority,
-   };
-   const VkDeviceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-      .pNext = next,
-      .queueCreateInfoCount = 1,
-      .pQueueCreateInfos = &queue,
-      .enabledExtensionCount = extension_count,
-      .ppEnabledExtensionNames = extensions,
-      .pEnabledFeatures = features,
-   };
    VkDevice device = VK_NULL_HANDLE;
-   VkResult result = vkCreateDevice(physical, &info, NULL, &device);
+   VkResult result = it_create_device(env.physical, env.family, next, features, extensions,
+                                      extension_count, NULL, &device);
    if (result == VK_SUCCESS)
       vkDestroyDevice(device, NULL);
    CHECK_RESULT(result, expected);
@@ -105,21 +87,10 @@ static bool
 refuses_unoffered_queue_family(void)
 {
    uint32_t count = 0;
-   vkGetPhysicalDeviceQueueFamilyProperties(physical, &count, NULL);
-   const float priority = 1.0f;
-   const VkDeviceQueueCreateInfo queue = {
-      .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO,
-      .queueFamilyIndex = count, /* one past the last family */
-      .queueCount = 1,
-      .pQueuePriorities = &priority,
-   };
-   const VkDeviceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-      .queueCreateInfoCount = 1,
-      .pQueueCreateInfos = &queue,
-   };
+   vkGetPhysicalDeviceQueueFamilyProperties(env.physical, &count, NULL);
    VkDevice device = VK_NULL_HANDLE;
-   VkResult result = vkCreateDevice(physical, &info, NULL, &device);
+   /* One past the last family. */
+   VkResult result = it_create_device(env.physical, count, NULL, NULL, NULL, 0, NULL, &device);
    if (result == VK_SUCCESS)
       vkDestroyDevice(device, NULL);
    return result != VK_SUCCESS;
@@ -136,7 +107,7 @@ timeline_semaphore(VkDevice device)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkFence fence = VK_NULL_HANDLE;
    VkQueue queue = VK_NULL_HANDLE;
-   vkGetDeviceQueue(device, family, 0, &queue);
+   vkGetDeviceQueue(device, env.family, 0, &queue);
    CHECK(queue != VK_NULL_HANDLE);
 
    const VkSemaphoreTypeCreateInfo type = {
@@ -162,25 +133,10 @@ timeline_semaphore(VkDevice device)
    CHECK_VK(vkGetSemaphoreCounterValue(device, semaphore, &value));
    CHECK(value == 5);
 
-   const VkCommandPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .queueFamilyIndex = family,
-   };
-   CHECK_VK(vkCreateCommandPool(device, &pool_info, NULL, &pool));
-   const VkCommandBufferAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 1,
-   };
+   CHECK_VK(it_create_command_pool(device, env.family, 0, NULL, &pool));
    VkCommandBuffer cmd;
-   CHECK_VK(vkAllocateCommandBuffers(device, &alloc, &cmd));
-   const VkCommandBufferBeginInfo begin = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-   };
-   CHECK_VK(vkBeginCommandBuffer(cmd, &begin));
-   CHECK_VK(vkEndCommandBuffer(cmd));
+   CHECK_VK(it_allocate_command_buffers(device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
+   CHECK_VK(it_record_empty(cmd, VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT));
 
    const VkSemaphoreSubmitInfo wait = {
       .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO,
@@ -214,7 +170,7 @@ timeline_semaphore(VkDevice device)
       .pSemaphores = &semaphore,
       .pValues = &signal10.value,
    };
-   CHECK_VK(vkWaitSemaphores(device, &wait_info, 60ull * 1000 * 1000 * 1000));
+   CHECK_VK(vkWaitSemaphores(device, &wait_info, IT_TIMEOUT_NS));
    CHECK_VK(vkGetSemaphoreCounterValue(device, semaphore, &value));
    CHECK(value == 10);
 
@@ -242,8 +198,8 @@ timeline_semaphore(VkDevice device)
       .pSemaphores = &semaphore,
       .pValues = &signal_value,
    };
-   CHECK_VK(vkWaitSemaphores(device, &wait11, 60ull * 1000 * 1000 * 1000));
-   CHECK_VK(vkWaitForFences(device, 1, &fence, VK_TRUE, 60ull * 1000 * 1000 * 1000));
+   CHECK_VK(vkWaitSemaphores(device, &wait11, IT_TIMEOUT_NS));
+   CHECK_VK(vkWaitForFences(device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS));
    CHECK_VK(vkGetSemaphoreCounterValue(device, semaphore, &value));
    CHECK(value == 11);
    CHECK_VK(vkQueueWaitIdle(queue));
@@ -273,7 +229,7 @@ buffer_device_address(VkDevice device)
    CHECK_VK(vkCreateBuffer(device, &buffer_info, NULL, &buffer));
    VkMemoryRequirements req;
    vkGetBufferMemoryRequirements(device, buffer, &req);
-   uint32_t type = it_memory_type(physical, req.memoryTypeBits, 0);
+   uint32_t type = it_memory_type(env.physical, req.memoryTypeBits, 0);
    CHECK(type != UINT32_MAX);
    const VkMemoryAllocateFlagsInfo flags = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO,
@@ -314,7 +270,7 @@ vulkan12_and_13_features(void)
       .timelineSemaphore = VK_TRUE,
       .bufferDeviceAddress = VK_TRUE,
    };
-   CHECK_VK(it_create_device(physical, family, &v12, NULL, 0, NULL, &device));
+   CHECK_VK(it_create_device(env.physical, env.family, &v12, NULL, NULL, 0, NULL, &device));
    /* Kronos never writes into the application's structures. */
    CHECK(v12.pNext == &v13 && v13.pNext == NULL);
    CHECK(v12.timelineSemaphore && v12.bufferDeviceAddress && v13.synchronization2);
@@ -332,12 +288,12 @@ queue_lookup(void)
 {
    bool ok = false;
    VkDevice device = VK_NULL_HANDLE;
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, NULL, &device));
+   CHECK_VK(it_create_device(env.physical, env.family, NULL, NULL, NULL, 0, NULL, &device));
    VkQueue a = VK_NULL_HANDLE, b = VK_NULL_HANDLE;
-   vkGetDeviceQueue(device, family, 0, &a);
+   vkGetDeviceQueue(device, env.family, 0, &a);
    const VkDeviceQueueInfo2 info = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_INFO_2,
-      .queueFamilyIndex = family,
+      .queueFamilyIndex = env.family,
       .queueIndex = 0,
    };
    vkGetDeviceQueue2(device, &info, &b);
@@ -364,5 +320,5 @@ main(void)
       {"vkGetDeviceQueue and vkGetDeviceQueue2", queue_lookup, false},
       {"destroy instance", teardown, false},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

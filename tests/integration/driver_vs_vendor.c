@@ -407,5 +407,5 @@ main(void)
       {"device extensions: a subset, no swapchain", device_extensions},
       {"destroy instance", destroy_instance},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

@@ -7,27 +7,16 @@
 
 #include "it_common.h"
 
-static VkInstance instance;
-static VkPhysicalDevice physical;
-static VkDevice device;
+static struct it_env env;
 static VkCommandPool pool;
-static uint32_t family;
 
 static bool
 setup(void)
 {
    bool ok = false;
-   CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, NULL, &device));
-   const VkCommandPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
-      .queueFamilyIndex = family,
-   };
-   CHECK_VK(vkCreateCommandPool(device, &pool_info, NULL, &pool));
+   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(it_create_command_pool(env.device, env.family,
+                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
    ok = true;
 done:
    return ok;
@@ -36,9 +25,8 @@ done:
 static bool
 teardown(void)
 {
-   vkDestroyCommandPool(device, pool, NULL);
-   vkDestroyDevice(device, NULL);
-   vkDestroyInstance(instance, NULL);
+   vkDestroyCommandPool(env.device, pool, NULL);
+   it_env_close(&env, NULL);
    return true;
 }
 
@@ -69,17 +57,12 @@ draw_fails_end(void)
    char *log = NULL;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
    struct draw_call call = {
-      .draw = (PFN_vkCmdDraw)vkGetDeviceProcAddr(device, "vkCmdDraw"),
+      .draw = (PFN_vkCmdDraw)vkGetDeviceProcAddr(env.device, "vkCmdDraw"),
    };
    CHECK(call.draw != NULL);
 
-   const VkCommandBufferAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 1,
-   };
-   CHECK_VK(vkAllocateCommandBuffers(device, &alloc, &cmd));
+   CHECK_VK(
+      it_allocate_command_buffers(env.device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    call.cmd = cmd;
    const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
    CHECK_VK(vkBeginCommandBuffer(cmd, &begin));
@@ -107,7 +90,7 @@ draw_fails_end(void)
 done:
    free(log);
    if (cmd)
-      vkFreeCommandBuffers(device, pool, 1, &cmd);
+      vkFreeCommandBuffers(env.device, pool, 1, &cmd);
    return ok;
 }
 
@@ -115,16 +98,16 @@ static bool
 extension_commands_absent(void)
 {
    bool ok = false;
-   CHECK(vkGetDeviceProcAddr(device, "vkCreateSwapchainKHR") == NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkQueuePresentKHR") == NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkCmdDrawMeshTasksEXT") == NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkCmdSetLineStippleEXT") == NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkCmdBeginTransformFeedbackEXT") == NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCreateSwapchainKHR") == NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkQueuePresentKHR") == NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCmdDrawMeshTasksEXT") == NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCmdSetLineStippleEXT") == NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCmdBeginTransformFeedbackEXT") == NULL);
    /* Compute and core graphics commands are there. */
-   CHECK(vkGetDeviceProcAddr(device, "vkCmdDispatch") != NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkQueueSubmit2") != NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkCmdBeginRenderPass") != NULL);
-   CHECK(vkGetDeviceProcAddr(device, "vkCreateGraphicsPipelines") != NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCmdDispatch") != NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkQueueSubmit2") != NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCmdBeginRenderPass") != NULL);
+   CHECK(vkGetDeviceProcAddr(env.device, "vkCreateGraphicsPipelines") != NULL);
    ok = true;
 done:
    return ok;
@@ -144,7 +127,7 @@ create_graphics_pipelines(void *arg)
       {.sType = VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO},
    };
    call->result =
-      vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 2, info, NULL, call->pipelines);
+      vkCreateGraphicsPipelines(env.device, VK_NULL_HANDLE, 2, info, NULL, call->pipelines);
 }
 
 static bool
@@ -174,7 +157,7 @@ render_pass_fails(void)
    bool ok = false;
    VkRenderPass render_pass = (VkRenderPass)(uintptr_t)0x1234;
    const VkRenderPassCreateInfo info = {.sType = VK_STRUCTURE_TYPE_RENDER_PASS_CREATE_INFO};
-   CHECK_RESULT(vkCreateRenderPass(device, &info, NULL, &render_pass),
+   CHECK_RESULT(vkCreateRenderPass(env.device, &info, NULL, &render_pass),
                 VK_ERROR_FEATURE_NOT_PRESENT);
    CHECK(render_pass == VK_NULL_HANDLE);
    ok = true;
@@ -186,8 +169,8 @@ static void
 destroy_null_graphics_objects(void *arg)
 {
    (void)arg;
-   vkDestroyRenderPass(device, VK_NULL_HANDLE, NULL);
-   vkDestroyFramebuffer(device, VK_NULL_HANDLE, NULL);
+   vkDestroyRenderPass(env.device, VK_NULL_HANDLE, NULL);
+   vkDestroyFramebuffer(env.device, VK_NULL_HANDLE, NULL);
 }
 
 static bool
@@ -216,5 +199,5 @@ main(void)
       {"destroying null graphics objects is silent", destroying_null_is_silent, false},
       {"teardown", teardown, false},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

@@ -112,13 +112,11 @@ static bool
 debug_utils_names(void)
 {
    bool ok = false;
-   VkInstance instance = VK_NULL_HANDLE;
+   struct it_env env = {0};
    VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
-   VkDevice device = VK_NULL_HANDLE;
    VkCommandPool pool = VK_NULL_HANDLE;
-   VkPhysicalDevice physical;
    static const char *const extensions[] = {"VK_EXT_debug_utils"};
-   CHECK_VK(it_create_instance(extensions, 1, NULL, &instance));
+   CHECK_VK(it_create_instance(extensions, 1, NULL, &env.instance));
    const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
       .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
       .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
@@ -128,29 +126,16 @@ debug_utils_names(void)
       .pfnUserCallback = on_message,
    };
    CHECK(vkCreateDebugUtilsMessengerEXT != NULL);
-   CHECK_VK(vkCreateDebugUtilsMessengerEXT(instance, &messenger_info, NULL, &messenger));
-   CHECK_VK(it_find_kronos_device(instance, &physical));
-   uint32_t family = it_compute_family(physical);
-   CHECK(family != UINT32_MAX);
-   CHECK_VK(it_create_device(physical, family, NULL, NULL, 0, NULL, &device));
+   CHECK_VK(vkCreateDebugUtilsMessengerEXT(env.instance, &messenger_info, NULL, &messenger));
+   CHECK_VK(it_env_find_device(&env));
+   CHECK_VK(it_env_create_device(&env, NULL));
+   VkDevice device = env.device;
+   VkQueue queue = env.queue;
    CHECK(vkGetDeviceProcAddr(device, "vkSetDebugUtilsObjectNameEXT") != NULL);
 
-   VkQueue queue = VK_NULL_HANDLE;
-   vkGetDeviceQueue(device, family, 0, &queue);
-   CHECK(queue != VK_NULL_HANDLE);
-   const VkCommandPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
-      .queueFamilyIndex = family,
-   };
-   CHECK_VK(vkCreateCommandPool(device, &pool_info, NULL, &pool));
-   const VkCommandBufferAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
-      .commandPool = pool,
-      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
-      .commandBufferCount = 1,
-   };
+   CHECK_VK(it_create_command_pool(device, env.family, 0, NULL, &pool));
    VkCommandBuffer cmd;
-   CHECK_VK(vkAllocateCommandBuffers(device, &alloc, &cmd));
+   CHECK_VK(it_allocate_command_buffers(device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
 
    /* Every wrapped object by name, and one Kronos does not wrap. */
    CHECK_VK(set_name(device, VK_OBJECT_TYPE_COMMAND_BUFFER, (uint64_t)(uintptr_t)cmd, "cmd"));
@@ -172,23 +157,21 @@ debug_utils_names(void)
    vkCmdEndDebugUtilsLabelEXT(cmd);
    CHECK_VK(vkEndCommandBuffer(cmd));
    vkQueueBeginDebugUtilsLabelEXT(queue, &label);
-   const VkSubmitInfo submit = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 1,
-      .pCommandBuffers = &cmd,
-   };
-   CHECK_VK(vkQueueSubmit(queue, 1, &submit, VK_NULL_HANDLE));
+   CHECK_VK(it_submit(queue, 1, &cmd, VK_NULL_HANDLE));
    vkQueueEndDebugUtilsLabelEXT(queue);
    CHECK_VK(vkQueueWaitIdle(queue));
    ok = true;
 done:
    if (pool)
-      vkDestroyCommandPool(device, pool, NULL);
-   if (device)
-      vkDestroyDevice(device, NULL);
+      vkDestroyCommandPool(env.device, pool, NULL);
+   /* The messenger outlives the device, to hear about its destruction. */
+   if (env.device) {
+      vkDestroyDevice(env.device, NULL);
+      env.device = VK_NULL_HANDLE;
+   }
    if (messenger)
-      vkDestroyDebugUtilsMessengerEXT(instance, messenger, NULL);
-   vkDestroyInstance(instance, NULL);
+      vkDestroyDebugUtilsMessengerEXT(env.instance, messenger, NULL);
+   it_env_close(&env, NULL);
    return ok;
 }
 
@@ -201,5 +184,5 @@ main(void)
       {"physical device groups of one", device_groups, false},
       {"debug utils names and labels", debug_utils_names, false},
    };
-   return it_run_tests(tests, sizeof(tests) / sizeof(tests[0]));
+   return IT_RUN_TESTS(tests);
 }

@@ -140,8 +140,9 @@ it_compute_family(VkPhysicalDevice physical_device)
 
 VkResult
 it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,
-                 const char *const *extensions, uint32_t extension_count,
-                 const VkAllocationCallbacks *allocator, VkDevice *device)
+                 const VkPhysicalDeviceFeatures *features, const char *const *extensions,
+                 uint32_t extension_count, const VkAllocationCallbacks *allocator,
+                 VkDevice *device)
 {
    const float priority = 1.0f;
    const VkDeviceQueueCreateInfo queue = {
@@ -157,8 +158,113 @@ it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *
       .pQueueCreateInfos = &queue,
       .enabledExtensionCount = extension_count,
       .ppEnabledExtensionNames = extensions,
+      .pEnabledFeatures = features,
    };
    return vkCreateDevice(physical_device, &info, allocator, device);
+}
+
+VkResult
+it_env_find_device(struct it_env *env)
+{
+   VkResult result = it_find_kronos_device(env->instance, &env->physical);
+   if (result != VK_SUCCESS)
+      return result;
+   env->family = it_compute_family(env->physical);
+   if (env->family == UINT32_MAX) {
+      fprintf(stderr, "the Kronos device has no compute queue family\n");
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   return VK_SUCCESS;
+}
+
+VkResult
+it_env_create_device(struct it_env *env, const VkAllocationCallbacks *allocator)
+{
+   VkResult result =
+      it_create_device(env->physical, env->family, NULL, NULL, NULL, 0, allocator, &env->device);
+   if (result != VK_SUCCESS) {
+      env->device = VK_NULL_HANDLE;
+      return result;
+   }
+   vkGetDeviceQueue(env->device, env->family, 0, &env->queue);
+   if (env->queue == VK_NULL_HANDLE) {
+      fprintf(stderr, "vkGetDeviceQueue gave no queue of family %u\n", env->family);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   return VK_SUCCESS;
+}
+
+VkResult
+it_env_open(struct it_env *env, const VkAllocationCallbacks *device_allocator)
+{
+   memset(env, 0, sizeof(*env));
+   VkResult result = it_create_instance(NULL, 0, NULL, &env->instance);
+   if (result != VK_SUCCESS) {
+      env->instance = VK_NULL_HANDLE;
+      return result;
+   }
+   result = it_env_find_device(env);
+   if (result == VK_SUCCESS)
+      result = it_env_create_device(env, device_allocator);
+   return result;
+}
+
+void
+it_env_close(struct it_env *env, const VkAllocationCallbacks *device_allocator)
+{
+   if (env->device)
+      vkDestroyDevice(env->device, device_allocator);
+   vkDestroyInstance(env->instance, NULL);
+   memset(env, 0, sizeof(*env));
+}
+
+VkResult
+it_create_command_pool(VkDevice device, uint32_t family, VkCommandPoolCreateFlags flags,
+                       const VkAllocationCallbacks *allocator, VkCommandPool *pool)
+{
+   const VkCommandPoolCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .flags = flags,
+      .queueFamilyIndex = family,
+   };
+   return vkCreateCommandPool(device, &info, allocator, pool);
+}
+
+VkResult
+it_allocate_command_buffers(VkDevice device, VkCommandPool pool, VkCommandBufferLevel level,
+                            uint32_t count, VkCommandBuffer *command_buffers)
+{
+   const VkCommandBufferAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = pool,
+      .level = level,
+      .commandBufferCount = count,
+   };
+   return vkAllocateCommandBuffers(device, &info, command_buffers);
+}
+
+VkResult
+it_record_empty(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags)
+{
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = flags,
+   };
+   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   if (result != VK_SUCCESS)
+      return result;
+   return vkEndCommandBuffer(cmd);
+}
+
+VkResult
+it_submit(VkQueue queue, uint32_t count, const VkCommandBuffer *command_buffers, VkFence fence)
+{
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = count,
+      .pCommandBuffers = command_buffers,
+   };
+   return vkQueueSubmit(queue, 1, &submit, fence);
 }
 
 uint32_t

@@ -32,6 +32,9 @@
 
 #define CHECK_VK(call) CHECK_RESULT(call, VK_SUCCESS)
 
+/* How long a test waits on a fence or a semaphore before it counts as hung. */
+#define IT_TIMEOUT_NS (60ull * 1000 * 1000 * 1000)
+
 void it_report(const char *file, int line, const char *fmt, ...)
    __attribute__((format(printf, 3, 4)));
 
@@ -46,6 +49,9 @@ struct it_test {
 /* Loads the loader, runs the tests, prints one line per test; returns main's exit status. */
 int it_run_tests(const struct it_test *tests, size_t count);
 
+/* it_run_tests for an array of struct it_test. */
+#define IT_RUN_TESTS(tests) it_run_tests((tests), sizeof(tests) / sizeof((tests)[0]))
+
 /* A Vulkan 1.3 instance with these instance extensions; volk is loaded for it. */
 VkResult it_create_instance(const char *const *extensions, uint32_t extension_count,
                             const VkAllocationCallbacks *allocator, VkInstance *instance);
@@ -59,10 +65,55 @@ VkResult it_find_kronos_device(VkInstance instance, VkPhysicalDevice *physical_d
 /* The first queue family with VK_QUEUE_COMPUTE_BIT, or UINT32_MAX. */
 uint32_t it_compute_family(VkPhysicalDevice physical_device);
 
-/* A device with one queue of that family, the given pNext chain and device extensions. */
+/* A device with one queue of that family, the given pNext chain, pEnabledFeatures (may be NULL)
+ * and device extensions. */
 VkResult it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,
-                          const char *const *extensions, uint32_t extension_count,
-                          const VkAllocationCallbacks *allocator, VkDevice *device);
+                          const VkPhysicalDeviceFeatures *features, const char *const *extensions,
+                          uint32_t extension_count, const VkAllocationCallbacks *allocator,
+                          VkDevice *device);
+
+/* What most tests work on: the Kronos device of an instance, its first compute queue family,
+ * and a device with one queue of that family. */
+struct it_env {
+   VkInstance instance;
+   VkPhysicalDevice physical;
+   uint32_t family;
+   VkDevice device;
+   VkQueue queue;
+};
+
+/* env->physical and env->family for env->instance: the first Kronos device and its first
+ * compute queue family (VK_ERROR_FEATURE_NOT_PRESENT if it has none). */
+VkResult it_env_find_device(struct it_env *env);
+
+/* env->device, created with allocator and one queue of env->family, and env->queue (that
+ * queue; VK_ERROR_INITIALIZATION_FAILED if vkGetDeviceQueue gives none). */
+VkResult it_env_create_device(struct it_env *env, const VkAllocationCallbacks *allocator);
+
+/* All of it: an instance without extensions, then it_env_find_device and
+ * it_env_create_device(env, device_allocator). On failure env holds what was made. */
+VkResult it_env_open(struct it_env *env, const VkAllocationCallbacks *device_allocator);
+
+/* Destroys env's device (with the allocator it was created with) and instance, either of which
+ * may be VK_NULL_HANDLE, and clears env. */
+void it_env_close(struct it_env *env, const VkAllocationCallbacks *device_allocator);
+
+/* A command pool of that family. */
+VkResult it_create_command_pool(VkDevice device, uint32_t family, VkCommandPoolCreateFlags flags,
+                                const VkAllocationCallbacks *allocator, VkCommandPool *pool);
+
+/* count command buffers of that level from pool. */
+VkResult it_allocate_command_buffers(VkDevice device, VkCommandPool pool,
+                                     VkCommandBufferLevel level, uint32_t count,
+                                     VkCommandBuffer *command_buffers);
+
+/* Begins (with these usage flags) and ends cmd with nothing recorded in between. */
+VkResult it_record_empty(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags);
+
+/* One vkQueueSubmit of count command buffers, without semaphores, signalling fence (may be
+ * VK_NULL_HANDLE). */
+VkResult it_submit(VkQueue queue, uint32_t count, const VkCommandBuffer *command_buffers,
+                   VkFence fence);
 
 /* A memory type with all these property flags among memoryTypeBits, or UINT32_MAX. */
 uint32_t it_memory_type(VkPhysicalDevice physical_device, uint32_t type_bits,
