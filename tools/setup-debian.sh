@@ -13,6 +13,7 @@ packages=(
   mesa-vulkan-drivers vulkan-tools                        # lavapipe (default vendor), vulkaninfo
   vulkan-validationlayers                                 # the compute example's validation run
   binutils                                                # nm, for the exports test
+  python3-matplotlib                                      # kronos-bench's PNG (tools/plot_bench.py)
 )
 
 missing=()

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* The benchmark's output: the table at the end of a run (stdout), the JSON with every figure,
+ * and the markdown summary. */
+#ifndef BENCH_REPORT_H
+#define BENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "bench_options.h"
+#include "bench_row.h"
+
+/* The table, a legend, and every failed check with its reason. */
+void bench_report_table(FILE *out, const struct bench_results *results);
+
+/* Writes the JSON; false (reported) when the file cannot be written. */
+bool bench_report_json(const char *path, const struct bench_results *results,
+                       const struct bench_options *options);
+
+/* Writes the markdown summary (card, driver, date, per-call overhead of the small rows, all
+ * rows); false (reported) when the file cannot be written. */
+bool bench_report_markdown(const char *path, const struct bench_results *results,
+                           const struct bench_options *options);
+
+/* Formats a figure for a table: "-" for NaN, else 3 significant-ish digits. */
+void bench_format_figure(double value, char *out, size_t size);
+
+/* The row's check column: "ok", "skip", "FAIL" and what failed. */
+void bench_format_check(const struct bench_row *row, char *out, size_t size);
+
+/* How many rows failed a check. */
+size_t bench_results_failures(const struct bench_results *results);
+
+#endif

@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+#include "bench_stats.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+VkResult
+bench_stats_init(const struct kt_device *device, struct bench_stats *out)
+{
+   memset(out, 0, sizeof(*out));
+   out->device = device->handle;
+   out->get = (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device->handle,
+                                                                  "vkGetDeviceStatisticsKRONOS");
+   if (!out->get) {
+      kt_error("%s: vkGetDeviceProcAddr(\"vkGetDeviceStatisticsKRONOS\") returned NULL: is this "
+               "Kronos, and is a layer hiding the extension?",
+               device->physical->properties.deviceName);
+      return VK_ERROR_EXTENSION_NOT_PRESENT;
+   }
+   return VK_SUCCESS;
+}
+
+VkResult
+bench_stats_read(const struct bench_stats *stats, VkKronosDeviceStatistics *out)
+{
+   memset(out, 0, sizeof(*out));
+   out->version = KRONOS_STATISTICS_VERSION;
+   VkResult result = stats->get(stats->device, out);
+   kt_ok(result, "vkGetDeviceStatisticsKRONOS");
+   return result;
+}
+
+void
+bench_stats_delta(const VkKronosDeviceStatistics *before, const VkKronosDeviceStatistics *after,
+                  VkKronosDeviceStatistics *delta)
+{
+   *delta = (VkKronosDeviceStatistics){
+      .version = after->version,
+      .app_allocations = after->app_allocations - before->app_allocations,
+      .vendor_allocations = after->vendor_allocations - before->vendor_allocations,
+      .app_frees = after->app_frees - before->app_frees,
+      .vendor_frees = after->vendor_frees - before->vendor_frees,
+      .app_submits = after->app_submits - before->app_submits,
+      .vendor_submits = after->vendor_submits - before->vendor_submits,
+      .app_barriers = after->app_barriers - before->app_barriers,
+      .vendor_barriers = after->vendor_barriers - before->vendor_barriers,
+      .app_dispatches = after->app_dispatches - before->app_dispatches,
+      .vendor_dispatches = after->vendor_dispatches - before->vendor_dispatches,
+      .app_descriptor_writes = after->app_descriptor_writes - before->app_descriptor_writes,
+      .vendor_descriptor_writes =
+         after->vendor_descriptor_writes - before->vendor_descriptor_writes,
+      .pool_bytes_reserved = after->pool_bytes_reserved,
+      .pool_bytes_in_use = after->pool_bytes_in_use,
+   };
+   for (unsigned i = 0; i < KRONOS_FLUSH_REASON_COUNT; i++)
+      delta->batches_flushed[i] = after->batches_flushed[i] - before->batches_flushed[i];
+}
+
+static double
+ratio(uint64_t numerator, uint64_t denominator)
+{
+   return denominator ? (double)numerator / (double)denominator : NAN;
+}
+
+void
+bench_stats_figures(const VkKronosDeviceStatistics *delta, struct bench_counter_figures *out)
+{
+   out->descriptor_writes_per_dispatch = ratio(delta->vendor_descriptor_writes,
+                                               delta->app_dispatches);
+   out->barriers_per_dispatch = ratio(delta->vendor_barriers, delta->app_dispatches);
+   out->vendor_submits_per_app_submit = ratio(delta->vendor_submits, delta->app_submits);
+   out->vendor_allocations = delta->vendor_allocations;
+}
+
+static uint64_t
+add_count(uint64_t a, uint64_t b)
+{
+   return a == BENCH_COUNT_POSITIVE || b == BENCH_COUNT_POSITIVE ? BENCH_COUNT_POSITIVE : a + b;
+}
+
+void
+bench_did_add(struct bench_did *a, const struct bench_did *b)
+{
+   a->allocations = add_count(a->allocations, b->allocations);
+   a->frees = add_count(a->frees, b->frees);
+   a->submits = add_count(a->submits, b->submits);
+   a->barriers = add_count(a->barriers, b->barriers);
+   a->dispatches = add_count(a->dispatches, b->dispatches);
+   a->descriptor_writes = add_count(a->descriptor_writes, b->descriptor_writes);
+}
+
+/* Appends "; <message>" to `why`. */
+static void
+complain(char *why, size_t why_size, const char *name, const char *what, uint64_t got,
+         uint64_t expected)
+{
+   size_t used = strlen(why);
+   if (used + 1 >= why_size)
+      return;
+   if (expected == BENCH_COUNT_POSITIVE)
+      snprintf(why + used, why_size - used, "%s%s %s %" PRIu64 ", expected more than 0",
+               used ? "; " : "", name, what, got);
+   else
+      snprintf(why + used, why_size - used, "%s%s %s %" PRIu64 ", expected %" PRIu64,
+               used ? "; " : "", name, what, got, expected);
+}
+
+static bool
+check_app(const char *name, uint64_t got, uint64_t expected, char *why, size_t why_size)
+{
+   if (expected == BENCH_COUNT_POSITIVE) {
+      if (got > 0)
+         return true;
+      complain(why, why_size, name, "(application) is", got, BENCH_COUNT_POSITIVE);
+      return false;
+   }
+   if (got == expected)
+      return true;
+   complain(why, why_size, name, "(application) is", got, expected);
+   return false;
+}
+
+static bool
+check_vendor(const char *name, uint64_t vendor, uint64_t app, char *why, size_t why_size)
+{
+   if (vendor == app)
+      return true;
+   complain(why, why_size, name, "(vendor) is", vendor, app);
+   return false;
+}
+
+bool
+bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did *did,
+                  bool passthrough, char *why, size_t why_size)
+{
+   bool ok = true;
+   why[0] = '\0';
+   ok &= check_app("allocations", delta->app_allocations, did->allocations, why, why_size);
+   ok &= check_app("frees", delta->app_frees, did->frees, why, why_size);
+   ok &= check_app("submits", delta->app_submits, did->submits, why, why_size);
+   ok &= check_app("barriers", delta->app_barriers, did->barriers, why, why_size);
+   ok &= check_app("dispatches", delta->app_dispatches, did->dispatches, why, why_size);
+   ok &= check_app("descriptor writes", delta->app_descriptor_writes, did->descriptor_writes,
+                   why, why_size);
+   /* Whatever the optimizations, every dispatch reaches the vendor, and submitted work that
+    * the benchmark waited for was submitted to the vendor. */
+   ok &= check_vendor("dispatches", delta->vendor_dispatches, delta->app_dispatches, why,
+                      why_size);
+   if (delta->app_submits > 0 && delta->vendor_submits == 0) {
+      complain(why, why_size, "submits", "(vendor) is", 0, BENCH_COUNT_POSITIVE);
+      ok = false;
+   }
+   if (passthrough) {
+      ok &= check_vendor("allocations", delta->vendor_allocations, delta->app_allocations, why,
+                         why_size);
+      ok &= check_vendor("frees", delta->vendor_frees, delta->app_frees, why, why_size);
+      ok &= check_vendor("submits", delta->vendor_submits, delta->app_submits, why, why_size);
+      ok &= check_vendor("barriers", delta->vendor_barriers, delta->app_barriers, why, why_size);
+      ok &= check_vendor("descriptor writes", delta->vendor_descriptor_writes,
+                         delta->app_descriptor_writes, why, why_size);
+   }
+   return ok;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* Kronos's statistics as the benchmark uses them: read with vkGetDeviceStatisticsKRONOS around
+ * the measured part of a row, differenced, turned into the per-dispatch figures the report
+ * prints, and checked against what the benchmark did. Every figure printed comes from these
+ * counters; what the benchmark did is used only to check them. */
+#ifndef BENCH_STATS_H
+#define BENCH_STATS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <kronos/kronos.h>
+
+#include "kt.h"
+
+struct bench_stats {
+   VkDevice device;
+   PFN_vkGetDeviceStatisticsKRONOS get;
+};
+
+/* Finds vkGetDeviceStatisticsKRONOS on `device` (a Kronos device); reports and fails when the
+ * driver does not have it. */
+VkResult bench_stats_init(const struct kt_device *device, struct bench_stats *out);
+
+VkResult bench_stats_read(const struct bench_stats *stats, VkKronosDeviceStatistics *out);
+
+/* after - before, counter by counter (pool bytes: the value after). */
+void bench_stats_delta(const VkKronosDeviceStatistics *before,
+                       const VkKronosDeviceStatistics *after, VkKronosDeviceStatistics *delta);
+
+/* The figures of a row, from a delta. Ratios with a zero denominator are NaN. */
+struct bench_counter_figures {
+   double descriptor_writes_per_dispatch; /* vendor descriptor writes / application dispatches */
+   double barriers_per_dispatch;          /* vendor barriers / application dispatches */
+   double vendor_submits_per_app_submit;  /* vendor submits / application submits */
+   uint64_t vendor_allocations;           /* vendor vkAllocateMemory calls */
+};
+
+void bench_stats_figures(const VkKronosDeviceStatistics *delta,
+                         struct bench_counter_figures *out);
+
+/* What the benchmark did on the Kronos device in the measured part: exact counts of
+ * application calls, or BENCH_COUNT_POSITIVE where only "some" is known (the barriers a
+ * workload records). */
+#define BENCH_COUNT_POSITIVE UINT64_MAX
+
+struct bench_did {
+   uint64_t allocations, frees, submits, barriers, dispatches, descriptor_writes;
+};
+
+/* a += b, where POSITIVE absorbs. */
+void bench_did_add(struct bench_did *a, const struct bench_did *b);
+
+/* Checks a delta against what the benchmark did: every application counter equals what it did
+ * (or is non-zero for POSITIVE); vendor dispatches equal application dispatches; where work was
+ * submitted, at least one vendor submit. With `passthrough` (no optimization on) every vendor
+ * counter must also equal its application counter. On failure writes why and returns false. */
+bool bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did *did,
+                       bool passthrough, char *why, size_t why_size);
+
+#endif

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: MIT */
+/* The benchmark's workloads, in report order. */
+#include "bench_workload.h"
+#include "workload_common.h"
+
+const struct bench_workload_ops *const bench_workloads[] = {
+   &bench_workload_saxpy,
+   &bench_workload_reduce,
+   &bench_workload_scan,
+   &bench_workload_gemm,
+   NULL,
+};
