@@ -33,54 +33,14 @@ VkResult
 bench_buffer_create(const struct kt_device *device, VkDeviceSize size, VkBufferUsageFlags usage,
                     const char *name, struct bench_buffer *out)
 {
-   const struct VolkDeviceTable *vk = &device->vk;
-   char what[160];
    memset(out, 0, sizeof(*out));
    out->size = size;
-
-   const VkBufferCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-      .size = size,
-      .usage = usage | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
-   };
-   VkResult result = vk->vkCreateBuffer(device->handle, &info, NULL, &out->handle);
-   snprintf(what, sizeof(what), "vkCreateBuffer (%s, %" PRIu64 " bytes)", name, (uint64_t)size);
-   if (!kt_ok(result, what)) {
-      out->handle = VK_NULL_HANDLE;
-      goto cleanup;
-   }
-
-   VkMemoryRequirements requirements;
-   vk->vkGetBufferMemoryRequirements(device->handle, out->handle, &requirements);
-   int32_t type = device_local_type(&device->memory, requirements.memoryTypeBits);
-   if (type < 0) {
-      kt_error("buffer %s: no usable memory type in memoryTypeBits 0x%x", name,
-               requirements.memoryTypeBits);
-      result = VK_ERROR_FEATURE_NOT_PRESENT;
-      goto cleanup;
-   }
-   out->memory_type = (uint32_t)type;
-   const VkMemoryAllocateInfo allocate = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .allocationSize = requirements.size,
-      .memoryTypeIndex = (uint32_t)type,
-   };
-   result = vk->vkAllocateMemory(device->handle, &allocate, NULL, &out->memory);
-   snprintf(what, sizeof(what), "vkAllocateMemory (%s, %" PRIu64 " bytes, type %d)", name,
-            (uint64_t)requirements.size, type);
-   if (!kt_ok(result, what)) {
-      out->memory = VK_NULL_HANDLE;
-      goto cleanup;
-   }
-   result = vk->vkBindBufferMemory(device->handle, out->handle, out->memory, 0);
-   snprintf(what, sizeof(what), "vkBindBufferMemory (%s)", name);
-   if (!kt_ok(result, what))
-      goto cleanup;
-   return VK_SUCCESS;
-
-cleanup:
-   bench_buffer_destroy(device, out);
+   VkResult result = kt_buffer_memory_create(
+      device, size,
+      usage | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+      device_local_type, "usable", name, &out->handle, &out->memory, &out->memory_type);
+   if (result != VK_SUCCESS)
+      memset(out, 0, sizeof(*out));
    return result;
 }
 

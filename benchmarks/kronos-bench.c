@@ -66,22 +66,6 @@ explain_missing_pair(void)
       "e.g. lavapipe's manifest: /usr/share/vulkan/icd.d/lvp_icd.x86_64.json\n");
 }
 
-/* The pair to measure: the first whose vendor device matches --device. */
-static const struct kt_device_pair *
-choose_pair(const struct bench_options *options, const struct kt_device_pair *pairs,
-            uint32_t count)
-{
-   for (uint32_t i = 0; i < count; i++) {
-      if (!pairs[i].vendor)
-         continue;
-      if (options->device_filter &&
-          !strstr(pairs[i].vendor->properties.deviceName, options->device_filter))
-         continue;
-      return &pairs[i];
-   }
-   return NULL;
-}
-
 static void
 list_pairs(const struct kt_device_pair *pairs, uint32_t count)
 {
@@ -173,36 +157,23 @@ main(int argc, char **argv)
    if (!check_names(&options))
       return BENCH_EXIT_SETUP;
 
-   struct kt_instance *instance = NULL;
-   struct kt_physical_device *devices = NULL;
-   struct kt_device_pair *pairs = NULL;
-   uint32_t device_count = 0, pair_count = 0;
+   struct kt_system system = {0};
+   bool had_instance = false;
    exit_code = BENCH_EXIT_FAIL;
 
-   const struct kt_instance_options instance_options = {
-      .application_name = "kronos-bench",
-      .validation = options.validation,
-      .synchronization_validation = options.sync_validation,
-   };
-   if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS)
+   if (kt_system_create("kronos-bench", options.validation, options.sync_validation,
+                        &system) != VK_SUCCESS)
       goto cleanup;
-   if (kt_physical_devices_list(instance, &devices, &device_count) != VK_SUCCESS)
-      goto cleanup;
-   pairs = calloc(device_count ? device_count : 1, sizeof(*pairs));
-   if (!pairs) {
-      kt_error("out of memory");
-      goto cleanup;
-   }
-   kt_physical_devices_pair(devices, device_count, pairs, &pair_count);
-   const struct kt_device_pair *pair = choose_pair(&options, pairs, pair_count);
+   /* The pair to measure: the first whose vendor device matches --device. */
+   const struct kt_device_pair *pair = kt_system_find_pair(&system, options.device_filter);
    if (options.list_devices) {
-      list_pairs(pairs, pair_count);
+      list_pairs(system.pairs, system.pair_count);
       exit_code = pair ? BENCH_EXIT_PASS : BENCH_EXIT_SETUP;
       goto cleanup;
    }
    if (!pair) {
-      if (pair_count == 0)
-         kt_error("no Kronos device is visible (%u other device(s))", device_count);
+      if (system.pair_count == 0)
+         kt_error("no Kronos device is visible (%u other device(s))", system.device_count);
       else
          kt_error("no Kronos device whose vendor device is visible%s%s%s",
                   options.device_filter ? " and named like '" : "",
@@ -215,11 +186,9 @@ main(int argc, char **argv)
    exit_code = run_pair(&options, pair);
 
 cleanup:
-   free(pairs);
-   free(devices);
    /* Counted after destruction: the layer reports leaked objects there. */
-   bool had_instance = instance != NULL;
-   unsigned validation_errors = kt_instance_destroy(instance);
+   had_instance = system.instance != NULL;
+   unsigned validation_errors = kt_system_destroy(&system);
    if (options.validation && had_instance) {
       fprintf(stderr, "kronos-bench: validation errors: %u\n", validation_errors);
       if (validation_errors && exit_code == BENCH_EXIT_PASS)

@@ -302,47 +302,34 @@ main(int argc, char **argv)
    if (!parse_args(argc, argv, &options, &exit_code))
       return exit_code;
 
-   struct kt_instance *instance = NULL;
-   struct kt_physical_device *devices = NULL;
-   struct kt_device_pair *pairs = NULL;
+   struct kt_system system = {0};
    struct kt_device vendor = {0}, kronos = {0};
-   uint32_t device_count = 0, pair_count = 0;
+   bool had_instance = false;
 
-   const struct kt_instance_options instance_options = {
-      .application_name = "test_workloads",
-      .validation = options.validation,
-      .synchronization_validation = options.sync_validation,
-   };
-   if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS)
+   if (kt_system_create("test_workloads", options.validation, options.sync_validation,
+                        &system) != VK_SUCCESS)
       goto cleanup;
-   if (kt_physical_devices_list(instance, &devices, &device_count) != VK_SUCCESS)
-      goto cleanup;
-   pairs = calloc(device_count ? device_count : 1, sizeof(*pairs));
-   if (!pairs) {
-      kt_error("out of memory");
-      goto cleanup;
-   }
-   kt_physical_devices_pair(devices, device_count, pairs, &pair_count);
-   if (pair_count == 0 || !pairs[0].vendor) {
+   const struct kt_device_pair *pair = system.pair_count ? &system.pairs[0] : NULL;
+   if (!pair || !pair->vendor) {
       kt_error("needs the first Kronos device and the vendor device with its deviceUUID: set "
                "VK_DRIVER_FILES=<vendor manifest>:<Kronos manifest> and "
                "KRONOS_VENDOR_ICD=<vendor manifest> (%" PRIu32 " device(s), %" PRIu32
-               " Kronos)", device_count, pair_count);
+               " Kronos)", system.device_count, system.pair_count);
       exit_code = EXIT_SETUP;
       goto cleanup;
    }
-   printf("vendor device: %s (%s)\n", pairs[0].vendor->properties.deviceName,
-          kt_physical_device_driver_name(pairs[0].vendor));
-   printf("kronos device: %s\n", pairs[0].kronos->properties.deviceName);
-   if (kt_device_create(pairs[0].vendor, 1, &vendor) != VK_SUCCESS ||
-       kt_device_create(pairs[0].kronos, 1, &kronos) != VK_SUCCESS)
+   printf("vendor device: %s (%s)\n", pair->vendor->properties.deviceName,
+          kt_physical_device_driver_name(pair->vendor));
+   printf("kronos device: %s\n", pair->kronos->properties.deviceName);
+   if (kt_device_create(pair->vendor, 1, &vendor) != VK_SUCCESS ||
+       kt_device_create(pair->kronos, 1, &kronos) != VK_SUCCESS)
       goto cleanup;
    PFN_vkGetDeviceStatisticsKRONOS stats =
       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(kronos.handle,
                                                            "vkGetDeviceStatisticsKRONOS");
    if (!stats) {
       kt_error("%s does not offer vkGetDeviceStatisticsKRONOS",
-               pairs[0].kronos->properties.deviceName);
+               pair->kronos->properties.deviceName);
       goto cleanup;
    }
 
@@ -374,10 +361,8 @@ main(int argc, char **argv)
 cleanup:
    kt_device_destroy(&kronos);
    kt_device_destroy(&vendor);
-   free(pairs);
-   free(devices);
-   bool had_instance = instance != NULL;
-   unsigned validation_errors = kt_instance_destroy(instance);
+   had_instance = system.instance != NULL;
+   unsigned validation_errors = kt_system_destroy(&system);
    if (options.validation && had_instance) {
       printf("validation errors: %u\n", validation_errors);
       if (validation_errors && exit_code == EXIT_PASS)

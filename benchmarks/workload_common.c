@@ -102,25 +102,104 @@ bench_record_dispatch(const struct kt_device *device, VkCommandBuffer cmd,
 }
 
 VkResult
-bench_workload_init(struct bench_workload *w, const struct kt_device *device,
-                    size_t output_size, const char *name)
+bench_element_count(size_t input_bytes, size_t element_size, const char *name, uint32_t *n)
 {
+   size_t count = input_bytes / element_size;
+   if (count == 0)
+      count = 1;
+   if (count > UINT32_MAX / element_size) {
+      kt_error("%s: %zu elements are too many", name, count);
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   *n = (uint32_t)count;
+   return VK_SUCCESS;
+}
+
+VkResult
+bench_workload_alloc(const struct kt_device *device, size_t object_size, size_t output_size,
+                     VkDeviceSize binding_bytes, const char *binding_what, const char *name,
+                     struct bench_workload **out)
+{
+   VkResult result;
+   *out = NULL;
+   struct bench_workload *w = calloc(1, object_size);
+   if (!w) {
+      kt_error("%s: out of host memory", name);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
    w->device = device;
    w->output_size = output_size;
    w->output = calloc(output_size ? output_size : 1, 1);
    if (!w->output) {
       kt_error("%s: out of host memory for the output (%zu bytes)", name, output_size);
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
+      result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      goto cleanup;
    }
+   result = bench_check_binding(device, binding_bytes, binding_what);
+   if (result != VK_SUCCESS)
+      goto cleanup;
+   *out = w;
    return VK_SUCCESS;
+
+cleanup:
+   free(w->output);
+   free(w);
+   return result;
 }
 
 void
-bench_workload_fini(struct bench_workload *w)
+bench_workload_free(struct bench_workload *w, VkDescriptorPool pool,
+                    struct kt_compute_pipeline *const *pipelines, uint32_t pipeline_count,
+                    struct bench_buffer *const *buffers, uint32_t buffer_count)
 {
+   const struct kt_device *device = w->device;
+   if (pool != VK_NULL_HANDLE)
+      device->vk.vkDestroyDescriptorPool(device->handle, pool, NULL);
+   for (uint32_t i = 0; i < pipeline_count; i++)
+      kt_compute_pipeline_destroy(device, pipelines[i]);
+   for (uint32_t i = 0; i < buffer_count; i++)
+      bench_buffer_destroy(device, buffers[i]);
    free(w->output);
-   w->output = NULL;
-   w->output_size = 0;
+   free(w);
+}
+
+VkResult
+bench_buffers_create_filled(const struct kt_device *device,
+                            const struct bench_buffer_init *inits, uint32_t count,
+                            const char *what)
+{
+   struct bench_upload uploads[BENCH_MAX_BUFFER_INITS];
+   if (count > BENCH_MAX_BUFFER_INITS) {
+      kt_error("%s: %" PRIu32 " buffers, at most %u", what, count, BENCH_MAX_BUFFER_INITS);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   for (uint32_t i = 0; i < count; i++) {
+      VkResult result = bench_buffer_create(device, inits[i].size,
+                                            VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, inits[i].name,
+                                            inits[i].buffer);
+      if (result != VK_SUCCESS)
+         return result;
+      uploads[i] = (struct bench_upload){
+         .buffer = inits[i].buffer, .offset = 0, .size = inits[i].size, .data = inits[i].data};
+   }
+   return bench_buffers_upload(device, uploads, count, what);
+}
+
+VkResult
+bench_pipeline_create(const struct kt_device *device, const uint32_t *code, size_t code_size,
+                      uint32_t binding_count, uint32_t push_size, const char *name,
+                      uint32_t max_sets, const VkDescriptorBufferInfo *infos,
+                      struct kt_compute_pipeline *pipeline, VkDescriptorPool *pool,
+                      VkDescriptorSet *set)
+{
+   VkResult result = kt_compute_pipeline_create(device, code, code_size, binding_count,
+                                                push_size, name, pipeline);
+   if (result != VK_SUCCESS)
+      return result;
+   result = kt_descriptor_pool_create(device, max_sets, binding_count, pool);
+   if (result != VK_SUCCESS || !infos)
+      return result;
+   return kt_descriptor_set_create(device, *pool, pipeline, infos, set);
 }
 
 const void *

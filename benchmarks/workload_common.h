@@ -76,10 +76,55 @@ void bench_record_dispatch(const struct kt_device *device, VkCommandBuffer cmd,
                            const struct kt_compute_pipeline *pipeline, VkDescriptorSet set,
                            const void *push, uint32_t push_size, struct bench_grid grid);
 
-/* Allocates the host output (zeroed), reporting failure. */
-VkResult bench_workload_init(struct bench_workload *w, const struct kt_device *device,
-                             size_t output_size, const char *name);
-void bench_workload_fini(struct bench_workload *w);
+/* The element count of create(): n = input_bytes / element_size, at least 1. Fails (reported,
+ * naming the workload `name`) when n elements would not fit 32-bit indexing of bytes. */
+VkResult bench_element_count(size_t input_bytes, size_t element_size, const char *name,
+                             uint32_t *n);
+
+/* The start of create(): allocates the workload's own structure (`object_size` bytes, zeroed;
+ * struct bench_workload first) with its host output (`output_size` bytes, zeroed), then checks
+ * that `binding_bytes` fit one storage-buffer binding (bench_check_binding, naming
+ * `binding_what`). `name` names the workload in errors. On failure (reported) nothing is left
+ * and *out is NULL. */
+VkResult bench_workload_alloc(const struct kt_device *device, size_t object_size,
+                              size_t output_size, VkDeviceSize binding_bytes,
+                              const char *binding_what, const char *name,
+                              struct bench_workload **out);
+
+/* The end of destroy(): destroys the descriptor pool (VK_NULL_HANDLE is ignored), then
+ * pipelines[0..pipeline_count) and buffers[0..buffer_count) in that order, frees the host output
+ * and the structure itself. The workload's own host arrays must be freed first. */
+void bench_workload_free(struct bench_workload *w, VkDescriptorPool pool,
+                         struct kt_compute_pipeline *const *pipelines, uint32_t pipeline_count,
+                         struct bench_buffer *const *buffers, uint32_t buffer_count);
+
+/* One working buffer of a workload: `size` bytes of storage, filled from `data` (zeros when
+ * NULL). `name` is used in error messages. */
+struct bench_buffer_init {
+   struct bench_buffer *buffer;
+   VkDeviceSize size;
+   const void *data;
+   const char *name;
+};
+#define BENCH_MAX_BUFFER_INITS 4u
+
+/* Creates every buffer (bench_buffer_create, STORAGE_BUFFER usage), in order, then fills them
+ * all with one upload (bench_buffers_upload, named `what`). At most BENCH_MAX_BUFFER_INITS. On
+ * failure (reported) the buffers made so far are left for destroy(). */
+VkResult bench_buffers_create_filled(const struct kt_device *device,
+                                     const struct bench_buffer_init *inits, uint32_t count,
+                                     const char *what);
+
+/* A kernel's pipeline (kt_compute_pipeline_create: `code_size` bytes of SPIR-V, `binding_count`
+ * storage buffers, `push_size` bytes of push constants, `name` in errors) and a descriptor pool
+ * for `max_sets` sets of its bindings; when `infos` is not NULL, also one set from that pool with
+ * infos[i] at binding i (*set). On failure (reported) what was made is left for destroy(). */
+VkResult bench_pipeline_create(const struct kt_device *device, const uint32_t *code,
+                               size_t code_size, uint32_t binding_count, uint32_t push_size,
+                               const char *name, uint32_t max_sets,
+                               const VkDescriptorBufferInfo *infos,
+                               struct kt_compute_pipeline *pipeline, VkDescriptorPool *pool,
+                               VkDescriptorSet *set);
 
 /* The `output` operation shared by every workload. */
 const void *bench_workload_output(const struct bench_workload *w, size_t *size);

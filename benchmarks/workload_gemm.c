@@ -65,23 +65,18 @@ static VkResult
 gemm_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
             struct bench_workload **out)
 {
-   VkResult result;
+   struct bench_workload *w;
    *out = NULL;
-   struct gemm_workload *g = calloc(1, sizeof(*g));
-   if (!g) {
-      kt_error("gemm: out of host memory");
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   g->n = gemm_order(input_bytes);
-   g->seed = seed;
-   size_t elements = (size_t)g->n * g->n;
+   uint32_t n = gemm_order(input_bytes);
+   size_t elements = (size_t)n * n;
    VkDeviceSize bytes = (VkDeviceSize)elements * sizeof(float);
-   result = bench_workload_init(&g->base, device, (size_t)bytes, "gemm");
+   VkResult result = bench_workload_alloc(device, sizeof(struct gemm_workload), (size_t)bytes,
+                                          bytes, "gemm matrix", "gemm", &w);
    if (result != VK_SUCCESS)
-      goto fail;
-   result = bench_check_binding(device, bytes, "gemm matrix");
-   if (result != VK_SUCCESS)
-      goto fail;
+      return result;
+   struct gemm_workload *g = (struct gemm_workload *)w;
+   g->n = n;
+   g->seed = seed;
 
    g->a = malloc((size_t)bytes);
    g->b = malloc((size_t)bytes);
@@ -96,33 +91,23 @@ gemm_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    for (size_t i = 0; i < elements; i++)
       g->b[i] = bench_random_float(&state);
 
-   const VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   if ((result = bench_buffer_create(device, bytes, usage, "gemm A", &g->a_buffer)) ||
-       (result = bench_buffer_create(device, bytes, usage, "gemm B", &g->b_buffer)) ||
-       (result = bench_buffer_create(device, bytes, usage, "gemm C", &g->c_buffer)))
-      goto fail;
-   const struct bench_upload uploads[] = {
-      {.buffer = &g->a_buffer, .size = bytes, .data = g->a},
-      {.buffer = &g->b_buffer, .size = bytes, .data = g->b},
-      {.buffer = &g->c_buffer, .size = bytes, .data = NULL},
+   const struct bench_buffer_init buffers[] = {
+      {.buffer = &g->a_buffer, .size = bytes, .data = g->a, .name = "gemm A"},
+      {.buffer = &g->b_buffer, .size = bytes, .data = g->b, .name = "gemm B"},
+      {.buffer = &g->c_buffer, .size = bytes, .data = NULL, .name = "gemm C"},
    };
-   result = bench_buffers_upload(device, uploads, 3, "gemm upload");
+   result = bench_buffers_create_filled(device, buffers, 3, "gemm upload");
    if (result != VK_SUCCESS)
       goto fail;
 
-   result = kt_compute_pipeline_create(device, bench_gemm_spv, bench_gemm_spv_size, 3,
-                                       sizeof(struct gemm_push), "bench_gemm", &g->pipeline);
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = kt_descriptor_pool_create(device, 1, 3, &g->pool);
-   if (result != VK_SUCCESS)
-      goto fail;
    const VkDescriptorBufferInfo infos[3] = {
       {.buffer = g->a_buffer.handle, .offset = 0, .range = bytes},
       {.buffer = g->b_buffer.handle, .offset = 0, .range = bytes},
       {.buffer = g->c_buffer.handle, .offset = 0, .range = bytes},
    };
-   result = kt_descriptor_set_create(device, g->pool, &g->pipeline, infos, &g->set);
+   result = bench_pipeline_create(device, bench_gemm_spv, bench_gemm_spv_size, 3,
+                                  sizeof(struct gemm_push), "bench_gemm", 1, infos,
+                                  &g->pipeline, &g->pool, &g->set);
    if (result != VK_SUCCESS)
       goto fail;
    uint32_t tiles_x = g->n / GEMM_TILE + (g->n % GEMM_TILE != 0);
@@ -132,7 +117,7 @@ gemm_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    return VK_SUCCESS;
 
 fail:
-   gemm_destroy(&g->base);
+   gemm_destroy(w);
    return result;
 }
 
@@ -231,19 +216,11 @@ gemm_destroy(struct bench_workload *w)
    struct gemm_workload *g = (struct gemm_workload *)w;
    if (!g)
       return;
-   const struct kt_device *device = w->device;
-   if (device) {
-      if (g->pool != VK_NULL_HANDLE)
-         device->vk.vkDestroyDescriptorPool(device->handle, g->pool, NULL);
-      kt_compute_pipeline_destroy(device, &g->pipeline);
-      bench_buffer_destroy(device, &g->c_buffer);
-      bench_buffer_destroy(device, &g->b_buffer);
-      bench_buffer_destroy(device, &g->a_buffer);
-   }
    free(g->b);
    free(g->a);
-   bench_workload_fini(w);
-   free(g);
+   struct kt_compute_pipeline *const pipelines[] = {&g->pipeline};
+   struct bench_buffer *const buffers[] = {&g->c_buffer, &g->b_buffer, &g->a_buffer};
+   bench_workload_free(w, g->pool, pipelines, 1, buffers, 3);
 }
 
 const struct bench_workload_ops bench_workload_gemm = {

@@ -58,30 +58,21 @@ static VkResult
 reduce_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
               struct bench_workload **out)
 {
-   VkResult result;
+   uint32_t n;
+   struct bench_workload *w;
    *out = NULL;
-   size_t n = input_bytes / sizeof(float);
-   if (n == 0)
-      n = 1;
-   if (n > UINT32_MAX / sizeof(float)) {
-      kt_error("reduce: %zu elements are too many", n);
-      return VK_ERROR_FEATURE_NOT_PRESENT;
-   }
-   struct reduce_workload *r = calloc(1, sizeof(*r));
-   if (!r) {
-      kt_error("reduce: out of host memory");
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   r->n = (uint32_t)n;
+   VkResult result = bench_element_count(input_bytes, sizeof(float), "reduce", &n);
+   if (result != VK_SUCCESS)
+      return result;
+   VkDeviceSize bytes = (VkDeviceSize)n * sizeof(float);
+   result = bench_workload_alloc(device, sizeof(struct reduce_workload), sizeof(float), bytes,
+                                 "reduce input", "reduce", &w);
+   if (result != VK_SUCCESS)
+      return result;
+   struct reduce_workload *r = (struct reduce_workload *)w;
+   r->n = n;
    r->per_thread = bench_workload_small_blocks ? REDUCE_PER_THREAD_SMALL : REDUCE_PER_THREAD;
    r->block = REDUCE_THREADS * r->per_thread;
-   VkDeviceSize bytes = (VkDeviceSize)n * sizeof(float);
-   result = bench_workload_init(&r->base, device, sizeof(float), "reduce");
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = bench_check_binding(device, bytes, "reduce input");
-   if (result != VK_SUCCESS)
-      goto fail;
 
    /* The passes and where each writes. */
    VkDeviceSize alignment = bench_binding_alignment(device), scratch_bytes = 0;
@@ -99,7 +90,7 @@ reduce_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
 
    r->input = malloc((size_t)bytes);
    if (!r->input) {
-      kt_error("reduce: out of host memory for %zu elements", n);
+      kt_error("reduce: out of host memory for %" PRIu32 " elements", n);
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail;
    }
@@ -107,24 +98,17 @@ reduce_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    for (uint32_t i = 0; i < r->n; i++)
       r->input[i] = bench_random_float_rounding(&state);
 
-   const VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   if ((result = bench_buffer_create(device, bytes, usage, "reduce input", &r->input_buffer)) ||
-       (result = bench_buffer_create(device, scratch_bytes, usage, "reduce levels",
-                                     &r->scratch)))
-      goto fail;
-   const struct bench_upload uploads[] = {
-      {.buffer = &r->input_buffer, .size = bytes, .data = r->input},
-      {.buffer = &r->scratch, .size = scratch_bytes, .data = NULL},
+   const struct bench_buffer_init buffers[] = {
+      {.buffer = &r->input_buffer, .size = bytes, .data = r->input, .name = "reduce input"},
+      {.buffer = &r->scratch, .size = scratch_bytes, .data = NULL, .name = "reduce levels"},
    };
-   result = bench_buffers_upload(device, uploads, 2, "reduce upload");
+   result = bench_buffers_create_filled(device, buffers, 2, "reduce upload");
    if (result != VK_SUCCESS)
       goto fail;
 
-   result = kt_compute_pipeline_create(device, bench_reduce_spv, bench_reduce_spv_size, 2,
-                                       sizeof(struct reduce_push), "bench_reduce", &r->pipeline);
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = kt_descriptor_pool_create(device, r->pass_count, 2, &r->pool);
+   result = bench_pipeline_create(device, bench_reduce_spv, bench_reduce_spv_size, 2,
+                                  sizeof(struct reduce_push), "bench_reduce", r->pass_count,
+                                  NULL, &r->pipeline, &r->pool, NULL);
    if (result != VK_SUCCESS)
       goto fail;
    for (uint32_t k = 0; k < r->pass_count; k++) {
@@ -148,7 +132,7 @@ reduce_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    return VK_SUCCESS;
 
 fail:
-   reduce_destroy(&r->base);
+   reduce_destroy(w);
    return result;
 }
 
@@ -256,17 +240,10 @@ reduce_destroy(struct bench_workload *w)
    struct reduce_workload *r = (struct reduce_workload *)w;
    if (!r)
       return;
-   const struct kt_device *device = w->device;
-   if (device) {
-      if (r->pool != VK_NULL_HANDLE)
-         device->vk.vkDestroyDescriptorPool(device->handle, r->pool, NULL);
-      kt_compute_pipeline_destroy(device, &r->pipeline);
-      bench_buffer_destroy(device, &r->scratch);
-      bench_buffer_destroy(device, &r->input_buffer);
-   }
    free(r->input);
-   bench_workload_fini(w);
-   free(r);
+   struct kt_compute_pipeline *const pipelines[] = {&r->pipeline};
+   struct bench_buffer *const buffers[] = {&r->scratch, &r->input_buffer};
+   bench_workload_free(w, r->pool, pipelines, 1, buffers, 2);
 }
 
 const struct bench_workload_ops bench_workload_reduce = {

@@ -39,33 +39,24 @@ static VkResult
 saxpy_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
              struct bench_workload **out)
 {
-   VkResult result;
+   uint32_t n;
+   struct bench_workload *w;
    *out = NULL;
-   size_t n = input_bytes / sizeof(float);
-   if (n == 0)
-      n = 1;
-   if (n > UINT32_MAX / sizeof(float)) {
-      kt_error("saxpy: %zu elements are too many", n);
-      return VK_ERROR_FEATURE_NOT_PRESENT;
-   }
-   struct saxpy_workload *s = calloc(1, sizeof(*s));
-   if (!s) {
-      kt_error("saxpy: out of host memory");
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   s->n = (uint32_t)n;
+   VkResult result = bench_element_count(input_bytes, sizeof(float), "saxpy", &n);
+   if (result != VK_SUCCESS)
+      return result;
    VkDeviceSize bytes = (VkDeviceSize)n * sizeof(float);
-   result = bench_workload_init(&s->base, device, (size_t)bytes, "saxpy");
+   result = bench_workload_alloc(device, sizeof(struct saxpy_workload), (size_t)bytes, bytes,
+                                 "saxpy vectors", "saxpy", &w);
    if (result != VK_SUCCESS)
-      goto fail;
-   result = bench_check_binding(device, bytes, "saxpy vectors");
-   if (result != VK_SUCCESS)
-      goto fail;
+      return result;
+   struct saxpy_workload *s = (struct saxpy_workload *)w;
+   s->n = n;
 
    s->x = malloc((size_t)bytes);
    s->y = malloc((size_t)bytes);
    if (!s->x || !s->y) {
-      kt_error("saxpy: out of host memory for %zu elements", n);
+      kt_error("saxpy: out of host memory for %" PRIu32 " elements", n);
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail;
    }
@@ -75,28 +66,16 @@ saxpy_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
       s->y[i] = bench_random_float(&state);
    }
 
-   const VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   if ((result = bench_buffer_create(device, bytes, usage, "saxpy x", &s->x_buffer)) ||
-       (result = bench_buffer_create(device, bytes, usage, "saxpy y", &s->y_buffer)) ||
-       (result = bench_buffer_create(device, bytes, usage, "saxpy out", &s->out_buffer)))
-      goto fail;
-   const struct bench_upload uploads[] = {
-      {.buffer = &s->x_buffer, .size = bytes, .data = s->x},
-      {.buffer = &s->y_buffer, .size = bytes, .data = s->y},
-      {.buffer = &s->out_buffer, .size = bytes, .data = NULL},
+   const struct bench_buffer_init buffers[] = {
+      {.buffer = &s->x_buffer, .size = bytes, .data = s->x, .name = "saxpy x"},
+      {.buffer = &s->y_buffer, .size = bytes, .data = s->y, .name = "saxpy y"},
+      {.buffer = &s->out_buffer, .size = bytes, .data = NULL, .name = "saxpy out"},
    };
-   result = bench_buffers_upload(device, uploads, 3, "saxpy upload");
+   result = bench_buffers_create_filled(device, buffers, 3, "saxpy upload");
    if (result != VK_SUCCESS)
       goto fail;
 
    /* Bindings 0-2 are x, y, out seen as vec4, 3-5 the same buffers seen as floats. */
-   result = kt_compute_pipeline_create(device, bench_saxpy_spv, bench_saxpy_spv_size, 6,
-                                       sizeof(struct saxpy_push), "bench_saxpy", &s->pipeline);
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = kt_descriptor_pool_create(device, 1, 6, &s->pool);
-   if (result != VK_SUCCESS)
-      goto fail;
    const VkDescriptorBufferInfo infos[6] = {
       {.buffer = s->x_buffer.handle, .offset = 0, .range = bytes},
       {.buffer = s->y_buffer.handle, .offset = 0, .range = bytes},
@@ -105,7 +84,9 @@ saxpy_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
       {.buffer = s->y_buffer.handle, .offset = 0, .range = bytes},
       {.buffer = s->out_buffer.handle, .offset = 0, .range = bytes},
    };
-   result = kt_descriptor_set_create(device, s->pool, &s->pipeline, infos, &s->set);
+   result = bench_pipeline_create(device, bench_saxpy_spv, bench_saxpy_spv_size, 6,
+                                  sizeof(struct saxpy_push), "bench_saxpy", 1, infos,
+                                  &s->pipeline, &s->pool, &s->set);
    if (result != VK_SUCCESS)
       goto fail;
    /* 1D grid-stride kernel over n / 4 vec4s (at least one group, for the scalar tail). */
@@ -117,7 +98,7 @@ saxpy_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    return VK_SUCCESS;
 
 fail:
-   saxpy_destroy(&s->base);
+   saxpy_destroy(w);
    return result;
 }
 
@@ -183,19 +164,11 @@ saxpy_destroy(struct bench_workload *w)
    struct saxpy_workload *s = (struct saxpy_workload *)w;
    if (!s)
       return;
-   const struct kt_device *device = w->device;
-   if (device) {
-      if (s->pool != VK_NULL_HANDLE)
-         device->vk.vkDestroyDescriptorPool(device->handle, s->pool, NULL);
-      kt_compute_pipeline_destroy(device, &s->pipeline);
-      bench_buffer_destroy(device, &s->out_buffer);
-      bench_buffer_destroy(device, &s->y_buffer);
-      bench_buffer_destroy(device, &s->x_buffer);
-   }
    free(s->y);
    free(s->x);
-   bench_workload_fini(w);
-   free(s);
+   struct kt_compute_pipeline *const pipelines[] = {&s->pipeline};
+   struct bench_buffer *const buffers[] = {&s->out_buffer, &s->y_buffer, &s->x_buffer};
+   bench_workload_free(w, s->pool, pipelines, 1, buffers, 3);
 }
 
 const struct bench_workload_ops bench_workload_saxpy = {

@@ -87,30 +87,21 @@ static VkResult
 scan_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
             struct bench_workload **out)
 {
-   VkResult result;
+   uint32_t n;
+   struct bench_workload *w;
    *out = NULL;
-   size_t n = input_bytes / sizeof(uint32_t);
-   if (n == 0)
-      n = 1;
-   if (n > UINT32_MAX / sizeof(uint32_t)) {
-      kt_error("scan: %zu elements are too many", n);
-      return VK_ERROR_FEATURE_NOT_PRESENT;
-   }
-   struct scan_workload *s = calloc(1, sizeof(*s));
-   if (!s) {
-      kt_error("scan: out of host memory");
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   s->n = (uint32_t)n;
+   VkResult result = bench_element_count(input_bytes, sizeof(uint32_t), "scan", &n);
+   if (result != VK_SUCCESS)
+      return result;
+   VkDeviceSize bytes = (VkDeviceSize)n * sizeof(uint32_t);
+   result = bench_workload_alloc(device, sizeof(struct scan_workload), (size_t)bytes, bytes,
+                                 "scan input", "scan", &w);
+   if (result != VK_SUCCESS)
+      return result;
+   struct scan_workload *s = (struct scan_workload *)w;
+   s->n = n;
    s->per_thread = bench_workload_small_blocks ? SCAN_PER_THREAD_SMALL : SCAN_PER_THREAD;
    s->block = SCAN_THREADS * s->per_thread;
-   VkDeviceSize bytes = (VkDeviceSize)n * sizeof(uint32_t);
-   result = bench_workload_init(&s->base, device, (size_t)bytes, "scan");
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = bench_check_binding(device, bytes, "scan input");
-   if (result != VK_SUCCESS)
-      goto fail;
 
    /* The levels, and their place in the scratch buffer. The top level's scan pass writes no
     * totals, but its third binding still needs a buffer: a small unused region at offset 0. */
@@ -139,7 +130,7 @@ scan_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
 
    s->input = malloc((size_t)bytes);
    if (!s->input) {
-      kt_error("scan: out of host memory for %zu elements", n);
+      kt_error("scan: out of host memory for %" PRIu32 " elements", n);
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail;
    }
@@ -147,32 +138,25 @@ scan_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    for (uint32_t i = 0; i < s->n; i++)
       s->input[i] = bench_random_next(&state);
 
-   const VkBufferUsageFlags usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   if ((result = bench_buffer_create(device, bytes, usage, "scan input", &s->input_buffer)) ||
-       (result = bench_buffer_create(device, bytes, usage, "scan output", &s->output_buffer)) ||
-       (result = bench_buffer_create(device, scratch_bytes, usage, "scan levels",
-                                     &s->scratch)))
-      goto fail;
-   const struct bench_upload uploads[] = {
-      {.buffer = &s->input_buffer, .size = bytes, .data = s->input},
-      {.buffer = &s->output_buffer, .size = bytes, .data = NULL},
-      {.buffer = &s->scratch, .size = scratch_bytes, .data = NULL},
+   const struct bench_buffer_init buffers[] = {
+      {.buffer = &s->input_buffer, .size = bytes, .data = s->input, .name = "scan input"},
+      {.buffer = &s->output_buffer, .size = bytes, .data = NULL, .name = "scan output"},
+      {.buffer = &s->scratch, .size = scratch_bytes, .data = NULL, .name = "scan levels"},
    };
-   result = bench_buffers_upload(device, uploads, 3, "scan upload");
+   result = bench_buffers_create_filled(device, buffers, 3, "scan upload");
    if (result != VK_SUCCESS)
       goto fail;
 
-   result = kt_compute_pipeline_create(device, bench_scan_block_spv, bench_scan_block_spv_size,
-                                       3, sizeof(struct scan_block_push), "bench_scan_block",
-                                       &s->block_pipeline);
+   /* One pool for both kernels' sets: a scan set (3 bindings) and an add set per level. */
+   result = bench_pipeline_create(device, bench_scan_block_spv, bench_scan_block_spv_size,
+                                  3, sizeof(struct scan_block_push), "bench_scan_block",
+                                  2 * s->level_count, NULL, &s->block_pipeline, &s->pool,
+                                  NULL);
    if (result != VK_SUCCESS)
       goto fail;
    result = kt_compute_pipeline_create(device, bench_scan_add_spv, bench_scan_add_spv_size, 2,
                                        sizeof(struct scan_add_push), "bench_scan_add",
                                        &s->add_pipeline);
-   if (result != VK_SUCCESS)
-      goto fail;
-   result = kt_descriptor_pool_create(device, 2 * s->level_count, 3, &s->pool);
    if (result != VK_SUCCESS)
       goto fail;
    uint32_t top = s->level_count - 1;
@@ -203,7 +187,7 @@ scan_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    return VK_SUCCESS;
 
 fail:
-   scan_destroy(&s->base);
+   scan_destroy(w);
    return result;
 }
 
@@ -279,19 +263,10 @@ scan_destroy(struct bench_workload *w)
    struct scan_workload *s = (struct scan_workload *)w;
    if (!s)
       return;
-   const struct kt_device *device = w->device;
-   if (device) {
-      if (s->pool != VK_NULL_HANDLE)
-         device->vk.vkDestroyDescriptorPool(device->handle, s->pool, NULL);
-      kt_compute_pipeline_destroy(device, &s->add_pipeline);
-      kt_compute_pipeline_destroy(device, &s->block_pipeline);
-      bench_buffer_destroy(device, &s->scratch);
-      bench_buffer_destroy(device, &s->output_buffer);
-      bench_buffer_destroy(device, &s->input_buffer);
-   }
    free(s->input);
-   bench_workload_fini(w);
-   free(s);
+   struct kt_compute_pipeline *const pipelines[] = {&s->add_pipeline, &s->block_pipeline};
+   struct bench_buffer *const buffers[] = {&s->scratch, &s->output_buffer, &s->input_buffer};
+   bench_workload_free(w, s->pool, pipelines, 2, buffers, 3);
 }
 
 const struct bench_workload_ops bench_workload_scan = {

@@ -322,28 +322,15 @@ main(int argc, char **argv)
    if (!parse_args(argc, argv, &options, &exit_code))
       return exit_code;
 
-   struct kt_instance *instance = NULL;
-   struct kt_physical_device *devices = NULL;
-   struct kt_device_pair *pairs = NULL;
+   struct kt_system system = {0};
    float *x = NULL, *y_in = NULL, *y_vendor = NULL, *y_kronos = NULL;
-   uint32_t device_count = 0, pair_count = 0;
-   bool pairs_ran = false;
+   bool pairs_ran = false, had_instance = false;
 
-   const struct kt_instance_options instance_options = {
-      .application_name = "kronos-saxpy",
-      .validation = options.validation,
-      .synchronization_validation = options.sync_validation,
-   };
-   if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS)
+   if (kt_system_create("kronos-saxpy", options.validation, options.sync_validation,
+                        &system) != VK_SUCCESS)
       goto cleanup;
-   if (kt_physical_devices_list(instance, &devices, &device_count) != VK_SUCCESS)
-      goto cleanup;
-   pairs = calloc(device_count ? device_count : 1, sizeof(*pairs));
-   if (!pairs) {
-      kt_error("out of memory");
-      goto cleanup;
-   }
-   kt_physical_devices_pair(devices, device_count, pairs, &pair_count);
+   const struct kt_device_pair *pairs = system.pairs;
+   const uint32_t pair_count = system.pair_count;
    uint32_t usable = 0;
    for (uint32_t i = 0; i < pair_count; i++) {
       if (pairs[i].vendor) {
@@ -357,7 +344,7 @@ main(int argc, char **argv)
    if (pair_count == 0 || usable == 0) {
       if (pair_count == 0)
          fprintf(stderr, "kronos-saxpy: no Kronos device is visible (%" PRIu32 " other "
-                 "device(s))\n", device_count);
+                 "device(s))\n", system.device_count);
       explain_missing_pair();
       exit_code = EXIT_SETUP;
       goto cleanup;
@@ -390,11 +377,9 @@ cleanup:
    free(y_vendor);
    free(y_in);
    free(x);
-   free(pairs);
-   free(devices);
    /* Counted after destruction: the layer reports leaked objects there. */
-   bool had_instance = instance != NULL;
-   unsigned validation_errors = kt_instance_destroy(instance);
+   had_instance = system.instance != NULL;
+   unsigned validation_errors = kt_system_destroy(&system);
    if (options.validation && had_instance) {
       printf("validation errors: %u\n", validation_errors);
       if (validation_errors && exit_code == EXIT_PASS)

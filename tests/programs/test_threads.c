@@ -433,9 +433,8 @@ main(int argc, char **argv)
       return 2;
 
    int exit_code = 1;
-   struct kt_instance *instance = NULL;
-   struct kt_physical_device *physical_devices = NULL;
-   uint32_t physical_count = 0;
+   struct kt_system system = {0};
+   bool had_instance = false;
    struct kt_device devices[THREAD_COUNT] = {0};
    struct worker workers[THREAD_COUNT] = {0};
    pthread_t threads[THREAD_COUNT];
@@ -443,16 +442,10 @@ main(int argc, char **argv)
    pthread_barrier_t start;
    bool barrier_ready = false;
 
-   const struct kt_instance_options instance_options = {
-      .application_name = "test_threads",
-      .validation = options.validation,
-      .synchronization_validation = options.sync_validation,
-   };
-   if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS)
+   if (kt_system_create("test_threads", options.validation, options.sync_validation,
+                        &system) != VK_SUCCESS)
       goto cleanup;
-   if (kt_physical_devices_list(instance, &physical_devices, &physical_count) != VK_SUCCESS)
-      goto cleanup;
-   const struct kt_physical_device *physical = choose_device(physical_devices, physical_count,
+   const struct kt_physical_device *physical = choose_device(system.devices, system.device_count,
                                                             options.expect);
    if (!physical)
       goto cleanup;
@@ -500,9 +493,8 @@ cleanup:
       pthread_barrier_destroy(&start);
    for (unsigned t = 0; t < THREAD_COUNT; t++)
       kt_device_destroy(&devices[t]);
-   free(physical_devices);
-   bool had_instance = instance != NULL;
-   unsigned validation_errors = kt_instance_destroy(instance);
+   had_instance = system.instance != NULL;
+   unsigned validation_errors = kt_system_destroy(&system);
    if (options.validation && had_instance) {
       printf("validation errors: %u\n", validation_errors);
       if (validation_errors)

@@ -11,5 +11,6 @@
 #include "kt_pipeline.h"
 #include "kt_saxpy.h"
 #include "kt_submit.h"
+#include "kt_system.h"
 
 #endif

@@ -25,13 +25,15 @@ kt_memory_type_find(const VkPhysicalDeviceMemoryProperties *memory, uint32_t typ
 }
 
 VkResult
-kt_buffer_create(const struct kt_device *device, VkDeviceSize size, VkBufferUsageFlags usage,
-                 const char *name, struct kt_buffer *out)
+kt_buffer_memory_create(const struct kt_device *device, VkDeviceSize size,
+                        VkBufferUsageFlags usage, kt_memory_type_pick pick, const char *wanted,
+                        const char *name, VkBuffer *buffer, VkDeviceMemory *memory,
+                        uint32_t *memory_type)
 {
    const struct VolkDeviceTable *vk = &device->vk;
    char what[160];
-   memset(out, 0, sizeof(*out));
-   out->size = size;
+   *buffer = VK_NULL_HANDLE;
+   *memory = VK_NULL_HANDLE;
 
    const VkBufferCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
@@ -39,22 +41,19 @@ kt_buffer_create(const struct kt_device *device, VkDeviceSize size, VkBufferUsag
       .usage = usage,
       .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
    };
-   VkResult result = vk->vkCreateBuffer(device->handle, &info, NULL, &out->handle);
+   VkResult result = vk->vkCreateBuffer(device->handle, &info, NULL, buffer);
    snprintf(what, sizeof(what), "vkCreateBuffer (%s, %" PRIu64 " bytes)", name, (uint64_t)size);
    if (!kt_ok(result, what)) {
-      out->handle = VK_NULL_HANDLE;
+      *buffer = VK_NULL_HANDLE;
       goto cleanup;
    }
 
    VkMemoryRequirements requirements;
-   vk->vkGetBufferMemoryRequirements(device->handle, out->handle, &requirements);
-   const VkMemoryPropertyFlags required = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
-   int32_t type = kt_memory_type_find(&device->memory, requirements.memoryTypeBits, required,
-                                      VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+   vk->vkGetBufferMemoryRequirements(device->handle, *buffer, &requirements);
+   int32_t type = pick(&device->memory, requirements.memoryTypeBits);
    if (type < 0) {
-      kt_error("buffer %s: no host-visible, host-coherent memory type in memoryTypeBits 0x%x",
-               name, requirements.memoryTypeBits);
+      kt_error("buffer %s: no %s memory type in memoryTypeBits 0x%x", name, wanted,
+               requirements.memoryTypeBits);
       result = VK_ERROR_FEATURE_NOT_PRESENT;
       goto cleanup;
    }
@@ -63,18 +62,54 @@ kt_buffer_create(const struct kt_device *device, VkDeviceSize size, VkBufferUsag
       .allocationSize = requirements.size,
       .memoryTypeIndex = (uint32_t)type,
    };
-   result = vk->vkAllocateMemory(device->handle, &allocate, NULL, &out->memory);
+   result = vk->vkAllocateMemory(device->handle, &allocate, NULL, memory);
    snprintf(what, sizeof(what), "vkAllocateMemory (%s, %" PRIu64 " bytes, type %d)", name,
             (uint64_t)requirements.size, type);
    if (!kt_ok(result, what)) {
-      out->memory = VK_NULL_HANDLE;
+      *memory = VK_NULL_HANDLE;
       goto cleanup;
    }
-   result = vk->vkBindBufferMemory(device->handle, out->handle, out->memory, 0);
+   result = vk->vkBindBufferMemory(device->handle, *buffer, *memory, 0);
    snprintf(what, sizeof(what), "vkBindBufferMemory (%s)", name);
    if (!kt_ok(result, what))
       goto cleanup;
-   result = vk->vkMapMemory(device->handle, out->memory, 0, VK_WHOLE_SIZE, 0, &out->map);
+   if (memory_type)
+      *memory_type = (uint32_t)type;
+   return VK_SUCCESS;
+
+cleanup:
+   if (*buffer != VK_NULL_HANDLE)
+      vk->vkDestroyBuffer(device->handle, *buffer, NULL);
+   if (*memory != VK_NULL_HANDLE)
+      vk->vkFreeMemory(device->handle, *memory, NULL);
+   *buffer = VK_NULL_HANDLE;
+   *memory = VK_NULL_HANDLE;
+   return result;
+}
+
+/* HOST_VISIBLE | HOST_COHERENT, HOST_CACHED preferred. */
+static int32_t
+host_coherent_type(const VkPhysicalDeviceMemoryProperties *memory, uint32_t type_bits)
+{
+   const VkMemoryPropertyFlags required = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+   return kt_memory_type_find(memory, type_bits, required, VK_MEMORY_PROPERTY_HOST_CACHED_BIT);
+}
+
+VkResult
+kt_buffer_create(const struct kt_device *device, VkDeviceSize size, VkBufferUsageFlags usage,
+                 const char *name, struct kt_buffer *out)
+{
+   char what[160];
+   memset(out, 0, sizeof(*out));
+   out->size = size;
+
+   VkResult result = kt_buffer_memory_create(device, size, usage, host_coherent_type,
+                                             "host-visible, host-coherent", name, &out->handle,
+                                             &out->memory, NULL);
+   if (result != VK_SUCCESS)
+      goto cleanup;
+   result = device->vk.vkMapMemory(device->handle, out->memory, 0, VK_WHOLE_SIZE, 0, &out->map);
    snprintf(what, sizeof(what), "vkMapMemory (%s)", name);
    if (!kt_ok(result, what)) {
       out->map = NULL;
