@@ -66,14 +66,21 @@ run_pair(bench_run_fn run, void *const contexts[BENCH_SIDE_COUNT], uint32_t iter
    return VK_SUCCESS;
 }
 
-/* Iterations for one measurement to last plan->min_measure_ns on the faster side. */
+/* Iterations for one measurement to last plan->min_measure_ns on the faster side, but at most
+ * 20 times that on the slower one: where an optimization makes Kronos thousands of times
+ * faster (allocation from a pool), sizing by the fast side alone would make the slow side run
+ * for minutes. */
 static uint32_t
 iterations_for(const struct bench_plan *plan, const double per_iteration[BENCH_SIDE_COUNT])
 {
    double fastest = per_iteration[0] < per_iteration[1] ? per_iteration[0] : per_iteration[1];
+   double slowest = per_iteration[0] < per_iteration[1] ? per_iteration[1] : per_iteration[0];
    if (fastest < 1.0)
       fastest = 1.0;
    double wanted = ceil(plan->min_measure_ns / fastest);
+   double bound = floor(20.0 * plan->min_measure_ns / (slowest > 1.0 ? slowest : 1.0));
+   if (wanted > bound)
+      wanted = bound;
    if (wanted < 1.0)
       return 1;
    return wanted > (double)plan->max_iterations ? plan->max_iterations : (uint32_t)wanted;

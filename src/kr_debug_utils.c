@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_util.h"
 
 uint64_t
 kr_vendor_object_handle(VkObjectType type, uint64_t handle)
@@ -28,6 +29,10 @@ kr_vendor_object_handle(VkObjectType type, uint64_t handle)
    case VK_OBJECT_TYPE_COMMAND_BUFFER:
       return (uint64_t)(uintptr_t)
          kr_command_buffer_from_handle((VkCommandBuffer)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_DEVICE_MEMORY:
+      /* Pooled memory names its block: the closest vendor object there is. */
+      return (uint64_t)(uintptr_t)
+         kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle)->vendor;
    case VK_OBJECT_TYPE_COMMAND_POOL:
       return (uint64_t)(uintptr_t)
          kr_command_pool_from_handle((VkCommandPool)(uintptr_t)handle)->handle;
@@ -54,11 +59,36 @@ kr_SetDebugUtilsObjectTagEXT(VkDevice _device, const VkDebugUtilsObjectTagInfoEX
    return device->disp.SetDebugUtilsObjectTagEXT(device->handle, &info);
 }
 
+/* Pooled memory shares a vendor block, so its private data is kept by Kronos. NULL when the
+ * object is not pooled memory. */
+static struct kr_memory *
+pooled_memory(VkObjectType type, uint64_t handle)
+{
+   if (type != VK_OBJECT_TYPE_DEVICE_MEMORY || !handle)
+      return NULL;
+   struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
+   return memory->block ? memory : NULL;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_SetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHandle,
                   VkPrivateDataSlot privateDataSlot, uint64_t data)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_memory *memory = pooled_memory(objectType, objectHandle);
+   if (memory) {
+      for (unsigned i = 0; i < KR_ARRAY_SIZE(memory->private_data); i++) {
+         if (memory->private_data[i].slot == privateDataSlot ||
+             memory->private_data[i].slot == VK_NULL_HANDLE) {
+            memory->private_data[i].slot = privateDataSlot;
+            memory->private_data[i].data = data;
+            return VK_SUCCESS;
+         }
+      }
+      kr_error("vkSetPrivateData: more than %u private data slots on one pooled memory object",
+               (unsigned)KR_ARRAY_SIZE(memory->private_data));
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
    return device->disp.SetPrivateData(device->handle, objectType,
                                       kr_vendor_object_handle(objectType, objectHandle),
                                       privateDataSlot, data);
@@ -69,6 +99,15 @@ kr_GetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHand
                   VkPrivateDataSlot privateDataSlot, uint64_t *pData)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_memory *memory = pooled_memory(objectType, objectHandle);
+   if (memory) {
+      *pData = 0;
+      for (unsigned i = 0; i < KR_ARRAY_SIZE(memory->private_data); i++) {
+         if (memory->private_data[i].slot == privateDataSlot)
+            *pData = memory->private_data[i].data;
+      }
+      return;
+   }
    device->disp.GetPrivateData(device->handle, objectType,
                                kr_vendor_object_handle(objectType, objectHandle),
                                privateDataSlot, pData);

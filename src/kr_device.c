@@ -151,6 +151,7 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
 static void
 destroy_device(struct kr_device *device)
 {
+   kr_memory_pools_finish(device);
    if (device->handle)
       device->disp.DestroyDevice(device->handle, device->alloc);
    kr_free(device->alloc, device->queues);
@@ -203,6 +204,9 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       goto fail;
    }
    kr_device_dispatch_load(&device->disp, pd->vendor->gdpa, device->handle);
+   result = kr_memory_pools_init(device);
+   if (result != VK_SUCCESS)
+      goto fail;
 
    result = create_queues(device, pCreateInfo, queue_total);
    if (result != VK_SUCCESS)

@@ -1,26 +1,294 @@
 /* SPDX-License-Identifier: MIT */
-/* Device memory. Allocations go straight to the vendor for now (the 3-pool allocator will
- * serve them); both sides are counted. */
+/* Device memory. VkDeviceMemory is a Kronos object: a range of a pooled vendor block (see
+ * kr_memory_pool.c), or a vendor allocation of its own for what must stay real (dedicated,
+ * imported or exported, capture/replay, protected, priorities, oversized) or when the pool is
+ * off (KRONOS_DISABLE=pool). Every function that takes memory translates (memory, offset). */
+#include <string.h>
+
+#include "kr_alloc.h"
 #include "kr_entrypoints.h"
+#include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_util.h"
+
+/* Whether an allocation may come from a pool: anything Kronos does not know in the chain
+ * (import, export, priority, capture/replay ...) keeps it a real vendor allocation. */
+static bool
+poolable(const struct kr_device *device, const VkMemoryAllocateInfo *info)
+{
+   if (!kr_memory_pool_accepts(device, info->memoryTypeIndex, info->allocationSize))
+      return false;
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      switch (s->sType) {
+      case VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO: {
+         VkMemoryAllocateFlags flags = ((const VkMemoryAllocateFlagsInfo *)s)->flags;
+         if (flags & ~(VkMemoryAllocateFlags)VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT)
+            return false;
+         if ((flags & VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT) && !device->pools.device_address)
+            return false;
+         break;
+      }
+      case VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO: {
+         const VkMemoryDedicatedAllocateInfo *d = (const void *)s;
+         if (d->image || d->buffer)
+            return false;
+         break;
+      }
+      default:
+         return false;
+      }
+   }
+   return true;
+}
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
                   const VkAllocationCallbacks *pAllocator, VkDeviceMemory *pMemory)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, device->alloc);
    kr_stats_add(&device->stats, KR_STAT_APP_ALLOCATIONS, 1);
-   kr_stats_add(&device->stats, KR_STAT_VENDOR_ALLOCATIONS, 1);
-   return device->disp.AllocateMemory(device->handle, pAllocateInfo, pAllocator, pMemory);
+   struct kr_memory *memory = kr_zalloc(alloc, sizeof(*memory), 8,
+                                        VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!memory)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   memory->size = pAllocateInfo->allocationSize;
+   memory->type = pAllocateInfo->memoryTypeIndex;
+
+   VkResult result;
+   if (poolable(device, pAllocateInfo)) {
+      result = kr_memory_pool_allocate(device, memory->type, memory->size, memory);
+      if (result == VK_SUCCESS || result == VK_ERROR_OUT_OF_HOST_MEMORY)
+         goto done;
+      /* No block could be had: try an allocation of its own, which may still fit. */
+      kr_info("vkAllocateMemory: no pool block for %llu bytes of type %u (%d): allocating "
+              "directly", (unsigned long long)memory->size, memory->type, result);
+   }
+   result = kr_vendor_allocate(device, pAllocateInfo, pAllocator, &memory->vendor);
+done:
+   if (result != VK_SUCCESS) {
+      kr_free(alloc, memory);
+      return result;
+   }
+   *pMemory = kr_memory_to_handle(memory);
+   return VK_SUCCESS;
 }
 
 VKAPI_ATTR void VKAPI_CALL
-kr_FreeMemory(VkDevice _device, VkDeviceMemory memory, const VkAllocationCallbacks *pAllocator)
+kr_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallbacks *pAllocator)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   if (memory == VK_NULL_HANDLE)
+   struct kr_memory *memory = kr_memory_from_handle(_memory);
+   if (!memory)
       return;
    kr_stats_add(&device->stats, KR_STAT_APP_FREES, 1);
-   kr_stats_add(&device->stats, KR_STAT_VENDOR_FREES, 1);
-   device->disp.FreeMemory(device->handle, memory, pAllocator);
+   if (memory->block)
+      kr_memory_pool_free(device, memory);
+   else
+      kr_vendor_free(device, memory->vendor, pAllocator);
+   kr_free(kr_allocator(pAllocator, device->alloc), memory);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_MapMemory(VkDevice _device, VkDeviceMemory _memory, VkDeviceSize offset, VkDeviceSize size,
+             VkMemoryMapFlags flags, void **ppData)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_memory *memory = kr_memory_from_handle(_memory);
+   if (!memory->block)
+      return device->disp.MapMemory(device->handle, memory->vendor, offset, size, flags, ppData);
+   /* Host-visible blocks stay mapped: the application gets its part of the block's mapping. */
+   if (!memory->block->map)
+      return VK_ERROR_MEMORY_MAP_FAILED;
+   *ppData = memory->block->map + memory->offset + offset;
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_UnmapMemory(VkDevice _device, VkDeviceMemory _memory)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_memory *memory = kr_memory_from_handle(_memory);
+   if (!memory->block)
+      device->disp.UnmapMemory(device->handle, memory->vendor);
+}
+
+typedef VkResult(VKAPI_PTR *range_fn)(VkDevice, uint32_t, const VkMappedMemoryRange *);
+
+/* Flush and invalidate: offsets move into the block; VK_WHOLE_SIZE becomes the end of the
+ * allocation's reserved range, which is a whole number of nonCoherentAtomSize atoms. */
+static VkResult
+forward_ranges(struct kr_device *device, range_fn fn, uint32_t count,
+               const VkMappedMemoryRange *ranges)
+{
+   VkMappedMemoryRange stack[16] = {0};
+   VkMappedMemoryRange *copy = stack;
+   if (count > KR_ARRAY_SIZE(stack)) {
+      copy = kr_alloc(device->alloc, sizeof(*copy) * count, 8, VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!copy)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   for (uint32_t i = 0; i < count; i++) {
+      const struct kr_memory *memory = kr_memory_from_handle(ranges[i].memory);
+      copy[i] = ranges[i];
+      copy[i].memory = memory->vendor;
+      if (memory->block) {
+         copy[i].offset = memory->offset + ranges[i].offset;
+         if (ranges[i].size == VK_WHOLE_SIZE)
+            copy[i].size = memory->range.size - ranges[i].offset;
+      }
+   }
+   VkResult result = fn(device->handle, count, copy);
+   if (copy != stack)
+      kr_free(device->alloc, copy);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_FlushMappedMemoryRanges(VkDevice _device, uint32_t memoryRangeCount,
+                           const VkMappedMemoryRange *pMemoryRanges)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   return forward_ranges(device, device->disp.FlushMappedMemoryRanges, memoryRangeCount,
+                         pMemoryRanges);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_InvalidateMappedMemoryRanges(VkDevice _device, uint32_t memoryRangeCount,
+                                const VkMappedMemoryRange *pMemoryRanges)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   return forward_ranges(device, device->disp.InvalidateMappedMemoryRanges, memoryRangeCount,
+                         pMemoryRanges);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_BindBufferMemory(VkDevice _device, VkBuffer buffer, VkDeviceMemory _memory,
+                    VkDeviceSize memoryOffset)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(_memory);
+   return device->disp.BindBufferMemory(device->handle, buffer, memory->vendor,
+                                        memory->offset + memoryOffset);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_BindImageMemory(VkDevice _device, VkImage image, VkDeviceMemory _memory,
+                   VkDeviceSize memoryOffset)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(_memory);
+   return device->disp.BindImageMemory(device->handle, image, memory->vendor,
+                                       memory->offset + memoryOffset);
+}
+
+/* vkBind{Buffer,Image}Memory2: the info structures differ only in their resource, and both
+ * have memory and memoryOffset at the same place. */
+_Static_assert(offsetof(VkBindBufferMemoryInfo, memory) == offsetof(VkBindImageMemoryInfo, memory),
+               "bind infos line up");
+_Static_assert(offsetof(VkBindBufferMemoryInfo, memoryOffset) ==
+                  offsetof(VkBindImageMemoryInfo, memoryOffset),
+               "bind infos line up");
+_Static_assert(sizeof(VkBindBufferMemoryInfo) == sizeof(VkBindImageMemoryInfo),
+               "bind infos line up");
+
+static void *
+translate_binds(struct kr_device *device, const void *infos, uint32_t count, void *stack,
+                size_t stack_count)
+{
+   const size_t size = sizeof(VkBindBufferMemoryInfo);
+   void *copy = stack;
+   if (count > stack_count) {
+      copy = kr_alloc(device->alloc, size * count, 8, VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!copy)
+         return NULL;
+   }
+   memcpy(copy, infos, size * count);
+   for (uint32_t i = 0; i < count; i++) {
+      VkBindBufferMemoryInfo *info = (VkBindBufferMemoryInfo *)copy + i;
+      const struct kr_memory *memory = kr_memory_from_handle(info->memory);
+      info->memory = memory->vendor;
+      info->memoryOffset += memory->offset;
+   }
+   return copy;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_BindBufferMemory2(VkDevice _device, uint32_t bindInfoCount,
+                     const VkBindBufferMemoryInfo *pBindInfos)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkBindBufferMemoryInfo stack[16] = {0};
+   VkBindBufferMemoryInfo *copy = translate_binds(device, pBindInfos, bindInfoCount, stack, 16);
+   if (!copy)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   VkResult result = device->disp.BindBufferMemory2(device->handle, bindInfoCount, copy);
+   if (copy != stack)
+      kr_free(device->alloc, copy);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_BindImageMemory2(VkDevice _device, uint32_t bindInfoCount,
+                    const VkBindImageMemoryInfo *pBindInfos)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkBindImageMemoryInfo stack[16] = {0};
+   VkBindImageMemoryInfo *copy = translate_binds(device, pBindInfos, bindInfoCount, stack, 16);
+   if (!copy)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   VkResult result = device->disp.BindImageMemory2(device->handle, bindInfoCount, copy);
+   if (copy != stack)
+      kr_free(device->alloc, copy);
+   return result;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_GetDeviceMemoryCommitment(VkDevice _device, VkDeviceMemory _memory,
+                             VkDeviceSize *pCommittedMemoryInBytes)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(_memory);
+   if (memory->block) /* pooled types are never lazily allocated: all of it is committed */
+      *pCommittedMemoryInBytes = memory->size;
+   else
+      device->disp.GetDeviceMemoryCommitment(device->handle, memory->vendor,
+                                             pCommittedMemoryInBytes);
+}
+
+VKAPI_ATTR uint64_t VKAPI_CALL
+kr_GetDeviceMemoryOpaqueCaptureAddress(VkDevice _device,
+                                       const VkDeviceMemoryOpaqueCaptureAddressInfo *pInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(pInfo->memory);
+   VkDeviceMemoryOpaqueCaptureAddressInfo info = *pInfo;
+   info.memory = memory->vendor;
+   /* Capture/replay allocations are never pooled; for others this is the block's address. */
+   uint64_t address = device->disp.GetDeviceMemoryOpaqueCaptureAddress(device->handle, &info);
+   return address ? address + memory->offset : 0;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetMemoryFdKHR(VkDevice _device, const VkMemoryGetFdInfoKHR *pGetFdInfo, int *pFd)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(pGetFdInfo->memory);
+   if (memory->block) {
+      kr_error("vkGetMemoryFdKHR: memory allocated without VkExportMemoryAllocateInfo");
+      return VK_ERROR_INVALID_EXTERNAL_HANDLE;
+   }
+   VkMemoryGetFdInfoKHR info = *pGetFdInfo;
+   info.memory = memory->vendor;
+   return device->disp.GetMemoryFdKHR(device->handle, &info, pFd);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_SetDeviceMemoryPriorityEXT(VkDevice _device, VkDeviceMemory _memory, float priority)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_memory *memory = kr_memory_from_handle(_memory);
+   /* A pooled block is shared by allocations of any priority: it keeps the default. */
+   if (!memory->block)
+      device->disp.SetDeviceMemoryPriorityEXT(device->handle, memory->vendor, priority);
 }

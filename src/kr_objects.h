@@ -11,6 +11,7 @@
 
 #include "kr_compact.h"
 #include "kr_dispatch_table.h"
+#include "kr_memory_pool.h"
 #include "kr_stats.h"
 #include "kr_vendor.h"
 
@@ -90,6 +91,7 @@ struct kr_device {
    uint32_t queue_count;
    struct kr_queue *queues;
    struct kr_stats stats;
+   struct kr_memory_pools pools;
    struct kr_device_dispatch disp;
 };
 
@@ -148,6 +150,7 @@ KR_DEFINE_DISPATCHABLE_CASTS(kr_queue, VkQueue)
 KR_DEFINE_DISPATCHABLE_CASTS(kr_command_buffer, VkCommandBuffer)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_command_pool, VkCommandPool)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_debug_messenger, VkDebugUtilsMessengerEXT)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_memory, VkDeviceMemory)
 
 /* Records that an unsupported (graphics) command was recorded: logs it, and makes
  * vkEndCommandBuffer fail with VK_ERROR_FEATURE_NOT_PRESENT. */

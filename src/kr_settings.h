@@ -9,7 +9,30 @@ enum kr_setting {
    KR_SETTING_VENDOR_ICD, /* KRONOS_VENDOR_ICD: manifests or libraries, ':'-separated */
    KR_SETTING_LOG,        /* KRONOS_LOG: none, error, warn (default), info, debug */
    KR_SETTING_STATS,      /* KRONOS_STATS: 1 prints each device's statistics when destroyed */
+   KR_SETTING_DISABLE,    /* KRONOS_DISABLE: optimizations to switch off, ','-separated */
+   KR_SETTING_VENDOR_MAX_ALLOCATIONS, /* KRONOS_VENDOR_MAX_ALLOCATIONS: cap on Kronos's own
+                                       * live vendor allocations (below the vendor's limit) */
 };
+
+/* The optimizations of the dispatch core, each switched off by its name in KRONOS_DISABLE
+ * ("all" switches off every one). */
+enum kr_optimization {
+   KR_OPT_POOL,       /* "pool": the 3-pool memory allocator */
+   KR_OPT_BATCH,      /* "batch": submit batching */
+   KR_OPT_BARRIER,    /* "barrier": the barrier policy */
+   KR_OPT_DESCRIPTOR, /* "descriptor": persistent descriptors */
+   KR_OPT_COUNT
+};
+
+/* Whether KRONOS_DISABLE leaves the optimization on (read once per process). */
+bool kr_optimization_enabled(enum kr_optimization optimization);
+
+/* Parses a KRONOS_DISABLE value into a mask of disabled optimizations (1 << enum
+ * kr_optimization); unknown names are reported through *unknown (the first one), else NULL. */
+unsigned kr_parse_disable_list(const char *text, char *unknown, unsigned unknown_size);
+
+/* A setting as an unsigned number, or fallback when unset or not a number. */
+unsigned long kr_setting_number(enum kr_setting setting, unsigned long fallback);
 
 /* The setting's value, or NULL when unset. */
 const char *kr_setting(enum kr_setting setting);

@@ -103,7 +103,7 @@ DEVICE_EXTENSIONS = [
 
 # Handle types that Kronos wraps even though they are not dispatchable: a command that takes
 # one must be written by hand.
-WRAPPED_HANDLES = {"VkCommandPool"}
+WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory"}
 
 # Commands Kronos implements by hand (src/); everything else exposed and not graphics gets a
 # generated trampoline.  The generator fails if a command needs translation and is not here.
@@ -132,6 +132,12 @@ HANDWRITTEN = {
     "vkCmdPipelineBarrier", "vkCmdPipelineBarrier2",
     "vkUpdateDescriptorSets", "vkUpdateDescriptorSetWithTemplate",
     "vkCmdPushDescriptorSetKHR", "vkCmdPushDescriptorSetWithTemplateKHR",
+    # VkDeviceMemory is a Kronos object (memory pools)
+    "vkMapMemory", "vkUnmapMemory", "vkFlushMappedMemoryRanges",
+    "vkInvalidateMappedMemoryRanges", "vkBindBufferMemory", "vkBindBufferMemory2",
+    "vkBindImageMemory", "vkBindImageMemory2", "vkGetDeviceMemoryCommitment",
+    "vkGetDeviceMemoryOpaqueCaptureAddress", "vkGetMemoryFdKHR", "vkSetDeviceMemoryPriorityEXT",
+    "vkQueueBindSparse",
 }
 
 # Core commands that only make sense for graphics and are not vkCmd* (whose queues attribute

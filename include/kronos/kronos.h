@@ -17,6 +17,10 @@
 #define KRONOS_ENV_VENDOR_ICD "KRONOS_VENDOR_ICD" /* vendor manifests/libraries, ':'-separated */
 #define KRONOS_ENV_LOG "KRONOS_LOG"               /* none, error, warn, info, debug */
 #define KRONOS_ENV_STATS "KRONOS_STATS"           /* 1: print statistics at vkDestroyDevice */
+/* Optimizations to switch off: "pool", "batch", "barrier", "descriptor" or "all", ','-separated */
+#define KRONOS_ENV_DISABLE "KRONOS_DISABLE"
+/* Kronos makes at most this many live vendor allocations (default: the vendor's limit) */
+#define KRONOS_ENV_VENDOR_MAX_ALLOCATIONS "KRONOS_VENDOR_MAX_ALLOCATIONS"
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the

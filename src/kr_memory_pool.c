@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_memory_pool.h"
+
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+#include "kr_settings.h"
+#include "kr_util.h"
+
+#define MiB ((VkDeviceSize)1 << 20)
+/* VMA's sizing: 256 MiB blocks, 1/8 of heaps under 1 GiB; the first blocks an eighth of that,
+ * doubling, so small programs do not reserve much. */
+#define KR_POOL_LARGE_HEAP (1024 * MiB)
+#define KR_POOL_BLOCK_SIZE (256 * MiB)
+#define KR_POOL_MIN_BLOCK_SIZE (1 * MiB)
+/* Empty blocks kept per memory type, so that allocate/free loops reach no vendor call. */
+#define KR_POOL_SPARE_BLOCKS 1
+
+static VkDeviceSize
+round_up(VkDeviceSize value, VkDeviceSize alignment)
+{
+   return (value + alignment - 1) & ~(alignment - 1);
+}
+
+static VkDeviceSize
+pow2_at_least(VkDeviceSize value)
+{
+   VkDeviceSize p = 1;
+   while (p < value)
+      p <<= 1;
+   return p;
+}
+
+VkResult
+kr_vendor_allocate(struct kr_device *device, const VkMemoryAllocateInfo *info,
+                   const VkAllocationCallbacks *alloc, VkDeviceMemory *out)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   uint32_t live = atomic_fetch_add_explicit(&pools->vendor_live, 1, memory_order_relaxed);
+   if (live >= pools->vendor_limit) {
+      atomic_fetch_sub_explicit(&pools->vendor_live, 1, memory_order_relaxed);
+      return VK_ERROR_TOO_MANY_OBJECTS;
+   }
+   kr_stats_add(&device->stats, KR_STAT_VENDOR_ALLOCATIONS, 1);
+   VkResult result = device->disp.AllocateMemory(device->handle, info, alloc, out);
+   if (result != VK_SUCCESS)
+      atomic_fetch_sub_explicit(&pools->vendor_live, 1, memory_order_relaxed);
+   return result;
+}
+
+void
+kr_vendor_free(struct kr_device *device, VkDeviceMemory memory, const VkAllocationCallbacks *alloc)
+{
+   kr_stats_add(&device->stats, KR_STAT_VENDOR_FREES, 1);
+   device->disp.FreeMemory(device->handle, memory, alloc);
+   atomic_fetch_sub_explicit(&device->pools.vendor_live, 1, memory_order_relaxed);
+}
+
+/* The largest alignment the vendor asks of a buffer or an optimal-tiling image: every pooled
+ * allocation starts at a multiple of it, so that whatever the application binds at offset 0
+ * (or at its own aligned offsets) is aligned in the block too. */
+static VkDeviceSize
+resource_alignment(struct kr_device *device)
+{
+   const struct kr_compact_limits *limits = &device->physical->state.limits;
+   VkDeviceSize alignment = KR_MAX((VkDeviceSize)4096, limits->nonCoherentAtomSize);
+   alignment = KR_MAX(alignment, (VkDeviceSize)limits->minMemoryMapAlignment);
+   alignment = KR_MAX(alignment, limits->bufferImageGranularity);
+
+   const VkBufferCreateInfo buffer_info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = 64 * 1024,
+      .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT |
+               VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
+               VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT | VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT |
+               VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT,
+   };
+   VkBuffer buffer;
+   if (device->disp.CreateBuffer(device->handle, &buffer_info, device->alloc, &buffer) ==
+       VK_SUCCESS) {
+      VkMemoryRequirements req;
+      device->disp.GetBufferMemoryRequirements(device->handle, buffer, &req);
+      alignment = KR_MAX(alignment, req.alignment);
+      device->disp.DestroyBuffer(device->handle, buffer, device->alloc);
+   }
+   static const VkFormat formats[] = {VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_R32G32B32A32_SFLOAT};
+   for (unsigned i = 0; i < KR_ARRAY_SIZE(formats); i++) {
+      const VkImageCreateInfo image_info = {
+         .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+         .imageType = VK_IMAGE_TYPE_2D,
+         .format = formats[i],
+         .extent = {1024, 1024, 1},
+         .mipLevels = 1,
+         .arrayLayers = 1,
+         .samples = VK_SAMPLE_COUNT_1_BIT,
+         .tiling = VK_IMAGE_TILING_OPTIMAL,
+         .usage = VK_IMAGE_USAGE_SAMPLED_BIT | VK_IMAGE_USAGE_TRANSFER_SRC_BIT |
+                  VK_IMAGE_USAGE_TRANSFER_DST_BIT,
+      };
+      VkImage image;
+      if (device->disp.CreateImage(device->handle, &image_info, device->alloc, &image) !=
+          VK_SUCCESS)
+         continue;
+      VkMemoryRequirements req;
+      device->disp.GetImageMemoryRequirements(device->handle, image, &req);
+      alignment = KR_MAX(alignment, req.alignment);
+      device->disp.DestroyImage(device->handle, image, device->alloc);
+   }
+   return pow2_at_least(alignment);
+}
+
+VkResult
+kr_memory_pools_init(struct kr_device *device)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   const struct kr_physical_device_state *state = &device->physical->state;
+   pools->enabled = kr_optimization_enabled(KR_OPT_POOL);
+   pools->granularity = pow2_at_least(KR_MAX(state->limits.bufferImageGranularity, 1));
+   pools->alignment = pools->enabled ? resource_alignment(device) : 1;
+   pools->device_address = kr_features_test(&device->enabled_features,
+                                            KR_FEATURE_bufferDeviceAddress);
+   pools->vendor_limit = (uint32_t)KR_MIN(
+      (unsigned long)state->limits.maxMemoryAllocationCount,
+      kr_setting_number(KR_SETTING_VENDOR_MAX_ALLOCATIONS, UINT32_MAX));
+   atomic_init(&pools->vendor_live, 0);
+   pools->type_count = state->memory.type_count;
+   for (uint32_t i = 0; i < pools->type_count; i++) {
+      struct kr_memory_type_pool *pool = &pools->types[i];
+      VkDeviceSize heap = state->memory.heaps[state->memory.types[i].heap].size;
+      pool->flags = state->memory.types[i].flags;
+      pool->preferred_block_size =
+         heap >= KR_POOL_LARGE_HEAP ? KR_POOL_BLOCK_SIZE
+                                    : KR_MAX(round_up(heap / 8, MiB), KR_POOL_MIN_BLOCK_SIZE);
+      pool->next_block_size = KR_MAX(pool->preferred_block_size / 8, KR_POOL_MIN_BLOCK_SIZE);
+      if (pthread_mutex_init(&pool->lock, NULL) != 0) {
+         for (uint32_t j = 0; j < i; j++)
+            pthread_mutex_destroy(&pools->types[j].lock);
+         pools->type_count = 0;
+         return VK_ERROR_INITIALIZATION_FAILED;
+      }
+   }
+   kr_debug("memory pools %s: alignment %llu, granularity %llu, vendor allocation limit %u",
+            pools->enabled ? "on" : "off", (unsigned long long)pools->alignment,
+            (unsigned long long)pools->granularity, pools->vendor_limit);
+   return VK_SUCCESS;
+}
+
+static void
+destroy_block(struct kr_device *device, struct kr_memory_block *block)
+{
+   if (block->map)
+      device->disp.UnmapMemory(device->handle, block->vendor);
+   kr_vendor_free(device, block->vendor, device->alloc);
+   kr_suballoc_finish(&block->suballoc);
+   atomic_fetch_sub_explicit(&device->stats.counters[KR_STAT_POOL_BYTES_RESERVED], block->size,
+                             memory_order_relaxed);
+   kr_free(device->alloc, block);
+}
+
+void
+kr_memory_pools_finish(struct kr_device *device)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   for (uint32_t i = 0; i < pools->type_count; i++) {
+      struct kr_memory_type_pool *pool = &pools->types[i];
+      for (struct kr_memory_block *block = pool->blocks, *next; block; block = next) {
+         next = block->next;
+         destroy_block(device, block);
+      }
+      pool->blocks = NULL;
+      pthread_mutex_destroy(&pool->lock);
+   }
+   pools->type_count = 0;
+}
+
+bool
+kr_memory_pool_accepts(const struct kr_device *device, uint32_t type, VkDeviceSize size)
+{
+   const struct kr_memory_pools *pools = &device->pools;
+   if (!pools->enabled || type >= pools->type_count)
+      return false;
+   const struct kr_memory_type_pool *pool = &pools->types[type];
+   if (pool->flags & (VK_MEMORY_PROPERTY_PROTECTED_BIT | VK_MEMORY_PROPERTY_LAZILY_ALLOCATED_BIT))
+      return false;
+   return size <= pool->preferred_block_size / 2;
+}
+
+static VkResult
+create_block(struct kr_device *device, uint32_t type, VkDeviceSize size,
+             struct kr_memory_block **out)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   struct kr_memory_block *block = kr_zalloc(device->alloc, sizeof(*block), 8,
+                                             VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!block)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   const VkMemoryAllocateFlagsInfo flags = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_FLAGS_INFO,
+      .flags = VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT,
+   };
+   const VkMemoryAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .pNext = pools->device_address ? &flags : NULL,
+      .allocationSize = size,
+      .memoryTypeIndex = type,
+   };
+   VkResult result = kr_vendor_allocate(device, &info, device->alloc, &block->vendor);
+   if (result != VK_SUCCESS)
+      goto fail_free;
+   block->size = size;
+   if (pools->types[type].flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) {
+      void *map;
+      result = device->disp.MapMemory(device->handle, block->vendor, 0, VK_WHOLE_SIZE, 0, &map);
+      if (result != VK_SUCCESS)
+         goto fail_memory;
+      block->map = map;
+   }
+   result = kr_suballoc_init(&block->suballoc, size, pools->granularity, device->alloc);
+   if (result != VK_SUCCESS)
+      goto fail_map;
+   kr_stats_add(&device->stats, KR_STAT_POOL_BYTES_RESERVED, size);
+   *out = block;
+   return VK_SUCCESS;
+
+fail_map:
+   if (block->map)
+      device->disp.UnmapMemory(device->handle, block->vendor);
+fail_memory:
+   kr_vendor_free(device, block->vendor, device->alloc);
+fail_free:
+   kr_free(device->alloc, block);
+   return result;
+}
+
+/* A new block with room for size bytes: the pool's next size, halved while the vendor is out
+ * of memory (but never below what the request needs). */
+static VkResult
+grow_pool(struct kr_device *device, uint32_t type, VkDeviceSize size,
+          struct kr_memory_block **out)
+{
+   struct kr_memory_type_pool *pool = &device->pools.types[type];
+   VkDeviceSize needed = round_up(size, device->pools.alignment) + device->pools.alignment;
+   VkDeviceSize block_size = pool->next_block_size;
+   while (block_size < 2 * needed && block_size < pool->preferred_block_size)
+      block_size *= 2;
+   block_size = KR_MAX(block_size, round_up(needed, MiB));
+   for (;;) {
+      VkResult result = create_block(device, type, block_size, out);
+      if (result == VK_SUCCESS) {
+         pool->next_block_size = KR_MIN(pool->preferred_block_size,
+                                        KR_MAX(pool->next_block_size, block_size * 2));
+         (*out)->next = pool->blocks;
+         pool->blocks = *out;
+         return VK_SUCCESS;
+      }
+      if ((result != VK_ERROR_OUT_OF_DEVICE_MEMORY && result != VK_ERROR_OUT_OF_HOST_MEMORY) ||
+          block_size / 2 < needed)
+         return result;
+      kr_info("vendor refused a %llu-byte block of memory type %u: trying half",
+              (unsigned long long)block_size, type);
+      block_size /= 2;
+   }
+}
+
+VkResult
+kr_memory_pool_allocate(struct kr_device *device, uint32_t type, VkDeviceSize size,
+                        struct kr_memory *memory)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   struct kr_memory_type_pool *pool = &pools->types[type];
+   /* Whole atoms (flush ranges round up inside the allocation) and whole alignment units. */
+   VkDeviceSize reserved = round_up(size, pools->alignment);
+   enum kr_suballoc_kind kind = pools->granularity > 1 ? KR_SUBALLOC_NONLINEAR
+                                                       : KR_SUBALLOC_LINEAR;
+   VkResult result = VK_ERROR_OUT_OF_DEVICE_MEMORY;
+
+   pthread_mutex_lock(&pool->lock);
+   struct kr_memory_block *block = pool->blocks;
+   for (; block; block = block->next) {
+      bool was_empty = kr_suballoc_is_empty(&block->suballoc);
+      result = kr_suballoc_alloc(&block->suballoc, reserved, pools->alignment, kind,
+                                 &memory->range);
+      if (result == VK_SUCCESS) {
+         if (was_empty)
+            pool->empty_blocks--;
+         break;
+      }
+      if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+         goto done;
+   }
+   if (!block) {
+      result = grow_pool(device, type, size, &block);
+      if (result != VK_SUCCESS)
+         goto done;
+      result = kr_suballoc_alloc(&block->suballoc, reserved, pools->alignment, kind,
+                                 &memory->range);
+      if (result != VK_SUCCESS) {
+         pool->empty_blocks++; /* the new block stays, empty, for the next request */
+         goto done;
+      }
+   }
+   memory->block = block;
+   memory->vendor = block->vendor;
+   memory->offset = memory->range.offset;
+   kr_stats_add(&device->stats, KR_STAT_POOL_BYTES_IN_USE, reserved);
+done:
+   pthread_mutex_unlock(&pool->lock);
+   return result;
+}
+
+void
+kr_memory_pool_free(struct kr_device *device, struct kr_memory *memory)
+{
+   struct kr_memory_type_pool *pool = &device->pools.types[memory->type];
+   struct kr_memory_block *block = memory->block;
+   atomic_fetch_sub_explicit(&device->stats.counters[KR_STAT_POOL_BYTES_IN_USE],
+                             memory->range.size, memory_order_relaxed);
+   pthread_mutex_lock(&pool->lock);
+   kr_suballoc_free(&block->suballoc, &memory->range);
+   if (kr_suballoc_is_empty(&block->suballoc)) {
+      if (pool->empty_blocks < KR_POOL_SPARE_BLOCKS) {
+         pool->empty_blocks++;
+      } else {
+         struct kr_memory_block **link = &pool->blocks;
+         while (*link != block)
+            link = &(*link)->next;
+         *link = block->next;
+         destroy_block(device, block);
+      }
+   }
+   pthread_mutex_unlock(&pool->lock);
+}
