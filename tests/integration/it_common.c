@@ -39,6 +39,8 @@ it_result_name(VkResult result)
       NAME(VK_ERROR_EXTENSION_NOT_PRESENT)
       NAME(VK_ERROR_FEATURE_NOT_PRESENT)
       NAME(VK_ERROR_INCOMPATIBLE_DRIVER)
+      NAME(VK_ERROR_TOO_MANY_OBJECTS)
+      NAME(VK_ERROR_MEMORY_MAP_FAILED)
       NAME(VK_ERROR_UNKNOWN)
 #undef NAME
    default:
@@ -332,6 +334,33 @@ it_host_buffer_destroy(VkDevice device, struct it_host_buffer *buffer)
    vkDestroyBuffer(device, buffer->buffer, NULL);
    vkFreeMemory(device, buffer->memory, NULL);
    memset(buffer, 0, sizeof(*buffer));
+}
+
+VkResult
+it_device_statistics(VkDevice device, VkKronosDeviceStatistics *stats)
+{
+   memset(stats, 0, sizeof(*stats));
+   stats->version = KRONOS_STATISTICS_VERSION;
+   PFN_vkGetDeviceStatisticsKRONOS get =
+      (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
+   if (!get)
+      return VK_ERROR_EXTENSION_NOT_PRESENT;
+   return get(device, stats);
+}
+
+uint64_t
+it_random(uint64_t *state)
+{
+   uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+   z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+   return z ^ (z >> 31);
+}
+
+uint64_t
+it_random_below(uint64_t *state, uint64_t bound)
+{
+   return it_random(state) % bound;
 }
 
 char *

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <volk.h>
 
+#include "kronos/kronos.h"
+
 /* Report a failed check and jump to the function's "done" label; the function keeps a
  * bool ok that it sets to true just before "done" when every check passed. */
 #define CHECK(cond)                                                                           \
@@ -132,6 +134,17 @@ VkResult it_host_buffer_create(VkPhysicalDevice physical_device, VkDevice device
                                struct it_host_buffer *out);
 
 void it_host_buffer_destroy(VkDevice device, struct it_host_buffer *buffer);
+
+/* The Kronos statistics of a device (vkGetDeviceStatisticsKRONOS, looked up with
+ * vkGetDeviceProcAddr), version set; VK_ERROR_EXTENSION_NOT_PRESENT where the device's driver
+ * is not Kronos. */
+VkResult it_device_statistics(VkDevice device, VkKronosDeviceStatistics *stats);
+
+/* A deterministic pseudo-random sequence (splitmix64): the same numbers on every machine. */
+uint64_t it_random(uint64_t *state);
+
+/* Uniform in [0, bound) (bound > 0). */
+uint64_t it_random_below(uint64_t *state, uint64_t bound);
 
 /* Runs fn(arg) with stderr going to a temporary file and returns what was written, or NULL on
  * failure (caller frees). Kronos logs to stderr of the process that loads it. */
