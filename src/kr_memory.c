@@ -213,34 +213,32 @@ translate_binds(struct kr_device *device, const void *infos, uint32_t count, voi
    return copy;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_BindBufferMemory2(VkDevice _device, uint32_t bindInfoCount,
-                     const VkBindBufferMemoryInfo *pBindInfos)
+static VkResult
+bind_memory2(struct kr_device *device, uint32_t count, const void *infos, bool images)
 {
-   struct kr_device *device = kr_device_from_handle(_device);
    VkBindBufferMemoryInfo stack[16] = {0};
-   VkBindBufferMemoryInfo *copy = translate_binds(device, pBindInfos, bindInfoCount, stack, 16);
+   void *copy = translate_binds(device, infos, count, stack, KR_ARRAY_SIZE(stack));
    if (!copy)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
-   VkResult result = device->disp.BindBufferMemory2(device->handle, bindInfoCount, copy);
+   VkResult result = images ? device->disp.BindImageMemory2(device->handle, count, copy)
+                            : device->disp.BindBufferMemory2(device->handle, count, copy);
    if (copy != stack)
       kr_free(device->alloc, copy);
    return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
+kr_BindBufferMemory2(VkDevice _device, uint32_t bindInfoCount,
+                     const VkBindBufferMemoryInfo *pBindInfos)
+{
+   return bind_memory2(kr_device_from_handle(_device), bindInfoCount, pBindInfos, false);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
 kr_BindImageMemory2(VkDevice _device, uint32_t bindInfoCount,
                     const VkBindImageMemoryInfo *pBindInfos)
 {
-   struct kr_device *device = kr_device_from_handle(_device);
-   VkBindImageMemoryInfo stack[16] = {0};
-   VkBindImageMemoryInfo *copy = translate_binds(device, pBindInfos, bindInfoCount, stack, 16);
-   if (!copy)
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   VkResult result = device->disp.BindImageMemory2(device->handle, bindInfoCount, copy);
-   if (copy != stack)
-      kr_free(device->alloc, copy);
-   return result;
+   return bind_memory2(kr_device_from_handle(_device), bindInfoCount, pBindInfos, true);
 }
 
 VKAPI_ATTR void VKAPI_CALL
