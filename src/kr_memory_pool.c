@@ -38,6 +38,12 @@ kr_vendor_allocate(struct kr_device *device, const VkMemoryAllocateInfo *info,
                    const VkAllocationCallbacks *alloc, VkDeviceMemory *out)
 {
    struct kr_memory_pools *pools = &device->pools;
+   if (info->allocationSize > pools->vendor_max_size) {
+      kr_debug("vendor allocation of %llu bytes refused (%s)",
+               (unsigned long long)info->allocationSize,
+               kr_setting_name(KR_SETTING_VENDOR_MAX_ALLOCATION_SIZE));
+      return VK_ERROR_OUT_OF_DEVICE_MEMORY;
+   }
    uint32_t live = atomic_fetch_add_explicit(&pools->vendor_live, 1, memory_order_relaxed);
    if (live >= pools->vendor_limit) {
       atomic_fetch_sub_explicit(&pools->vendor_live, 1, memory_order_relaxed);
@@ -124,6 +130,7 @@ kr_memory_pools_init(struct kr_device *device)
    pools->vendor_limit = (uint32_t)KR_MIN(
       (unsigned long)state->limits.maxMemoryAllocationCount,
       kr_setting_number(KR_SETTING_VENDOR_MAX_ALLOCATIONS, UINT32_MAX));
+   pools->vendor_max_size = kr_setting_number(KR_SETTING_VENDOR_MAX_ALLOCATION_SIZE, UINT64_MAX);
    atomic_init(&pools->vendor_live, 0);
    pools->type_count = state->memory.type_count;
    for (uint32_t i = 0; i < pools->type_count; i++) {
@@ -246,11 +253,15 @@ grow_pool(struct kr_device *device, uint32_t type, VkDeviceSize size,
    while (block_size < 2 * needed && block_size < pool->preferred_block_size)
       block_size *= 2;
    block_size = KR_MAX(block_size, round_up(needed, MiB));
+   bool refused = false;
    for (;;) {
       VkResult result = create_block(device, type, block_size, out);
       if (result == VK_SUCCESS) {
-         pool->next_block_size = KR_MIN(pool->preferred_block_size,
-                                        KR_MAX(pool->next_block_size, block_size * 2));
+         /* After a refusal, stay at the size the vendor gave rather than ask again. */
+         pool->next_block_size =
+            refused ? block_size
+                    : KR_MIN(pool->preferred_block_size,
+                             KR_MAX(pool->next_block_size, block_size * 2));
          (*out)->next = pool->blocks;
          pool->blocks = *out;
          return VK_SUCCESS;
@@ -261,6 +272,7 @@ grow_pool(struct kr_device *device, uint32_t type, VkDeviceSize size,
       kr_info("vendor refused a %llu-byte block of memory type %u: trying half",
               (unsigned long long)block_size, type);
       block_size /= 2;
+      refused = true;
    }
 }
 

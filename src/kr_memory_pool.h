@@ -38,6 +38,7 @@ struct kr_memory_pools {
    VkDeviceSize granularity; /* bufferImageGranularity */
    bool device_address;      /* blocks carry VK_MEMORY_ALLOCATE_DEVICE_ADDRESS_BIT */
    uint32_t vendor_limit;    /* live vendor allocations Kronos may make */
+   VkDeviceSize vendor_max_size; /* larger vendor allocations count as refused */
    _Atomic uint32_t vendor_live;
    uint32_t type_count;
    struct kr_memory_type_pool types[VK_MAX_MEMORY_TYPES];

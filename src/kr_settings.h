@@ -12,6 +12,9 @@ enum kr_setting {
    KR_SETTING_DISABLE,    /* KRONOS_DISABLE: optimizations to switch off, ','-separated */
    KR_SETTING_VENDOR_MAX_ALLOCATIONS, /* KRONOS_VENDOR_MAX_ALLOCATIONS: cap on Kronos's own
                                        * live vendor allocations (below the vendor's limit) */
+   KR_SETTING_VENDOR_MAX_ALLOCATION_SIZE, /* KRONOS_VENDOR_MAX_ALLOCATION_SIZE: vendor
+                                           * allocations larger than this are refused as out
+                                           * of device memory (for testing the fallbacks) */
 };
 
 /* The optimizations of the dispatch core, each switched off by its name in KRONOS_DISABLE

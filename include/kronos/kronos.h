@@ -21,6 +21,9 @@
 #define KRONOS_ENV_DISABLE "KRONOS_DISABLE"
 /* Kronos makes at most this many live vendor allocations (default: the vendor's limit) */
 #define KRONOS_ENV_VENDOR_MAX_ALLOCATIONS "KRONOS_VENDOR_MAX_ALLOCATIONS"
+/* Kronos treats vendor allocations larger than this many bytes as refused (out of device
+ * memory): to test its fallbacks */
+#define KRONOS_ENV_VENDOR_MAX_ALLOCATION_SIZE "KRONOS_VENDOR_MAX_ALLOCATION_SIZE"
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the
