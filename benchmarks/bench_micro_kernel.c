@@ -12,20 +12,11 @@
 _Static_assert(BENCH_KERNEL_CHAIN <= BENCH_KERNEL_REGIONS, "a chain writes distinct regions");
 _Static_assert(BENCH_KERNEL_SUBMITS <= BENCH_KERNEL_REGIONS, "submits write distinct regions");
 
-static uint32_t
-next_random(uint32_t *state)
-{
-   uint32_t z = (*state += 0x9e3779b9u);
-   z = (z ^ (z >> 16)) * 0x85ebca6bu;
-   z = (z ^ (z >> 13)) * 0xc2b2ae35u;
-   return z ^ (z >> 16);
-}
-
 static void
 fill(float *values, size_t count, uint32_t *state)
 {
    for (size_t i = 0; i < count; i++)
-      values[i] = (float)(next_random(state) >> 8) * (1.0f / 8388608.0f) - 1.0f;
+      values[i] = (float)(kt_random_next(state) >> 8) * (1.0f / 8388608.0f) - 1.0f;
 }
 
 static VkResult

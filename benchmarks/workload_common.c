@@ -9,27 +9,18 @@
 uint32_t bench_workload_group_limit = 0;
 bool bench_workload_small_blocks = false;
 
-uint32_t
-bench_random_next(uint32_t *state)
-{
-   uint32_t z = (*state += 0x9e3779b9u);
-   z = (z ^ (z >> 16)) * 0x85ebca6bu;
-   z = (z ^ (z >> 13)) * 0xc2b2ae35u;
-   return z ^ (z >> 16);
-}
-
 float
 bench_random_float(uint32_t *state)
 {
    /* 13 random bits: k in [0, 8192), value (k - 4096) / 4096. */
-   int32_t k = (int32_t)(bench_random_next(state) >> 19);
+   int32_t k = (int32_t)(kt_random_next(state) >> 19);
    return (float)(k - 4096) * (1.0f / 4096.0f);
 }
 
 float
 bench_random_float_rounding(uint32_t *state)
 {
-   uint32_t r = bench_random_next(state);
+   uint32_t r = kt_random_next(state);
    uint32_t exponent = 127u - ((r >> 23) & 7u);
    uint32_t bits = (r & 0x807fffffu) | (exponent << 23);
    float value;

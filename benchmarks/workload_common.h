@@ -39,8 +39,7 @@ extern uint32_t bench_workload_group_limit;
  * instead of their benchmark sizes (4096 and 2048), so small test sizes cross several levels. */
 extern bool bench_workload_small_blocks;
 
-/* splitmix32: the same sequence on every machine. */
-uint32_t bench_random_next(uint32_t *state);
+/* Inputs come from kt_random_next (splitmix32, tools/common/kt_random.h). */
 
 /* Uniform in [-1, 1), multiples of 2^-12: exact in binary32, and products of two are exact
  * too (24 significant bits), and no sum of them is subnormal. */

@@ -188,8 +188,8 @@ gemm_verify(struct bench_workload *w, char *why, size_t why_size)
    }
    uint32_t state = g->seed ^ 0x53414d50u; /* "SAMP" */
    for (uint32_t s = 0; s < GEMM_SAMPLES; s++) {
-      uint32_t i = bench_random_next(&state) % n;
-      uint32_t j = bench_random_next(&state) % n;
+      uint32_t i = kt_random_next(&state) % n;
+      uint32_t j = kt_random_next(&state) % n;
       if (!gemm_check_element(g, i, j, why, why_size))
          return false;
    }

@@ -136,7 +136,7 @@ scan_create(const struct kt_device *device, size_t input_bytes, uint32_t seed,
    }
    uint32_t state = seed ^ 0x5343414eu; /* "SCAN" */
    for (uint32_t i = 0; i < s->n; i++)
-      s->input[i] = bench_random_next(&state);
+      s->input[i] = kt_random_next(&state);
 
    const struct bench_buffer_init buffers[] = {
       {.buffer = &s->input_buffer, .size = bytes, .data = s->input, .name = "scan input"},

@@ -102,21 +102,11 @@ parse_args(int argc, char **argv, struct options *options, int *exit_code)
    return true;
 }
 
-/* splitmix32-style generator: the same sequence on every machine. */
-static uint32_t
-next_random(uint32_t *state)
-{
-   uint32_t z = (*state += 0x9e3779b9u);
-   z = (z ^ (z >> 16)) * 0x85ebca6bu;
-   z = (z ^ (z >> 13)) * 0xc2b2ae35u;
-   return z ^ (z >> 16);
-}
-
 /* Uniform in [-1, 1), multiples of 2^-23: exact in binary32. */
 static float
 random_float(uint32_t *state)
 {
-   return (float)(next_random(state) >> 8) * (1.0f / 8388608.0f) - 1.0f;
+   return (float)(kt_random_next(state) >> 8) * (1.0f / 8388608.0f) - 1.0f;
 }
 
 static void

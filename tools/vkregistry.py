@@ -5,6 +5,8 @@ Only what the generators need: commands (with parameters, queues and aliases), h
 structures (members, sType, structextends), core versions and extensions with what each
 requires.  Elements marked for another API (e.g. api="vulkansc") are skipped.
 """
+import argparse
+import os
 import re
 import xml.etree.ElementTree as ET
 
@@ -195,3 +197,15 @@ class Registry:
             if self.struct_contains(m.type, predicate, seen):
                 return True
         return False
+
+
+def run_generator(generate):
+    """The generators' command line: --xml vk.xml --out-dir DIR. generate(registry) returns
+    {file name: text}; each is written into DIR."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--xml", required=True)
+    ap.add_argument("--out-dir", required=True)
+    args = ap.parse_args()
+    for name, text in generate(Registry(args.xml)).items():
+        with open(os.path.join(args.out_dir, name), "w") as f:
+            f.write(text)
