@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/* Timeline-semaphore submit batching (DESIGN §4.2, issue 5): the pure state machine, no Vulkan
+ * calls. One struct kr_batch per queue owns the queue's timeline. Application submits are
+ * appended as records; the batch decides when it must go to the vendor (a flush trigger) and
+ * turns its records into a vendor submit plan that signals the timeline once, at the end.
+ *
+ * Timeline values: next_value is the value the pending batch signals when flushed,
+ * flushed_value the last value handed to the vendor. Values start at 0 (the vendor timeline's
+ * initial value) and every flush of a non-empty batch signals exactly flushed_value + 1, so the
+ * values signalled are strictly increasing and next_value == flushed_value + 1 always.
+ *
+ * Points: a fence or semaphore that Kronos hands out is a point (timeline id, value). Ids are
+ * opaque to the batch (the driver uses the vendor handles); the batch's own timeline has the id
+ * given to kr_batch_init. Command buffers are opaque void * handles, counted and stored only.
+ *
+ * Flush triggers (enum kr_flush_reason):
+ * - KR_FLUSH_FULL: the batch holds `limit` submits (a setting); kr_batch_append reports it.
+ * - KR_FLUSH_OBSERVED: something may observe the batch: a fence wait or status, a queue or
+ *   device wait idle, a semaphore wait or counter read, a submit on any queue that waits on a
+ *   point of this batch (kr_batch_observes_point, to be asked of every queue's batch before the
+ *   submit is appended, its own queue included: a submit must never wait on the batch it joins),
+ *   query results, events and bind sparse (kr_batch_needs_flush), or the destruction of
+ *   something the batch uses (kr_batch_uses_resource).
+ * - KR_FLUSH_TIMEOUT: the oldest pending submit is older than `time_bound_ns` (a setting). The
+ *   clock is the caller's: every call that needs the time takes it as now_ns.
+ *
+ * Merging rules of the plan: consecutive submits without wait or signal semaphores share one
+ * submit info; a submit that waits on or signals semaphores gets an info of its own, so that
+ * its waits delay only its own command buffers and its signals cover only its own work and what
+ * precedes it, as on the vendor directly. Submission order is kept. The last info also signals
+ * the timeline with the batch's value; a batch of empty submits still makes one info, so that
+ * the fences it covers signal.
+ *
+ * Not thread-safe: the caller serializes calls on one batch (the queue's lock). */
+#ifndef KR_BATCH_H
+#define KR_BATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+enum kr_flush_reason {
+   KR_FLUSH_FULL,
+   KR_FLUSH_OBSERVED,
+   KR_FLUSH_TIMEOUT,
+   KR_FLUSH_REASON_COUNT,
+};
+
+/* A point on a semaphore: its id and the value (0 for binary semaphores). */
+struct kr_batch_point {
+   uint64_t semaphore;
+   uint64_t value;
+};
+
+/* An application submit, as appended. The arrays are copied; resources names extra objects the
+ * command buffers use (buffers, query pools, events...) for kr_batch_uses_resource. */
+struct kr_batch_submit {
+   uint32_t command_buffer_count;
+   void *const *command_buffers;
+   uint32_t wait_count;
+   const struct kr_batch_point *waits;
+   uint32_t signal_count;
+   const struct kr_batch_point *signals;
+   uint32_t resource_count;
+   const uint64_t *resources;
+};
+
+struct kr_batch_settings {
+   /* Application submits per vendor submit; 0 counts as 1. */
+   uint32_t limit;
+   /* The longest a submit may wait in the batch. */
+   uint64_t time_bound_ns;
+};
+
+struct kr_batch_stats {
+   uint64_t app_submits;
+   uint64_t vendor_submits;
+   uint64_t vendor_infos;
+   uint64_t flushes[KR_FLUSH_REASON_COUNT];
+};
+
+/* One pending application submit: ranges of the batch's arrays. */
+struct kr_batch_record {
+   uint32_t command_buffer_first, command_buffer_count;
+   uint32_t wait_first, wait_count;
+   uint32_t signal_first, signal_count;
+   uint32_t resource_first, resource_count;
+};
+
+struct kr_batch {
+   const VkAllocationCallbacks *alloc;
+   uint64_t timeline;
+   struct kr_batch_settings settings;
+   uint64_t next_value;
+   uint64_t flushed_value;
+   /* When the oldest pending submit was appended. */
+   uint64_t oldest_ns;
+
+   struct kr_batch_record *records;
+   uint32_t record_count, record_capacity;
+   void **command_buffers;
+   uint32_t command_buffer_count, command_buffer_capacity;
+   struct kr_batch_point *waits;
+   uint32_t wait_count, wait_capacity;
+   struct kr_batch_point *signals;
+   uint32_t signal_count, signal_capacity;
+   uint64_t *resources;
+   uint32_t resource_count, resource_capacity;
+
+   struct kr_batch_stats stats;
+};
+
+/* One vendor VkSubmitInfo: ranges of the plan's arrays. */
+struct kr_batch_info {
+   uint32_t command_buffer_first, command_buffer_count;
+   uint32_t wait_first, wait_count;
+   uint32_t signal_first, signal_count;
+};
+
+/* What one flush hands to the vendor: one vkQueueSubmit of info_count infos, the last of which
+ * also signals (timeline, value). Its arrays are reused and grown from flush to flush. */
+struct kr_batch_flush_plan {
+   const VkAllocationCallbacks *alloc;
+   uint64_t timeline;
+   uint64_t value;
+   enum kr_flush_reason reason;
+
+   struct kr_batch_info *infos;
+   uint32_t info_count, info_capacity;
+   void **command_buffers;
+   uint32_t command_buffer_count, command_buffer_capacity;
+   struct kr_batch_point *waits;
+   uint32_t wait_count, wait_capacity;
+   struct kr_batch_point *signals;
+   uint32_t signal_count, signal_capacity;
+};
+
+enum kr_fence_state {
+   KR_FENCE_UNSIGNALED,
+   KR_FENCE_PENDING,
+   KR_FENCE_SIGNALED,
+};
+
+/* A fence Kronos hands out: unsignalled, pending on a point, or signalled. */
+struct kr_batch_fence {
+   enum kr_fence_state state;
+   struct kr_batch_point point;
+};
+
+void kr_batch_init(struct kr_batch *b, const VkAllocationCallbacks *alloc, uint64_t timeline,
+                   const struct kr_batch_settings *settings);
+void kr_batch_finish(struct kr_batch *b);
+
+static inline bool
+kr_batch_is_empty(const struct kr_batch *b)
+{
+   return b->record_count == 0;
+}
+
+/* The point the pending batch signals when flushed: where a submit appended now completes. */
+static inline struct kr_batch_point
+kr_batch_pending_point(const struct kr_batch *b)
+{
+   return (struct kr_batch_point){b->timeline, b->next_value};
+}
+
+/* Appends an application submit, its fence (may be NULL) becoming pending on the batch's
+ * point. *flush_now tells whether the batch is full and must flush now (KR_FLUSH_FULL).
+ * VK_ERROR_OUT_OF_HOST_MEMORY leaves the batch and the fence as they were. */
+VkResult kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
+                         struct kr_batch_fence *fence, uint64_t now_ns, bool *flush_now);
+
+/* Whether the trigger holds: FULL, the limit is reached; OBSERVED, the batch holds anything to
+ * observe (queue or device wait idle, query results, events, bind sparse); TIMEOUT, the oldest
+ * pending submit waited at least the time bound at now_ns. */
+bool kr_batch_needs_flush(const struct kr_batch *b, enum kr_flush_reason trigger,
+                          uint64_t now_ns);
+
+/* Whether waiting on or reading the point observes this batch: the point is this batch's
+ * pending timeline value, or a semaphore a pending submit signals. Then flush (OBSERVED). */
+bool kr_batch_observes_point(const struct kr_batch *b, struct kr_batch_point point);
+
+/* Whether a pending submit uses the object (a command buffer as (uintptr_t) handle, a
+ * semaphore it waits on or signals, or one of its resources): destroying or freeing it must
+ * flush first (OBSERVED). */
+bool kr_batch_uses_resource(const struct kr_batch *b, uint64_t id);
+
+void kr_batch_flush_plan_init(struct kr_batch_flush_plan *plan, const VkAllocationCallbacks *alloc);
+void kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan);
+
+/* Turns the pending batch into the vendor submit plan, counts the flush under reason and
+ * empties the batch. *value is the timeline value the plan signals; an empty batch makes an
+ * empty plan (info_count 0) and gives flushed_value. VK_ERROR_OUT_OF_HOST_MEMORY leaves the
+ * batch pending and unchanged. */
+VkResult kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
+                        struct kr_batch_flush_plan *plan, uint64_t *value);
+
+/* Fences. */
+void kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled);
+void kr_batch_fence_reset(struct kr_batch_fence *fence);
+
+/* Whether the fence is signalled, given the completed value of the timeline it is pending on
+ * (the vendor counter of that queue's timeline). A pending fence on a value not yet flushed is
+ * never signalled: ask kr_batch_observes_point of its queue's batch and flush first. */
+bool kr_batch_fence_status(const struct kr_batch_fence *fence, uint64_t completed_value);
+
+/* Marks a pending fence signalled once its value completed; returns kr_batch_fence_status. */
+bool kr_batch_fence_update(struct kr_batch_fence *fence, uint64_t completed_value);
+
+#endif
