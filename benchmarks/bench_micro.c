@@ -54,20 +54,6 @@ bench_micro_row_count(const struct bench_options *options)
 }
 
 static void
-measure(struct bench_session *session, struct bench_row *row, bench_run_fn run,
-        void *const contexts[BENCH_SIDE_COUNT])
-{
-   VkResult result = bench_measure(&session->plan, &session->stats, run, contexts, &row->m);
-   if (result != VK_SUCCESS) {
-      bench_row_fail(row, "measurement failed: %s", kt_result_name(result));
-      return;
-   }
-   row->measured = true;
-   row->status = BENCH_ROW_OK;
-   bench_row_check_counters(row, session->options->expect_passthrough);
-}
-
-static void
 run_alloc_row(struct bench_session *session, const struct micro_row *spec, struct bench_row *row)
 {
    struct bench_alloc_context contexts[BENCH_SIDE_COUNT];
@@ -75,7 +61,7 @@ run_alloc_row(struct bench_session *session, const struct micro_row *spec, struc
       contexts[s] = (struct bench_alloc_context){&session->devices[s],
                                                  (enum bench_alloc_kind)spec->variant};
    void *const pointers[BENCH_SIDE_COUNT] = {&contexts[0], &contexts[1]};
-   measure(session, row, bench_alloc_run, pointers);
+   bench_session_measure(session, row, bench_alloc_run, pointers);
 }
 
 /* Reads both y buffers back: they must be equal, and every region the row wrote must differ
@@ -133,7 +119,7 @@ run_kernel_row(struct bench_session *session, const struct micro_row *spec,
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++)
       kernels[s].row = (enum bench_kernel_row)spec->variant;
    void *const contexts[BENCH_SIDE_COUNT] = {&kernels[0], &kernels[1]};
-   measure(session, row, bench_kernel_run, contexts);
+   bench_session_measure(session, row, bench_kernel_run, contexts);
    if (row->measured)
       check_kernel_outputs(kernels, before, after, row);
 

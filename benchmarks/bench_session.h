@@ -4,6 +4,7 @@
 #ifndef BENCH_SESSION_H
 #define BENCH_SESSION_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bench_measure.h"
@@ -19,6 +20,11 @@ struct bench_session {
    struct bench_results *results;
    uint32_t rows_started, rows_total;
 };
+
+/* Measures a row on both devices (bench_measure) and checks Kronos's counters for it; a
+ * failure is recorded in the row. True when the row was measured. */
+bool bench_session_measure(struct bench_session *session, struct bench_row *row, bench_run_fn run,
+                           void *const contexts[BENCH_SIDE_COUNT]);
 
 /* "[ 3/40] saxpy 8 MiB x16 ..." on stderr. */
 void bench_progress_begin(struct bench_session *session, const struct bench_row *row);

@@ -163,15 +163,8 @@ measure_batch(struct bench_session *session, struct workload_side sides[BENCH_SI
    void *const contexts[BENCH_SIDE_COUNT] = {&sides[0], &sides[1]};
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++)
       sides[s].batch = row->batch;
-   VkResult result = bench_measure(&session->plan, &session->stats, run_workload, contexts,
-                                   &row->m);
-   if (result != VK_SUCCESS) {
-      bench_row_fail(row, "measurement failed: %s", kt_result_name(result));
+   if (!bench_session_measure(session, row, run_workload, contexts))
       return;
-   }
-   row->measured = true;
-   row->status = BENCH_ROW_OK;
-   bench_row_check_counters(row, session->options->expect_passthrough);
    double measured = 0.0;
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
       double per_record = row->m.side[s].median.wall_us * 1000.0 * sides[s].dispatches_per_record;
