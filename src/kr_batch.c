@@ -2,6 +2,7 @@
 /* Timeline-semaphore submit batching: the state machine (see kr_batch.h). */
 #include "kr_batch.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -66,19 +67,27 @@ kr_batch_finish(struct kr_batch *b)
    memset(b, 0, sizeof(*b));
 }
 
+VkResult
+kr_batch_reserve(struct kr_batch *b, uint32_t submits, uint32_t command_buffers, uint32_t waits,
+                 uint32_t signals, uint32_t resources)
+{
+   VkResult result = GROW(b->alloc, b, records, record, submits);
+   if (result == VK_SUCCESS)
+      result = GROW(b->alloc, b, command_buffers, command_buffer, command_buffers);
+   if (result == VK_SUCCESS)
+      result = GROW(b->alloc, b, waits, wait, waits);
+   if (result == VK_SUCCESS)
+      result = GROW(b->alloc, b, signals, signal, signals);
+   if (result == VK_SUCCESS)
+      result = GROW(b->alloc, b, resources, resource, resources);
+   return result;
+}
+
 static VkResult
 reserve_submit(struct kr_batch *b, const struct kr_batch_submit *s)
 {
-   VkResult result = GROW(b->alloc, b, records, record, 1);
-   if (result == VK_SUCCESS)
-      result = GROW(b->alloc, b, command_buffers, command_buffer, s->command_buffer_count);
-   if (result == VK_SUCCESS)
-      result = GROW(b->alloc, b, waits, wait, s->wait_count);
-   if (result == VK_SUCCESS)
-      result = GROW(b->alloc, b, signals, signal, s->signal_count);
-   if (result == VK_SUCCESS)
-      result = GROW(b->alloc, b, resources, resource, s->resource_count);
-   return result;
+   return kr_batch_reserve(b, 1, s->command_buffer_count, s->wait_count, s->signal_count,
+                           s->resource_count);
 }
 
 /* Copies count elements of size bytes to the end of array, at index *used; returns the index. */
@@ -92,13 +101,25 @@ push(void *array, uint32_t *used, const void *elements, uint32_t count, size_t s
    return first;
 }
 
+/* Whether the submit must start a new timeline value: it waits on something the host or
+ * another queue may provide only after the host waited on an earlier submit's fence. */
+static bool
+opens_value(const struct kr_batch *b, const struct kr_batch_submit *s)
+{
+   return b->record_count > 0 && (s->wait_count > 0 || s->waits_on_events);
+}
+
 VkResult
 kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
-                struct kr_batch_fence *fence, uint64_t now_ns, bool *flush_now)
+                struct kr_batch_fence *fence, struct kr_batch_point *point, uint64_t now_ns,
+                bool *flush_now)
 {
    VkResult result = reserve_submit(b, submit);
    if (result != VK_SUCCESS)
       return result;
+
+   if (opens_value(b, submit))
+      b->records[b->record_count - 1].closes_value = b->next_value++;
 
    struct kr_batch_record *r = &b->records[b->record_count];
    r->command_buffer_count = submit->command_buffer_count;
@@ -114,6 +135,8 @@ kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
    r->resource_count = submit->resource_count;
    r->resource_first = push(b->resources, &b->resource_count, submit->resources,
                             submit->resource_count, sizeof(uint64_t));
+   r->flags = submit->flags;
+   r->closes_value = 0;
    if (b->record_count == 0)
       b->oldest_ns = now_ns;
    b->record_count++;
@@ -123,6 +146,8 @@ kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
       fence->state = KR_FENCE_PENDING;
       fence->point = kr_batch_pending_point(b);
    }
+   if (point)
+      *point = kr_batch_pending_point(b);
    *flush_now = kr_batch_needs_flush(b, KR_FLUSH_FULL, now_ns);
    return VK_SUCCESS;
 }
@@ -217,14 +242,16 @@ reserve_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
    return result;
 }
 
-/* Adds a record to the plan: merged into the last info when both are plain, else a new info.
- * The batch's arrays are copied whole beforehand, so record ranges are plan ranges. */
+/* Adds a record to the plan: merged into the last info when that info is open to it, else a
+ * new info. The batch's arrays are copied whole beforehand, so record ranges are plan ranges. */
 static void
 plan_add_record(struct kr_batch_flush_plan *plan, const struct kr_batch_record *r,
                 bool merge)
 {
    if (merge) {
-      plan->infos[plan->info_count - 1].command_buffer_count += r->command_buffer_count;
+      struct kr_batch_info *info = &plan->infos[plan->info_count - 1];
+      info->command_buffer_count += r->command_buffer_count;
+      info->timeline_value = r->closes_value;
       return;
    }
    plan->infos[plan->info_count++] = (struct kr_batch_info){
@@ -234,6 +261,8 @@ plan_add_record(struct kr_batch_flush_plan *plan, const struct kr_batch_record *
       .wait_count = r->wait_count,
       .signal_first = r->signal_first,
       .signal_count = r->signal_count,
+      .flags = r->flags,
+      .timeline_value = r->closes_value,
    };
 }
 
@@ -245,12 +274,16 @@ build_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
    push(plan->waits, &plan->wait_count, b->waits, b->wait_count, sizeof(struct kr_batch_point));
    push(plan->signals, &plan->signal_count, b->signals, b->signal_count,
         sizeof(struct kr_batch_point));
-   bool last_plain = false;
+   /* A plain record joins the previous info when that one is plain too, has the same flags
+    * and does not end with a timeline signal (signals close an info). */
+   bool open_plain = false;
+   uint32_t open_flags = 0;
    for (uint32_t i = 0; i < b->record_count; i++) {
       const struct kr_batch_record *r = &b->records[i];
       bool plain = !record_has_semaphores(r);
-      plan_add_record(plan, r, plain && last_plain);
-      last_plain = plain;
+      plan_add_record(plan, r, plain && open_plain && r->flags == open_flags);
+      open_plain = plain && r->closes_value == 0;
+      open_flags = r->flags;
    }
 }
 
@@ -277,6 +310,7 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    VkResult result = reserve_plan(plan, b);
    if (result != VK_SUCCESS)
       return result;
+   b->records[b->record_count - 1].closes_value = b->next_value;
    build_plan(plan, b);
    plan->value = *value = b->next_value;
 
@@ -289,11 +323,19 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    return VK_SUCCESS;
 }
 
+uint64_t
+kr_batch_take_value(struct kr_batch *b)
+{
+   assert(kr_batch_is_empty(b));
+   b->flushed_value = b->next_value++;
+   return b->flushed_value;
+}
+
 void
 kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled)
 {
    fence->state = signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED;
-   fence->point = (struct kr_batch_point){0, 0};
+   fence->point = (struct kr_batch_point){0, 0, 0};
 }
 
 void

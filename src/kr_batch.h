@@ -2,12 +2,16 @@
 /* Timeline-semaphore submit batching (DESIGN §4.2, issue 5): the pure state machine, no Vulkan
  * calls. One struct kr_batch per queue owns the queue's timeline. Application submits are
  * appended as records; the batch decides when it must go to the vendor (a flush trigger) and
- * turns its records into a vendor submit plan that signals the timeline once, at the end.
+ * turns its records into a vendor submit plan that signals each pending timeline value once.
  *
- * Timeline values: next_value is the value the pending batch signals when flushed,
- * flushed_value the last value handed to the vendor. Values start at 0 (the vendor timeline's
- * initial value) and every flush of a non-empty batch signals exactly flushed_value + 1, so the
- * values signalled are strictly increasing and next_value == flushed_value + 1 always.
+ * Timeline values: flushed_value is the last value handed to the vendor, next_value the value
+ * the newest pending submit completes at. Values start at 0 (the vendor timeline's initial
+ * value). The pending batch covers the values flushed_value + 1 ... next_value: a submit that
+ * waits (on a semaphore, or on an event inside its command buffers) opens a new value, so that
+ * the fences of the submits before it signal before its wait, as on the vendor directly, where a
+ * fence never waits on later submits. Without waits a batch signals one value. Flushing signals
+ * every pending value once, in order, so the values signalled are strictly increasing and
+ * next_value == flushed_value + 1 whenever the batch is empty.
  *
  * Points: a fence or semaphore that Kronos hands out is a point (timeline id, value). Ids are
  * opaque to the batch (the driver uses the vendor handles); the batch's own timeline has the id
@@ -23,13 +27,17 @@
  *   something the batch uses (kr_batch_uses_resource).
  * - KR_FLUSH_TIMEOUT: the oldest pending submit is older than `time_bound_ns` (a setting). The
  *   clock is the caller's: every call that needs the time takes it as now_ns.
+ * - KR_FLUSH_IDLE: the caller knows the queue has nothing in flight, so holding the first
+ *   submit back could only add latency (the caller decides; kr_batch_needs_flush never
+ *   reports it).
  *
- * Merging rules of the plan: consecutive submits without wait or signal semaphores share one
- * submit info; a submit that waits on or signals semaphores gets an info of its own, so that
- * its waits delay only its own command buffers and its signals cover only its own work and what
- * precedes it, as on the vendor directly. Submission order is kept. The last info also signals
- * the timeline with the batch's value; a batch of empty submits still makes one info, so that
- * the fences it covers signal.
+ * Merging rules of the plan: consecutive submits without wait or signal semaphores and with the
+ * same flags share one submit info; a submit that waits on or signals semaphores gets an info
+ * of its own, so that its waits delay only its own command buffers and its signals cover only
+ * its own work and what precedes it, as on the vendor directly. The last submit of each value
+ * ends its info, which also signals the timeline with that value (after its own signals); the
+ * last info signals the batch's last value. Submission order is kept. A batch of empty submits
+ * still makes one info, so that the fences it covers signal.
  *
  * Not thread-safe: the caller serializes calls on one batch (the queue's lock). */
 #ifndef KR_BATCH_H
@@ -43,13 +51,16 @@ enum kr_flush_reason {
    KR_FLUSH_FULL,
    KR_FLUSH_OBSERVED,
    KR_FLUSH_TIMEOUT,
+   KR_FLUSH_IDLE,
    KR_FLUSH_REASON_COUNT,
 };
 
-/* A point on a semaphore: its id and the value (0 for binary semaphores). */
+/* A point on a semaphore: its id and the value (0 for binary semaphores). stage is carried for
+ * waits and signals of submits (VkPipelineStageFlags2) and ignored elsewhere. */
 struct kr_batch_point {
    uint64_t semaphore;
    uint64_t value;
+   uint64_t stage;
 };
 
 /* An application submit, as appended. The arrays are copied; resources names extra objects the
@@ -63,6 +74,11 @@ struct kr_batch_submit {
    const struct kr_batch_point *signals;
    uint32_t resource_count;
    const uint64_t *resources;
+   /* VkSubmitFlags: only submits with equal flags share a vendor submit info. */
+   uint32_t flags;
+   /* The command buffers wait on events (vkCmdWaitEvents): like a semaphore wait, opens a new
+    * value, since the host may set the event only after waiting on earlier fences. */
+   bool waits_on_events;
 };
 
 struct kr_batch_settings {
@@ -85,6 +101,10 @@ struct kr_batch_record {
    uint32_t wait_first, wait_count;
    uint32_t signal_first, signal_count;
    uint32_t resource_first, resource_count;
+   uint32_t flags;
+   /* The timeline value this record is the last submit of, else 0 (set when a later submit
+    * opens a new value, or at flush for the last record). */
+   uint64_t closes_value;
 };
 
 struct kr_batch {
@@ -110,15 +130,19 @@ struct kr_batch {
    struct kr_batch_stats stats;
 };
 
-/* One vendor VkSubmitInfo: ranges of the plan's arrays. */
+/* One vendor VkSubmitInfo: ranges of the plan's arrays; timeline_value, when not 0, is a value
+ * the info also signals on the batch's timeline (after its own signals). */
 struct kr_batch_info {
    uint32_t command_buffer_first, command_buffer_count;
    uint32_t wait_first, wait_count;
    uint32_t signal_first, signal_count;
+   uint32_t flags;
+   uint64_t timeline_value;
 };
 
-/* What one flush hands to the vendor: one vkQueueSubmit of info_count infos, the last of which
- * also signals (timeline, value). Its arrays are reused and grown from flush to flush. */
+/* What one flush hands to the vendor: one vkQueueSubmit of info_count infos. The infos signal
+ * the batch's pending values in increasing order; the last info signals (timeline, value), the
+ * batch's last value. Its arrays are reused and grown from flush to flush. */
 struct kr_batch_flush_plan {
    const VkAllocationCallbacks *alloc;
    uint64_t timeline;
@@ -157,18 +181,25 @@ kr_batch_is_empty(const struct kr_batch *b)
    return b->record_count == 0;
 }
 
-/* The point the pending batch signals when flushed: where a submit appended now completes. */
+/* The point the newest pending submit completes at (the next flush signals it). */
 static inline struct kr_batch_point
 kr_batch_pending_point(const struct kr_batch *b)
 {
-   return (struct kr_batch_point){b->timeline, b->next_value};
+   return (struct kr_batch_point){b->timeline, b->next_value, 0};
 }
 
-/* Appends an application submit, its fence (may be NULL) becoming pending on the batch's
- * point. *flush_now tells whether the batch is full and must flush now (KR_FLUSH_FULL).
- * VK_ERROR_OUT_OF_HOST_MEMORY leaves the batch and the fence as they were. */
+/* Makes room for that many more submits and elements, so that appends within it cannot fail
+ * (a vkQueueSubmit of several infos is appended whole or not at all). */
+VkResult kr_batch_reserve(struct kr_batch *b, uint32_t submits, uint32_t command_buffers,
+                          uint32_t waits, uint32_t signals, uint32_t resources);
+
+/* Appends an application submit, its fence (may be NULL) becoming pending on the point the
+ * submit completes at, which *point receives too (may be NULL). *flush_now tells whether the
+ * batch is full and must flush now (KR_FLUSH_FULL). VK_ERROR_OUT_OF_HOST_MEMORY leaves the
+ * batch and the fence as they were. */
 VkResult kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
-                         struct kr_batch_fence *fence, uint64_t now_ns, bool *flush_now);
+                         struct kr_batch_fence *fence, struct kr_batch_point *point,
+                         uint64_t now_ns, bool *flush_now);
 
 /* Whether the trigger holds: FULL, the limit is reached; OBSERVED, the batch holds anything to
  * observe (queue or device wait idle, query results, events, bind sparse); TIMEOUT, the oldest
@@ -176,8 +207,9 @@ VkResult kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submi
 bool kr_batch_needs_flush(const struct kr_batch *b, enum kr_flush_reason trigger,
                           uint64_t now_ns);
 
-/* Whether waiting on or reading the point observes this batch: the point is this batch's
- * pending timeline value, or a semaphore a pending submit signals. Then flush (OBSERVED). */
+/* Whether waiting on or reading the point observes this batch: the point is one of this
+ * batch's pending timeline values, or a semaphore a pending submit signals. Then flush
+ * (OBSERVED). */
 bool kr_batch_observes_point(const struct kr_batch *b, struct kr_batch_point point);
 
 /* Whether a pending submit uses the object (a command buffer as (uintptr_t) handle, a
@@ -194,6 +226,10 @@ void kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan);
  * batch pending and unchanged. */
 VkResult kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
                         struct kr_batch_flush_plan *plan, uint64_t *value);
+
+/* A value for a vendor operation outside the batch that signals the timeline itself (bind
+ * sparse): the batch must be empty (flush it first); the value counts as flushed. */
+uint64_t kr_batch_take_value(struct kr_batch *b);
 
 /* Fences. */
 void kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled);

@@ -81,13 +81,33 @@ plain_submit(void *const *cbs, uint32_t count)
    return (struct kr_batch_submit){.command_buffer_count = count, .command_buffers = cbs};
 }
 
+/* Appends; the point the submit completes at must be the batch's pending point, the same as
+ * the fence's when there is one. */
+static bool
+append_point(struct kr_batch *b, const struct kr_batch_submit *s, struct kr_batch_fence *f,
+             uint64_t now, struct kr_batch_point *point)
+{
+   bool flush_now = false;
+   struct kr_batch_point p = {0, UINT64_MAX, UINT64_MAX};
+   assert_int_equal(kr_batch_append(b, s, f, &p, now, &flush_now), VK_SUCCESS);
+   assert_int_equal(p.semaphore, TIMELINE);
+   assert_int_equal(p.value, b->next_value);
+   assert_int_equal(p.stage, 0);
+   if (f) {
+      assert_int_equal(f->state, KR_FENCE_PENDING);
+      assert_int_equal(f->point.semaphore, p.semaphore);
+      assert_int_equal(f->point.value, p.value);
+   }
+   if (point)
+      *point = p;
+   return flush_now;
+}
+
 static bool
 append(struct kr_batch *b, const struct kr_batch_submit *s, struct kr_batch_fence *f,
        uint64_t now)
 {
-   bool flush_now = false;
-   assert_int_equal(kr_batch_append(b, s, f, now, &flush_now), VK_SUCCESS);
-   return flush_now;
+   return append_point(b, s, f, now, NULL);
 }
 
 static uint64_t
@@ -282,9 +302,12 @@ merging_rules(void **state)
       }
       append(&b, &s, NULL, 0);
    }
-   flush(&b, KR_FLUSH_OBSERVED, &plan);
-   /* Infos: [pp] [w] [p] [s] [s] [pp] [b] [p] */
+   /* The waiting submits (w, b) open values 2 and 3. */
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
+   /* Infos: [pp] [w] [p] [s] [s] [pp] [b] [p]; the infos before each waiting submit signal the
+    * value it closes, the last one the batch's last value. */
    static const uint32_t expect_submits[] = {2, 1, 1, 1, 1, 2, 1, 1};
+   static const uint64_t expect_values[] = {1, 0, 0, 0, 0, 2, 0, 3};
    assert_int_equal(plan.info_count, 8);
    assert_int_equal(plan.command_buffer_count, 2 * n);
    for (uint32_t i = 0; i < plan.command_buffer_count; i++)
@@ -301,6 +324,8 @@ merging_rules(void **state)
          assert_int_equal(plan.waits[info->wait_first].value, submit);
       if (info->signal_count)
          assert_int_equal(plan.signals[info->signal_first].value, submit);
+      assert_int_equal(info->timeline_value, expect_values[i]);
+      assert_int_equal(info->flags, 0);
       cb += info->command_buffer_count;
       submit += expect_submits[i];
    }
@@ -456,12 +481,36 @@ allocation_failure_and_callbacks(void **state)
    kr_batch_fence_init(&f, false);
    bool flush_now = true;
    c.fail_after = 0;
-   assert_int_equal(kr_batch_append(&b, &s, &f, 0, &flush_now), VK_ERROR_OUT_OF_HOST_MEMORY);
+   assert_int_equal(kr_batch_append(&b, &s, &f, NULL, 0, &flush_now),
+                    VK_ERROR_OUT_OF_HOST_MEMORY);
    assert_true(kr_batch_is_empty(&b));
    assert_int_equal(f.state, KR_FENCE_UNSIGNALED);
    assert_int_equal(b.stats.app_submits, 0);
 
+   /* A waiting submit that fails to append opens no value and closes nothing. */
    c.fail_after = -1;
+   append(&b, &s, &f, 0);
+   struct kr_batch_point w = {SEM_A, 1, 0};
+   struct kr_batch_submit ws = plain_submit(cbs, 1);
+   ws.wait_count = 1;
+   ws.waits = &w;
+   /* Room for 16 records, waits grow from 0: the wait array's first allocation fails. */
+   c.fail_after = 0;
+   struct kr_batch_fence wf;
+   kr_batch_fence_init(&wf, true);
+   struct kr_batch_point wp = {7, 7, 7};
+   assert_int_equal(kr_batch_append(&b, &ws, &wf, &wp, 0, &flush_now),
+                    VK_ERROR_OUT_OF_HOST_MEMORY);
+   assert_int_equal(b.record_count, 1);
+   assert_int_equal(b.next_value, 1);
+   assert_int_equal(b.records[0].closes_value, 0);
+   assert_int_equal(wf.state, KR_FENCE_SIGNALED);
+   assert_int_equal(wp.value, 7);
+   c.fail_after = -1;
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
+   assert_int_equal(plan.info_count, 1);
+   assert_int_equal(plan.infos[0].timeline_value, 1);
+
    /* Growth: many submits, many command buffers. */
    for (uintptr_t i = 1; i <= 300; i++) {
       void *one[] = {handle(i)};
@@ -473,10 +522,12 @@ allocation_failure_and_callbacks(void **state)
    assert_int_equal(kr_batch_flush(&b, KR_FLUSH_OBSERVED, &plan, &v),
                     VK_ERROR_OUT_OF_HOST_MEMORY);
    assert_int_equal(b.record_count, 300);
-   assert_int_equal(b.flushed_value, 0);
-   assert_int_equal(b.stats.vendor_submits, 0);
+   assert_int_equal(b.flushed_value, 1);
+   assert_int_equal(b.next_value, 2);
+   assert_int_equal(b.records[299].closes_value, 0);
+   assert_int_equal(b.stats.vendor_submits, 1);
    c.fail_after = -1;
-   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 2);
    assert_int_equal(plan.command_buffer_count, 300);
    for (uint32_t i = 0; i < 300; i++)
       assert_ptr_equal(plan.command_buffers[i], handle(i + 1));
@@ -486,57 +537,521 @@ allocation_failure_and_callbacks(void **state)
    assert_int_equal(c.live, 0);
 }
 
-/* The reference model: every appended submit, in order. */
+/* Checks the timeline signals of a plan: the non-zero timeline values of its infos are exactly
+ * first, first + 1, ..., plan->value, in order, the last info signalling plan->value. */
+static void
+check_plan_values(const struct kr_batch_flush_plan *plan, uint64_t first)
+{
+   assert_true(plan->info_count > 0);
+   uint64_t expect = first;
+   for (uint32_t i = 0; i < plan->info_count; i++) {
+      if (plan->infos[i].timeline_value)
+         assert_int_equal(plan->infos[i].timeline_value, expect++);
+   }
+   assert_int_equal(expect, plan->value + 1);
+   assert_int_equal(plan->infos[plan->info_count - 1].timeline_value, plan->value);
+}
+
+/* A submit that waits on a semaphore opens a new value when it joins a non-empty batch: the
+ * fences of the submits before it complete at the lower value, which the plan signals before
+ * the waiting submit's info. */
+static void
+waits_open_values(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   void *cbs[] = {handle(1), handle(2), handle(3), handle(4), handle(5), handle(6), handle(7)};
+   const struct kr_batch_point wait_c = {SEM_A, 5, 0x10};
+   const struct kr_batch_point sig_e = {SEM_B, 0, 0x20};
+   const struct kr_batch_point wait_f = {SEM_A, 7, 0x40};
+   const struct kr_batch_point sig_f = {SEM_B, 0, 0x80};
+   struct kr_batch_fence fa, fb, fc, fd, fg;
+   kr_batch_fence_init(&fa, false);
+   kr_batch_fence_init(&fb, false);
+   kr_batch_fence_init(&fc, false);
+   kr_batch_fence_init(&fd, false);
+   kr_batch_fence_init(&fg, false);
+   struct kr_batch_point p;
+
+   /* A, B: plain, value 1. */
+   struct kr_batch_submit s = plain_submit(&cbs[0], 1);
+   append_point(&b, &s, &fa, 0, &p);
+   assert_int_equal(p.value, 1);
+   s = plain_submit(&cbs[1], 1);
+   append(&b, &s, &fb, 0);
+   assert_int_equal(fb.point.value, 1);
+   assert_int_equal(b.next_value, 1);
+   assert_int_equal(b.records[1].closes_value, 0);
+
+   /* C waits: opens value 2, B closes value 1. */
+   s = plain_submit(&cbs[2], 1);
+   s.wait_count = 1;
+   s.waits = &wait_c;
+   append_point(&b, &s, &fc, 0, &p);
+   assert_int_equal(p.value, 2);
+   assert_int_equal(fc.point.value, 2);
+   assert_int_equal(fa.point.value, 1);
+   assert_int_equal(fb.point.value, 1);
+   assert_int_equal(b.next_value, 2);
+   assert_int_equal(b.flushed_value, 0);
+   assert_int_equal(b.records[0].closes_value, 0);
+   assert_int_equal(b.records[1].closes_value, 1);
+   assert_int_equal(b.records[2].closes_value, 0);
+   /* Both pending values are observed; the waited semaphore is not. */
+   assert_true(kr_batch_observes_point(&b, fa.point));
+   assert_true(kr_batch_observes_point(&b, fc.point));
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 0}));
+   assert_false(kr_batch_observes_point(&b, wait_c));
+
+   /* D plain, E signals: both value 2. */
+   s = plain_submit(&cbs[3], 1);
+   append(&b, &s, &fd, 0);
+   assert_int_equal(fd.point.value, 2);
+   s = plain_submit(&cbs[4], 1);
+   s.signal_count = 1;
+   s.signals = &sig_e;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 2);
+   /* F waits and signals: opens value 3; G plain, value 3. */
+   s = plain_submit(&cbs[5], 1);
+   s.wait_count = 1;
+   s.waits = &wait_f;
+   s.signal_count = 1;
+   s.signals = &sig_f;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 3);
+   s = plain_submit(&cbs[6], 1);
+   append(&b, &s, &fg, 0);
+   assert_int_equal(fg.point.value, 3);
+   assert_int_equal(b.record_count, 7);
+
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
+   assert_int_equal(b.flushed_value, 3);
+   assert_int_equal(b.next_value, 4);
+   /* Infos: [A B] signals 1, [C] (waits), [D], [E] (signals SEM_B, then 2), [F], [G] signals 3. */
+   static const uint32_t expect_cbs[] = {2, 1, 1, 1, 1, 1};
+   static const uint32_t expect_waits[] = {0, 1, 0, 0, 1, 0};
+   static const uint32_t expect_signals[] = {0, 0, 0, 1, 1, 0};
+   static const uint64_t expect_values[] = {1, 0, 0, 2, 0, 3};
+   assert_int_equal(plan.info_count, 6);
+   assert_int_equal(plan.command_buffer_count, 7);
+   uint32_t cb = 0;
+   for (uint32_t i = 0; i < plan.info_count; i++) {
+      const struct kr_batch_info *info = &plan.infos[i];
+      assert_int_equal(info->command_buffer_first, cb);
+      assert_int_equal(info->command_buffer_count, expect_cbs[i]);
+      assert_int_equal(info->wait_count, expect_waits[i]);
+      assert_int_equal(info->signal_count, expect_signals[i]);
+      assert_int_equal(info->timeline_value, expect_values[i]);
+      cb += info->command_buffer_count;
+   }
+   for (uint32_t i = 0; i < plan.command_buffer_count; i++)
+      assert_ptr_equal(plan.command_buffers[i], cbs[i]);
+   check_plan_values(&plan, 1);
+   /* Waits and signals keep their values and stages. */
+   assert_int_equal(plan.wait_count, 2);
+   assert_int_equal(plan.signal_count, 2);
+   assert_memory_equal(&plan.waits[plan.infos[1].wait_first], &wait_c, sizeof(wait_c));
+   assert_memory_equal(&plan.waits[plan.infos[4].wait_first], &wait_f, sizeof(wait_f));
+   assert_memory_equal(&plan.signals[plan.infos[3].signal_first], &sig_e, sizeof(sig_e));
+   assert_memory_equal(&plan.signals[plan.infos[4].signal_first], &sig_f, sizeof(sig_f));
+   assert_int_equal(b.stats.vendor_submits, 1);
+   assert_int_equal(b.stats.vendor_infos, 6);
+
+   /* The earlier fences complete before the waits, the later ones only after. */
+   assert_true(kr_batch_fence_status(&fa, 1));
+   assert_true(kr_batch_fence_status(&fb, 1));
+   assert_false(kr_batch_fence_status(&fc, 1));
+   assert_false(kr_batch_fence_status(&fd, 1));
+   assert_true(kr_batch_fence_status(&fd, 2));
+   assert_false(kr_batch_fence_status(&fg, 2));
+   assert_true(kr_batch_fence_status(&fg, 3));
+   assert_false(kr_batch_observes_point(&b, fg.point));
+
+   /* A waiting submit that starts a batch opens nothing: earlier submits are flushed. */
+   s = plain_submit(&cbs[0], 1);
+   s.wait_count = 1;
+   s.waits = &wait_c;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 4);
+   s.waits = &wait_f;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 5);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 5);
+   assert_int_equal(plan.info_count, 2);
+   assert_int_equal(plan.infos[0].timeline_value, 4);
+   assert_int_equal(plan.infos[1].timeline_value, 5);
+   check_plan_values(&plan, 4);
+   teardown_batch(&b, &plan);
+}
+
+/* A submit whose command buffers wait on events opens a new value like a semaphore wait, but
+ * has no semaphores: it starts a new info only because the record before it closed a value,
+ * and plain submits after it join its info. */
+static void
+events_open_value(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   void *cbs[] = {handle(1), handle(2), handle(3), handle(4), handle(5), handle(6)};
+   struct kr_batch_point p;
+
+   /* An events submit starting the batch opens nothing. */
+   struct kr_batch_submit s = plain_submit(&cbs[0], 1);
+   s.waits_on_events = true;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 1);
+   /* Plain, value 1: joins the events submit's info. */
+   s = plain_submit(&cbs[1], 1);
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 1);
+   /* Events: opens value 2. */
+   s = plain_submit(&cbs[2], 1);
+   s.waits_on_events = true;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 2);
+   assert_int_equal(b.records[1].closes_value, 1);
+   /* Two plain submits join it. */
+   s = plain_submit(&cbs[3], 2);
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 2);
+   s = plain_submit(NULL, 0);
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 2);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 2);
+   assert_int_equal(plan.info_count, 2);
+   assert_int_equal(plan.infos[0].command_buffer_first, 0);
+   assert_int_equal(plan.infos[0].command_buffer_count, 2);
+   assert_int_equal(plan.infos[0].timeline_value, 1);
+   assert_int_equal(plan.infos[1].command_buffer_first, 2);
+   assert_int_equal(plan.infos[1].command_buffer_count, 3);
+   assert_int_equal(plan.infos[1].timeline_value, 2);
+   assert_int_equal(plan.infos[1].wait_count + plan.infos[1].signal_count, 0);
+   check_plan_values(&plan, 1);
+
+   /* After a submit that signals a semaphore: the signalling info closes value 3 after its
+    * signal, the events submit gets value 4 in an info of its own. */
+   const struct kr_batch_point sig = {SEM_B, 0, 0};
+   s = plain_submit(&cbs[0], 1);
+   s.signal_count = 1;
+   s.signals = &sig;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 3);
+   s = plain_submit(&cbs[1], 1);
+   s.waits_on_events = true;
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 4);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 4);
+   assert_int_equal(plan.info_count, 2);
+   assert_int_equal(plan.infos[0].signal_count, 1);
+   assert_int_equal(plan.infos[0].timeline_value, 3);
+   assert_int_equal(plan.infos[1].signal_count, 0);
+   assert_int_equal(plan.infos[1].command_buffer_first, 1);
+   assert_int_equal(plan.infos[1].timeline_value, 4);
+   check_plan_values(&plan, 3);
+   teardown_batch(&b, &plan);
+}
+
+/* Only plain submits with equal VkSubmitFlags share an info; the info carries the flags. */
+static void
+flags_prevent_merging(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   static const uint32_t flags[] = {0, 0, 1, 1, 0, 1, 1};
+   static const bool signals[] = {false, false, false, false, false, true, false};
+   const uint32_t n = sizeof(flags) / sizeof(flags[0]);
+   void *cbs[sizeof(flags) / sizeof(flags[0])];
+   const struct kr_batch_point sig = {SEM_B, 0, 0};
+   for (uint32_t i = 0; i < n; i++) {
+      cbs[i] = handle(10 + i);
+      struct kr_batch_submit s = plain_submit(&cbs[i], 1);
+      s.flags = flags[i];
+      if (signals[i]) {
+         s.signal_count = 1;
+         s.signals = &sig;
+      }
+      append(&b, &s, NULL, 0);
+   }
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
+   /* Infos: [0 0] [1 1] [0] [1 signals] [1]: no merge across flags, nor into a signalling
+    * info; one value, signalled by the last info only. */
+   static const uint32_t expect_cbs[] = {2, 2, 1, 1, 1};
+   static const uint32_t expect_flags[] = {0, 1, 0, 1, 1};
+   assert_int_equal(plan.info_count, 5);
+   uint32_t cb = 0;
+   for (uint32_t i = 0; i < plan.info_count; i++) {
+      assert_int_equal(plan.infos[i].command_buffer_first, cb);
+      assert_int_equal(plan.infos[i].command_buffer_count, expect_cbs[i]);
+      assert_int_equal(plan.infos[i].flags, expect_flags[i]);
+      assert_int_equal(plan.infos[i].signal_count, i == 3);
+      assert_int_equal(plan.infos[i].timeline_value, i == 4 ? 1 : 0);
+      cb += expect_cbs[i];
+   }
+   check_plan_values(&plan, 1);
+   teardown_batch(&b, &plan);
+}
+
+/* A value taken for an operation outside the batch (bind sparse) counts as flushed: the next
+ * submit gets the value after it, and nothing observes it. */
+static void
+take_value(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   struct kr_batch_submit s = plain_submit(NULL, 0);
+   struct kr_batch_point p;
+
+   /* On a fresh batch. */
+   assert_int_equal(kr_batch_take_value(&b), 1);
+   assert_int_equal(b.flushed_value, 1);
+   assert_int_equal(b.next_value, 2);
+   assert_true(kr_batch_is_empty(&b));
+   /* An empty flush now reports the taken value. */
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
+   assert_int_equal(plan.info_count, 0);
+
+   append_point(&b, &s, NULL, 0, &p);
+   assert_int_equal(p.value, 2);
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 1, 0}));
+   assert_true(kr_batch_observes_point(&b, p));
+
+   /* Flush (as bind sparse does), then take: the batch had two values, 2 and 3. */
+   struct kr_batch_submit w = plain_submit(NULL, 0);
+   w.waits_on_events = true;
+   append_point(&b, &w, NULL, 0, &p);
+   assert_int_equal(p.value, 3);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
+   check_plan_values(&plan, 2);
+   uint64_t taken = kr_batch_take_value(&b);
+   assert_int_equal(taken, 4);
+   assert_int_equal(b.flushed_value, 4);
+   assert_int_equal(b.next_value, 5);
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, taken, 0}));
+   /* Twice in a row. */
+   assert_int_equal(kr_batch_take_value(&b), 5);
+
+   /* The next submit gets the following value; the taken ones stay unobserved. */
+   struct kr_batch_fence f;
+   kr_batch_fence_init(&f, false);
+   append_point(&b, &s, &f, 0, &p);
+   assert_int_equal(p.value, 6);
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, taken, 0}));
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 5, 0}));
+   assert_true(kr_batch_observes_point(&b, f.point));
+   assert_false(kr_batch_fence_status(&f, 5));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 6);
+   assert_int_equal(plan.info_count, 1);
+   assert_int_equal(plan.infos[0].timeline_value, 6);
+   assert_true(kr_batch_fence_status(&f, 6));
+   /* Taking values is no vendor submit of the batch. */
+   assert_int_equal(b.stats.vendor_submits, 2);
+   assert_int_equal(b.stats.app_submits, 3);
+   teardown_batch(&b, &plan);
+}
+
+/* Every pending value is observed, the intermediate ones included; none of the flushed ones. */
+static void
+observes_intermediate_value(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   /* Move flushed_value off 0 first. */
+   struct kr_batch_submit s = plain_submit(NULL, 0);
+   append(&b, &s, NULL, 0);
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
+
+   const struct kr_batch_point wait = {SEM_A, 3, 0};
+   struct kr_batch_submit ws = plain_submit(NULL, 0);
+   ws.wait_count = 1;
+   ws.waits = &wait;
+   append(&b, &s, NULL, 0);  /* 2 */
+   append(&b, &ws, NULL, 0); /* 3 */
+   append(&b, &ws, NULL, 0); /* 4 */
+   append(&b, &s, NULL, 0);  /* 4 */
+   assert_int_equal(b.next_value, 4);
+   for (uint64_t v = 0; v <= 4; v++) {
+      struct kr_batch_point point = {TIMELINE, v, 0};
+      assert_int_equal(kr_batch_observes_point(&b, point), v >= 2);
+   }
+   /* Another timeline's values are not this batch's. */
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE + 1, 3, 0}));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 4);
+   check_plan_values(&plan, 2);
+   for (uint64_t v = 0; v <= 5; v++)
+      assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, v, 0}));
+   append(&b, &s, NULL, 0); /* 5 */
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 3, 0}));
+   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 4, 0}));
+   assert_true(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 5, 0}));
+   teardown_batch(&b, &plan);
+}
+
+/* The reference model: every appended submit, in order, with the value it must complete at,
+ * computed independently of the batch: a submit that waits (semaphores or events) joining a
+ * non-empty batch opens the next value. */
 struct model_submit {
    uintptr_t first_cb;
    uint32_t cb_count;
-   bool semaphores;
+   uint32_t wait_count, signal_count;
+   struct kr_batch_point wait, signal;
+   uint32_t flags;
+   bool events;
    bool has_fence;
    uint32_t fence_slot;
-   uint64_t value; /* the value of the flush that covered it, 0 while pending */
+   uint64_t value;  /* the value it completes at (its point's) */
+   bool flushed;    /* handed to the vendor in a plan */
 };
 
 struct model {
    struct model_submit *submits;
    uint32_t count, flushed;
    uintptr_t next_cb, seen_cb;
-   uint64_t last_value;
+   uint64_t flushed_value, next_value;
+   /* The largest point value handed out so far. */
+   uint64_t max_value;
+   /* Coverage: values opened inside a batch, plans with several values, takes, events
+    * submits, infos with flags. */
+   uint64_t opened, multi_value_plans, takes, events, flagged_infos;
 };
 
-/* Checks a plan against the model's pending submits and marks them covered by value. */
+static bool
+model_waits(const struct model_submit *s)
+{
+   return s->wait_count > 0 || s->events;
+}
+
+static bool
+model_plain(const struct model_submit *s)
+{
+   return s->wait_count == 0 && s->signal_count == 0;
+}
+
+/* Checks a plan against the model's pending submits: the exact infos the merging rules give,
+ * then the ordering properties from the plan alone. */
 static void
 model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64_t value)
 {
+   assert_int_equal(plan->value, value);
    if (m->flushed == m->count) {
       assert_int_equal(plan->info_count, 0);
-      assert_int_equal(value, m->last_value);
+      assert_int_equal(value, m->flushed_value);
       return;
    }
-   assert_int_equal(value, m->last_value + 1);
-   m->last_value = value;
+   assert_int_equal(value, m->next_value);
    for (uint32_t i = 0; i < plan->command_buffer_count; i++)
       assert_ptr_equal(plan->command_buffers[i], handle(m->seen_cb++));
-   uint32_t info = 0, cb = 0;
-   bool last_plain = false;
-   for (uint32_t i = m->flushed; i < m->count; i++) {
+
+   const uint32_t first = m->flushed, pending = m->count - m->flushed;
+   /* The info each pending submit lands in, and the info signalling each pending value. */
+   uint32_t *info_of = malloc(pending * sizeof(uint32_t));
+   uint32_t *signal_info = malloc((size_t)(value - m->flushed_value) * sizeof(uint32_t));
+   assert_non_null(info_of);
+   assert_non_null(signal_info);
+
+   /* The exact plan: a plain submit joins the previous info when that one is plain, has the
+    * same flags and its last submit does not close a value (the next submit has another value,
+    * or it is the last one). */
+   uint32_t info = 0, cb = 0, waits = 0, signals = 0;
+   bool open = false;
+   uint32_t open_flags = 0;
+   for (uint32_t i = first; i < m->count; i++) {
       struct model_submit *s = &m->submits[i];
-      s->value = value;
-      bool plain = !s->semaphores;
-      if (!(plain && last_plain)) {
+      bool closes = i + 1 == m->count || m->submits[i + 1].value != s->value;
+      bool plain = model_plain(s);
+      if (!(plain && open && s->flags == open_flags)) {
          assert_true(info < plan->info_count);
-         assert_int_equal(plan->infos[info].command_buffer_first, cb);
+         const struct kr_batch_info *in = &plan->infos[info];
+         assert_int_equal(in->command_buffer_first, cb);
+         assert_int_equal(in->flags, s->flags);
+         assert_int_equal(in->wait_count, s->wait_count);
+         assert_int_equal(in->signal_count, s->signal_count);
+         assert_int_equal(in->wait_first, waits);
+         assert_int_equal(in->signal_first, signals);
+         if (s->wait_count)
+            assert_memory_equal(&plan->waits[in->wait_first], &s->wait, sizeof(s->wait));
+         if (s->signal_count)
+            assert_memory_equal(&plan->signals[in->signal_first], &s->signal,
+                                sizeof(s->signal));
+         if (in->flags)
+            m->flagged_infos++;
          info++;
       }
-      last_plain = plain;
+      info_of[i - first] = info - 1;
+      open = plain && !closes;
+      open_flags = s->flags;
       cb += s->cb_count;
-      assert_true(plan->infos[info - 1].command_buffer_first +
-                     plan->infos[info - 1].command_buffer_count >= cb);
-      if (s->semaphores)
-         assert_true(plan->infos[info - 1].wait_count + plan->infos[info - 1].signal_count > 0);
+      waits += s->wait_count;
+      signals += s->signal_count;
+      const struct kr_batch_info *in = &plan->infos[info - 1];
+      /* The info holds this submit's command buffers (it ends after them exactly when this
+       * submit is its last). */
+      if (i + 1 == m->count || !open || !model_plain(&m->submits[i + 1]) ||
+          m->submits[i + 1].flags != s->flags) {
+         assert_int_equal(in->command_buffer_first + in->command_buffer_count, cb);
+         assert_int_equal(in->timeline_value, closes ? s->value : 0);
+      }
+      s->flushed = true;
    }
    assert_int_equal(info, plan->info_count);
    assert_int_equal(cb, plan->command_buffer_count);
+   assert_int_equal(waits, plan->wait_count);
+   assert_int_equal(signals, plan->signal_count);
+
+   /* Each pending value is signalled exactly once, in increasing order, the last by the last
+    * info. */
+   uint64_t expect = m->flushed_value + 1;
+   for (uint32_t i = 0; i < plan->info_count; i++) {
+      uint64_t v = plan->infos[i].timeline_value;
+      if (!v)
+         continue;
+      assert_int_equal(v, expect);
+      signal_info[v - m->flushed_value - 1] = i;
+      expect++;
+   }
+   assert_int_equal(expect, value + 1);
+   assert_int_equal(plan->infos[plan->info_count - 1].timeline_value, value);
+   if (value - m->flushed_value > 1)
+      m->multi_value_plans++;
+
+   /* Per submit: no timeline signal before its command buffers covers its value, and the first
+    * one at or after its info is its value (its fence signals after its work). */
+   for (uint32_t i = first; i < m->count; i++) {
+      const struct model_submit *s = &m->submits[i];
+      uint32_t k = info_of[i - first];
+      for (uint32_t j = 0; j < k; j++) {
+         uint64_t v = plan->infos[j].timeline_value;
+         assert_true(v == 0 || v < s->value);
+      }
+      uint32_t j = k;
+      while (plan->infos[j].timeline_value == 0)
+         j++; /* the last info signals, so this stops */
+      assert_int_equal(plan->infos[j].timeline_value, s->value);
+      assert_int_equal(signal_info[s->value - m->flushed_value - 1], j);
+      /* A waiting submit: every earlier submit of the plan completes at a value signalled by
+       * an info before the waiting one, so no earlier fence waits on it. */
+      if (model_waits(s)) {
+         for (uint32_t e = first; e < i; e++) {
+            assert_true(m->submits[e].value < s->value);
+            assert_true(signal_info[m->submits[e].value - m->flushed_value - 1] < k);
+         }
+      }
+   }
+   free(info_of);
+   free(signal_info);
    m->flushed = m->count;
+   m->flushed_value = value;
+   m->next_value = value + 1;
 }
 
 #define RANDOM_FENCES 16
@@ -549,26 +1064,53 @@ random_append(struct kr_batch *b, struct model *m, struct test_random *r,
    uint32_t cb_count = (uint32_t)(test_random_next(r) % 5);
    for (uint32_t i = 0; i < cb_count; i++)
       cbs[i] = handle(m->next_cb + i);
-   struct kr_batch_point w = {SEM_A, test_random_next(r) % 10};
-   struct kr_batch_point sg = {SEM_B, test_random_next(r) % 10};
+   struct kr_batch_point w = {SEM_A, test_random_next(r) % 10, test_random_next(r) % 4};
+   struct kr_batch_point sg = {SEM_B, test_random_next(r) % 10, test_random_next(r) % 4};
    struct kr_batch_submit s = plain_submit(cbs, cb_count);
-   uint64_t pick = test_random_next(r) % 8;
+   uint64_t pick = test_random_next(r) % 10;
    s.wait_count = pick == 0 || pick == 2;
    s.waits = &w;
    s.signal_count = pick == 1 || pick == 2;
    s.signals = &sg;
+   s.waits_on_events = pick == 3 || (pick == 0 && test_random_next(r) % 2);
+   s.flags = test_random_next(r) % 5 == 0;
    uint32_t slot = (uint32_t)(test_random_next(r) % RANDOM_FENCES);
    bool has_fence = test_random_next(r) % 2;
 
-   struct model_submit *ms = &m->submits[m->count++];
-   *ms = (struct model_submit){m->next_cb, cb_count, s.wait_count || s.signal_count,
-                               has_fence, slot, 0};
+   struct model_submit *ms = &m->submits[m->count];
+   *ms = (struct model_submit){
+      .first_cb = m->next_cb,
+      .cb_count = cb_count,
+      .wait_count = s.wait_count,
+      .signal_count = s.signal_count,
+      .wait = w,
+      .signal = sg,
+      .flags = s.flags,
+      .events = s.waits_on_events,
+      .has_fence = has_fence,
+      .fence_slot = slot,
+   };
+   if (model_waits(ms) && m->count > m->flushed) {
+      m->next_value++;
+      m->opened++;
+   }
+   ms->value = m->next_value;
+   m->events += s.waits_on_events;
+   m->count++;
    m->next_cb += cb_count;
    if (has_fence)
       kr_batch_fence_reset(&fences[slot]);
-   *full = append(b, &s, has_fence ? &fences[slot] : NULL, now);
+   struct kr_batch_point point;
+   *full = append_point(b, &s, has_fence ? &fences[slot] : NULL, now, &point);
+   assert_int_equal(point.value, ms->value);
    if (has_fence)
-      assert_int_equal(fences[slot].point.value, b->next_value);
+      assert_int_equal(fences[slot].point.value, ms->value);
+   /* Values never go back; a waiting submit's is above every earlier submit's, so no earlier
+    * fence waits on it. */
+   assert_true(point.value >= m->max_value);
+   if (model_waits(ms))
+      assert_true(point.value > m->max_value);
+   m->max_value = point.value;
 }
 
 static void
@@ -583,7 +1125,7 @@ randomized_against_model(void **state)
    struct kr_batch_flush_plan plan;
    kr_batch_init(&b, &cb, TIMELINE, &settings);
    kr_batch_flush_plan_init(&plan, &cb);
-   struct model m = {.next_cb = 1, .seen_cb = 1};
+   struct model m = {.next_cb = 1, .seen_cb = 1, .flushed_value = 0, .next_value = 1};
    m.submits = calloc(OPS, sizeof(*m.submits));
    assert_non_null(m.submits);
    struct kr_batch_fence fences[RANDOM_FENCES];
@@ -595,7 +1137,7 @@ randomized_against_model(void **state)
 
    for (uint32_t op = 0; op < OPS; op++) {
       now += test_random_next(&r) % 1000;
-      uint64_t kind = test_random_next(&r) % 10;
+      uint64_t kind = test_random_next(&r) % 12;
       enum kr_flush_reason reason = KR_FLUSH_REASON_COUNT;
       if (kind < 6) {
          bool full;
@@ -604,13 +1146,34 @@ randomized_against_model(void **state)
             reason = KR_FLUSH_FULL;
       } else if (kind < 8) {
          struct kr_batch_fence *f = &fences[test_random_next(&r) % RANDOM_FENCES];
-         bool pending = f->state == KR_FENCE_PENDING && f->point.value > b.flushed_value;
+         bool pending = f->state == KR_FENCE_PENDING && f->point.value > m.flushed_value;
          assert_int_equal(kr_batch_observes_point(&b, f->point) &&
                              f->state == KR_FENCE_PENDING, pending);
          if (pending)
             reason = KR_FLUSH_OBSERVED;
          /* Not signalled before its batch is flushed and completed. */
-         assert_false(pending && kr_batch_fence_status(f, b.flushed_value));
+         assert_false(pending && kr_batch_fence_status(f, m.flushed_value));
+      } else if (kind < 9) {
+         /* A value handed out on the timeline (up to next_value), pending ones (intermediate
+          * included) observed, flushed ones not. */
+         uint64_t d = test_random_next(&r) % (m.next_value - m.flushed_value + 3);
+         uint64_t v = d > m.next_value ? 0 : m.next_value - d;
+         bool pending = m.count > m.flushed && v > m.flushed_value && v <= m.next_value;
+         assert_int_equal(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, v, 0}),
+                          pending);
+         if (pending)
+            reason = KR_FLUSH_OBSERVED;
+      } else if (kind < 10) {
+         /* Bind sparse: flush, then take a value. */
+         if (m.count > m.flushed)
+            model_check_plan(&m, &plan, flush(&b, KR_FLUSH_OBSERVED, &plan));
+         uint64_t v = kr_batch_take_value(&b);
+         assert_int_equal(v, m.next_value);
+         m.flushed_value = v;
+         m.next_value = v + 1;
+         m.max_value = v;
+         m.takes++;
+         assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, v, 0}));
       } else if (kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now)) {
          reason = KR_FLUSH_TIMEOUT;
       }
@@ -620,14 +1183,18 @@ randomized_against_model(void **state)
          uint64_t v = flush(&b, reason, &plan);
          model_check_plan(&m, &plan, v);
       }
+      assert_int_equal(b.flushed_value, m.flushed_value);
+      assert_int_equal(b.next_value, m.next_value);
    }
    model_check_plan(&m, &plan, flush(&b, KR_FLUSH_OBSERVED, &plan));
    assert_int_equal(m.seen_cb, m.next_cb);
 
-   /* Every fence's value covers its last submit; each completes exactly at that value. */
+   /* Every submit was flushed; every fence's value covers its last submit; each completes
+    * exactly at that value. */
    for (uint32_t i = 0; i < m.count; i++) {
       const struct model_submit *s = &m.submits[i];
-      assert_true(s->value > 0);
+      assert_true(s->flushed);
+      assert_true(s->value > 0 && s->value <= b.flushed_value);
       if (s->has_fence && fences[s->fence_slot].state == KR_FENCE_PENDING)
          assert_true(fences[s->fence_slot].point.value >= s->value);
    }
@@ -645,6 +1212,12 @@ randomized_against_model(void **state)
    assert_true(b.stats.flushes[KR_FLUSH_FULL] > 0);
    assert_true(b.stats.flushes[KR_FLUSH_OBSERVED] > 0);
    assert_true(b.stats.flushes[KR_FLUSH_TIMEOUT] > 0);
+   /* The run exercised what it is meant to. */
+   assert_true(m.opened > 0);
+   assert_true(m.multi_value_plans > 0);
+   assert_true(m.takes > 0);
+   assert_true(m.events > 0);
+   assert_true(m.flagged_infos > 0);
 
    free(m.submits);
    kr_batch_finish(&b);
@@ -665,6 +1238,11 @@ main(void)
       cmocka_unit_test(limit_one),
       cmocka_unit_test(fence_states),
       cmocka_unit_test(fence_reuse),
+      cmocka_unit_test(waits_open_values),
+      cmocka_unit_test(events_open_value),
+      cmocka_unit_test(flags_prevent_merging),
+      cmocka_unit_test(take_value),
+      cmocka_unit_test(observes_intermediate_value),
       cmocka_unit_test(allocation_failure_and_callbacks),
       cmocka_unit_test(randomized_against_model),
    };
