@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_queue_batch.h"
 
 static void
 link_buffer(struct kr_command_pool *pool, struct kr_command_buffer *cb)
@@ -62,6 +63,8 @@ kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    if (!pool)
       return;
+   /* Pending batches that use the pool's command buffers go to the vendor first. */
+   (void)kr_device_flush_all(device);
    device->disp.DestroyCommandPool(device->handle, pool->handle, pAllocator);
    /* The vendor freed the pool's command buffers; free Kronos's objects for them. */
    for (struct kr_command_buffer *cb = pool->buffers, *next; cb; cb = next) {
@@ -75,6 +78,9 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolResetFlags flags)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   VkResult result = kr_device_flush_all(device);
+   if (result != VK_SUCCESS)
+      return result;
    return device->disp.ResetCommandPool(device->handle,
                                         kr_command_pool_from_handle(commandPool)->handle, flags);
 }
@@ -145,6 +151,7 @@ kr_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t comm
       struct kr_command_buffer *cb = kr_command_buffer_from_handle(pCommandBuffers[i]);
       if (!cb)
          continue;
+      (void)kr_device_flush_user(device, (uint64_t)(uintptr_t)cb->handle);
       device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &cb->handle);
       unlink_buffer(pool, cb);
       kr_free(pool->alloc, cb);
@@ -156,6 +163,7 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->record_result = VK_SUCCESS;
+   cb->waits_on_events = false;
    memset(&cb->counts, 0, sizeof(cb->counts));
    return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
 }
@@ -193,8 +201,11 @@ kr_CmdExecuteCommands(VkCommandBuffer commandBuffer, uint32_t commandBufferCount
          return;
       }
    }
-   for (uint32_t i = 0; i < commandBufferCount; i++)
-      handles[i] = kr_command_buffer_from_handle(pCommandBuffers[i])->handle;
+   for (uint32_t i = 0; i < commandBufferCount; i++) {
+      struct kr_command_buffer *secondary = kr_command_buffer_from_handle(pCommandBuffers[i]);
+      handles[i] = secondary->handle;
+      cb->waits_on_events |= secondary->waits_on_events;
+   }
    cb->disp->CmdExecuteCommands(cb->handle, commandBufferCount, handles);
    if (handles != stack)
       kr_free(cb->pool->alloc, handles);

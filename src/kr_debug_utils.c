@@ -36,6 +36,11 @@ kr_vendor_object_handle(VkObjectType type, uint64_t handle)
    case VK_OBJECT_TYPE_COMMAND_POOL:
       return (uint64_t)(uintptr_t)
          kr_command_pool_from_handle((VkCommandPool)(uintptr_t)handle)->handle;
+   case VK_OBJECT_TYPE_FENCE: /* 0 for a point fence: no vendor object */
+      return (uint64_t)(uintptr_t)kr_fence_from_handle((VkFence)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_SEMAPHORE: /* 0 for a point semaphore */
+      return (uint64_t)(uintptr_t)
+         kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle)->vendor;
    default:
       return handle;
    }
@@ -47,6 +52,8 @@ kr_SetDebugUtilsObjectNameEXT(VkDevice _device, const VkDebugUtilsObjectNameInfo
    struct kr_device *device = kr_device_from_handle(_device);
    VkDebugUtilsObjectNameInfoEXT info = *pNameInfo;
    info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
+   if (!info.objectHandle && pNameInfo->objectHandle)
+      return VK_SUCCESS; /* a Kronos object with no vendor object to name */
    return device->disp.SetDebugUtilsObjectNameEXT(device->handle, &info);
 }
 
@@ -56,18 +63,34 @@ kr_SetDebugUtilsObjectTagEXT(VkDevice _device, const VkDebugUtilsObjectTagInfoEX
    struct kr_device *device = kr_device_from_handle(_device);
    VkDebugUtilsObjectTagInfoEXT info = *pTagInfo;
    info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
+   if (!info.objectHandle && pTagInfo->objectHandle)
+      return VK_SUCCESS; /* a Kronos object with no vendor object to tag */
    return device->disp.SetDebugUtilsObjectTagEXT(device->handle, &info);
 }
 
-/* Pooled memory shares a vendor block, so its private data is kept by Kronos. NULL when the
- * object is not pooled memory. */
-static struct kr_memory *
-pooled_memory(VkObjectType type, uint64_t handle)
+/* The private data slots Kronos keeps for an object with no vendor object of its own (pooled
+ * memory, point fences and semaphores), else NULL: the vendor keeps them. */
+static struct kr_private_data *
+kronos_private_data(VkObjectType type, uint64_t handle)
 {
-   if (type != VK_OBJECT_TYPE_DEVICE_MEMORY || !handle)
+   if (!handle)
       return NULL;
-   struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
-   return memory->block ? memory : NULL;
+   switch (type) {
+   case VK_OBJECT_TYPE_DEVICE_MEMORY: {
+      struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
+      return memory->block ? memory->private_data : NULL;
+   }
+   case VK_OBJECT_TYPE_FENCE: {
+      struct kr_fence *fence = kr_fence_from_handle((VkFence)(uintptr_t)handle);
+      return fence->vendor ? NULL : fence->private_data;
+   }
+   case VK_OBJECT_TYPE_SEMAPHORE: {
+      struct kr_semaphore *semaphore = kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle);
+      return semaphore->vendor ? NULL : semaphore->private_data;
+   }
+   default:
+      return NULL;
+   }
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -75,18 +98,17 @@ kr_SetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHand
                   VkPrivateDataSlot privateDataSlot, uint64_t data)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   struct kr_memory *memory = pooled_memory(objectType, objectHandle);
-   if (memory) {
-      for (unsigned i = 0; i < KR_ARRAY_SIZE(memory->private_data); i++) {
-         if (memory->private_data[i].slot == privateDataSlot ||
-             memory->private_data[i].slot == VK_NULL_HANDLE) {
-            memory->private_data[i].slot = privateDataSlot;
-            memory->private_data[i].data = data;
+   struct kr_private_data *slots = kronos_private_data(objectType, objectHandle);
+   if (slots) {
+      for (unsigned i = 0; i < KR_PRIVATE_DATA_SLOTS; i++) {
+         if (slots[i].slot == privateDataSlot || slots[i].slot == VK_NULL_HANDLE) {
+            slots[i].slot = privateDataSlot;
+            slots[i].data = data;
             return VK_SUCCESS;
          }
       }
-      kr_error("vkSetPrivateData: more than %u private data slots on one pooled memory object",
-               (unsigned)KR_ARRAY_SIZE(memory->private_data));
+      kr_error("vkSetPrivateData: more than %u private data slots on one object Kronos keeps "
+               "them for", (unsigned)KR_PRIVATE_DATA_SLOTS);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    return device->disp.SetPrivateData(device->handle, objectType,
@@ -99,12 +121,12 @@ kr_GetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHand
                   VkPrivateDataSlot privateDataSlot, uint64_t *pData)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   struct kr_memory *memory = pooled_memory(objectType, objectHandle);
-   if (memory) {
+   struct kr_private_data *slots = kronos_private_data(objectType, objectHandle);
+   if (slots) {
       *pData = 0;
-      for (unsigned i = 0; i < KR_ARRAY_SIZE(memory->private_data); i++) {
-         if (memory->private_data[i].slot == privateDataSlot)
-            *pData = memory->private_data[i].data;
+      for (unsigned i = 0; i < KR_PRIVATE_DATA_SLOTS; i++) {
+         if (slots[i].slot == privateDataSlot)
+            *pData = slots[i].data;
       }
       return;
    }

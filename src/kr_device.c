@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_queue_batch.h"
 #include "kr_settings.h"
 #include "kr_struct_chain.h"
 #include "kr_util.h"
@@ -74,7 +75,7 @@ struct vendor_chain {
 };
 
 static VkResult
-build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info,
+build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info, bool batching,
                    struct vendor_chain *chain)
 {
    const struct kr_physical_device *pd = device->physical;
@@ -82,7 +83,11 @@ build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info,
                                              &device->enabled_extensions);
    if (!chain->features)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
-   kr_feature_chain_write(chain->features, &device->enabled_features);
+   /* The vendor device also gets what Kronos itself uses; the application's set is kept. */
+   struct kr_feature_set vendor_features = device->enabled_features;
+   if (batching)
+      kr_batching_vendor_features(&vendor_features);
+   kr_feature_chain_write(chain->features, &vendor_features);
    VkBaseOutStructure *tail = (VkBaseOutStructure *)chain->features;
    while (tail->pNext)
       tail = tail->pNext;
@@ -151,6 +156,7 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
 static void
 destroy_device(struct kr_device *device)
 {
+   kr_device_batching_finish(device);
    kr_memory_pools_finish(device);
    if (device->handle)
       device->disp.DestroyDevice(device->handle, device->alloc);
@@ -185,8 +191,12 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       result = check_features(pd, pCreateInfo, &device->enabled_features);
    if (result == VK_SUCCESS)
       result = check_queues(pd, pCreateInfo, &queue_total);
+   bool batching = kr_optimization_enabled(KR_OPT_BATCH) && kr_batching_supported(pd);
+   if (kr_optimization_enabled(KR_OPT_BATCH) && !batching)
+      kr_info("submit batching off on %s: the vendor lacks Vulkan 1.3 timeline semaphores or "
+              "vkQueueSubmit2", pd->state.device_name);
    if (result == VK_SUCCESS)
-      result = build_vendor_chain(device, pCreateInfo, &chain);
+      result = build_vendor_chain(device, pCreateInfo, batching, &chain);
    if (result != VK_SUCCESS)
       goto fail;
 
@@ -209,6 +219,8 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       goto fail;
 
    result = create_queues(device, pCreateInfo, queue_total);
+   if (result == VK_SUCCESS && batching)
+      result = kr_device_batching_init(device);
    if (result != VK_SUCCESS)
       goto fail;
    *pDevice = kr_device_to_handle(device);

@@ -9,6 +9,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_queue_batch.h"
 #include "kr_util.h"
 
 /* Whether an allocation may come from a pool: anything Kronos does not know in the chain
@@ -82,6 +83,8 @@ kr_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallba
    if (!memory)
       return;
    kr_stats_add(&device->stats, KR_STAT_APP_FREES, 1);
+   /* Pending batches may use the memory: they go to the vendor first. */
+   (void)kr_device_flush_all(device);
    if (memory->block)
       kr_memory_pool_free(device, memory);
    else

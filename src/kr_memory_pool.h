@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <vulkan/vulkan.h>
 
+#include "kr_private_data.h"
 #include "kr_suballoc.h"
 
 struct kr_device;
@@ -53,10 +54,7 @@ struct kr_memory {
    struct kr_memory_block *block; /* NULL: a vendor allocation of its own (passed through) */
    struct kr_suballoc_range range;
    /* Private data of pooled memory lives here: the vendor's would be the shared block's. */
-   struct {
-      VkPrivateDataSlot slot;
-      uint64_t data;
-   } private_data[4];
+   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
 };
 
 /* Sets up the pools for a created device (queries the vendor for resource alignments). */

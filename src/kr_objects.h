@@ -13,6 +13,7 @@
 #include "kr_dispatch_table.h"
 #include "kr_memory_pool.h"
 #include "kr_stats.h"
+#include "kr_sync.h"
 #include "kr_vendor.h"
 
 #define KR_MAX_QUEUE_FAMILIES 16
@@ -77,7 +78,10 @@ struct kr_queue {
    uint32_t family;
    uint32_t index;
    VkDeviceQueueCreateFlags flags;
+   struct kr_queue_batch *batch; /* submit batching; NULL when the device does not batch */
 };
+
+struct kr_flusher;
 
 struct kr_device {
    VK_LOADER_DATA loader_data;
@@ -92,6 +96,13 @@ struct kr_device {
    struct kr_queue *queues;
    struct kr_stats stats;
    struct kr_memory_pools pools;
+   /* Submit batching (kr_queue_batch.h): on when batching, the time-bound flusher, threads
+    * waiting for fences to be submitted, and how many queues have a pending batch. */
+   bool batching;
+   struct kr_batch_settings batch_settings;
+   struct kr_flusher *flusher;
+   struct kr_fence_waiters fence_waiters;
+   _Atomic uint32_t pending_batches;
    struct kr_device_dispatch disp;
 };
 
@@ -115,6 +126,9 @@ struct kr_command_buffer {
    VkResult record_result;
    /* Counted while recording, added to the device's statistics by vkEndCommandBuffer. */
    struct kr_record_counts counts;
+   /* Recorded vkCmdWaitEvents (itself or through secondaries): its submit opens a new
+    * timeline value in the batch, as a semaphore wait does. */
+   bool waits_on_events;
 };
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */
@@ -151,6 +165,8 @@ KR_DEFINE_DISPATCHABLE_CASTS(kr_command_buffer, VkCommandBuffer)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_command_pool, VkCommandPool)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_debug_messenger, VkDebugUtilsMessengerEXT)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_memory, VkDeviceMemory)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_fence, VkFence)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_semaphore, VkSemaphore)
 
 /* Records that an unsupported (graphics) command was recorded: logs it, and makes
  * vkEndCommandBuffer fail with VK_ERROR_FEATURE_NOT_PRESENT. */

@@ -79,3 +79,29 @@ kr_CmdPushDescriptorSetWithTemplateKHR(VkCommandBuffer commandBuffer,
    cb->disp->CmdPushDescriptorSetWithTemplateKHR(cb->handle, descriptorUpdateTemplate, layout,
                                                  set, pData);
 }
+
+/* An event wait blocks the queue until the event is set, possibly by the host after it waited
+ * on earlier fences: the submit opens a new timeline value of the batch (kr_batch.h). */
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdWaitEvents(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEvent *pEvents,
+                 VkPipelineStageFlags srcStageMask, VkPipelineStageFlags dstStageMask,
+                 uint32_t memoryBarrierCount, const VkMemoryBarrier *pMemoryBarriers,
+                 uint32_t bufferMemoryBarrierCount,
+                 const VkBufferMemoryBarrier *pBufferMemoryBarriers,
+                 uint32_t imageMemoryBarrierCount, const VkImageMemoryBarrier *pImageMemoryBarriers)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->waits_on_events = true;
+   cb->disp->CmdWaitEvents(cb->handle, eventCount, pEvents, srcStageMask, dstStageMask,
+                           memoryBarrierCount, pMemoryBarriers, bufferMemoryBarrierCount,
+                           pBufferMemoryBarriers, imageMemoryBarrierCount, pImageMemoryBarriers);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdWaitEvents2(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEvent *pEvents,
+                  const VkDependencyInfo *pDependencyInfos)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->waits_on_events = true;
+   cb->disp->CmdWaitEvents2(cb->handle, eventCount, pEvents, pDependencyInfos);
+}

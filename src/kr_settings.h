@@ -15,6 +15,9 @@ enum kr_setting {
    KR_SETTING_VENDOR_MAX_ALLOCATION_SIZE, /* KRONOS_VENDOR_MAX_ALLOCATION_SIZE: vendor
                                            * allocations larger than this are refused as out
                                            * of device memory (for testing the fallbacks) */
+   KR_SETTING_BATCH_LIMIT, /* KRONOS_BATCH_LIMIT: application submits per vendor submit */
+   KR_SETTING_BATCH_TIME_BOUND_US, /* KRONOS_BATCH_TIME_BOUND_US: the longest a submit waits
+                                    * in a batch before a background flush, in microseconds */
 };
 
 /* The optimizations of the dispatch core, each switched off by its name in KRONOS_DISABLE

@@ -54,7 +54,7 @@ kr_stats_read(const struct kr_stats *stats, VkKronosDeviceStatistics *out)
       .app_descriptor_writes = get(stats, KR_STAT_APP_DESCRIPTOR_WRITES),
       .vendor_descriptor_writes = get(stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES),
       .batches_flushed = {get(stats, KR_STAT_FLUSH_FULL), get(stats, KR_STAT_FLUSH_OBSERVED),
-                          get(stats, KR_STAT_FLUSH_TIMEOUT)},
+                          get(stats, KR_STAT_FLUSH_TIMEOUT), get(stats, KR_STAT_FLUSH_IDLE)},
       .pool_bytes_reserved = get(stats, KR_STAT_POOL_BYTES_RESERVED),
       .pool_bytes_in_use = get(stats, KR_STAT_POOL_BYTES_IN_USE),
    };
@@ -73,12 +73,12 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            "kronos:   dispatches %" PRIu64 " / %" PRIu64 ", barriers %" PRIu64 " / %" PRIu64
            ", descriptor writes %" PRIu64 " / %" PRIu64 "\n"
            "kronos:   batches flushed: full %" PRIu64 ", observed %" PRIu64 ", timeout %" PRIu64
-           "\n"
+           ", idle %" PRIu64 "\n"
            "kronos:   pool bytes reserved %" PRIu64 ", in use %" PRIu64 "\n",
            device_name, s.app_allocations, s.vendor_allocations, s.app_frees, s.vendor_frees,
            s.app_submits, s.vendor_submits, s.app_dispatches, s.vendor_dispatches,
            s.app_barriers, s.vendor_barriers, s.app_descriptor_writes,
            s.vendor_descriptor_writes, s.batches_flushed[KRONOS_FLUSH_FULL],
            s.batches_flushed[KRONOS_FLUSH_OBSERVED], s.batches_flushed[KRONOS_FLUSH_TIMEOUT],
-           s.pool_bytes_reserved, s.pool_bytes_in_use);
+           s.batches_flushed[KRONOS_FLUSH_IDLE], s.pool_bytes_reserved, s.pool_bytes_in_use);
 }

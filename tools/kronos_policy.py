@@ -103,7 +103,7 @@ DEVICE_EXTENSIONS = [
 
 # Handle types that Kronos wraps even though they are not dispatchable: a command that takes
 # one must be written by hand.
-WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory"}
+WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory", "VkFence", "VkSemaphore"}
 
 # Commands Kronos implements by hand (src/); everything else exposed and not graphics gets a
 # generated trampoline.  The generator fails if a command needs translation and is not here.
@@ -138,6 +138,26 @@ HANDWRITTEN = {
     "vkBindImageMemory", "vkBindImageMemory2", "vkGetDeviceMemoryCommitment",
     "vkGetDeviceMemoryOpaqueCaptureAddress", "vkGetMemoryFdKHR", "vkSetDeviceMemoryPriorityEXT",
     "vkQueueBindSparse",
+    # VkFence and VkSemaphore are Kronos objects (submit batching)
+    "vkCreateFence", "vkDestroyFence", "vkResetFences", "vkGetFenceStatus", "vkWaitForFences",
+    "vkImportFenceFdKHR", "vkGetFenceFdKHR",
+    "vkCreateSemaphore", "vkDestroySemaphore", "vkGetSemaphoreCounterValue",
+    "vkWaitSemaphores", "vkSignalSemaphore", "vkImportSemaphoreFdKHR", "vkGetSemaphoreFdKHR",
+    "vkQueueWaitIdle", "vkDeviceWaitIdle",
+    # recorded event waits make a submit open a new timeline value
+    "vkCmdWaitEvents", "vkCmdWaitEvents2",
+}
+
+# Generated trampolines that first hand every pending submit batch of the device to the vendor:
+# the host observes what the queues do (events, query results), or destroys or resets objects
+# that pending command buffers may use.
+BATCH_OBSERVERS = {
+    "vkGetEventStatus", "vkSetEvent", "vkResetEvent", "vkGetQueryPoolResults",
+    "vkResetQueryPool",
+    "vkDestroyBuffer", "vkDestroyBufferView", "vkDestroyImage", "vkDestroyImageView",
+    "vkDestroyEvent", "vkDestroyQueryPool", "vkDestroyPipeline", "vkDestroyPipelineLayout",
+    "vkDestroyDescriptorSetLayout", "vkDestroyDescriptorPool", "vkFreeDescriptorSets",
+    "vkResetDescriptorPool", "vkDestroySampler", "vkDestroyDescriptorUpdateTemplate",
 }
 
 # Core commands that only make sense for graphics and are not vkCmd* (whose queues attribute

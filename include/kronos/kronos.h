@@ -24,6 +24,8 @@
 /* Kronos treats vendor allocations larger than this many bytes as refused (out of device
  * memory): to test its fallbacks */
 #define KRONOS_ENV_VENDOR_MAX_ALLOCATION_SIZE "KRONOS_VENDOR_MAX_ALLOCATION_SIZE"
+#define KRONOS_ENV_BATCH_LIMIT "KRONOS_BATCH_LIMIT" /* application submits per vendor submit */
+#define KRONOS_ENV_BATCH_TIME_BOUND_US "KRONOS_BATCH_TIME_BOUND_US" /* longest wait in a batch */
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the
@@ -32,13 +34,14 @@
  *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
  * which is NULL on any driver that is not Kronos. */
 
-#define KRONOS_STATISTICS_VERSION 1
+#define KRONOS_STATISTICS_VERSION 2
 
 /* Why a pending submit batch went to the vendor. */
 enum kronos_flush_reason {
    KRONOS_FLUSH_FULL,     /* the batch reached its size limit */
    KRONOS_FLUSH_OBSERVED, /* something could observe it (a wait, a query, another queue ...) */
    KRONOS_FLUSH_TIMEOUT,  /* it waited longer than the time bound */
+   KRONOS_FLUSH_IDLE,     /* the queue had nothing in flight: waiting could only add latency */
    KRONOS_FLUSH_REASON_COUNT
 };
 

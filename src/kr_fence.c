@@ -1,0 +1,432 @@
+/* SPDX-License-Identifier: MIT */
+/* Fences (see kr_sync.h): point fences live on the timeline of the queue that signals them;
+ * real fences (batching off, exported, imported) are the vendor's. */
+#include <errno.h>
+#include <time.h>
+
+#include "kr_alloc.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+#include "kr_queue_batch.h"
+#include "kr_util.h"
+
+/* Slices of a wait that mixes kinds of fences (rare), polled in turn. */
+#define KR_MIXED_WAIT_SLICE_NS (1000ull * 1000)
+
+VkFence
+kr_fence_vendor(VkFence fence)
+{
+   return fence ? kr_fence_from_handle(fence)->vendor : VK_NULL_HANDLE;
+}
+
+VkResult
+kr_fence_waiters_init(struct kr_fence_waiters *waiters)
+{
+   atomic_init(&waiters->count, 0);
+   pthread_condattr_t attr;
+   int err = pthread_condattr_init(&attr);
+   if (err == 0) {
+      err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+      if (err == 0)
+         err = pthread_cond_init(&waiters->cond, &attr);
+      pthread_condattr_destroy(&attr);
+   }
+   if (err != 0)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   if (pthread_mutex_init(&waiters->lock, NULL) != 0) {
+      pthread_cond_destroy(&waiters->cond);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   return VK_SUCCESS;
+}
+
+void
+kr_fence_waiters_finish(struct kr_fence_waiters *waiters)
+{
+   pthread_cond_destroy(&waiters->cond);
+   pthread_mutex_destroy(&waiters->lock);
+}
+
+void
+kr_fence_waiters_wake(struct kr_fence_waiters *waiters)
+{
+   if (atomic_load(&waiters->count) == 0)
+      return;
+   pthread_mutex_lock(&waiters->lock);
+   pthread_cond_broadcast(&waiters->cond);
+   pthread_mutex_unlock(&waiters->lock);
+}
+
+void
+kr_fence_set_pending(struct kr_device *device, struct kr_fence *fence, struct kr_queue *queue,
+                     uint64_t value)
+{
+   (void)device;
+   fence->queue = queue;
+   fence->value = value;
+   atomic_store_explicit(&fence->state, KR_FENCE_PENDING, memory_order_seq_cst);
+}
+
+/* Sleeps until a fence may have been submitted, or the deadline. */
+static void
+wait_for_submit(struct kr_fence_waiters *waiters, const struct kr_fence *fence, uint64_t deadline)
+{
+   pthread_mutex_lock(&waiters->lock);
+   atomic_fetch_add(&waiters->count, 1);
+   if (atomic_load(&fence->state) == KR_FENCE_UNSIGNALED) {
+      struct timespec until = {.tv_sec = (time_t)(deadline / 1000000000u),
+                               .tv_nsec = (long)(deadline % 1000000000u)};
+      pthread_cond_timedwait(&waiters->cond, &waiters->lock, &until);
+   }
+   atomic_fetch_sub(&waiters->count, 1);
+   pthread_mutex_unlock(&waiters->lock);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
+               const VkAllocationCallbacks *pAllocator, VkFence *pFence)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, device->alloc);
+   struct kr_fence *fence = kr_zalloc(alloc, sizeof(*fence), 8, VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!fence)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
+   atomic_init(&fence->state, signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED);
+   bool real = !kr_device_batching(device) ||
+               kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_EXPORT_FENCE_CREATE_INFO);
+   if (real) {
+      VkResult result = device->disp.CreateFence(device->handle, pCreateInfo, pAllocator,
+                                                 &fence->vendor);
+      if (result != VK_SUCCESS) {
+         kr_free(alloc, fence);
+         return result;
+      }
+   }
+   *pFence = kr_fence_to_handle(fence);
+   return VK_SUCCESS;
+}
+
+/* Whether the point fence's submit was flushed and is not yet known complete. */
+static bool
+fence_unflushed(const struct kr_fence *fence)
+{
+   return atomic_load(&fence->state) == KR_FENCE_PENDING &&
+          fence->value > atomic_load(&fence->queue->batch->flushed);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *pAllocator)
+{
+   if (!_fence)
+      return;
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_fence *fence = kr_fence_from_handle(_fence);
+   if (fence->vendor) {
+      device->disp.DestroyFence(device->handle, fence->vendor, pAllocator);
+   } else if (fence_unflushed(fence)) {
+      /* Destroying what a pending batch uses: the work still goes to the vendor. */
+      kr_queue_flush(fence->queue, KR_FLUSH_OBSERVED);
+   }
+   kr_free(kr_allocator(pAllocator, device->alloc), fence);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkResult result = VK_SUCCESS;
+   for (uint32_t i = 0; i < fenceCount && result == VK_SUCCESS; i++) {
+      struct kr_fence *fence = kr_fence_from_handle(pFences[i]);
+      if (fence->vendor)
+         result = device->disp.ResetFences(device->handle, 1, &fence->vendor);
+      else
+         atomic_store(&fence->state, KR_FENCE_UNSIGNALED);
+   }
+   return result;
+}
+
+/* The status of a point fence without waiting: VK_SUCCESS, VK_NOT_READY, or an error. */
+static VkResult
+point_fence_status(struct kr_fence *fence)
+{
+   enum kr_fence_state state = atomic_load_explicit(&fence->state, memory_order_acquire);
+   if (state != KR_FENCE_PENDING)
+      return state == KR_FENCE_SIGNALED ? VK_SUCCESS : VK_NOT_READY;
+   struct kr_queue *queue = fence->queue;
+   VkResult result = kr_queue_flush_point(queue, (struct kr_batch_point){
+                                                    queue->batch->batch.timeline, fence->value, 0});
+   uint64_t completed = 0;
+   if (result == VK_SUCCESS)
+      result = kr_queue_completed(queue, fence->value, &completed);
+   if (result != VK_SUCCESS)
+      return result;
+   if (completed < fence->value)
+      return VK_NOT_READY;
+   enum kr_fence_state pending = KR_FENCE_PENDING;
+   atomic_compare_exchange_strong(&fence->state, &pending, KR_FENCE_SIGNALED);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetFenceStatus(VkDevice _device, VkFence _fence)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_fence *fence = kr_fence_from_handle(_fence);
+   if (fence->vendor)
+      return device->disp.GetFenceStatus(device->handle, fence->vendor);
+   return point_fence_status(fence);
+}
+
+/* What a set of fences waits on: per queue the timeline value to wait for (0: none), and how
+ * many fences are of each kind. */
+struct fence_survey {
+   uint64_t *values; /* device->queue_count entries */
+   uint32_t ready, points, real, unsubmitted;
+};
+
+static void
+survey_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
+              struct fence_survey *s)
+{
+   s->ready = s->points = s->real = s->unsubmitted = 0;
+   memset(s->values, 0, sizeof(uint64_t) * device->queue_count);
+   for (uint32_t i = 0; i < count; i++) {
+      struct kr_fence *fence = kr_fence_from_handle(handles[i]);
+      if (fence->vendor) {
+         s->real++;
+         continue;
+      }
+      enum kr_fence_state state = atomic_load_explicit(&fence->state, memory_order_acquire);
+      if (state == KR_FENCE_UNSIGNALED) {
+         s->unsubmitted++;
+         continue;
+      }
+      struct kr_queue *queue = fence->queue;
+      if (state == KR_FENCE_SIGNALED ||
+          atomic_load_explicit(&queue->batch->completed, memory_order_acquire) >= fence->value) {
+         s->ready++;
+         continue;
+      }
+      s->points++;
+      /* All: the highest value of each queue covers the others; any: the lowest comes first. */
+      uint64_t *v = &s->values[queue - device->queues];
+      if (*v == 0 || (all ? fence->value > *v : fence->value < *v))
+         *v = fence->value;
+   }
+}
+
+/* Waits on the timeline values of a survey, at most timeout_ns. */
+static VkResult
+wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool any,
+                   uint64_t timeout_ns)
+{
+   struct kr_queue *stack_queues[16] = {0};
+   uint64_t stack_values[16] = {0};
+   struct kr_queue **queues = stack_queues;
+   uint64_t *values = stack_values;
+   if (device->queue_count > KR_ARRAY_SIZE(stack_queues)) {
+      queues = kr_alloc(device->alloc, (sizeof(*queues) + sizeof(*values)) * device->queue_count,
+                        8, VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!queues)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+      values = (uint64_t *)(queues + device->queue_count);
+   }
+   uint32_t n = 0;
+   for (uint32_t q = 0; q < device->queue_count; q++) {
+      if (s->values[q]) {
+         queues[n] = &device->queues[q];
+         values[n++] = s->values[q];
+      }
+   }
+   VkResult result = kr_queue_wait_values(device, n, queues, values, any, timeout_ns);
+   if (queues != stack_queues)
+      kr_free(device->alloc, queues);
+   return result;
+}
+
+/* After a successful wait for all: every pending point fence is signalled. */
+static void
+mark_signaled(uint32_t count, const VkFence *handles)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      struct kr_fence *fence = kr_fence_from_handle(handles[i]);
+      enum kr_fence_state pending = KR_FENCE_PENDING;
+      if (!fence->vendor)
+         atomic_compare_exchange_strong(&fence->state, &pending, KR_FENCE_SIGNALED);
+   }
+}
+
+/* The real fences of a set, waited on by the vendor (at most timeout_ns). */
+static VkResult
+wait_real_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
+                 uint64_t timeout_ns)
+{
+   VkFence stack[32] = {0};
+   VkFence *vendor = stack;
+   if (count > KR_ARRAY_SIZE(stack)) {
+      vendor = kr_alloc(device->alloc, sizeof(*vendor) * count, 8,
+                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!vendor)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      VkFence v = kr_fence_from_handle(handles[i])->vendor;
+      if (v)
+         vendor[n++] = v;
+   }
+   VkResult result = device->disp.WaitForFences(device->handle, n, vendor, all, timeout_ns);
+   if (vendor != stack)
+      kr_free(device->alloc, vendor);
+   return result;
+}
+
+static uint64_t
+deadline_after(uint64_t timeout_ns)
+{
+   uint64_t now = kr_now_ns();
+   return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+}
+
+static uint64_t
+time_left(uint64_t deadline)
+{
+   if (deadline == UINT64_MAX)
+      return UINT64_MAX;
+   uint64_t now = kr_now_ns();
+   return deadline > now ? deadline - now : 0;
+}
+
+/* One round of a wait on fences of several kinds: at most a slice on one kind. */
+static VkResult
+wait_mixed_slice(struct kr_device *device, const struct fence_survey *s, uint32_t count,
+                 const VkFence *handles, uint64_t deadline)
+{
+   uint64_t slice = KR_MIN(time_left(deadline), KR_MIXED_WAIT_SLICE_NS);
+   VkResult result = VK_SUCCESS;
+   if (s->points)
+      result = wait_survey_points(device, s, true, slice);
+   else if (s->real)
+      result = wait_real_fences(device, count, handles, false, slice);
+   else {
+      for (uint32_t i = 0; i < count; i++) {
+         struct kr_fence *fence = kr_fence_from_handle(handles[i]);
+         if (!fence->vendor && atomic_load(&fence->state) == KR_FENCE_UNSIGNALED) {
+            wait_for_submit(&device->fence_waiters, fence, kr_now_ns() + slice);
+            break;
+         }
+      }
+   }
+   return result == VK_TIMEOUT ? VK_SUCCESS : result;
+}
+
+/* Whether a mixed set is done: every fence (all) or one (any) signalled. */
+static VkResult
+mixed_status(struct kr_device *device, uint32_t count, const VkFence *handles, bool all)
+{
+   uint32_t done = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      struct kr_fence *fence = kr_fence_from_handle(handles[i]);
+      VkResult status = fence->vendor
+                           ? device->disp.GetFenceStatus(device->handle, fence->vendor)
+                           : point_fence_status(fence);
+      if (status < 0)
+         return status;
+      if (status == VK_SUCCESS)
+         done++;
+   }
+   return (all ? done == count : done > 0) ? VK_SUCCESS : VK_NOT_READY;
+}
+
+static VkResult
+wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
+            uint64_t timeout_ns, uint64_t *values)
+{
+   uint64_t deadline = deadline_after(timeout_ns);
+   struct fence_survey s = {.values = values};
+   for (;;) {
+      survey_fences(device, count, handles, all, &s);
+      if (all ? s.ready == count : s.ready > 0)
+         return VK_SUCCESS;
+      if (s.real == 0 && s.unsubmitted == 0) {
+         VkResult result = wait_survey_points(device, &s, !all, time_left(deadline));
+         if (result == VK_SUCCESS && all)
+            mark_signaled(count, handles);
+         return result;
+      }
+      if (s.points == 0 && s.unsubmitted == 0)
+         return wait_real_fences(device, count, handles, all, time_left(deadline));
+
+      VkResult result = mixed_status(device, count, handles, all);
+      if (result != VK_NOT_READY)
+         return result;
+      if (time_left(deadline) == 0)
+         return VK_TIMEOUT;
+      result = wait_mixed_slice(device, &s, count, handles, deadline);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, VkBool32 waitAll,
+                 uint64_t timeout)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   if (!kr_device_batching(device))
+      return wait_real_fences(device, fenceCount, pFences, waitAll, timeout);
+   uint64_t stack[16] = {0};
+   uint64_t *values = stack;
+   if (device->queue_count > KR_ARRAY_SIZE(stack)) {
+      values = kr_alloc(device->alloc, sizeof(*values) * device->queue_count, 8,
+                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!values)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   VkResult result = wait_fences(device, fenceCount, pFences, waitAll, timeout, values);
+   if (values != stack)
+      kr_free(device->alloc, values);
+   return result;
+}
+
+/* An imported payload needs a real vendor fence: a point fence becomes one for good. */
+static VkResult
+make_real(struct kr_device *device, struct kr_fence *fence)
+{
+   if (fence->vendor)
+      return VK_SUCCESS;
+   const VkFenceCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
+      .flags = atomic_load(&fence->state) == KR_FENCE_SIGNALED ? VK_FENCE_CREATE_SIGNALED_BIT : 0,
+   };
+   return device->disp.CreateFence(device->handle, &info, device->alloc, &fence->vendor);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_ImportFenceFdKHR(VkDevice _device, const VkImportFenceFdInfoKHR *pImportFenceFdInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_fence *fence = kr_fence_from_handle(pImportFenceFdInfo->fence);
+   VkResult result = make_real(device, fence);
+   if (result != VK_SUCCESS)
+      return result;
+   VkImportFenceFdInfoKHR info = *pImportFenceFdInfo;
+   info.fence = fence->vendor;
+   return device->disp.ImportFenceFdKHR(device->handle, &info);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetFenceFdKHR(VkDevice _device, const VkFenceGetFdInfoKHR *pGetFdInfo, int *pFd)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_fence *fence = kr_fence_from_handle(pGetFdInfo->fence);
+   if (!fence->vendor) {
+      kr_error("vkGetFenceFdKHR: the fence was not created with VkExportFenceCreateInfo");
+      return VK_ERROR_TOO_MANY_OBJECTS;
+   }
+   VkFenceGetFdInfoKHR info = *pGetFdInfo;
+   info.fence = fence->vendor;
+   return device->disp.GetFenceFdKHR(device->handle, &info, pFd);
+}

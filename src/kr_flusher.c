@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: MIT */
+/* The time-bound flusher thread (see kr_flusher.h). */
+#include "kr_flusher.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <sys/prctl.h>
+#include <time.h>
+
+#include "kr_alloc.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+#include "kr_queue_batch.h"
+
+/* How long the thread keeps polling after the last pending batch before it sleeps. */
+#define KR_FLUSHER_IDLE_NS (5ull * 1000 * 1000)
+
+struct kr_flusher {
+   struct kr_device *device;
+   uint64_t bound_ns;
+   pthread_t thread;
+   pthread_mutex_t lock;
+   pthread_cond_t cond;
+   bool stop;
+   /* Set while the thread may sleep without a timeout: submits must notify it. */
+   _Atomic bool sleeping;
+};
+
+/* Flushes the batches that waited the bound; returns when to look again: the earliest deadline
+ * of the others, or a bound from now after a flush (UINT64_MAX: nothing pending). */
+static uint64_t
+flush_expired(struct kr_flusher *f)
+{
+   struct kr_device *device = f->device;
+   uint64_t deadline = UINT64_MAX;
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      struct kr_queue *queue = &device->queues[i];
+      struct kr_batch *b = &queue->batch->batch;
+      kr_queue_batch_lock(queue);
+      uint64_t now = kr_now_ns();
+      if (kr_batch_needs_flush(b, KR_FLUSH_TIMEOUT, now)) {
+         /* A failure is recorded in the queue and reported by the waits on it. */
+         kr_queue_flush_unlock(queue, KR_FLUSH_TIMEOUT, VK_NULL_HANDLE);
+         /* More may have come since: look again within the bound. */
+         if (now + f->bound_ns < deadline)
+            deadline = now + f->bound_ns;
+         continue;
+      }
+      if (!kr_batch_is_empty(b) && b->oldest_ns + f->bound_ns < deadline)
+         deadline = b->oldest_ns + f->bound_ns;
+      kr_queue_batch_unlock(queue);
+   }
+   return deadline;
+}
+
+static struct timespec
+timespec_from_ns(uint64_t ns)
+{
+   return (struct timespec){.tv_sec = (time_t)(ns / 1000000000u),
+                            .tv_nsec = (long)(ns % 1000000000u)};
+}
+
+static void *
+flusher_main(void *arg)
+{
+   struct kr_flusher *f = arg;
+   /* The default timer slack (50 µs) would be larger than the bound itself. */
+   prctl(PR_SET_TIMERSLACK, 1000ul, 0, 0, 0);
+   pthread_mutex_lock(&f->lock);
+   uint64_t active_ns = kr_now_ns();
+   while (!f->stop) {
+      /* Announce the sleep before looking: a submit that the scan misses sees the flag. */
+      atomic_store(&f->sleeping, true);
+      uint64_t deadline = flush_expired(f);
+      uint64_t now = kr_now_ns();
+      if (deadline != UINT64_MAX)
+         active_ns = now;
+      else if (now - active_ns < KR_FLUSHER_IDLE_NS)
+         deadline = now + f->bound_ns; /* poll: recently active */
+      if (deadline == UINT64_MAX) {
+         pthread_cond_wait(&f->cond, &f->lock);
+         active_ns = kr_now_ns();
+         continue;
+      }
+      atomic_store(&f->sleeping, false);
+      struct timespec until = timespec_from_ns(deadline);
+      int err = pthread_cond_timedwait(&f->cond, &f->lock, &until);
+      if (err != 0 && err != ETIMEDOUT)
+         kr_warn("submit batching: the flusher's timed wait failed (%d)", err);
+   }
+   pthread_mutex_unlock(&f->lock);
+   return NULL;
+}
+
+VkResult
+kr_flusher_start(struct kr_device *device, uint64_t bound_ns, struct kr_flusher **out)
+{
+   struct kr_flusher *f = kr_zalloc(device->alloc, sizeof(*f), 8,
+                                    VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!f)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   f->device = device;
+   f->bound_ns = bound_ns;
+   atomic_init(&f->sleeping, false);
+
+   pthread_condattr_t attr;
+   int err = pthread_condattr_init(&attr);
+   if (err == 0) {
+      err = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+      if (err == 0)
+         err = pthread_cond_init(&f->cond, &attr);
+      pthread_condattr_destroy(&attr);
+   }
+   if (err != 0)
+      goto fail_free;
+   err = pthread_mutex_init(&f->lock, NULL);
+   if (err != 0)
+      goto fail_cond;
+   err = pthread_create(&f->thread, NULL, flusher_main, f);
+   if (err != 0)
+      goto fail_mutex;
+   *out = f;
+   return VK_SUCCESS;
+
+fail_mutex:
+   pthread_mutex_destroy(&f->lock);
+fail_cond:
+   pthread_cond_destroy(&f->cond);
+fail_free:
+   kr_error("submit batching: cannot start the flusher thread (error %d)", err);
+   kr_free(device->alloc, f);
+   return VK_ERROR_INITIALIZATION_FAILED;
+}
+
+void
+kr_flusher_stop(struct kr_device *device, struct kr_flusher *f)
+{
+   if (!f)
+      return;
+   pthread_mutex_lock(&f->lock);
+   f->stop = true;
+   pthread_cond_signal(&f->cond);
+   pthread_mutex_unlock(&f->lock);
+   pthread_join(f->thread, NULL);
+   pthread_cond_destroy(&f->cond);
+   pthread_mutex_destroy(&f->lock);
+   kr_free(device->alloc, f);
+}
+
+void
+kr_flusher_notify(struct kr_flusher *f)
+{
+   if (!atomic_load(&f->sleeping))
+      return;
+   pthread_mutex_lock(&f->lock);
+   pthread_cond_signal(&f->cond);
+   pthread_mutex_unlock(&f->lock);
+}

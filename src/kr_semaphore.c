@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: MIT */
+/* Semaphores (see kr_sync.h). A point binary semaphore has no vendor object: its signal is the
+ * timeline value of the submit that signals it, and a wait on it waits for that value. */
+#include "kr_alloc.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+#include "kr_queue_batch.h"
+#include "kr_util.h"
+
+static uint64_t
+id(VkSemaphore vendor)
+{
+   return (uint64_t)(uintptr_t)vendor;
+}
+
+VkSemaphore
+kr_semaphore_vendor(VkSemaphore semaphore)
+{
+   return semaphore ? kr_semaphore_from_handle(semaphore)->vendor : VK_NULL_HANDLE;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
+                   const VkAllocationCallbacks *pAllocator, VkSemaphore *pSemaphore)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, device->alloc);
+   struct kr_semaphore *semaphore = kr_zalloc(alloc, sizeof(*semaphore), 8,
+                                              VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!semaphore)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   const VkSemaphoreTypeCreateInfo *type =
+      kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO);
+   semaphore->type = type ? type->semaphoreType : VK_SEMAPHORE_TYPE_BINARY;
+   bool real = !kr_device_batching(device) || semaphore->type == VK_SEMAPHORE_TYPE_TIMELINE ||
+               kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO);
+   if (real) {
+      VkResult result = device->disp.CreateSemaphore(device->handle, pCreateInfo, pAllocator,
+                                                     &semaphore->vendor);
+      if (result != VK_SUCCESS) {
+         kr_free(alloc, semaphore);
+         return result;
+      }
+   }
+   *pSemaphore = kr_semaphore_to_handle(semaphore);
+   return VK_SUCCESS;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
+                    const VkAllocationCallbacks *pAllocator)
+{
+   if (!_semaphore)
+      return;
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_semaphore *semaphore = kr_semaphore_from_handle(_semaphore);
+   if (semaphore->vendor) {
+      /* Destroying what a pending batch uses: the work still goes to the vendor first. */
+      kr_device_flush_user(device, id(semaphore->vendor));
+      device->disp.DestroySemaphore(device->handle, semaphore->vendor, pAllocator);
+   } else if (semaphore->signal_queue) {
+      struct kr_queue *queue = semaphore->signal_queue;
+      kr_queue_flush_point(queue, (struct kr_batch_point){queue->batch->batch.timeline,
+                                                          semaphore->signal_value, 0});
+   }
+   kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
+}
+
+/* Host reads and waits observe every batch that signals the semaphore. */
+static VkResult
+flush_signalers(struct kr_device *device, VkSemaphore vendor)
+{
+   return kr_device_flush_point(device, (struct kr_batch_point){id(vendor), 0, 0}, NULL);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetSemaphoreCounterValue(VkDevice _device, VkSemaphore _semaphore, uint64_t *pValue)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_semaphore *semaphore = kr_semaphore_from_handle(_semaphore);
+   VkResult result = flush_signalers(device, semaphore->vendor);
+   if (result != VK_SUCCESS)
+      return result;
+   return device->disp.GetSemaphoreCounterValue(device->handle, semaphore->vendor, pValue);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkSemaphore stack[32] = {0};
+   VkSemaphore *vendor = stack;
+   uint32_t count = pWaitInfo->semaphoreCount;
+   if (count > KR_ARRAY_SIZE(stack)) {
+      vendor = kr_alloc(device->alloc, sizeof(*vendor) * count, 8,
+                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!vendor)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   VkResult result = VK_SUCCESS;
+   for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++) {
+      vendor[i] = kr_semaphore_from_handle(pWaitInfo->pSemaphores[i])->vendor;
+      result = flush_signalers(device, vendor[i]);
+   }
+   if (result == VK_SUCCESS) {
+      VkSemaphoreWaitInfo info = *pWaitInfo;
+      info.pSemaphores = vendor;
+      result = device->disp.WaitSemaphores(device->handle, &info, timeout);
+   }
+   if (vendor != stack)
+      kr_free(device->alloc, vendor);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_SignalSemaphore(VkDevice _device, const VkSemaphoreSignalInfo *pSignalInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkSemaphoreSignalInfo info = *pSignalInfo;
+   info.semaphore = kr_semaphore_from_handle(info.semaphore)->vendor;
+   VkResult result = device->disp.SignalSemaphore(device->handle, &info);
+   /* Batches waiting on the host's signal can run now: hand them to the vendor. */
+   if (result == VK_SUCCESS)
+      result = kr_device_flush_user(device, id(info.semaphore));
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_ImportSemaphoreFdKHR(VkDevice _device, const VkImportSemaphoreFdInfoKHR *pImportSemaphoreFdInfo)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_semaphore *semaphore = kr_semaphore_from_handle(pImportSemaphoreFdInfo->semaphore);
+   if (!semaphore->vendor) {
+      /* An imported payload needs a real vendor semaphore: this one becomes one for good. */
+      const VkSemaphoreCreateInfo create = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+      VkResult result = device->disp.CreateSemaphore(device->handle, &create, device->alloc,
+                                                     &semaphore->vendor);
+      if (result != VK_SUCCESS)
+         return result;
+      semaphore->signal_queue = NULL;
+   }
+   VkImportSemaphoreFdInfoKHR info = *pImportSemaphoreFdInfo;
+   info.semaphore = semaphore->vendor;
+   return device->disp.ImportSemaphoreFdKHR(device->handle, &info);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_GetSemaphoreFdKHR(VkDevice _device, const VkSemaphoreGetFdInfoKHR *pGetFdInfo, int *pFd)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_semaphore *semaphore = kr_semaphore_from_handle(pGetFdInfo->semaphore);
+   if (!semaphore->vendor) {
+      kr_error("vkGetSemaphoreFdKHR: the semaphore was not created with "
+               "VkExportSemaphoreCreateInfo");
+      return VK_ERROR_TOO_MANY_OBJECTS;
+   }
+   /* A sync file covers a signal already submitted: the batch signalling it goes first. */
+   VkResult result = flush_signalers(device, semaphore->vendor);
+   if (result != VK_SUCCESS)
+      return result;
+   VkSemaphoreGetFdInfoKHR info = *pGetFdInfo;
+   info.semaphore = semaphore->vendor;
+   return device->disp.GetSemaphoreFdKHR(device->handle, &info, pFd);
+}
