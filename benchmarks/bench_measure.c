@@ -10,6 +10,7 @@ static VkResult
 run_once(bench_run_fn run, void *context, uint32_t iterations, struct bench_sample *sample)
 {
    memset(sample, 0, sizeof(*sample));
+   sample->latency_ns = NAN;
    uint64_t cpu = bench_process_cpu_ns();
    uint64_t wall = bench_wall_ns();
    VkResult result = run(context, iterations, sample);
@@ -32,6 +33,7 @@ to_figures(const struct bench_sample *sample, struct bench_figures *out)
    out->submit_us = per(sample->submit_ns, sample->submits);
    out->gpu_us = per(sample->gpu_ns, sample->units);
    out->cpu_us = per(sample->cpu_ns, sample->units);
+   out->latency_us = per(sample->latency_ns, sample->units);
 }
 
 static void
@@ -49,6 +51,7 @@ medians(struct bench_side_result *side, uint32_t reps)
    MEDIAN_OF(submit_us);
    MEDIAN_OF(gpu_us);
    MEDIAN_OF(cpu_us);
+   MEDIAN_OF(latency_us);
 #undef MEDIAN_OF
 }
 

@@ -18,11 +18,13 @@ enum bench_side { BENCH_DIRECT = 0, BENCH_KRONOS = 1, BENCH_SIDE_COUNT = 2 };
 
 /* One measurement of one side. The harness times wall_ns and cpu_ns around the run function;
  * the run function adds the rest: record_ns, submit_ns and gpu_ns start at 0 and become NaN
- * where the row has no such phase (or, for gpu_ns, no timestamps). */
+ * where the row has no such phase (or, for gpu_ns, no timestamps); latency_ns starts NaN, and
+ * a row that measures a latency (from submitting to the host seeing the result) sets it to 0
+ * and adds to it. */
 struct bench_sample {
    uint64_t units;   /* what the row counts: dispatches, allocations, submits, round trips */
    uint64_t submits; /* vkQueueSubmit calls */
-   double wall_ns, record_ns, submit_ns, gpu_ns, cpu_ns;
+   double wall_ns, record_ns, submit_ns, gpu_ns, cpu_ns, latency_ns;
    struct bench_did did; /* application calls made, for checking the counters */
 };
 
@@ -39,7 +41,7 @@ struct bench_plan {
 
 /* Per unit (submit: per vkQueueSubmit), in microseconds. */
 struct bench_figures {
-   double wall_us, record_us, submit_us, gpu_us, cpu_us;
+   double wall_us, record_us, submit_us, gpu_us, cpu_us, latency_us;
 };
 
 struct bench_side_result {

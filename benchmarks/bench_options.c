@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "bench_exit.h"
+#include "bench_micro_submit.h"
 
 #include <unistd.h>
 
@@ -42,13 +43,21 @@ usage(FILE *out)
       "\n"
       "  --quick              small sizes, few repetitions: seconds, for tests\n"
       "  --workload LIST      rows to run, comma-separated: saxpy, reduce, scan, gemm (the\n"
-      "                       workloads), alloc-1MiB, alloc-mixed, submit-fences, round-trip,\n"
-      "                       chain-barriers, descriptor-updates (micro rows), or the groups\n"
-      "                       'workloads' and 'micro' (default: all)\n"
+      "                       workloads), alloc-1MiB, alloc-host-1MiB, alloc-mixed,\n"
+      "                       submit-fences, round-trip, chain-barriers, descriptor-updates\n"
+      "                       (micro rows), submit-fences, submit-nofence, roundtrip-fence,\n"
+      "                       roundtrip-timeline, unobserved-latency (submit rows), the groups\n"
+      "                       'workloads', 'micro' and 'submit', or GROUP/NAME where a name is\n"
+      "                       in two groups (submit/submit-fences) (default: all)\n"
       "  --size LIST          workload input sizes, e.g. 64K,8M,64M (default 64K,8M,64M;\n"
       "                       --quick: 64K)\n"
       "  --batch LIST         workload applications per submit (default 1,16,256;\n"
       "                       --quick: 1,16)\n"
+      "  --submits N          submits per iteration of submit-fences and submit-nofence\n"
+      "  --submit-barriers B  barriers in the submit rows' command buffers: end (default:\n"
+      "                       the last submit makes all writes host-visible), host (every\n"
+      "                       one does), each (and a compute barrier before each dispatch)\n"
+      "                       (default %u)\n"
       "  --reps N             measured repetitions per side (default 7; --quick 3)\n"
       "  --warmup N           warm-up repetitions per side (default 2)\n"
       "  --min-ms X           inner iterations grow until a measurement lasts X ms (default 2;\n"
@@ -75,7 +84,7 @@ usage(FILE *out)
       "\n"
       "Exit status: 0 all checks passed, 1 a check or a Vulkan call failed, 2 usage error or no\n"
       "device pair.\n",
-      default_plot_script());
+      BENCH_SUBMIT_DEFAULT_COUNT, default_plot_script());
 }
 
 static bool
@@ -100,6 +109,23 @@ parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
       return false;
    *out = (uint32_t)value;
    return true;
+}
+
+static bool
+parse_submit_barriers(const char *text, enum bench_submit_barriers *out)
+{
+   static const char *const names[] = {
+      [BENCH_SUBMIT_BARRIERS_END] = "end",
+      [BENCH_SUBMIT_BARRIERS_HOST] = "host",
+      [BENCH_SUBMIT_BARRIERS_EACH] = "each",
+   };
+   for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+      if (strcmp(text, names[i]) == 0) {
+         *out = (enum bench_submit_barriers)i;
+         return true;
+      }
+   }
+   return false;
 }
 
 static bool
@@ -198,6 +224,7 @@ set_defaults(struct bench_options *o, bool quick)
    memcpy(o->sizes, full_sizes, o->size_count * sizeof(o->sizes[0]));
    o->batch_count = quick ? 2 : 3;
    memcpy(o->batches, full_batches, o->batch_count * sizeof(o->batches[0]));
+   o->submit_count = BENCH_SUBMIT_DEFAULT_COUNT;
    o->reps = quick ? 3 : 7;
    o->warmups = 2;
    o->min_measure_ms = quick ? 1.0 : 2.0;
@@ -245,6 +272,10 @@ bench_options_parse(int argc, char **argv, struct bench_options *out)
          ok = value && parse_sizes(value, out);
       } else if (TAKES_VALUE("--batch")) {
          ok = value && parse_batches(value, out);
+      } else if (TAKES_VALUE("--submit-barriers")) {
+         ok = value && parse_submit_barriers(value, &out->submit_barriers);
+      } else if (TAKES_VALUE("--submits")) {
+         ok = parse_u32(value, 1, BENCH_SUBMIT_MAX_COUNT, &out->submit_count);
       } else if (TAKES_VALUE("--reps")) {
          ok = parse_u32(value, 1, BENCH_MAX_REPS_OPTION, &out->reps);
       } else if (TAKES_VALUE("--warmup")) {
@@ -286,8 +317,13 @@ bench_options_selects(const struct bench_options *options, const char *group, co
 {
    if (options->name_count == 0)
       return true;
+   size_t group_length = strlen(group);
    for (uint32_t i = 0; i < options->name_count; i++) {
-      if (strcasecmp(options->names[i], name) == 0 || strcasecmp(options->names[i], group) == 0)
+      const char *wanted = options->names[i];
+      if (strcasecmp(wanted, name) == 0 || strcasecmp(wanted, group) == 0)
+         return true;
+      if (strncasecmp(wanted, group, group_length) == 0 && wanted[group_length] == '/' &&
+          strcasecmp(wanted + group_length + 1, name) == 0)
          return true;
    }
    return false;

@@ -72,6 +72,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    bench_json_number(j, "submit_us_per_submit", r->median.submit_us);
    bench_json_number(j, "gpu_us", r->median.gpu_us);
    bench_json_number(j, "process_cpu_us", r->median.cpu_us);
+   bench_json_number(j, "latency_us", r->median.latency_us);
    bench_json_number(j, "gb_per_s", bench_row_gbps(row, side));
    bench_json_number(j, "gflop_per_s", bench_row_gflops(row, side));
    bench_json_uint(j, "units_per_measurement", r->units);
@@ -90,6 +91,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    SAMPLES(submit_us);
    SAMPLES(gpu_us);
    SAMPLES(cpu_us);
+   SAMPLES(latency_us);
 #undef SAMPLES
    bench_json_object_end(j);
    bench_json_object_end(j);
@@ -116,6 +118,8 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_number(j, "barriers_per_dispatch", row->counters.barriers_per_dispatch);
    bench_json_number(j, "vendor_submits_per_app_submit",
                      row->counters.vendor_submits_per_app_submit);
+   bench_json_number(j, "app_submits_per_vendor_submit",
+                     row->counters.app_submits_per_vendor_submit);
    bench_json_uint(j, "vendor_allocations", row->counters.vendor_allocations);
    bench_json_object_begin(j, "delta");
    bench_json_uint(j, "app_allocations", d->app_allocations);
@@ -133,6 +137,7 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_uint(j, "batches_flushed_full", d->batches_flushed[KRONOS_FLUSH_FULL]);
    bench_json_uint(j, "batches_flushed_observed", d->batches_flushed[KRONOS_FLUSH_OBSERVED]);
    bench_json_uint(j, "batches_flushed_timeout", d->batches_flushed[KRONOS_FLUSH_TIMEOUT]);
+   bench_json_uint(j, "batches_flushed_idle", d->batches_flushed[KRONOS_FLUSH_IDLE]);
    bench_json_uint(j, "pool_bytes_reserved_after", d->pool_bytes_reserved);
    bench_json_uint(j, "pool_bytes_in_use_after", d->pool_bytes_in_use);
    bench_json_object_end(j);
@@ -153,6 +158,7 @@ row_info(struct bench_json *j, const struct bench_row *row)
    bench_json_uint(j, "size_bytes", row->size_bytes);
    bench_json_uint(j, "batch", row->batch);
    bench_json_uint(j, "dispatches_per_submit", row->dispatches_per_submit);
+   bench_json_uint(j, "submits_per_unit", row->submits_per_unit);
    bench_json_string(j, "unit", row->unit);
    bench_json_string(j, "status", statuses[row->status]);
    bench_json_string(j, "message", row->message);
@@ -176,6 +182,7 @@ row_info(struct bench_json *j, const struct bench_row *row)
       bench_json_number(j, "submit", bench_ratio(k->submit_us, d->submit_us));
       bench_json_number(j, "gpu", bench_ratio(k->gpu_us, d->gpu_us));
       bench_json_number(j, "process_cpu", bench_ratio(k->cpu_us, d->cpu_us));
+      bench_json_number(j, "latency", bench_ratio(k->latency_us, d->latency_us));
       bench_json_object_end(j);
       counters_info(j, row);
    }

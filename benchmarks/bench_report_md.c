@@ -39,13 +39,14 @@ header(FILE *out, const struct bench_results *results, const struct bench_option
                                                              "direct == Kronos outputs, counters)");
 }
 
-/* The smallest workload size at batch 1, and every micro row: where per-call cost shows. */
+/* The smallest workload size at batch 1, and every micro and submit row: where per-call cost
+ * shows. */
 static bool
 is_small(const struct bench_results *results, const struct bench_row *row)
 {
    if (!row->measured)
       return false;
-   if (strcmp(row->group, "micro") == 0)
+   if (strcmp(row->group, "micro") == 0 || strcmp(row->group, "submit") == 0)
       return true;
    if (row->batch != 1)
       return false;
@@ -84,12 +85,70 @@ overhead(FILE *out, const struct bench_results *results)
    fprintf(out, "\n");
 }
 
+/* The submit group: submit cost, latency, and how Kronos batched the submits. */
+static void
+submit_rows(FILE *out, const struct bench_results *results)
+{
+   bool any = false;
+   for (size_t i = 0; i < results->count && !any; i++)
+      any = strcmp(results->rows[i].group, "submit") == 0;
+   if (!any)
+      return;
+   fprintf(out, "## Submit rows\n\n"
+                "Wall time per unit (µs; iteration: all N submits and their wait), CPU time inside "
+                "one vkQueueSubmit (µs), latency from before vkQueueSubmit to the host seeing the "
+                "shader's write with nothing waiting (µs, unobserved-latency); app/vendor "
+                "submits and the batches Kronos flushed (by reason: full, observed, timeout, idle) "
+                "come from Kronos's statistics over the measured repetitions.\n\n");
+   fprintf(out, "| row | submits/unit | unit | wall direct | wall Kronos | ratio | submit direct "
+                "| submit Kronos | latency direct | latency Kronos | app/vendor submits | "
+                "app submits | vendor submits | flushed full | flushed observed | "
+                "flushed timeout | flushed idle | check |\n");
+   fprintf(out, "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | "
+                "---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+   for (size_t i = 0; i < results->count; i++) {
+      const struct bench_row *row = &results->rows[i];
+      if (strcmp(row->group, "submit") != 0)
+         continue;
+      char check[48];
+      bench_format_check(row, check, sizeof(check));
+      fprintf(out, "| %s | %u | %s |", row->name, row->submits_per_unit, row->unit);
+      if (!row->measured) {
+         for (int c = 0; c < 14; c++)
+            fprintf(out, " |");
+         fprintf(out, " %s |\n", check);
+         continue;
+      }
+      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
+      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
+      const VkKronosDeviceStatistics *delta = &row->m.delta;
+      md_figure(out, d->wall_us);
+      md_figure(out, k->wall_us);
+      md_figure(out, bench_ratio(k->wall_us, d->wall_us));
+      md_figure(out, d->submit_us);
+      md_figure(out, k->submit_us);
+      md_figure(out, d->latency_us);
+      md_figure(out, k->latency_us);
+      md_figure(out, row->counters.app_submits_per_vendor_submit);
+      fprintf(out,
+              " %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64 " | %" PRIu64
+              " | %s |\n",
+              delta->app_submits, delta->vendor_submits,
+              delta->batches_flushed[KRONOS_FLUSH_FULL],
+              delta->batches_flushed[KRONOS_FLUSH_OBSERVED],
+              delta->batches_flushed[KRONOS_FLUSH_TIMEOUT],
+              delta->batches_flushed[KRONOS_FLUSH_IDLE], check);
+   }
+   fprintf(out, "\n");
+}
+
 static void
 all_rows(FILE *out, const struct bench_results *results)
 {
    fprintf(out, "## All rows\n\n"
                 "Times in µs per unit (dispatch for workloads, chain-barriers and "
-                "descriptor-updates), record and GPU per dispatch, submit per vkQueueSubmit; "
+                "descriptor-updates; iteration or round trip for the submit rows), record and "
+                "GPU per dispatch, submit per vkQueueSubmit; "
                 "batch: workload applications (micro: dispatches) per submit. The last four "
                 "columns come from Kronos's statistics over the measured repetitions.\n\n");
    fprintf(out, "| row | size | batch | unit | wall direct | wall Kronos | ratio | record direct | "
@@ -146,6 +205,7 @@ bench_report_markdown(const char *path, const struct bench_results *results,
    }
    header(out, results, options);
    overhead(out, results);
+   submit_rows(out, results);
    all_rows(out, results);
    fprintf(out, "Every figure, with the samples behind each median, is in bench.json; "
                 "bench.png plots the Kronos/direct ratios.\n");

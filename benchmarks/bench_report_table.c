@@ -94,6 +94,48 @@ print_row(FILE *out, const struct bench_row *row)
    fprintf(out, " %7" PRIu64 "  %s\n", row->counters.vendor_allocations, check);
 }
 
+/* The submit rows' own figures: latency and how Kronos batched the submits. */
+static void
+print_submit_rows(FILE *out, const struct bench_results *results)
+{
+   bool header = false;
+   for (size_t i = 0; i < results->count; i++) {
+      const struct bench_row *row = &results->rows[i];
+      if (strcmp(row->group, "submit") != 0 || !row->measured)
+         continue;
+      if (!header) {
+         fprintf(out, "\nsubmit rows %13s %17s %15s %8s %8s %8s %8s %8s %8s %8s\n", "",
+                 "wall us/unit", "latency us", "app", "app", "vendor", "flushed", "flushed",
+                 "flushed", "flushed");
+         fprintf(out, "%-18s %6s %8s %8s %7s %7s %8s %8s %8s %8s %8s %8s %8s\n", "row",
+                 "subm/u", "direct", "kronos", "direct", "kronos", "/vsubm", "submits",
+                 "submits", "full", "observed", "timeout", "idle");
+         header = true;
+      }
+      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
+      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
+      const VkKronosDeviceStatistics *delta = &row->m.delta;
+      fprintf(out, "%-18s %6u", row->name, row->submits_per_unit);
+      cell(out, d->wall_us, 8);
+      cell(out, k->wall_us, 8);
+      cell(out, d->latency_us, 7);
+      cell(out, k->latency_us, 7);
+      cell(out, row->counters.app_submits_per_vendor_submit, 8);
+      fprintf(out, " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+              "\n",
+              delta->app_submits, delta->vendor_submits,
+              delta->batches_flushed[KRONOS_FLUSH_FULL],
+              delta->batches_flushed[KRONOS_FLUSH_OBSERVED],
+              delta->batches_flushed[KRONOS_FLUSH_TIMEOUT],
+              delta->batches_flushed[KRONOS_FLUSH_IDLE]);
+   }
+   if (header)
+      fprintf(out, "unit: iteration (all N submits and their one wait) or round trip; latency: "
+                   "from before vkQueueSubmit\nto the host seeing the shader's write, nothing "
+                   "waiting (unobserved-latency); the last six\ncolumns are Kronos's statistics "
+                   "over the measured repetitions of the Kronos device.\n");
+}
+
 void
 bench_report_table(FILE *out, const struct bench_results *results)
 {
@@ -116,6 +158,7 @@ bench_report_table(FILE *out, const struct bench_results *results)
       "submit per vkQueueSubmit. GB/s from GPU time. descr/disp, barr/disp (vendor descriptor\n"
       "writes and barriers per application dispatch), vsubm/asubm and vendor allocs come from\n"
       "Kronos's statistics over the measured repetitions of the Kronos device.\n");
+   print_submit_rows(out, results);
 
    size_t failures = 0;
    for (size_t i = 0; i < results->count; i++) {

@@ -16,13 +16,14 @@ enum bench_row_status { BENCH_ROW_OK, BENCH_ROW_FAILED, BENCH_ROW_SKIPPED };
 enum bench_check { BENCH_CHECK_NA = -1, BENCH_CHECK_FAILED = 0, BENCH_CHECK_PASSED = 1 };
 
 struct bench_row {
-   char group[16];      /* "workloads" or "micro" */
+   char group[16];      /* "workloads", "micro" or "submit" */
    char name[32];       /* "saxpy", "round-trip", ... */
    uint64_t size_bytes; /* workload input size; 0: none */
    char size_label[24]; /* "64 KiB", "1 MiB", "mixed", "-" */
    uint32_t batch;      /* workload applications (micro: units) per submit; 0: none */
    uint32_t dispatches_per_submit; /* 0: none */
-   const char *unit;    /* "dispatch", "allocation", "submit", "round trip" */
+   uint32_t submits_per_unit;      /* submit rows: vkQueueSubmit calls per unit; 0: none */
+   const char *unit;    /* "dispatch", "allocation", "submit", "round trip", "iteration" */
    enum bench_row_status status;
    char message[512];   /* why it failed or was skipped */
 

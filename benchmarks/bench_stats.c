@@ -71,6 +71,7 @@ bench_stats_figures(const VkKronosDeviceStatistics *delta, struct bench_counter_
                                                delta->app_dispatches);
    out->barriers_per_dispatch = ratio(delta->vendor_barriers, delta->app_dispatches);
    out->vendor_submits_per_app_submit = ratio(delta->vendor_submits, delta->app_submits);
+   out->app_submits_per_vendor_submit = ratio(delta->app_submits, delta->vendor_submits);
    out->vendor_allocations = delta->vendor_allocations;
 }
 

@@ -34,6 +34,7 @@ struct bench_counter_figures {
    double descriptor_writes_per_dispatch; /* vendor descriptor writes / application dispatches */
    double barriers_per_dispatch;          /* vendor barriers / application dispatches */
    double vendor_submits_per_app_submit;  /* vendor submits / application submits */
+   double app_submits_per_vendor_submit;  /* application submits / vendor submits */
    uint64_t vendor_allocations;           /* vendor vkAllocateMemory calls */
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "bench_device_info.h"
@@ -13,8 +14,30 @@
 #include "bench_plot.h"
 #include "bench_report.h"
 #include "bench_session.h"
+#include "bench_submit_rows.h"
 #include "bench_time.h"
 #include "bench_workload_rows.h"
+
+/* A group, a row of `group` (NULL: of any group), or GROUP/NAME. */
+static bool
+known_name(const char *name, const char *group)
+{
+   static const char *const groups[] = {"workloads", "micro", BENCH_SUBMIT_GROUP};
+   static bool (*const is_row[])(const char *) = {bench_is_workload, bench_is_micro,
+                                                   bench_is_submit_row};
+   for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+      size_t length = strlen(groups[g]);
+      if (group && strcasecmp(group, groups[g]) != 0)
+         continue;
+      if (!group && strcasecmp(name, groups[g]) == 0)
+         return true;
+      if (!group && strncasecmp(name, groups[g], length) == 0 && name[length] == '/')
+         return known_name(name + length + 1, groups[g]);
+      if (is_row[g](name))
+         return true;
+   }
+   return false;
+}
 
 static bool
 check_names(const struct bench_options *options)
@@ -22,8 +45,7 @@ check_names(const struct bench_options *options)
    bool ok = true;
    for (uint32_t i = 0; i < options->name_count; i++) {
       const char *name = options->names[i];
-      if (strcmp(name, "workloads") != 0 && strcmp(name, "micro") != 0 &&
-          !bench_is_workload(name) && !bench_is_micro(name)) {
+      if (!known_name(name, NULL)) {
          kt_error("--workload: no row called '%s' (see --help)", name);
          ok = false;
       }
@@ -130,8 +152,10 @@ run_pair(const struct bench_options *options, const struct kt_device_pair *pair)
            results.device[BENCH_DIRECT].name, results.device[BENCH_DIRECT].driver_name,
            results.device[BENCH_DIRECT].driver_version, results.device[BENCH_KRONOS].name);
 
-   session.rows_total = bench_workload_row_count(options) + bench_micro_row_count(options);
-   if (!bench_run_workload_rows(&session) || !bench_run_micro_rows(&session))
+   session.rows_total = bench_workload_row_count(options) + bench_micro_row_count(options) +
+                        bench_submit_row_count(options);
+   if (!bench_run_workload_rows(&session) || !bench_run_micro_rows(&session) ||
+       !bench_run_submit_rows(&session))
       goto cleanup;
    results.duration_s = (double)(bench_wall_ns() - start) / 1e9;
 

@@ -45,7 +45,7 @@ def panels(rows):
             groups[-1][1].append((f"x{r['batch']}", ratio(r, "wall"), ratio(r, "gpu")))
         out.append((name, groups))
     micro = [(r["name"], [("", ratio(r, "wall"), ratio(r, "gpu"))])
-             for r in measured if r["group"] == "micro"]
+             for r in measured if r["group"] in ("micro", "submit")]
     if micro:
         out.append(("micro rows", micro))
     return out
