@@ -2,7 +2,6 @@
 /* Timeline-semaphore submit batching: the state machine (see kr_batch.h). */
 #include "kr_batch.h"
 
-#include <assert.h>
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -321,14 +320,6 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
       b->stats.flushes[reason]++;
    batch_clear(b);
    return VK_SUCCESS;
-}
-
-uint64_t
-kr_batch_take_value(struct kr_batch *b)
-{
-   assert(kr_batch_is_empty(b));
-   b->flushed_value = b->next_value++;
-   return b->flushed_value;
 }
 
 void

@@ -227,10 +227,6 @@ void kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan);
 VkResult kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
                         struct kr_batch_flush_plan *plan, uint64_t *value);
 
-/* A value for a vendor operation outside the batch that signals the timeline itself (bind
- * sparse): the batch must be empty (flush it first); the value counts as flushed. */
-uint64_t kr_batch_take_value(struct kr_batch *b);
-
 /* Fences. */
 void kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled);
 void kr_batch_fence_reset(struct kr_batch_fence *fence);

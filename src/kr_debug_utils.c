@@ -68,8 +68,9 @@ kr_SetDebugUtilsObjectTagEXT(VkDevice _device, const VkDebugUtilsObjectTagInfoEX
    return device->disp.SetDebugUtilsObjectTagEXT(device->handle, &info);
 }
 
-/* The private data slots Kronos keeps for an object with no vendor object of its own (pooled
- * memory, point fences and semaphores), else NULL: the vendor keeps them. */
+/* The private data slots Kronos keeps for an object, else NULL (the vendor keeps them): pooled
+ * memory, which has no vendor object of its own, and fences and semaphores, which may have
+ * none or gain one later (an import), so their data stays in one place. */
 static struct kr_private_data *
 kronos_private_data(VkObjectType type, uint64_t handle)
 {
@@ -80,14 +81,10 @@ kronos_private_data(VkObjectType type, uint64_t handle)
       struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
       return memory->block ? memory->private_data : NULL;
    }
-   case VK_OBJECT_TYPE_FENCE: {
-      struct kr_fence *fence = kr_fence_from_handle((VkFence)(uintptr_t)handle);
-      return fence->vendor ? NULL : fence->private_data;
-   }
-   case VK_OBJECT_TYPE_SEMAPHORE: {
-      struct kr_semaphore *semaphore = kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle);
-      return semaphore->vendor ? NULL : semaphore->private_data;
-   }
+   case VK_OBJECT_TYPE_FENCE:
+      return kr_fence_from_handle((VkFence)(uintptr_t)handle)->private_data;
+   case VK_OBJECT_TYPE_SEMAPHORE:
+      return kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle)->private_data;
    default:
       return NULL;
    }

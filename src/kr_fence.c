@@ -59,22 +59,47 @@ kr_fence_waiters_wake(struct kr_fence_waiters *waiters)
 }
 
 void
-kr_fence_set_pending(struct kr_device *device, struct kr_fence *fence, struct kr_queue *queue,
-                     uint64_t value)
+kr_fence_set_pending(struct kr_fence *fence, struct kr_queue *queue, uint64_t value)
 {
-   (void)device;
+   uint64_t generation = atomic_load_explicit(&fence->word, memory_order_relaxed) >> 2;
    fence->queue = queue;
    fence->value = value;
-   atomic_store_explicit(&fence->state, KR_FENCE_PENDING, memory_order_seq_cst);
+   atomic_store_explicit(&fence->word, kr_fence_word(generation + 1, KR_FENCE_PENDING),
+                         memory_order_seq_cst);
+}
+
+static enum kr_fence_state
+fence_state(struct kr_fence *fence)
+{
+   return kr_fence_word_state(atomic_load_explicit(&fence->word, memory_order_acquire));
+}
+
+/* Marks a pending point fence signalled if its current point is known complete (the queue's
+ * cached completed value); returns whether it is signalled. */
+static bool
+mark_if_complete(struct kr_fence *fence)
+{
+   uint64_t word = atomic_load_explicit(&fence->word, memory_order_acquire);
+   enum kr_fence_state state = kr_fence_word_state(word);
+   if (state != KR_FENCE_PENDING)
+      return state == KR_FENCE_SIGNALED;
+   uint64_t completed = atomic_load_explicit(&fence->queue->batch->completed,
+                                             memory_order_acquire);
+   if (completed < fence->value)
+      return false;
+   /* Fails (harmlessly) if another thread reset or resubmitted the fence meanwhile. */
+   atomic_compare_exchange_strong(&fence->word, &word,
+                                  kr_fence_word(word >> 2, KR_FENCE_SIGNALED));
+   return true;
 }
 
 /* Sleeps until a fence may have been submitted, or the deadline. */
 static void
-wait_for_submit(struct kr_fence_waiters *waiters, const struct kr_fence *fence, uint64_t deadline)
+wait_for_submit(struct kr_fence_waiters *waiters, struct kr_fence *fence, uint64_t deadline)
 {
    pthread_mutex_lock(&waiters->lock);
    atomic_fetch_add(&waiters->count, 1);
-   if (atomic_load(&fence->state) == KR_FENCE_UNSIGNALED) {
+   if (kr_fence_word_state(atomic_load(&fence->word)) == KR_FENCE_UNSIGNALED) {
       struct timespec until = {.tv_sec = (time_t)(deadline / 1000000000u),
                                .tv_nsec = (long)(deadline % 1000000000u)};
       pthread_cond_timedwait(&waiters->cond, &waiters->lock, &until);
@@ -93,7 +118,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
    if (!fence)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
-   atomic_init(&fence->state, signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED);
+   atomic_init(&fence->word, kr_fence_word(0, signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED));
    bool real = !kr_device_batching(device) ||
                kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_EXPORT_FENCE_CREATE_INFO);
    if (real) {
@@ -103,6 +128,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
          kr_free(alloc, fence);
          return result;
       }
+      fence->vendor_alloc = pAllocator;
    }
    *pFence = kr_fence_to_handle(fence);
    return VK_SUCCESS;
@@ -112,7 +138,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
 static bool
 fence_unflushed(const struct kr_fence *fence)
 {
-   return atomic_load(&fence->state) == KR_FENCE_PENDING &&
+   return fence_state((struct kr_fence *)fence) == KR_FENCE_PENDING &&
           fence->value > atomic_load(&fence->queue->batch->flushed);
 }
 
@@ -124,7 +150,7 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_fence *fence = kr_fence_from_handle(_fence);
    if (fence->vendor) {
-      device->disp.DestroyFence(device->handle, fence->vendor, pAllocator);
+      device->disp.DestroyFence(device->handle, fence->vendor, fence->vendor_alloc);
    } else if (fence_unflushed(fence)) {
       /* Destroying what a pending batch uses: the work still goes to the vendor. */
       kr_queue_flush(fence->queue, KR_FLUSH_OBSERVED);
@@ -139,10 +165,12 @@ kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
    VkResult result = VK_SUCCESS;
    for (uint32_t i = 0; i < fenceCount && result == VK_SUCCESS; i++) {
       struct kr_fence *fence = kr_fence_from_handle(pFences[i]);
-      if (fence->vendor)
+      if (fence->vendor) {
          result = device->disp.ResetFences(device->handle, 1, &fence->vendor);
-      else
-         atomic_store(&fence->state, KR_FENCE_UNSIGNALED);
+      } else {
+         uint64_t generation = atomic_load(&fence->word) >> 2;
+         atomic_store(&fence->word, kr_fence_word(generation + 1, KR_FENCE_UNSIGNALED));
+      }
    }
    return result;
 }
@@ -151,22 +179,20 @@ kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
 static VkResult
 point_fence_status(struct kr_fence *fence)
 {
-   enum kr_fence_state state = atomic_load_explicit(&fence->state, memory_order_acquire);
+   uint64_t word = atomic_load_explicit(&fence->word, memory_order_acquire);
+   enum kr_fence_state state = kr_fence_word_state(word);
    if (state != KR_FENCE_PENDING)
       return state == KR_FENCE_SIGNALED ? VK_SUCCESS : VK_NOT_READY;
    struct kr_queue *queue = fence->queue;
+   uint64_t value = fence->value;
    VkResult result = kr_queue_flush_point(queue, (struct kr_batch_point){
-                                                    queue->batch->batch.timeline, fence->value, 0});
+                                                    queue->batch->batch.timeline, value, 0});
    uint64_t completed = 0;
    if (result == VK_SUCCESS)
-      result = kr_queue_completed(queue, fence->value, &completed);
+      result = kr_queue_completed(queue, value, &completed);
    if (result != VK_SUCCESS)
       return result;
-   if (completed < fence->value)
-      return VK_NOT_READY;
-   enum kr_fence_state pending = KR_FENCE_PENDING;
-   atomic_compare_exchange_strong(&fence->state, &pending, KR_FENCE_SIGNALED);
-   return VK_SUCCESS;
+   return mark_if_complete(fence) ? VK_SUCCESS : VK_NOT_READY;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -198,17 +224,16 @@ survey_fences(struct kr_device *device, uint32_t count, const VkFence *handles, 
          s->real++;
          continue;
       }
-      enum kr_fence_state state = atomic_load_explicit(&fence->state, memory_order_acquire);
+      enum kr_fence_state state = fence_state(fence);
       if (state == KR_FENCE_UNSIGNALED) {
          s->unsubmitted++;
          continue;
       }
-      struct kr_queue *queue = fence->queue;
-      if (state == KR_FENCE_SIGNALED ||
-          atomic_load_explicit(&queue->batch->completed, memory_order_acquire) >= fence->value) {
+      if (mark_if_complete(fence)) {
          s->ready++;
          continue;
       }
+      struct kr_queue *queue = fence->queue;
       s->points++;
       /* All: the highest value of each queue covers the others; any: the lowest comes first. */
       uint64_t *v = &s->values[queue - device->queues];
@@ -246,15 +271,14 @@ wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool 
    return result;
 }
 
-/* After a successful wait for all: every pending point fence is signalled. */
+/* After a successful wait for all: the point fences whose points completed are signalled. */
 static void
 mark_signaled(uint32_t count, const VkFence *handles)
 {
    for (uint32_t i = 0; i < count; i++) {
       struct kr_fence *fence = kr_fence_from_handle(handles[i]);
-      enum kr_fence_state pending = KR_FENCE_PENDING;
       if (!fence->vendor)
-         atomic_compare_exchange_strong(&fence->state, &pending, KR_FENCE_SIGNALED);
+         mark_if_complete(fence);
    }
 }
 
@@ -299,26 +323,37 @@ time_left(uint64_t deadline)
    return deadline > now ? deadline - now : 0;
 }
 
-/* One round of a wait on fences of several kinds: at most a slice on one kind. */
+/* The first point fence of a set that no submit has reached yet, or NULL. */
+static struct kr_fence *
+first_unsubmitted(uint32_t count, const VkFence *handles)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      struct kr_fence *fence = kr_fence_from_handle(handles[i]);
+      if (!fence->vendor && fence_state(fence) == KR_FENCE_UNSIGNALED)
+         return fence;
+   }
+   return NULL;
+}
+
+/* One round of a wait on fences of several kinds, at most a slice, on what can still change
+ * the answer: for all, fences not yet submitted first (the others cannot finish the wait
+ * alone); then pending points; then real fences (for any, none of which is signalled, else the
+ * caller would have returned). */
 static VkResult
 wait_mixed_slice(struct kr_device *device, const struct fence_survey *s, uint32_t count,
-                 const VkFence *handles, uint64_t deadline)
+                 const VkFence *handles, bool all, uint64_t deadline)
 {
    uint64_t slice = KR_MIN(time_left(deadline), KR_MIXED_WAIT_SLICE_NS);
    VkResult result = VK_SUCCESS;
-   if (s->points)
+   struct kr_fence *unsubmitted = s->unsubmitted ? first_unsubmitted(count, handles) : NULL;
+   if (all && unsubmitted)
+      wait_for_submit(&device->fence_waiters, unsubmitted, kr_now_ns() + slice);
+   else if (s->points)
       result = wait_survey_points(device, s, true, slice);
-   else if (s->real)
+   else if (s->real && !all)
       result = wait_real_fences(device, count, handles, false, slice);
-   else {
-      for (uint32_t i = 0; i < count; i++) {
-         struct kr_fence *fence = kr_fence_from_handle(handles[i]);
-         if (!fence->vendor && atomic_load(&fence->state) == KR_FENCE_UNSIGNALED) {
-            wait_for_submit(&device->fence_waiters, fence, kr_now_ns() + slice);
-            break;
-         }
-      }
-   }
+   else if (unsubmitted)
+      wait_for_submit(&device->fence_waiters, unsubmitted, kr_now_ns() + slice);
    return result == VK_TIMEOUT ? VK_SUCCESS : result;
 }
 
@@ -364,7 +399,7 @@ wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bo
          return result;
       if (time_left(deadline) == 0)
          return VK_TIMEOUT;
-      result = wait_mixed_slice(device, &s, count, handles, deadline);
+      result = wait_mixed_slice(device, &s, count, handles, all, deadline);
       if (result != VK_SUCCESS)
          return result;
    }
@@ -391,17 +426,20 @@ kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, 
    return result;
 }
 
-/* An imported payload needs a real vendor fence: a point fence becomes one for good. */
-static VkResult
-make_real(struct kr_device *device, struct kr_fence *fence)
+VkResult
+kr_fence_make_real(struct kr_device *device, struct kr_fence *fence)
 {
    if (fence->vendor)
       return VK_SUCCESS;
    const VkFenceCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
-      .flags = atomic_load(&fence->state) == KR_FENCE_SIGNALED ? VK_FENCE_CREATE_SIGNALED_BIT : 0,
+      .flags = fence_state(fence) == KR_FENCE_SIGNALED ? VK_FENCE_CREATE_SIGNALED_BIT : 0,
    };
-   return device->disp.CreateFence(device->handle, &info, device->alloc, &fence->vendor);
+   VkResult result = device->disp.CreateFence(device->handle, &info, device->alloc,
+                                              &fence->vendor);
+   if (result == VK_SUCCESS)
+      fence->vendor_alloc = device->alloc;
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -409,7 +447,7 @@ kr_ImportFenceFdKHR(VkDevice _device, const VkImportFenceFdInfoKHR *pImportFence
 {
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_fence *fence = kr_fence_from_handle(pImportFenceFdInfo->fence);
-   VkResult result = make_real(device, fence);
+   VkResult result = kr_fence_make_real(device, fence);
    if (result != VK_SUCCESS)
       return result;
    VkImportFenceFdInfoKHR info = *pImportFenceFdInfo;

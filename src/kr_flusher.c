@@ -23,9 +23,12 @@ struct kr_flusher {
    pthread_t thread;
    pthread_mutex_t lock;
    pthread_cond_t cond;
-   bool stop;
-   /* Set while the thread may sleep without a timeout: submits must notify it. */
+   bool stop; /* under lock */
+   /* Set while the thread may go to sleep without a timeout: a submit that makes a batch
+    * non-empty then bumps wake and signals. The thread sleeps only while wake is what it was
+    * before its last look at the batches, so no such submit is missed. */
    _Atomic bool sleeping;
+   _Atomic uint64_t wake;
 };
 
 /* Flushes the batches that waited the bound; returns when to look again: the earliest deadline
@@ -68,29 +71,38 @@ flusher_main(void *arg)
    struct kr_flusher *f = arg;
    /* The default timer slack (50 µs) would be larger than the bound itself. */
    prctl(PR_SET_TIMERSLACK, 1000ul, 0, 0, 0);
-   pthread_mutex_lock(&f->lock);
    uint64_t active_ns = kr_now_ns();
-   while (!f->stop) {
-      /* Announce the sleep before looking: a submit that the scan misses sees the flag. */
+   for (;;) {
+      /* Announce a possible sleep before looking: a submit the look misses sees the flag. */
       atomic_store(&f->sleeping, true);
+      uint64_t wake = atomic_load(&f->wake);
       uint64_t deadline = flush_expired(f);
       uint64_t now = kr_now_ns();
       if (deadline != UINT64_MAX)
          active_ns = now;
       else if (now - active_ns < KR_FLUSHER_IDLE_NS)
          deadline = now + f->bound_ns; /* poll: recently active */
-      if (deadline == UINT64_MAX) {
-         pthread_cond_wait(&f->cond, &f->lock);
-         active_ns = kr_now_ns();
-         continue;
+      if (deadline != UINT64_MAX)
+         atomic_store(&f->sleeping, false);
+
+      pthread_mutex_lock(&f->lock);
+      if (f->stop) {
+         pthread_mutex_unlock(&f->lock);
+         break;
       }
-      atomic_store(&f->sleeping, false);
-      struct timespec until = timespec_from_ns(deadline);
-      int err = pthread_cond_timedwait(&f->cond, &f->lock, &until);
-      if (err != 0 && err != ETIMEDOUT)
-         kr_warn("submit batching: the flusher's timed wait failed (%d)", err);
+      if (atomic_load(&f->wake) == wake) {
+         if (deadline == UINT64_MAX) {
+            pthread_cond_wait(&f->cond, &f->lock);
+            active_ns = kr_now_ns();
+         } else {
+            struct timespec until = timespec_from_ns(deadline);
+            int err = pthread_cond_timedwait(&f->cond, &f->lock, &until);
+            if (err != 0 && err != ETIMEDOUT)
+               kr_warn("submit batching: the flusher's timed wait failed (%d)", err);
+         }
+      }
+      pthread_mutex_unlock(&f->lock);
    }
-   pthread_mutex_unlock(&f->lock);
    return NULL;
 }
 
@@ -104,6 +116,7 @@ kr_flusher_start(struct kr_device *device, uint64_t bound_ns, struct kr_flusher 
    f->device = device;
    f->bound_ns = bound_ns;
    atomic_init(&f->sleeping, false);
+   atomic_init(&f->wake, 0);
 
    pthread_condattr_t attr;
    int err = pthread_condattr_init(&attr);
@@ -141,6 +154,7 @@ kr_flusher_stop(struct kr_device *device, struct kr_flusher *f)
       return;
    pthread_mutex_lock(&f->lock);
    f->stop = true;
+   atomic_fetch_add(&f->wake, 1);
    pthread_cond_signal(&f->cond);
    pthread_mutex_unlock(&f->lock);
    pthread_join(f->thread, NULL);
@@ -155,6 +169,7 @@ kr_flusher_notify(struct kr_flusher *f)
    if (!atomic_load(&f->sleeping))
       return;
    pthread_mutex_lock(&f->lock);
+   atomic_fetch_add(&f->wake, 1);
    pthread_cond_signal(&f->cond);
    pthread_mutex_unlock(&f->lock);
 }

@@ -322,22 +322,12 @@ timeline_point(struct kr_queue *queue, uint64_t value)
 }
 
 /* Before taking this queue's lock: other queues whose batches signal what this submit waits on
- * go to the vendor first (a batch never waits on a batch that is not flushed). */
+ * go to the vendor first. */
 static VkResult
 flush_signalling_queues(struct kr_queue *queue, const struct submit_batch_input *in)
 {
-   struct kr_device *device = queue->device;
    for (uint32_t i = 0; i < in->wait_count; i++) {
-      const struct kr_semaphore *s = in->waits[i].semaphore;
-      VkResult result = VK_SUCCESS;
-      if (s->vendor) {
-         result = kr_device_flush_point(device, (struct kr_batch_point){semaphore_id(s->vendor),
-                                                                        0, 0},
-                                        queue);
-      } else if (s->signal_queue && s->signal_queue != queue) {
-         result = kr_queue_flush_point(s->signal_queue,
-                                       timeline_point(s->signal_queue, s->signal_value));
-      }
+      VkResult result = kr_queue_flush_for_wait(queue, in->waits[i].semaphore);
       if (result != VK_SUCCESS)
          return result;
    }
@@ -462,7 +452,7 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
       atomic_fetch_add_explicit(&device->pending_batches, 1, memory_order_relaxed);
    bool point_fence = fence && !fence->vendor;
    if (point_fence)
-      kr_fence_set_pending(device, fence, queue, value);
+      kr_fence_set_pending(fence, queue, value);
 
    /* Nothing in flight (as far as the waits saw): holding this first submit back could only
     * delay it. A stale view errs towards batching, which the time bound covers. */
@@ -483,6 +473,9 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
       result = kr_queue_flush_unlock(queue, reason, fence ? fence->vendor : VK_NULL_HANDLE);
    else
       kr_queue_batch_unlock(queue);
+   /* A flush that failed for lack of memory left the batch pending: the time bound covers it. */
+   if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+      notify = true;
 
    if (point_fence)
       kr_fence_waiters_wake(&device->fence_waiters);
@@ -544,6 +537,8 @@ wait_flushed(struct kr_device *device, uint32_t count, struct kr_queue *queues)
    }
    uint32_t n = 0;
    for (uint32_t i = 0; i < count; i++) {
+      /* A flush of another thread may be on its way to the vendor: wait it out. */
+      kr_queue_drain(&queues[i]);
       uint64_t flushed = atomic_load(&queues[i].batch->flushed);
       if (flushed) {
          waited[n] = &queues[i];
@@ -553,6 +548,11 @@ wait_flushed(struct kr_device *device, uint32_t count, struct kr_queue *queues)
    VkResult result = kr_queue_wait_values(device, n, waited, values, false, UINT64_MAX);
    if (waited != stack_queues)
       kr_free(device->alloc, waited);
+   /* Work the application was told was submitted never ran: the queue lost it. */
+   for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++) {
+      if (atomic_load(&queues[i].batch->lost))
+         result = VK_ERROR_DEVICE_LOST;
+   }
    return result;
 }
 

@@ -72,7 +72,7 @@ kr_queue_batch_create(struct kr_queue *queue)
    kr_batch_flush_plan_init(&qb->plan, device->alloc);
    atomic_init(&qb->completed, 0);
    atomic_init(&qb->flushed, 0);
-   atomic_init(&qb->error, VK_SUCCESS);
+   atomic_init(&qb->lost, false);
    queue->batch = qb;
    return VK_SUCCESS;
 
@@ -156,7 +156,7 @@ scratch_reserve(const VkAllocationCallbacks *alloc, void **array, uint32_t *capa
 }
 
 /* Room for the vendor structures of the pending batch: an info per record at most, every
- * semaphore, a timeline signal per record and the ordering wait. */
+ * semaphore and a timeline signal per record. */
 static VkResult
 reserve_vendor_submit(struct kr_queue_batch *qb, const VkAllocationCallbacks *alloc)
 {
@@ -169,7 +169,7 @@ reserve_vendor_submit(struct kr_queue_batch *qb, const VkAllocationCallbacks *al
                                sizeof(*qb->command_buffers));
    if (result == VK_SUCCESS)
       result = scratch_reserve(alloc, (void **)&qb->semaphores, &qb->semaphore_capacity,
-                               (uint64_t)b->wait_count + b->signal_count + b->record_count + 1,
+                               (uint64_t)b->wait_count + b->signal_count + b->record_count,
                                sizeof(*qb->semaphores));
    return result;
 }
@@ -197,10 +197,6 @@ build_vendor_submit(struct kr_queue_batch *qb)
       *vi = (VkSubmitInfo2){.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2, .flags = info->flags};
 
       vi->pWaitSemaphoreInfos = &qb->semaphores[sem];
-      if (i == 0 && qb->order_after) {
-         qb->semaphores[sem++] = semaphore_info(&(struct kr_batch_point){
-            plan->timeline, qb->order_after, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT});
-      }
       for (uint32_t w = 0; w < info->wait_count; w++)
          qb->semaphores[sem++] = semaphore_info(&plan->waits[info->wait_first + w]);
       vi->waitSemaphoreInfoCount = (uint32_t)(&qb->semaphores[sem] - vi->pWaitSemaphoreInfos);
@@ -260,8 +256,6 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    if (pending)
       atomic_fetch_sub_explicit(&device->pending_batches, 1, memory_order_relaxed);
    build_vendor_submit(qb);
-   if (pending)
-      qb->order_after = 0;
    kr_queue_batch_unlock(queue);
 
    kr_stats_add(&device->stats, KR_STAT_VENDOR_SUBMITS, 1);
@@ -269,16 +263,30 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
       kr_stats_add(&device->stats, flush_stat[reason], 1);
    result = device->disp.QueueSubmit2(queue->handle, qb->plan.info_count, qb->infos,
                                       vendor_fence);
-   if (result == VK_SUCCESS && pending)
+   if (result == VK_SUCCESS && pending) {
       atomic_store_explicit(&qb->flushed, value, memory_order_release);
+   } else if (result != VK_SUCCESS && pending) {
+      /* The work of these values is lost: waits on them report it. A failed submit with
+       * nothing pending (a real fence alone) loses no value. */
+      uint64_t first = value;
+      for (uint32_t i = 0; i < qb->plan.info_count; i++) {
+         if (qb->plan.infos[i].timeline_value) {
+            first = qb->plan.infos[i].timeline_value;
+            break;
+         }
+      }
+      if (!atomic_load(&qb->lost))
+         qb->lost_first = first;
+      qb->lost_last = value;
+      atomic_store(&qb->lost, true);
+      /* Later flushes signal values above the lost ones. */
+      atomic_store_explicit(&qb->flushed, value, memory_order_release);
+   }
    pthread_mutex_unlock(&qb->submit_lock);
    if (result != VK_SUCCESS) {
-      /* The values of this flush will never be signalled: waits on them report the error. */
       kr_error("submit batching: the vendor's vkQueueSubmit2 failed (%d); the submits of "
                "queue family %u index %u up to timeline value %llu are lost", result,
                queue->family, queue->index, (unsigned long long)value);
-      VkResult expected = VK_SUCCESS;
-      atomic_compare_exchange_strong(&qb->error, &expected, result);
    }
    return result;
 }
@@ -379,15 +387,63 @@ note_completed(struct kr_queue_batch *qb, uint64_t value)
       ;
 }
 
+/* VK_ERROR_DEVICE_LOST when the submit of the value was lost, else VK_SUCCESS. */
+static VkResult
+lost_check(struct kr_queue_batch *qb, uint64_t value)
+{
+   if (!atomic_load(&qb->lost))
+      return VK_SUCCESS;
+   pthread_mutex_lock(&qb->submit_lock);
+   bool lost = value >= qb->lost_first && value <= qb->lost_last;
+   pthread_mutex_unlock(&qb->submit_lock);
+   return lost ? VK_ERROR_DEVICE_LOST : VK_SUCCESS;
+}
+
+VkResult
+kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore)
+{
+   struct kr_device *device = queue->device;
+   if (semaphore->vendor) {
+      VkResult result = kr_device_flush_point(
+         device, (struct kr_batch_point){semaphore_id(semaphore->vendor), 0, 0}, queue);
+      /* A real binary semaphore's signal must reach the vendor before the wait does. */
+      if (semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
+         kr_device_drain(device, queue);
+      return result;
+   }
+   struct kr_queue *signaller = semaphore->signal_queue;
+   if (!signaller || signaller == queue)
+      return VK_SUCCESS;
+   return kr_queue_flush_point(signaller, (struct kr_batch_point){
+                                             signaller->batch->batch.timeline,
+                                             semaphore->signal_value, 0});
+}
+
+void
+kr_queue_drain(struct kr_queue *queue)
+{
+   kr_queue_submit_lock(queue);
+   kr_queue_submit_unlock(queue);
+}
+
+void
+kr_device_drain(struct kr_device *device, const struct kr_queue *except)
+{
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      if (&device->queues[i] != except && device->queues[i].batch)
+         kr_queue_drain(&device->queues[i]);
+   }
+}
+
 VkResult
 kr_queue_completed(struct kr_queue *queue, uint64_t want, uint64_t *completed)
 {
    struct kr_queue_batch *qb = queue->batch;
+   VkResult lost = lost_check(qb, want);
+   if (lost != VK_SUCCESS)
+      return lost;
    uint64_t seen = atomic_load_explicit(&qb->completed, memory_order_acquire);
    if (seen < want) {
-      VkResult error = atomic_load(&qb->error);
-      if (error != VK_SUCCESS)
-         return error;
       struct kr_device *device = queue->device;
       VkResult result = device->disp.GetSemaphoreCounterValue(device->handle, qb->timeline,
                                                               &seen);
@@ -432,11 +488,11 @@ kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *
       struct kr_queue_batch *qb = queues[i]->batch;
       struct kr_batch_point point = {qb->batch.timeline, values[i], 0};
       result = kr_queue_flush_point(queues[i], point);
-      uint64_t completed = atomic_load_explicit(&qb->completed, memory_order_acquire);
-      if (result == VK_SUCCESS && completed < values[i])
-         result = atomic_load(&qb->error);
+      if (result == VK_SUCCESS)
+         result = lost_check(qb, values[i]);
       if (result != VK_SUCCESS)
          goto out;
+      uint64_t completed = atomic_load_explicit(&qb->completed, memory_order_acquire);
       if (completed >= values[i]) {
          if (any)
             goto out; /* one is enough, and it is done */
@@ -460,6 +516,9 @@ kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *
       for (uint32_t i = 0; i < count; i++)
          note_completed(queues[i]->batch, values[i]);
    }
+   /* A flush that failed meanwhile: its values may have been passed by later ones. */
+   for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++)
+      result = lost_check(queues[i]->batch, values[i]);
 
 out:
    if (semaphores != stack_semaphores)

@@ -23,6 +23,7 @@
 
 struct kr_device;
 struct kr_queue;
+struct kr_semaphore;
 
 struct kr_queue_batch {
    pthread_mutex_t lock;        /* the batch */
@@ -34,12 +35,12 @@ struct kr_queue_batch {
     * without the lock (monotonic). */
    _Atomic uint64_t completed;
    _Atomic uint64_t flushed;
-   /* A vendor submit of a flush failed: the values it was to signal never will be, so waits
-    * on them report this error (VK_ERROR_DEVICE_LOST). */
-   _Atomic VkResult error;
-   /* The next flush first waits for this value of its own timeline (set by bind sparse, whose
-    * operations are not ordered with later submits on their own). Under the batch lock. */
-   uint64_t order_after;
+   /* Vendor submits of flushes failed: the values from lost_first to lost_last will never be
+    * signalled by their work (a later flush may still raise the timeline past them), so waits
+    * on them report VK_ERROR_DEVICE_LOST. The range is under the submit lock; `lost` says
+    * whether there is one. */
+   _Atomic bool lost;
+   uint64_t lost_first, lost_last;
 
    /* Scratch for building the vendor submit, grown as needed. */
    VkSubmitInfo2 *infos;
@@ -104,13 +105,24 @@ VkResult kr_device_flush_point(struct kr_device *device, struct kr_batch_point p
 /* Flushes every queue whose batch uses the object (vendor handle). */
 VkResult kr_device_flush_user(struct kr_device *device, uint64_t id);
 
+/* Before a submit on `queue` that waits on the semaphore takes its lock: the batches of other
+ * queues that signal it go to the vendor (a batch never waits on one that is not flushed). */
+VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore);
+
+/* Waits until no flush of the queue is between leaving its batch and reaching the vendor, so
+ * that `flushed` covers everything appended before the call. */
+void kr_queue_drain(struct kr_queue *queue);
+
+/* kr_queue_drain on every queue of the device but `except`. */
+void kr_device_drain(struct kr_device *device, const struct kr_queue *except);
+
 /* The queue's timeline value known complete, asking the vendor when the cache says less than
- * `want`. Returns the queue's error if its flush failed. */
+ * `want`. VK_ERROR_DEVICE_LOST when the submit of `want` was lost. */
 VkResult kr_queue_completed(struct kr_queue *queue, uint64_t want, uint64_t *completed);
 
 /* Waits on the vendor for timeline values of queues: every one (any = false) or one of them,
  * flushing first what is not flushed yet. VK_TIMEOUT, VK_ERROR_DEVICE_LOST as the vendor
- * says; the queue's error for a value a failed flush was to signal. */
+ * says; VK_ERROR_DEVICE_LOST for a value whose submit was lost. */
 VkResult kr_queue_wait_values(struct kr_device *device, uint32_t count,
                               struct kr_queue *const *queues, const uint64_t *values, bool any,
                               uint64_t timeout_ns);

@@ -42,6 +42,7 @@ kr_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
          kr_free(alloc, semaphore);
          return result;
       }
+      semaphore->vendor_alloc = pAllocator;
    }
    *pSemaphore = kr_semaphore_to_handle(semaphore);
    return VK_SUCCESS;
@@ -58,7 +59,7 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    if (semaphore->vendor) {
       /* Destroying what a pending batch uses: the work still goes to the vendor first. */
       kr_device_flush_user(device, id(semaphore->vendor));
-      device->disp.DestroySemaphore(device->handle, semaphore->vendor, pAllocator);
+      device->disp.DestroySemaphore(device->handle, semaphore->vendor, semaphore->vendor_alloc);
    } else if (semaphore->signal_queue) {
       struct kr_queue *queue = semaphore->signal_queue;
       kr_queue_flush_point(queue, (struct kr_batch_point){queue->batch->batch.timeline,
@@ -126,20 +127,30 @@ kr_SignalSemaphore(VkDevice _device, const VkSemaphoreSignalInfo *pSignalInfo)
    return result;
 }
 
+VkResult
+kr_semaphore_make_real(struct kr_device *device, struct kr_semaphore *semaphore)
+{
+   if (semaphore->vendor)
+      return VK_SUCCESS;
+   const VkSemaphoreCreateInfo create = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+   VkResult result = device->disp.CreateSemaphore(device->handle, &create, device->alloc,
+                                                  &semaphore->vendor);
+   if (result != VK_SUCCESS)
+      return result;
+   semaphore->vendor_alloc = device->alloc;
+   semaphore->signal_queue = NULL;
+   return VK_SUCCESS;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_ImportSemaphoreFdKHR(VkDevice _device, const VkImportSemaphoreFdInfoKHR *pImportSemaphoreFdInfo)
 {
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_semaphore *semaphore = kr_semaphore_from_handle(pImportSemaphoreFdInfo->semaphore);
-   if (!semaphore->vendor) {
-      /* An imported payload needs a real vendor semaphore: this one becomes one for good. */
-      const VkSemaphoreCreateInfo create = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
-      VkResult result = device->disp.CreateSemaphore(device->handle, &create, device->alloc,
-                                                     &semaphore->vendor);
-      if (result != VK_SUCCESS)
-         return result;
-      semaphore->signal_queue = NULL;
-   }
+   /* An imported payload needs a real vendor semaphore: this one becomes one for good. */
+   VkResult result = kr_semaphore_make_real(device, semaphore);
+   if (result != VK_SUCCESS)
+      return result;
    VkImportSemaphoreFdInfoKHR info = *pImportSemaphoreFdInfo;
    info.semaphore = semaphore->vendor;
    return device->disp.ImportSemaphoreFdKHR(device->handle, &info);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* vkQueueBindSparse: the memory of every bind is a Kronos object, so the whole structure is
  * rebuilt with vendor memory and block offsets; semaphores and fences are Kronos objects too,
- * and with batching on a bind sparse flushes the queue's batch and takes timeline values. */
+ * and with batching on a bind sparse flushes the queue's batch first and signals only real vendor
+ * fences and semaphores. */
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -84,11 +85,8 @@ rebuild(VkBindSparseInfo *info, uint8_t **cursor)
    info->pImageBinds = images;
 }
 
-/* Semaphores of one bind info with batching on: real ones as they are; point binary waits as
- * the timeline value of their signal; the info is ordered after the queue's previous value
- * (bind operations are not ordered with other queue operations on their own, and the
- * queue's timeline must only grow) and signals its own value, which its point binary signals
- * take. */
+/* Semaphores of one bind info with batching on: real ones as they are, point binary waits as
+ * the timeline value of their signal (with a VkTimelineSemaphoreSubmitInfo of Kronos's own). */
 struct bind_semaphores {
    VkTimelineSemaphoreSubmitInfo values;
    VkSemaphore *semaphores;
@@ -96,16 +94,13 @@ struct bind_semaphores {
 };
 
 static void
-translate_bind_semaphores(struct kr_queue *queue, VkBindSparseInfo *info,
-                          struct bind_semaphores *out, uint64_t value)
+translate_bind_semaphores(VkBindSparseInfo *info, struct bind_semaphores *out)
 {
-   VkSemaphore timeline = queue->batch->timeline;
    const VkTimelineSemaphoreSubmitInfo *app_values =
       kr_chain_find(info->pNext, VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
-   uint32_t waits = 0, signals = 0;
    VkSemaphore *sem = out->semaphores;
    uint64_t *val = out->semaphore_values;
-
+   uint32_t waits = 0;
    for (uint32_t i = 0; i < info->waitSemaphoreCount; i++) {
       struct kr_semaphore *s = kr_semaphore_from_handle(info->pWaitSemaphores[i]);
       if (s->vendor) {
@@ -118,37 +113,24 @@ translate_bind_semaphores(struct kr_queue *queue, VkBindSparseInfo *info,
          s->signal_queue = NULL;
       }
    }
-   if (value > 1) {
-      sem[waits] = timeline;
-      val[waits++] = value - 1;
-   }
    info->waitSemaphoreCount = waits;
    info->pWaitSemaphores = sem;
-   out->values = (VkTimelineSemaphoreSubmitInfo){
-      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
-      .waitSemaphoreValueCount = waits,
-      .pWaitSemaphoreValues = val,
-   };
-
+   /* Every signalled semaphore is real here (see bind_sparse_batched). */
    sem += waits;
    val += waits;
    for (uint32_t i = 0; i < info->signalSemaphoreCount; i++) {
-      struct kr_semaphore *s = kr_semaphore_from_handle(info->pSignalSemaphores[i]);
-      if (s->vendor) {
-         sem[signals] = s->vendor;
-         val[signals++] = app_values && i < app_values->signalSemaphoreValueCount
-                             ? app_values->pSignalSemaphoreValues[i] : 0;
-      } else {
-         s->signal_queue = queue;
-         s->signal_value = value;
-      }
+      sem[i] = kr_semaphore_from_handle(info->pSignalSemaphores[i])->vendor;
+      val[i] = app_values && i < app_values->signalSemaphoreValueCount
+                  ? app_values->pSignalSemaphoreValues[i] : 0;
    }
-   sem[signals] = timeline;
-   val[signals++] = value;
-   info->signalSemaphoreCount = signals;
    info->pSignalSemaphores = sem;
-   out->values.signalSemaphoreValueCount = signals;
-   out->values.pSignalSemaphoreValues = val;
+   out->values = (VkTimelineSemaphoreSubmitInfo){
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .waitSemaphoreValueCount = waits,
+      .pWaitSemaphoreValues = out->semaphore_values,
+      .signalSemaphoreValueCount = info->signalSemaphoreCount,
+      .pSignalSemaphoreValues = val,
+   };
    /* Kronos exposes single-device groups only, where the other structures change nothing. */
    info->pNext = &out->values;
 }
@@ -158,7 +140,7 @@ bind_semaphores_size(const VkBindSparseInfo *info)
 {
    return sizeof(struct bind_semaphores) +
           (sizeof(VkSemaphore) + sizeof(uint64_t)) *
-             ((size_t)info->waitSemaphoreCount + info->signalSemaphoreCount + 2);
+             ((size_t)info->waitSemaphoreCount + info->signalSemaphoreCount);
 }
 
 /* Before the queue's lock: batches of other queues that signal what the binds wait on. */
@@ -167,16 +149,8 @@ flush_signalling_queues(struct kr_queue *queue, uint32_t count, const VkBindSpar
 {
    for (uint32_t i = 0; i < count; i++) {
       for (uint32_t j = 0; j < infos[i].waitSemaphoreCount; j++) {
-         struct kr_semaphore *s = kr_semaphore_from_handle(infos[i].pWaitSemaphores[j]);
-         VkResult result = VK_SUCCESS;
-         if (s->vendor)
-            result = kr_device_flush_point(queue->device,
-                                           (struct kr_batch_point){(uintptr_t)s->vendor, 0, 0},
-                                           queue);
-         else if (s->signal_queue && s->signal_queue != queue)
-            result = kr_queue_flush_point(s->signal_queue, (struct kr_batch_point){
-                                             s->signal_queue->batch->batch.timeline,
-                                             s->signal_value, 0});
+         VkResult result = kr_queue_flush_for_wait(
+            queue, kr_semaphore_from_handle(infos[i].pWaitSemaphores[j]));
          if (result != VK_SUCCESS)
             return result;
       }
@@ -184,56 +158,45 @@ flush_signalling_queues(struct kr_queue *queue, uint32_t count, const VkBindSpar
    return VK_SUCCESS;
 }
 
-/* With batching on: the pending batch goes first, then every bind info with a timeline value
- * of its own (kr_batch_take_value), the fence taking the last. */
+/* With batching on: bind operations are not ordered with the queue's other work, so they
+ * cannot signal its timeline (which must only grow). Point fences and point binary semaphores
+ * they signal become real vendor objects for good; the pending batch goes to the vendor
+ * first, keeping the application's submission order. */
 static VkResult
 bind_sparse_batched(struct kr_queue *queue, uint32_t count, VkBindSparseInfo *infos,
                     uint8_t *cursor, VkFence _fence)
 {
-   struct kr_fence *fence = _fence ? kr_fence_from_handle(_fence) : NULL;
-   struct kr_queue_batch *qb = queue->batch;
-   VkResult result = flush_signalling_queues(queue, count, infos);
+   struct kr_device *device = queue->device;
+   VkResult result = VK_SUCCESS;
+   if (_fence)
+      result = kr_fence_make_real(device, kr_fence_from_handle(_fence));
+   for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++) {
+      for (uint32_t j = 0; j < infos[i].signalSemaphoreCount && result == VK_SUCCESS; j++)
+         result = kr_semaphore_make_real(device,
+                                         kr_semaphore_from_handle(infos[i].pSignalSemaphores[j]));
+   }
+   if (result == VK_SUCCESS)
+      result = flush_signalling_queues(queue, count, infos);
    if (result != VK_SUCCESS)
       return result;
-   /* The application synchronizes the queue, so after the flush only the flusher could touch
-    * the batch, and it only empties it. */
+
    kr_queue_batch_lock(queue);
    result = kr_queue_flush_unlock(queue, KR_FLUSH_OBSERVED, VK_NULL_HANDLE);
    if (result != VK_SUCCESS)
       return result;
-   kr_queue_batch_lock(queue);
-   uint64_t value = 0;
    for (uint32_t i = 0; i < count; i++) {
       struct bind_semaphores *bs = (struct bind_semaphores *)cursor;
       bs->semaphores = (VkSemaphore *)(bs + 1);
-      bs->semaphore_values =
-         (uint64_t *)(bs->semaphores + infos[i].waitSemaphoreCount +
-                      infos[i].signalSemaphoreCount + 2);
+      bs->semaphore_values = (uint64_t *)(bs->semaphores + infos[i].waitSemaphoreCount +
+                                          infos[i].signalSemaphoreCount);
       cursor += bind_semaphores_size(&infos[i]);
-      value = kr_batch_take_value(&qb->batch);
-      translate_bind_semaphores(queue, &infos[i], bs, value);
+      translate_bind_semaphores(&infos[i], bs);
    }
-   if (value)
-      qb->order_after = value;
+   kr_stats_add(&device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    kr_queue_submit_lock(queue);
-   kr_queue_batch_unlock(queue);
-   kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    result = queue->disp->QueueBindSparse(queue->handle, count, infos, kr_fence_vendor(_fence));
-   if (result == VK_SUCCESS && value)
-      atomic_store(&qb->flushed, value);
    kr_queue_submit_unlock(queue);
-   if (result != VK_SUCCESS) {
-      VkResult expected = VK_SUCCESS;
-      atomic_compare_exchange_strong(&qb->error, &expected, result);
-      return result;
-   }
-   if (fence && !fence->vendor) {
-      /* Without bind infos the fence covers the work already submitted. */
-      kr_fence_set_pending(queue->device, fence, queue,
-                           value ? value : atomic_load(&qb->flushed));
-      kr_fence_waiters_wake(&queue->device->fence_waiters);
-   }
-   return VK_SUCCESS;
+   return result;
 }
 
 static void

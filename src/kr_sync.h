@@ -19,26 +19,45 @@ struct kr_device;
 struct kr_queue;
 
 /* A fence. vendor is the real vendor fence, or VK_NULL_HANDLE for a point fence, whose state
- * is published with release/acquire: vkQueueSubmit sets queue and value before the state, so
- * a thread that waits while another submits reads a whole point. */
+ * is one word: a generation (bumped by every submit and reset) and an enum kr_fence_state.
+ * vkQueueSubmit sets queue and value, then publishes the word with release; a thread that
+ * waits reads the word with acquire, then the point. A waiter marks the fence signalled only
+ * by a compare-and-swap on the word it read, so a reset and resubmit in between (by another
+ * thread) is never marked by a wait on the earlier point. vendor_alloc: the callbacks the
+ * vendor fence was created with. Private data is always kept by Kronos (kr_private_data.h). */
 struct kr_fence {
    VkFence vendor;
-   _Atomic(enum kr_fence_state) state;
+   const VkAllocationCallbacks *vendor_alloc;
+   _Atomic uint64_t word;
    struct kr_queue *queue;
    uint64_t value;
-   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS]; /* point fences */
+   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
 };
+
+static inline enum kr_fence_state
+kr_fence_word_state(uint64_t word)
+{
+   return (enum kr_fence_state)(word & 3u);
+}
+
+static inline uint64_t
+kr_fence_word(uint64_t generation, enum kr_fence_state state)
+{
+   return generation << 2 | (uint64_t)state;
+}
 
 /* A semaphore. vendor is the real vendor semaphore (timeline, exported or imported ones, all
  * with batching off), or VK_NULL_HANDLE for a point binary semaphore, which records the point
  * of its pending signal (queue NULL: no signal pending). The application synchronizes a binary
- * semaphore's signal and wait submits, so the point needs no lock. */
+ * semaphore's signal and wait submits, so the point needs no lock. vendor_alloc: the callbacks
+ * the vendor semaphore was created with. Private data is always kept by Kronos. */
 struct kr_semaphore {
    VkSemaphore vendor;
+   const VkAllocationCallbacks *vendor_alloc;
    VkSemaphoreType type;
    struct kr_queue *signal_queue;
    uint64_t signal_value;
-   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS]; /* point semaphores */
+   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
 };
 
 /* Threads waiting on point fences that no submit has reached yet (vkWaitForFences on an
@@ -55,8 +74,14 @@ void kr_fence_waiters_finish(struct kr_fence_waiters *waiters);
 void kr_fence_waiters_wake(struct kr_fence_waiters *waiters);
 
 /* Marks a point fence pending at (queue, value): the submit that covers it was appended. */
-void kr_fence_set_pending(struct kr_device *device, struct kr_fence *fence, struct kr_queue *queue,
-                          uint64_t value);
+void kr_fence_set_pending(struct kr_fence *fence, struct kr_queue *queue, uint64_t value);
+
+/* A point fence made a real vendor fence for good (an imported payload, a bind sparse). */
+VkResult kr_fence_make_real(struct kr_device *device, struct kr_fence *fence);
+
+/* A point binary semaphore made a real vendor semaphore for good; its pending point, if any,
+ * is dropped (imports and bind sparse signals need no earlier signal). */
+VkResult kr_semaphore_make_real(struct kr_device *device, struct kr_semaphore *semaphore);
 
 /* The clock of batching (CLOCK_MONOTONIC), in nanoseconds. */
 uint64_t kr_now_ns(void);

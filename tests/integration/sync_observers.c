@@ -261,6 +261,54 @@ done:
    return ok;
 }
 
+/* vkQueueWaitIdle / vkDeviceWaitIdle while the flusher thread may be handing the batch to the
+ * vendor: a small fill, then a large one left in the batch, a spin of 15-45 us (about the time
+ * bound), then the wait; the large fill's last word must be there. A wait idle that trusts a
+ * flush still on its way to the vendor returns early. */
+#define RACE_BYTES (8u << 20)
+#define RACE_ROUNDS 1000u
+
+static bool
+wait_idle_race(struct sync_side *s)
+{
+   bool ok = false;
+   struct it_host_buffer big = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[3];
+   CHECK_VK(it_host_buffer_create(s->physical, s->device, RACE_BYTES,
+                                  VK_BUFFER_USAGE_TRANSFER_DST_BIT, &big));
+   CHECK_VK(sync_pool(s, 0, 3, &pool, cmds));
+   CHECK_VK(sync_record_fill(cmds[0], big.buffer, 0, 4096, 7));
+   CHECK_VK(sync_record_fill(cmds[1], big.buffer, 4096, RACE_BYTES - 4096, 1));
+   CHECK_VK(sync_record_fill(cmds[2], big.buffer, 4096, RACE_BYTES - 4096, 2));
+   volatile uint32_t *last = (volatile uint32_t *)big.data + RACE_BYTES / 4 - 1;
+   uint64_t rng = 1;
+   unsigned early = 0;
+   for (unsigned i = 0; i < RACE_ROUNDS; i++) {
+      uint32_t v = 1 + (i & 1);
+      *last = 0;
+      CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], VK_NULL_HANDLE));
+      CHECK_VK(it_submit(s->queues[0], 1, &cmds[v], VK_NULL_HANDLE));
+      uint64_t until = sync_now_ns() + 15000 + it_random_below(&rng, 30000);
+      while (sync_now_ns() < until)
+         ;
+      if (i & 2)
+         CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+      else
+         CHECK_VK(vkDeviceWaitIdle(s->device));
+      if (*last != v)
+         early++;
+   }
+   printf("  %s: %u of %u wait-idles returned before the work was done\n", s->label, early,
+          RACE_ROUNDS);
+   ok = early == 0;
+done:
+   vkDeviceWaitIdle(s->device);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &big);
+   return ok;
+}
+
 int
 main(void)
 {
@@ -268,6 +316,7 @@ main(void)
       {"vkQueueWaitIdle / vkDeviceWaitIdle see unfenced submits", wait_idle, false},
       {"timestamp query results with WAIT_BIT and availability", timestamps, false},
       {"vkGetEventStatus sees vkCmdSetEvent / vkCmdSetEvent2", event_status, false},
+      {"wait idle while the flusher hands the batch to the vendor", wait_idle_race, false},
    };
    return SYNC_RUN_TESTS(tests);
 }

@@ -798,67 +798,6 @@ flags_prevent_merging(void **state)
    teardown_batch(&b, &plan);
 }
 
-/* A value taken for an operation outside the batch (bind sparse) counts as flushed: the next
- * submit gets the value after it, and nothing observes it. */
-static void
-take_value(void **state)
-{
-   (void)state;
-   struct kr_batch b;
-   struct kr_batch_flush_plan plan;
-   setup_batch(&b, &plan, 100, UINT64_MAX);
-   struct kr_batch_submit s = plain_submit(NULL, 0);
-   struct kr_batch_point p;
-
-   /* On a fresh batch. */
-   assert_int_equal(kr_batch_take_value(&b), 1);
-   assert_int_equal(b.flushed_value, 1);
-   assert_int_equal(b.next_value, 2);
-   assert_true(kr_batch_is_empty(&b));
-   /* An empty flush now reports the taken value. */
-   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
-   assert_int_equal(plan.info_count, 0);
-
-   append_point(&b, &s, NULL, 0, &p);
-   assert_int_equal(p.value, 2);
-   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 1, 0}));
-   assert_true(kr_batch_observes_point(&b, p));
-
-   /* Flush (as bind sparse does), then take: the batch had two values, 2 and 3. */
-   struct kr_batch_submit w = plain_submit(NULL, 0);
-   w.waits_on_events = true;
-   append_point(&b, &w, NULL, 0, &p);
-   assert_int_equal(p.value, 3);
-   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
-   check_plan_values(&plan, 2);
-   uint64_t taken = kr_batch_take_value(&b);
-   assert_int_equal(taken, 4);
-   assert_int_equal(b.flushed_value, 4);
-   assert_int_equal(b.next_value, 5);
-   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, taken, 0}));
-   /* Twice in a row. */
-   assert_int_equal(kr_batch_take_value(&b), 5);
-
-   /* The next submit gets the following value; the taken ones stay unobserved. */
-   struct kr_batch_fence f;
-   kr_batch_fence_init(&f, false);
-   append_point(&b, &s, &f, 0, &p);
-   assert_int_equal(p.value, 6);
-   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, taken, 0}));
-   assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 5, 0}));
-   assert_true(kr_batch_observes_point(&b, f.point));
-   assert_false(kr_batch_fence_status(&f, 5));
-   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 6);
-   assert_int_equal(plan.info_count, 1);
-   assert_int_equal(plan.infos[0].timeline_value, 6);
-   assert_true(kr_batch_fence_status(&f, 6));
-   /* Taking values is no vendor submit of the batch. */
-   assert_int_equal(b.stats.vendor_submits, 2);
-   assert_int_equal(b.stats.app_submits, 3);
-   teardown_batch(&b, &plan);
-}
-
-/* Every pending value is observed, the intermediate ones included; none of the flushed ones. */
 static void
 observes_intermediate_value(void **state)
 {
@@ -920,9 +859,9 @@ struct model {
    uint64_t flushed_value, next_value;
    /* The largest point value handed out so far. */
    uint64_t max_value;
-   /* Coverage: values opened inside a batch, plans with several values, takes, events
+   /* Coverage: values opened inside a batch, plans with several values, events
     * submits, infos with flags. */
-   uint64_t opened, multi_value_plans, takes, events, flagged_infos;
+   uint64_t opened, multi_value_plans, events, flagged_infos;
 };
 
 static bool
@@ -1163,17 +1102,6 @@ randomized_against_model(void **state)
                           pending);
          if (pending)
             reason = KR_FLUSH_OBSERVED;
-      } else if (kind < 10) {
-         /* Bind sparse: flush, then take a value. */
-         if (m.count > m.flushed)
-            model_check_plan(&m, &plan, flush(&b, KR_FLUSH_OBSERVED, &plan));
-         uint64_t v = kr_batch_take_value(&b);
-         assert_int_equal(v, m.next_value);
-         m.flushed_value = v;
-         m.next_value = v + 1;
-         m.max_value = v;
-         m.takes++;
-         assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, v, 0}));
       } else if (kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now)) {
          reason = KR_FLUSH_TIMEOUT;
       }
@@ -1215,7 +1143,6 @@ randomized_against_model(void **state)
    /* The run exercised what it is meant to. */
    assert_true(m.opened > 0);
    assert_true(m.multi_value_plans > 0);
-   assert_true(m.takes > 0);
    assert_true(m.events > 0);
    assert_true(m.flagged_infos > 0);
 
@@ -1241,7 +1168,6 @@ main(void)
       cmocka_unit_test(waits_open_values),
       cmocka_unit_test(events_open_value),
       cmocka_unit_test(flags_prevent_merging),
-      cmocka_unit_test(take_value),
       cmocka_unit_test(observes_intermediate_value),
       cmocka_unit_test(allocation_failure_and_callbacks),
       cmocka_unit_test(randomized_against_model),
