@@ -31,7 +31,7 @@ struct kr_flusher {
    _Atomic uint64_t wake;
 };
 
-/* Flushes the batches that waited the bound; returns when to look again: the earliest deadline
+/* Flushes the batches that are full or waited the bound; returns when to look again: the earliest deadline
  * of the others, or a bound from now after a flush (UINT64_MAX: nothing pending). */
 static uint64_t
 flush_expired(struct kr_flusher *f)
@@ -43,9 +43,14 @@ flush_expired(struct kr_flusher *f)
       struct kr_batch *b = &queue->batch->batch;
       kr_queue_batch_lock(queue);
       uint64_t now = kr_now_ns();
-      if (kr_batch_needs_flush(b, KR_FLUSH_TIMEOUT, now)) {
+      enum kr_flush_reason reason = KR_FLUSH_REASON_COUNT;
+      if (kr_batch_needs_flush(b, KR_FLUSH_FULL, now))
+         reason = KR_FLUSH_FULL;
+      else if (kr_batch_needs_flush(b, KR_FLUSH_TIMEOUT, now))
+         reason = KR_FLUSH_TIMEOUT;
+      if (reason != KR_FLUSH_REASON_COUNT) {
          /* A failure is recorded in the queue and reported by the waits on it. */
-         kr_queue_flush_unlock(queue, KR_FLUSH_TIMEOUT, VK_NULL_HANDLE);
+         kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE);
          /* More may have come since: look again within the bound. */
          if (now + f->bound_ns < deadline)
             deadline = now + f->bound_ns;
@@ -161,6 +166,15 @@ kr_flusher_stop(struct kr_device *device, struct kr_flusher *f)
    pthread_cond_destroy(&f->cond);
    pthread_mutex_destroy(&f->lock);
    kr_free(device->alloc, f);
+}
+
+void
+kr_flusher_kick(struct kr_flusher *f)
+{
+   pthread_mutex_lock(&f->lock);
+   atomic_fetch_add(&f->wake, 1);
+   pthread_cond_signal(&f->cond);
+   pthread_mutex_unlock(&f->lock);
 }
 
 void

@@ -458,15 +458,23 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
     * delay it. A stale view errs towards batching, which the time bound covers. */
    bool idle = was_empty && atomic_load_explicit(&qb->completed, memory_order_relaxed) >=
                                atomic_load_explicit(&qb->flushed, memory_order_relaxed);
+   /* A full batch goes to the vendor from the flusher thread, so that the application's
+    * thread does not pay for the vendor submit (nor wait while the vendor's queue is backed
+    * up); only a batch twice the limit, the flusher being behind, is flushed here. */
+   uint32_t records = qb->batch.record_count;
+   uint32_t limit = qb->batch.settings.limit;
+   bool kick = full && records < 2 * limit && records - in->record_count < limit;
    enum kr_flush_reason reason = KR_FLUSH_REASON_COUNT;
    if (fence && fence->vendor)
       reason = KR_FLUSH_OBSERVED; /* a real fence: the vendor must see the work now */
-   else if (full)
+   else if (full && records >= 2 * limit)
       reason = KR_FLUSH_FULL;
    else if (kr_batch_needs_flush(&qb->batch, KR_FLUSH_TIMEOUT, now))
       reason = KR_FLUSH_TIMEOUT;
    else if (idle)
       reason = KR_FLUSH_IDLE;
+   if (reason != KR_FLUSH_REASON_COUNT)
+      kick = false;
 
    bool notify = was_empty && reason == KR_FLUSH_REASON_COUNT;
    if (reason != KR_FLUSH_REASON_COUNT)
@@ -479,7 +487,9 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
 
    if (point_fence)
       kr_fence_waiters_wake(&device->fence_waiters);
-   if (notify)
+   if (kick)
+      kr_flusher_kick(device->flusher);
+   else if (notify)
       kr_flusher_notify(device->flusher);
    return result;
 }
