@@ -34,7 +34,11 @@ enum bench_submit_row {
    BENCH_SUBMIT_ROUNDTRIP_FENCE,
    BENCH_SUBMIT_ROUNDTRIP_TIMELINE,
    BENCH_SUBMIT_UNOBSERVED_LATENCY,
+   BENCH_SUBMIT_UNOBSERVED_BUSY,
 };
+
+/* unobserved-busy: submits queued ahead of the measured one, which keep the queue busy. */
+#define BENCH_SUBMIT_BUSY_AHEAD 8u
 
 struct bench_submit {
    const struct kt_device *device;
@@ -70,6 +74,9 @@ VkResult bench_submit_run(void *context, uint32_t iterations, struct bench_sampl
 
 /* Submits per unit of `row`: `count` for the first two rows, else 1. */
 uint32_t bench_submit_per_unit(const struct bench_submit *submit, enum bench_submit_row row);
+
+/* Words a unit of `row` writes: the first ones. */
+uint32_t bench_submit_touched(const struct bench_submit *submit, enum bench_submit_row row);
 
 /* Checks the words after a row (the queue idle): every word the row touches equals the run
  * count, the others are 0. False: writes why. */

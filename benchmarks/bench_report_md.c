@@ -97,9 +97,10 @@ submit_rows(FILE *out, const struct bench_results *results)
    fprintf(out, "## Submit rows\n\n"
                 "Wall time per unit (µs; iteration: all N submits and their wait), CPU time inside "
                 "one vkQueueSubmit (µs), latency from before vkQueueSubmit to the host seeing the "
-                "shader's write with nothing waiting (µs, unobserved-latency); app/vendor "
-                "submits and the batches Kronos flushed (by reason: full, observed, timeout, idle) "
-                "come from Kronos's statistics over the measured repetitions.\n\n");
+                "shader's write with nothing waiting (µs; unobserved-busy: with 8 submits queued "
+                "ahead, so the queue is busy); app/vendor submits and the batches Kronos "
+                "flushed (by reason: full, observed, timeout, idle) come from Kronos's "
+                "statistics over the measured repetitions.\n\n");
    fprintf(out, "| row | submits/unit | unit | wall direct | wall Kronos | ratio | submit direct "
                 "| submit Kronos | latency direct | latency Kronos | app/vendor submits | "
                 "app submits | vendor submits | flushed full | flushed observed | "

@@ -132,8 +132,9 @@ print_submit_rows(FILE *out, const struct bench_results *results)
    if (header)
       fprintf(out, "unit: iteration (all N submits and their one wait) or round trip; latency: "
                    "from before vkQueueSubmit\nto the host seeing the shader's write, nothing "
-                   "waiting (unobserved-latency); the last six\ncolumns are Kronos's statistics "
-                   "over the measured repetitions of the Kronos device.\n");
+                   "waiting (unobserved-latency; unobserved-busy: 8 submits queued ahead); the\nlast "
+                   "seven columns are Kronos's statistics over the measured repetitions of the\n"
+                   "Kronos device.\n");
 }
 
 void

@@ -20,6 +20,7 @@ static const struct submit_row submit_rows[] = {
    {"roundtrip-fence", "round trip", BENCH_SUBMIT_ROUNDTRIP_FENCE},
    {"roundtrip-timeline", "round trip", BENCH_SUBMIT_ROUNDTRIP_TIMELINE},
    {"unobserved-latency", "round trip", BENCH_SUBMIT_UNOBSERVED_LATENCY},
+   {"unobserved-busy", "round trip", BENCH_SUBMIT_UNOBSERVED_BUSY},
 };
 #define SUBMIT_ROW_COUNT (sizeof(submit_rows) / sizeof(submit_rows[0]))
 
@@ -86,6 +87,13 @@ run_row(struct bench_session *group, const struct submit_row *spec,
       row->status = BENCH_ROW_SKIPPED;
       snprintf(row->message, sizeof(row->message),
                "a device lacks the timelineSemaphore feature");
+      return;
+   }
+   if (spec->variant == BENCH_SUBMIT_UNOBSERVED_BUSY &&
+       contexts[BENCH_DIRECT].count <= BENCH_SUBMIT_BUSY_AHEAD) {
+      row->status = BENCH_ROW_SKIPPED;
+      snprintf(row->message, sizeof(row->message), "needs --submits above %u",
+               BENCH_SUBMIT_BUSY_AHEAD);
       return;
    }
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
