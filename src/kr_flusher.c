@@ -49,8 +49,15 @@ flush_expired(struct kr_flusher *f)
       else if (kr_batch_needs_flush(b, KR_FLUSH_TIMEOUT, now))
          reason = KR_FLUSH_TIMEOUT;
       if (reason != KR_FLUSH_REASON_COUNT) {
+         uint32_t records = b->record_count;
+         uint64_t waited = now - b->oldest_ns;
          /* A failure is recorded in the queue and reported by the waits on it. */
          kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE);
+         if (kr_log_enabled(KR_LOG_DEBUG))
+            kr_debug("flusher: %u submits (%s) flushed %llu us after the oldest, in %llu us",
+                     records, reason == KR_FLUSH_FULL ? "full" : "time bound",
+                     (unsigned long long)(waited / 1000),
+                     (unsigned long long)((kr_now_ns() - now) / 1000));
          /* More may have come since: look again within the bound. */
          if (now + f->bound_ns < deadline)
             deadline = now + f->bound_ns;
