@@ -461,9 +461,10 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
    /* A full batch goes to the vendor from the flusher thread, so that the application's
     * thread does not pay for the vendor submit (nor wait while the vendor's queue is backed
     * up); only a batch twice the limit, the flusher being behind, is flushed here. */
-   uint32_t records = qb->batch.record_count;
-   uint32_t limit = qb->batch.settings.limit;
-   bool kick = full && records < 2 * limit && records - in->record_count < limit;
+   uint64_t records = qb->batch.record_count;
+   uint64_t limit = qb->batch.settings.limit;
+   uint64_t appended = KR_MAX(in->record_count, 1u);
+   bool kick = full && records < 2 * limit && records - appended < limit; /* just filled */
    enum kr_flush_reason reason = KR_FLUSH_REASON_COUNT;
    if (fence && fence->vendor)
       reason = KR_FLUSH_OBSERVED; /* a real fence: the vendor must see the work now */
