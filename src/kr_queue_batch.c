@@ -488,6 +488,12 @@ kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *
       struct kr_queue_batch *qb = queues[i]->batch;
       struct kr_batch_point point = {qb->batch.timeline, values[i], 0};
       result = kr_queue_flush_point(queues[i], point);
+      /* A flush of another thread may be taking the value to the vendor right now: let it
+       * land, so that the vendor never sees a wait before its signal (NVIDIA's timeline
+       * semaphores may handle those on a slower path). */
+      if (result == VK_SUCCESS &&
+          values[i] > atomic_load_explicit(&qb->flushed, memory_order_acquire))
+         kr_queue_drain(queues[i]);
       if (result == VK_SUCCESS)
          result = lost_check(qb, values[i]);
       if (result != VK_SUCCESS)

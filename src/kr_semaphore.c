@@ -68,11 +68,17 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
 }
 
-/* Host reads and waits observe every batch that signals the semaphore. */
+/* Host reads and waits observe every batch that signals the semaphore; flushes of other
+ * threads on their way to the vendor land first, so the vendor sees no wait before the signal
+ * Kronos holds. */
 static VkResult
 flush_signalers(struct kr_device *device, VkSemaphore vendor)
 {
-   return kr_device_flush_point(device, (struct kr_batch_point){id(vendor), 0, 0}, NULL);
+   VkResult result = kr_device_flush_point(device, (struct kr_batch_point){id(vendor), 0, 0},
+                                           NULL);
+   if (kr_device_batching(device))
+      kr_device_drain(device, NULL);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
