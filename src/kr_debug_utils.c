@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_queue_batch.h"
 #include "kr_util.h"
 
 uint64_t
@@ -200,4 +201,59 @@ kr_SubmitDebugUtilsMessageEXT(VkInstance _instance,
          return;
       }
    }
+}
+
+/* Queue labels: with batching, the pending batch goes first (a label encloses the submits made
+ * before it) and the label reaches the vendor queue under its submit lock, since the flusher
+ * may be submitting to it. */
+static void
+queue_label(VkQueue _queue, const VkDebugUtilsLabelEXT *label,
+            void (*call)(struct kr_queue *queue, const VkDebugUtilsLabelEXT *label))
+{
+   struct kr_queue *queue = kr_queue_from_handle(_queue);
+   if (!queue->batch) {
+      call(queue, label);
+      return;
+   }
+   (void)kr_queue_flush(queue, KR_FLUSH_OBSERVED);
+   kr_queue_submit_lock(queue);
+   call(queue, label);
+   kr_queue_submit_unlock(queue);
+}
+
+static void
+begin_label(struct kr_queue *queue, const VkDebugUtilsLabelEXT *label)
+{
+   queue->disp->QueueBeginDebugUtilsLabelEXT(queue->handle, label);
+}
+
+static void
+end_label(struct kr_queue *queue, const VkDebugUtilsLabelEXT *label)
+{
+   (void)label;
+   queue->disp->QueueEndDebugUtilsLabelEXT(queue->handle);
+}
+
+static void
+insert_label(struct kr_queue *queue, const VkDebugUtilsLabelEXT *label)
+{
+   queue->disp->QueueInsertDebugUtilsLabelEXT(queue->handle, label);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_QueueBeginDebugUtilsLabelEXT(VkQueue queue, const VkDebugUtilsLabelEXT *pLabelInfo)
+{
+   queue_label(queue, pLabelInfo, begin_label);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_QueueEndDebugUtilsLabelEXT(VkQueue queue)
+{
+   queue_label(queue, NULL, end_label);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_QueueInsertDebugUtilsLabelEXT(VkQueue queue, const VkDebugUtilsLabelEXT *pLabelInfo)
+{
+   queue_label(queue, pLabelInfo, insert_label);
 }

@@ -128,7 +128,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
          kr_free(alloc, fence);
          return result;
       }
-      fence->vendor_alloc = pAllocator;
+      kr_vendor_alloc_keep(&fence->vendor_alloc, pAllocator);
    }
    *pFence = kr_fence_to_handle(fence);
    return VK_SUCCESS;
@@ -150,7 +150,8 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_fence *fence = kr_fence_from_handle(_fence);
    if (fence->vendor) {
-      device->disp.DestroyFence(device->handle, fence->vendor, fence->vendor_alloc);
+      device->disp.DestroyFence(device->handle, fence->vendor,
+                                kr_vendor_alloc_get(&fence->vendor_alloc));
    } else if (fence_unflushed(fence)) {
       /* Destroying what a pending batch uses: the work still goes to the vendor. */
       kr_queue_flush(fence->queue, KR_FLUSH_OBSERVED);
@@ -438,7 +439,7 @@ kr_fence_make_real(struct kr_device *device, struct kr_fence *fence)
    VkResult result = device->disp.CreateFence(device->handle, &info, device->alloc,
                                               &fence->vendor);
    if (result == VK_SUCCESS)
-      fence->vendor_alloc = device->alloc;
+      kr_vendor_alloc_keep(&fence->vendor_alloc, device->alloc);
    return result;
 }
 

@@ -439,6 +439,13 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
       return result;
 
    kr_queue_batch_lock(queue);
+   if (fence && fence->vendor && qb->deferred_fence != VK_NULL_HANDLE) {
+      /* An earlier real fence still waits for a flush: it goes first, or nothing is added. */
+      result = kr_queue_flush_unlock(queue, KR_FLUSH_OBSERVED, VK_NULL_HANDLE);
+      if (result != VK_SUCCESS)
+         return result;
+      kr_queue_batch_lock(queue);
+   }
    bool was_empty = kr_batch_is_empty(&qb->batch);
    uint64_t now = kr_now_ns();
    uint64_t value = 0;
@@ -482,9 +489,13 @@ submit_batched(struct kr_queue *queue, struct submit_batch_input *in, VkFence _f
       result = kr_queue_flush_unlock(queue, reason, fence ? fence->vendor : VK_NULL_HANDLE);
    else
       kr_queue_batch_unlock(queue);
-   /* A flush that failed for lack of memory left the batch pending: the time bound covers it. */
-   if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+   /* The submit is in the batch: a flush that failed for lack of memory left it pending (a
+    * real fence deferred to the next flush), and the flusher takes it, so the submit
+    * succeeded. A vendor failure lost it: that error is returned. */
+   if (result == VK_ERROR_OUT_OF_HOST_MEMORY) {
+      result = VK_SUCCESS;
       notify = true;
+   }
 
    if (point_fence)
       kr_fence_waiters_wake(&device->fence_waiters);
@@ -531,52 +542,13 @@ kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubm
    return result;
 }
 
-/* Waits until every value each queue handed to the vendor is complete. */
-static VkResult
-wait_flushed(struct kr_device *device, uint32_t count, struct kr_queue *queues)
-{
-   struct kr_queue *stack_queues[16] = {0};
-   uint64_t stack_values[16] = {0};
-   struct kr_queue **waited = stack_queues;
-   uint64_t *values = stack_values;
-   if (count > KR_ARRAY_SIZE(stack_queues)) {
-      waited = kr_alloc(device->alloc, (sizeof(*waited) + sizeof(*values)) * count, 8,
-                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
-      if (!waited)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-      values = (uint64_t *)(waited + count);
-   }
-   uint32_t n = 0;
-   for (uint32_t i = 0; i < count; i++) {
-      /* A flush of another thread may be on its way to the vendor: wait it out. */
-      kr_queue_drain(&queues[i]);
-      uint64_t flushed = atomic_load(&queues[i].batch->flushed);
-      if (flushed) {
-         waited[n] = &queues[i];
-         values[n++] = flushed;
-      }
-   }
-   VkResult result = kr_queue_wait_values(device, n, waited, values, false, UINT64_MAX);
-   if (waited != stack_queues)
-      kr_free(device->alloc, waited);
-   /* Work the application was told was submitted never ran: the queue lost it. */
-   for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++) {
-      if (atomic_load(&queues[i].batch->lost))
-         result = VK_ERROR_DEVICE_LOST;
-   }
-   return result;
-}
-
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueWaitIdle(VkQueue _queue)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
    if (!queue->batch)
       return queue->disp->QueueWaitIdle(queue->handle);
-   VkResult result = kr_queue_flush(queue, KR_FLUSH_OBSERVED);
-   if (result != VK_SUCCESS)
-      return result;
-   return wait_flushed(queue->device, 1, queue);
+   return kr_queue_wait_idle(queue);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -585,8 +557,13 @@ kr_DeviceWaitIdle(VkDevice _device)
    struct kr_device *device = kr_device_from_handle(_device);
    if (!kr_device_batching(device))
       return device->disp.DeviceWaitIdle(device->handle);
-   VkResult result = kr_device_flush_all(device);
-   if (result != VK_SUCCESS)
-      return result;
-   return wait_flushed(device, device->queue_count, device->queues);
+   /* Every batch first, so that no queue waits on another's work still held back. */
+   (void)kr_device_flush_all(device);
+   VkResult first = VK_SUCCESS;
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      VkResult result = kr_queue_wait_idle(&device->queues[i]);
+      if (first == VK_SUCCESS)
+         first = result;
+   }
+   return first;
 }

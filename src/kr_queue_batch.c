@@ -72,7 +72,8 @@ kr_queue_batch_create(struct kr_queue *queue)
    kr_batch_flush_plan_init(&qb->plan, device->alloc);
    atomic_init(&qb->completed, 0);
    atomic_init(&qb->flushed, 0);
-   atomic_init(&qb->lost, false);
+   atomic_init(&qb->lost_count, 0);
+   atomic_init(&qb->device_lost, false);
    queue->batch = qb;
    return VK_SUCCESS;
 
@@ -234,6 +235,12 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    struct kr_queue_batch *qb = queue->batch;
    struct kr_device *device = queue->device;
    bool pending = !kr_batch_is_empty(&qb->batch);
+   if (vendor_fence == VK_NULL_HANDLE) {
+      vendor_fence = qb->deferred_fence;
+   } else if (qb->deferred_fence != VK_NULL_HANDLE) {
+      kr_queue_batch_unlock(queue);
+      return VK_ERROR_OUT_OF_HOST_MEMORY; /* the caller flushes the deferred one first */
+   }
    if (!pending && vendor_fence == VK_NULL_HANDLE) {
       kr_queue_batch_unlock(queue);
       return VK_SUCCESS;
@@ -248,11 +255,14 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    if (result == VK_SUCCESS)
       result = kr_batch_flush(&qb->batch, reason, &qb->plan, &value);
    if (result != VK_SUCCESS) {
+      /* The batch is as it was; a real fence waits for the next flush. */
+      qb->deferred_fence = vendor_fence;
       pthread_mutex_unlock(&qb->submit_lock);
       kr_queue_batch_unlock(queue);
-      kr_error("submit batching: out of host memory while flushing a batch");
+      kr_error("submit batching: out of host memory while flushing a batch; it stays pending");
       return result;
    }
+   qb->deferred_fence = VK_NULL_HANDLE;
    if (pending)
       atomic_fetch_sub_explicit(&device->pending_batches, 1, memory_order_relaxed);
    build_vendor_submit(qb);
@@ -275,13 +285,19 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
             break;
          }
       }
-      if (!atomic_load(&qb->lost))
-         qb->lost_first = first;
-      qb->lost_last = value;
-      atomic_store(&qb->lost, true);
+      uint32_t n = atomic_load(&qb->lost_count);
+      if (n < KR_LOST_RANGES) {
+         qb->lost[n].first = first;
+         atomic_store(&qb->lost_count, n + 1);
+      } else {
+         n--; /* out of ranges: the last one grows (waits between report the loss too) */
+      }
+      qb->lost[n].last = value;
       /* Later flushes signal values above the lost ones. */
       atomic_store_explicit(&qb->flushed, value, memory_order_release);
    }
+   if (result == VK_ERROR_DEVICE_LOST)
+      atomic_store(&qb->device_lost, true);
    pthread_mutex_unlock(&qb->submit_lock);
    if (result != VK_SUCCESS) {
       kr_error("submit batching: the vendor's vkQueueSubmit2 failed (%d); the submits of "
@@ -391,10 +407,12 @@ note_completed(struct kr_queue_batch *qb, uint64_t value)
 static VkResult
 lost_check(struct kr_queue_batch *qb, uint64_t value)
 {
-   if (!atomic_load(&qb->lost))
+   if (atomic_load(&qb->lost_count) == 0)
       return VK_SUCCESS;
+   bool lost = false;
    pthread_mutex_lock(&qb->submit_lock);
-   bool lost = value >= qb->lost_first && value <= qb->lost_last;
+   for (uint32_t i = 0; i < atomic_load(&qb->lost_count) && !lost; i++)
+      lost = value >= qb->lost[i].first && value <= qb->lost[i].last;
    pthread_mutex_unlock(&qb->submit_lock);
    return lost ? VK_ERROR_DEVICE_LOST : VK_SUCCESS;
 }
@@ -417,6 +435,31 @@ kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semap
    return kr_queue_flush_point(signaller, (struct kr_batch_point){
                                              signaller->batch->batch.timeline,
                                              semaphore->signal_value, 0});
+}
+
+VkResult
+kr_queue_wait_idle(struct kr_queue *queue)
+{
+   struct kr_queue_batch *qb = queue->batch;
+   /* A flush that fails keeps its error for the waits on its values. */
+   (void)kr_queue_flush(queue, KR_FLUSH_OBSERVED);
+   /* The application does not submit to the queue meanwhile (it is externally synchronized),
+    * so holding the submit lock keeps only flushes of empty batches waiting. */
+   kr_queue_submit_lock(queue);
+   VkResult result = queue->disp->QueueWaitIdle(queue->handle);
+   kr_queue_submit_unlock(queue);
+   if (result == VK_SUCCESS && atomic_load(&qb->device_lost))
+      result = VK_ERROR_DEVICE_LOST;
+   return result;
+}
+
+void
+kr_device_observe(struct kr_device *device)
+{
+   if (!device->batching)
+      return;
+   (void)kr_device_flush_all(device);
+   kr_device_drain(device, NULL);
 }
 
 void

@@ -25,6 +25,8 @@ struct kr_device;
 struct kr_queue;
 struct kr_semaphore;
 
+#define KR_LOST_RANGES 8
+
 struct kr_queue_batch {
    pthread_mutex_t lock;        /* the batch */
    pthread_mutex_t submit_lock; /* the vendor queue and the scratch arrays below */
@@ -35,12 +37,19 @@ struct kr_queue_batch {
     * without the lock (monotonic). */
    _Atomic uint64_t completed;
    _Atomic uint64_t flushed;
-   /* Vendor submits of flushes failed: the values from lost_first to lost_last will never be
-    * signalled by their work (a later flush may still raise the timeline past them), so waits
-    * on them report VK_ERROR_DEVICE_LOST. The range is under the submit lock; `lost` says
-    * whether there is one. */
-   _Atomic bool lost;
-   uint64_t lost_first, lost_last;
+   /* Vendor submits of flushes failed: the values of each lost range will never be signalled
+    * by their work (a later flush may still raise the timeline past them), so waits on them
+    * report VK_ERROR_DEVICE_LOST. The ranges are under the submit lock (beyond
+    * KR_LOST_RANGES the last one grows); lost_count says whether there are any. device_lost:
+    * the vendor said VK_ERROR_DEVICE_LOST, which wait idle reports from then on. */
+   _Atomic uint32_t lost_count;
+   struct {
+      uint64_t first, last;
+   } lost[KR_LOST_RANGES];
+   _Atomic bool device_lost;
+   /* A real fence whose flush failed for lack of host memory: the next flush signals it
+    * (its work is in the batch). Under the batch lock. */
+   VkFence deferred_fence;
 
    /* Scratch for building the vendor submit, grown as needed. */
    VkSubmitInfo2 *infos;
@@ -108,6 +117,14 @@ VkResult kr_device_flush_user(struct kr_device *device, uint64_t id);
 /* Before a submit on `queue` that waits on the semaphore takes its lock: the batches of other
  * queues that signal it go to the vendor (a batch never waits on one that is not flushed). */
 VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore);
+
+/* vkQueueWaitIdle for a batching queue: flushes, then the vendor's wait idle under the submit
+ * lock (which covers bind sparse too). VK_ERROR_DEVICE_LOST once the vendor lost the device. */
+VkResult kr_queue_wait_idle(struct kr_queue *queue);
+
+/* What the host observes (events, query results): every pending batch goes to the vendor and
+ * every flush on its way lands. Errors stay with the queues' waits. */
+void kr_device_observe(struct kr_device *device);
 
 /* Waits until no flush of the queue is between leaving its batch and reaching the vendor, so
  * that `flushed` covers everything appended before the call. */

@@ -42,7 +42,7 @@ kr_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
          kr_free(alloc, semaphore);
          return result;
       }
-      semaphore->vendor_alloc = pAllocator;
+      kr_vendor_alloc_keep(&semaphore->vendor_alloc, pAllocator);
    }
    *pSemaphore = kr_semaphore_to_handle(semaphore);
    return VK_SUCCESS;
@@ -59,7 +59,8 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    if (semaphore->vendor) {
       /* Destroying what a pending batch uses: the work still goes to the vendor first. */
       kr_device_flush_user(device, id(semaphore->vendor));
-      device->disp.DestroySemaphore(device->handle, semaphore->vendor, semaphore->vendor_alloc);
+      device->disp.DestroySemaphore(device->handle, semaphore->vendor,
+                                    kr_vendor_alloc_get(&semaphore->vendor_alloc));
    } else if (semaphore->signal_queue) {
       struct kr_queue *queue = semaphore->signal_queue;
       kr_queue_flush_point(queue, (struct kr_batch_point){queue->batch->batch.timeline,
@@ -143,7 +144,7 @@ kr_semaphore_make_real(struct kr_device *device, struct kr_semaphore *semaphore)
                                                   &semaphore->vendor);
    if (result != VK_SUCCESS)
       return result;
-   semaphore->vendor_alloc = device->alloc;
+   kr_vendor_alloc_keep(&semaphore->vendor_alloc, device->alloc);
    semaphore->signal_queue = NULL;
    return VK_SUCCESS;
 }

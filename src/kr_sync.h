@@ -18,16 +18,37 @@
 struct kr_device;
 struct kr_queue;
 
+/* The allocation callbacks a vendor object was created with, kept for its destruction. */
+struct kr_vendor_alloc {
+   VkAllocationCallbacks storage;
+   bool set; /* false: created without callbacks */
+};
+
+static inline void
+kr_vendor_alloc_keep(struct kr_vendor_alloc *keep, const VkAllocationCallbacks *alloc)
+{
+   keep->set = alloc != NULL;
+   if (alloc)
+      keep->storage = *alloc;
+}
+
+static inline const VkAllocationCallbacks *
+kr_vendor_alloc_get(const struct kr_vendor_alloc *keep)
+{
+   return keep->set ? &keep->storage : NULL;
+}
+
 /* A fence. vendor is the real vendor fence, or VK_NULL_HANDLE for a point fence, whose state
  * is one word: a generation (bumped by every submit and reset) and an enum kr_fence_state.
  * vkQueueSubmit sets queue and value, then publishes the word with release; a thread that
  * waits reads the word with acquire, then the point. A waiter marks the fence signalled only
  * by a compare-and-swap on the word it read, so a reset and resubmit in between (by another
  * thread) is never marked by a wait on the earlier point. vendor_alloc: the callbacks the
- * vendor fence was created with. Private data is always kept by Kronos (kr_private_data.h). */
+ * vendor fence was created with (a copy: the application need not keep its structure).
+ * Private data is always kept by Kronos (kr_private_data.h). */
 struct kr_fence {
    VkFence vendor;
-   const VkAllocationCallbacks *vendor_alloc;
+   struct kr_vendor_alloc vendor_alloc;
    _Atomic uint64_t word;
    struct kr_queue *queue;
    uint64_t value;
@@ -50,10 +71,10 @@ kr_fence_word(uint64_t generation, enum kr_fence_state state)
  * with batching off), or VK_NULL_HANDLE for a point binary semaphore, which records the point
  * of its pending signal (queue NULL: no signal pending). The application synchronizes a binary
  * semaphore's signal and wait submits, so the point needs no lock. vendor_alloc: the callbacks
- * the vendor semaphore was created with. Private data is always kept by Kronos. */
+ * the vendor semaphore was created with (a copy). Private data is always kept by Kronos. */
 struct kr_semaphore {
    VkSemaphore vendor;
-   const VkAllocationCallbacks *vendor_alloc;
+   struct kr_vendor_alloc vendor_alloc;
    VkSemaphoreType type;
    struct kr_queue *signal_queue;
    uint64_t signal_value;

@@ -265,10 +265,8 @@ def gen_entrypoints_c(entries, dev_slots):
             if e.cmd.name in policy.BATCH_OBSERVERS:
                 if e.cmd.first_type != "VkDevice":
                     raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
-                observe = ("   VkResult flushed = kr_device_flush_all(obj);\n"
-                           "   if (flushed != VK_SUCCESS)\n      return flushed;\n"
-                           if e.cmd.return_type == "VkResult"
-                           else "   (void)kr_device_flush_all(obj);\n")
+                # Flush errors stay with the queues' waits; the host operation goes on.
+                observe = "   kr_device_observe(obj);\n"
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"
                        f"{observe}   {ret}{fn}({args});\n}}\n")
         elif e.kind == "GRAPHICS_STUB":

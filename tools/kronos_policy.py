@@ -146,6 +146,9 @@ HANDWRITTEN = {
     "vkQueueWaitIdle", "vkDeviceWaitIdle",
     # recorded event waits make a submit open a new timeline value
     "vkCmdWaitEvents", "vkCmdWaitEvents2",
+    # queue labels go to the vendor queue in order with the batches, under its submit lock
+    "vkQueueBeginDebugUtilsLabelEXT", "vkQueueEndDebugUtilsLabelEXT",
+    "vkQueueInsertDebugUtilsLabelEXT",
 }
 
 # Generated trampolines that first hand every pending submit batch of the device to the vendor:
