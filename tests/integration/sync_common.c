@@ -340,3 +340,42 @@ sync_words_are(const uint32_t *words, uint32_t count, uint32_t expected, const c
    }
    return true;
 }
+
+VkResult
+sync_buffer_create(struct sync_side *s, VkDeviceSize size, struct it_host_buffer *out)
+{
+   return it_host_buffer_create(s->physical, s->device, size,
+                                VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                                out);
+}
+
+void
+sync_drain(struct sync_side *s)
+{
+   for (uint32_t q = 0; q < s->queue_count; q++) {
+      VkResult result = vkQueueWaitIdle(s->queues[q]);
+      if (result != VK_SUCCESS)
+         fprintf(stderr, "%s: vkQueueWaitIdle returned %s\n", s->label, it_result_name(result));
+   }
+}
+
+VkResult
+sync_host_signal(struct sync_side *s, VkSemaphore timeline, uint64_t value)
+{
+   const VkSemaphoreSignalInfo signal = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+      .semaphore = timeline,
+      .value = value,
+   };
+   return vkSignalSemaphore(s->device, &signal);
+}
+
+void
+sync_release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value)
+{
+   uint64_t current = 0;
+   if (timeline && vkGetSemaphoreCounterValue(s->device, timeline, &current) == VK_SUCCESS &&
+       current < value)
+      sync_host_signal(s, timeline, value);
+}

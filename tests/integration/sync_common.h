@@ -72,6 +72,20 @@ VkResult sync_submit(VkQueue queue, VkCommandBuffer cmd, VkSemaphore wait, uint6
  * (SYNC_TIMEOUT_NS) passes (VK_TIMEOUT). */
 VkResult sync_poll_fence(struct sync_side *s, VkFence fence);
 
+/* A host-visible buffer usable as a transfer source and destination. */
+VkResult sync_buffer_create(struct sync_side *s, VkDeviceSize size, struct it_host_buffer *out);
+
+/* Lets whatever still runs on the side's queues finish (vkQueueWaitIdle on each; failures are
+ * printed), so that a scenario can destroy what it made. */
+void sync_drain(struct sync_side *s);
+
+/* vkSignalSemaphore of a timeline semaphore from the host. */
+VkResult sync_host_signal(struct sync_side *s, VkSemaphore timeline, uint64_t value);
+
+/* Releases submits that may still wait on timeline (up to value): signals it from the host if
+ * it is below value. A VK_NULL_HANDLE timeline is ignored. */
+void sync_release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value);
+
 /* Whether every word of words[0 .. count) is expected, reporting the first that is not. */
 bool sync_words_are(const uint32_t *words, uint32_t count, uint32_t expected, const char *what);
 

@@ -19,43 +19,6 @@
 #define MANY 48
 #define REUSE 300
 
-static VkResult
-buffer_create(struct sync_side *s, VkDeviceSize size, struct it_host_buffer *out)
-{
-   return it_host_buffer_create(s->physical, s->device, size,
-                                VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                                out);
-}
-
-/* Lets whatever still waits run to the end, then destroys. */
-static void
-drain(struct sync_side *s)
-{
-   for (uint32_t q = 0; q < s->queue_count; q++) {
-      VkResult result = vkQueueWaitIdle(s->queues[q]);
-      if (result != VK_SUCCESS)
-         fprintf(stderr, "%s: vkQueueWaitIdle returned %s\n", s->label, it_result_name(result));
-   }
-}
-
-/* Releases a submit that may still wait on timeline (value at most `value`). */
-static void
-release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value)
-{
-   uint64_t current = 0;
-   if (!timeline || vkGetSemaphoreCounterValue(s->device, timeline, &current) != VK_SUCCESS)
-      return;
-   if (current < value) {
-      const VkSemaphoreSignalInfo signal = {
-         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-         .semaphore = timeline,
-         .value = value,
-      };
-      vkSignalSemaphore(s->device, &signal);
-   }
-}
-
 static bool
 created_signalled(struct sync_side *s)
 {
@@ -95,7 +58,7 @@ submit_wait_reuse(struct sync_side *s)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd;
    VkFence fence = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 256, &buf));
+   CHECK_VK(sync_buffer_create(s, 256, &buf));
    CHECK_VK(sync_pool(s, 0, 1, &pool, &cmd));
    CHECK_VK(sync_fence(s, true, &fence));
    uint32_t *words = buf.data;
@@ -128,7 +91,7 @@ submit_wait_reuse(struct sync_side *s)
    CHECK_RESULT(vkGetFenceStatus(s->device, fence), VK_SUCCESS);
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    vkDestroyFence(s->device, fence, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
    it_host_buffer_destroy(s->device, &buf);
@@ -144,7 +107,7 @@ wait_many(struct sync_side *s)
    VkCommandBuffer cmds[MANY];
    VkFence fences[MANY];
    memset(fences, 0, sizeof(fences));
-   CHECK_VK(buffer_create(s, 4 * MANY, &buf));
+   CHECK_VK(sync_buffer_create(s, 4 * MANY, &buf));
    CHECK_VK(sync_pool(s, 0, MANY, &pool, cmds));
    for (uint32_t i = 0; i < MANY; i++) {
       CHECK_VK(sync_fence(s, false, &fences[i]));
@@ -185,7 +148,7 @@ wait_many(struct sync_side *s)
    }
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    for (uint32_t i = 0; i < MANY; i++)
       vkDestroyFence(s->device, fences[i], NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
@@ -203,7 +166,7 @@ empty_submits(struct sync_side *s)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd;
    VkFence fence = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 4096, &buf));
+   CHECK_VK(sync_buffer_create(s, 4096, &buf));
    CHECK_VK(sync_pool(s, 0, 1, &pool, &cmd));
    CHECK_VK(sync_fence(s, false, &fence));
    for (uint32_t i = 0; i < 40; i++) {
@@ -233,7 +196,7 @@ empty_submits(struct sync_side *s)
    CHECK_RESULT(vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS), VK_SUCCESS);
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    vkDestroyFence(s->device, fence, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
    it_host_buffer_destroy(s->device, &buf);
@@ -251,7 +214,7 @@ submit2(struct sync_side *s)
    VkCommandBuffer cmd;
    VkFence fence = VK_NULL_HANDLE;
    VkSemaphore timeline = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 1024, &buf));
+   CHECK_VK(sync_buffer_create(s, 1024, &buf));
    CHECK_VK(sync_pool(s, 0, 1, &pool, &cmd));
    CHECK_VK(sync_fence(s, false, &fence));
    CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
@@ -314,7 +277,7 @@ submit2(struct sync_side *s)
    }
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    vkDestroySemaphore(s->device, timeline, NULL);
    vkDestroyFence(s->device, fence, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
@@ -334,7 +297,7 @@ timeout_until_host_signal(struct sync_side *s)
    VkFence fence = VK_NULL_HANDLE;
    VkSemaphore timeline = VK_NULL_HANDLE;
    uint64_t value = 0;
-   CHECK_VK(buffer_create(s, 1024, &buf));
+   CHECK_VK(sync_buffer_create(s, 1024, &buf));
    CHECK_VK(sync_pool(s, 0, 1, &pool, &cmd));
    CHECK_VK(sync_fence(s, false, &fence));
    CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
@@ -369,12 +332,7 @@ timeout_until_host_signal(struct sync_side *s)
       CHECK_RESULT(vkWaitForFences(s->device, 1, &fence, VK_TRUE, 0), VK_TIMEOUT);
       const uint32_t *words = buf.data;
       CHECK(words[0] == 0);
-      const VkSemaphoreSignalInfo signal = {
-         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-         .semaphore = timeline,
-         .value = value,
-      };
-      CHECK_VK(vkSignalSemaphore(s->device, &signal));
+      CHECK_VK(sync_host_signal(s, timeline, value));
       if (i % 3 == 2)
          CHECK_RESULT(sync_poll_fence(s, fence), VK_SUCCESS);
       else
@@ -385,8 +343,8 @@ timeout_until_host_signal(struct sync_side *s)
    }
    ok = true;
 done:
-   release_timeline(s, timeline, value);
-   drain(s);
+   sync_release_timeline(s, timeline, value);
+   sync_drain(s);
    vkDestroySemaphore(s->device, timeline, NULL);
    vkDestroyFence(s->device, fence, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
@@ -405,7 +363,7 @@ ordering_trap_semaphore(struct sync_side *s)
    VkCommandBuffer cmds[3];
    VkFence fences[3] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
    VkSemaphore timeline = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 3 * 256, &buf));
+   CHECK_VK(sync_buffer_create(s, 3 * 256, &buf));
    CHECK_VK(sync_pool(s, 0, 3, &pool, cmds));
    CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
    for (int i = 0; i < 3; i++)
@@ -437,12 +395,7 @@ ordering_trap_semaphore(struct sync_side *s)
       CHECK_RESULT(vkWaitForFences(s->device, 1, &fences[2], VK_TRUE, SYNC_MS_NS), VK_TIMEOUT);
       CHECK_RESULT(vkWaitForFences(s->device, 3, fences, VK_TRUE, SYNC_MS_NS), VK_TIMEOUT);
       CHECK(words[64] == 0 && words[128] == 0);
-      const VkSemaphoreSignalInfo signal = {
-         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-         .semaphore = timeline,
-         .value = value,
-      };
-      CHECK_VK(vkSignalSemaphore(s->device, &signal));
+      CHECK_VK(sync_host_signal(s, timeline, value));
       CHECK_RESULT(vkWaitForFences(s->device, 3, fences, VK_TRUE, SYNC_TIMEOUT_NS), VK_SUCCESS);
       CHECK(sync_words_are(words + 64, 64, 0x56000001u, s->label));
       CHECK(sync_words_are(words + 128, 64, 0x56000002u, s->label));
@@ -450,8 +403,8 @@ ordering_trap_semaphore(struct sync_side *s)
    }
    ok = true;
 done:
-   release_timeline(s, timeline, 3);
-   drain(s);
+   sync_release_timeline(s, timeline, 3);
+   sync_drain(s);
    vkDestroySemaphore(s->device, timeline, NULL);
    for (int i = 0; i < 3; i++)
       vkDestroyFence(s->device, fences[i], NULL);
@@ -471,7 +424,7 @@ ordering_trap_event(struct sync_side *s)
    VkCommandBuffer cmds[2];
    VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
    VkEvent event = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 2 * 256, &buf));
+   CHECK_VK(sync_buffer_create(s, 2 * 256, &buf));
    CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
    CHECK_VK(sync_event(s, &event));
    for (int i = 0; i < 2; i++)
@@ -524,7 +477,7 @@ ordering_trap_event(struct sync_side *s)
 done:
    if (event)
       vkSetEvent(s->device, event);
-   drain(s);
+   sync_drain(s);
    vkDestroyEvent(s->device, event, NULL);
    for (int i = 0; i < 2; i++)
       vkDestroyFence(s->device, fences[i], NULL);

@@ -15,45 +15,6 @@
 
 #define N 64
 
-static VkResult
-buffer_create(struct sync_side *s, VkDeviceSize size, struct it_host_buffer *out)
-{
-   return it_host_buffer_create(s->physical, s->device, size,
-                                VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                                out);
-}
-
-static void
-drain(struct sync_side *s)
-{
-   for (uint32_t q = 0; q < s->queue_count; q++) {
-      VkResult result = vkQueueWaitIdle(s->queues[q]);
-      if (result != VK_SUCCESS)
-         fprintf(stderr, "%s: vkQueueWaitIdle returned %s\n", s->label, it_result_name(result));
-   }
-}
-
-static VkResult
-host_signal(struct sync_side *s, VkSemaphore timeline, uint64_t value)
-{
-   const VkSemaphoreSignalInfo signal = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-      .semaphore = timeline,
-      .value = value,
-   };
-   return vkSignalSemaphore(s->device, &signal);
-}
-
-static void
-release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value)
-{
-   uint64_t current = 0;
-   if (timeline && vkGetSemaphoreCounterValue(s->device, timeline, &current) == VK_SUCCESS &&
-       current < value)
-      host_signal(s, timeline, value);
-}
-
 static bool
 wait_idle(struct sync_side *s)
 {
@@ -61,7 +22,7 @@ wait_idle(struct sync_side *s)
    struct it_host_buffer buf = {0};
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmds[N];
-   CHECK_VK(buffer_create(s, 4 * N, &buf));
+   CHECK_VK(sync_buffer_create(s, 4 * N, &buf));
    CHECK_VK(sync_pool(s, 0, N, &pool, cmds));
    const uint32_t *words = buf.data;
    for (uint32_t round = 0; round < 6; round++) {
@@ -87,7 +48,7 @@ wait_idle(struct sync_side *s)
    CHECK_VK(vkDeviceWaitIdle(s->device));
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    vkDestroyCommandPool(s->device, pool, NULL);
    it_host_buffer_destroy(s->device, &buf);
    return ok;
@@ -121,7 +82,7 @@ timestamps(struct sync_side *s)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmds[PAIRS];
    VkQueryPool queries = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 1 << 16, &buf));
+   CHECK_VK(sync_buffer_create(s, 1 << 16, &buf));
    CHECK_VK(sync_pool(s, 0, PAIRS, &pool, cmds));
    const VkQueryPoolCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
@@ -175,7 +136,7 @@ timestamps(struct sync_side *s)
       CHECK(((all[2 * i + 1] - all[2 * i]) & mask) < (mask >> 1));
    ok = true;
 done:
-   drain(s);
+   sync_drain(s);
    vkDestroyQueryPool(s->device, queries, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
    it_host_buffer_destroy(s->device, &buf);
@@ -206,7 +167,7 @@ event_status(struct sync_side *s)
    VkCommandBuffer cmds[2];
    VkEvent event = VK_NULL_HANDLE;
    VkSemaphore h = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 4096, &buf));
+   CHECK_VK(sync_buffer_create(s, 4096, &buf));
    CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
    CHECK_VK(sync_event(s, &event));
    CHECK_VK(sync_timeline_semaphore(s, 0, &h));
@@ -242,7 +203,7 @@ event_status(struct sync_side *s)
                               VK_NULL_HANDLE));
          sync_sleep_us(2000);
          CHECK_RESULT(vkGetEventStatus(s->device, event), VK_EVENT_RESET);
-         CHECK_VK(host_signal(s, h, (uint64_t)round));
+         CHECK_VK(sync_host_signal(s, h, (uint64_t)round));
       } else {
          CHECK_VK(it_submit(s->queues[0], 1, &cmd, VK_NULL_HANDLE));
       }
@@ -252,8 +213,8 @@ event_status(struct sync_side *s)
    }
    ok = true;
 done:
-   release_timeline(s, h, 8);
-   drain(s);
+   sync_release_timeline(s, h, 8);
+   sync_drain(s);
    vkDestroyEvent(s->device, event, NULL);
    vkDestroySemaphore(s->device, h, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);

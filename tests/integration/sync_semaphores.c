@@ -21,46 +21,6 @@
 #define WORDS 16 /* per copy */
 
 static VkResult
-buffer_create(struct sync_side *s, VkDeviceSize size, struct it_host_buffer *out)
-{
-   return it_host_buffer_create(s->physical, s->device, size,
-                                VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
-                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT,
-                                out);
-}
-
-static void
-drain(struct sync_side *s)
-{
-   for (uint32_t q = 0; q < s->queue_count; q++) {
-      VkResult result = vkQueueWaitIdle(s->queues[q]);
-      if (result != VK_SUCCESS)
-         fprintf(stderr, "%s: vkQueueWaitIdle returned %s\n", s->label, it_result_name(result));
-   }
-}
-
-static VkResult
-host_signal(struct sync_side *s, VkSemaphore timeline, uint64_t value)
-{
-   const VkSemaphoreSignalInfo signal = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-      .semaphore = timeline,
-      .value = value,
-   };
-   return vkSignalSemaphore(s->device, &signal);
-}
-
-/* Releases submits that may still wait on timeline (up to value). */
-static void
-release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value)
-{
-   uint64_t current = 0;
-   if (timeline && vkGetSemaphoreCounterValue(s->device, timeline, &current) == VK_SUCCESS &&
-       current < value)
-      host_signal(s, timeline, value);
-}
-
-static VkResult
 wait_values(struct sync_side *s, uint32_t count, const VkSemaphore *semaphores,
             const uint64_t *values, bool any, uint64_t timeout)
 {
@@ -178,8 +138,8 @@ exchange_run(struct sync_side *s, uint32_t qa, uint32_t qb, bool threaded)
       CHECK(false);
    }
    locks = true;
-   CHECK_VK(buffer_create(s, 4 * WORDS, &e->src));
-   CHECK_VK(buffer_create(s, 4 * WORDS * ROUNDS, &e->dst));
+   CHECK_VK(sync_buffer_create(s, 4 * WORDS, &e->src));
+   CHECK_VK(sync_buffer_create(s, 4 * WORDS * ROUNDS, &e->dst));
    CHECK_VK(sync_pool(s, qa, ROUNDS, &e->pool_a, e->a));
    CHECK_VK(sync_pool(s, qb, ROUNDS, &e->pool_b, e->b));
    CHECK_VK(sync_binary_semaphore(s, &e->x));
@@ -233,7 +193,7 @@ exchange_run(struct sync_side *s, uint32_t qa, uint32_t qb, bool threaded)
    ok = true;
 done:
    if (e) {
-      drain(s);
+      sync_drain(s);
       vkDestroyFence(s->device, e->fence, NULL);
       vkDestroySemaphore(s->device, e->x, NULL);
       vkDestroySemaphore(s->device, e->y, NULL);
@@ -286,7 +246,7 @@ timeline_wait_before_signal(struct sync_side *s)
    VkCommandBuffer cmds[2];
    VkFence fence = VK_NULL_HANDLE;
    VkSemaphore timeline = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 512, &buf));
+   CHECK_VK(sync_buffer_create(s, 512, &buf));
    CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
    CHECK_VK(sync_fence(s, false, &fence));
    CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
@@ -297,7 +257,7 @@ timeline_wait_before_signal(struct sync_side *s)
 
    CHECK_VK(sync_submit(s->queues[0], cmds[0], timeline, 5, VK_NULL_HANDLE, 0, fence));
    for (uint64_t v = 1; v <= 4; v++) {
-      CHECK_VK(host_signal(s, timeline, v));
+      CHECK_VK(sync_host_signal(s, timeline, v));
       uint64_t value = 0;
       CHECK_VK(vkGetSemaphoreCounterValue(s->device, timeline, &value));
       CHECK(value == v);
@@ -305,20 +265,20 @@ timeline_wait_before_signal(struct sync_side *s)
       CHECK_RESULT(vkGetFenceStatus(s->device, fence), VK_NOT_READY);
    }
    CHECK(words[0] == 0);
-   CHECK_VK(host_signal(s, timeline, 5));
+   CHECK_VK(sync_host_signal(s, timeline, 5));
    CHECK_RESULT(vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS), VK_SUCCESS);
    CHECK(sync_words_are(words, 64, 0x61000005u, s->label));
 
    CHECK_VK(vkResetFences(s->device, 1, &fence));
    CHECK_VK(sync_submit(s->queues[0], cmds[1], timeline, 7, VK_NULL_HANDLE, 0, fence));
    CHECK_RESULT(vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_MS_NS), VK_TIMEOUT);
-   CHECK_VK(host_signal(s, timeline, 10));
+   CHECK_VK(sync_host_signal(s, timeline, 10));
    CHECK_RESULT(sync_poll_fence(s, fence), VK_SUCCESS);
    CHECK(sync_words_are(words + 64, 64, 0x61000007u, s->label));
    ok = true;
 done:
-   release_timeline(s, timeline, 10);
-   drain(s);
+   sync_release_timeline(s, timeline, 10);
+   sync_drain(s);
    vkDestroySemaphore(s->device, timeline, NULL);
    vkDestroyFence(s->device, fence, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
@@ -339,7 +299,7 @@ timeline_device_signals(struct sync_side *s)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmds[N];
    VkSemaphore t = VK_NULL_HANDLE, a = VK_NULL_HANDLE, b = VK_NULL_HANDLE, h = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 4 * N, &buf));
+   CHECK_VK(sync_buffer_create(s, 4 * N, &buf));
    CHECK_VK(sync_pool(s, 0, N, &pool, cmds));
    CHECK_VK(sync_timeline_semaphore(s, 0, &t));
    CHECK_VK(sync_timeline_semaphore(s, 0, &a));
@@ -405,14 +365,14 @@ timeline_device_signals(struct sync_side *s)
    uint64_t value = 7;
    CHECK_VK(vkGetSemaphoreCounterValue(s->device, b, &value));
    CHECK(value == 0);
-   CHECK_VK(host_signal(s, h, 1));
+   CHECK_VK(sync_host_signal(s, h, 1));
    CHECK_RESULT(wait_values(s, 2, ab, ones, false, SYNC_TIMEOUT_NS), VK_SUCCESS);
    CHECK_VK(vkGetSemaphoreCounterValue(s->device, b, &value));
    CHECK(value == 1);
    ok = true;
 done:
-   release_timeline(s, h, 1);
-   drain(s);
+   sync_release_timeline(s, h, 1);
+   sync_drain(s);
    vkDestroySemaphore(s->device, t, NULL);
    vkDestroySemaphore(s->device, a, NULL);
    vkDestroySemaphore(s->device, b, NULL);
@@ -433,7 +393,7 @@ timeline_chain_counter(struct sync_side *s)
    VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmds[2];
    VkSemaphore t = VK_NULL_HANDLE, h = VK_NULL_HANDLE;
-   CHECK_VK(buffer_create(s, 512, &buf));
+   CHECK_VK(sync_buffer_create(s, 512, &buf));
    CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
    CHECK_VK(sync_timeline_semaphore(s, 0, &t));
    CHECK_VK(sync_timeline_semaphore(s, 0, &h));
@@ -446,7 +406,7 @@ timeline_chain_counter(struct sync_side *s)
    CHECK_VK(vkGetSemaphoreCounterValue(s->device, t, &value));
    CHECK(value == 0);
    CHECK_RESULT(wait_values(s, 1, &t, &four, false, SYNC_MS_NS), VK_TIMEOUT);
-   CHECK_VK(host_signal(s, h, 1));
+   CHECK_VK(sync_host_signal(s, h, 1));
    uint64_t deadline = sync_now_ns() + SYNC_TIMEOUT_NS;
    for (;;) {
       CHECK_VK(vkGetSemaphoreCounterValue(s->device, t, &value));
@@ -460,8 +420,8 @@ timeline_chain_counter(struct sync_side *s)
    CHECK(sync_words_are(words + 64, 64, 0x63000004u, s->label));
    ok = true;
 done:
-   release_timeline(s, h, 1);
-   drain(s);
+   sync_release_timeline(s, h, 1);
+   sync_drain(s);
    vkDestroySemaphore(s->device, t, NULL);
    vkDestroySemaphore(s->device, h, NULL);
    vkDestroyCommandPool(s->device, pool, NULL);
