@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Fences (see kr_sync.h): point fences live on the timeline of the queue that signals them;
  * real fences (batching off, exported, imported) are the vendor's. */
-#include <errno.h>
 #include <time.h>
 
 #include "kr_alloc.h"
@@ -69,7 +68,7 @@ kr_fence_set_pending(struct kr_fence *fence, struct kr_queue *queue, uint64_t va
 }
 
 static enum kr_fence_state
-fence_state(struct kr_fence *fence)
+fence_state(const struct kr_fence *fence)
 {
    return kr_fence_word_state(atomic_load_explicit(&fence->word, memory_order_acquire));
 }
@@ -138,7 +137,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
 static bool
 fence_unflushed(const struct kr_fence *fence)
 {
-   return fence_state((struct kr_fence *)fence) == KR_FENCE_PENDING &&
+   return fence_state(fence) == KR_FENCE_PENDING &&
           fence->value > atomic_load(&fence->queue->batch->flushed);
 }
 
@@ -186,8 +185,7 @@ point_fence_status(struct kr_fence *fence)
       return state == KR_FENCE_SIGNALED ? VK_SUCCESS : VK_NOT_READY;
    struct kr_queue *queue = fence->queue;
    uint64_t value = fence->value;
-   VkResult result = kr_queue_flush_point(queue, (struct kr_batch_point){
-                                                    queue->batch->batch.timeline, value, 0});
+   VkResult result = kr_queue_flush_point(queue, kr_queue_point(queue, value));
    uint64_t completed = 0;
    if (result == VK_SUCCESS)
       result = kr_queue_completed(queue, value, &completed);

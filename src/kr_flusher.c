@@ -31,8 +31,9 @@ struct kr_flusher {
    _Atomic uint64_t wake;
 };
 
-/* Flushes the batches that are full or waited the bound; returns when to look again: the earliest deadline
- * of the others, or a bound from now after a flush (UINT64_MAX: nothing pending). */
+/* Flushes the batches that are full or waited the bound; returns when to look again: the
+ * earliest deadline of the others, or a bound from now after a flush (UINT64_MAX: nothing
+ * pending). */
 static uint64_t
 flush_expired(struct kr_flusher *f)
 {

@@ -309,18 +309,6 @@ input_from_submit2(struct submit_batch_input *in, struct scratch *scratch,
    return VK_SUCCESS;
 }
 
-static uint64_t
-semaphore_id(VkSemaphore vendor)
-{
-   return (uint64_t)(uintptr_t)vendor;
-}
-
-static struct kr_batch_point
-timeline_point(struct kr_queue *queue, uint64_t value)
-{
-   return (struct kr_batch_point){queue->batch->batch.timeline, value, 0};
-}
-
 /* Before taking this queue's lock: other queues whose batches signal what this submit waits on
  * go to the vendor first. */
 static VkResult
@@ -345,9 +333,9 @@ record_waits(const struct submit_batch_input *in, const struct submit_record *r,
       const struct semaphore_use *w = &in->waits[r->wait_first + j];
       struct kr_semaphore *s = w->semaphore;
       if (s->vendor) {
-         points[n++] = (struct kr_batch_point){semaphore_id(s->vendor), w->value, w->stage};
+         points[n++] = (struct kr_batch_point){kr_semaphore_id(s->vendor), w->value, w->stage};
       } else if (s->signal_queue) {
-         points[n] = timeline_point(s->signal_queue, s->signal_value);
+         points[n] = kr_queue_point(s->signal_queue, s->signal_value);
          points[n++].stage = w->stage;
          s->signal_queue = NULL;
       } else {
@@ -368,7 +356,7 @@ record_signals(const struct submit_batch_input *in, const struct submit_record *
    for (uint32_t j = 0; j < r->signal_count; j++) {
       const struct semaphore_use *u = &in->signals[r->signal_first + j];
       if (u->semaphore->vendor)
-         points[n++] = (struct kr_batch_point){semaphore_id(u->semaphore->vendor), u->value,
+         points[n++] = (struct kr_batch_point){kr_semaphore_id(u->semaphore->vendor), u->value,
                                                u->stage};
    }
    return n;

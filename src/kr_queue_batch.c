@@ -11,12 +11,6 @@
 #include "kr_settings.h"
 #include "kr_util.h"
 
-static uint64_t
-semaphore_id(VkSemaphore semaphore)
-{
-   return (uint64_t)(uintptr_t)semaphore;
-}
-
 static VkSemaphore
 semaphore_handle(uint64_t id)
 {
@@ -29,6 +23,12 @@ kr_now_ns(void)
    struct timespec ts;
    clock_gettime(CLOCK_MONOTONIC, &ts);
    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+struct kr_batch_point
+kr_queue_point(const struct kr_queue *queue, uint64_t value)
+{
+   return (struct kr_batch_point){queue->batch->batch.timeline, value, 0};
 }
 
 bool
@@ -68,7 +68,7 @@ kr_queue_batch_create(struct kr_queue *queue)
       result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail_lock;
    }
-   kr_batch_init(&qb->batch, device->alloc, semaphore_id(qb->timeline), &device->batch_settings);
+   kr_batch_init(&qb->batch, device->alloc, kr_semaphore_id(qb->timeline), &device->batch_settings);
    kr_batch_flush_plan_init(&qb->plan, device->alloc);
    atomic_init(&qb->completed, 0);
    atomic_init(&qb->flushed, 0);
@@ -423,7 +423,7 @@ kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semap
    struct kr_device *device = queue->device;
    if (semaphore->vendor) {
       VkResult result = kr_device_flush_point(
-         device, (struct kr_batch_point){semaphore_id(semaphore->vendor), 0, 0}, queue);
+         device, (struct kr_batch_point){kr_semaphore_id(semaphore->vendor), 0, 0}, queue);
       /* A real binary semaphore's signal must reach the vendor before the wait does. */
       if (semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
          kr_device_drain(device, queue);
@@ -432,9 +432,7 @@ kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semap
    struct kr_queue *signaller = semaphore->signal_queue;
    if (!signaller || signaller == queue)
       return VK_SUCCESS;
-   return kr_queue_flush_point(signaller, (struct kr_batch_point){
-                                             signaller->batch->batch.timeline,
-                                             semaphore->signal_value, 0});
+   return kr_queue_flush_point(signaller, kr_queue_point(signaller, semaphore->signal_value));
 }
 
 VkResult
@@ -529,8 +527,7 @@ kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *
    uint32_t waiting = 0;
    for (uint32_t i = 0; i < count; i++) {
       struct kr_queue_batch *qb = queues[i]->batch;
-      struct kr_batch_point point = {qb->batch.timeline, values[i], 0};
-      result = kr_queue_flush_point(queues[i], point);
+      result = kr_queue_flush_point(queues[i], kr_queue_point(queues[i], values[i]));
       /* A flush of another thread may be taking the value to the vendor right now: let it
        * land, so that the vendor never sees a wait before its signal (NVIDIA's timeline
        * semaphores may handle those on a slower path). */

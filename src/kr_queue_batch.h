@@ -63,6 +63,16 @@ struct kr_queue_batch {
 struct kr_feature_set;
 struct kr_physical_device;
 
+/* The id of a vendor semaphore in kr_batch points. */
+static inline uint64_t
+kr_semaphore_id(VkSemaphore vendor)
+{
+   return (uint64_t)(uintptr_t)vendor;
+}
+
+/* The point (value) on the queue's timeline. */
+struct kr_batch_point kr_queue_point(const struct kr_queue *queue, uint64_t value);
+
 /* Whether the vendor offers what batching needs (Vulkan 1.3: timeline semaphores and
  * vkQueueSubmit2). */
 bool kr_batching_supported(const struct kr_physical_device *pd);

@@ -8,12 +8,6 @@
 #include "kr_queue_batch.h"
 #include "kr_util.h"
 
-static uint64_t
-id(VkSemaphore vendor)
-{
-   return (uint64_t)(uintptr_t)vendor;
-}
-
 VkSemaphore
 kr_semaphore_vendor(VkSemaphore semaphore)
 {
@@ -58,28 +52,32 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    struct kr_semaphore *semaphore = kr_semaphore_from_handle(_semaphore);
    if (semaphore->vendor) {
       /* Destroying what a pending batch uses: the work still goes to the vendor first. */
-      kr_device_flush_user(device, id(semaphore->vendor));
+      kr_device_flush_user(device, kr_semaphore_id(semaphore->vendor));
       device->disp.DestroySemaphore(device->handle, semaphore->vendor,
                                     kr_vendor_alloc_get(&semaphore->vendor_alloc));
    } else if (semaphore->signal_queue) {
       struct kr_queue *queue = semaphore->signal_queue;
-      kr_queue_flush_point(queue, (struct kr_batch_point){queue->batch->batch.timeline,
-                                                          semaphore->signal_value, 0});
+      kr_queue_flush_point(queue, kr_queue_point(queue, semaphore->signal_value));
    }
    kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
 }
 
-/* Host reads and waits observe every batch that signals the semaphore; flushes of other
- * threads on their way to the vendor land first, so the vendor sees no wait before the signal
- * Kronos holds. */
+/* Host reads and waits observe every batch that signals the semaphore. */
 static VkResult
 flush_signalers(struct kr_device *device, VkSemaphore vendor)
 {
-   VkResult result = kr_device_flush_point(device, (struct kr_batch_point){id(vendor), 0, 0},
-                                           NULL);
+   return kr_device_flush_point(device,
+                                (struct kr_batch_point){kr_semaphore_id(vendor), 0, 0}, NULL);
+}
+
+/* Before a host wait or a sync file export: flushes of other threads on their way to the
+ * vendor land too, so the vendor sees no wait before the signal Kronos held (a counter read
+ * needs not). */
+static void
+land_flushes(struct kr_device *device)
+{
    if (kr_device_batching(device))
       kr_device_drain(device, NULL);
-   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -112,6 +110,7 @@ kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64
       result = flush_signalers(device, vendor[i]);
    }
    if (result == VK_SUCCESS) {
+      land_flushes(device);
       VkSemaphoreWaitInfo info = *pWaitInfo;
       info.pSemaphores = vendor;
       result = device->disp.WaitSemaphores(device->handle, &info, timeout);
@@ -130,7 +129,7 @@ kr_SignalSemaphore(VkDevice _device, const VkSemaphoreSignalInfo *pSignalInfo)
    VkResult result = device->disp.SignalSemaphore(device->handle, &info);
    /* Batches waiting on the host's signal can run now: hand them to the vendor. */
    if (result == VK_SUCCESS)
-      result = kr_device_flush_user(device, id(info.semaphore));
+      result = kr_device_flush_user(device, kr_semaphore_id(info.semaphore));
    return result;
 }
 
@@ -177,6 +176,7 @@ kr_GetSemaphoreFdKHR(VkDevice _device, const VkSemaphoreGetFdInfoKHR *pGetFdInfo
    VkResult result = flush_signalers(device, semaphore->vendor);
    if (result != VK_SUCCESS)
       return result;
+   land_flushes(device);
    VkSemaphoreGetFdInfoKHR info = *pGetFdInfo;
    info.semaphore = semaphore->vendor;
    return device->disp.GetSemaphoreFdKHR(device->handle, &info, pFd);

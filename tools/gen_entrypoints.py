@@ -120,9 +120,10 @@ def classify(reg):
             kind = "FORWARD"
         entries.append(Entry(cmd, kind, level, names))
     forwarded = {e.cmd.name for e in entries if e.kind == "FORWARD"}
-    if policy.BATCH_OBSERVERS - forwarded:
-        raise SystemExit("BATCH_OBSERVERS names commands without a generated trampoline: "
-                         f"{sorted(policy.BATCH_OBSERVERS - forwarded)}")
+    hooked = policy.BATCH_OBSERVERS | policy.BATCH_DESTROYS
+    if hooked - forwarded:
+        raise SystemExit("BATCH_OBSERVERS/BATCH_DESTROYS name commands without a generated "
+                         f"trampoline: {sorted(hooked - forwarded)}")
     missing = policy.HANDWRITTEN - {e.cmd.name for e in entries}
     if missing:
         raise SystemExit(f"HANDWRITTEN names commands that are not exposed: {sorted(missing)}")
@@ -243,7 +244,8 @@ def gen_stub_body(e):
 
 def gen_entrypoints_c(entries, dev_slots):
     out = [HEADER, '#include "kr_entrypoints.h"', '#include "kr_objects.h"',
-           '#include "kr_queue_batch.h"', '#include "kr_log.h"\n', "#include <stdlib.h>", "#include <string.h>\n"]
+           '#include "kr_queue_batch.h"', '#include "kr_log.h"\n', "#include <stdlib.h>",
+           "#include <string.h>\n"]
     for e in entries:
         if e.kind == "FORWARD":
             p0 = e.cmd.params[0].name
@@ -261,12 +263,14 @@ def gen_entrypoints_c(entries, dev_slots):
                     raise SystemExit(f"no failure rule for {e.cmd.name}")
                 guard = (f"   if (!{fn}) {{\n      kr_warn(\"{e.cmd.name}: not supported by the "
                          f"vendor driver of this device\");\n      {fail}\n   }}\n")
+            # Flush errors stay with the queues' waits; the host operation goes on.
             observe = ""
             if e.cmd.name in policy.BATCH_OBSERVERS:
-                if e.cmd.first_type != "VkDevice":
-                    raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
-                # Flush errors stay with the queues' waits; the host operation goes on.
                 observe = "   kr_device_observe(obj);\n"
+            elif e.cmd.name in policy.BATCH_DESTROYS:
+                observe = "   (void)kr_device_flush_all(obj);\n"
+            if observe and e.cmd.first_type != "VkDevice":
+                raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"
                        f"{observe}   {ret}{fn}({args});\n}}\n")
         elif e.kind == "GRAPHICS_STUB":

@@ -151,12 +151,16 @@ HANDWRITTEN = {
     "vkQueueInsertDebugUtilsLabelEXT",
 }
 
-# Generated trampolines that first hand every pending submit batch of the device to the vendor:
-# the host observes what the queues do (events, query results), or destroys or resets objects
-# that pending command buffers may use.
+# Generated trampolines where the host observes what the queues do (events, query results): every
+# pending submit batch goes to the vendor first, and flushes on their way land.
 BATCH_OBSERVERS = {
     "vkGetEventStatus", "vkSetEvent", "vkResetEvent", "vkGetQueryPoolResults",
     "vkResetQueryPool",
+}
+
+# Generated trampolines that destroy or reset objects pending command buffers may use: every
+# pending submit batch goes to the vendor first.
+BATCH_DESTROYS = {
     "vkDestroyBuffer", "vkDestroyBufferView", "vkDestroyImage", "vkDestroyImageView",
     "vkDestroyEvent", "vkDestroyQueryPool", "vkDestroyPipeline", "vkDestroyPipelineLayout",
     "vkDestroyDescriptorSetLayout", "vkDestroyDescriptorPool", "vkFreeDescriptorSets",
