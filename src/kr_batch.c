@@ -5,41 +5,15 @@
 #include <string.h>
 
 #include "kr_alloc.h"
+#include "kr_scratch.h"
 
 #define KR_BATCH_MIN_CAPACITY 16u
 
-/* Makes room for `need` elements of `size` bytes in *array (capacity *capacity), keeping the
- * first `used`: doubles, copies, frees the old array. */
-static VkResult
-grow_array(const VkAllocationCallbacks *alloc, void **array, uint32_t *capacity, uint32_t used,
-           uint64_t need, size_t size)
-{
-   if (need <= *capacity)
-      return VK_SUCCESS;
-   if (need > UINT32_MAX)
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   uint64_t capacity_new = *capacity ? *capacity : KR_BATCH_MIN_CAPACITY;
-   while (capacity_new < need)
-      capacity_new *= 2;
-   if (capacity_new > UINT32_MAX)
-      capacity_new = UINT32_MAX;
-   void *array_new = kr_alloc(alloc, (size_t)capacity_new * size, 8,
-                              VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
-   if (!array_new)
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   if (used)
-      memcpy(array_new, *array, (size_t)used * size);
-   kr_free(alloc, *array);
-   *array = array_new;
-   *capacity = (uint32_t)capacity_new;
-   return VK_SUCCESS;
-}
-
 /* Grows owner->array, whose counters are owner->stem_count and owner->stem_capacity. */
 #define GROW(alloc, owner, array, stem, extra)                                                 \
-   grow_array((alloc), (void **)&(owner)->array, &(owner)->stem##_capacity,                 \
-              (owner)->stem##_count, (uint64_t)(owner)->stem##_count + (extra),             \
-              sizeof(*(owner)->array))
+   kr_array_grow((alloc), (void **)&(owner)->array, &(owner)->stem##_capacity,              \
+                 (owner)->stem##_count, (uint64_t)(owner)->stem##_count + (extra),          \
+                 sizeof(*(owner)->array), KR_BATCH_MIN_CAPACITY)
 
 void
 kr_batch_init(struct kr_batch *b, const VkAllocationCallbacks *alloc, uint64_t timeline,
@@ -110,8 +84,7 @@ opens_value(const struct kr_batch *b, const struct kr_batch_submit *s)
 
 VkResult
 kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
-                struct kr_batch_fence *fence, struct kr_batch_point *point, uint64_t now_ns,
-                bool *flush_now)
+                struct kr_batch_point *point, uint64_t now_ns, bool *flush_now)
 {
    VkResult result = reserve_submit(b, submit);
    if (result != VK_SUCCESS)
@@ -141,10 +114,6 @@ kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
    b->record_count++;
    b->stats.app_submits++;
 
-   if (fence) {
-      fence->state = KR_FENCE_PENDING;
-      fence->point = kr_batch_pending_point(b);
-   }
    if (point)
       *point = kr_batch_pending_point(b);
    *flush_now = kr_batch_needs_flush(b, KR_FLUSH_FULL, now_ns);
@@ -215,8 +184,7 @@ kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan)
 {
    kr_free(plan->alloc, plan->infos);
    kr_free(plan->alloc, plan->command_buffers);
-   kr_free(plan->alloc, plan->waits);
-   kr_free(plan->alloc, plan->signals);
+   kr_free(plan->alloc, plan->semaphores);
    memset(plan, 0, sizeof(*plan));
 }
 
@@ -226,63 +194,90 @@ record_has_semaphores(const struct kr_batch_record *r)
    return r->wait_count || r->signal_count;
 }
 
-/* Room in the plan for the whole batch: at most one info per record. */
+/* Room in the plan for the whole batch: at most one info per record, and a timeline signal per
+ * record besides every wait and signal. */
 static VkResult
 reserve_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
 {
-   plan->info_count = plan->command_buffer_count = plan->wait_count = plan->signal_count = 0;
+   plan->info_count = plan->command_buffer_count = plan->semaphore_count = 0;
    VkResult result = GROW(plan->alloc, plan, infos, info, b->record_count);
    if (result == VK_SUCCESS)
       result = GROW(plan->alloc, plan, command_buffers, command_buffer, b->command_buffer_count);
    if (result == VK_SUCCESS)
-      result = GROW(plan->alloc, plan, waits, wait, b->wait_count);
-   if (result == VK_SUCCESS)
-      result = GROW(plan->alloc, plan, signals, signal, b->signal_count);
+      result = GROW(plan->alloc, plan, semaphores, semaphore,
+                    (uint64_t)b->wait_count + b->signal_count + b->record_count);
    return result;
 }
 
-/* Adds a record to the plan: merged into the last info when that info is open to it, else a
- * new info. The batch's arrays are copied whole beforehand, so record ranges are plan ranges. */
 static void
-plan_add_record(struct kr_batch_flush_plan *plan, const struct kr_batch_record *r,
-                bool merge)
+plan_semaphore(struct kr_batch_flush_plan *plan, struct kr_batch_point point)
 {
-   if (merge) {
-      struct kr_batch_info *info = &plan->infos[plan->info_count - 1];
-      info->command_buffer_count += r->command_buffer_count;
-      info->timeline_value = r->closes_value;
-      return;
-   }
-   plan->infos[plan->info_count++] = (struct kr_batch_info){
-      .command_buffer_first = r->command_buffer_first,
-      .command_buffer_count = r->command_buffer_count,
-      .wait_first = r->wait_first,
-      .wait_count = r->wait_count,
-      .signal_first = r->signal_first,
-      .signal_count = r->signal_count,
-      .flags = r->flags,
-      .timeline_value = r->closes_value,
+   plan->semaphores[plan->semaphore_count++] = (VkSemaphoreSubmitInfo){
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO,
+      .semaphore = (VkSemaphore)(uintptr_t)point.semaphore,
+      .value = point.value,
+      .stageMask = point.stage,
    };
 }
 
 static void
+plan_command_buffers(struct kr_batch_flush_plan *plan, const struct kr_batch *b,
+                     const struct kr_batch_record *r)
+{
+   for (uint32_t c = 0; c < r->command_buffer_count; c++) {
+      plan->command_buffers[plan->command_buffer_count++] = (VkCommandBufferSubmitInfo){
+         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO,
+         .commandBuffer = b->command_buffers[r->command_buffer_first + c],
+      };
+   }
+}
+
+/* Opens a new info for the record: its waits, its command buffers, its signals. */
+static VkSubmitInfo2 *
+plan_open_info(struct kr_batch_flush_plan *plan, const struct kr_batch *b,
+               const struct kr_batch_record *r)
+{
+   VkSubmitInfo2 *info = &plan->infos[plan->info_count++];
+   *info = (VkSubmitInfo2){.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2, .flags = r->flags};
+   info->pWaitSemaphoreInfos = &plan->semaphores[plan->semaphore_count];
+   info->waitSemaphoreInfoCount = r->wait_count;
+   for (uint32_t w = 0; w < r->wait_count; w++)
+      plan_semaphore(plan, b->waits[r->wait_first + w]);
+   info->pCommandBufferInfos = &plan->command_buffers[plan->command_buffer_count];
+   info->commandBufferInfoCount = r->command_buffer_count;
+   plan_command_buffers(plan, b, r);
+   info->pSignalSemaphoreInfos = &plan->semaphores[plan->semaphore_count];
+   info->signalSemaphoreInfoCount = r->signal_count;
+   for (uint32_t s = 0; s < r->signal_count; s++)
+      plan_semaphore(plan, b->signals[r->signal_first + s]);
+   return info;
+}
+
+/* Builds the infos. A plain record (no semaphores) joins the previous info when that one is
+ * plain too, has the same flags and does not end with a timeline signal (which closes an info:
+ * the semaphores of an info are contiguous, its timeline signal last). */
+static void
 build_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
 {
-   push(plan->command_buffers, &plan->command_buffer_count, b->command_buffers,
-        b->command_buffer_count, sizeof(void *));
-   push(plan->waits, &plan->wait_count, b->waits, b->wait_count, sizeof(struct kr_batch_point));
-   push(plan->signals, &plan->signal_count, b->signals, b->signal_count,
-        sizeof(struct kr_batch_point));
-   /* A plain record joins the previous info when that one is plain too, has the same flags
-    * and does not end with a timeline signal (signals close an info). */
-   bool open_plain = false;
-   uint32_t open_flags = 0;
+   VkSubmitInfo2 *open = NULL; /* the plain info records may still join */
    for (uint32_t i = 0; i < b->record_count; i++) {
       const struct kr_batch_record *r = &b->records[i];
       bool plain = !record_has_semaphores(r);
-      plan_add_record(plan, r, plain && open_plain && r->flags == open_flags);
-      open_plain = plain && r->closes_value == 0;
-      open_flags = r->flags;
+      VkSubmitInfo2 *info;
+      if (plain && open && open->flags == r->flags) {
+         info = open;
+         info->commandBufferInfoCount += r->command_buffer_count;
+         plan_command_buffers(plan, b, r);
+      } else {
+         info = plan_open_info(plan, b, r);
+      }
+      open = plain && r->closes_value == 0 ? info : NULL;
+      if (r->closes_value) {
+         /* Right after the info's own signals: only plain records (no semaphores) joined it. */
+         plan_semaphore(plan, (struct kr_batch_point){b->timeline, r->closes_value,
+                                                      VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT});
+         info->signalSemaphoreInfoCount++;
+      }
    }
 }
 
@@ -301,9 +296,8 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    plan->timeline = b->timeline;
    plan->reason = reason;
    if (kr_batch_is_empty(b)) {
-      plan->info_count = plan->command_buffer_count = plan->wait_count = 0;
-      plan->signal_count = 0;
-      plan->value = *value = b->flushed_value;
+      plan->info_count = plan->command_buffer_count = plan->semaphore_count = 0;
+      plan->first_value = plan->value = *value = b->flushed_value;
       return VK_SUCCESS;
    }
    VkResult result = reserve_plan(plan, b);
@@ -311,6 +305,7 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
       return result;
    b->records[b->record_count - 1].closes_value = b->next_value;
    build_plan(plan, b);
+   plan->first_value = b->flushed_value + 1;
    plan->value = *value = b->next_value;
 
    b->flushed_value = b->next_value++;
@@ -320,39 +315,4 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
       b->stats.flushes[reason]++;
    batch_clear(b);
    return VK_SUCCESS;
-}
-
-void
-kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled)
-{
-   fence->state = signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED;
-   fence->point = (struct kr_batch_point){0, 0, 0};
-}
-
-void
-kr_batch_fence_reset(struct kr_batch_fence *fence)
-{
-   kr_batch_fence_init(fence, false);
-}
-
-bool
-kr_batch_fence_status(const struct kr_batch_fence *fence, uint64_t completed_value)
-{
-   switch (fence->state) {
-   case KR_FENCE_SIGNALED:
-      return true;
-   case KR_FENCE_PENDING:
-      return completed_value >= fence->point.value;
-   default:
-      return false;
-   }
-}
-
-bool
-kr_batch_fence_update(struct kr_batch_fence *fence, uint64_t completed_value)
-{
-   bool signaled = kr_batch_fence_status(fence, completed_value);
-   if (signaled)
-      fence->state = KR_FENCE_SIGNALED;
-   return signaled;
 }

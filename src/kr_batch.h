@@ -14,8 +14,9 @@
  * next_value == flushed_value + 1 whenever the batch is empty.
  *
  * Points: a fence or semaphore that Kronos hands out is a point (timeline id, value). Ids are
- * opaque to the batch (the driver uses the vendor handles); the batch's own timeline has the id
- * given to kr_batch_init. Command buffers are opaque void * handles, counted and stored only.
+ * vendor VkSemaphore handles as integers (the flush plan turns them back into handles; the tests
+ * use small numbers); the batch's own timeline has the id given to kr_batch_init. Command
+ * buffers are vendor VkCommandBuffer handles as opaque void *, stored only.
  *
  * Flush triggers (enum kr_flush_reason):
  * - KR_FLUSH_FULL: the batch holds `limit` submits (a setting); kr_batch_append reports it.
@@ -130,45 +131,25 @@ struct kr_batch {
    struct kr_batch_stats stats;
 };
 
-/* One vendor VkSubmitInfo: ranges of the plan's arrays; timeline_value, when not 0, is a value
- * the info also signals on the batch's timeline (after its own signals). */
-struct kr_batch_info {
-   uint32_t command_buffer_first, command_buffer_count;
-   uint32_t wait_first, wait_count;
-   uint32_t signal_first, signal_count;
-   uint32_t flags;
-   uint64_t timeline_value;
-};
-
-/* What one flush hands to the vendor: one vkQueueSubmit of info_count infos. The infos signal
- * the batch's pending values in increasing order; the last info signals (timeline, value), the
- * batch's last value. Its arrays are reused and grown from flush to flush. */
+/* What one flush hands to the vendor: the arguments of one vkQueueSubmit2, built from the
+ * batch's records (the only form Kronos keeps of a pending submit). The infos signal the
+ * batch's pending values first_value ... value in increasing order, each on the batch's
+ * timeline after the info's own signals (stage ALL_COMMANDS); the last info signals value. The
+ * infos point into the plan's own arrays, so the batch takes new submits while the vendor reads
+ * the plan; the arrays are reused and grown from flush to flush. */
 struct kr_batch_flush_plan {
    const VkAllocationCallbacks *alloc;
    uint64_t timeline;
-   uint64_t value;
+   uint64_t first_value, value;
    enum kr_flush_reason reason;
 
-   struct kr_batch_info *infos;
+   VkSubmitInfo2 *infos;
    uint32_t info_count, info_capacity;
-   void **command_buffers;
+   VkCommandBufferSubmitInfo *command_buffers;
    uint32_t command_buffer_count, command_buffer_capacity;
-   struct kr_batch_point *waits;
-   uint32_t wait_count, wait_capacity;
-   struct kr_batch_point *signals;
-   uint32_t signal_count, signal_capacity;
-};
-
-enum kr_fence_state {
-   KR_FENCE_UNSIGNALED,
-   KR_FENCE_PENDING,
-   KR_FENCE_SIGNALED,
-};
-
-/* A fence Kronos hands out: unsignalled, pending on a point, or signalled. */
-struct kr_batch_fence {
-   enum kr_fence_state state;
-   struct kr_batch_point point;
+   /* Each info's waits, then its signals and its timeline signal, contiguous. */
+   VkSemaphoreSubmitInfo *semaphores;
+   uint32_t semaphore_count, semaphore_capacity;
 };
 
 void kr_batch_init(struct kr_batch *b, const VkAllocationCallbacks *alloc, uint64_t timeline,
@@ -193,13 +174,12 @@ kr_batch_pending_point(const struct kr_batch *b)
 VkResult kr_batch_reserve(struct kr_batch *b, uint32_t submits, uint32_t command_buffers,
                           uint32_t waits, uint32_t signals, uint32_t resources);
 
-/* Appends an application submit, its fence (may be NULL) becoming pending on the point the
- * submit completes at, which *point receives too (may be NULL). *flush_now tells whether the
+/* Appends an application submit; *point (may be NULL) receives the point it completes at, on
+ * which its fence and binary semaphore signals become pending. *flush_now tells whether the
  * batch is full and must flush now (KR_FLUSH_FULL). VK_ERROR_OUT_OF_HOST_MEMORY leaves the
- * batch and the fence as they were. */
+ * batch as it was. */
 VkResult kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
-                         struct kr_batch_fence *fence, struct kr_batch_point *point,
-                         uint64_t now_ns, bool *flush_now);
+                         struct kr_batch_point *point, uint64_t now_ns, bool *flush_now);
 
 /* Whether the trigger holds: FULL, the limit is reached; OBSERVED, the batch holds anything to
  * observe (queue or device wait idle, query results, events, bind sparse); TIMEOUT, the oldest
@@ -221,22 +201,10 @@ void kr_batch_flush_plan_init(struct kr_batch_flush_plan *plan, const VkAllocati
 void kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan);
 
 /* Turns the pending batch into the vendor submit plan, counts the flush under reason and
- * empties the batch. *value is the timeline value the plan signals; an empty batch makes an
+ * empties the batch. *value is the last timeline value the plan signals; an empty batch makes an
  * empty plan (info_count 0) and gives flushed_value. VK_ERROR_OUT_OF_HOST_MEMORY leaves the
  * batch pending and unchanged. */
 VkResult kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
                         struct kr_batch_flush_plan *plan, uint64_t *value);
-
-/* Fences. */
-void kr_batch_fence_init(struct kr_batch_fence *fence, bool signaled);
-void kr_batch_fence_reset(struct kr_batch_fence *fence);
-
-/* Whether the fence is signalled, given the completed value of the timeline it is pending on
- * (the vendor counter of that queue's timeline). A pending fence on a value not yet flushed is
- * never signalled: ask kr_batch_observes_point of its queue's batch and flush first. */
-bool kr_batch_fence_status(const struct kr_batch_fence *fence, uint64_t completed_value);
-
-/* Marks a pending fence signalled once its value completed; returns kr_batch_fence_status. */
-bool kr_batch_fence_update(struct kr_batch_fence *fence, uint64_t completed_value);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the submit batching state machine (kr_batch): every flush trigger, the merging
- * rules of the vendor submit plan, ordering and timeline values across flushes, fence states,
+ * rules of the vendor submit plan (VkSubmitInfo2 and its arrays), ordering and timeline values
+ * across flushes, the points submits complete at (where the driver's fences become pending),
  * the time bound with an injected clock, allocation failure, and a randomized run against a
  * simple reference model. */
 #include <setjmp.h>
@@ -75,49 +76,210 @@ handle(uintptr_t n)
    return (void *)n;
 }
 
+/* A point id as the vendor handle the plan carries. */
+static VkSemaphore
+sem(uint64_t id)
+{
+   return (VkSemaphore)(uintptr_t)id;
+}
+
+/* The driver's fence model: a fence pending on a point is signalled once the point's timeline
+ * completed the point's value. */
+static bool
+point_done(struct kr_batch_point point, uint64_t completed)
+{
+   return completed >= point.value;
+}
+
 static struct kr_batch_submit
 plain_submit(void *const *cbs, uint32_t count)
 {
    return (struct kr_batch_submit){.command_buffer_count = count, .command_buffers = cbs};
 }
 
-/* Appends; the point the submit completes at must be the batch's pending point, the same as
- * the fence's when there is one. */
+/* Appends; the point the submit completes at (where its fence becomes pending) must be the
+ * batch's pending point. */
 static bool
-append_point(struct kr_batch *b, const struct kr_batch_submit *s, struct kr_batch_fence *f,
-             uint64_t now, struct kr_batch_point *point)
+append_point(struct kr_batch *b, const struct kr_batch_submit *s, uint64_t now,
+             struct kr_batch_point *point)
 {
    bool flush_now = false;
    struct kr_batch_point p = {0, UINT64_MAX, UINT64_MAX};
-   assert_int_equal(kr_batch_append(b, s, f, &p, now, &flush_now), VK_SUCCESS);
+   assert_int_equal(kr_batch_append(b, s, &p, now, &flush_now), VK_SUCCESS);
    assert_int_equal(p.semaphore, TIMELINE);
    assert_int_equal(p.value, b->next_value);
    assert_int_equal(p.stage, 0);
-   if (f) {
-      assert_int_equal(f->state, KR_FENCE_PENDING);
-      assert_int_equal(f->point.semaphore, p.semaphore);
-      assert_int_equal(f->point.value, p.value);
-   }
+   struct kr_batch_point pending = kr_batch_pending_point(b);
+   assert_memory_equal(&pending, &p, sizeof(p));
    if (point)
       *point = p;
    return flush_now;
 }
 
 static bool
-append(struct kr_batch *b, const struct kr_batch_submit *s, struct kr_batch_fence *f,
-       uint64_t now)
+append(struct kr_batch *b, const struct kr_batch_submit *s, uint64_t now)
 {
-   return append_point(b, s, f, now, NULL);
+   return append_point(b, s, now, NULL);
+}
+
+/* The signal info i ends with, or NULL. */
+static const VkSemaphoreSubmitInfo *
+info_last_signal(const struct kr_batch_flush_plan *plan, uint32_t i)
+{
+   const VkSubmitInfo2 *info = &plan->infos[i];
+   if (info->signalSemaphoreInfoCount == 0)
+      return NULL;
+   return &info->pSignalSemaphoreInfos[info->signalSemaphoreInfoCount - 1];
+}
+
+/* The timeline value info i signals (its last signal, on the plan's timeline), else 0. */
+static uint64_t
+info_timeline_value(const struct kr_batch_flush_plan *plan, uint32_t i)
+{
+   const VkSemaphoreSubmitInfo *last = info_last_signal(plan, i);
+   if (!last || last->semaphore != sem(plan->timeline))
+      return 0;
+   assert_int_equal(last->stageMask, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT);
+   assert_true(last->value > 0);
+   return last->value;
+}
+
+/* The signals of info i that are its submit's own (all but its timeline signal). */
+static uint32_t
+info_own_signal_count(const struct kr_batch_flush_plan *plan, uint32_t i)
+{
+   return plan->infos[i].signalSemaphoreInfoCount - (info_timeline_value(plan, i) != 0);
+}
+
+static uint32_t
+plan_wait_count(const struct kr_batch_flush_plan *plan)
+{
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < plan->info_count; i++)
+      n += plan->infos[i].waitSemaphoreInfoCount;
+   return n;
+}
+
+static uint32_t
+plan_own_signal_count(const struct kr_batch_flush_plan *plan)
+{
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < plan->info_count; i++)
+      n += info_own_signal_count(plan, i);
+   return n;
+}
+
+/* The plan's semaphore entry is the point, as a vendor handle. */
+static void
+assert_semaphore(const VkSemaphoreSubmitInfo *si, struct kr_batch_point point)
+{
+   assert_int_equal(si->sType, VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO);
+   assert_null(si->pNext);
+   assert_ptr_equal(si->semaphore, sem(point.semaphore));
+   assert_int_equal(si->value, point.value);
+   assert_int_equal(si->stageMask, point.stage);
+   assert_int_equal(si->deviceIndex, 0);
+}
+
+/* Info i has count command buffers, from the plan's command buffer first on. */
+static void
+assert_info_cbs(const struct kr_batch_flush_plan *plan, uint32_t i, uint32_t first,
+                uint32_t count)
+{
+   assert_int_equal(plan->infos[i].commandBufferInfoCount, count);
+   if (count)
+      assert_ptr_equal(plan->infos[i].pCommandBufferInfos, &plan->command_buffers[first]);
+}
+
+/* What every plan must be: well-formed Vulkan structures whose arrays point into the plan's
+ * own, in order and without overlap (each info's waits, then its signals, its timeline signal
+ * last); only an info's last signal may be on the timeline (the tests never signal the
+ * timeline themselves); the last info signals plan->value. */
+static void
+check_plan_layout(const struct kr_batch_flush_plan *plan)
+{
+   uint32_t cb = 0, sems = 0;
+   for (uint32_t i = 0; i < plan->info_count; i++) {
+      const VkSubmitInfo2 *info = &plan->infos[i];
+      assert_int_equal(info->sType, VK_STRUCTURE_TYPE_SUBMIT_INFO_2);
+      assert_null(info->pNext);
+      assert_info_cbs(plan, i, cb, info->commandBufferInfoCount);
+      for (uint32_t k = 0; k < info->commandBufferInfoCount; k++) {
+         const VkCommandBufferSubmitInfo *c = &info->pCommandBufferInfos[k];
+         assert_int_equal(c->sType, VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO);
+         assert_null(c->pNext);
+         assert_int_equal(c->deviceMask, 0);
+      }
+      cb += info->commandBufferInfoCount;
+      assert_true(cb <= plan->command_buffer_count);
+      if (info->waitSemaphoreInfoCount)
+         assert_ptr_equal(info->pWaitSemaphoreInfos, &plan->semaphores[sems]);
+      for (uint32_t k = 0; k < info->waitSemaphoreInfoCount; k++) {
+         const VkSemaphoreSubmitInfo *w = &info->pWaitSemaphoreInfos[k];
+         assert_int_equal(w->sType, VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO);
+         assert_null(w->pNext);
+         assert_int_equal(w->deviceIndex, 0);
+      }
+      sems += info->waitSemaphoreInfoCount;
+      if (info->signalSemaphoreInfoCount)
+         assert_ptr_equal(info->pSignalSemaphoreInfos, &plan->semaphores[sems]);
+      for (uint32_t k = 0; k < info->signalSemaphoreInfoCount; k++) {
+         const VkSemaphoreSubmitInfo *sg = &info->pSignalSemaphoreInfos[k];
+         assert_int_equal(sg->sType, VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO);
+         assert_null(sg->pNext);
+         assert_int_equal(sg->deviceIndex, 0);
+         if (k + 1 < info->signalSemaphoreInfoCount)
+            assert_true(sg->semaphore != sem(plan->timeline));
+      }
+      sems += info->signalSemaphoreInfoCount;
+      assert_true(sems <= plan->semaphore_count);
+      (void)info_timeline_value(plan, i); /* checks the stage */
+   }
+   assert_int_equal(cb, plan->command_buffer_count);
+   assert_int_equal(sems, plan->semaphore_count);
+   if (plan->info_count)
+      assert_int_equal(info_timeline_value(plan, plan->info_count - 1), plan->value);
 }
 
 static uint64_t
 flush(struct kr_batch *b, enum kr_flush_reason reason, struct kr_batch_flush_plan *plan)
 {
+   const bool empty = kr_batch_is_empty(b);
+   const uint64_t flushed = b->flushed_value;
    uint64_t value = UINT64_MAX;
    assert_int_equal(kr_batch_flush(b, reason, plan, &value), VK_SUCCESS);
    assert_int_equal(value, plan->value);
    assert_int_equal(plan->timeline, b->timeline);
+   assert_int_equal(plan->reason, reason);
+   if (empty) {
+      assert_int_equal(plan->info_count, 0);
+      assert_int_equal(plan->command_buffer_count, 0);
+      assert_int_equal(plan->semaphore_count, 0);
+      assert_int_equal(plan->first_value, flushed);
+      assert_int_equal(value, flushed);
+   } else {
+      assert_true(plan->info_count > 0);
+      assert_int_equal(plan->first_value, flushed + 1);
+      assert_true(value >= plan->first_value);
+   }
+   check_plan_layout(plan);
    return value;
+}
+
+/* Checks the timeline signals of a plan: the non-zero timeline values of its infos are exactly
+ * first, first + 1, ..., plan->value, in order, the last info signalling plan->value. */
+static void
+check_plan_values(const struct kr_batch_flush_plan *plan, uint64_t first)
+{
+   assert_true(plan->info_count > 0);
+   assert_int_equal(plan->first_value, first);
+   uint64_t expect = first;
+   for (uint32_t i = 0; i < plan->info_count; i++) {
+      if (info_timeline_value(plan, i))
+         assert_int_equal(info_timeline_value(plan, i), expect++);
+   }
+   assert_int_equal(expect, plan->value + 1);
+   assert_int_equal(info_timeline_value(plan, plan->info_count - 1), plan->value);
 }
 
 static void
@@ -146,10 +308,10 @@ trigger_full(void **state)
    void *cbs[] = {handle(1)};
    struct kr_batch_submit s = plain_submit(cbs, 1);
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_FULL, 0));
-   assert_false(append(&b, &s, NULL, 0));
-   assert_false(append(&b, &s, NULL, 0));
+   assert_false(append(&b, &s, 0));
+   assert_false(append(&b, &s, 0));
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_FULL, 0));
-   assert_true(append(&b, &s, NULL, 0));
+   assert_true(append(&b, &s, 0));
    assert_true(kr_batch_needs_flush(&b, KR_FLUSH_FULL, 0));
    assert_int_equal(flush(&b, KR_FLUSH_FULL, &plan), 1);
    assert_int_equal(plan.info_count, 1);
@@ -185,13 +347,12 @@ trigger_observed(void **state)
    assert_false(kr_batch_observes_point(&b, kr_batch_pending_point(&b)));
    assert_false(kr_batch_uses_resource(&b, 42));
 
-   struct kr_batch_fence fence;
-   kr_batch_fence_init(&fence, false);
-   assert_false(append(&b, &s, &fence, 0));
+   struct kr_batch_point fence;
+   assert_false(append_point(&b, &s, 0, &fence));
    /* Wait idle, query results, events, bind sparse. */
    assert_true(kr_batch_needs_flush(&b, KR_FLUSH_OBSERVED, 0));
    /* Fence wait/status and a cross-queue (or same-queue) wait on the batch's point. */
-   assert_true(kr_batch_observes_point(&b, fence.point));
+   assert_true(kr_batch_observes_point(&b, fence));
    assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 0}));
    /* A semaphore the batch signals; not one it only waits on or never names. */
    assert_true(kr_batch_observes_point(&b, sig));
@@ -206,9 +367,9 @@ trigger_observed(void **state)
    assert_false(kr_batch_uses_resource(&b, 43));
 
    uint64_t v = flush(&b, KR_FLUSH_OBSERVED, &plan);
-   assert_int_equal(v, fence.point.value);
+   assert_int_equal(v, fence.value);
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_OBSERVED, 0));
-   assert_false(kr_batch_observes_point(&b, fence.point));
+   assert_false(kr_batch_observes_point(&b, fence));
    assert_false(kr_batch_observes_point(&b, sig));
    assert_false(kr_batch_uses_resource(&b, 42));
    assert_false(kr_batch_uses_resource(&b, 7));
@@ -227,8 +388,8 @@ trigger_timeout(void **state)
    struct kr_batch_submit s = plain_submit(cbs, 1);
    uint64_t now = 1000000;
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 1000000));
-   append(&b, &s, NULL, now);
-   append(&b, &s, NULL, now + 40000); /* the oldest submit sets the deadline */
+   append(&b, &s, now);
+   append(&b, &s, now + 40000); /* the oldest submit sets the deadline */
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now));
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 49999));
    assert_true(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 50000));
@@ -237,7 +398,7 @@ trigger_timeout(void **state)
    flush(&b, KR_FLUSH_TIMEOUT, &plan);
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 100000));
    /* The next batch's clock starts at its first submit. */
-   append(&b, &s, NULL, now + 90000);
+   append(&b, &s, now + 90000);
    assert_false(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 139999));
    assert_true(kr_batch_needs_flush(&b, KR_FLUSH_TIMEOUT, now + 140000));
    flush(&b, KR_FLUSH_TIMEOUT, &plan);
@@ -260,17 +421,18 @@ empty_flush_and_empty_submits(void **state)
    assert_int_equal(b.stats.vendor_submits, 0);
    /* Submits with no command buffers still get one info so that their fences signal. */
    struct kr_batch_submit s = plain_submit(NULL, 0);
-   struct kr_batch_fence f1, f2;
-   kr_batch_fence_init(&f1, false);
-   kr_batch_fence_init(&f2, false);
-   append(&b, &s, &f1, 0);
-   append(&b, &s, &f2, 0);
+   struct kr_batch_point f1, f2;
+   append_point(&b, &s, 0, &f1);
+   append_point(&b, &s, 0, &f2);
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
    assert_int_equal(plan.info_count, 1);
-   assert_int_equal(plan.infos[0].command_buffer_count, 0);
-   assert_int_equal(f1.point.value, 1);
-   assert_int_equal(f2.point.value, 1);
-   assert_true(kr_batch_fence_status(&f1, 1));
+   assert_int_equal(plan.infos[0].commandBufferInfoCount, 0);
+   assert_int_equal(info_timeline_value(&plan, 0), 1);
+   assert_int_equal(f1.value, 1);
+   assert_int_equal(f2.value, 1);
+   assert_false(point_done(f1, 0));
+   assert_true(point_done(f1, 1));
+   assert_true(point_done(f2, 1));
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
    assert_int_equal(plan.info_count, 0);
    teardown_batch(&b, &plan);
@@ -300,7 +462,7 @@ merging_rules(void **state)
          s.signal_count = 1;
          s.signals = &sg;
       }
-      append(&b, &s, NULL, 0);
+      append(&b, &s, 0);
    }
    /* The waiting submits (w, b) open values 2 and 3. */
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
@@ -311,24 +473,28 @@ merging_rules(void **state)
    assert_int_equal(plan.info_count, 8);
    assert_int_equal(plan.command_buffer_count, 2 * n);
    for (uint32_t i = 0; i < plan.command_buffer_count; i++)
-      assert_ptr_equal(plan.command_buffers[i], handle(100 + i));
+      assert_ptr_equal(plan.command_buffers[i].commandBuffer, handle(100 + i));
    uint32_t cb = 0, submit = 0;
    for (uint32_t i = 0; i < plan.info_count; i++) {
-      const struct kr_batch_info *info = &plan.infos[i];
-      assert_int_equal(info->command_buffer_first, cb);
-      assert_int_equal(info->command_buffer_count, 2 * expect_submits[i]);
+      const VkSubmitInfo2 *info = &plan.infos[i];
+      assert_info_cbs(&plan, i, cb, 2 * expect_submits[i]);
       char kind = kinds[submit];
-      assert_int_equal(info->wait_count, kind == 'w' || kind == 'b');
-      assert_int_equal(info->signal_count, kind == 's' || kind == 'b');
-      if (info->wait_count)
-         assert_int_equal(plan.waits[info->wait_first].value, submit);
-      if (info->signal_count)
-         assert_int_equal(plan.signals[info->signal_first].value, submit);
-      assert_int_equal(info->timeline_value, expect_values[i]);
+      assert_int_equal(info->waitSemaphoreInfoCount, kind == 'w' || kind == 'b');
+      assert_int_equal(info_own_signal_count(&plan, i), kind == 's' || kind == 'b');
+      if (info->waitSemaphoreInfoCount)
+         assert_semaphore(&info->pWaitSemaphoreInfos[0],
+                          (struct kr_batch_point){SEM_A, submit, 0});
+      if (info_own_signal_count(&plan, i))
+         assert_semaphore(&info->pSignalSemaphoreInfos[0],
+                          (struct kr_batch_point){SEM_B, submit, 0});
+      assert_int_equal(info_timeline_value(&plan, i), expect_values[i]);
       assert_int_equal(info->flags, 0);
-      cb += info->command_buffer_count;
+      cb += info->commandBufferInfoCount;
       submit += expect_submits[i];
    }
+   assert_int_equal(plan_wait_count(&plan), 2);
+   assert_int_equal(plan_own_signal_count(&plan), 3);
+   assert_int_equal(plan.semaphore_count, 2 + 3 + 3);
    assert_int_equal(b.stats.vendor_infos, 8);
    teardown_batch(&b, &plan);
 }
@@ -347,10 +513,9 @@ ordering_across_flushes(void **state)
       uint32_t count = i % 4 == 3 ? 0 : 1 + i % 3;
       next_cb += count;
       struct kr_batch_submit s = plain_submit(cbs, count);
-      struct kr_batch_fence f;
-      kr_batch_fence_init(&f, false);
-      bool full = append(&b, &s, &f, i);
-      assert_int_equal(f.point.value, last_value + 1);
+      struct kr_batch_point f;
+      bool full = append_point(&b, &s, i, &f);
+      assert_int_equal(f.value, last_value + 1);
       if (full || i % 5 == 0) {
          uint64_t v = flush(&b, full ? KR_FLUSH_FULL : KR_FLUSH_OBSERVED, &plan);
          assert_int_equal(v, last_value + 1);
@@ -358,12 +523,12 @@ ordering_across_flushes(void **state)
          assert_int_equal(b.flushed_value, v);
          assert_int_equal(b.next_value, v + 1);
          for (uint32_t j = 0; j < plan.command_buffer_count; j++)
-            assert_ptr_equal(plan.command_buffers[j], handle(seen_cb++));
+            assert_ptr_equal(plan.command_buffers[j].commandBuffer, handle(seen_cb++));
       }
    }
    flush(&b, KR_FLUSH_OBSERVED, &plan);
    for (uint32_t j = 0; j < plan.command_buffer_count; j++)
-      assert_ptr_equal(plan.command_buffers[j], handle(seen_cb++));
+      assert_ptr_equal(plan.command_buffers[j].commandBuffer, handle(seen_cb++));
    assert_int_equal(seen_cb, next_cb);
    teardown_batch(&b, &plan);
 }
@@ -378,14 +543,14 @@ limit_one(void **state)
    for (uintptr_t i = 1; i <= 50; i++) {
       void *cbs[] = {handle(i)};
       struct kr_batch_submit s = plain_submit(cbs, 1);
-      struct kr_batch_fence f;
-      kr_batch_fence_init(&f, false);
-      assert_true(append(&b, &s, &f, 0));
+      struct kr_batch_point f;
+      assert_true(append_point(&b, &s, 0, &f));
       assert_int_equal(flush(&b, KR_FLUSH_FULL, &plan), i);
-      assert_int_equal(f.point.value, i);
+      assert_int_equal(f.value, i);
       assert_int_equal(plan.info_count, 1);
       assert_int_equal(plan.command_buffer_count, 1);
-      assert_ptr_equal(plan.command_buffers[0], handle(i));
+      assert_ptr_equal(plan.command_buffers[0].commandBuffer, handle(i));
+      assert_int_equal(info_timeline_value(&plan, 0), i);
    }
    assert_int_equal(b.stats.app_submits, 50);
    assert_int_equal(b.stats.vendor_submits, 50);
@@ -393,73 +558,100 @@ limit_one(void **state)
    teardown_batch(&b, &plan);
 }
 
+/* The point a submit completes at: where its fence (and its binary semaphore signals) become
+ * pending in the driver, signalled once the batch's timeline completed the point's value. */
 static void
-fence_states(void **state)
+submit_points(void **state)
 {
    (void)state;
    struct kr_batch b;
    struct kr_batch_flush_plan plan;
    setup_batch(&b, &plan, 100, UINT64_MAX);
-   struct kr_batch_fence f;
 
-   /* Created signalled, then reset. */
-   kr_batch_fence_init(&f, true);
-   assert_int_equal(f.state, KR_FENCE_SIGNALED);
-   assert_true(kr_batch_fence_status(&f, 0));
-   kr_batch_fence_reset(&f);
-   assert_int_equal(f.state, KR_FENCE_UNSIGNALED);
-   assert_false(kr_batch_fence_status(&f, UINT64_MAX));
-   assert_false(kr_batch_fence_update(&f, UINT64_MAX));
+   /* An empty batch: the point the next submit gets, which nothing observes yet. */
+   struct kr_batch_point next = kr_batch_pending_point(&b);
+   assert_int_equal(next.semaphore, TIMELINE);
+   assert_int_equal(next.value, 1);
+   assert_false(kr_batch_observes_point(&b, next));
 
    /* Pending on the batch, signalled once the flushed value completes. */
    struct kr_batch_submit s = plain_submit(NULL, 0);
-   append(&b, &s, &f, 0);
-   assert_int_equal(f.state, KR_FENCE_PENDING);
-   assert_int_equal(f.point.semaphore, TIMELINE);
-   assert_int_equal(f.point.value, 1);
-   assert_true(kr_batch_observes_point(&b, f.point));
-   assert_false(kr_batch_fence_status(&f, 0));
-   flush(&b, KR_FLUSH_OBSERVED, &plan);
-   assert_false(kr_batch_observes_point(&b, f.point));
-   assert_false(kr_batch_fence_status(&f, 0));
-   assert_true(kr_batch_fence_status(&f, 1));
-   assert_true(kr_batch_fence_update(&f, 1));
-   assert_int_equal(f.state, KR_FENCE_SIGNALED);
+   struct kr_batch_point f;
+   append_point(&b, &s, 0, &f);
+   assert_memory_equal(&f, &next, sizeof(f));
+   assert_int_equal(f.semaphore, TIMELINE);
+   assert_int_equal(f.value, 1);
+   assert_true(kr_batch_observes_point(&b, f));
+   assert_false(point_done(f, 0));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), f.value);
+   assert_false(kr_batch_observes_point(&b, f));
+   assert_false(point_done(f, 0));
+   assert_true(point_done(f, 1));
+
+   /* A submit without a fence (point NULL) is appended all the same, at the pending point. */
+   bool flush_now = true;
+   assert_int_equal(kr_batch_append(&b, &s, NULL, 0, &flush_now), VK_SUCCESS);
+   assert_false(flush_now);
+   assert_int_equal(b.record_count, 1);
+   assert_int_equal(kr_batch_pending_point(&b).value, 2);
+   assert_true(kr_batch_observes_point(&b, kr_batch_pending_point(&b)));
+   assert_false(kr_batch_observes_point(&b, f));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 2);
    teardown_batch(&b, &plan);
 }
 
+/* A fence reused (reset and resubmitted) is pending on the new point its new submit returns. */
 static void
-fence_reuse(void **state)
+point_reuse(void **state)
 {
    (void)state;
    struct kr_batch b;
    struct kr_batch_flush_plan plan;
    setup_batch(&b, &plan, 100, UINT64_MAX);
-   struct kr_batch_fence f;
-   kr_batch_fence_init(&f, false);
    struct kr_batch_submit s = plain_submit(NULL, 0);
+   struct kr_batch_point f;
 
-   append(&b, &s, &f, 0);
+   append_point(&b, &s, 0, &f);
    flush(&b, KR_FLUSH_OBSERVED, &plan);
-   assert_false(kr_batch_fence_status(&f, 0));
-   assert_false(kr_batch_fence_update(&f, 0));
-   assert_int_equal(f.state, KR_FENCE_PENDING);
-   assert_true(kr_batch_fence_status(&f, 1));
-   assert_true(kr_batch_fence_update(&f, 1));
-   assert_int_equal(f.state, KR_FENCE_SIGNALED);
+   assert_false(point_done(f, 0));
+   assert_true(point_done(f, 1));
    /* Later work on the timeline does not unsignal it. */
-   assert_true(kr_batch_fence_status(&f, 5));
+   assert_true(point_done(f, 5));
 
-   /* Reset and resubmit: pending on a later value, not signalled by the old one. */
-   kr_batch_fence_reset(&f);
-   assert_false(kr_batch_fence_status(&f, 1));
-   append(&b, &s, NULL, 0);
+   /* Resubmitted in a later batch: a new point on a later value, not signalled by the old one,
+    * while the old point stays signalled. */
+   const struct kr_batch_point old = f;
+   append(&b, &s, 0);
    flush(&b, KR_FLUSH_OBSERVED, &plan);
-   append(&b, &s, &f, 0);
-   assert_int_equal(f.point.value, 3);
-   assert_false(kr_batch_fence_status(&f, 2));
-   flush(&b, KR_FLUSH_OBSERVED, &plan);
-   assert_true(kr_batch_fence_update(&f, 3));
+   append_point(&b, &s, 0, &f);
+   assert_int_equal(f.semaphore, TIMELINE);
+   assert_int_equal(f.value, 3);
+   assert_false(point_done(f, 1));
+   assert_false(point_done(f, 2));
+   assert_true(point_done(old, 2));
+   assert_true(kr_batch_observes_point(&b, f));
+   assert_false(kr_batch_observes_point(&b, old));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
+   assert_true(point_done(f, 3));
+
+   /* Resubmitted within one batch: without a wait in between, the new submit completes at the
+    * same point; after a waiting submit, at a new one the earlier point does not wait on. */
+   const struct kr_batch_point wait = {SEM_A, 1, 0};
+   struct kr_batch_submit ws = plain_submit(NULL, 0);
+   ws.wait_count = 1;
+   ws.waits = &wait;
+   struct kr_batch_point g1, g2, g3;
+   append_point(&b, &s, 0, &g1);
+   append_point(&b, &s, 0, &g2);
+   assert_memory_equal(&g1, &g2, sizeof(g1));
+   assert_int_equal(g1.value, 4);
+   append_point(&b, &ws, 0, &g3);
+   assert_int_equal(g3.value, 5);
+   assert_true(point_done(g1, 4));
+   assert_false(point_done(g3, 4));
+   assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 5);
+   check_plan_values(&plan, 4);
+   assert_true(point_done(g3, 5));
    teardown_batch(&b, &plan);
 }
 
@@ -477,45 +669,49 @@ allocation_failure_and_callbacks(void **state)
 
    void *cbs[] = {handle(1)};
    struct kr_batch_submit s = plain_submit(cbs, 1);
-   struct kr_batch_fence f;
-   kr_batch_fence_init(&f, false);
+   /* A failed append hands out no point: the fence stays as it was. */
+   struct kr_batch_point f = {7, 7, 7};
    bool flush_now = true;
    c.fail_after = 0;
-   assert_int_equal(kr_batch_append(&b, &s, &f, NULL, 0, &flush_now),
-                    VK_ERROR_OUT_OF_HOST_MEMORY);
+   assert_int_equal(kr_batch_append(&b, &s, &f, 0, &flush_now), VK_ERROR_OUT_OF_HOST_MEMORY);
    assert_true(kr_batch_is_empty(&b));
-   assert_int_equal(f.state, KR_FENCE_UNSIGNALED);
+   assert_int_equal(f.semaphore, 7);
+   assert_int_equal(f.value, 7);
+   assert_int_equal(f.stage, 7);
    assert_int_equal(b.stats.app_submits, 0);
 
    /* A waiting submit that fails to append opens no value and closes nothing. */
    c.fail_after = -1;
-   append(&b, &s, &f, 0);
+   append_point(&b, &s, 0, &f);
+   assert_int_equal(f.value, 1);
    struct kr_batch_point w = {SEM_A, 1, 0};
    struct kr_batch_submit ws = plain_submit(cbs, 1);
    ws.wait_count = 1;
    ws.waits = &w;
    /* Room for 16 records, waits grow from 0: the wait array's first allocation fails. */
    c.fail_after = 0;
-   struct kr_batch_fence wf;
-   kr_batch_fence_init(&wf, true);
    struct kr_batch_point wp = {7, 7, 7};
-   assert_int_equal(kr_batch_append(&b, &ws, &wf, &wp, 0, &flush_now),
-                    VK_ERROR_OUT_OF_HOST_MEMORY);
+   assert_int_equal(kr_batch_append(&b, &ws, &wp, 0, &flush_now), VK_ERROR_OUT_OF_HOST_MEMORY);
    assert_int_equal(b.record_count, 1);
    assert_int_equal(b.next_value, 1);
    assert_int_equal(b.records[0].closes_value, 0);
-   assert_int_equal(wf.state, KR_FENCE_SIGNALED);
+   assert_int_equal(wp.semaphore, 7);
    assert_int_equal(wp.value, 7);
+   assert_int_equal(wp.stage, 7);
    c.fail_after = -1;
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
    assert_int_equal(plan.info_count, 1);
-   assert_int_equal(plan.infos[0].timeline_value, 1);
+   assert_int_equal(info_timeline_value(&plan, 0), 1);
+   assert_int_equal(plan.infos[0].waitSemaphoreInfoCount, 0);
+   assert_int_equal(plan.infos[0].signalSemaphoreInfoCount, 1);
+   assert_true(point_done(f, 1));
 
    /* Growth: many submits, many command buffers. */
    for (uintptr_t i = 1; i <= 300; i++) {
       void *one[] = {handle(i)};
       s = plain_submit(one, 1);
-      append(&b, &s, &f, 0);
+      append_point(&b, &s, 0, &f);
+      assert_int_equal(f.value, 2);
    }
    c.fail_after = 0;
    uint64_t v = 0;
@@ -530,26 +726,11 @@ allocation_failure_and_callbacks(void **state)
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 2);
    assert_int_equal(plan.command_buffer_count, 300);
    for (uint32_t i = 0; i < 300; i++)
-      assert_ptr_equal(plan.command_buffers[i], handle(i + 1));
+      assert_ptr_equal(plan.command_buffers[i].commandBuffer, handle(i + 1));
 
    kr_batch_finish(&b);
    kr_batch_flush_plan_finish(&plan);
    assert_int_equal(c.live, 0);
-}
-
-/* Checks the timeline signals of a plan: the non-zero timeline values of its infos are exactly
- * first, first + 1, ..., plan->value, in order, the last info signalling plan->value. */
-static void
-check_plan_values(const struct kr_batch_flush_plan *plan, uint64_t first)
-{
-   assert_true(plan->info_count > 0);
-   uint64_t expect = first;
-   for (uint32_t i = 0; i < plan->info_count; i++) {
-      if (plan->infos[i].timeline_value)
-         assert_int_equal(plan->infos[i].timeline_value, expect++);
-   }
-   assert_int_equal(expect, plan->value + 1);
-   assert_int_equal(plan->infos[plan->info_count - 1].timeline_value, plan->value);
 }
 
 /* A submit that waits on a semaphore opens a new value when it joins a non-empty batch: the
@@ -567,21 +748,17 @@ waits_open_values(void **state)
    const struct kr_batch_point sig_e = {SEM_B, 0, 0x20};
    const struct kr_batch_point wait_f = {SEM_A, 7, 0x40};
    const struct kr_batch_point sig_f = {SEM_B, 0, 0x80};
-   struct kr_batch_fence fa, fb, fc, fd, fg;
-   kr_batch_fence_init(&fa, false);
-   kr_batch_fence_init(&fb, false);
-   kr_batch_fence_init(&fc, false);
-   kr_batch_fence_init(&fd, false);
-   kr_batch_fence_init(&fg, false);
+   /* The fences of A, B, C, D and G: the points their submits complete at. */
+   struct kr_batch_point fa, fb, fc, fd, fg;
    struct kr_batch_point p;
 
    /* A, B: plain, value 1. */
    struct kr_batch_submit s = plain_submit(&cbs[0], 1);
-   append_point(&b, &s, &fa, 0, &p);
-   assert_int_equal(p.value, 1);
+   append_point(&b, &s, 0, &fa);
+   assert_int_equal(fa.value, 1);
    s = plain_submit(&cbs[1], 1);
-   append(&b, &s, &fb, 0);
-   assert_int_equal(fb.point.value, 1);
+   append_point(&b, &s, 0, &fb);
+   assert_int_equal(fb.value, 1);
    assert_int_equal(b.next_value, 1);
    assert_int_equal(b.records[1].closes_value, 0);
 
@@ -589,30 +766,29 @@ waits_open_values(void **state)
    s = plain_submit(&cbs[2], 1);
    s.wait_count = 1;
    s.waits = &wait_c;
-   append_point(&b, &s, &fc, 0, &p);
-   assert_int_equal(p.value, 2);
-   assert_int_equal(fc.point.value, 2);
-   assert_int_equal(fa.point.value, 1);
-   assert_int_equal(fb.point.value, 1);
+   append_point(&b, &s, 0, &fc);
+   assert_int_equal(fc.value, 2);
+   assert_int_equal(fa.value, 1);
+   assert_int_equal(fb.value, 1);
    assert_int_equal(b.next_value, 2);
    assert_int_equal(b.flushed_value, 0);
    assert_int_equal(b.records[0].closes_value, 0);
    assert_int_equal(b.records[1].closes_value, 1);
    assert_int_equal(b.records[2].closes_value, 0);
    /* Both pending values are observed; the waited semaphore is not. */
-   assert_true(kr_batch_observes_point(&b, fa.point));
-   assert_true(kr_batch_observes_point(&b, fc.point));
+   assert_true(kr_batch_observes_point(&b, fa));
+   assert_true(kr_batch_observes_point(&b, fc));
    assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 0}));
    assert_false(kr_batch_observes_point(&b, wait_c));
 
    /* D plain, E signals: both value 2. */
    s = plain_submit(&cbs[3], 1);
-   append(&b, &s, &fd, 0);
-   assert_int_equal(fd.point.value, 2);
+   append_point(&b, &s, 0, &fd);
+   assert_int_equal(fd.value, 2);
    s = plain_submit(&cbs[4], 1);
    s.signal_count = 1;
    s.signals = &sig_e;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 2);
    /* F waits and signals: opens value 3; G plain, value 3. */
    s = plain_submit(&cbs[5], 1);
@@ -620,11 +796,11 @@ waits_open_values(void **state)
    s.waits = &wait_f;
    s.signal_count = 1;
    s.signals = &sig_f;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 3);
    s = plain_submit(&cbs[6], 1);
-   append(&b, &s, &fg, 0);
-   assert_int_equal(fg.point.value, 3);
+   append_point(&b, &s, 0, &fg);
+   assert_int_equal(fg.value, 3);
    assert_int_equal(b.record_count, 7);
 
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 3);
@@ -639,50 +815,55 @@ waits_open_values(void **state)
    assert_int_equal(plan.command_buffer_count, 7);
    uint32_t cb = 0;
    for (uint32_t i = 0; i < plan.info_count; i++) {
-      const struct kr_batch_info *info = &plan.infos[i];
-      assert_int_equal(info->command_buffer_first, cb);
-      assert_int_equal(info->command_buffer_count, expect_cbs[i]);
-      assert_int_equal(info->wait_count, expect_waits[i]);
-      assert_int_equal(info->signal_count, expect_signals[i]);
-      assert_int_equal(info->timeline_value, expect_values[i]);
-      cb += info->command_buffer_count;
+      const VkSubmitInfo2 *info = &plan.infos[i];
+      assert_info_cbs(&plan, i, cb, expect_cbs[i]);
+      assert_int_equal(info->waitSemaphoreInfoCount, expect_waits[i]);
+      assert_int_equal(info_own_signal_count(&plan, i), expect_signals[i]);
+      assert_int_equal(info_timeline_value(&plan, i), expect_values[i]);
+      cb += info->commandBufferInfoCount;
    }
    for (uint32_t i = 0; i < plan.command_buffer_count; i++)
-      assert_ptr_equal(plan.command_buffers[i], cbs[i]);
+      assert_ptr_equal(plan.command_buffers[i].commandBuffer, cbs[i]);
    check_plan_values(&plan, 1);
-   /* Waits and signals keep their values and stages. */
-   assert_int_equal(plan.wait_count, 2);
-   assert_int_equal(plan.signal_count, 2);
-   assert_memory_equal(&plan.waits[plan.infos[1].wait_first], &wait_c, sizeof(wait_c));
-   assert_memory_equal(&plan.waits[plan.infos[4].wait_first], &wait_f, sizeof(wait_f));
-   assert_memory_equal(&plan.signals[plan.infos[3].signal_first], &sig_e, sizeof(sig_e));
-   assert_memory_equal(&plan.signals[plan.infos[4].signal_first], &sig_f, sizeof(sig_f));
+   /* Waits and signals keep their semaphores, values and stages; E signals SEM_B before the
+    * timeline. */
+   assert_int_equal(plan_wait_count(&plan), 2);
+   assert_int_equal(plan_own_signal_count(&plan), 2);
+   assert_int_equal(plan.semaphore_count, 2 + 2 + 3);
+   assert_semaphore(&plan.infos[1].pWaitSemaphoreInfos[0], wait_c);
+   assert_semaphore(&plan.infos[4].pWaitSemaphoreInfos[0], wait_f);
+   assert_semaphore(&plan.infos[3].pSignalSemaphoreInfos[0], sig_e);
+   assert_semaphore(&plan.infos[4].pSignalSemaphoreInfos[0], sig_f);
+   assert_semaphore(&plan.infos[3].pSignalSemaphoreInfos[1],
+                    (struct kr_batch_point){TIMELINE, 2, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT});
    assert_int_equal(b.stats.vendor_submits, 1);
    assert_int_equal(b.stats.vendor_infos, 6);
 
    /* The earlier fences complete before the waits, the later ones only after. */
-   assert_true(kr_batch_fence_status(&fa, 1));
-   assert_true(kr_batch_fence_status(&fb, 1));
-   assert_false(kr_batch_fence_status(&fc, 1));
-   assert_false(kr_batch_fence_status(&fd, 1));
-   assert_true(kr_batch_fence_status(&fd, 2));
-   assert_false(kr_batch_fence_status(&fg, 2));
-   assert_true(kr_batch_fence_status(&fg, 3));
-   assert_false(kr_batch_observes_point(&b, fg.point));
+   assert_false(point_done(fa, 0));
+   assert_true(point_done(fa, 1));
+   assert_true(point_done(fb, 1));
+   assert_false(point_done(fc, 1));
+   assert_false(point_done(fd, 1));
+   assert_true(point_done(fc, 2));
+   assert_true(point_done(fd, 2));
+   assert_false(point_done(fg, 2));
+   assert_true(point_done(fg, 3));
+   assert_false(kr_batch_observes_point(&b, fg));
 
    /* A waiting submit that starts a batch opens nothing: earlier submits are flushed. */
    s = plain_submit(&cbs[0], 1);
    s.wait_count = 1;
    s.waits = &wait_c;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 4);
    s.waits = &wait_f;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 5);
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 5);
    assert_int_equal(plan.info_count, 2);
-   assert_int_equal(plan.infos[0].timeline_value, 4);
-   assert_int_equal(plan.infos[1].timeline_value, 5);
+   assert_int_equal(info_timeline_value(&plan, 0), 4);
+   assert_int_equal(info_timeline_value(&plan, 1), 5);
    check_plan_values(&plan, 4);
    teardown_batch(&b, &plan);
 }
@@ -703,34 +884,34 @@ events_open_value(void **state)
    /* An events submit starting the batch opens nothing. */
    struct kr_batch_submit s = plain_submit(&cbs[0], 1);
    s.waits_on_events = true;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 1);
    /* Plain, value 1: joins the events submit's info. */
    s = plain_submit(&cbs[1], 1);
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 1);
    /* Events: opens value 2. */
    s = plain_submit(&cbs[2], 1);
    s.waits_on_events = true;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 2);
    assert_int_equal(b.records[1].closes_value, 1);
    /* Two plain submits join it. */
    s = plain_submit(&cbs[3], 2);
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 2);
    s = plain_submit(NULL, 0);
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 2);
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 2);
    assert_int_equal(plan.info_count, 2);
-   assert_int_equal(plan.infos[0].command_buffer_first, 0);
-   assert_int_equal(plan.infos[0].command_buffer_count, 2);
-   assert_int_equal(plan.infos[0].timeline_value, 1);
-   assert_int_equal(plan.infos[1].command_buffer_first, 2);
-   assert_int_equal(plan.infos[1].command_buffer_count, 3);
-   assert_int_equal(plan.infos[1].timeline_value, 2);
-   assert_int_equal(plan.infos[1].wait_count + plan.infos[1].signal_count, 0);
+   assert_info_cbs(&plan, 0, 0, 2);
+   assert_int_equal(info_timeline_value(&plan, 0), 1);
+   assert_info_cbs(&plan, 1, 2, 3);
+   assert_int_equal(info_timeline_value(&plan, 1), 2);
+   assert_int_equal(plan.infos[1].waitSemaphoreInfoCount + info_own_signal_count(&plan, 1), 0);
+   for (uint32_t i = 0; i < plan.command_buffer_count; i++)
+      assert_ptr_equal(plan.command_buffers[i].commandBuffer, cbs[i]);
    check_plan_values(&plan, 1);
 
    /* After a submit that signals a semaphore: the signalling info closes value 3 after its
@@ -739,19 +920,20 @@ events_open_value(void **state)
    s = plain_submit(&cbs[0], 1);
    s.signal_count = 1;
    s.signals = &sig;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 3);
    s = plain_submit(&cbs[1], 1);
    s.waits_on_events = true;
-   append_point(&b, &s, NULL, 0, &p);
+   append_point(&b, &s, 0, &p);
    assert_int_equal(p.value, 4);
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 4);
    assert_int_equal(plan.info_count, 2);
-   assert_int_equal(plan.infos[0].signal_count, 1);
-   assert_int_equal(plan.infos[0].timeline_value, 3);
-   assert_int_equal(plan.infos[1].signal_count, 0);
-   assert_int_equal(plan.infos[1].command_buffer_first, 1);
-   assert_int_equal(plan.infos[1].timeline_value, 4);
+   assert_int_equal(info_own_signal_count(&plan, 0), 1);
+   assert_semaphore(&plan.infos[0].pSignalSemaphoreInfos[0], sig);
+   assert_int_equal(info_timeline_value(&plan, 0), 3);
+   assert_int_equal(info_own_signal_count(&plan, 1), 0);
+   assert_info_cbs(&plan, 1, 1, 1);
+   assert_int_equal(info_timeline_value(&plan, 1), 4);
    check_plan_values(&plan, 3);
    teardown_batch(&b, &plan);
 }
@@ -777,7 +959,7 @@ flags_prevent_merging(void **state)
          s.signal_count = 1;
          s.signals = &sig;
       }
-      append(&b, &s, NULL, 0);
+      append(&b, &s, 0);
    }
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
    /* Infos: [0 0] [1 1] [0] [1 signals] [1]: no merge across flags, nor into a signalling
@@ -787,11 +969,10 @@ flags_prevent_merging(void **state)
    assert_int_equal(plan.info_count, 5);
    uint32_t cb = 0;
    for (uint32_t i = 0; i < plan.info_count; i++) {
-      assert_int_equal(plan.infos[i].command_buffer_first, cb);
-      assert_int_equal(plan.infos[i].command_buffer_count, expect_cbs[i]);
+      assert_info_cbs(&plan, i, cb, expect_cbs[i]);
       assert_int_equal(plan.infos[i].flags, expect_flags[i]);
-      assert_int_equal(plan.infos[i].signal_count, i == 3);
-      assert_int_equal(plan.infos[i].timeline_value, i == 4 ? 1 : 0);
+      assert_int_equal(info_own_signal_count(&plan, i), i == 3);
+      assert_int_equal(info_timeline_value(&plan, i), i == 4 ? 1 : 0);
       cb += expect_cbs[i];
    }
    check_plan_values(&plan, 1);
@@ -807,17 +988,17 @@ observes_intermediate_value(void **state)
    setup_batch(&b, &plan, 100, UINT64_MAX);
    /* Move flushed_value off 0 first. */
    struct kr_batch_submit s = plain_submit(NULL, 0);
-   append(&b, &s, NULL, 0);
+   append(&b, &s, 0);
    assert_int_equal(flush(&b, KR_FLUSH_OBSERVED, &plan), 1);
 
    const struct kr_batch_point wait = {SEM_A, 3, 0};
    struct kr_batch_submit ws = plain_submit(NULL, 0);
    ws.wait_count = 1;
    ws.waits = &wait;
-   append(&b, &s, NULL, 0);  /* 2 */
-   append(&b, &ws, NULL, 0); /* 3 */
-   append(&b, &ws, NULL, 0); /* 4 */
-   append(&b, &s, NULL, 0);  /* 4 */
+   append(&b, &s, 0);  /* 2 */
+   append(&b, &ws, 0); /* 3 */
+   append(&b, &ws, 0); /* 4 */
+   append(&b, &s, 0);  /* 4 */
    assert_int_equal(b.next_value, 4);
    for (uint64_t v = 0; v <= 4; v++) {
       struct kr_batch_point point = {TIMELINE, v, 0};
@@ -829,7 +1010,7 @@ observes_intermediate_value(void **state)
    check_plan_values(&plan, 2);
    for (uint64_t v = 0; v <= 5; v++)
       assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, v, 0}));
-   append(&b, &s, NULL, 0); /* 5 */
+   append(&b, &s, 0); /* 5 */
    assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 3, 0}));
    assert_false(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 4, 0}));
    assert_true(kr_batch_observes_point(&b, (struct kr_batch_point){TIMELINE, 5, 0}));
@@ -888,8 +1069,9 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
       return;
    }
    assert_int_equal(value, m->next_value);
+   assert_int_equal(plan->first_value, m->flushed_value + 1);
    for (uint32_t i = 0; i < plan->command_buffer_count; i++)
-      assert_ptr_equal(plan->command_buffers[i], handle(m->seen_cb++));
+      assert_ptr_equal(plan->command_buffers[i].commandBuffer, handle(m->seen_cb++));
 
    const uint32_t first = m->flushed, pending = m->count - m->flushed;
    /* The info each pending submit lands in, and the info signalling each pending value. */
@@ -900,8 +1082,10 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
 
    /* The exact plan: a plain submit joins the previous info when that one is plain, has the
     * same flags and its last submit does not close a value (the next submit has another value,
-    * or it is the last one). */
-   uint32_t info = 0, cb = 0, waits = 0, signals = 0;
+    * or it is the last one). The semaphores are laid out info by info: the waits and signals
+    * of the submit that opens the info, then the timeline signal of the value it closes. */
+   uint32_t info = 0, cb = 0, sems = 0, waits = 0, signals = 0;
+   uint32_t info_cb_first = 0, info_signals = 0;
    bool open = false;
    uint32_t open_flags = 0;
    for (uint32_t i = first; i < m->count; i++) {
@@ -910,18 +1094,23 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
       bool plain = model_plain(s);
       if (!(plain && open && s->flags == open_flags)) {
          assert_true(info < plan->info_count);
-         const struct kr_batch_info *in = &plan->infos[info];
-         assert_int_equal(in->command_buffer_first, cb);
+         const VkSubmitInfo2 *in = &plan->infos[info];
+         info_cb_first = cb;
+         if (in->commandBufferInfoCount)
+            assert_ptr_equal(in->pCommandBufferInfos, &plan->command_buffers[cb]);
          assert_int_equal(in->flags, s->flags);
-         assert_int_equal(in->wait_count, s->wait_count);
-         assert_int_equal(in->signal_count, s->signal_count);
-         assert_int_equal(in->wait_first, waits);
-         assert_int_equal(in->signal_first, signals);
-         if (s->wait_count)
-            assert_memory_equal(&plan->waits[in->wait_first], &s->wait, sizeof(s->wait));
+         assert_int_equal(in->waitSemaphoreInfoCount, s->wait_count);
+         if (s->wait_count) {
+            assert_ptr_equal(in->pWaitSemaphoreInfos, &plan->semaphores[sems]);
+            assert_semaphore(&in->pWaitSemaphoreInfos[0], s->wait);
+         }
+         sems += s->wait_count;
+         if (in->signalSemaphoreInfoCount)
+            assert_ptr_equal(in->pSignalSemaphoreInfos, &plan->semaphores[sems]);
          if (s->signal_count)
-            assert_memory_equal(&plan->signals[in->signal_first], &s->signal,
-                                sizeof(s->signal));
+            assert_semaphore(&in->pSignalSemaphoreInfos[0], s->signal);
+         sems += s->signal_count;
+         info_signals = s->signal_count;
          if (in->flags)
             m->flagged_infos++;
          info++;
@@ -932,26 +1121,38 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
       cb += s->cb_count;
       waits += s->wait_count;
       signals += s->signal_count;
-      const struct kr_batch_info *in = &plan->infos[info - 1];
+      if (closes)
+         sems++; /* the timeline signal */
+      const VkSubmitInfo2 *in = &plan->infos[info - 1];
       /* The info holds this submit's command buffers (it ends after them exactly when this
-       * submit is its last). */
+       * submit is its last), then its own signals and, when it closes, the timeline signal of
+       * its value, last. */
       if (i + 1 == m->count || !open || !model_plain(&m->submits[i + 1]) ||
           m->submits[i + 1].flags != s->flags) {
-         assert_int_equal(in->command_buffer_first + in->command_buffer_count, cb);
-         assert_int_equal(in->timeline_value, closes ? s->value : 0);
+         assert_int_equal(in->commandBufferInfoCount, cb - info_cb_first);
+         assert_int_equal(in->signalSemaphoreInfoCount, info_signals + closes);
+         assert_int_equal(info_own_signal_count(plan, info - 1), info_signals);
+         assert_int_equal(info_timeline_value(plan, info - 1), closes ? s->value : 0);
+         if (closes) {
+            assert_ptr_equal(info_last_signal(plan, info - 1), &plan->semaphores[sems - 1]);
+            assert_semaphore(info_last_signal(plan, info - 1),
+                             (struct kr_batch_point){TIMELINE, s->value,
+                                                     VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT});
+         }
       }
       s->flushed = true;
    }
    assert_int_equal(info, plan->info_count);
    assert_int_equal(cb, plan->command_buffer_count);
-   assert_int_equal(waits, plan->wait_count);
-   assert_int_equal(signals, plan->signal_count);
+   assert_int_equal(sems, plan->semaphore_count);
+   assert_int_equal(waits, plan_wait_count(plan));
+   assert_int_equal(signals, plan_own_signal_count(plan));
 
    /* Each pending value is signalled exactly once, in increasing order, the last by the last
     * info. */
    uint64_t expect = m->flushed_value + 1;
    for (uint32_t i = 0; i < plan->info_count; i++) {
-      uint64_t v = plan->infos[i].timeline_value;
+      uint64_t v = info_timeline_value(plan, i);
       if (!v)
          continue;
       assert_int_equal(v, expect);
@@ -959,7 +1160,7 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
       expect++;
    }
    assert_int_equal(expect, value + 1);
-   assert_int_equal(plan->infos[plan->info_count - 1].timeline_value, value);
+   assert_int_equal(info_timeline_value(plan, plan->info_count - 1), value);
    if (value - m->flushed_value > 1)
       m->multi_value_plans++;
 
@@ -969,13 +1170,13 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
       const struct model_submit *s = &m->submits[i];
       uint32_t k = info_of[i - first];
       for (uint32_t j = 0; j < k; j++) {
-         uint64_t v = plan->infos[j].timeline_value;
+         uint64_t v = info_timeline_value(plan, j);
          assert_true(v == 0 || v < s->value);
       }
       uint32_t j = k;
-      while (plan->infos[j].timeline_value == 0)
+      while (info_timeline_value(plan, j) == 0)
          j++; /* the last info signals, so this stops */
-      assert_int_equal(plan->infos[j].timeline_value, s->value);
+      assert_int_equal(info_timeline_value(plan, j), s->value);
       assert_int_equal(signal_info[s->value - m->flushed_value - 1], j);
       /* A waiting submit: every earlier submit of the plan completes at a value signalled by
        * an info before the waiting one, so no earlier fence waits on it. */
@@ -995,9 +1196,16 @@ model_check_plan(struct model *m, const struct kr_batch_flush_plan *plan, uint64
 
 #define RANDOM_FENCES 16
 
+/* A fence as the driver models it: pending on the point its last submit returned, or not
+ * pending (unsignalled or signalled by the host: not the batch's business). */
+struct random_fence {
+   bool pending;
+   struct kr_batch_point point;
+};
+
 static void
 random_append(struct kr_batch *b, struct model *m, struct test_random *r,
-              struct kr_batch_fence *fences, uint64_t now, bool *full)
+              struct random_fence *fences, uint64_t now, bool *full)
 {
    void *cbs[4];
    uint32_t cb_count = (uint32_t)(test_random_next(r) % 5);
@@ -1037,13 +1245,14 @@ random_append(struct kr_batch *b, struct model *m, struct test_random *r,
    m->events += s.waits_on_events;
    m->count++;
    m->next_cb += cb_count;
-   if (has_fence)
-      kr_batch_fence_reset(&fences[slot]);
    struct kr_batch_point point;
-   *full = append_point(b, &s, has_fence ? &fences[slot] : NULL, now, &point);
+   *full = append_point(b, &s, now, &point);
    assert_int_equal(point.value, ms->value);
-   if (has_fence)
-      assert_int_equal(fences[slot].point.value, ms->value);
+   if (has_fence) {
+      /* Reset and resubmitted: pending on the new submit's point. */
+      fences[slot].pending = true;
+      fences[slot].point = point;
+   }
    /* Values never go back; a waiting submit's is above every earlier submit's, so no earlier
     * fence waits on it. */
    assert_true(point.value >= m->max_value);
@@ -1067,9 +1276,8 @@ randomized_against_model(void **state)
    struct model m = {.next_cb = 1, .seen_cb = 1, .flushed_value = 0, .next_value = 1};
    m.submits = calloc(OPS, sizeof(*m.submits));
    assert_non_null(m.submits);
-   struct kr_batch_fence fences[RANDOM_FENCES];
-   for (unsigned i = 0; i < RANDOM_FENCES; i++)
-      kr_batch_fence_init(&fences[i], i % 2);
+   struct random_fence fences[RANDOM_FENCES];
+   memset(fences, 0, sizeof(fences));
    struct test_random r;
    test_random_seed(&r, 0x6261746368ull);
    uint64_t now = 0;
@@ -1084,14 +1292,13 @@ randomized_against_model(void **state)
          if (full)
             reason = KR_FLUSH_FULL;
       } else if (kind < 8) {
-         struct kr_batch_fence *f = &fences[test_random_next(&r) % RANDOM_FENCES];
-         bool pending = f->state == KR_FENCE_PENDING && f->point.value > m.flushed_value;
-         assert_int_equal(kr_batch_observes_point(&b, f->point) &&
-                             f->state == KR_FENCE_PENDING, pending);
+         struct random_fence *f = &fences[test_random_next(&r) % RANDOM_FENCES];
+         bool pending = f->pending && f->point.value > m.flushed_value;
+         assert_int_equal(kr_batch_observes_point(&b, f->point) && f->pending, pending);
          if (pending)
             reason = KR_FLUSH_OBSERVED;
          /* Not signalled before its batch is flushed and completed. */
-         assert_false(pending && kr_batch_fence_status(f, m.flushed_value));
+         assert_false(pending && point_done(f->point, m.flushed_value));
       } else if (kind < 9) {
          /* A value handed out on the timeline (up to next_value), pending ones (intermediate
           * included) observed, flushed ones not. */
@@ -1123,14 +1330,14 @@ randomized_against_model(void **state)
       const struct model_submit *s = &m.submits[i];
       assert_true(s->flushed);
       assert_true(s->value > 0 && s->value <= b.flushed_value);
-      if (s->has_fence && fences[s->fence_slot].state == KR_FENCE_PENDING)
+      if (s->has_fence && fences[s->fence_slot].pending)
          assert_true(fences[s->fence_slot].point.value >= s->value);
    }
    for (unsigned i = 0; i < RANDOM_FENCES; i++) {
-      if (fences[i].state != KR_FENCE_PENDING)
+      if (!fences[i].pending)
          continue;
-      assert_false(kr_batch_fence_status(&fences[i], fences[i].point.value - 1));
-      assert_true(kr_batch_fence_status(&fences[i], b.flushed_value));
+      assert_false(point_done(fences[i].point, fences[i].point.value - 1));
+      assert_true(point_done(fences[i].point, b.flushed_value));
    }
    uint64_t total = 0;
    for (unsigned i = 0; i < KR_FLUSH_REASON_COUNT; i++)
@@ -1163,8 +1370,8 @@ main(void)
       cmocka_unit_test(merging_rules),
       cmocka_unit_test(ordering_across_flushes),
       cmocka_unit_test(limit_one),
-      cmocka_unit_test(fence_states),
-      cmocka_unit_test(fence_reuse),
+      cmocka_unit_test(submit_points),
+      cmocka_unit_test(point_reuse),
       cmocka_unit_test(waits_open_values),
       cmocka_unit_test(events_open_value),
       cmocka_unit_test(flags_prevent_merging),
