@@ -63,8 +63,8 @@ kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    if (!pool)
       return;
-   /* Pending batches that use the pool's command buffers go to the vendor first. */
-   (void)kr_device_flush_all(device);
+   /* No flush: the pool's command buffers may not be pending (the application observed
+    * their completion, and observing flushed). */
    device->disp.DestroyCommandPool(device->handle, pool->handle, pAllocator);
    /* The vendor freed the pool's command buffers; free Kronos's objects for them. */
    for (struct kr_command_buffer *cb = pool->buffers, *next; cb; cb = next) {
@@ -78,9 +78,6 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolResetFlags flags)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   VkResult result = kr_device_flush_all(device);
-   if (result != VK_SUCCESS)
-      return result;
    return device->disp.ResetCommandPool(device->handle,
                                         kr_command_pool_from_handle(commandPool)->handle, flags);
 }
@@ -151,7 +148,6 @@ kr_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t comm
       struct kr_command_buffer *cb = kr_command_buffer_from_handle(pCommandBuffers[i]);
       if (!cb)
          continue;
-      (void)kr_device_flush_user(device, (uint64_t)(uintptr_t)cb->handle);
       device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &cb->handle);
       unlink_buffer(pool, cb);
       kr_free(pool->alloc, cb);

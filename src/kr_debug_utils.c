@@ -215,7 +215,7 @@ queue_label(VkQueue _queue, const VkDebugUtilsLabelEXT *label,
       call(queue, label);
       return;
    }
-   (void)kr_queue_flush(queue, KR_FLUSH_OBSERVED);
+   (void)kr_queue_flush(queue, KR_FLUSH_OBSERVED); /* a failure stays with the waits */
    kr_queue_submit_lock(queue);
    call(queue, label);
    kr_queue_submit_unlock(queue);

@@ -8,6 +8,7 @@
 #include "kr_log.h"
 #include "kr_objects.h"
 #include "kr_queue_batch.h"
+#include "kr_scratch.h"
 #include "kr_util.h"
 
 /* Slices of a wait that mixes kinds of fences (rare), polled in turn. */
@@ -67,6 +68,13 @@ kr_fence_set_pending(struct kr_fence *fence, struct kr_queue *queue, uint64_t va
                          memory_order_seq_cst);
 }
 
+void
+kr_fence_set_unsignaled(struct kr_fence *fence)
+{
+   uint64_t generation = atomic_load(&fence->word) >> 2;
+   atomic_store(&fence->word, kr_fence_word(generation + 1, KR_FENCE_UNSIGNALED));
+}
+
 static enum kr_fence_state
 fence_state(const struct kr_fence *fence)
 {
@@ -82,7 +90,7 @@ mark_if_complete(struct kr_fence *fence)
    enum kr_fence_state state = kr_fence_word_state(word);
    if (state != KR_FENCE_PENDING)
       return state == KR_FENCE_SIGNALED;
-   uint64_t completed = atomic_load_explicit(&fence->queue->batch->completed,
+   uint64_t completed = atomic_load_explicit(&fence->queue->batch->timeline.completed,
                                              memory_order_acquire);
    if (completed < fence->value)
       return false;
@@ -99,8 +107,7 @@ wait_for_submit(struct kr_fence_waiters *waiters, struct kr_fence *fence, uint64
    pthread_mutex_lock(&waiters->lock);
    atomic_fetch_add(&waiters->count, 1);
    if (kr_fence_word_state(atomic_load(&fence->word)) == KR_FENCE_UNSIGNALED) {
-      struct timespec until = {.tv_sec = (time_t)(deadline / 1000000000u),
-                               .tv_nsec = (long)(deadline % 1000000000u)};
+      struct timespec until = kr_timespec(deadline);
       pthread_cond_timedwait(&waiters->cond, &waiters->lock, &until);
    }
    atomic_fetch_sub(&waiters->count, 1);
@@ -133,14 +140,6 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
    return VK_SUCCESS;
 }
 
-/* Whether the point fence's submit was flushed and is not yet known complete. */
-static bool
-fence_unflushed(const struct kr_fence *fence)
-{
-   return fence_state(fence) == KR_FENCE_PENDING &&
-          fence->value > atomic_load(&fence->queue->batch->flushed);
-}
-
 VKAPI_ATTR void VKAPI_CALL
 kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *pAllocator)
 {
@@ -148,12 +147,11 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
       return;
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_fence *fence = kr_fence_from_handle(_fence);
+   /* A point fence needs no flush: the application may destroy a fence only once the work it
+    * covers completed, which it observed, and observing flushed. */
    if (fence->vendor) {
       device->disp.DestroyFence(device->handle, fence->vendor,
                                 kr_vendor_alloc_get(&fence->vendor_alloc));
-   } else if (fence_unflushed(fence)) {
-      /* Destroying what a pending batch uses: the work still goes to the vendor. */
-      kr_queue_flush(fence->queue, KR_FLUSH_OBSERVED);
    }
    kr_free(kr_allocator(pAllocator, device->alloc), fence);
 }
@@ -168,8 +166,7 @@ kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
       if (fence->vendor) {
          result = device->disp.ResetFences(device->handle, 1, &fence->vendor);
       } else {
-         uint64_t generation = atomic_load(&fence->word) >> 2;
-         atomic_store(&fence->word, kr_fence_word(generation + 1, KR_FENCE_UNSIGNALED));
+         kr_fence_set_unsignaled(fence);
       }
    }
    return result;
@@ -185,10 +182,11 @@ point_fence_status(struct kr_fence *fence)
       return state == KR_FENCE_SIGNALED ? VK_SUCCESS : VK_NOT_READY;
    struct kr_queue *queue = fence->queue;
    uint64_t value = fence->value;
-   VkResult result = kr_queue_flush_point(queue, kr_queue_point(queue, value));
+   struct kr_flush_outcome outcome = kr_queue_flush_point(queue, kr_queue_point(queue, value));
+   if (outcome.status == KR_FLUSH_KEPT)
+      return outcome.result;
    uint64_t completed = 0;
-   if (result == VK_SUCCESS)
-      result = kr_queue_completed(queue, value, &completed);
+   VkResult result = kr_queue_completed(queue, value, &completed);
    if (result != VK_SUCCESS)
       return result;
    return mark_if_complete(fence) ? VK_SUCCESS : VK_NOT_READY;
@@ -246,17 +244,12 @@ static VkResult
 wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool any,
                    uint64_t timeout_ns)
 {
-   struct kr_queue *stack_queues[16] = {0};
-   uint64_t stack_values[16] = {0};
-   struct kr_queue **queues = stack_queues;
-   uint64_t *values = stack_values;
-   if (device->queue_count > KR_ARRAY_SIZE(stack_queues)) {
-      queues = kr_alloc(device->alloc, (sizeof(*queues) + sizeof(*values)) * device->queue_count,
-                        8, VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
-      if (!queues)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-      values = (uint64_t *)(queues + device->queue_count);
-   }
+   struct kr_scratch scratch;
+   struct kr_queue **queues = kr_scratch_get(
+      &scratch, device->alloc, (sizeof(*queues) + sizeof(uint64_t)) * device->queue_count);
+   if (!queues)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   uint64_t *values = (uint64_t *)(queues + device->queue_count);
    uint32_t n = 0;
    for (uint32_t q = 0; q < device->queue_count; q++) {
       if (s->values[q]) {
@@ -265,8 +258,7 @@ wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool 
       }
    }
    VkResult result = kr_queue_wait_values(device, n, queues, values, any, timeout_ns);
-   if (queues != stack_queues)
-      kr_free(device->alloc, queues);
+   kr_scratch_put(&scratch);
    return result;
 }
 
@@ -286,14 +278,10 @@ static VkResult
 wait_real_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
                  uint64_t timeout_ns)
 {
-   VkFence stack[32] = {0};
-   VkFence *vendor = stack;
-   if (count > KR_ARRAY_SIZE(stack)) {
-      vendor = kr_alloc(device->alloc, sizeof(*vendor) * count, 8,
-                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
-      if (!vendor)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
+   struct kr_scratch scratch;
+   VkFence *vendor = kr_scratch_get(&scratch, device->alloc, sizeof(*vendor) * count);
+   if (!vendor)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
    uint32_t n = 0;
    for (uint32_t i = 0; i < count; i++) {
       VkFence v = kr_fence_from_handle(handles[i])->vendor;
@@ -301,25 +289,8 @@ wait_real_fences(struct kr_device *device, uint32_t count, const VkFence *handle
          vendor[n++] = v;
    }
    VkResult result = device->disp.WaitForFences(device->handle, n, vendor, all, timeout_ns);
-   if (vendor != stack)
-      kr_free(device->alloc, vendor);
+   kr_scratch_put(&scratch);
    return result;
-}
-
-static uint64_t
-deadline_after(uint64_t timeout_ns)
-{
-   uint64_t now = kr_now_ns();
-   return timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
-}
-
-static uint64_t
-time_left(uint64_t deadline)
-{
-   if (deadline == UINT64_MAX)
-      return UINT64_MAX;
-   uint64_t now = kr_now_ns();
-   return deadline > now ? deadline - now : 0;
 }
 
 /* The first point fence of a set that no submit has reached yet, or NULL. */
@@ -342,7 +313,7 @@ static VkResult
 wait_mixed_slice(struct kr_device *device, const struct fence_survey *s, uint32_t count,
                  const VkFence *handles, bool all, uint64_t deadline)
 {
-   uint64_t slice = KR_MIN(time_left(deadline), KR_MIXED_WAIT_SLICE_NS);
+   uint64_t slice = KR_MIN(kr_time_left(deadline), KR_MIXED_WAIT_SLICE_NS);
    VkResult result = VK_SUCCESS;
    struct kr_fence *unsubmitted = s->unsubmitted ? first_unsubmitted(count, handles) : NULL;
    if (all && unsubmitted)
@@ -378,25 +349,25 @@ static VkResult
 wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
             uint64_t timeout_ns, uint64_t *values)
 {
-   uint64_t deadline = deadline_after(timeout_ns);
+   uint64_t deadline = kr_deadline_after(timeout_ns);
    struct fence_survey s = {.values = values};
    for (;;) {
       survey_fences(device, count, handles, all, &s);
       if (all ? s.ready == count : s.ready > 0)
          return VK_SUCCESS;
       if (s.real == 0 && s.unsubmitted == 0) {
-         VkResult result = wait_survey_points(device, &s, !all, time_left(deadline));
+         VkResult result = wait_survey_points(device, &s, !all, kr_time_left(deadline));
          if (result == VK_SUCCESS && all)
             mark_signaled(count, handles);
          return result;
       }
       if (s.points == 0 && s.unsubmitted == 0)
-         return wait_real_fences(device, count, handles, all, time_left(deadline));
+         return wait_real_fences(device, count, handles, all, kr_time_left(deadline));
 
       VkResult result = mixed_status(device, count, handles, all);
       if (result != VK_NOT_READY)
          return result;
-      if (time_left(deadline) == 0)
+      if (kr_time_left(deadline) == 0)
          return VK_TIMEOUT;
       result = wait_mixed_slice(device, &s, count, handles, all, deadline);
       if (result != VK_SUCCESS)
@@ -411,17 +382,13 @@ kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, 
    struct kr_device *device = kr_device_from_handle(_device);
    if (!kr_device_batching(device))
       return wait_real_fences(device, fenceCount, pFences, waitAll, timeout);
-   uint64_t stack[16] = {0};
-   uint64_t *values = stack;
-   if (device->queue_count > KR_ARRAY_SIZE(stack)) {
-      values = kr_alloc(device->alloc, sizeof(*values) * device->queue_count, 8,
-                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
-      if (!values)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
+   struct kr_scratch scratch;
+   uint64_t *values = kr_scratch_get(&scratch, device->alloc,
+                                     sizeof(*values) * device->queue_count);
+   if (!values)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
    VkResult result = wait_fences(device, fenceCount, pFences, waitAll, timeout, values);
-   if (values != stack)
-      kr_free(device->alloc, values);
+   kr_scratch_put(&scratch);
    return result;
 }
 

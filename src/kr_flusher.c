@@ -53,7 +53,7 @@ flush_expired(struct kr_flusher *f)
          uint32_t records = b->record_count;
          uint64_t waited = now - b->oldest_ns;
          /* A failure is recorded in the queue and reported by the waits on it. */
-         kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE);
+         kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE, false);
          if (kr_log_enabled(KR_LOG_DEBUG))
             kr_debug("flusher: %u submits (%s) flushed %llu us after the oldest, in %llu us",
                      records, reason == KR_FLUSH_FULL ? "full" : "time bound",
@@ -69,13 +69,6 @@ flush_expired(struct kr_flusher *f)
       kr_queue_batch_unlock(queue);
    }
    return deadline;
-}
-
-static struct timespec
-timespec_from_ns(uint64_t ns)
-{
-   return (struct timespec){.tv_sec = (time_t)(ns / 1000000000u),
-                            .tv_nsec = (long)(ns % 1000000000u)};
 }
 
 static void *
@@ -108,7 +101,7 @@ flusher_main(void *arg)
             pthread_cond_wait(&f->cond, &f->lock);
             active_ns = kr_now_ns();
          } else {
-            struct timespec until = timespec_from_ns(deadline);
+            struct timespec until = kr_timespec(deadline);
             int err = pthread_cond_timedwait(&f->cond, &f->lock, &until);
             if (err != 0 && err != ETIMEDOUT)
                kr_warn("submit batching: the flusher's timed wait failed (%d)", err);

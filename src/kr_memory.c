@@ -83,8 +83,8 @@ kr_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallba
    if (!memory)
       return;
    kr_stats_add(&device->stats, KR_STAT_APP_FREES, 1);
-   /* Pending batches may use the memory: they go to the vendor first. */
-   (void)kr_device_flush_all(device);
+   /* No flush: the application frees memory only once the work that uses it completed,
+    * which it observed, and observing flushed. */
    if (memory->block)
       kr_memory_pool_free(device, memory);
    else

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* A queue's submit batch (DESIGN §4.2, issue 5): the state machine of kr_batch.h over the
- * queue's vendor timeline semaphore, its lock, and the flush that turns a plan into one vendor
+/* A queue's submit batch (DESIGN §4.2): the state machine of kr_batch.h, the accounting of the
+ * queue's vendor timeline (kr_timeline.h), and the flush that hands a batch to the vendor as one
  * vkQueueSubmit2.
  *
  * Locking: the time-bound flusher and threads waiting on fences flush queues the application is
  * not calling, so each queue has two locks: the batch lock serializes its batch, the submit
- * lock every vendor call on its vendor queue (submits, bind sparse) and the scratch arrays of
- * the vendor submit. A flush takes the submit lock before it lets the batch lock go (so
- * flushes reach the vendor in the order of their values), and the application's appends go
- * on while the vendor takes the submit. Order: batch lock, then submit lock. No thread holds
- * the locks of two queues: flushes of other queues happen before a submit locks its own. */
+ * lock every vendor call on its vendor queue (submits, bind sparse, labels) and the flush plan.
+ * A flush takes the submit lock before it lets the batch lock go, so flushes reach the vendor
+ * in the order of their values, and the application's appends go on while the vendor takes the
+ * submit. Order: batch lock, then submit lock; no thread holds the locks of two queues.
+ * Neither lock is held across a vendor call that waits: threads that need a flush of another
+ * thread to have reached the vendor wait for it on the timeline (kr_timeline_wait_landed), and
+ * wait idle is a vendor wait made once nothing of Kronos's is in flight on the queue. */
 #ifndef KR_QUEUE_BATCH_H
 #define KR_QUEUE_BATCH_H
 
@@ -20,44 +22,34 @@
 #include <vulkan/vulkan.h>
 
 #include "kr_batch.h"
+#include "kr_time.h"
+#include "kr_timeline.h"
 
 struct kr_device;
 struct kr_queue;
 struct kr_semaphore;
 
-#define KR_LOST_RANGES 8
-
 struct kr_queue_batch {
    pthread_mutex_t lock;        /* the batch */
-   pthread_mutex_t submit_lock; /* the vendor queue and the scratch arrays below */
+   pthread_mutex_t submit_lock; /* the vendor queue and the plan */
    struct kr_batch batch;
    struct kr_batch_flush_plan plan;
-   VkSemaphore timeline; /* the vendor timeline semaphore, signalled only by this queue */
-   /* The highest value known complete, and the last value handed to the vendor: readable
-    * without the lock (monotonic). */
-   _Atomic uint64_t completed;
-   _Atomic uint64_t flushed;
-   /* Vendor submits of flushes failed: the values of each lost range will never be signalled
-    * by their work (a later flush may still raise the timeline past them), so waits on them
-    * report VK_ERROR_DEVICE_LOST. The ranges are under the submit lock (beyond
-    * KR_LOST_RANGES the last one grows); lost_count says whether there are any. device_lost:
-    * the vendor said VK_ERROR_DEVICE_LOST, which wait idle reports from then on. */
-   _Atomic uint32_t lost_count;
-   struct {
-      uint64_t first, last;
-   } lost[KR_LOST_RANGES];
-   _Atomic bool device_lost;
-   /* A real fence whose flush failed for lack of host memory: the next flush signals it
-    * (its work is in the batch). Under the batch lock. */
+   struct kr_timeline timeline;
+   /* A real fence whose flush Kronos could not build (out of host memory): the next flush
+    * signals it (its work is in the batch). Under the batch lock. */
    VkFence deferred_fence;
+};
 
-   /* Scratch for building the vendor submit, grown as needed. */
-   VkSubmitInfo2 *infos;
-   uint32_t info_capacity;
-   VkCommandBufferSubmitInfo *command_buffers;
-   uint32_t command_buffer_capacity;
-   VkSemaphoreSubmitInfo *semaphores;
-   uint32_t semaphore_capacity;
+/* What a flush did. */
+enum kr_flush_status {
+   KR_FLUSH_SENT,    /* the vendor took it, or there was nothing to flush */
+   KR_FLUSH_KEPT,    /* Kronos could not build it (no host memory): still pending, nothing lost */
+   KR_FLUSH_REFUSED, /* the vendor refused it: its submits are lost, waits on them report it */
+};
+
+struct kr_flush_outcome {
+   enum kr_flush_status status;
+   VkResult result; /* VK_SUCCESS when sent */
 };
 
 struct kr_feature_set;
@@ -88,10 +80,6 @@ void kr_device_batching_finish(struct kr_device *device);
 /* Whether the device batches submits (KRONOS_DISABLE=batch off, vendor support present). */
 bool kr_device_batching(const struct kr_device *device);
 
-/* Creates the queue's timeline and batch (batching devices only). */
-VkResult kr_queue_batch_create(struct kr_queue *queue);
-void kr_queue_batch_destroy(struct kr_queue *queue);
-
 void kr_queue_batch_lock(struct kr_queue *queue);
 void kr_queue_batch_unlock(struct kr_queue *queue);
 void kr_queue_submit_lock(struct kr_queue *queue);
@@ -99,57 +87,54 @@ void kr_queue_submit_unlock(struct kr_queue *queue);
 
 /* Flushes the pending batch: called with the batch lock held, returns with it released.
  * vendor_fence, when not VK_NULL_HANDLE, is signalled by the vendor submit even if the batch
- * is empty. */
-VkResult kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason,
-                               VkFence vendor_fence);
+ * is empty. reported_by_caller: the batch holds only the caller's submits and the caller
+ * returns a refusal to the application, so wait idle need not report it again. */
+struct kr_flush_outcome kr_queue_flush_unlock(struct kr_queue *queue,
+                                              enum kr_flush_reason reason, VkFence vendor_fence,
+                                              bool reported_by_caller);
 
 /* Locks, flushes if the batch is not empty, unlocks. */
-VkResult kr_queue_flush(struct kr_queue *queue, enum kr_flush_reason reason);
+struct kr_flush_outcome kr_queue_flush(struct kr_queue *queue, enum kr_flush_reason reason);
 
 /* Flushes the queue if waiting on or reading the point would observe its batch. */
-VkResult kr_queue_flush_point(struct kr_queue *queue, struct kr_batch_point point);
+struct kr_flush_outcome kr_queue_flush_point(struct kr_queue *queue, struct kr_batch_point point);
 
-/* Flushes the queue if a pending submit uses the object (a vendor semaphore or command
- * buffer handle). */
-VkResult kr_queue_flush_user(struct kr_queue *queue, uint64_t id);
-
-/* Flushes every queue of the device whose batch is not empty (query results, events, wait
- * idle, destruction of objects the command buffers may use). Cheap when nothing is pending. */
-VkResult kr_device_flush_all(struct kr_device *device);
-
-/* Flushes every queue but `except` (may be NULL) whose batch observes the point. */
+/* The same on every queue of the device but `except` (may be NULL) whose batch observes the
+ * point; the first failure's VkResult (the loop goes on past it). */
 VkResult kr_device_flush_point(struct kr_device *device, struct kr_batch_point point,
                                const struct kr_queue *except);
 
-/* Flushes every queue whose batch uses the object (vendor handle). */
+/* Flushes every queue whose batch uses the object (a vendor semaphore handle as id). */
 VkResult kr_device_flush_user(struct kr_device *device, uint64_t id);
 
 /* Before a submit on `queue` that waits on the semaphore takes its lock: the batches of other
- * queues that signal it go to the vendor (a batch never waits on one that is not flushed). */
+ * queues that signal it go to the vendor and land (a batch never waits on one that is not at
+ * the vendor). The error of a signal that was lost, which the submit returns. */
 VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore);
 
-/* vkQueueWaitIdle for a batching queue: flushes, then the vendor's wait idle under the submit
- * lock (which covers bind sparse too). VK_ERROR_DEVICE_LOST once the vendor lost the device. */
+/* vkQueueWaitIdle for a batching queue: the batch goes to the vendor, the flushes of other
+ * threads land, then the vendor's wait idle with no lock held. Reports the first loss of the
+ * queue's work not yet reported by a wait idle. */
 VkResult kr_queue_wait_idle(struct kr_queue *queue);
+
+/* vkDeviceWaitIdle for a batching device: every batch first (no queue waits on another's work
+ * still held back), then each queue's wait idle; the first error. */
+VkResult kr_device_wait_idle(struct kr_device *device);
 
 /* What the host observes (events, query results): every pending batch goes to the vendor and
  * every flush on its way lands. Errors stay with the queues' waits. */
 void kr_device_observe(struct kr_device *device);
 
-/* Waits until no flush of the queue is between leaving its batch and reaching the vendor, so
- * that `flushed` covers everything appended before the call. */
-void kr_queue_drain(struct kr_queue *queue);
-
-/* kr_queue_drain on every queue of the device but `except`. */
-void kr_device_drain(struct kr_device *device, const struct kr_queue *except);
+/* Waits until every flush of every queue taken so far has reached the vendor. */
+void kr_device_land_flushes(struct kr_device *device);
 
 /* The queue's timeline value known complete, asking the vendor when the cache says less than
- * `want`. VK_ERROR_DEVICE_LOST when the submit of `want` was lost. */
+ * `want`. The vendor's error when the submit of `want` was lost. */
 VkResult kr_queue_completed(struct kr_queue *queue, uint64_t want, uint64_t *completed);
 
 /* Waits on the vendor for timeline values of queues: every one (any = false) or one of them,
- * flushing first what is not flushed yet. VK_TIMEOUT, VK_ERROR_DEVICE_LOST as the vendor
- * says; VK_ERROR_DEVICE_LOST for a value whose submit was lost. */
+ * flushing first what is not flushed yet. VK_TIMEOUT and errors as the vendor says; the
+ * vendor's error for a value whose submit was lost. */
 VkResult kr_queue_wait_values(struct kr_device *device, uint32_t count,
                               struct kr_queue *const *queues, const uint64_t *values, bool any,
                               uint64_t timeout_ns);

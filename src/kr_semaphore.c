@@ -6,6 +6,7 @@
 #include "kr_log.h"
 #include "kr_objects.h"
 #include "kr_queue_batch.h"
+#include "kr_scratch.h"
 #include "kr_util.h"
 
 VkSemaphore
@@ -50,14 +51,11 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
       return;
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_semaphore *semaphore = kr_semaphore_from_handle(_semaphore);
+   /* No flush: the application may destroy a semaphore only once every submit that uses it
+    * completed, which it observed, and observing flushed. */
    if (semaphore->vendor) {
-      /* Destroying what a pending batch uses: the work still goes to the vendor first. */
-      kr_device_flush_user(device, kr_semaphore_id(semaphore->vendor));
       device->disp.DestroySemaphore(device->handle, semaphore->vendor,
                                     kr_vendor_alloc_get(&semaphore->vendor_alloc));
-   } else if (semaphore->signal_queue) {
-      struct kr_queue *queue = semaphore->signal_queue;
-      kr_queue_flush_point(queue, kr_queue_point(queue, semaphore->signal_value));
    }
    kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
 }
@@ -68,16 +66,6 @@ flush_signalers(struct kr_device *device, VkSemaphore vendor)
 {
    return kr_device_flush_point(device,
                                 (struct kr_batch_point){kr_semaphore_id(vendor), 0, 0}, NULL);
-}
-
-/* Before a host wait or a sync file export: flushes of other threads on their way to the
- * vendor land too, so the vendor sees no wait before the signal Kronos held (a counter read
- * needs not). */
-static void
-land_flushes(struct kr_device *device)
-{
-   if (kr_device_batching(device))
-      kr_device_drain(device, NULL);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -95,28 +83,25 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   VkSemaphore stack[32] = {0};
-   VkSemaphore *vendor = stack;
    uint32_t count = pWaitInfo->semaphoreCount;
-   if (count > KR_ARRAY_SIZE(stack)) {
-      vendor = kr_alloc(device->alloc, sizeof(*vendor) * count, 8,
-                        VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
-      if (!vendor)
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
+   struct kr_scratch scratch;
+   VkSemaphore *vendor = kr_scratch_get(&scratch, device->alloc, sizeof(*vendor) * count);
+   if (!vendor)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
    VkResult result = VK_SUCCESS;
    for (uint32_t i = 0; i < count && result == VK_SUCCESS; i++) {
       vendor[i] = kr_semaphore_from_handle(pWaitInfo->pSemaphores[i])->vendor;
       result = flush_signalers(device, vendor[i]);
    }
    if (result == VK_SUCCESS) {
-      land_flushes(device);
+      /* Flushes of other threads on their way to the vendor land too, so the vendor sees no
+       * wait before the signal Kronos held (a counter read needs not). */
+      kr_device_land_flushes(device);
       VkSemaphoreWaitInfo info = *pWaitInfo;
       info.pSemaphores = vendor;
       result = device->disp.WaitSemaphores(device->handle, &info, timeout);
    }
-   if (vendor != stack)
-      kr_free(device->alloc, vendor);
+   kr_scratch_put(&scratch);
    return result;
 }
 
@@ -176,7 +161,7 @@ kr_GetSemaphoreFdKHR(VkDevice _device, const VkSemaphoreGetFdInfoKHR *pGetFdInfo
    VkResult result = flush_signalers(device, semaphore->vendor);
    if (result != VK_SUCCESS)
       return result;
-   land_flushes(device);
+   kr_device_land_flushes(device);
    VkSemaphoreGetFdInfoKHR info = *pGetFdInfo;
    info.semaphore = semaphore->vendor;
    return device->disp.GetSemaphoreFdKHR(device->handle, &info, pFd);

@@ -108,7 +108,7 @@ translate_bind_semaphores(VkBindSparseInfo *info, struct bind_semaphores *out)
          val[waits++] = app_values && i < app_values->waitSemaphoreValueCount
                            ? app_values->pWaitSemaphoreValues[i] : 0;
       } else if (s->signal_queue) {
-         sem[waits] = s->signal_queue->batch->timeline;
+         sem[waits] = s->signal_queue->batch->timeline.semaphore;
          val[waits++] = s->signal_value;
          s->signal_queue = NULL;
       }
@@ -180,10 +180,9 @@ bind_sparse_batched(struct kr_queue *queue, uint32_t count, VkBindSparseInfo *in
    if (result != VK_SUCCESS)
       return result;
 
-   kr_queue_batch_lock(queue);
-   result = kr_queue_flush_unlock(queue, KR_FLUSH_OBSERVED, VK_NULL_HANDLE);
-   if (result != VK_SUCCESS)
-      return result;
+   struct kr_flush_outcome outcome = kr_queue_flush(queue, KR_FLUSH_OBSERVED);
+   if (outcome.status != KR_FLUSH_SENT)
+      return outcome.result;
    for (uint32_t i = 0; i < count; i++) {
       struct bind_semaphores *bs = (struct bind_semaphores *)cursor;
       bs->semaphores = (VkSemaphore *)(bs + 1);

@@ -13,6 +13,7 @@
 #include <vulkan/vulkan.h>
 
 #include "kr_batch.h"
+#include "kr_time.h"
 #include "kr_private_data.h"
 
 struct kr_device;
@@ -46,6 +47,12 @@ kr_vendor_alloc_get(const struct kr_vendor_alloc *keep)
  * thread) is never marked by a wait on the earlier point. vendor_alloc: the callbacks the
  * vendor fence was created with (a copy: the application need not keep its structure).
  * Private data is always kept by Kronos (kr_private_data.h). */
+enum kr_fence_state {
+   KR_FENCE_UNSIGNALED,
+   KR_FENCE_PENDING,
+   KR_FENCE_SIGNALED,
+};
+
 struct kr_fence {
    VkFence vendor;
    struct kr_vendor_alloc vendor_alloc;
@@ -97,15 +104,15 @@ void kr_fence_waiters_wake(struct kr_fence_waiters *waiters);
 /* Marks a point fence pending at (queue, value): the submit that covers it was appended. */
 void kr_fence_set_pending(struct kr_fence *fence, struct kr_queue *queue, uint64_t value);
 
+/* Makes a point fence unsignalled (vkResetFences, a submit that failed). */
+void kr_fence_set_unsignaled(struct kr_fence *fence);
+
 /* A point fence made a real vendor fence for good (an imported payload, a bind sparse). */
 VkResult kr_fence_make_real(struct kr_device *device, struct kr_fence *fence);
 
 /* A point binary semaphore made a real vendor semaphore for good; its pending point, if any,
  * is dropped (imports and bind sparse signals need no earlier signal). */
 VkResult kr_semaphore_make_real(struct kr_device *device, struct kr_semaphore *semaphore);
-
-/* The clock of batching (CLOCK_MONOTONIC), in nanoseconds. */
-uint64_t kr_now_ns(void);
 
 /* The VkSemaphore handle, if a real one, or VK_NULL_HANDLE: for translating structures. */
 VkSemaphore kr_semaphore_vendor(VkSemaphore semaphore);

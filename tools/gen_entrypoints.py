@@ -120,9 +120,9 @@ def classify(reg):
             kind = "FORWARD"
         entries.append(Entry(cmd, kind, level, names))
     forwarded = {e.cmd.name for e in entries if e.kind == "FORWARD"}
-    hooked = policy.BATCH_OBSERVERS | policy.BATCH_DESTROYS
+    hooked = policy.BATCH_OBSERVERS
     if hooked - forwarded:
-        raise SystemExit("BATCH_OBSERVERS/BATCH_DESTROYS name commands without a generated "
+        raise SystemExit("BATCH_OBSERVERS names commands without a generated "
                          f"trampoline: {sorted(hooked - forwarded)}")
     missing = policy.HANDWRITTEN - {e.cmd.name for e in entries}
     if missing:
@@ -267,8 +267,6 @@ def gen_entrypoints_c(entries, dev_slots):
             observe = ""
             if e.cmd.name in policy.BATCH_OBSERVERS:
                 observe = "   kr_device_observe(obj);\n"
-            elif e.cmd.name in policy.BATCH_DESTROYS:
-                observe = "   (void)kr_device_flush_all(obj);\n"
             if observe and e.cmd.first_type != "VkDevice":
                 raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"

@@ -158,14 +158,9 @@ BATCH_OBSERVERS = {
     "vkResetQueryPool",
 }
 
-# Generated trampolines that destroy or reset objects pending command buffers may use: every
-# pending submit batch goes to the vendor first.
-BATCH_DESTROYS = {
-    "vkDestroyBuffer", "vkDestroyBufferView", "vkDestroyImage", "vkDestroyImageView",
-    "vkDestroyEvent", "vkDestroyQueryPool", "vkDestroyPipeline", "vkDestroyPipelineLayout",
-    "vkDestroyDescriptorSetLayout", "vkDestroyDescriptorPool", "vkFreeDescriptorSets",
-    "vkResetDescriptorPool", "vkDestroySampler", "vkDestroyDescriptorUpdateTemplate",
-}
+# Destroying, freeing or resetting what pending work uses does not flush: a valid program does it
+# only after it observed that work's completion, and every observation flushed
+# (tests/integration/sync_hazards.c checks that such calls leave the batch alone).
 
 # Core commands that only make sense for graphics and are not vkCmd* (whose queues attribute
 # tells): they resolve to stubs that log and fail.
