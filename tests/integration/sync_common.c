@@ -2,9 +2,111 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sync_common.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* --- the devices' allocator, which a test can make refuse every allocation -------------- */
+
+static atomic_bool refuse_allocations;
+
+void
+sync_refuse_allocations(bool refuse)
+{
+   atomic_store(&refuse_allocations, refuse);
+}
+
+static VKAPI_ATTR void *VKAPI_CALL
+device_allocate(void *user, size_t size, size_t alignment, VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)scope;
+   if (atomic_load(&refuse_allocations))
+      return NULL;
+   if (alignment < sizeof(void *))
+      alignment = sizeof(void *);
+   void *p = NULL;
+   return posix_memalign(&p, alignment, size ? size : 1) == 0 ? p : NULL;
+}
+
+static VKAPI_ATTR void *VKAPI_CALL
+device_reallocate(void *user, void *old, size_t size, size_t alignment,
+                  VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)alignment;
+   (void)scope;
+   if (atomic_load(&refuse_allocations))
+      return NULL;
+   return realloc(old, size);
+}
+
+static VKAPI_ATTR void VKAPI_CALL
+device_free(void *user, void *memory)
+{
+   (void)user;
+   free(memory);
+}
+
+static const VkAllocationCallbacks device_allocator = {
+   .pfnAllocation = device_allocate,
+   .pfnReallocation = device_reallocate,
+   .pfnFree = device_free,
+};
+
+/* --- the watchdog: a scenario that hangs fails the program instead of blocking CI -------- */
+
+static struct {
+   pthread_mutex_t lock;
+   pthread_cond_t cond;
+   const char *what; /* under lock: the scenario running, NULL between them */
+   uint64_t generation;
+} watchdog = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, 0};
+
+static void *
+watchdog_main(void *arg)
+{
+   (void)arg;
+   pthread_mutex_lock(&watchdog.lock);
+   for (;;) {
+      uint64_t generation = watchdog.generation;
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      until.tv_sec += SYNC_WATCHDOG_S;
+      int err = 0;
+      while (watchdog.generation == generation && err == 0)
+         err = pthread_cond_timedwait(&watchdog.cond, &watchdog.lock, &until);
+      if (watchdog.generation == generation && watchdog.what) {
+         fprintf(stderr, "watchdog: %s did not finish in %d s: hung\n", watchdog.what,
+                 SYNC_WATCHDOG_S);
+         fflush(NULL);
+         _exit(3);
+      }
+   }
+   return NULL;
+}
+
+void
+sync_watchdog_arm(const char *what)
+{
+   static pthread_t thread;
+   static atomic_bool started;
+   pthread_mutex_lock(&watchdog.lock);
+   watchdog.what = what;
+   watchdog.generation++;
+   pthread_cond_signal(&watchdog.cond);
+   pthread_mutex_unlock(&watchdog.lock);
+   if (!atomic_exchange(&started, true)) {
+      if (pthread_create(&thread, NULL, watchdog_main, NULL) == 0)
+         pthread_detach(thread);
+      else
+         fprintf(stderr, "watchdog: cannot start its thread\n");
+   }
+}
 
 uint64_t
 sync_now_ns(void)
@@ -95,7 +197,7 @@ side_open(struct sync_side *s, VkPhysicalDevice physical, const char *label, boo
       .queueCreateInfoCount = queue_infos,
       .pQueueCreateInfos = queues,
    };
-   VkResult result = vkCreateDevice(physical, &info, NULL, &s->device);
+   VkResult result = vkCreateDevice(physical, &info, &device_allocator, &s->device);
    if (result != VK_SUCCESS) {
       s->device = VK_NULL_HANDLE;
       return result;
@@ -121,7 +223,7 @@ side_close(struct sync_side *s)
       if (result != VK_SUCCESS)
          fprintf(stderr, "%s: vkDeviceWaitIdle at close returned %s\n", s->label,
                  it_result_name(result));
-      vkDestroyDevice(s->device, NULL);
+      vkDestroyDevice(s->device, &device_allocator);
    }
    memset(s, 0, sizeof(*s));
 }
@@ -197,7 +299,11 @@ sync_run_tests(const struct sync_test *tests, size_t count)
          if (!s->device || (tests[t].kronos_only && !s->kronos))
             continue;
          uint64_t start = sync_now_ns();
+         char what[160];
+         snprintf(what, sizeof(what), "%s [%s]", tests[t].name, s->label);
+         sync_watchdog_arm(what);
          bool ok = tests[t].run(s);
+         sync_watchdog_arm(NULL);
          printf("%s - %s [%s] (%.1f ms)\n", ok ? "ok" : "FAIL", tests[t].name, s->label,
                 (double)(sync_now_ns() - start) / 1e6);
          run++;

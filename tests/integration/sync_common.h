@@ -44,6 +44,16 @@ struct sync_test {
 int sync_run_tests(const struct sync_test *tests, size_t count);
 #define SYNC_RUN_TESTS(tests) sync_run_tests((tests), sizeof(tests) / sizeof((tests)[0]))
 
+/* Every scenario runs under a watchdog: one that has not finished after SYNC_WATCHDOG_S makes
+ * the program exit with a message naming it. sync_watchdog_arm(what) starts the count for what
+ * (NULL: nothing runs); sync_run_tests arms it around each scenario. */
+#define SYNC_WATCHDOG_S 60
+void sync_watchdog_arm(const char *what);
+
+/* The devices are created with allocation callbacks that refuse every allocation while this is
+ * on (the vendor's included: Kronos passes the application's callbacks to the vendor). */
+void sync_refuse_allocations(bool refuse);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t sync_now_ns(void);
 void sync_sleep_us(unsigned us);
