@@ -244,8 +244,10 @@ enumerate_vendor_devices(struct kr_instance *instance, struct kr_vendor_instance
          result = r;
          goto done;
       }
-      if (r == VK_SUCCESS)
+      if (r == VK_SUCCESS) {
+         kr_object_base_init(&pd->base, VK_OBJECT_TYPE_PHYSICAL_DEVICE, instance->alloc);
          instance->physical_devices[instance->physical_device_count++] = pd;
+      }
    }
    result = VK_SUCCESS;
 done:
@@ -284,8 +286,10 @@ enumerate_physical_devices(struct kr_instance *instance)
 static void
 destroy_instance(struct kr_instance *instance)
 {
-   for (uint32_t i = 0; i < instance->physical_device_count; i++)
+   for (uint32_t i = 0; i < instance->physical_device_count; i++) {
+      kr_object_base_finish(&instance->physical_devices[i]->base);
       kr_physical_device_destroy(instance->physical_devices[i]);
+   }
    kr_free(instance->alloc, instance->physical_devices);
    for (uint32_t i = 0; i < instance->vendor_instance_count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[i];
@@ -293,6 +297,7 @@ destroy_instance(struct kr_instance *instance)
    }
    kr_free(instance->alloc, instance->vendor_instances);
    kr_vendors_unload(instance->alloc, &instance->vendors);
+   kr_object_base_finish(&instance->base);
    const VkAllocationCallbacks *alloc = instance->alloc;
    kr_free(alloc, instance);
 }
@@ -323,6 +328,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
       instance->alloc_storage = *pAllocator;
       instance->alloc = &instance->alloc_storage;
    }
+   kr_object_base_init(&instance->base, VK_OBJECT_TYPE_INSTANCE, instance->alloc);
    const VkApplicationInfo *app = pCreateInfo->pApplicationInfo;
    instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
 

@@ -53,6 +53,7 @@ kr_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
                                         VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!memory)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&memory->base, VK_OBJECT_TYPE_DEVICE_MEMORY, device->alloc);
    memory->size = pAllocateInfo->allocationSize;
    memory->type = pAllocateInfo->memoryTypeIndex;
 
@@ -89,6 +90,7 @@ kr_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallba
       kr_memory_pool_free(device, memory);
    else
       kr_vendor_free(device, memory->vendor, pAllocator);
+   kr_object_base_finish(&memory->base);
    kr_free(kr_allocator(pAllocator, device->alloc), memory);
 }
 

@@ -24,6 +24,7 @@ kr_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
                                               VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!semaphore)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&semaphore->base, VK_OBJECT_TYPE_SEMAPHORE, device->alloc);
    const VkSemaphoreTypeCreateInfo *type =
       kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO);
    semaphore->type = type ? type->semaphoreType : VK_SEMAPHORE_TYPE_BINARY;
@@ -59,6 +60,7 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
       struct kr_queue *queue = semaphore->signal_queue;
       kr_queue_flush_point(queue, kr_queue_point(queue, semaphore->signal_value));
    }
+   kr_object_base_finish(&semaphore->base);
    kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
 }
 
