@@ -59,6 +59,10 @@ struct kr_physical_device {
    struct kr_vendor_instance *vendor;
    const struct kr_instance_dispatch *disp;
    VkPhysicalDevice handle;
+   /* Where enumeration found it: the vendors in order, then each vendor's own device order.
+    * Devices of one type keep this order when discrete GPUs are listed first
+    * (kr_device_order.h). */
+   uint32_t enumeration_index;
    struct kr_physical_device_state state;
 };
 
