@@ -40,6 +40,7 @@ kr_CreateCommandPool(VkDevice _device, const VkCommandPoolCreateInfo *pCreateInf
                                             VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!pool)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&pool->base, VK_OBJECT_TYPE_COMMAND_POOL, device->alloc);
    pool->device = device;
    if (alloc) {
       pool->alloc_storage = *alloc;
@@ -69,8 +70,10 @@ kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
    /* The vendor freed the pool's command buffers; free Kronos's objects for them. */
    for (struct kr_command_buffer *cb = pool->buffers, *next; cb; cb = next) {
       next = cb->next;
+      kr_object_base_finish(&cb->base);
       kr_free(pool->alloc, cb);
    }
+   kr_object_base_finish(&pool->base);
    kr_free(pool->alloc, pool);
 }
 
@@ -112,6 +115,7 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
       if (!cb)
          break;
       set_loader_magic_value(cb);
+      kr_object_base_init(&cb->base, VK_OBJECT_TYPE_COMMAND_BUFFER, device->alloc);
       cb->disp = &device->disp;
       cb->handle = pCommandBuffers[made];
       cb->device = device;
@@ -150,6 +154,7 @@ kr_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t comm
          continue;
       device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &cb->handle);
       unlink_buffer(pool, cb);
+      kr_object_base_finish(&cb->base);
       kr_free(pool->alloc, cb);
    }
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* VK_EXT_debug_utils and private data: calls that name objects by (type, raw handle), so
- * Kronos's objects must be swapped for the vendor's. */
+/* VK_EXT_debug_utils: object names and tags, which name objects by (type, raw handle), so
+ * Kronos's objects must be swapped for the vendor's; messengers; queue labels. */
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -10,16 +10,25 @@
 #include "kr_queue_batch.h"
 #include "kr_util.h"
 
+/* The messenger the vendor instance under device made for this Kronos messenger. */
+static uint64_t
+vendor_messenger(const struct kr_device *device, VkDebugUtilsMessengerEXT handle)
+{
+   const struct kr_debug_messenger *messenger = kr_debug_messenger_from_handle(handle);
+   const struct kr_physical_device *pd = device->physical;
+   size_t index = (size_t)(pd->vendor - pd->instance->vendor_instances);
+   return index < messenger->count ? (uint64_t)messenger->vendor[index] : 0;
+}
+
 uint64_t
-kr_vendor_object_handle(VkObjectType type, uint64_t handle)
+kr_vendor_object_handle(const struct kr_device *device, VkObjectType type, uint64_t handle)
 {
    if (!handle)
       return handle;
    switch (type) {
    case VK_OBJECT_TYPE_INSTANCE:
-      /* Kronos's instance stands for several vendor instances: name the first. */
-      return (uint64_t)(uintptr_t)kr_instance_from_handle((VkInstance)(uintptr_t)handle)
-         ->vendor_instances[0].handle;
+      /* Kronos's instance stands for several vendor instances: name the device's. */
+      return (uint64_t)(uintptr_t)device->physical->vendor->handle;
    case VK_OBJECT_TYPE_PHYSICAL_DEVICE:
       return (uint64_t)(uintptr_t)
          kr_physical_device_from_handle((VkPhysicalDevice)(uintptr_t)handle)->handle;
@@ -30,10 +39,11 @@ kr_vendor_object_handle(VkObjectType type, uint64_t handle)
    case VK_OBJECT_TYPE_COMMAND_BUFFER:
       return (uint64_t)(uintptr_t)
          kr_command_buffer_from_handle((VkCommandBuffer)(uintptr_t)handle)->handle;
-   case VK_OBJECT_TYPE_DEVICE_MEMORY:
-      /* Pooled memory names its block: the closest vendor object there is. */
-      return (uint64_t)(uintptr_t)
-         kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_DEVICE_MEMORY: {
+      /* Pooled memory has none: its block holds many allocations, each with its own name. */
+      const struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
+      return memory->block ? 0 : (uint64_t)(uintptr_t)memory->vendor;
+   }
    case VK_OBJECT_TYPE_COMMAND_POOL:
       return (uint64_t)(uintptr_t)
          kr_command_pool_from_handle((VkCommandPool)(uintptr_t)handle)->handle;
@@ -42,95 +52,45 @@ kr_vendor_object_handle(VkObjectType type, uint64_t handle)
    case VK_OBJECT_TYPE_SEMAPHORE: /* 0 for a point semaphore */
       return (uint64_t)(uintptr_t)
          kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_PRIVATE_DATA_SLOT:
+      return (uint64_t)(uintptr_t)
+         kr_private_data_slot_from_handle((VkPrivateDataSlot)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT:
+      return vendor_messenger(device, (VkDebugUtilsMessengerEXT)(uintptr_t)handle);
    default:
       return handle;
    }
 }
 
+/* Names: Kronos keeps the name of each of its objects (kr_object.h), and the vendor object it
+ * wraps, where there is one of its own, is named too, so the vendor's messages and tools name
+ * it. Pooled memory, point fences and point semaphores have none: only Kronos names them. */
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_SetDebugUtilsObjectNameEXT(VkDevice _device, const VkDebugUtilsObjectNameInfoEXT *pNameInfo)
 {
    struct kr_device *device = kr_device_from_handle(_device);
    VkDebugUtilsObjectNameInfoEXT info = *pNameInfo;
-   info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
-   if (!info.objectHandle && pNameInfo->objectHandle)
-      return VK_SUCCESS; /* a Kronos object with no vendor object to name */
-   return device->disp.SetDebugUtilsObjectNameEXT(device->handle, &info);
+   info.objectHandle = kr_vendor_object_handle(device, info.objectType, info.objectHandle);
+   if (info.objectHandle && device->disp.SetDebugUtilsObjectNameEXT) {
+      VkResult result = device->disp.SetDebugUtilsObjectNameEXT(device->handle, &info);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+   struct kr_object_base *base = kr_object_base_from_handle(pNameInfo->objectType,
+                                                            pNameInfo->objectHandle);
+   return base ? kr_object_base_set_name(base, pNameInfo->pObjectName) : VK_SUCCESS;
 }
 
+/* Tags are the vendor's alone: Kronos has no use for them. */
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_SetDebugUtilsObjectTagEXT(VkDevice _device, const VkDebugUtilsObjectTagInfoEXT *pTagInfo)
 {
    struct kr_device *device = kr_device_from_handle(_device);
    VkDebugUtilsObjectTagInfoEXT info = *pTagInfo;
-   info.objectHandle = kr_vendor_object_handle(info.objectType, info.objectHandle);
-   if (!info.objectHandle && pTagInfo->objectHandle)
+   info.objectHandle = kr_vendor_object_handle(device, info.objectType, info.objectHandle);
+   if (!info.objectHandle || !device->disp.SetDebugUtilsObjectTagEXT)
       return VK_SUCCESS; /* a Kronos object with no vendor object to tag */
    return device->disp.SetDebugUtilsObjectTagEXT(device->handle, &info);
-}
-
-/* The private data slots Kronos keeps for an object, else NULL (the vendor keeps them): pooled
- * memory, which has no vendor object of its own, and fences and semaphores, which may have
- * none or gain one later (an import), so their data stays in one place. */
-static struct kr_private_data *
-kronos_private_data(VkObjectType type, uint64_t handle)
-{
-   if (!handle)
-      return NULL;
-   switch (type) {
-   case VK_OBJECT_TYPE_DEVICE_MEMORY: {
-      struct kr_memory *memory = kr_memory_from_handle((VkDeviceMemory)(uintptr_t)handle);
-      return memory->block ? memory->private_data : NULL;
-   }
-   case VK_OBJECT_TYPE_FENCE:
-      return kr_fence_from_handle((VkFence)(uintptr_t)handle)->private_data;
-   case VK_OBJECT_TYPE_SEMAPHORE:
-      return kr_semaphore_from_handle((VkSemaphore)(uintptr_t)handle)->private_data;
-   default:
-      return NULL;
-   }
-}
-
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_SetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHandle,
-                  VkPrivateDataSlot privateDataSlot, uint64_t data)
-{
-   struct kr_device *device = kr_device_from_handle(_device);
-   struct kr_private_data *slots = kronos_private_data(objectType, objectHandle);
-   if (slots) {
-      for (unsigned i = 0; i < KR_PRIVATE_DATA_SLOTS; i++) {
-         if (slots[i].slot == privateDataSlot || slots[i].slot == VK_NULL_HANDLE) {
-            slots[i].slot = privateDataSlot;
-            slots[i].data = data;
-            return VK_SUCCESS;
-         }
-      }
-      kr_error("vkSetPrivateData: more than %u private data slots on one object Kronos keeps "
-               "them for", (unsigned)KR_PRIVATE_DATA_SLOTS);
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   return device->disp.SetPrivateData(device->handle, objectType,
-                                      kr_vendor_object_handle(objectType, objectHandle),
-                                      privateDataSlot, data);
-}
-
-VKAPI_ATTR void VKAPI_CALL
-kr_GetPrivateData(VkDevice _device, VkObjectType objectType, uint64_t objectHandle,
-                  VkPrivateDataSlot privateDataSlot, uint64_t *pData)
-{
-   struct kr_device *device = kr_device_from_handle(_device);
-   struct kr_private_data *slots = kronos_private_data(objectType, objectHandle);
-   if (slots) {
-      *pData = 0;
-      for (unsigned i = 0; i < KR_PRIVATE_DATA_SLOTS; i++) {
-         if (slots[i].slot == privateDataSlot)
-            *pData = slots[i].data;
-      }
-      return;
-   }
-   device->disp.GetPrivateData(device->handle, objectType,
-                               kr_vendor_object_handle(objectType, objectHandle),
-                               privateDataSlot, pData);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -147,6 +107,8 @@ kr_CreateDebugUtilsMessengerEXT(VkInstance _instance,
                 VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!messenger)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&messenger->base, VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT,
+                       instance->alloc);
    messenger->count = count;
    for (uint32_t i = 0; i < count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[i];
@@ -182,6 +144,7 @@ kr_DestroyDebugUtilsMessengerEXT(VkInstance _instance, VkDebugUtilsMessengerEXT 
       if (messenger->vendor[i])
          vi->disp.DestroyDebugUtilsMessengerEXT(vi->handle, messenger->vendor[i], pAllocator);
    }
+   kr_object_base_finish(&messenger->base);
    kr_free(kr_allocator(pAllocator, instance->alloc), messenger);
 }
 

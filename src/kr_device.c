@@ -68,7 +68,9 @@ check_queues(const struct kr_physical_device *pd, const VkDeviceCreateInfo *info
 }
 
 /* The vendor's pNext chain: the rebuilt feature chain, then copies of the other structures
- * Kronos passes. The application's structures are never linked or written. */
+ * Kronos passes. The application's structures are never linked or written. Several
+ * VkDevicePrivateDataCreateInfo may be chained (an exception to the rules of chains): the vendor
+ * gets one that reserves their sum. */
 struct vendor_chain {
    VkPhysicalDeviceFeatures2 *features; /* head; one allocation */
    VkDevicePrivateDataCreateInfo private_data;
@@ -97,12 +99,21 @@ build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info, boo
           kr_feature_struct_find(s->sType))
          continue; /* rebuilt above */
       switch (s->sType) {
-      case VK_STRUCTURE_TYPE_DEVICE_PRIVATE_DATA_CREATE_INFO:
-         chain->private_data = *(const VkDevicePrivateDataCreateInfo *)s;
-         chain->private_data.pNext = NULL;
-         tail->pNext = (VkBaseOutStructure *)&chain->private_data;
-         tail = tail->pNext;
+      case VK_STRUCTURE_TYPE_DEVICE_PRIVATE_DATA_CREATE_INFO: {
+         uint32_t count = ((const VkDevicePrivateDataCreateInfo *)s)->privateDataSlotRequestCount;
+         if (!chain->private_data.sType) {
+            chain->private_data.sType = VK_STRUCTURE_TYPE_DEVICE_PRIVATE_DATA_CREATE_INFO;
+            tail->pNext = (VkBaseOutStructure *)&chain->private_data;
+            tail = tail->pNext;
+         }
+         chain->private_data.privateDataSlotRequestCount =
+            count > UINT32_MAX - chain->private_data.privateDataSlotRequestCount
+               ? UINT32_MAX
+               : chain->private_data.privateDataSlotRequestCount + count;
+         /* Kronos's own objects make room for this many slots when they first store any. */
+         device->private_data_reserved = chain->private_data.privateDataSlotRequestCount;
          break;
+      }
       case VK_STRUCTURE_TYPE_DEVICE_GROUP_DEVICE_CREATE_INFO: {
          /* A group of just this device is the same as no group. */
          const VkDeviceGroupDeviceCreateInfo *group = (const void *)s;
@@ -136,6 +147,7 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
       for (uint32_t index = 0; index < q->queueCount; index++) {
          struct kr_queue *queue = &device->queues[device->queue_count++];
          set_loader_magic_value(queue);
+         kr_object_base_init(&queue->base, VK_OBJECT_TYPE_QUEUE, device->alloc);
          queue->device = device;
          queue->disp = &device->disp;
          queue->family = q->queueFamilyIndex;
@@ -160,7 +172,11 @@ destroy_device(struct kr_device *device)
    kr_memory_pools_finish(device);
    if (device->handle)
       device->disp.DestroyDevice(device->handle, device->alloc);
+   for (uint32_t i = 0; i < device->queue_count; i++)
+      kr_object_base_finish(&device->queues[i].base);
    kr_free(device->alloc, device->queues);
+   kr_object_base_finish(&device->base);
+   pthread_mutex_destroy(&device->private_data_lock);
    kr_free(device->alloc, device);
 }
 
@@ -179,11 +195,16 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    if (!device)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    set_loader_magic_value(device);
+   if (pthread_mutex_init(&device->private_data_lock, NULL) != 0) {
+      kr_free(alloc, device);
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
    device->physical = pd;
    if (alloc) {
       device->alloc_storage = *alloc;
       device->alloc = &device->alloc_storage;
    }
+   kr_object_base_init(&device->base, VK_OBJECT_TYPE_DEVICE, device->alloc);
    device->api_version = pd->state.api_version;
 
    result = check_extensions(pd, pCreateInfo, &device->enabled_extensions);

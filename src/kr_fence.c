@@ -123,6 +123,7 @@ kr_CreateFence(VkDevice _device, const VkFenceCreateInfo *pCreateInfo,
    struct kr_fence *fence = kr_zalloc(alloc, sizeof(*fence), 8, VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!fence)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&fence->base, VK_OBJECT_TYPE_FENCE, device->alloc);
    bool signaled = pCreateInfo->flags & VK_FENCE_CREATE_SIGNALED_BIT;
    atomic_init(&fence->word, kr_fence_word(0, signaled ? KR_FENCE_SIGNALED : KR_FENCE_UNSIGNALED));
    bool real = !kr_device_batching(device) ||
@@ -153,6 +154,7 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
       device->disp.DestroyFence(device->handle, fence->vendor,
                                 kr_vendor_alloc_get(&fence->vendor_alloc));
    }
+   kr_object_base_finish(&fence->base);
    kr_free(kr_allocator(pAllocator, device->alloc), fence);
 }
 

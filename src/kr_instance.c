@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kr_alloc.h"
+#include "kr_device_order.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
@@ -210,20 +211,6 @@ done:
    return result;
 }
 
-/* Discrete GPUs first, then integrated, virtual, other and CPU: the first device is the one a
- * program that takes the first device should get. */
-static int
-device_rank(const struct kr_physical_device *pd)
-{
-   switch (pd->state.device_type) {
-   case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return 0;
-   case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return 1;
-   case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return 2;
-   case VK_PHYSICAL_DEVICE_TYPE_CPU: return 4;
-   default: return 3;
-   }
-}
-
 /* Appends the vendor's physical devices; the array has room for all of them. */
 static VkResult
 enumerate_vendor_devices(struct kr_instance *instance, struct kr_vendor_instance *vi,
@@ -244,8 +231,11 @@ enumerate_vendor_devices(struct kr_instance *instance, struct kr_vendor_instance
          result = r;
          goto done;
       }
-      if (r == VK_SUCCESS)
+      if (r == VK_SUCCESS) {
+         kr_object_base_init(&pd->base, VK_OBJECT_TYPE_PHYSICAL_DEVICE, instance->alloc);
+         pd->enumeration_index = instance->physical_device_count;
          instance->physical_devices[instance->physical_device_count++] = pd;
+      }
    }
    result = VK_SUCCESS;
 done:
@@ -284,8 +274,10 @@ enumerate_physical_devices(struct kr_instance *instance)
 static void
 destroy_instance(struct kr_instance *instance)
 {
-   for (uint32_t i = 0; i < instance->physical_device_count; i++)
+   for (uint32_t i = 0; i < instance->physical_device_count; i++) {
+      kr_object_base_finish(&instance->physical_devices[i]->base);
       kr_physical_device_destroy(instance->physical_devices[i]);
+   }
    kr_free(instance->alloc, instance->physical_devices);
    for (uint32_t i = 0; i < instance->vendor_instance_count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[i];
@@ -293,20 +285,9 @@ destroy_instance(struct kr_instance *instance)
    }
    kr_free(instance->alloc, instance->vendor_instances);
    kr_vendors_unload(instance->alloc, &instance->vendors);
+   kr_object_base_finish(&instance->base);
    const VkAllocationCallbacks *alloc = instance->alloc;
    kr_free(alloc, instance);
-}
-
-static int
-compare_rank(const void *a, const void *b)
-{
-   const struct kr_physical_device *pa = *(struct kr_physical_device *const *)a;
-   const struct kr_physical_device *pb = *(struct kr_physical_device *const *)b;
-   int ra = device_rank(pa), rb = device_rank(pb);
-   if (ra != rb)
-      return ra - rb;
-   /* Keep the vendors' own order otherwise (qsort is not stable). */
-   return pa < pb ? -1 : pa > pb;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -323,6 +304,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
       instance->alloc_storage = *pAllocator;
       instance->alloc = &instance->alloc_storage;
    }
+   kr_object_base_init(&instance->base, VK_OBJECT_TYPE_INSTANCE, instance->alloc);
    const VkApplicationInfo *app = pCreateInfo->pApplicationInfo;
    instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
 
@@ -365,8 +347,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
    result = enumerate_physical_devices(instance);
    if (result != VK_SUCCESS)
       goto fail;
-   qsort(instance->physical_devices, instance->physical_device_count,
-         sizeof(instance->physical_devices[0]), compare_rank);
+   kr_physical_devices_sort(instance->physical_devices, instance->physical_device_count);
 
    *pInstance = kr_instance_to_handle(instance);
    return VK_SUCCESS;

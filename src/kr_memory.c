@@ -8,6 +8,7 @@
 #include "kr_alloc.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
+#include "kr_memory_range.h"
 #include "kr_objects.h"
 #include "kr_queue_batch.h"
 #include "kr_util.h"
@@ -53,6 +54,7 @@ kr_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
                                         VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!memory)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&memory->base, VK_OBJECT_TYPE_DEVICE_MEMORY, device->alloc);
    memory->size = pAllocateInfo->allocationSize;
    memory->type = pAllocateInfo->memoryTypeIndex;
 
@@ -89,6 +91,7 @@ kr_FreeMemory(VkDevice _device, VkDeviceMemory _memory, const VkAllocationCallba
       kr_memory_pool_free(device, memory);
    else
       kr_vendor_free(device, memory->vendor, pAllocator);
+   kr_object_base_finish(&memory->base);
    kr_free(kr_allocator(pAllocator, device->alloc), memory);
 }
 
@@ -118,8 +121,7 @@ kr_UnmapMemory(VkDevice _device, VkDeviceMemory _memory)
 
 typedef VkResult(VKAPI_PTR *range_fn)(VkDevice, uint32_t, const VkMappedMemoryRange *);
 
-/* Flush and invalidate: offsets move into the block; VK_WHOLE_SIZE becomes the end of the
- * allocation's reserved range, which is a whole number of nonCoherentAtomSize atoms. */
+/* Flush and invalidate: ranges move into the block, whole atoms (kr_memory_range.h). */
 static VkResult
 forward_ranges(struct kr_device *device, range_fn fn, uint32_t count,
                const VkMappedMemoryRange *ranges)
@@ -131,16 +133,10 @@ forward_ranges(struct kr_device *device, range_fn fn, uint32_t count,
       if (!copy)
          return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
-   for (uint32_t i = 0; i < count; i++) {
-      const struct kr_memory *memory = kr_memory_from_handle(ranges[i].memory);
-      copy[i] = ranges[i];
-      copy[i].memory = memory->vendor;
-      if (memory->block) {
-         copy[i].offset = memory->offset + ranges[i].offset;
-         if (ranges[i].size == VK_WHOLE_SIZE)
-            copy[i].size = memory->range.size - ranges[i].offset;
-      }
-   }
+   const VkDeviceSize atom_size = device->physical->state.limits.nonCoherentAtomSize;
+   for (uint32_t i = 0; i < count; i++)
+      copy[i] = kr_memory_range_to_vendor(kr_memory_from_handle(ranges[i].memory), atom_size,
+                                          &ranges[i]);
    VkResult result = fn(device->handle, count, copy);
    if (copy != stack)
       kr_free(device->alloc, copy);

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <vulkan/vulkan.h>
 
-#include "kr_private_data.h"
+#include "kr_object.h"
 #include "kr_suballoc.h"
 
 struct kr_device;
@@ -47,14 +47,13 @@ struct kr_memory_pools {
 
 /* One application VkDeviceMemory. */
 struct kr_memory {
+   struct kr_object_base base; /* its own name and private data, pooled or not */
    VkDeviceMemory vendor;  /* the vendor memory holding it: a block's, or its own */
    VkDeviceSize offset;    /* of the allocation in the vendor memory (0 for its own) */
    VkDeviceSize size;
    uint32_t type;
    struct kr_memory_block *block; /* NULL: a vendor allocation of its own (passed through) */
    struct kr_suballoc_range range;
-   /* Private data of pooled memory lives here: the vendor's would be the shared block's. */
-   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
 };
 
 /* Sets up the pools for a created device (queries the vendor for resource alignments). */

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Kronos's Vulkan objects. Every dispatchable object starts with the loader's word; the vendor's
- * handle and the vendor dispatch table live inside, so a handle leads straight to its object. */
+/* Kronos's Vulkan objects. Every dispatchable object starts with the loader's word, then its
+ * struct kr_object_base (kr_object.h); other objects start with their base. The vendor's handle
+ * and the vendor dispatch table live inside, so a handle leads straight to its object. */
 #ifndef KR_OBJECTS_H
 #define KR_OBJECTS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <vulkan/vk_icd.h>
@@ -12,6 +14,7 @@
 #include "kr_compact.h"
 #include "kr_dispatch_table.h"
 #include "kr_memory_pool.h"
+#include "kr_object.h"
 #include "kr_stats.h"
 #include "kr_sync.h"
 #include "kr_vendor.h"
@@ -51,15 +54,21 @@ struct kr_physical_device_state {
 
 struct kr_physical_device {
    VK_LOADER_DATA loader_data;
+   struct kr_object_base base;
    struct kr_instance *instance;
    struct kr_vendor_instance *vendor;
    const struct kr_instance_dispatch *disp;
    VkPhysicalDevice handle;
+   /* Where enumeration found it: the vendors in order, then each vendor's own device order.
+    * Devices of one type keep this order when discrete GPUs are listed first
+    * (kr_device_order.h). */
+   uint32_t enumeration_index;
    struct kr_physical_device_state state;
 };
 
 struct kr_instance {
    VK_LOADER_DATA loader_data;
+   struct kr_object_base base;
    VkAllocationCallbacks alloc_storage;
    const VkAllocationCallbacks *alloc; /* &alloc_storage, or NULL for the C library */
    uint32_t api_version;
@@ -72,6 +81,7 @@ struct kr_instance {
 
 struct kr_queue {
    VK_LOADER_DATA loader_data;
+   struct kr_object_base base;
    struct kr_device *device;
    const struct kr_device_dispatch *disp;
    VkQueue handle;
@@ -85,6 +95,7 @@ struct kr_flusher;
 
 struct kr_device {
    VK_LOADER_DATA loader_data;
+   struct kr_object_base base;
    struct kr_physical_device *physical;
    VkAllocationCallbacks alloc_storage;
    const VkAllocationCallbacks *alloc;
@@ -103,11 +114,19 @@ struct kr_device {
    struct kr_flusher *flusher;
    struct kr_fence_waiters fence_waiters;
    _Atomic uint32_t pending_batches;
+   /* Private data of Kronos's objects (kr_private_data_slot.c): the last slot index handed
+    * out (indices start at 1 and are never reused), the slots the application reserved
+    * (VkDevicePrivateDataCreateInfo, summed), and the lock of every Kronos object's private
+    * data, which vkSetPrivateData may change from several threads at once. */
+   _Atomic uint64_t private_data_last_index;
+   uint32_t private_data_reserved;
+   pthread_mutex_t private_data_lock;
    struct kr_device_dispatch disp;
 };
 
 /* Command pools are wrapped so that destroying a pool frees its command buffers' objects. */
 struct kr_command_pool {
+   struct kr_object_base base;
    struct kr_device *device;
    VkAllocationCallbacks alloc_storage;
    const VkAllocationCallbacks *alloc;
@@ -117,6 +136,7 @@ struct kr_command_pool {
 
 struct kr_command_buffer {
    VK_LOADER_DATA loader_data;
+   struct kr_object_base base;
    const struct kr_device_dispatch *disp;
    VkCommandBuffer handle;
    struct kr_device *device;
@@ -133,8 +153,18 @@ struct kr_command_buffer {
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */
 struct kr_debug_messenger {
+   struct kr_object_base base;
    uint32_t count;
    VkDebugUtilsMessengerEXT vendor[];
+};
+
+/* A private data slot: a fresh index for the private data Kronos keeps in its own objects, and
+ * the vendor's slot for the objects that are the vendor's (buffers, images, pipelines ...),
+ * whose private data the vendor keeps. */
+struct kr_private_data_slot {
+   struct kr_object_base base;
+   uint64_t index;
+   VkPrivateDataSlot vendor;
 };
 
 #define KR_DEFINE_DISPATCHABLE_CASTS(type, vk_type)                                           \
@@ -167,13 +197,16 @@ KR_DEFINE_NONDISPATCHABLE_CASTS(kr_debug_messenger, VkDebugUtilsMessengerEXT)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_memory, VkDeviceMemory)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_fence, VkFence)
 KR_DEFINE_NONDISPATCHABLE_CASTS(kr_semaphore, VkSemaphore)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_private_data_slot, VkPrivateDataSlot)
 
 /* Records that an unsupported (graphics) command was recorded: logs it, and makes
  * vkEndCommandBuffer fail with VK_ERROR_FEATURE_NOT_PRESENT. */
 void kr_command_buffer_record_unsupported(VkCommandBuffer command_buffer, const char *command);
 
-/* The vendor's handle for an object named by (type, handle), as debug-utils and private-data
- * calls name them: dispatchable and wrapped objects are unwrapped, others pass unchanged. */
-uint64_t kr_vendor_object_handle(VkObjectType type, uint64_t handle);
+/* The vendor's handle for an object named by (type, handle) on device, as debug-utils calls
+ * name them: Kronos objects are unwrapped (0 where there is no vendor object of their own:
+ * pooled memory, point fences and semaphores), the vendor's own objects pass unchanged. */
+uint64_t kr_vendor_object_handle(const struct kr_device *device, VkObjectType type,
+                                 uint64_t handle);
 
 #endif

@@ -25,6 +25,7 @@ kr_CreateSemaphore(VkDevice _device, const VkSemaphoreCreateInfo *pCreateInfo,
                                               VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (!semaphore)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   kr_object_base_init(&semaphore->base, VK_OBJECT_TYPE_SEMAPHORE, device->alloc);
    const VkSemaphoreTypeCreateInfo *type =
       kr_chain_find(pCreateInfo->pNext, VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO);
    semaphore->type = type ? type->semaphoreType : VK_SEMAPHORE_TYPE_BINARY;
@@ -57,6 +58,7 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
       device->disp.DestroySemaphore(device->handle, semaphore->vendor,
                                     kr_vendor_alloc_get(&semaphore->vendor_alloc));
    }
+   kr_object_base_finish(&semaphore->base);
    kr_free(kr_allocator(pAllocator, device->alloc), semaphore);
 }
 

@@ -13,8 +13,8 @@
 #include <vulkan/vulkan.h>
 
 #include "kr_batch.h"
+#include "kr_object.h"
 #include "kr_time.h"
-#include "kr_private_data.h"
 
 struct kr_device;
 struct kr_queue;
@@ -39,6 +39,13 @@ kr_vendor_alloc_get(const struct kr_vendor_alloc *keep)
    return keep->set ? &keep->storage : NULL;
 }
 
+/* The state of a point fence. */
+enum kr_fence_state {
+   KR_FENCE_UNSIGNALED,
+   KR_FENCE_PENDING,
+   KR_FENCE_SIGNALED,
+};
+
 /* A fence. vendor is the real vendor fence, or VK_NULL_HANDLE for a point fence, whose state
  * is one word: a generation (bumped by every submit and reset) and an enum kr_fence_state.
  * vkQueueSubmit sets queue and value, then publishes the word with release; a thread that
@@ -46,20 +53,14 @@ kr_vendor_alloc_get(const struct kr_vendor_alloc *keep)
  * by a compare-and-swap on the word it read, so a reset and resubmit in between (by another
  * thread) is never marked by a wait on the earlier point. vendor_alloc: the callbacks the
  * vendor fence was created with (a copy: the application need not keep its structure).
- * Private data is always kept by Kronos (kr_private_data.h). */
-enum kr_fence_state {
-   KR_FENCE_UNSIGNALED,
-   KR_FENCE_PENDING,
-   KR_FENCE_SIGNALED,
-};
-
+ * Its name and private data are kept by Kronos, in base (kr_object.h). */
 struct kr_fence {
    VkFence vendor;
    struct kr_vendor_alloc vendor_alloc;
    _Atomic uint64_t word;
    struct kr_queue *queue;
    uint64_t value;
-   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
+   struct kr_object_base base;
 };
 
 static inline enum kr_fence_state
@@ -78,14 +79,14 @@ kr_fence_word(uint64_t generation, enum kr_fence_state state)
  * with batching off), or VK_NULL_HANDLE for a point binary semaphore, which records the point
  * of its pending signal (queue NULL: no signal pending). The application synchronizes a binary
  * semaphore's signal and wait submits, so the point needs no lock. vendor_alloc: the callbacks
- * the vendor semaphore was created with (a copy). Private data is always kept by Kronos. */
+ * the vendor semaphore was created with (a copy). Its name and private data are in base. */
 struct kr_semaphore {
    VkSemaphore vendor;
    struct kr_vendor_alloc vendor_alloc;
    VkSemaphoreType type;
    struct kr_queue *signal_queue;
    uint64_t signal_value;
-   struct kr_private_data private_data[KR_PRIVATE_DATA_SLOTS];
+   struct kr_object_base base;
 };
 
 /* Threads waiting on point fences that no submit has reached yet (vkWaitForFences on an

@@ -103,7 +103,8 @@ DEVICE_EXTENSIONS = [
 
 # Handle types that Kronos wraps even though they are not dispatchable: a command that takes
 # one must be written by hand.
-WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory", "VkFence", "VkSemaphore"}
+WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory", "VkFence", "VkSemaphore",
+                   "VkPrivateDataSlot"}
 
 # Commands Kronos implements by hand (src/); everything else exposed and not graphics gets a
 # generated trampoline.  The generator fails if a command needs translation and is not here.
@@ -125,7 +126,7 @@ HANDWRITTEN = {
     "vkCreateDebugUtilsMessengerEXT", "vkDestroyDebugUtilsMessengerEXT",
     "vkSubmitDebugUtilsMessageEXT",
     "vkSetDebugUtilsObjectNameEXT", "vkSetDebugUtilsObjectTagEXT",
-    "vkSetPrivateData", "vkGetPrivateData",
+    "vkCreatePrivateDataSlot", "vkDestroyPrivateDataSlot", "vkSetPrivateData", "vkGetPrivateData",
     # counted for the statistics (and, later, where the optimizations live)
     "vkAllocateMemory", "vkFreeMemory",
     "vkCmdDispatch", "vkCmdDispatchIndirect", "vkCmdDispatchBase",
