@@ -149,6 +149,10 @@ HANDWRITTEN = {
     # queue labels go to the vendor queue in order with the batches, under its submit lock
     "vkQueueBeginDebugUtilsLabelEXT", "vkQueueEndDebugUtilsLabelEXT",
     "vkQueueInsertDebugUtilsLabelEXT",
+    # queue family indices are Kronos's (families that keep no capability are not reported):
+    # they reach the vendor translated (the generator fails on any other command carrying one)
+    "vkCmdSetEvent2", "vkCreateBuffer", "vkCreateImage", "vkGetDeviceBufferMemoryRequirements",
+    "vkGetDeviceImageMemoryRequirements", "vkGetDeviceImageSparseMemoryRequirements",
 }
 
 # Generated trampolines where the host observes what the queues do (events, query results): every
