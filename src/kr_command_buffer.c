@@ -35,6 +35,15 @@ kr_CreateCommandPool(VkDevice _device, const VkCommandPoolCreateInfo *pCreateInf
                      const VkAllocationCallbacks *pAllocator, VkCommandPool *pCommandPool)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   const struct kr_physical_device *pd = device->physical;
+   if (pCreateInfo->queueFamilyIndex >= pd->state.queue_family_count) {
+      kr_error("vkCreateCommandPool: queue family %u does not exist on %s (it has %u)",
+               pCreateInfo->queueFamilyIndex, pd->state.device_name, pd->state.queue_family_count);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   VkCommandPoolCreateInfo vendor_info = *pCreateInfo;
+   vendor_info.queueFamilyIndex =
+      kr_queue_family_to_vendor(&pd->state.queue_family_map, pCreateInfo->queueFamilyIndex);
    const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, device->alloc);
    struct kr_command_pool *pool = kr_zalloc(alloc, sizeof(*pool), 8,
                                             VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
@@ -46,7 +55,7 @@ kr_CreateCommandPool(VkDevice _device, const VkCommandPoolCreateInfo *pCreateInf
       pool->alloc_storage = *alloc;
       pool->alloc = &pool->alloc_storage;
    }
-   VkResult result = device->disp.CreateCommandPool(device->handle, pCreateInfo, pAllocator,
+   VkResult result = device->disp.CreateCommandPool(device->handle, &vendor_info, pAllocator,
                                                     &pool->handle);
    if (result != VK_SUCCESS) {
       kr_free(alloc, pool);

@@ -103,31 +103,63 @@ granularity_value(uint8_t log2)
    return log2 == 0xff ? 0 : 1u << log2;
 }
 
+/* The flags Kronos reports for a vendor family, 0 for one that keeps no capability. */
+static VkQueueFlags
+reported_queue_flags(VkQueueFlags flags)
+{
+   const VkQueueFlags kept = VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT |
+                             VK_QUEUE_SPARSE_BINDING_BIT | VK_QUEUE_PROTECTED_BIT;
+   /* Graphics and compute queues can always transfer, even where the bit is not set. */
+   if (flags & (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT))
+      flags |= VK_QUEUE_TRANSFER_BIT;
+   flags &= kept;
+   /* Sparse binding or protected alone is nothing to submit work to. */
+   return (flags & (VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT)) ? flags : 0;
+}
+
+/* Whether Kronos reports a vendor family: it keeps a capability and has queues. */
+static bool
+family_reported(const VkQueueFamilyProperties *family)
+{
+   return reported_queue_flags(family->queueFlags) && family->queueCount > 0;
+}
+
 uint32_t
 kr_queue_families_compact(const VkQueueFamilyProperties *full, uint32_t count,
                           struct kr_queue_family *out)
 {
-   const VkQueueFlags kept = VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT |
-                             VK_QUEUE_SPARSE_BINDING_BIT | VK_QUEUE_PROTECTED_BIT;
    uint32_t reported = 0;
    for (uint32_t i = 0; i < count; i++) {
-      VkQueueFlags flags = full[i].queueFlags;
-      /* Graphics and compute queues can always transfer, even where the bit is not set. */
-      if (flags & (VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT))
-         flags |= VK_QUEUE_TRANSFER_BIT;
-      flags &= kept;
-      if (!(flags & (VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT)))
-         flags = 0;
-      out[i].flags = (uint16_t)flags;
-      out[i].count = (uint16_t)(flags ? full[i].queueCount : 0);
-      out[i].timestamp_valid_bits = (uint8_t)full[i].timestampValidBits;
-      out[i].min_granularity_log2[0] = granularity_log2(full[i].minImageTransferGranularity.width);
-      out[i].min_granularity_log2[1] = granularity_log2(full[i].minImageTransferGranularity.height);
-      out[i].min_granularity_log2[2] = granularity_log2(full[i].minImageTransferGranularity.depth);
-      if (flags)
-         reported = i + 1;
+      if (!family_reported(&full[i]))
+         continue;
+      struct kr_queue_family *family = &out[reported++];
+      family->flags = (uint16_t)reported_queue_flags(full[i].queueFlags);
+      family->count = (uint16_t)full[i].queueCount;
+      family->timestamp_valid_bits = (uint8_t)full[i].timestampValidBits;
+      family->min_granularity_log2[0] = granularity_log2(full[i].minImageTransferGranularity.width);
+      family->min_granularity_log2[1] =
+         granularity_log2(full[i].minImageTransferGranularity.height);
+      family->min_granularity_log2[2] = granularity_log2(full[i].minImageTransferGranularity.depth);
    }
    return reported;
+}
+
+void
+kr_queue_family_map_init(struct kr_queue_family_map *map, const VkQueueFamilyProperties *full,
+                         uint32_t count)
+{
+   memset(map, 0, sizeof(*map));
+   memset(map->to_kronos, KR_QUEUE_FAMILY_DROPPED, sizeof(map->to_kronos));
+   count = count < KR_MAX_QUEUE_FAMILIES ? count : KR_MAX_QUEUE_FAMILIES;
+   map->vendor_count = (uint8_t)count;
+   for (uint32_t i = 0; i < count; i++) {
+      if (!family_reported(&full[i]))
+         continue;
+      map->to_kronos[i] = map->count;
+      map->to_vendor[map->count++] = (uint8_t)i;
+   }
+   /* Families are kept in order, so with none dropped every index is its own. */
+   map->identity = map->count == map->vendor_count;
 }
 
 void

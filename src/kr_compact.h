@@ -17,12 +17,35 @@ struct kr_extension_set {
    uint64_t words[KR_EXTENSION_WORDS];
 };
 
+/* Queue families Kronos captures from a vendor device; later ones are not offered. */
+#define KR_MAX_QUEUE_FAMILIES 16
+
 /* A queue family as Kronos reports it: compute, transfer, sparse and protected only. */
 struct kr_queue_family {
    uint16_t flags; /* VkQueueFlags without graphics (and without video) */
    uint16_t count;
    uint8_t timestamp_valid_bits;
    uint8_t min_granularity_log2[3]; /* minImageTransferGranularity per axis, 0xff for 0 */
+};
+
+/* A vendor family index that Kronos does not report (to_kronos). */
+#define KR_QUEUE_FAMILY_DROPPED 0xffu
+
+/* What a family index that names no family becomes on the way to the vendor: beyond every
+ * vendor's families, and none of the special values (VK_QUEUE_FAMILY_IGNORED, _EXTERNAL,
+ * _FOREIGN_EXT), so the vendor treats it as the invalid index it is. */
+#define KR_QUEUE_FAMILY_INVALID 0x7fffffffu
+
+/* Kronos's family indices and the vendor's, both ways. Families that keep no capability are
+ * not reported, so the families after them have a smaller index on Kronos than on the vendor. */
+struct kr_queue_family_map {
+   uint8_t count;        /* families Kronos reports */
+   uint8_t vendor_count; /* families the vendor reports (at most KR_MAX_QUEUE_FAMILIES) */
+   /* Every family is reported: each index, valid or not, means the same on both sides and
+    * nothing needs translating (lavapipe, and most GPUs without video queues). */
+   bool identity;
+   uint8_t to_vendor[KR_MAX_QUEUE_FAMILIES]; /* by Kronos index */
+   uint8_t to_kronos[KR_MAX_QUEUE_FAMILIES]; /* by vendor index; KR_QUEUE_FAMILY_DROPPED */
 };
 
 struct kr_memory_type {
@@ -102,11 +125,45 @@ int kr_device_extension_index(const char *name);
 /* --- queue families and memory ------------------------------------------------------------ */
 
 /* Compacts the vendor's queue families: the graphics bit goes (a graphics family keeps the
- * transfer capability that graphics implies), video bits go, and families left with no
- * capability are reported with no flags, or dropped when no capable family follows them, so
- * that Kronos's family indices equal the vendor's. Returns the number of families kept. */
+ * transfer capability that graphics implies), video and optical-flow bits go, and families left
+ * with no capability are not reported at all (kr_queue_family_map_init says where the others
+ * went). Returns the number of families reported. */
 uint32_t kr_queue_families_compact(const VkQueueFamilyProperties *full, uint32_t count,
                                    struct kr_queue_family *out);
+
+/* The index map for the families kr_queue_families_compact reports (count at most
+ * KR_MAX_QUEUE_FAMILIES). */
+void kr_queue_family_map_init(struct kr_queue_family_map *map, const VkQueueFamilyProperties *full,
+                              uint32_t count);
+
+static inline bool
+kr_queue_family_is_special(uint32_t index)
+{
+   return index == VK_QUEUE_FAMILY_IGNORED || index == VK_QUEUE_FAMILY_EXTERNAL ||
+          index == VK_QUEUE_FAMILY_FOREIGN_EXT;
+}
+
+/* The vendor's index for a Kronos family index. Special values pass unchanged; an index that
+ * names no family becomes KR_QUEUE_FAMILY_INVALID. */
+static inline uint32_t
+kr_queue_family_to_vendor(const struct kr_queue_family_map *map, uint32_t index)
+{
+   if (map->identity || kr_queue_family_is_special(index))
+      return index;
+   return index < map->count ? map->to_vendor[index] : KR_QUEUE_FAMILY_INVALID;
+}
+
+/* Kronos's index for a vendor family index: special values pass unchanged; a family Kronos
+ * does not report, or no family at all, gives KR_QUEUE_FAMILY_INVALID. */
+static inline uint32_t
+kr_queue_family_to_kronos(const struct kr_queue_family_map *map, uint32_t vendor_index)
+{
+   if (map->identity || kr_queue_family_is_special(vendor_index))
+      return vendor_index;
+   if (vendor_index >= map->vendor_count || map->to_kronos[vendor_index] == KR_QUEUE_FAMILY_DROPPED)
+      return KR_QUEUE_FAMILY_INVALID;
+   return map->to_kronos[vendor_index];
+}
 
 void kr_queue_family_expand(const struct kr_queue_family *family, VkQueueFamilyProperties *full);
 

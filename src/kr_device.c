@@ -135,9 +135,32 @@ build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info, boo
    return VK_SUCCESS;
 }
 
+/* The application's queue create infos with the vendor's family indices (check_queues passed):
+ * pCreateInfo's own array when the indices are the same, else a copy to kr_free. */
+static VkResult
+vendor_queue_infos(const struct kr_device *device, const VkDeviceCreateInfo *info,
+                   VkDeviceQueueCreateInfo **copy)
+{
+   const struct kr_queue_family_map *map = &device->physical->state.queue_family_map;
+   *copy = NULL;
+   if (map->identity || info->queueCreateInfoCount == 0)
+      return VK_SUCCESS;
+   *copy = kr_alloc(device->alloc, sizeof(**copy) * info->queueCreateInfoCount, 8,
+                    VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+   if (!*copy)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   for (uint32_t i = 0; i < info->queueCreateInfoCount; i++) {
+      (*copy)[i] = info->pQueueCreateInfos[i];
+      (*copy)[i].queueFamilyIndex = kr_queue_family_to_vendor(map,
+                                                              (*copy)[i].queueFamilyIndex);
+   }
+   return VK_SUCCESS;
+}
+
 static VkResult
 create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t total)
 {
+   const struct kr_queue_family_map *map = &device->physical->state.queue_family_map;
    device->queues = kr_zalloc(device->alloc, sizeof(struct kr_queue) * KR_MAX(total, 1), 8,
                               VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    if (!device->queues)
@@ -150,13 +173,13 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
          kr_object_base_init(&queue->base, VK_OBJECT_TYPE_QUEUE, device->alloc);
          queue->device = device;
          queue->disp = &device->disp;
-         queue->family = q->queueFamilyIndex;
+         queue->family = q->queueFamilyIndex; /* Kronos's index, as vkGetDeviceQueue asks */
          queue->index = index;
          queue->flags = q->flags;
          const VkDeviceQueueInfo2 queue_info = {
             .sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_INFO_2,
             .flags = q->flags,
-            .queueFamilyIndex = q->queueFamilyIndex,
+            .queueFamilyIndex = kr_queue_family_to_vendor(map, q->queueFamilyIndex),
             .queueIndex = index,
          };
          device->disp.GetDeviceQueue2(device->handle, &queue_info, &queue->handle);
@@ -187,6 +210,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    struct kr_physical_device *pd = kr_physical_device_from_handle(physicalDevice);
    const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, pd->instance->alloc);
    struct vendor_chain chain = {0};
+   VkDeviceQueueCreateInfo *queue_infos = NULL;
    uint32_t queue_total;
    VkResult result;
 
@@ -217,17 +241,23 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       kr_info("submit batching off on %s: the vendor lacks Vulkan 1.3 timeline semaphores or "
               "vkQueueSubmit2", pd->state.device_name);
    if (result == VK_SUCCESS)
+      result = vendor_queue_infos(device, pCreateInfo, &queue_infos);
+   if (result == VK_SUCCESS)
       result = build_vendor_chain(device, pCreateInfo, batching, &chain);
    if (result != VK_SUCCESS)
       goto fail;
 
    VkDeviceCreateInfo vendor_info = *pCreateInfo;
+   if (queue_infos)
+      vendor_info.pQueueCreateInfos = queue_infos;
    vendor_info.pNext = chain.features;
    vendor_info.pEnabledFeatures = NULL;
    vendor_info.enabledLayerCount = 0;
    vendor_info.ppEnabledLayerNames = NULL;
    result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
    kr_free(device->alloc, chain.features);
+   kr_free(device->alloc, queue_infos);
+   queue_infos = NULL;
    if (result != VK_SUCCESS) {
       kr_warn("vkCreateDevice on %s failed in the vendor driver (%d)", pd->state.device_name,
               result);
@@ -248,6 +278,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    return VK_SUCCESS;
 
 fail:
+   kr_free(device->alloc, queue_infos);
    destroy_device(device);
    return result;
 }

@@ -19,8 +19,6 @@
 #include "kr_sync.h"
 #include "kr_vendor.h"
 
-#define KR_MAX_QUEUE_FAMILIES 16
-
 /* One vendor driver's instance under a Kronos instance. */
 struct kr_vendor_instance {
    const struct kr_vendor *vendor;
@@ -47,6 +45,7 @@ struct kr_physical_device_state {
    uint32_t extension_spec_versions[KR_DEVICE_EXTENSION_COUNT];
    uint32_t queue_family_count;
    struct kr_queue_family queue_families[KR_MAX_QUEUE_FAMILIES];
+   struct kr_queue_family_map queue_family_map; /* Kronos family index <-> vendor's */
    struct kr_memory_layout memory;
    /* Extension property structures (kr_property_structs order), NULL where not offered. */
    void *properties[KR_PROPERTY_STRUCT_COUNT];

@@ -176,6 +176,7 @@ capture_queues_and_memory(struct kr_physical_device *pd)
    pd->disp->GetPhysicalDeviceQueueFamilyProperties(pd->handle, &count, families);
    pd->state.queue_family_count =
       kr_queue_families_compact(families, count, pd->state.queue_families);
+   kr_queue_family_map_init(&pd->state.queue_family_map, families, count);
 
    VkPhysicalDeviceMemoryProperties memory;
    pd->disp->GetPhysicalDeviceMemoryProperties(pd->handle, &memory);
@@ -305,6 +306,28 @@ kr_GetPhysicalDeviceQueueFamilyProperties(VkPhysicalDevice physicalDevice, uint3
       kr_queue_family_expand(&pd->state.queue_families[i], &pProperties[i]);
 }
 
+/* Extension structures chained to the application's families (global priorities, ...) are
+ * the vendor's: each is filled by the vendor for the vendor family it maps to, in one query
+ * whose entries lead to the application's chains (and to none for families Kronos drops). */
+static void
+query_vendor_family_extensions(const struct kr_physical_device *pd, uint32_t count,
+                               VkQueueFamilyProperties2 *families)
+{
+   const struct kr_queue_family_map *map = &pd->state.queue_family_map;
+   bool extended = false;
+   for (uint32_t i = 0; i < count; i++)
+      extended = extended || families[i].pNext;
+   if (!extended)
+      return;
+   VkQueueFamilyProperties2 vendor[KR_MAX_QUEUE_FAMILIES];
+   for (uint32_t v = 0; v < map->vendor_count; v++)
+      vendor[v] = (VkQueueFamilyProperties2){.sType = VK_STRUCTURE_TYPE_QUEUE_FAMILY_PROPERTIES_2};
+   for (uint32_t i = 0; i < count; i++)
+      vendor[kr_queue_family_to_vendor(map, i)].pNext = families[i].pNext;
+   uint32_t vendor_count = map->vendor_count;
+   pd->disp->GetPhysicalDeviceQueueFamilyProperties2(pd->handle, &vendor_count, vendor);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDevice physicalDevice, uint32_t *pCount,
                                            VkQueueFamilyProperties2 *pProperties)
@@ -315,15 +338,7 @@ kr_GetPhysicalDeviceQueueFamilyProperties2(VkPhysicalDevice physicalDevice, uint
       return;
    }
    *pCount = KR_MIN(*pCount, pd->state.queue_family_count);
-   bool extended = false;
-   for (uint32_t i = 0; i < *pCount; i++)
-      extended = extended || pProperties[i].pNext;
-   if (extended) {
-      /* Extension structures (e.g. global priorities) come from the vendor; Kronos's family
-       * indices are the vendor's, so the first families line up. */
-      uint32_t count = *pCount;
-      pd->disp->GetPhysicalDeviceQueueFamilyProperties2(pd->handle, &count, pProperties);
-   }
+   query_vendor_family_extensions(pd, *pCount, pProperties);
    for (uint32_t i = 0; i < *pCount; i++)
       kr_queue_family_expand(&pd->state.queue_families[i],
                              &pProperties[i].queueFamilyProperties);

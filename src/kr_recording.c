@@ -1,9 +1,60 @@
 /* SPDX-License-Identifier: MIT */
 /* Recorded commands that Kronos counts: dispatches, pipeline barriers and pushed descriptors.
  * They are forwarded as recorded (the barrier policy will decide which barriers the vendor
- * sees); the counts reach the device's statistics when recording ends. */
+ * sees); the counts reach the device's statistics when recording ends. Barriers (and event
+ * dependencies) reach the vendor with its queue family indices. */
+#include "kr_alloc.h"
 #include "kr_entrypoints.h"
+#include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_queue_family.h"
+
+static const struct kr_queue_family_map *
+family_map(const struct kr_command_buffer *cb)
+{
+   return &cb->device->physical->state.queue_family_map;
+}
+
+/* Out of host memory while translating: the command is not recorded, and vkEndCommandBuffer
+ * reports it. */
+static void
+record_out_of_memory(struct kr_command_buffer *cb, const char *command)
+{
+   kr_error("%s: out of host memory translating queue family indices", command);
+   cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+}
+
+/* Translates the family indices of vkCmdPipelineBarrier/vkCmdWaitEvents barriers; *storage is
+ * what to free after the vendor call. With an identity map (the usual case) nothing is copied.
+ * false when out of memory (recorded). */
+static bool
+barrier_families_to_vendor(struct kr_command_buffer *cb, const char *command,
+                           struct kr_barrier_arrays *arrays, void **storage)
+{
+   *storage = NULL;
+   const struct kr_queue_family_map *map = family_map(cb);
+   if (map->identity)
+      return true;
+   if (kr_barrier_arrays_to_vendor(map, cb->pool->alloc, arrays, storage) == VK_SUCCESS)
+      return true;
+   record_out_of_memory(cb, command);
+   return false;
+}
+
+/* The same for count VkDependencyInfo. */
+static bool
+dependency_families_to_vendor(struct kr_command_buffer *cb, const char *command, uint32_t count,
+                              const VkDependencyInfo **infos, void **storage)
+{
+   *storage = NULL;
+   const struct kr_queue_family_map *map = family_map(cb);
+   if (map->identity)
+      return true;
+   if (kr_dependency_infos_to_vendor(map, cb->pool->alloc, count, infos, storage) == VK_SUCCESS)
+      return true;
+   record_out_of_memory(cb, command);
+   return false;
+}
 
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t groupCountY,
@@ -44,10 +95,15 @@ kr_CmdPipelineBarrier(VkCommandBuffer commandBuffer, VkPipelineStageFlags srcSta
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
+   struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
+                                      imageMemoryBarrierCount, pImageMemoryBarriers};
+   void *storage;
+   if (!barrier_families_to_vendor(cb, "vkCmdPipelineBarrier", &arrays, &storage))
+      return;
    cb->disp->CmdPipelineBarrier(cb->handle, srcStageMask, dstStageMask, dependencyFlags,
-                                memoryBarrierCount, pMemoryBarriers, bufferMemoryBarrierCount,
-                                pBufferMemoryBarriers, imageMemoryBarrierCount,
-                                pImageMemoryBarriers);
+                                memoryBarrierCount, pMemoryBarriers, arrays.buffer_count,
+                                arrays.buffers, arrays.image_count, arrays.images);
+   kr_free(cb->pool->alloc, storage);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -55,7 +111,12 @@ kr_CmdPipelineBarrier2(VkCommandBuffer commandBuffer, const VkDependencyInfo *pD
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
+   void *storage;
+   if (!dependency_families_to_vendor(cb, "vkCmdPipelineBarrier2", 1, &pDependencyInfo,
+                                      &storage))
+      return;
    cb->disp->CmdPipelineBarrier2(cb->handle, pDependencyInfo);
+   kr_free(cb->pool->alloc, storage);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -92,9 +153,15 @@ kr_CmdWaitEvents(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEve
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->waits_on_events = true;
+   struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
+                                      imageMemoryBarrierCount, pImageMemoryBarriers};
+   void *storage;
+   if (!barrier_families_to_vendor(cb, "vkCmdWaitEvents", &arrays, &storage))
+      return;
    cb->disp->CmdWaitEvents(cb->handle, eventCount, pEvents, srcStageMask, dstStageMask,
-                           memoryBarrierCount, pMemoryBarriers, bufferMemoryBarrierCount,
-                           pBufferMemoryBarriers, imageMemoryBarrierCount, pImageMemoryBarriers);
+                           memoryBarrierCount, pMemoryBarriers, arrays.buffer_count,
+                           arrays.buffers, arrays.image_count, arrays.images);
+   kr_free(cb->pool->alloc, storage);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -103,5 +170,22 @@ kr_CmdWaitEvents2(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEv
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->waits_on_events = true;
+   void *storage;
+   if (!dependency_families_to_vendor(cb, "vkCmdWaitEvents2", eventCount, &pDependencyInfos,
+                                      &storage))
+      return;
    cb->disp->CmdWaitEvents2(cb->handle, eventCount, pEvents, pDependencyInfos);
+   kr_free(cb->pool->alloc, storage);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdSetEvent2(VkCommandBuffer commandBuffer, VkEvent event,
+                const VkDependencyInfo *pDependencyInfo)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   void *storage;
+   if (!dependency_families_to_vendor(cb, "vkCmdSetEvent2", 1, &pDependencyInfo, &storage))
+      return;
+   cb->disp->CmdSetEvent2(cb->handle, event, pDependencyInfo);
+   kr_free(cb->pool->alloc, storage);
 }

@@ -129,6 +129,38 @@ def spec_macro(reg, ext_name):
     return reg.extensions[ext_name].spec_version_enum
 
 
+def graphics_bits(reg, enum, patterns, prefix):
+    """The bits of a bitmask enum whose names match a pattern: (mask, [names])."""
+    bits = reg.bitmasks[enum]
+    names = sorted((n for n in bits if any(p in n[len(prefix):] for p in patterns)),
+                   key=lambda n: bits[n])
+    mask = 0
+    for n in names:
+        mask |= bits[n]
+    return mask, names
+
+
+def graphics_masks(reg):
+    """(macro, C type, suffix, mask, names) for the graphics format features and usages."""
+    out = []
+    matched = {}  # pattern -> whether it matched a bit of any enum
+    for macro, enum, ctype, suffix, patterns, prefix in (
+            ("KR_GRAPHICS_FORMAT_FEATURES", "VkFormatFeatureFlagBits", "VkFormatFeatureFlags",
+             "u", policy.GRAPHICS_FORMAT_FEATURE_PATTERNS, "VK_FORMAT_FEATURE_"),
+            ("KR_GRAPHICS_FORMAT_FEATURES_2", "VkFormatFeatureFlagBits2", "VkFormatFeatureFlags2",
+             "ull", policy.GRAPHICS_FORMAT_FEATURE_PATTERNS, "VK_FORMAT_FEATURE_2_"),
+            ("KR_GRAPHICS_IMAGE_USAGES", "VkImageUsageFlagBits", "VkImageUsageFlags", "u",
+             policy.GRAPHICS_IMAGE_USAGE_PATTERNS, "VK_IMAGE_USAGE_")):
+        mask, names = graphics_bits(reg, enum, patterns, prefix)
+        for p in patterns:
+            matched[p] = matched.get(p, False) or any(p in n[len(prefix):] for n in names)
+        out.append((macro, ctype, suffix, mask, names))
+    unmatched = sorted(p for p, m in matched.items() if not m)
+    if unmatched:
+        raise SystemExit(f"graphics patterns match no bit in vk.xml: {unmatched}")
+    return out
+
+
 def gen_h(reg, bits, structs, props, limits):
     out = [HEADER, "#ifndef KR_COMPACT_TABLES_H\n#define KR_COMPACT_TABLES_H\n",
            "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
@@ -184,6 +216,11 @@ def gen_h(reg, bits, structs, props, limits):
                "   uint16_t size;\n};\n")
     out.append(f"#define KR_LIMIT_FIELD_COUNT {len(limits)}")
     out.append("extern const struct kr_limit_field kr_limit_fields[KR_LIMIT_FIELD_COUNT];\n")
+    out.append("/* Format features and image usages only graphics uses (kronos_policy.py's patterns):"
+               "\n * format queries clear the features and refuse the usages. */")
+    for macro, ctype, suffix, mask, names in graphics_masks(reg):
+        out.append("/* " + "\n * ".join(names) + " */")
+        out.append(f"#define {macro} (({ctype})0x{mask:x}{suffix})\n")
     out.append("#endif")
     return "\n".join(out) + "\n"
 

@@ -89,6 +89,24 @@ def needs_translation(reg, cmd):
     return cmd.first_type not in UNWRAP or cmd.first_type in policy.WRAPPED_HANDLES
 
 
+def is_family_index(name):
+    """A parameter or member that holds or counts queue family indices."""
+    return "queueFamilyIndex" in name or "QueueFamilyIndex" in name or "QueueFamilyIndices" in name
+
+
+def carries_family_index(reg, cmd):
+    """Whether a parameter, or a member of a structure it points to (recursively, not through
+    pNext), is a queue family index: Kronos's indices differ from the vendor's."""
+    def in_struct(name, seen):
+        if name in seen or name not in reg.structs:
+            return False
+        seen.add(name)
+        return any(m.name != "pNext" and (is_family_index(m.name) or in_struct(m.type, seen))
+                   for m in reg.structs[name].members)
+
+    return any(is_family_index(p.name) or in_struct(p.type, set()) for p in cmd.params)
+
+
 class Entry:
     def __init__(self, cmd, kind, level, names):
         self.cmd = cmd
@@ -116,6 +134,9 @@ def classify(reg):
             kind = "HANDWRITTEN"
         elif needs_translation(reg, cmd):
             raise SystemExit(f"{name} needs handle translation: add it to HANDWRITTEN and write it")
+        elif carries_family_index(reg, cmd):
+            raise SystemExit(f"{name} carries a queue family index: add it to HANDWRITTEN and "
+                             "translate it (kr_queue_family.h)")
         else:
             kind = "FORWARD"
         entries.append(Entry(cmd, kind, level, names))

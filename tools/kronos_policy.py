@@ -150,6 +150,15 @@ HANDWRITTEN = {
     # queue labels go to the vendor queue in order with the batches, under its submit lock
     "vkQueueBeginDebugUtilsLabelEXT", "vkQueueEndDebugUtilsLabelEXT",
     "vkQueueInsertDebugUtilsLabelEXT",
+    # queue family indices are Kronos's (families that keep no capability are not reported):
+    # they reach the vendor translated (the generator fails on any other command carrying one)
+    "vkCmdSetEvent2", "vkCreateBuffer", "vkCreateImage", "vkGetDeviceBufferMemoryRequirements",
+    "vkGetDeviceImageMemoryRequirements", "vkGetDeviceImageSparseMemoryRequirements",
+    # format queries are compute-only (GRAPHICS_FORMAT_FEATURE_PATTERNS, ..._USAGE_PATTERNS)
+    "vkGetPhysicalDeviceFormatProperties", "vkGetPhysicalDeviceFormatProperties2",
+    "vkGetPhysicalDeviceImageFormatProperties", "vkGetPhysicalDeviceImageFormatProperties2",
+    "vkGetPhysicalDeviceSparseImageFormatProperties",
+    "vkGetPhysicalDeviceSparseImageFormatProperties2",
 }
 
 # Generated trampolines where the host observes what the queues do (events, query results): every
@@ -200,6 +209,31 @@ GRAPHICS_FEATURES = {
     # Vulkan 1.3
     "dynamicRendering", "shaderDemoteToHelperInvocation",
 }
+
+# Format features only graphics uses: format queries clear them (linear, optimal and buffer
+# features, VkFormatFeatureFlags and VkFormatFeatureFlags2 alike). Patterns matched against the
+# bit names of vk.xml, so that bits of newer headers are covered; each must match a bit.
+# Sampling (SAMPLED_IMAGE_FILTER_*, YCbCr, minmax, depth comparison) stays: compute shaders
+# sample.
+GRAPHICS_FORMAT_FEATURE_PATTERNS = [
+    "COLOR_ATTACHMENT",          # COLOR_ATTACHMENT(_BLEND), LINEAR_COLOR_ATTACHMENT_NV
+    "DEPTH_STENCIL_ATTACHMENT",
+    "BLIT_SRC", "BLIT_DST",
+    "VERTEX_BUFFER",             # and ACCELERATION_STRUCTURE_VERTEX_BUFFER
+    "FRAGMENT_SHADING_RATE", "FRAGMENT_DENSITY_MAP",
+    "VIDEO_",
+    "OPTICAL_FLOW_",
+]
+
+# Image usages only graphics uses: image format queries asking for one answer
+# VK_ERROR_FORMAT_NOT_SUPPORTED, sparse ones report no properties. Patterns as above.
+GRAPHICS_IMAGE_USAGE_PATTERNS = [
+    "ATTACHMENT",                # color, depth/stencil, input, transient, shading rate,
+                                 # attachment feedback loop
+    "FRAGMENT_DENSITY_MAP",
+    "VIDEO_",
+    "INVOCATION_MASK",           # ray tracing
+]
 
 # Limits that only graphics work uses: they read as zero.
 GRAPHICS_LIMITS = {

@@ -170,6 +170,24 @@ class Registry:
             self.commands[target].aliases.append(name)
             self.alias_of[name] = target
 
+        # Bitmask enums: {enum type: {bit name: value}}, with the bits extensions add.
+        self.bitmasks = {}
+        for enums in root.findall("enums"):
+            if enums.get("type") == "bitmask":
+                self.bitmasks[enums.get("name")] = {}
+        for e in root.iter("enum"):
+            owner = e.get("extends")
+            if owner is None:
+                continue
+            if owner in self.bitmasks and e.get("bitpos") is not None:
+                self.bitmasks[owner][e.get("name")] = 1 << int(e.get("bitpos"))
+        for enums in root.findall("enums"):
+            if enums.get("type") != "bitmask":
+                continue
+            for e in enums.findall("enum"):
+                if e.get("bitpos") is not None:
+                    self.bitmasks[enums.get("name")][e.get("name")] = 1 << int(e.get("bitpos"))
+
         self.versions = [Feature(f, False) for f in root.findall("feature") if _for_vulkan(f)]
         self.extensions = {}
         for e in root.find("extensions").findall("extension"):

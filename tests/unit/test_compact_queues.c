@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of the compact queue families and memory layout (kr_queue_families_compact,
- * kr_queue_family_expand, kr_memory_compact, kr_memory_expand). */
+ * kr_queue_family_expand, kr_memory_compact, kr_memory_expand). The family index map is tested
+ * in test_queue_family.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,22 +103,32 @@ trailing_video_family_dropped(void **state)
 }
 
 static void
-middle_video_family_kept_empty(void **state)
+middle_families_without_capability_dropped(void **state)
 {
    (void)state;
-   /* Kronos's family indices must stay the vendor's: a family with nothing left in the middle
-    * is reported with no flags and no queues. */
+   /* Every reported family has queues: a family left with nothing (video, optical flow) is
+    * not reported, wherever it is; the families after it move up (issue 9, item 6). */
    const VkQueueFamilyProperties full[] = {
       family(VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT, 16),
       family(VK_QUEUE_VIDEO_DECODE_BIT_KHR, 2),
+      family(VK_QUEUE_OPTICAL_FLOW_BIT_NV, 1),
       family(VK_QUEUE_TRANSFER_BIT, 2),
+      family(VK_QUEUE_VIDEO_DECODE_BIT_KHR, 1),
    };
-   VkQueueFamilyProperties out[3];
-   assert_int_equal(compact_expand(full, 3, out), 3);
-   assert_int_equal(out[1].queueFlags, 0);
-   assert_int_equal(out[1].queueCount, 0);
-   assert_int_equal(out[2].queueFlags, VK_QUEUE_TRANSFER_BIT);
-   assert_int_equal(out[2].queueCount, 2);
+   VkQueueFamilyProperties out[5];
+   assert_int_equal(compact_expand(full, 5, out), 2);
+   assert_int_equal(out[0].queueFlags, VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT);
+   assert_int_equal(out[0].queueCount, 16);
+   assert_int_equal(out[1].queueFlags, VK_QUEUE_TRANSFER_BIT);
+   assert_int_equal(out[1].queueCount, 2);
+
+   const VkQueueFamilyProperties leading_video[] = {
+      family(VK_QUEUE_VIDEO_DECODE_BIT_KHR, 1),
+      family(VK_QUEUE_COMPUTE_BIT, 4),
+   };
+   assert_int_equal(compact_expand(leading_video, 2, out), 1);
+   assert_int_equal(out[0].queueFlags, VK_QUEUE_COMPUTE_BIT | VK_QUEUE_TRANSFER_BIT);
+   assert_int_equal(out[0].queueCount, 4);
 
    /* Video with transfer keeps the transfer part. */
    const VkQueueFamilyProperties video_transfer[] = {
@@ -264,7 +275,7 @@ main(void)
       cmocka_unit_test(graphics_bit_removed),
       cmocka_unit_test(graphics_only_family_keeps_transfer),
       cmocka_unit_test(trailing_video_family_dropped),
-      cmocka_unit_test(middle_video_family_kept_empty),
+      cmocka_unit_test(middle_families_without_capability_dropped),
       cmocka_unit_test(other_fields_round_trip),
       cmocka_unit_test(memory_round_trip),
       cmocka_unit_test(memory_named_values),
