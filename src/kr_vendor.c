@@ -36,7 +36,12 @@ static bool
 open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
 {
    const char *name = kr_vendor_name(vendor);
-   vendor->library = dlopen(vendor->library_path, RTLD_NOW | RTLD_LOCAL);
+   /* RTLD_NODELETE: a vendor driver, once loaded, stays for the life of the process, as the
+    * process's own dlopen of it would. Drivers keep process-lifetime state (threads, caches,
+    * LLVM) that they are not built to unload and reload with every instance, and their
+    * allocations stay attributable to them (LeakSanitizer names the module, so
+    * tests/lsan.supp matches lavapipe's). dlclose still drops Kronos's reference. */
+   vendor->library = dlopen(vendor->library_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
    if (!vendor->library) {
       kr_log(ctx->level, "vendor driver %s: cannot load library: %s", name, dlerror());
       return false;
