@@ -128,6 +128,38 @@ it_find_kronos_device(VkInstance instance, VkPhysicalDevice *physical_device)
    return VK_ERROR_INITIALIZATION_FAILED;
 }
 
+static void
+device_uuid(VkPhysicalDevice physical_device, uint8_t uuid[VK_UUID_SIZE])
+{
+   VkPhysicalDeviceIDProperties id = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
+   VkPhysicalDeviceProperties2 props = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
+                                        .pNext = &id};
+   vkGetPhysicalDeviceProperties2(physical_device, &props);
+   memcpy(uuid, id.deviceUUID, VK_UUID_SIZE);
+}
+
+VkResult
+it_find_device_pair(VkInstance instance, VkPhysicalDevice *kronos, VkPhysicalDevice *vendor)
+{
+   *vendor = VK_NULL_HANDLE;
+   VkResult result = it_find_kronos_device(instance, kronos);
+   if (result != VK_SUCCESS)
+      return result;
+   VkPhysicalDevice devices[16];
+   uint32_t count = 16;
+   result = vkEnumeratePhysicalDevices(instance, &count, devices);
+   if (result < 0)
+      return result;
+   uint8_t want[VK_UUID_SIZE], uuid[VK_UUID_SIZE];
+   device_uuid(*kronos, want);
+   for (uint32_t i = 0; i < count && !*vendor; i++) {
+      device_uuid(devices[i], uuid);
+      if (!it_is_kronos(devices[i]) && memcmp(uuid, want, VK_UUID_SIZE) == 0)
+         *vendor = devices[i];
+   }
+   return VK_SUCCESS;
+}
+
 uint32_t
 it_compute_family(VkPhysicalDevice physical_device)
 {

@@ -67,6 +67,11 @@ VkResult it_find_kronos_device(VkInstance instance, VkPhysicalDevice *physical_d
 /* The first queue family with VK_QUEUE_COMPUTE_BIT, or UINT32_MAX. */
 uint32_t it_compute_family(VkPhysicalDevice physical_device);
 
+/* Kronos's device and the vendor's device under it (the same deviceUUID, another driver), in an
+ * instance that lists both; *vendor is VK_NULL_HANDLE when the instance lacks it. */
+VkResult it_find_device_pair(VkInstance instance, VkPhysicalDevice *kronos,
+                             VkPhysicalDevice *vendor);
+
 /* A device with one queue of that family, the given pNext chain, pEnabledFeatures (may be NULL)
  * and device extensions. */
 VkResult it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,

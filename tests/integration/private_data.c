@@ -506,26 +506,7 @@ find_devices(void)
 {
    bool ok = false;
    CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   VkPhysicalDevice devices[16];
-   uint32_t count = 16;
-   CHECK_VK(vkEnumeratePhysicalDevices(instance, &count, devices));
-   for (uint32_t i = 0; i < count; i++) {
-      if (it_is_kronos(devices[i]))
-         sides[1] = devices[i];
-   }
-   CHECK(sides[1] != VK_NULL_HANDLE);
-   VkPhysicalDeviceIDProperties kid = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
-   VkPhysicalDeviceProperties2 kprops = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-                                         .pNext = &kid};
-   vkGetPhysicalDeviceProperties2(sides[1], &kprops);
-   for (uint32_t i = 0; i < count && !sides[0]; i++) {
-      VkPhysicalDeviceIDProperties id = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
-      VkPhysicalDeviceProperties2 props = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-                                           .pNext = &id};
-      vkGetPhysicalDeviceProperties2(devices[i], &props);
-      if (!it_is_kronos(devices[i]) && memcmp(id.deviceUUID, kid.deviceUUID, VK_UUID_SIZE) == 0)
-         sides[0] = devices[i];
-   }
+   CHECK_VK(it_find_device_pair(instance, &sides[1], &sides[0]));
    CHECK(sides[0] != VK_NULL_HANDLE);
    ok = true;
 done:

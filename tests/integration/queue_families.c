@@ -20,17 +20,8 @@ static bool
 find_devices(void)
 {
    bool ok = false;
-   VkPhysicalDevice devices[16];
-   uint32_t count = 16;
    CHECK_VK(it_create_instance(NULL, 0, NULL, &instance));
-   CHECK_VK(vkEnumeratePhysicalDevices(instance, &count, devices));
-   for (uint32_t i = 0; i < count; i++) {
-      if (it_is_kronos(devices[i]))
-         kronos = devices[i];
-      else
-         vendor = devices[i];
-   }
-   CHECK(kronos != VK_NULL_HANDLE);
+   CHECK_VK(it_find_device_pair(instance, &kronos, &vendor));
    CHECK(vendor != VK_NULL_HANDLE);
    family_count = 16;
    vkGetPhysicalDeviceQueueFamilyProperties(kronos, &family_count, families);

@@ -246,35 +246,12 @@ sync_run_tests(const struct sync_test *tests, size_t count)
       return 1;
    }
 
-   VkPhysicalDevice devices[16], kronos = VK_NULL_HANDLE, vendor = VK_NULL_HANDLE;
-   uint32_t device_count = 16;
-   result = vkEnumeratePhysicalDevices(instance, &device_count, devices);
-   if (result < 0) {
-      fprintf(stderr, "vkEnumeratePhysicalDevices returned %s\n", it_result_name(result));
+   VkPhysicalDevice kronos = VK_NULL_HANDLE, vendor = VK_NULL_HANDLE;
+   result = it_find_device_pair(instance, &kronos, &vendor);
+   if (result != VK_SUCCESS) {
+      fprintf(stderr, "no Kronos device: %s\n", it_result_name(result));
       failed++;
       goto done;
-   }
-   for (uint32_t i = 0; i < device_count && !kronos; i++) {
-      if (it_is_kronos(devices[i]))
-         kronos = devices[i];
-   }
-   if (!kronos) {
-      fprintf(stderr, "no Kronos device among %u\n", device_count);
-      failed++;
-      goto done;
-   }
-   /* The vendor's view of the same device: the same deviceUUID, another driver. */
-   VkPhysicalDeviceIDProperties kid = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
-   VkPhysicalDeviceProperties2 kprops = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-                                         .pNext = &kid};
-   vkGetPhysicalDeviceProperties2(kronos, &kprops);
-   for (uint32_t i = 0; i < device_count && !vendor; i++) {
-      VkPhysicalDeviceIDProperties id = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
-      VkPhysicalDeviceProperties2 props = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2,
-                                           .pNext = &id};
-      vkGetPhysicalDeviceProperties2(devices[i], &props);
-      if (!it_is_kronos(devices[i]) && memcmp(id.deviceUUID, kid.deviceUUID, VK_UUID_SIZE) == 0)
-         vendor = devices[i];
    }
    if (vendor) {
       result = side_open(&sides[0], vendor, "vendor", false);
