@@ -82,6 +82,17 @@ opens_value(const struct kr_batch *b, const struct kr_batch_submit *s)
    return b->record_count > 0 && (s->wait_count > 0 || s->waits_on_events);
 }
 
+/* The last record ends the value next_value, which is signalled if one of its submits is
+ * observed; the next record starts a new value. */
+static void
+close_value(struct kr_batch *b)
+{
+   struct kr_batch_record *last = &b->records[b->record_count - 1];
+   last->closes_value = b->next_value++;
+   last->signals_value = b->value_observed;
+   b->value_observed = false;
+}
+
 VkResult
 kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
                 struct kr_batch_point *point, uint64_t now_ns, bool *flush_now)
@@ -91,7 +102,7 @@ kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
       return result;
 
    if (opens_value(b, submit))
-      b->records[b->record_count - 1].closes_value = b->next_value++;
+      close_value(b);
 
    struct kr_batch_record *r = &b->records[b->record_count];
    r->command_buffer_count = submit->command_buffer_count;
@@ -109,6 +120,8 @@ kr_batch_append(struct kr_batch *b, const struct kr_batch_submit *submit,
                             submit->resource_count, sizeof(uint64_t));
    r->flags = submit->flags;
    r->closes_value = 0;
+   r->signals_value = false;
+   b->value_observed |= !submit->unobserved;
    if (b->record_count == 0)
       b->oldest_ns = now_ns;
    b->record_count++;
@@ -272,7 +285,7 @@ build_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
          info = plan_open_info(plan, b, r);
       }
       open = plain && r->closes_value == 0 ? info : NULL;
-      if (r->closes_value) {
+      if (r->signals_value) {
          /* Right after the info's own signals: only plain records (no semaphores) joined it. */
          plan_semaphore(plan, (struct kr_batch_point){b->timeline, r->closes_value,
                                                       VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT});
@@ -303,12 +316,12 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    VkResult result = reserve_plan(plan, b);
    if (result != VK_SUCCESS)
       return result;
-   b->records[b->record_count - 1].closes_value = b->next_value;
-   build_plan(plan, b);
    plan->first_value = b->flushed_value + 1;
    plan->value = *value = b->next_value;
+   close_value(b);
+   build_plan(plan, b);
 
-   b->flushed_value = b->next_value++;
+   b->flushed_value = *value;
    b->stats.vendor_submits++;
    b->stats.vendor_infos += plan->info_count;
    if ((unsigned)reason < KR_FLUSH_REASON_COUNT)

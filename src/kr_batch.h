@@ -36,8 +36,9 @@
  * same flags share one submit info; a submit that waits on or signals semaphores gets an info
  * of its own, so that its waits delay only its own command buffers and its signals cover only
  * its own work and what precedes it, as on the vendor directly. The last submit of each value
- * ends its info, which also signals the timeline with that value (after its own signals); the
- * last info signals the batch's last value. Submission order is kept. A batch of empty submits
+ * ends its info, which also signals the timeline with that value (after its own signals) when
+ * one of the value's submits is observed (kr_batch_submit.unobserved); the last info signals
+ * the batch's last value on the same condition. Submission order is kept. A batch of empty submits
  * still makes one info, so that the fences it covers signal.
  *
  * Not thread-safe: the caller serializes calls on one batch (the queue's lock). */
@@ -80,6 +81,11 @@ struct kr_batch_submit {
    /* The command buffers wait on events (vkCmdWaitEvents): like a semaphore wait, opens a new
     * value, since the host may set the event only after waiting on earlier fences. */
    bool waits_on_events;
+   /* Nothing will wait on the point the submit completes at (no fence, no binary semaphore
+    * signalled as a point). A value none of whose submits is observed is not signalled on the
+    * timeline: a signal nobody waits for is vendor work, and NVIDIA may hold a submit back
+    * while an earlier signal of the same timeline is pending (issue 9). */
+   bool unobserved;
 };
 
 struct kr_batch_settings {
@@ -104,8 +110,10 @@ struct kr_batch_record {
    uint32_t resource_first, resource_count;
    uint32_t flags;
    /* The timeline value this record is the last submit of, else 0 (set when a later submit
-    * opens a new value, or at flush for the last record). */
+    * opens a new value, or at flush for the last record); signals_value: that value is
+    * signalled (one of its submits is observed). */
    uint64_t closes_value;
+   bool signals_value;
 };
 
 struct kr_batch {
@@ -114,6 +122,8 @@ struct kr_batch {
    struct kr_batch_settings settings;
    uint64_t next_value;
    uint64_t flushed_value;
+   /* A submit of the value next_value is observed (it must be signalled). */
+   bool value_observed;
    /* When the oldest pending submit was appended. */
    uint64_t oldest_ns;
 

@@ -251,12 +251,15 @@ batch_submit(const VkSubmitInfo2 *s, void **command_buffers,
    }
    submit.wait_count = n;
    submit.signals = points + n;
+   submit.unobserved = true; /* until a point semaphore signal (or a fence) says otherwise */
    for (uint32_t j = 0; j < s->signalSemaphoreInfoCount; j++) {
       const VkSemaphoreSubmitInfo *u = &s->pSignalSemaphoreInfos[j];
       struct kr_semaphore *sem = kr_semaphore_from_handle(u->semaphore);
       if (sem->vendor)
          points[n++] = (struct kr_batch_point){kr_semaphore_id(sem->vendor), u->value,
                                                u->stageMask};
+      else
+         submit.unobserved = false;
    }
    submit.signal_count = n - submit.wait_count;
    return submit;
@@ -286,10 +289,10 @@ clear_point_signals(const VkSubmitInfo2 *s, const struct kr_queue *queue)
 }
 
 /* Appends every submit (an empty one when there is only a fence), under the queue's lock;
- * *value receives the point the last one completes at. */
+ * *value receives the point the last one completes at, on which a point fence waits. */
 static VkResult
 append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *submits,
-               uint64_t now, uint64_t *value, bool *full)
+               bool point_fence, uint64_t now, uint64_t *value, bool *full)
 {
    uint32_t cbs = 0, waits = 0, signals = 0, most = 0;
    for (uint32_t i = 0; i < count; i++) {
@@ -322,6 +325,8 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
                                (struct kr_batch_point *)(command_buffers +
                                                          s->commandBufferInfoCount));
       }
+      if (point_fence && i + 1 == KR_MAX(count, 1u))
+         submit.unobserved = false;
       struct kr_batch_point point;
       bool flush_now = false;
       result = kr_batch_append(b, &submit, &point, now, &flush_now);
@@ -362,14 +367,14 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    uint64_t now = kr_now_ns();
    uint64_t value = 0;
    bool full = false;
-   result = append_submits(queue, count, submits, now, &value, &full);
+   bool point_fence = fence && !fence->vendor;
+   result = append_submits(queue, count, submits, point_fence, now, &value, &full);
    if (result != VK_SUCCESS) {
       kr_queue_batch_unlock(queue);
       return result;
    }
    if (was_empty)
       atomic_fetch_add_explicit(&device->pending_batches, 1, memory_order_relaxed);
-   bool point_fence = fence && !fence->vendor;
    if (point_fence)
       kr_fence_set_pending(fence, queue, value);
 

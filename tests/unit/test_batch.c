@@ -979,6 +979,62 @@ flags_prevent_merging(void **state)
    teardown_batch(&b, &plan);
 }
 
+/* Issue 9: a value none of whose submits is observed (no fence, no point semaphore signal) is
+ * not signalled on the timeline; a value with one observed submit is, after all its work; the
+ * values still count (first_value ... value) and merging is unchanged. */
+static void
+unobserved_values_are_not_signalled(void **state)
+{
+   (void)state;
+   struct kr_batch b;
+   struct kr_batch_flush_plan plan;
+   setup_batch(&b, &plan, 100, UINT64_MAX);
+   void *cbs[4] = {(void *)0x11, (void *)0x12, (void *)0x13, (void *)0x14};
+   struct kr_batch_submit quiet = plain_submit(&cbs[0], 1);
+   quiet.unobserved = true;
+   /* One flush of unobserved submits: value 1, not signalled. */
+   append(&b, &quiet, 0);
+   append(&b, &quiet, 0);
+   uint64_t value = 0;
+   assert_int_equal(kr_batch_flush(&b, KR_FLUSH_OBSERVED, &plan, &value), VK_SUCCESS);
+   assert_int_equal(value, 1);
+   assert_int_equal(plan.first_value, 1);
+   assert_int_equal(plan.info_count, 1);
+   assert_int_equal(plan.infos[0].commandBufferInfoCount, 2);
+   assert_int_equal(plan.infos[0].signalSemaphoreInfoCount, 0);
+   assert_int_equal(plan.semaphore_count, 0);
+
+   /* Value 2: unobserved then observed (a fence on the second): signalled once, after both.
+    * Value 3 (opened by a wait): unobserved, not signalled; its info keeps its wait. */
+   const struct kr_batch_point wait = {SEM_A, 7, 0};
+   struct kr_batch_submit loud = plain_submit(&cbs[1], 1);
+   struct kr_batch_submit waiting = plain_submit(&cbs[2], 1);
+   waiting.wait_count = 1;
+   waiting.waits = &wait;
+   waiting.unobserved = true;
+   append(&b, &quiet, 0);
+   append(&b, &loud, 0);
+   append(&b, &waiting, 0);
+   assert_int_equal(kr_batch_flush(&b, KR_FLUSH_OBSERVED, &plan, &value), VK_SUCCESS);
+   assert_int_equal(plan.first_value, 2);
+   assert_int_equal(value, 3);
+   assert_int_equal(plan.info_count, 2);
+   assert_int_equal(plan.infos[0].commandBufferInfoCount, 2);
+   assert_int_equal(info_timeline_value(&plan, 0), 2);
+   assert_int_equal(plan.infos[0].signalSemaphoreInfoCount, 1);
+   assert_int_equal(plan.infos[1].waitSemaphoreInfoCount, 1);
+   assert_int_equal(plan.infos[1].signalSemaphoreInfoCount, 0);
+   assert_int_equal(info_timeline_value(&plan, 1), 0);
+
+   /* Value 4, observed alone after the unobserved ones: the pending point still advances. */
+   struct kr_batch_point point;
+   append_point(&b, &loud, 0, &point);
+   assert_int_equal(point.value, 4);
+   assert_int_equal(kr_batch_flush(&b, KR_FLUSH_OBSERVED, &plan, &value), VK_SUCCESS);
+   assert_int_equal(info_timeline_value(&plan, plan.info_count - 1), 4);
+   teardown_batch(&b, &plan);
+}
+
 static void
 observes_intermediate_value(void **state)
 {
@@ -1376,6 +1432,7 @@ main(void)
       cmocka_unit_test(events_open_value),
       cmocka_unit_test(flags_prevent_merging),
       cmocka_unit_test(observes_intermediate_value),
+      cmocka_unit_test(unobserved_values_are_not_signalled),
       cmocka_unit_test(allocation_failure_and_callbacks),
       cmocka_unit_test(randomized_against_model),
    };
