@@ -84,8 +84,8 @@ usage(FILE *out)
       "\n"
       "Two threads, each with its own queue and command pool, record and submit N command\n"
       "buffers each (default %u) at once, then every result is checked. Runs on the first\n"
-      "Kronos device, else on the first device. --expect fails unless that device is (or is\n"
-      "not) Kronos. --mode: one device with two queues, or two devices with one queue each\n"
+      "Kronos device, else on the first device (--expect vendor: the first device that is not\n"
+      "Kronos's). --expect fails unless that device is (or is not) Kronos. --mode: one device with two queues, or two devices with one queue each\n"
       "(auto: two queues when the compute family has them). --validation enables\n"
       "VK_LAYER_KHRONOS_validation (--sync-validation: with synchronization validation);\n"
       "any validation error fails the test.\n",
@@ -372,9 +372,11 @@ run_worker(void *arg)
 static const struct kt_physical_device *
 choose_device(const struct kt_physical_device *devices, uint32_t count, enum expect expect)
 {
+   /* The Kronos device where there is one, else the first; --expect vendor: the first device
+    * that is not Kronos's. */
    const struct kt_physical_device *chosen = count ? &devices[0] : NULL;
    for (uint32_t i = 0; i < count; i++) {
-      if (devices[i].is_kronos) {
+      if (devices[i].is_kronos == (expect != EXPECT_VENDOR)) {
          chosen = &devices[i];
          break;
       }
