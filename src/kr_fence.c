@@ -82,7 +82,9 @@ fence_state(const struct kr_fence *fence)
 }
 
 /* Marks a pending point fence signalled if its current point is known complete (the queue's
- * cached completed value); returns whether it is signalled. */
+ * cached completed value) and was not lost; returns whether it is signalled. (A wait idle
+ * covers lost values too: a fence whose work was lost stays pending, and its waits report the
+ * loss.) */
 static bool
 mark_if_complete(struct kr_fence *fence)
 {
@@ -90,9 +92,9 @@ mark_if_complete(struct kr_fence *fence)
    enum kr_fence_state state = kr_fence_word_state(word);
    if (state != KR_FENCE_PENDING)
       return state == KR_FENCE_SIGNALED;
-   uint64_t completed = atomic_load_explicit(&fence->queue->batch->timeline.completed,
-                                             memory_order_acquire);
-   if (completed < fence->value)
+   struct kr_timeline *tl = &fence->queue->batch->timeline;
+   uint64_t completed = atomic_load_explicit(&tl->completed, memory_order_acquire);
+   if (completed < fence->value || kr_timeline_loss(tl, fence->value) != VK_SUCCESS)
       return false;
    /* Fails (harmlessly) if another thread reset or resubmitted the fence meanwhile. */
    atomic_compare_exchange_strong(&fence->word, &word,
@@ -151,6 +153,8 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
    /* A point fence needs no flush: the application may destroy a fence only once the work it
     * covers completed, which it observed, and observing flushed. */
    if (fence->vendor) {
+      if (kr_device_batching(device))
+         kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
       device->disp.DestroyFence(device->handle, fence->vendor,
                                 kr_vendor_alloc_get(&fence->vendor_alloc));
    }
@@ -167,6 +171,8 @@ kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
       struct kr_fence *fence = kr_fence_from_handle(pFences[i]);
       if (fence->vendor) {
          result = device->disp.ResetFences(device->handle, 1, &fence->vendor);
+         if (result == VK_SUCCESS && kr_device_batching(device))
+            kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
       } else {
          kr_fence_set_unsignaled(fence);
       }
@@ -194,13 +200,30 @@ point_fence_status(struct kr_fence *fence)
    return mark_if_complete(fence) ? VK_SUCCESS : VK_NOT_READY;
 }
 
+/* The error of a real fence whose signal was in a refused flush (it will never signal), else
+ * VK_SUCCESS. */
+static VkResult
+real_fence_lost(struct kr_device *device, VkFence vendor)
+{
+   if (!kr_device_batching(device))
+      return VK_SUCCESS;
+   return kr_lost_signals_find(&device->lost_signals, (uint64_t)(uintptr_t)vendor, 0);
+}
+
+static VkResult
+real_fence_status(struct kr_device *device, VkFence vendor)
+{
+   VkResult lost = real_fence_lost(device, vendor);
+   return lost != VK_SUCCESS ? lost : device->disp.GetFenceStatus(device->handle, vendor);
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_GetFenceStatus(VkDevice _device, VkFence _fence)
 {
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_fence *fence = kr_fence_from_handle(_fence);
    if (fence->vendor)
-      return device->disp.GetFenceStatus(device->handle, fence->vendor);
+      return real_fence_status(device, fence->vendor);
    return point_fence_status(fence);
 }
 
@@ -284,13 +307,23 @@ wait_real_fences(struct kr_device *device, uint32_t count, const VkFence *handle
    VkFence *vendor = kr_scratch_get(&scratch, device->alloc, sizeof(*vendor) * count);
    if (!vendor)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   /* Fences whose signal was lost never signal: for all, one of them ends the wait with its
+    * error; for any, they are left out, and only when all are lost does their error. */
    uint32_t n = 0;
+   VkResult lost = VK_SUCCESS;
    for (uint32_t i = 0; i < count; i++) {
       VkFence v = kr_fence_from_handle(handles[i])->vendor;
-      if (v)
+      if (!v)
+         continue;
+      VkResult fence_lost = real_fence_lost(device, v);
+      if (fence_lost == VK_SUCCESS)
          vendor[n++] = v;
+      else
+         lost = fence_lost;
    }
-   VkResult result = device->disp.WaitForFences(device->handle, n, vendor, all, timeout_ns);
+   VkResult result = lost;
+   if (lost == VK_SUCCESS || (!all && n > 0))
+      result = device->disp.WaitForFences(device->handle, n, vendor, all, timeout_ns);
    kr_scratch_put(&scratch);
    return result;
 }
@@ -336,9 +369,8 @@ mixed_status(struct kr_device *device, uint32_t count, const VkFence *handles, b
    uint32_t done = 0;
    for (uint32_t i = 0; i < count; i++) {
       struct kr_fence *fence = kr_fence_from_handle(handles[i]);
-      VkResult status = fence->vendor
-                           ? device->disp.GetFenceStatus(device->handle, fence->vendor)
-                           : point_fence_status(fence);
+      VkResult status = fence->vendor ? real_fence_status(device, fence->vendor)
+                                      : point_fence_status(fence);
       if (status < 0)
          return status;
       if (status == VK_SUCCESS)

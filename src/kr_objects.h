@@ -16,6 +16,7 @@
 #include "kr_memory_pool.h"
 #include "kr_object.h"
 #include "kr_stats.h"
+#include "kr_lost_signals.h"
 #include "kr_sync.h"
 #include "kr_vendor.h"
 
@@ -112,6 +113,7 @@ struct kr_device {
    struct kr_batch_settings batch_settings;
    struct kr_flusher *flusher;
    struct kr_fence_waiters fence_waiters;
+   struct kr_lost_signals lost_signals; /* real objects' signals in refused flushes */
    _Atomic uint32_t pending_batches;
    /* Private data of Kronos's objects (kr_private_data_slot.c): the last slot index handed
     * out (indices start at 1 and are never reused), the slots the application reserved

@@ -204,8 +204,9 @@ flush_signalling_queues(struct kr_queue *queue, uint32_t count, const VkSubmitIn
 {
    for (uint32_t i = 0; i < count; i++) {
       for (uint32_t j = 0; j < submits[i].waitSemaphoreInfoCount; j++) {
-         VkResult result = kr_queue_flush_for_wait(
-            queue, kr_semaphore_from_handle(submits[i].pWaitSemaphoreInfos[j].semaphore));
+         const VkSemaphoreSubmitInfo *w = &submits[i].pWaitSemaphoreInfos[j];
+         VkResult result =
+            kr_queue_flush_for_wait(queue, kr_semaphore_from_handle(w->semaphore), w->value);
          if (result != VK_SUCCESS)
             return result;
       }
@@ -213,13 +214,44 @@ flush_signalling_queues(struct kr_queue *queue, uint32_t count, const VkSubmitIn
    return VK_SUCCESS;
 }
 
+/* The pending signals of point binary semaphores as they were before a call changed them
+ * (a wait consumes one, a signal sets one), so that a call whose submit the vendor refused
+ * leaves its semaphores as they were, as on the vendor. */
+struct signal_undo {
+   struct kr_semaphore *semaphore;
+   struct kr_queue *queue;
+   uint64_t value;
+};
+
+struct signal_undo_log {
+   struct signal_undo *entries; /* room for every wait and signal of the call */
+   uint32_t count;
+};
+
+static void
+undo_note(struct signal_undo_log *log, struct kr_semaphore *semaphore)
+{
+   log->entries[log->count++] =
+      (struct signal_undo){semaphore, semaphore->signal_queue, semaphore->signal_value};
+}
+
+static void
+undo_all(struct signal_undo_log *log)
+{
+   for (uint32_t i = log->count; i-- > 0;) {
+      log->entries[i].semaphore->signal_queue = log->entries[i].queue;
+      log->entries[i].semaphore->signal_value = log->entries[i].value;
+   }
+   log->count = 0;
+}
+
 /* The batch's form of one VkSubmitInfo2, in scratch arrays: vendor command buffers; waits on
  * real semaphores as they are and on point binary semaphores as the timeline value of their
  * signal (which the wait consumes); signals of real semaphores only (point ones take the
  * submit's value once it is appended). */
 static struct kr_batch_submit
-batch_submit(const VkSubmitInfo2 *s, void **command_buffers,
-             struct kr_batch_point *points)
+batch_submit(const VkSubmitInfo2 *s, void **command_buffers, struct kr_batch_point *points,
+             struct signal_undo_log *undo, struct kr_lost_signals *lost)
 {
    struct kr_batch_submit submit = {
       .command_buffers = command_buffers,
@@ -243,6 +275,7 @@ batch_submit(const VkSubmitInfo2 *s, void **command_buffers,
       } else if (sem->signal_queue) {
          points[n] = kr_queue_point(sem->signal_queue, sem->signal_value);
          points[n++].stage = w->stageMask;
+         undo_note(undo, sem);
          sem->signal_queue = NULL;
       } else {
          kr_warn("vkQueueSubmit: a wait on a binary semaphore with no signal submitted "
@@ -255,36 +288,30 @@ batch_submit(const VkSubmitInfo2 *s, void **command_buffers,
    for (uint32_t j = 0; j < s->signalSemaphoreInfoCount; j++) {
       const VkSemaphoreSubmitInfo *u = &s->pSignalSemaphoreInfos[j];
       struct kr_semaphore *sem = kr_semaphore_from_handle(u->semaphore);
-      if (sem->vendor)
+      if (sem->vendor) {
          points[n++] = (struct kr_batch_point){kr_semaphore_id(sem->vendor), u->value,
                                                u->stageMask};
-      else
+         if (lost) /* a new signal replaces the ones lost before */
+            kr_lost_signals_forget_through(lost, kr_semaphore_id(sem->vendor), u->value);
+      } else {
          submit.unobserved = false;
+      }
    }
    submit.signal_count = n - submit.wait_count;
    return submit;
 }
 
 static void
-set_point_signals(const VkSubmitInfo2 *s, struct kr_queue *queue, uint64_t value)
+set_point_signals(const VkSubmitInfo2 *s, struct kr_queue *queue, uint64_t value,
+                  struct signal_undo_log *undo)
 {
    for (uint32_t j = 0; j < s->signalSemaphoreInfoCount; j++) {
       struct kr_semaphore *sem = kr_semaphore_from_handle(s->pSignalSemaphoreInfos[j].semaphore);
       if (!sem->vendor) {
+         undo_note(undo, sem);
          sem->signal_queue = queue;
          sem->signal_value = value;
       }
-   }
-}
-
-/* Drops the pending signals a submit set on point binary semaphores (still the queue's). */
-static void
-clear_point_signals(const VkSubmitInfo2 *s, const struct kr_queue *queue)
-{
-   for (uint32_t j = 0; j < s->signalSemaphoreInfoCount; j++) {
-      struct kr_semaphore *sem = kr_semaphore_from_handle(s->pSignalSemaphoreInfos[j].semaphore);
-      if (!sem->vendor && sem->signal_queue == queue)
-         sem->signal_queue = NULL;
    }
 }
 
@@ -292,7 +319,8 @@ clear_point_signals(const VkSubmitInfo2 *s, const struct kr_queue *queue)
  * *value receives the point the last one completes at, on which a point fence waits. */
 static VkResult
 append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *submits,
-               bool point_fence, uint64_t now, uint64_t *value, bool *full)
+               bool point_fence, uint64_t now, uint64_t *value, bool *full,
+               struct signal_undo_log *undo)
 {
    uint32_t cbs = 0, waits = 0, signals = 0, most = 0;
    for (uint32_t i = 0; i < count; i++) {
@@ -323,7 +351,8 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
          void **command_buffers = (void **)words;
          submit = batch_submit(s, command_buffers,
                                (struct kr_batch_point *)(command_buffers +
-                                                         s->commandBufferInfoCount));
+                                                         s->commandBufferInfoCount),
+                               undo, &queue->device->lost_signals);
       }
       if (point_fence && i + 1 == KR_MAX(count, 1u))
          submit.unobserved = false;
@@ -333,7 +362,7 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
       if (result != VK_SUCCESS)
          break; /* cannot happen after the reservation */
       if (s)
-         set_point_signals(s, queue, point.value);
+         set_point_signals(s, queue, point.value, undo);
       *value = point.value;
       *full |= flush_now;
    }
@@ -354,13 +383,26 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    if (result != VK_SUCCESS)
       return result;
 
+   uint32_t semaphores = 0;
+   for (uint32_t i = 0; i < count; i++)
+      semaphores += submits[i].waitSemaphoreInfoCount + submits[i].signalSemaphoreInfoCount;
+   struct kr_scratch undo_scratch;
+   struct signal_undo_log undo = {
+      .entries = kr_scratch_get(&undo_scratch, device->alloc,
+                                sizeof(struct signal_undo) * KR_MAX(semaphores, 1u)),
+   };
+   if (!undo.entries)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+
    kr_queue_batch_lock(queue);
    if (fence && fence->vendor && qb->deferred_fence != VK_NULL_HANDLE) {
       /* An earlier real fence still waits for a flush: it goes first, or nothing is added. */
       struct kr_flush_outcome outcome =
          kr_queue_flush_unlock(queue, KR_FLUSH_OBSERVED, VK_NULL_HANDLE, false);
-      if (outcome.status != KR_FLUSH_SENT)
+      if (outcome.status != KR_FLUSH_SENT) {
+         kr_scratch_put(&undo_scratch);
          return outcome.result;
+      }
       kr_queue_batch_lock(queue);
    }
    bool was_empty = kr_batch_is_empty(&qb->batch);
@@ -368,9 +410,11 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    uint64_t value = 0;
    bool full = false;
    bool point_fence = fence && !fence->vendor;
-   result = append_submits(queue, count, submits, point_fence, now, &value, &full);
+   result = append_submits(queue, count, submits, point_fence, now, &value, &full, &undo);
    if (result != VK_SUCCESS) {
+      undo_all(&undo);
       kr_queue_batch_unlock(queue);
+      kr_scratch_put(&undo_scratch);
       return result;
    }
    if (was_empty)
@@ -418,15 +462,17 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
       notify = true;
    else
       result = outcome.result;
-   if (outcome.status == KR_FLUSH_REFUSED && was_empty) {
-      /* As on the vendor, a failed submit signals nothing: its fence stays unsignalled and its
-       * binary semaphores have no signal pending. */
+   if (outcome.status == KR_FLUSH_REFUSED) {
+      /* The call fails: as on the vendor, its fence stays unsignalled and its semaphores are
+       * as they were (the waits it consumed pending again, its signals not pending). The
+       * application's thread synchronizes these semaphores' submits, so nobody changed them
+       * since. */
       if (point_fence)
          kr_fence_set_unsignaled(fence);
-      for (uint32_t i = 0; i < count; i++)
-         clear_point_signals(&submits[i], queue);
+      undo_all(&undo);
       point_fence = false;
    }
+   kr_scratch_put(&undo_scratch);
 
    if (point_fence)
       kr_fence_waiters_wake(&device->fence_waiters);

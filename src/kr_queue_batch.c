@@ -48,7 +48,7 @@ queue_batch_create(struct kr_queue *queue)
       kr_error("submit batching: the vendor cannot create a timeline semaphore (%d)", result);
       goto fail_free;
    }
-   result = kr_timeline_init(&qb->timeline, timeline);
+   result = kr_timeline_init(&qb->timeline, timeline, device->alloc);
    if (result != VK_SUCCESS)
       goto fail_semaphore;
    if (pthread_mutex_init(&qb->lock, NULL) != 0) {
@@ -130,6 +130,25 @@ static const enum kr_stat flush_stat[KR_FLUSH_REASON_COUNT] = {
    [KR_FLUSH_IDLE] = KR_STAT_FLUSH_IDLE,
 };
 
+/* The signals of real vendor objects in a refused flush that no vkQueueSubmit reports: the
+ * vendor will never make them (the queue's own timeline values are the timeline's losses). */
+static void
+record_lost_signals(struct kr_device *device, const struct kr_batch_flush_plan *plan,
+                    VkFence vendor_fence, VkResult result)
+{
+   for (uint32_t i = 0; i < plan->info_count; i++) {
+      const VkSubmitInfo2 *info = &plan->infos[i];
+      for (uint32_t j = 0; j < info->signalSemaphoreInfoCount; j++) {
+         const VkSemaphoreSubmitInfo *signal = &info->pSignalSemaphoreInfos[j];
+         if (kr_semaphore_id(signal->semaphore) != plan->timeline)
+            kr_lost_signals_add(&device->lost_signals, kr_semaphore_id(signal->semaphore),
+                                signal->value, result);
+      }
+   }
+   if (vendor_fence != VK_NULL_HANDLE)
+      kr_lost_signals_add(&device->lost_signals, (uint64_t)(uintptr_t)vendor_fence, 0, result);
+}
+
 struct kr_flush_outcome
 kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFence vendor_fence,
                       bool reported_by_caller)
@@ -178,6 +197,8 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
       kr_timeline_land(&qb->timeline, qb->plan.first_value, value, result,
                        reported_by_caller);
    }
+   if (result != VK_SUCCESS && !reported_by_caller)
+      record_lost_signals(device, &qb->plan, vendor_fence, result);
    pthread_mutex_unlock(&qb->submit_lock);
    if (result == VK_SUCCESS)
       return flush_sent;
@@ -278,31 +299,53 @@ kr_device_land_flushes(struct kr_device *device)
 }
 
 VkResult
-kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore)
+kr_semaphore_lost_signal(struct kr_device *device, const struct kr_semaphore *semaphore,
+                         uint64_t value)
+{
+   uint64_t id = kr_semaphore_id(semaphore->vendor);
+   VkResult lost = kr_lost_signals_find(&device->lost_signals, id, value);
+   if (lost == VK_SUCCESS || semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
+      return lost;
+   /* A timeline may have reached the value through another signal since. */
+   uint64_t counter = 0;
+   VkResult result = device->disp.GetSemaphoreCounterValue(device->handle, semaphore->vendor,
+                                                           &counter);
+   if (result != VK_SUCCESS)
+      return result;
+   return counter >= value ? VK_SUCCESS : lost;
+}
+
+VkResult
+kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore,
+                        uint64_t value)
 {
    struct kr_device *device = queue->device;
    if (semaphore->vendor) {
       VkResult result = kr_device_flush_point(
          device, (struct kr_batch_point){kr_semaphore_id(semaphore->vendor), 0, 0}, queue);
-      /* A real binary semaphore's signal must reach the vendor before the wait does. */
-      if (semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
-         kr_device_land_flushes(device);
+      /* A real binary semaphore's signal must reach the vendor before the wait does, and the
+       * flushes that carry it must have landed to know whether it was lost. */
+      kr_device_land_flushes(device);
+      if (result == VK_SUCCESS)
+         result = kr_semaphore_lost_signal(device, semaphore, value);
+      if (result != VK_SUCCESS && semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
+         kr_lost_signals_forget(&device->lost_signals, kr_semaphore_id(semaphore->vendor));
       return result;
    }
    struct kr_queue *signaller = semaphore->signal_queue;
    if (!signaller)
       return VK_SUCCESS;
-   uint64_t value = semaphore->signal_value;
+   uint64_t signal_value = semaphore->signal_value;
    if (signaller != queue) {
       struct kr_flush_outcome outcome =
-         kr_queue_flush_point(signaller, kr_queue_point(signaller, value));
+         kr_queue_flush_point(signaller, kr_queue_point(signaller, signal_value));
       if (outcome.status != KR_FLUSH_SENT)
          return outcome.result;
    }
    /* A signal whose submit was lost never comes: the wait fails with its error, not a hang.
     * Whether it was lost is known once its flush has landed. */
-   kr_timeline_wait_landed(&signaller->batch->timeline, value);
-   return kr_timeline_loss(&signaller->batch->timeline, value);
+   kr_timeline_wait_landed(&signaller->batch->timeline, signal_value);
+   return kr_timeline_loss(&signaller->batch->timeline, signal_value);
 }
 
 VkResult
@@ -462,6 +505,11 @@ kr_device_batching_init(struct kr_device *device)
    VkResult result = kr_fence_waiters_init(&device->fence_waiters);
    if (result != VK_SUCCESS)
       return result;
+   result = kr_lost_signals_init(&device->lost_signals, device->alloc);
+   if (result != VK_SUCCESS) {
+      kr_fence_waiters_finish(&device->fence_waiters);
+      return result;
+   }
    device->batching = true;
    for (uint32_t i = 0; i < device->queue_count && result == VK_SUCCESS; i++)
       result = queue_batch_create(&device->queues[i]);
@@ -483,6 +531,7 @@ kr_device_batching_finish(struct kr_device *device)
    device->flusher = NULL;
    for (uint32_t i = 0; i < device->queue_count; i++)
       queue_batch_destroy(&device->queues[i]);
+   kr_lost_signals_finish(&device->lost_signals);
    kr_fence_waiters_finish(&device->fence_waiters);
    device->batching = false;
 }

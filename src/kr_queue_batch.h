@@ -107,10 +107,17 @@ VkResult kr_device_flush_point(struct kr_device *device, struct kr_batch_point p
 /* Flushes every queue whose batch uses the object (a vendor semaphore handle as id). */
 VkResult kr_device_flush_user(struct kr_device *device, uint64_t id);
 
-/* Before a submit on `queue` that waits on the semaphore takes its lock: the batches of other
- * queues that signal it go to the vendor and land (a batch never waits on one that is not at
- * the vendor). The error of a signal that was lost, which the submit returns. */
-VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore);
+/* Before a submit on `queue` that waits on the semaphore (for `value`, if a timeline one) takes
+ * its lock: the batches of other queues that signal it go to the vendor and land (a batch never
+ * waits on one that is not at the vendor). The error of a signal that was lost, which the
+ * submit returns (a binary semaphore's lost signal is consumed by it). */
+VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore,
+                                 uint64_t value);
+
+/* The error of a lost signal of a real semaphore that a wait for `value` needs (its counter,
+ * asked of the vendor, below it), else VK_SUCCESS. */
+VkResult kr_semaphore_lost_signal(struct kr_device *device, const struct kr_semaphore *semaphore,
+                                  uint64_t value);
 
 /* vkQueueWaitIdle for a batching queue: the batch goes to the vendor, the flushes of other
  * threads land, then the vendor's wait idle with no lock held. Reports the first loss of the

@@ -55,6 +55,8 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    /* No flush: the application may destroy a semaphore only once every submit that uses it
     * completed, which it observed, and observing flushed. */
    if (semaphore->vendor) {
+      if (kr_device_batching(device))
+         kr_lost_signals_forget(&device->lost_signals, kr_semaphore_id(semaphore->vendor));
       device->disp.DestroySemaphore(device->handle, semaphore->vendor,
                                     kr_vendor_alloc_get(&semaphore->vendor_alloc));
    }
@@ -81,6 +83,29 @@ kr_GetSemaphoreCounterValue(VkDevice _device, VkSemaphore _semaphore, uint64_t *
    return device->disp.GetSemaphoreCounterValue(device->handle, semaphore->vendor, pValue);
 }
 
+/* A wait whose signals were lost in refused flushes never ends: their error instead (a wait for
+ * all, when one of them is; for any, when all are). */
+static VkResult
+lost_signals_result(struct kr_device *device, const VkSemaphoreWaitInfo *info)
+{
+   if (!kr_device_batching(device) || atomic_load(&device->lost_signals.count) == 0)
+      return VK_SUCCESS;
+   bool any = info->flags & VK_SEMAPHORE_WAIT_ANY_BIT;
+   VkResult lost = VK_SUCCESS;
+   for (uint32_t i = 0; i < info->semaphoreCount; i++) {
+      VkResult result = kr_semaphore_lost_signal(
+         device, kr_semaphore_from_handle(info->pSemaphores[i]), info->pValues[i]);
+      if (result == VK_SUCCESS && any)
+         return VK_SUCCESS;
+      if (result != VK_SUCCESS) {
+         lost = result;
+         if (!any)
+            return lost;
+      }
+   }
+   return lost;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
 {
@@ -97,8 +122,12 @@ kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64
    }
    if (result == VK_SUCCESS) {
       /* Flushes of other threads on their way to the vendor land too, so the vendor sees no
-       * wait before the signal Kronos held (a counter read needs not). */
+       * wait before the signal Kronos held (a counter read needs not), and a signal lost in a
+       * refused flush is known. */
       kr_device_land_flushes(device);
+      result = lost_signals_result(device, pWaitInfo);
+   }
+   if (result == VK_SUCCESS) {
       VkSemaphoreWaitInfo info = *pWaitInfo;
       info.pSemaphores = vendor;
       result = device->disp.WaitSemaphores(device->handle, &info, timeout);

@@ -148,9 +148,13 @@ static VkResult
 flush_signalling_queues(struct kr_queue *queue, uint32_t count, const VkBindSparseInfo *infos)
 {
    for (uint32_t i = 0; i < count; i++) {
+      const VkTimelineSemaphoreSubmitInfo *values =
+         kr_chain_find(infos[i].pNext, VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO);
       for (uint32_t j = 0; j < infos[i].waitSemaphoreCount; j++) {
+         uint64_t value = values && j < values->waitSemaphoreValueCount
+                             ? values->pWaitSemaphoreValues[j] : 0;
          VkResult result = kr_queue_flush_for_wait(
-            queue, kr_semaphore_from_handle(infos[i].pWaitSemaphores[j]));
+            queue, kr_semaphore_from_handle(infos[i].pWaitSemaphores[j]), value);
          if (result != VK_SUCCESS)
             return result;
       }

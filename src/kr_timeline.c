@@ -2,12 +2,23 @@
 /* A queue's vendor timeline accounting (see kr_timeline.h). */
 #include "kr_timeline.h"
 
+#include "kr_alloc.h"
+#include "kr_scratch.h"
 #include "kr_util.h"
 
 VkResult
-kr_timeline_init(struct kr_timeline *tl, VkSemaphore semaphore)
+kr_timeline_init(struct kr_timeline *tl, VkSemaphore semaphore,
+                 const VkAllocationCallbacks *alloc)
 {
    tl->semaphore = semaphore;
+   tl->alloc = alloc;
+   tl->losses = NULL;
+   tl->loss_capacity = 0;
+   /* Room for the first losses up front: a vendor that refuses a submit for lack of host
+    * memory may leave none for recording the loss. */
+   if (kr_array_grow(alloc, (void **)&tl->losses, &tl->loss_capacity, 0, KR_TIMELINE_RESERVED,
+                     sizeof(*tl->losses), KR_TIMELINE_RESERVED) != VK_SUCCESS)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
    atomic_init(&tl->taken, 0);
    atomic_init(&tl->landed, 0);
    atomic_init(&tl->completed, 0);
@@ -15,12 +26,17 @@ kr_timeline_init(struct kr_timeline *tl, VkSemaphore semaphore)
    atomic_init(&tl->loss_count, 0);
    atomic_init(&tl->device_lost, false);
    if (pthread_mutex_init(&tl->lock, NULL) != 0)
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   if (pthread_cond_init(&tl->landed_cond, NULL) != 0) {
-      pthread_mutex_destroy(&tl->lock);
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
+      goto fail_losses;
+   if (pthread_cond_init(&tl->landed_cond, NULL) != 0)
+      goto fail_lock;
    return VK_SUCCESS;
+
+fail_lock:
+   pthread_mutex_destroy(&tl->lock);
+fail_losses:
+   kr_free(alloc, tl->losses);
+   tl->losses = NULL;
+   return VK_ERROR_OUT_OF_HOST_MEMORY;
 }
 
 void
@@ -28,6 +44,8 @@ kr_timeline_finish(struct kr_timeline *tl)
 {
    pthread_cond_destroy(&tl->landed_cond);
    pthread_mutex_destroy(&tl->lock);
+   kr_free(tl->alloc, tl->losses);
+   tl->losses = NULL;
 }
 
 void
@@ -42,11 +60,20 @@ record_loss(struct kr_timeline *tl, uint64_t first, uint64_t last, VkResult resu
             bool reported)
 {
    uint32_t n = atomic_load(&tl->loss_count);
-   if (n == KR_TIMELINE_LOSSES) {
-      /* Out of records: the last one grows, and a wait idle reports it again. */
-      tl->losses[n - 1].last = last;
-      tl->losses[n - 1].reported = false;
+   struct kr_timeline_loss *prev = n ? &tl->losses[n - 1] : NULL;
+   if (prev && prev->last + 1 == first && prev->result == result &&
+       prev->reported == reported) {
+      prev->last = last;
       return;
+   }
+   if (kr_array_grow(tl->alloc, (void **)&tl->losses, &tl->loss_capacity, n, (uint64_t)n + 1,
+                     sizeof(*tl->losses), KR_TIMELINE_RESERVED) != VK_SUCCESS) {
+      if (prev) {
+         /* No room: the last range grows over the values in between, reported again. */
+         prev->last = last;
+         prev->reported = false;
+      }
+      return; /* (with no range at all, nothing can be recorded: the error was logged) */
    }
    tl->losses[n] = (struct kr_timeline_loss){first, last, result, reported};
    atomic_store(&tl->loss_count, n + 1);

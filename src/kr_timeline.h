@@ -20,8 +20,9 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
-/* Loss records kept; past them the last one grows (a wait in between reports a loss too). */
-#define KR_TIMELINE_LOSSES 8
+
+/* Loss records allocated with the timeline (more are allocated as needed). */
+#define KR_TIMELINE_RESERVED 8
 
 struct kr_timeline_loss {
    uint64_t first, last;
@@ -31,6 +32,7 @@ struct kr_timeline_loss {
 
 struct kr_timeline {
    VkSemaphore semaphore; /* the vendor's; signalled by this queue's flushes only */
+   const VkAllocationCallbacks *alloc;
    _Atomic uint64_t taken;
    _Atomic uint64_t landed;
    _Atomic uint64_t completed;
@@ -39,10 +41,15 @@ struct kr_timeline {
    _Atomic bool device_lost; /* the vendor said VK_ERROR_DEVICE_LOST */
    pthread_mutex_t lock;     /* losses, the landing condition */
    pthread_cond_t landed_cond;
-   struct kr_timeline_loss losses[KR_TIMELINE_LOSSES];
+   /* The lost ranges, in increasing order (adjacent ones with one error merged). Should the
+    * list fail to grow (no host memory), the last range grows over the values in between: a
+    * loss may then be over-reported, never missed. */
+   struct kr_timeline_loss *losses;
+   uint32_t loss_capacity;
 };
 
-VkResult kr_timeline_init(struct kr_timeline *tl, VkSemaphore semaphore);
+VkResult kr_timeline_init(struct kr_timeline *tl, VkSemaphore semaphore,
+                          const VkAllocationCallbacks *alloc);
 void kr_timeline_finish(struct kr_timeline *tl);
 
 /* A flush took the values up to `value` from the batch (under the batch lock). */

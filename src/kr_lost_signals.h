@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* Signals of real vendor objects (application timeline semaphores, exported or imported
+ * semaphores and fences) that were in a flush the vendor refused, where no vkQueueSubmit
+ * returned the refusal (issue 9): the vendor will never make them, so a wait on one reports
+ * the vendor's error instead of waiting for ever. A device keeps one list; an entry goes when
+ * the object is destroyed or reset, when a new submit signals it, or when a binary
+ * semaphore's wait consumes it. */
+#ifndef KR_LOST_SIGNALS_H
+#define KR_LOST_SIGNALS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+/* Entries allocated with the list (more are allocated as needed). */
+#define KR_LOST_SIGNALS_RESERVED 8
+
+struct kr_lost_signal {
+   uint64_t object; /* the vendor handle */
+   uint64_t value;  /* timeline value; 0 for binary semaphores and fences */
+   VkResult result;
+};
+
+struct kr_lost_signals {
+   pthread_mutex_t lock;
+   _Atomic uint32_t count; /* read without the lock: 0 makes every look-up free */
+   struct kr_lost_signal *entries;
+   uint32_t capacity;
+   const VkAllocationCallbacks *alloc;
+};
+
+VkResult kr_lost_signals_init(struct kr_lost_signals *lost, const VkAllocationCallbacks *alloc);
+void kr_lost_signals_finish(struct kr_lost_signals *lost);
+
+/* Records a lost signal (without host memory for it, logs that it could not). */
+void kr_lost_signals_add(struct kr_lost_signals *lost, uint64_t object, uint64_t value,
+                         VkResult result);
+
+/* The error of a lost signal of the object at `value` or above, else VK_SUCCESS. */
+VkResult kr_lost_signals_find(struct kr_lost_signals *lost, uint64_t object, uint64_t value);
+
+/* Forgets the object's lost signals. */
+void kr_lost_signals_forget(struct kr_lost_signals *lost, uint64_t object);
+
+/* Forgets the object's lost signals of values up to `value`: a new signal makes them (a binary
+ * semaphore's or a fence's, value 0, entirely). */
+void kr_lost_signals_forget_through(struct kr_lost_signals *lost, uint64_t object,
+                                    uint64_t value);
+
+#endif
