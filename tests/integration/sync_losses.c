@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/* Work the vendor refused (the device's allocation callbacks refuse, so the vendor's submit
+ * returns VK_ERROR_OUT_OF_HOST_MEMORY), on the vendor directly and on Kronos, each scenario
+ * under sync_common's watchdog. From the reviewer's reproducers of the issue 9 review
+ * (lost_timeline_signal_hangs, lost_fence_signalled, refused_submit_eats_wait):
+ *  - an application timeline signal in an accepted submit whose flush the vendor refused:
+ *    waits on the value (vkWaitSemaphores, a submit's wait) return the vendor's error instead
+ *    of waiting forever; a new host signal makes the value good again.
+ *  - a fence whose work was lost never reads as signalled, even after vkQueueWaitIdle
+ *    reported the loss; a reset makes it usable again.
+ *  - a vkQueueSubmit that returns a refusal leaves its binary semaphore wait pending: the
+ *    retry still waits (Kronos used to drop the wait, logging "no signal submitted").
+ * On the vendor the refusal is the call's result. Each scenario needs Kronos's batch settings
+ * to be the ones that reach the path (skipped on Kronos otherwise): the default ones; a time
+ * bound of 1 s (an observation flushes); a time bound of 0 (every submit flushed in its call).
+ * tests/integration/meson.build runs the program under each. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sync_common.h"
+
+/* A wait expected to end in an error: a hang shows as VK_TIMEOUT after this. */
+#define LOSS_TIMEOUT_NS (2000ull * SYNC_MS_NS)
+
+static const char *
+setting(const char *name)
+{
+   const char *value = getenv(name);
+   return value && *value ? value : NULL;
+}
+
+/* Whether the scenario's Kronos settings are in force (always on the vendor). */
+static bool
+settings_in_force(const struct sync_side *s, bool in_force, const char *needs)
+{
+   if (!s->kronos || in_force)
+      return true;
+   printf("  %s: needs %s: skipped\n", s->label, needs);
+   return false;
+}
+
+/* Whether the vendor's vkQueueSubmit fails when the allocation callbacks refuse: learned on the
+ * vendor's side, which runs first (as in sync_hazards.c); unknown without it. */
+enum vendor_refusal { REFUSAL_UNKNOWN, REFUSAL_SEEN, REFUSAL_NEVER };
+static enum vendor_refusal vendor_refusal;
+
+static bool
+refusal_possible(const struct sync_side *s)
+{
+   if (vendor_refusal != REFUSAL_NEVER)
+      return true;
+   printf("  %s: the vendor's submit allocates nothing through the callbacks: skipped\n",
+          s->label);
+   return false;
+}
+
+/* refusal_possible after a submit made while the callbacks refused (learning on the vendor). */
+static bool
+refusal_seen(const struct sync_side *s, VkResult refused)
+{
+   if (!s->kronos)
+      vendor_refusal = refused == VK_SUCCESS ? REFUSAL_NEVER : REFUSAL_SEEN;
+   return refusal_possible(s);
+}
+
+/* Submits and waits until the queue's arrays have grown (Kronos's and the vendor's), so that
+ * only the vendor allocates in the submits that follow. */
+static VkResult
+warm_up(struct sync_side *s, VkCommandBuffer cmd, VkFence fence)
+{
+   for (int i = 0; i < 4; i++) {
+      VkResult result = it_submit(s->queues[0], 1, &cmd, fence);
+      if (result == VK_SUCCESS)
+         result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS);
+      if (result == VK_SUCCESS)
+         result = vkResetFences(s->device, 1, &fence);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+   return vkQueueWaitIdle(s->queues[0]);
+}
+
+/* Records: wait for the event (set by the host), then fill word 0. */
+static VkResult
+record_wait_event_fill(VkCommandBuffer cmd, VkEvent event, VkBuffer buffer, uint32_t value)
+{
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   if (result != VK_SUCCESS)
+      return result;
+   vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
+                   NULL, 0, NULL, 0, NULL);
+   vkCmdFillBuffer(cmd, buffer, 0, 4, value);
+   const VkMemoryBarrier barrier = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT,
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                        VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1,
+                        &barrier, 0, NULL, 0, NULL);
+   return vkEndCommandBuffer(cmd);
+}
+
+static VkResult
+wait_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value, uint64_t timeout)
+{
+   const VkSemaphoreWaitInfo wait = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+      .semaphoreCount = 1,
+      .pSemaphores = &timeline,
+      .pValues = &value,
+   };
+   return vkWaitSemaphores(s->device, &wait, timeout);
+}
+
+/* lost_timeline_signal_hangs (default settings): the queue is busy (its work waits on an
+ * event), so Kronos accepts a submit signalling an application timeline into a batch; the
+ * flusher's flush of it is refused. Kronos used to leave the value unsignalled and unreported:
+ * vkWaitSemaphores waited out its timeout, a submit waiting on it hung its queue. */
+static bool
+lost_timeline_signal_reported(struct sync_side *s)
+{
+   if (!settings_in_force(s,
+                          !setting("KRONOS_DISABLE") && !setting("KRONOS_BATCH_TIME_BOUND_US") &&
+                             !setting("KRONOS_BATCH_LIMIT"),
+                          "the default batch settings"))
+      return true;
+   bool ok = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[3];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   VkSemaphore timeline = VK_NULL_HANDLE;
+   VkEvent event = VK_NULL_HANDLE;
+   CHECK_VK(sync_buffer_create(s, 12, &buf));
+   CHECK_VK(sync_pool(s, 0, 3, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
+   CHECK_VK(sync_event(s, &event));
+   CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
+   CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 8, 4, 3));
+   for (uint64_t i = 0; i < 4; i++) /* warm up the signal path too */
+      CHECK_VK(sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 100 + i,
+                           VK_NULL_HANDLE));
+   CHECK_VK(warm_up(s, cmds[2], fences[0]));
+   CHECK_VK(record_wait_event_fill(cmds[0], event, buf.buffer, 1));
+   memset(buf.data, 0, 12);
+
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0])); /* at the vendor, on the event */
+   sync_refuse_allocations(true);
+   VkResult signal =
+      sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 200, VK_NULL_HANDLE);
+   sync_sleep_us(100000); /* Kronos's flusher flushes the batch within its time bound: refused */
+   sync_refuse_allocations(false);
+   CHECK_VK(vkSetEvent(s->device, event));
+   CHECK_VK(vkWaitForFences(s->device, 1, &fences[0], VK_TRUE, SYNC_TIMEOUT_NS));
+   if (!refusal_seen(s, signal)) {
+      ok = true;
+      goto done;
+   }
+   if (!s->kronos) { /* the vendor: refused at the call, the application knows */
+      CHECK_RESULT(signal, VK_ERROR_OUT_OF_HOST_MEMORY);
+      ok = true;
+      goto done;
+   }
+   CHECK_VK(signal); /* batched behind the busy queue: the loss comes later */
+
+   CHECK_RESULT(wait_timeline(s, timeline, 200, LOSS_TIMEOUT_NS), VK_ERROR_OUT_OF_HOST_MEMORY);
+   /* A submit waiting on the lost value fails, at the call or on its fence, never hangs. */
+   VkResult waiter = sync_submit(s->queues[0], cmds[2], timeline, 200, VK_NULL_HANDLE, 0,
+                                 fences[1]);
+   if (waiter == VK_SUCCESS)
+      waiter = vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, LOSS_TIMEOUT_NS);
+   CHECK_RESULT(waiter, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK(((volatile uint32_t *)buf.data)[1] == 0); /* the lost work never ran */
+   CHECK_RESULT(vkQueueWaitIdle(s->queues[0]), VK_ERROR_OUT_OF_HOST_MEMORY); /* once */
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+
+   /* A new signal of the value replaces the lost one. */
+   CHECK_VK(sync_host_signal(s, timeline, 200));
+   CHECK_VK(wait_timeline(s, timeline, 200, SYNC_TIMEOUT_NS));
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   vkSetEvent(s->device, event);
+   sync_release_timeline(s, timeline, 200);
+   sync_drain(s);
+   vkDestroyEvent(s->device, event, NULL);
+   vkDestroySemaphore(s->device, timeline, NULL);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
+/* lost_fence_signalled (KRONOS_BATCH_TIME_BOUND_US=1000000 KRONOS_BATCH_LIMIT=1000): a submit
+ * held in the batch, flushed by a wait on its fence while the vendor refuses. Kronos used to
+ * let vkQueueWaitIdle mark the lost work complete: the fence then read VK_SUCCESS. */
+static bool
+lost_fence_never_signalled(struct sync_side *s)
+{
+   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
+   if (!settings_in_force(s,
+                          !setting("KRONOS_DISABLE") && bound &&
+                             strtoull(bound, NULL, 10) >= 1000000u,
+                          "KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on") ||
+       !refusal_possible(s))
+      return true;
+   bool ok = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[3];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   CHECK_VK(sync_buffer_create(s, 8, &buf));
+   CHECK_VK(sync_pool(s, 0, 3, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
+   CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
+   CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 4, 4, 3));
+   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   memset(buf.data, 0, 8);
+
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0])); /* flushed: idle */
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[1], fences[1])); /* Kronos: held in the batch */
+   sync_refuse_allocations(true);
+   VkResult lost = vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, SYNC_TIMEOUT_NS);
+   sync_refuse_allocations(false);
+   if (!s->kronos) { /* the vendor took both at the call: nothing lost */
+      CHECK_VK(lost);
+      CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+      CHECK_VK(vkGetFenceStatus(s->device, fences[1]));
+      CHECK(((volatile uint32_t *)buf.data)[1] == 2);
+      ok = true;
+      goto done;
+   }
+   CHECK_RESULT(lost, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_RESULT(vkQueueWaitIdle(s->queues[0]), VK_ERROR_OUT_OF_HOST_MEMORY);
+   /* After the wait idle that reported the loss, the fence still is not signalled. */
+   CHECK_RESULT(vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, 0),
+                VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_RESULT(vkGetFenceStatus(s->device, fences[1]), VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   CHECK_RESULT(vkGetFenceStatus(s->device, fences[1]), VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK(((volatile uint32_t *)buf.data)[1] == 0); /* lost: never ran */
+
+   /* Reset, the fence serves again. */
+   CHECK_VK(vkResetFences(s->device, 1, &fences[1]));
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[2], fences[1]));
+   CHECK_VK(vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, SYNC_TIMEOUT_NS));
+   CHECK(((volatile uint32_t *)buf.data)[1] == 3);
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   sync_drain(s);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
+struct event_setter {
+   VkDevice device;
+   VkEvent event;
+};
+
+static void *
+set_event_later(void *arg)
+{
+   struct event_setter *setter = arg;
+   sync_sleep_us(200000);
+   vkSetEvent(setter->device, setter->event);
+   return NULL;
+}
+
+struct retry {
+   VkQueue queue;
+   VkCommandBuffer cmd;
+   VkSemaphore wait;
+   VkFence fence;
+   VkResult result;
+};
+
+static void
+retry_submit(void *arg)
+{
+   struct retry *r = arg;
+   r->result = sync_submit(r->queue, r->cmd, r->wait, 0, VK_NULL_HANDLE, 0, r->fence);
+}
+
+/* Records: copy word 0 to word 1. */
+static VkResult
+record_copy(VkCommandBuffer cmd, VkBuffer buffer)
+{
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   if (result != VK_SUCCESS)
+      return result;
+   const VkBufferCopy region = {0, 4, 4};
+   vkCmdCopyBuffer(cmd, buffer, buffer, 1, &region);
+   return vkEndCommandBuffer(cmd);
+}
+
+/* refused_submit_eats_wait (KRONOS_BATCH_TIME_BOUND_US=0: every submit flushed in its call):
+ * A, blocked on an event, signals a binary semaphore; B waits on it and is refused at the call;
+ * the application retries B. A refused vkQueueSubmit leaves its semaphores as they were, so the
+ * retry still waits on A. Kronos used to have consumed the wait in the refused call and
+ * appended the retry without it ("a wait on a binary semaphore with no signal submitted"). On
+ * one queue the retry runs after A anyway: the log shows the dropped wait. */
+static bool
+refused_submit_keeps_wait(struct sync_side *s)
+{
+   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
+   if (!settings_in_force(s, !setting("KRONOS_DISABLE") && bound && strcmp(bound, "0") == 0,
+                          "KRONOS_BATCH_TIME_BOUND_US=0 with batching on"))
+      return true;
+   bool ok = false, started = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[2];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   VkSemaphore semaphore = VK_NULL_HANDLE;
+   VkEvent event = VK_NULL_HANDLE;
+   pthread_t thread;
+   CHECK_VK(sync_buffer_create(s, 8, &buf));
+   CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   CHECK_VK(sync_binary_semaphore(s, &semaphore));
+   CHECK_VK(sync_event(s, &event));
+   CHECK_VK(record_copy(cmds[1], buf.buffer));
+   for (int i = 0; i < 4; i++) { /* warm up the semaphore path */
+      CHECK_VK(sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, semaphore, 0,
+                           VK_NULL_HANDLE));
+      CHECK_VK(sync_submit(s->queues[0], cmds[1], semaphore, 0, VK_NULL_HANDLE, 0, fences[1]));
+      CHECK_VK(vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, SYNC_TIMEOUT_NS));
+      CHECK_VK(vkResetFences(s->device, 1, &fences[1]));
+   }
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   CHECK_VK(record_wait_event_fill(cmds[0], event, buf.buffer, 1));
+   memset(buf.data, 0, 8);
+
+   CHECK_VK(sync_submit(s->queues[0], cmds[0], VK_NULL_HANDLE, 0, semaphore, 0, fences[0]));
+   sync_refuse_allocations(true);
+   VkResult refused = sync_submit(s->queues[0], cmds[1], semaphore, 0, VK_NULL_HANDLE, 0,
+                                  fences[1]);
+   sync_refuse_allocations(false);
+   if (!refusal_seen(s, refused)) {
+      ok = true;
+      goto done;
+   }
+   CHECK_RESULT(refused, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_RESULT(vkGetFenceStatus(s->device, fences[1]), VK_NOT_READY);
+
+   /* The retry, while A still waits on the event (set 200 ms later: the vendor may block in
+    * the submit until then). */
+   struct event_setter setter = {s->device, event};
+   CHECK(pthread_create(&thread, NULL, set_event_later, &setter) == 0);
+   started = true;
+   struct retry retry = {s->queues[0], cmds[1], semaphore, fences[1], VK_ERROR_UNKNOWN};
+   char *log = it_capture_stderr(retry_submit, &retry);
+   CHECK(log != NULL);
+   bool dropped = strstr(log, "no signal submitted") != NULL;
+   if (log && *log)
+      printf("  %s: the retry logged: %s", s->label, log);
+   free(log);
+   CHECK(!dropped);
+   CHECK_VK(retry.result);
+   CHECK_VK(vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, SYNC_TIMEOUT_NS));
+   CHECK_VK(vkWaitForFences(s->device, 1, &fences[0], VK_TRUE, SYNC_TIMEOUT_NS));
+   CHECK(((volatile uint32_t *)buf.data)[0] == 1); /* A */
+   CHECK(((volatile uint32_t *)buf.data)[1] == 1); /* B's copy, after A */
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   if (started)
+      pthread_join(thread, NULL);
+   vkSetEvent(s->device, event);
+   sync_drain(s);
+   vkDestroyEvent(s->device, event, NULL);
+   vkDestroySemaphore(s->device, semaphore, NULL);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
+static const struct sync_test tests[] = {
+   {"a lost timeline signal fails its waits, not hangs them", lost_timeline_signal_reported,
+    false},
+   {"a fence of lost work never reads signalled, even after wait idle",
+    lost_fence_never_signalled, false},
+   {"a refused submit leaves its binary semaphore wait for the retry",
+    refused_submit_keeps_wait, false},
+};
+
+int
+main(void)
+{
+   return SYNC_RUN_TESTS(tests);
+}
