@@ -231,14 +231,16 @@ kr_GetFenceStatus(VkDevice _device, VkFence _fence)
  * many fences are of each kind. */
 struct fence_survey {
    uint64_t *values; /* device->queue_count entries */
-   uint32_t ready, points, real, unsubmitted;
+   uint32_t ready, points, real, unsubmitted, lost;
+   VkResult lost_result; /* the error of a fence whose work was lost */
 };
 
 static void
 survey_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bool all,
               struct fence_survey *s)
 {
-   s->ready = s->points = s->real = s->unsubmitted = 0;
+   s->ready = s->points = s->real = s->unsubmitted = s->lost = 0;
+   s->lost_result = VK_SUCCESS;
    memset(s->values, 0, sizeof(uint64_t) * device->queue_count);
    for (uint32_t i = 0; i < count; i++) {
       struct kr_fence *fence = kr_fence_from_handle(handles[i]);
@@ -256,6 +258,13 @@ survey_fences(struct kr_device *device, uint32_t count, const VkFence *handles, 
          continue;
       }
       struct kr_queue *queue = fence->queue;
+      VkResult lost = kr_timeline_loss(&queue->batch->timeline, fence->value);
+      if (lost != VK_SUCCESS) {
+         /* Never signals: left out of the wait (all: the wait fails with it). */
+         s->lost++;
+         s->lost_result = lost;
+         continue;
+      }
       s->points++;
       /* All: the highest value of each queue covers the others; any: the lowest comes first. */
       uint64_t *v = &s->values[queue - device->queues];
@@ -362,20 +371,28 @@ wait_mixed_slice(struct kr_device *device, const struct fence_survey *s, uint32_
    return result == VK_TIMEOUT ? VK_SUCCESS : result;
 }
 
-/* Whether a mixed set is done: every fence (all) or one (any) signalled. */
+/* Whether a mixed set is done: every fence (all) or one (any) signalled. An error (a fence
+ * whose work was lost) ends a wait for all; a wait for any only when every fence has one. */
 static VkResult
 mixed_status(struct kr_device *device, uint32_t count, const VkFence *handles, bool all)
 {
-   uint32_t done = 0;
+   uint32_t done = 0, failed = 0;
+   VkResult error = VK_SUCCESS;
    for (uint32_t i = 0; i < count; i++) {
       struct kr_fence *fence = kr_fence_from_handle(handles[i]);
       VkResult status = fence->vendor ? real_fence_status(device, fence->vendor)
                                       : point_fence_status(fence);
-      if (status < 0)
-         return status;
+      if (status < 0) {
+         if (all)
+            return status;
+         error = status;
+         failed++;
+      }
       if (status == VK_SUCCESS)
          done++;
    }
+   if (!all && done == 0 && failed == count)
+      return error;
    return (all ? done == count : done > 0) ? VK_SUCCESS : VK_NOT_READY;
 }
 
@@ -389,6 +406,10 @@ wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bo
       survey_fences(device, count, handles, all, &s);
       if (all ? s.ready == count : s.ready > 0)
          return VK_SUCCESS;
+      /* Fences whose work was lost: for all, the wait fails with their error; for any, only
+       * when nothing else could end it. */
+      if (s.lost && (all || s.lost == count))
+         return s.lost_result;
       if (s.real == 0 && s.unsubmitted == 0) {
          VkResult result = wait_survey_points(device, &s, !all, kr_time_left(deadline));
          if (result == VK_SUCCESS && all)
@@ -450,6 +471,9 @@ kr_ImportFenceFdKHR(VkDevice _device, const VkImportFenceFdInfoKHR *pImportFence
    VkResult result = kr_fence_make_real(device, fence);
    if (result != VK_SUCCESS)
       return result;
+   /* An imported payload replaces whatever was lost. */
+   if (kr_device_batching(device))
+      kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
    VkImportFenceFdInfoKHR info = *pImportFenceFdInfo;
    info.fence = fence->vendor;
    return device->disp.ImportFenceFdKHR(device->handle, &info);

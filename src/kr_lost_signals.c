@@ -3,7 +3,6 @@
 #include "kr_lost_signals.h"
 
 #include "kr_alloc.h"
-#include "kr_log.h"
 #include "kr_scratch.h"
 
 VkResult
@@ -13,17 +12,8 @@ kr_lost_signals_init(struct kr_lost_signals *lost, const VkAllocationCallbacks *
    lost->entries = NULL;
    lost->capacity = 0;
    lost->alloc = alloc;
-   /* Room for the first entries up front: a vendor that refuses a submit for lack of host
-    * memory may leave none for recording what it lost. */
-   if (kr_array_grow(alloc, (void **)&lost->entries, &lost->capacity, 0, KR_LOST_SIGNALS_RESERVED,
-                     sizeof(*lost->entries), KR_LOST_SIGNALS_RESERVED) != VK_SUCCESS)
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   if (pthread_mutex_init(&lost->lock, NULL) != 0) {
-      kr_free(alloc, lost->entries);
-      lost->entries = NULL;
-      return VK_ERROR_OUT_OF_HOST_MEMORY;
-   }
-   return VK_SUCCESS;
+   lost->reserved = 0;
+   return pthread_mutex_init(&lost->lock, NULL) == 0 ? VK_SUCCESS : VK_ERROR_OUT_OF_HOST_MEMORY;
 }
 
 void
@@ -34,20 +24,42 @@ kr_lost_signals_finish(struct kr_lost_signals *lost)
    pthread_mutex_destroy(&lost->lock);
 }
 
+VkResult
+kr_lost_signals_reserve(struct kr_lost_signals *lost, uint32_t n)
+{
+   if (n == 0)
+      return VK_SUCCESS;
+   pthread_mutex_lock(&lost->lock);
+   uint32_t count = atomic_load(&lost->count);
+   VkResult result = kr_array_grow(lost->alloc, (void **)&lost->entries, &lost->capacity, count,
+                                   (uint64_t)count + lost->reserved + n, sizeof(*lost->entries),
+                                   KR_LOST_SIGNALS_MIN_CAPACITY);
+   if (result == VK_SUCCESS)
+      lost->reserved += n;
+   pthread_mutex_unlock(&lost->lock);
+   return result;
+}
+
+void
+kr_lost_signals_release(struct kr_lost_signals *lost, uint32_t n)
+{
+   if (n == 0)
+      return;
+   pthread_mutex_lock(&lost->lock);
+   lost->reserved -= n;
+   pthread_mutex_unlock(&lost->lock);
+}
+
 void
 kr_lost_signals_add(struct kr_lost_signals *lost, uint64_t object, uint64_t value,
                     VkResult result)
 {
    pthread_mutex_lock(&lost->lock);
    uint32_t n = atomic_load(&lost->count);
-   if (kr_array_grow(lost->alloc, (void **)&lost->entries, &lost->capacity, n, (uint64_t)n + 1,
-                     sizeof(*lost->entries), KR_LOST_SIGNALS_RESERVED) == VK_SUCCESS) {
-      lost->entries[n] = (struct kr_lost_signal){object, value, result};
-      atomic_store(&lost->count, n + 1);
-   } else {
-      kr_error("submit batching: no host memory to record a lost signal; a wait on it may "
-               "not return");
-   }
+   /* The caller reserved the entry: count + reserved <= capacity. */
+   lost->entries[n] = (struct kr_lost_signal){object, value, result};
+   lost->reserved--;
+   atomic_store(&lost->count, n + 1);
    pthread_mutex_unlock(&lost->lock);
 }
 

@@ -13,8 +13,7 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
-/* Entries allocated with the list (more are allocated as needed). */
-#define KR_LOST_SIGNALS_RESERVED 8
+#define KR_LOST_SIGNALS_MIN_CAPACITY 8
 
 struct kr_lost_signal {
    uint64_t object; /* the vendor handle */
@@ -27,13 +26,22 @@ struct kr_lost_signals {
    _Atomic uint32_t count; /* read without the lock: 0 makes every look-up free */
    struct kr_lost_signal *entries;
    uint32_t capacity;
+   uint32_t reserved; /* entries promised to flushes on their way to the vendor */
    const VkAllocationCallbacks *alloc;
 };
 
 VkResult kr_lost_signals_init(struct kr_lost_signals *lost, const VkAllocationCallbacks *alloc);
 void kr_lost_signals_finish(struct kr_lost_signals *lost);
 
-/* Records a lost signal (without host memory for it, logs that it could not). */
+/* Room for n more entries, taken before a flush goes to the vendor: a vendor that refuses it
+ * for lack of host memory may leave none to record its lost signals with.
+ * VK_ERROR_OUT_OF_HOST_MEMORY when there is none now. */
+VkResult kr_lost_signals_reserve(struct kr_lost_signals *lost, uint32_t n);
+
+/* Gives back n reserved entries that were not used. */
+void kr_lost_signals_release(struct kr_lost_signals *lost, uint32_t n);
+
+/* Records a lost signal in a reserved entry (value 0 for binary semaphores and fences). */
 void kr_lost_signals_add(struct kr_lost_signals *lost, uint64_t object, uint64_t value,
                          VkResult result);
 

@@ -251,7 +251,7 @@ undo_all(struct signal_undo_log *log)
  * submit's value once it is appended). */
 static struct kr_batch_submit
 batch_submit(const VkSubmitInfo2 *s, void **command_buffers, struct kr_batch_point *points,
-             struct signal_undo_log *undo, struct kr_lost_signals *lost)
+             struct signal_undo_log *undo)
 {
    struct kr_batch_submit submit = {
       .command_buffers = command_buffers,
@@ -289,10 +289,10 @@ batch_submit(const VkSubmitInfo2 *s, void **command_buffers, struct kr_batch_poi
       const VkSemaphoreSubmitInfo *u = &s->pSignalSemaphoreInfos[j];
       struct kr_semaphore *sem = kr_semaphore_from_handle(u->semaphore);
       if (sem->vendor) {
-         points[n++] = (struct kr_batch_point){kr_semaphore_id(sem->vendor), u->value,
+         /* A binary semaphore's value is ignored: 0, so that its lost signals match. */
+         uint64_t value = sem->type == VK_SEMAPHORE_TYPE_BINARY ? 0 : u->value;
+         points[n++] = (struct kr_batch_point){kr_semaphore_id(sem->vendor), value,
                                                u->stageMask};
-         if (lost) /* a new signal replaces the ones lost before */
-            kr_lost_signals_forget_through(lost, kr_semaphore_id(sem->vendor), u->value);
       } else {
          submit.unobserved = false;
       }
@@ -352,7 +352,7 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
          submit = batch_submit(s, command_buffers,
                                (struct kr_batch_point *)(command_buffers +
                                                          s->commandBufferInfoCount),
-                               undo, &queue->device->lost_signals);
+                               undo);
       }
       if (point_fence && i + 1 == KR_MAX(count, 1u))
          submit.unobserved = false;

@@ -130,23 +130,35 @@ static const enum kr_stat flush_stat[KR_FLUSH_REASON_COUNT] = {
    [KR_FLUSH_IDLE] = KR_STAT_FLUSH_IDLE,
 };
 
-/* The signals of real vendor objects in a refused flush that no vkQueueSubmit reports: the
- * vendor will never make them (the queue's own timeline values are the timeline's losses). */
+/* The signals of real vendor objects in a flush that returned from the vendor. Accepted: they
+ * replace the objects' earlier lost signals (up to their values). Refused, with no
+ * vkQueueSubmit reporting it: the vendor will never make them, and waits on them report
+ * result (in the entries reserved before the flush). The queue's own timeline values are
+ * accounted by the timeline. */
 static void
-record_lost_signals(struct kr_device *device, const struct kr_batch_flush_plan *plan,
-                    VkFence vendor_fence, VkResult result)
+note_real_signals(struct kr_device *device, const struct kr_batch_flush_plan *plan,
+                  VkFence vendor_fence, VkResult result, bool record)
 {
+   struct kr_lost_signals *lost = &device->lost_signals;
    for (uint32_t i = 0; i < plan->info_count; i++) {
       const VkSubmitInfo2 *info = &plan->infos[i];
       for (uint32_t j = 0; j < info->signalSemaphoreInfoCount; j++) {
          const VkSemaphoreSubmitInfo *signal = &info->pSignalSemaphoreInfos[j];
-         if (kr_semaphore_id(signal->semaphore) != plan->timeline)
-            kr_lost_signals_add(&device->lost_signals, kr_semaphore_id(signal->semaphore),
-                                signal->value, result);
+         uint64_t id = kr_semaphore_id(signal->semaphore);
+         if (id == plan->timeline)
+            continue;
+         if (result == VK_SUCCESS)
+            kr_lost_signals_forget_through(lost, id, signal->value);
+         else if (record)
+            kr_lost_signals_add(lost, id, signal->value, result);
       }
    }
-   if (vendor_fence != VK_NULL_HANDLE)
-      kr_lost_signals_add(&device->lost_signals, (uint64_t)(uintptr_t)vendor_fence, 0, result);
+   if (vendor_fence == VK_NULL_HANDLE)
+      return;
+   if (result == VK_SUCCESS)
+      kr_lost_signals_forget(lost, (uint64_t)(uintptr_t)vendor_fence);
+   else if (record)
+      kr_lost_signals_add(lost, (uint64_t)(uintptr_t)vendor_fence, 0, result);
 }
 
 struct kr_flush_outcome
@@ -171,9 +183,16 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    /* The submit lock is taken before the batch lock is let go, so flushes reach the vendor in
     * the order of their values; appends go on while the vendor works on this one. */
    pthread_mutex_lock(&qb->submit_lock);
-   /* The plan is the only thing that can fail (host memory), before the batch is emptied. */
+   /* What can fail (host memory) happens before the batch is emptied: the plan, and room to
+    * record the signals of real objects should the vendor refuse the flush. */
+   uint32_t reserved = qb->batch.signal_count + (vendor_fence != VK_NULL_HANDLE);
    uint64_t value = 0;
-   VkResult result = kr_batch_flush(&qb->batch, reason, &qb->plan, &value);
+   VkResult result = kr_lost_signals_reserve(&device->lost_signals, reserved);
+   if (result == VK_SUCCESS) {
+      result = kr_batch_flush(&qb->batch, reason, &qb->plan, &value);
+      if (result != VK_SUCCESS)
+         kr_lost_signals_release(&device->lost_signals, reserved);
+   }
    if (result != VK_SUCCESS) {
       qb->deferred_fence = vendor_fence; /* a real fence waits for the next flush */
       pthread_mutex_unlock(&qb->submit_lock);
@@ -193,12 +212,14 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
       kr_stats_add(&device->stats, flush_stat[reason], 1);
    result = device->disp.QueueSubmit2(queue->handle, qb->plan.info_count, qb->plan.infos,
                                       vendor_fence);
+   /* Before the values land: a waiter that saw them land finds the lost signals recorded. */
+   bool record = result != VK_SUCCESS && !reported_by_caller;
+   note_real_signals(device, &qb->plan, vendor_fence, result, record);
+   kr_lost_signals_release(&device->lost_signals, record ? 0 : reserved);
    if (pending) {
       kr_timeline_land(&qb->timeline, qb->plan.first_value, value, result,
                        reported_by_caller);
    }
-   if (result != VK_SUCCESS && !reported_by_caller)
-      record_lost_signals(device, &qb->plan, vendor_fence, result);
    pthread_mutex_unlock(&qb->submit_lock);
    if (result == VK_SUCCESS)
       return flush_sent;
@@ -303,8 +324,10 @@ kr_semaphore_lost_signal(struct kr_device *device, const struct kr_semaphore *se
                          uint64_t value)
 {
    uint64_t id = kr_semaphore_id(semaphore->vendor);
+   if (semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
+      return kr_lost_signals_find(&device->lost_signals, id, 0); /* its value is ignored */
    VkResult lost = kr_lost_signals_find(&device->lost_signals, id, value);
-   if (lost == VK_SUCCESS || semaphore->type == VK_SEMAPHORE_TYPE_BINARY)
+   if (lost == VK_SUCCESS)
       return lost;
    /* A timeline may have reached the value through another signal since. */
    uint64_t counter = 0;
@@ -316,8 +339,7 @@ kr_semaphore_lost_signal(struct kr_device *device, const struct kr_semaphore *se
 }
 
 VkResult
-kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore,
-                        uint64_t value)
+kr_queue_flush_for_wait(struct kr_queue *queue, struct kr_semaphore *semaphore, uint64_t value)
 {
    struct kr_device *device = queue->device;
    if (semaphore->vendor) {
@@ -342,10 +364,14 @@ kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semap
       if (outcome.status != KR_FLUSH_SENT)
          return outcome.result;
    }
-   /* A signal whose submit was lost never comes: the wait fails with its error, not a hang.
-    * Whether it was lost is known once its flush has landed. */
+   /* A signal whose submit was lost never comes: the wait fails with its error, not a hang,
+    * and consumes it (the semaphore can be signalled again). Whether it was lost is known once
+    * its flush has landed. */
    kr_timeline_wait_landed(&signaller->batch->timeline, signal_value);
-   return kr_timeline_loss(&signaller->batch->timeline, signal_value);
+   VkResult lost = kr_timeline_loss(&signaller->batch->timeline, signal_value);
+   if (lost != VK_SUCCESS)
+      semaphore->signal_queue = NULL;
+   return lost;
 }
 
 VkResult

@@ -111,11 +111,13 @@ VkResult kr_device_flush_user(struct kr_device *device, uint64_t id);
  * its lock: the batches of other queues that signal it go to the vendor and land (a batch never
  * waits on one that is not at the vendor). The error of a signal that was lost, which the
  * submit returns (a binary semaphore's lost signal is consumed by it). */
-VkResult kr_queue_flush_for_wait(struct kr_queue *queue, const struct kr_semaphore *semaphore,
+VkResult kr_queue_flush_for_wait(struct kr_queue *queue, struct kr_semaphore *semaphore,
                                  uint64_t value);
 
-/* The error of a lost signal of a real semaphore that a wait for `value` needs (its counter,
- * asked of the vendor, below it), else VK_SUCCESS. */
+/* The error of a lost signal of a real semaphore that a wait for `value` needs, else
+ * VK_SUCCESS. A timeline's wait needs a lost signal at or above `value` while its counter (asked
+ * of the vendor) is below it: such a wait reports the loss even if an earlier signal still
+ * running would have reached `value` (Kronos does not follow each real semaphore's signals). */
 VkResult kr_semaphore_lost_signal(struct kr_device *device, const struct kr_semaphore *semaphore,
                                   uint64_t value);
 

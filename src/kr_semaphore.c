@@ -173,6 +173,9 @@ kr_ImportSemaphoreFdKHR(VkDevice _device, const VkImportSemaphoreFdInfoKHR *pImp
    VkResult result = kr_semaphore_make_real(device, semaphore);
    if (result != VK_SUCCESS)
       return result;
+   /* An imported payload replaces whatever was lost. */
+   if (kr_device_batching(device))
+      kr_lost_signals_forget(&device->lost_signals, kr_semaphore_id(semaphore->vendor));
    VkImportSemaphoreFdInfoKHR info = *pImportSemaphoreFdInfo;
    info.semaphore = semaphore->vendor;
    return device->disp.ImportSemaphoreFdKHR(device->handle, &info);
