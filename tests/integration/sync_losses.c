@@ -10,10 +10,19 @@
  *    reported the loss; a reset makes it usable again.
  *  - a vkQueueSubmit that returns a refusal leaves its binary semaphore wait pending: the
  *    retry still waits (Kronos used to drop the wait, logging "no signal submitted").
+ * From the second reviewer's (lost_signal_ninth_hangs, refused_signal_forgets_loss,
+ * wait_any_point_fence_loss):
+ *  - every lost signal of a refused flush is reported, however many timelines it signals
+ *    (Kronos used to drop those past the eight its list reserved: their waits hung).
+ *  - a refused vkQueueSubmit signalling a timeline leaves the timeline's earlier lost signal
+ *    reported (Kronos used to forget it when it appended the refused submit).
+ *  - vkWaitForFences for any, over a fence whose work was lost and a good one, returns
+ *    VK_SUCCESS when the good one signals, as on the vendor (Kronos used to return the loss).
  * On the vendor the refusal is the call's result. Each scenario needs Kronos's batch settings
  * to be the ones that reach the path (skipped on Kronos otherwise): the default ones; a time
- * bound of 1 s (an observation flushes); a time bound of 0 (every submit flushed in its call).
- * tests/integration/meson.build runs the program under each. */
+ * bound of 1 s (an observation flushes: the lost fence and the second reviewer's three); a time
+ * bound of 0 (every submit flushed in its call). tests/integration/meson.build runs the program
+ * under each. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +48,18 @@ settings_in_force(const struct sync_side *s, bool in_force, const char *needs)
       return true;
    printf("  %s: needs %s: skipped\n", s->label, needs);
    return false;
+}
+
+/* Whether Kronos batches until an observation flushes (KRONOS_BATCH_TIME_BOUND_US of 1 s or
+ * more, batching on: the _observed configuration), which the lost-work scenarios need. */
+static bool
+observed_in_force(const struct sync_side *s)
+{
+   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
+   return settings_in_force(s,
+                            !setting("KRONOS_DISABLE") && bound &&
+                               strtoull(bound, NULL, 10) >= 1000000u,
+                            "KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on");
 }
 
 /* Whether the vendor's vkQueueSubmit fails when the allocation callbacks refuse: learned on the
@@ -204,12 +225,7 @@ done:
 static bool
 lost_fence_never_signalled(struct sync_side *s)
 {
-   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
-   if (!settings_in_force(s,
-                          !setting("KRONOS_DISABLE") && bound &&
-                             strtoull(bound, NULL, 10) >= 1000000u,
-                          "KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on") ||
-       !refusal_possible(s))
+   if (!observed_in_force(s) || !refusal_possible(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -393,6 +409,274 @@ done:
    return ok;
 }
 
+/* lost_signal_ninth_hangs (KRONOS_BATCH_TIME_BOUND_US=1000000 KRONOS_BATCH_LIMIT=1000): one
+ * batched submit signals LOST_SIGNALS timelines (more than the eight Kronos's lost-signal list
+ * used to reserve); a fence status flushes it while the vendor refuses. Recording the ninth loss
+ * needed memory from the allocator that had just refused, so Kronos dropped it: a wait on that
+ * timeline waited out its timeout, a submit waiting on it hung the queue. Every one is reported. */
+#define LOST_SIGNALS 12
+
+static bool
+lost_signals_beyond_reserve_reported(struct sync_side *s)
+{
+   if (!observed_in_force(s) || !refusal_possible(s))
+      return true;
+   bool ok = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[2];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   VkSemaphore timelines[LOST_SIGNALS] = {VK_NULL_HANDLE};
+   uint64_t values[LOST_SIGNALS];
+   CHECK_VK(sync_buffer_create(s, 8, &buf));
+   CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   for (int i = 0; i < LOST_SIGNALS; i++)
+      CHECK_VK(sync_timeline_semaphore(s, 0, &timelines[i]));
+   CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
+   CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
+   const VkTimelineSemaphoreSubmitInfo timeline_info = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .signalSemaphoreValueCount = LOST_SIGNALS,
+      .pSignalSemaphoreValues = values,
+   };
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = &timeline_info,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmds[1],
+      .signalSemaphoreCount = LOST_SIGNALS,
+      .pSignalSemaphores = timelines,
+   };
+   for (uint64_t v = 1; v <= 4; v++) { /* warm up, the same shape */
+      for (int i = 0; i < LOST_SIGNALS; i++)
+         values[i] = v;
+      CHECK_VK(vkQueueSubmit(s->queues[0], 1, &submit, fences[0]));
+      CHECK_VK(vkWaitForFences(s->device, 1, &fences[0], VK_TRUE, SYNC_TIMEOUT_NS));
+      CHECK_VK(vkResetFences(s->device, 1, &fences[0]));
+   }
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   memset(buf.data, 0, 8);
+
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], VK_NULL_HANDLE)); /* the queue is not idle */
+   for (int i = 0; i < LOST_SIGNALS; i++)
+      values[i] = 10;
+   sync_refuse_allocations(true);
+   VkResult signal = vkQueueSubmit(s->queues[0], 1, &submit, fences[0]);
+   VkResult status = signal == VK_SUCCESS ? vkGetFenceStatus(s->device, fences[0]) : signal;
+   sync_refuse_allocations(false);
+   if (!refusal_seen(s, signal)) {
+      ok = true;
+      goto done;
+   }
+   if (!s->kronos) { /* the vendor: refused at the call, the application knows */
+      CHECK_RESULT(signal, VK_ERROR_OUT_OF_HOST_MEMORY);
+      CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+      ok = true;
+      goto done;
+   }
+   CHECK_VK(signal);                                     /* Kronos: held in the batch */
+   CHECK_RESULT(status, VK_ERROR_OUT_OF_HOST_MEMORY); /* its flush: refused */
+   for (int i = 0; i < LOST_SIGNALS; i++) {
+      VkResult lost = wait_timeline(s, timelines[i], 10, LOSS_TIMEOUT_NS);
+      if (lost != VK_ERROR_OUT_OF_HOST_MEMORY)
+         printf("  %s: the loss of timeline %d of %d: %s\n", s->label, i + 1, LOST_SIGNALS,
+                it_result_name(lost));
+      CHECK_RESULT(lost, VK_ERROR_OUT_OF_HOST_MEMORY);
+   }
+   /* A submit waiting on the last lost value fails, at the call or on its fence, never hangs. */
+   VkResult waiter = sync_submit(s->queues[0], cmds[0], timelines[LOST_SIGNALS - 1], 10,
+                                 VK_NULL_HANDLE, 0, fences[1]);
+   if (waiter == VK_SUCCESS)
+      waiter = vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, LOSS_TIMEOUT_NS);
+   CHECK_RESULT(waiter, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK(((volatile uint32_t *)buf.data)[1] == 0); /* the lost work never ran */
+   CHECK_RESULT(vkQueueWaitIdle(s->queues[0]), VK_ERROR_OUT_OF_HOST_MEMORY); /* once */
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+
+   /* New signals of the values replace the lost ones. */
+   for (int i = 0; i < LOST_SIGNALS; i++) {
+      CHECK_VK(sync_host_signal(s, timelines[i], 10));
+      CHECK_VK(wait_timeline(s, timelines[i], 10, SYNC_TIMEOUT_NS));
+   }
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   for (int i = 0; i < LOST_SIGNALS; i++)
+      sync_release_timeline(s, timelines[i], 10);
+   sync_drain(s);
+   for (int i = 0; i < LOST_SIGNALS; i++)
+      vkDestroySemaphore(s->device, timelines[i], NULL);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
+/* refused_signal_forgets_loss (KRONOS_BATCH_TIME_BOUND_US=1000000 KRONOS_BATCH_LIMIT=1000): a
+ * batched submit signalling timeline T=4 is lost (a fence status flushes it while the vendor
+ * refuses); then a vkQueueSubmit signalling T=5 is refused at the call. A refused call changes
+ * nothing, so T=4 is still lost. Kronos used to forget a timeline's lost values when it appended
+ * a submit signalling it, before knowing whether the vendor took it: the wait on T=4 then waited
+ * out its timeout. On the vendor both submits are refused at the call and T stays at 0. */
+static bool
+refused_signal_keeps_earlier_loss(struct sync_side *s)
+{
+   if (!observed_in_force(s) || !refusal_possible(s))
+      return true;
+   bool ok = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[2];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   VkSemaphore timeline = VK_NULL_HANDLE, warm = VK_NULL_HANDLE;
+   CHECK_VK(sync_buffer_create(s, 8, &buf));
+   CHECK_VK(sync_pool(s, 0, 2, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   CHECK_VK(sync_timeline_semaphore(s, 0, &timeline));
+   CHECK_VK(sync_timeline_semaphore(s, 0, &warm));
+   CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
+   CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
+   for (uint64_t i = 1; i <= 4; i++) { /* warm up the signal path, on another timeline */
+      CHECK_VK(sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, warm, i, fences[0]));
+      CHECK_VK(vkWaitForFences(s->device, 1, &fences[0], VK_TRUE, SYNC_TIMEOUT_NS));
+      CHECK_VK(vkResetFences(s->device, 1, &fences[0]));
+   }
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   memset(buf.data, 0, 8);
+
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], VK_NULL_HANDLE)); /* the queue is not idle */
+   if (!s->kronos) { /* the vendor: both refused at the call, T never signalled */
+      sync_refuse_allocations(true);
+      VkResult first =
+         sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 4, fences[0]);
+      VkResult second =
+         sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 5, VK_NULL_HANDLE);
+      sync_refuse_allocations(false);
+      if (!refusal_seen(s, first)) {
+         ok = true;
+         goto done;
+      }
+      CHECK_RESULT(first, VK_ERROR_OUT_OF_HOST_MEMORY);
+      CHECK_RESULT(second, VK_ERROR_OUT_OF_HOST_MEMORY);
+      CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+      uint64_t counter = ~0ull;
+      CHECK_VK(vkGetSemaphoreCounterValue(s->device, timeline, &counter));
+      CHECK(counter == 0);
+      ok = true;
+      goto done;
+   }
+   /* T=4 accepted into the batch, its flush (from a fence status) refused. */
+   CHECK_VK(sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 4, fences[0]));
+   sync_refuse_allocations(true);
+   VkResult status = vkGetFenceStatus(s->device, fences[0]);
+   sync_refuse_allocations(false);
+   CHECK_RESULT(status, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_RESULT(vkQueueWaitIdle(s->queues[0]), VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_RESULT(wait_timeline(s, timeline, 4, LOSS_TIMEOUT_NS), VK_ERROR_OUT_OF_HOST_MEMORY);
+
+   /* A submit signalling T=5, refused at the call (the queue is idle: flushed in the call). */
+   sync_refuse_allocations(true);
+   VkResult refused =
+      sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 5, VK_NULL_HANDLE);
+   sync_refuse_allocations(false);
+   CHECK_RESULT(refused, VK_ERROR_OUT_OF_HOST_MEMORY);
+   /* T=4 is still lost: its waits fail, never hang. */
+   CHECK_RESULT(wait_timeline(s, timeline, 4, LOSS_TIMEOUT_NS), VK_ERROR_OUT_OF_HOST_MEMORY);
+   VkResult waiter =
+      sync_submit(s->queues[0], cmds[0], timeline, 4, VK_NULL_HANDLE, 0, fences[1]);
+   if (waiter == VK_SUCCESS)
+      waiter = vkWaitForFences(s->device, 1, &fences[1], VK_TRUE, LOSS_TIMEOUT_NS);
+   CHECK_RESULT(waiter, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK(((volatile uint32_t *)buf.data)[1] == 0); /* neither signalling submit ran */
+
+   /* A new signal replaces the lost one. */
+   CHECK_VK(sync_host_signal(s, timeline, 5));
+   CHECK_VK(wait_timeline(s, timeline, 4, SYNC_TIMEOUT_NS));
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   sync_release_timeline(s, timeline, 5);
+   sync_drain(s);
+   vkDestroySemaphore(s->device, timeline, NULL);
+   vkDestroySemaphore(s->device, warm, NULL);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
+/* wait_any_point_fence_loss (KRONOS_BATCH_TIME_BOUND_US=1000000 KRONOS_BATCH_LIMIT=1000): F1's
+ * work is lost (Kronos: a fence status flushes it while the vendor refuses; the vendor: refused
+ * at the call), F2's later work runs. vkWaitForFences for any over {F1, F2} returns VK_SUCCESS,
+ * as on the vendor. Kronos used to wait on the lowest point of the queue, F1's, and return its
+ * loss. */
+static bool
+wait_any_skips_lost_fence(struct sync_side *s)
+{
+   if (!observed_in_force(s) || !refusal_possible(s))
+      return true;
+   bool ok = false;
+   struct it_host_buffer buf = {0};
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmds[3];
+   VkFence fences[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   CHECK_VK(sync_buffer_create(s, 12, &buf));
+   CHECK_VK(sync_pool(s, 0, 3, &pool, cmds));
+   CHECK_VK(sync_fence(s, false, &fences[0]));
+   CHECK_VK(sync_fence(s, false, &fences[1]));
+   CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
+   CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
+   CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 8, 4, 3));
+   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   memset(buf.data, 0, 12);
+
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], VK_NULL_HANDLE)); /* the queue is not idle */
+   VkResult lost;
+   if (s->kronos) { /* held in the batch, flushed by a fence status: refused */
+      CHECK_VK(it_submit(s->queues[0], 1, &cmds[1], fences[0]));
+      sync_refuse_allocations(true);
+      lost = vkGetFenceStatus(s->device, fences[0]);
+   } else {
+      sync_refuse_allocations(true);
+      lost = it_submit(s->queues[0], 1, &cmds[1], fences[0]);
+   }
+   sync_refuse_allocations(false);
+   if (!refusal_seen(s, lost)) {
+      ok = true;
+      goto done;
+   }
+   CHECK_RESULT(lost, VK_ERROR_OUT_OF_HOST_MEMORY);
+   CHECK_VK(it_submit(s->queues[0], 1, &cmds[2], fences[1]));
+   CHECK_VK(vkWaitForFences(s->device, 2, fences, VK_FALSE, SYNC_TIMEOUT_NS));
+   CHECK_VK(vkGetFenceStatus(s->device, fences[1]));
+   CHECK(((volatile uint32_t *)buf.data)[2] == 3);
+   CHECK(((volatile uint32_t *)buf.data)[1] == 0); /* F1's work never ran */
+   if (s->kronos) { /* F1 reads lost, not signalled; wait all: the loss */
+      CHECK_RESULT(vkGetFenceStatus(s->device, fences[0]), VK_ERROR_OUT_OF_HOST_MEMORY);
+      CHECK_RESULT(vkWaitForFences(s->device, 2, fences, VK_TRUE, 0),
+                   VK_ERROR_OUT_OF_HOST_MEMORY);
+      CHECK_RESULT(vkQueueWaitIdle(s->queues[0]), VK_ERROR_OUT_OF_HOST_MEMORY); /* once */
+   } else { /* F1 was never submitted */
+      CHECK_RESULT(vkGetFenceStatus(s->device, fences[0]), VK_NOT_READY);
+      CHECK_RESULT(vkWaitForFences(s->device, 2, fences, VK_TRUE, 0), VK_TIMEOUT);
+   }
+   CHECK_VK(vkQueueWaitIdle(s->queues[0]));
+   ok = true;
+done:
+   sync_refuse_allocations(false);
+   sync_drain(s);
+   vkDestroyFence(s->device, fences[0], NULL);
+   vkDestroyFence(s->device, fences[1], NULL);
+   vkDestroyCommandPool(s->device, pool, NULL);
+   it_host_buffer_destroy(s->device, &buf);
+   return ok;
+}
+
 static const struct sync_test tests[] = {
    {"a lost timeline signal fails its waits, not hangs them", lost_timeline_signal_reported,
     false},
@@ -400,6 +684,12 @@ static const struct sync_test tests[] = {
     lost_fence_never_signalled, false},
    {"a refused submit leaves its binary semaphore wait for the retry",
     refused_submit_keeps_wait, false},
+   {"every lost signal of a refused flush is reported, past the list's reserve",
+    lost_signals_beyond_reserve_reported, false},
+   {"a refused submit signalling a timeline keeps its earlier lost signal",
+    refused_signal_keeps_earlier_loss, false},
+   {"wait any: a fence of lost work does not fail the wait on a good one",
+    wait_any_skips_lost_fence, false},
 };
 
 int
