@@ -462,3 +462,85 @@ sync_release_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value)
        current < value)
       sync_host_signal(s, timeline, value);
 }
+
+const char *
+sync_setting(const char *name)
+{
+   const char *value = getenv(name);
+   return value && *value ? value : NULL;
+}
+
+bool
+sync_settings_in_force(const struct sync_side *s, bool in_force, const char *needs)
+{
+   if (!s->kronos || in_force)
+      return true;
+   printf("  %s: needs %s: skipped\n", s->label, needs);
+   return false;
+}
+
+bool
+sync_observed_batching(const struct sync_side *s)
+{
+   const char *bound = sync_setting("KRONOS_BATCH_TIME_BOUND_US");
+   return sync_settings_in_force(s,
+                                 !sync_setting("KRONOS_DISABLE") && bound &&
+                                    strtoull(bound, NULL, 10) >= 1000000u,
+                                 "KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on");
+}
+
+static enum { REFUSAL_UNKNOWN, REFUSAL_SEEN, REFUSAL_NEVER } vendor_refusal;
+
+bool
+sync_refusal_possible(const struct sync_side *s)
+{
+   if (vendor_refusal != REFUSAL_NEVER)
+      return true;
+   printf("  %s: the vendor's submit allocates nothing through the callbacks: skipped\n",
+          s->label);
+   return false;
+}
+
+bool
+sync_refusal_seen(const struct sync_side *s, VkResult refused)
+{
+   if (!s->kronos)
+      vendor_refusal = refused == VK_SUCCESS ? REFUSAL_NEVER : REFUSAL_SEEN;
+   return sync_refusal_possible(s);
+}
+
+VkResult
+sync_warm_up(struct sync_side *s, VkCommandBuffer cmd, VkFence fence)
+{
+   for (int i = 0; i < 4; i++) {
+      VkResult result = it_submit(s->queues[0], 1, &cmd, fence);
+      if (result == VK_SUCCESS)
+         result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS);
+      if (result == VK_SUCCESS)
+         result = vkResetFences(s->device, 1, &fence);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+   return vkQueueWaitIdle(s->queues[0]);
+}
+
+VkResult
+sync_record_event_wait_fill(VkCommandBuffer cmd, VkEvent event, VkBuffer buffer, uint32_t value)
+{
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   if (result != VK_SUCCESS)
+      return result;
+   vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
+                   NULL, 0, NULL, 0, NULL);
+   vkCmdFillBuffer(cmd, buffer, 0, 4, value);
+   const VkMemoryBarrier barrier = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT,
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                        VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1,
+                        &barrier, 0, NULL, 0, NULL);
+   return vkEndCommandBuffer(cmd);
+}

@@ -54,6 +54,33 @@ void sync_watchdog_arm(const char *what);
  * on (the vendor's included: Kronos passes the application's callbacks to the vendor). */
 void sync_refuse_allocations(bool refuse);
 
+/* Scenarios that reach a path of Kronos only under some batch settings (they run on the
+ * vendor always): sync_setting is an environment variable's value (NULL when unset or empty);
+ * sync_settings_in_force says whether in_force holds on Kronos, printing that the scenario is
+ * skipped otherwise (needs: the settings, in words); sync_observed_batching: a batch stays
+ * until an observation flushes it (KRONOS_BATCH_TIME_BOUND_US of 1 s or more, batching on). */
+const char *sync_setting(const char *name);
+bool sync_settings_in_force(const struct sync_side *s, bool in_force, const char *needs);
+bool sync_observed_batching(const struct sync_side *s);
+
+/* Whether the vendor's vkQueueSubmit fails while the allocation callbacks refuse (lavapipe
+ * allocates there; a driver that does not cannot show a refused flush): sync_refusal_seen,
+ * given the result of such a submit, learns it on the vendor's side, which runs first, and
+ * says whether a refusal scenario can go on; sync_refusal_possible asks without a submit
+ * (unknown counts as possible). Both print that the scenario is skipped when not. */
+bool sync_refusal_seen(const struct sync_side *s, VkResult refused);
+bool sync_refusal_possible(const struct sync_side *s);
+
+/* Submits cmd with fence and waits, a few times, then waits idle: the queue's arrays have
+ * grown (Kronos's and the vendor's), so that only the vendor allocates in the submits that
+ * follow. */
+VkResult sync_warm_up(struct sync_side *s, VkCommandBuffer cmd, VkFence fence);
+
+/* Records cmd: wait for the event (set by the host), then fill word 0 of buffer with value,
+ * visible to the host and to later transfers. */
+VkResult sync_record_event_wait_fill(VkCommandBuffer cmd, VkEvent event, VkBuffer buffer,
+                                     uint32_t value);
+
 /* Monotonic clock in nanoseconds. */
 uint64_t sync_now_ns(void);
 void sync_sleep_us(unsigned us);

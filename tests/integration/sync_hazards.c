@@ -55,27 +55,6 @@ idle_waiter_start(struct idle_waiter *w, struct sync_side *s, bool device)
    return true;
 }
 
-/* Records: wait for the event (set by the host), then fill. */
-static VkResult
-record_event_wait_fill(VkCommandBuffer cmd, VkEvent event, VkBuffer buffer, uint32_t value)
-{
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   VkResult result = vkBeginCommandBuffer(cmd, &begin);
-   if (result != VK_SUCCESS)
-      return result;
-   vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
-                   NULL, 0, NULL, 0, NULL);
-   vkCmdFillBuffer(cmd, buffer, 0, 4, value);
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                        &barrier, 0, NULL, 0, NULL);
-   return vkEndCommandBuffer(cmd);
-}
-
 /* Issue 9, 1a: the queue waits on an event; one thread waits idle, this one sets the event. */
 static bool
 wait_idle_then_set_event(struct sync_side *s)
@@ -93,7 +72,7 @@ wait_idle_then_set_event(struct sync_side *s)
    for (int device = 0; device < 2; device++) {
       *(volatile uint32_t *)buf.data = 0;
       CHECK_VK(vkResetEvent(s->device, event));
-      CHECK_VK(record_event_wait_fill(cmd, event, buf.buffer, 0xe0e0u + (uint32_t)device));
+      CHECK_VK(sync_record_event_wait_fill(cmd, event, buf.buffer, 0xe0e0u + (uint32_t)device));
       CHECK_VK(it_submit(s->queues[0], 1, &cmd, VK_NULL_HANDLE));
       CHECK(started = idle_waiter_start(&waiter, s, device));
       CHECK(!atomic_load(&waiter.done)); /* the queue waits on the event */
@@ -231,39 +210,6 @@ done:
 
 /* --- vendor failures ------------------------------------------------------------------------ */
 
-/* Submits and waits until the queue's arrays have grown (Kronos's and the vendor's), so that
- * only the vendor allocates in the submits that follow. */
-static VkResult
-warm_up(struct sync_side *s, VkCommandBuffer cmd, VkFence fence)
-{
-   for (int i = 0; i < 4; i++) {
-      VkResult result = it_submit(s->queues[0], 1, &cmd, fence);
-      if (result == VK_SUCCESS)
-         result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS);
-      if (result == VK_SUCCESS)
-         result = vkResetFences(s->device, 1, &fence);
-      if (result != VK_SUCCESS)
-         return result;
-   }
-   return vkQueueWaitIdle(s->queues[0]);
-}
-
-/* Whether the vendor's vkQueueSubmit fails when the device's allocation callbacks refuse
- * (lavapipe allocates there; a driver that does not cannot show a refused flush): learned on
- * the vendor's side, which runs first; unknown without it (then Kronos is expected to). */
-enum vendor_refusal { REFUSAL_UNKNOWN, REFUSAL_SEEN, REFUSAL_NEVER };
-static enum vendor_refusal vendor_refusal;
-
-static bool
-refusal_possible(const struct sync_side *s)
-{
-   if (vendor_refusal != REFUSAL_NEVER)
-      return true;
-   printf("  %s: the vendor's submit allocates nothing through the callbacks: skipped\n",
-          s->label);
-   return false;
-}
-
 /* Issue 9, 2: a submit on an idle queue reaches the vendor at once (Kronos flushes it in the
  * call), so a refusal is the call's result, as on the vendor; the work never runs, its fence
  * stays unsignalled, and the queue goes on working. */
@@ -280,14 +226,12 @@ refused_submit_reported_at_call(struct sync_side *s)
    CHECK_VK(sync_fence(s, false, &fence));
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 0, 4, 2));
-   CHECK_VK(warm_up(s, cmds[0], fence));
+   CHECK_VK(sync_warm_up(s, cmds[0], fence));
 
    sync_refuse_allocations(true);
    VkResult refused = it_submit(s->queues[0], 1, &cmds[1], fence);
    sync_refuse_allocations(false);
-   if (!s->kronos)
-      vendor_refusal = refused == VK_SUCCESS ? REFUSAL_NEVER : REFUSAL_SEEN;
-   if (!refusal_possible(s)) {
+   if (!sync_refusal_seen(s, refused)) {
       ok = true;
       goto done;
    }
@@ -309,21 +253,6 @@ done:
    return ok;
 }
 
-/* Whether Kronos holds a batch until it is observed (KRONOS_BATCH_TIME_BOUND_US of a second
- * or more): only then does the flush of a batched submit happen where the test decides. */
-static bool
-batches_until_observed(const struct sync_side *s)
-{
-   const char *bound = getenv("KRONOS_BATCH_TIME_BOUND_US");
-   const char *disable = getenv("KRONOS_DISABLE");
-   if (!bound || strtoull(bound, NULL, 10) < 1000000u || (disable && *disable)) {
-      printf("  %s: needs KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on: skipped\n",
-             s->label);
-      return false;
-   }
-   return true;
-}
-
 /* Issue 9, 2: submits held in a batch are flushed by a wait, and the vendor refuses the
  * flush: every wait on that work reports the vendor's error (not VK_SUCCESS, not
  * VK_ERROR_DEVICE_LOST: the device is not lost), work flushed before it is unaffected,
@@ -331,7 +260,7 @@ batches_until_observed(const struct sync_side *s)
 static bool
 refused_flush_reported_on_waits(struct sync_side *s)
 {
-   if (!refusal_possible(s) || !batches_until_observed(s))
+   if (!sync_refusal_possible(s) || !sync_observed_batching(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -346,7 +275,7 @@ refused_flush_reported_on_waits(struct sync_side *s)
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
    CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 4, 4, 3));
-   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   CHECK_VK(sync_warm_up(s, cmds[0], fences[0]));
    memset(buf.data, 0, 8);
 
    /* The first submit on the idle queue goes to the vendor at once; the second waits in the
@@ -391,7 +320,7 @@ done:
 static bool
 wait_on_lost_signal_fails(struct sync_side *s)
 {
-   if (!refusal_possible(s) || !batches_until_observed(s))
+   if (!sync_refusal_possible(s) || !sync_observed_batching(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -406,7 +335,7 @@ wait_on_lost_signal_fails(struct sync_side *s)
    CHECK_VK(sync_binary_semaphore(s, &semaphore));
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 0, 4, 2));
-   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   CHECK_VK(sync_warm_up(s, cmds[0], fences[0]));
 
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0]));        /* flushed: idle */
    CHECK_VK(sync_submit(s->queues[0], cmds[0], VK_NULL_HANDLE, 0, semaphore, 0, fences[1]));
@@ -440,7 +369,7 @@ done:
 static bool
 destroys_leave_the_batch_alone(struct sync_side *s)
 {
-   if (!batches_until_observed(s))
+   if (!sync_observed_batching(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0}, scratch = {0};
@@ -457,7 +386,7 @@ destroys_leave_the_batch_alone(struct sync_side *s)
    CHECK_VK(sync_fence(s, false, &fences[1]));
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 11));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 12));
-   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   CHECK_VK(sync_warm_up(s, cmds[0], fences[0]));
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0])); /* flushed: idle */
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[1], fences[1])); /* pending */
    CHECK_VK(it_device_statistics(s->device, &before));
@@ -607,7 +536,7 @@ stress_queue_run(struct stress_queue *sq)
             stress_error(st, "vkResetEvent", reset);
             return false;
          }
-         if (record_event_wait_fill(cmd, st->set_by_host, sq->buf.buffer, value) != VK_SUCCESS)
+         if (sync_record_event_wait_fill(cmd, st->set_by_host, sq->buf.buffer, value) != VK_SUCCESS)
             return false;
       } else if (sync_record_fill(cmd, sq->buf.buffer, 0, 4 * STRESS_WORDS, value) !=
                  VK_SUCCESS) {

@@ -33,98 +33,6 @@
 /* A wait expected to end in an error: a hang shows as VK_TIMEOUT after this. */
 #define LOSS_TIMEOUT_NS (2000ull * SYNC_MS_NS)
 
-static const char *
-setting(const char *name)
-{
-   const char *value = getenv(name);
-   return value && *value ? value : NULL;
-}
-
-/* Whether the scenario's Kronos settings are in force (always on the vendor). */
-static bool
-settings_in_force(const struct sync_side *s, bool in_force, const char *needs)
-{
-   if (!s->kronos || in_force)
-      return true;
-   printf("  %s: needs %s: skipped\n", s->label, needs);
-   return false;
-}
-
-/* Whether Kronos batches until an observation flushes (KRONOS_BATCH_TIME_BOUND_US of 1 s or
- * more, batching on: the _observed configuration), which the lost-work scenarios need. */
-static bool
-observed_in_force(const struct sync_side *s)
-{
-   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
-   return settings_in_force(s,
-                            !setting("KRONOS_DISABLE") && bound &&
-                               strtoull(bound, NULL, 10) >= 1000000u,
-                            "KRONOS_BATCH_TIME_BOUND_US >= 1000000 with batching on");
-}
-
-/* Whether the vendor's vkQueueSubmit fails when the allocation callbacks refuse: learned on the
- * vendor's side, which runs first (as in sync_hazards.c); unknown without it. */
-enum vendor_refusal { REFUSAL_UNKNOWN, REFUSAL_SEEN, REFUSAL_NEVER };
-static enum vendor_refusal vendor_refusal;
-
-static bool
-refusal_possible(const struct sync_side *s)
-{
-   if (vendor_refusal != REFUSAL_NEVER)
-      return true;
-   printf("  %s: the vendor's submit allocates nothing through the callbacks: skipped\n",
-          s->label);
-   return false;
-}
-
-/* refusal_possible after a submit made while the callbacks refused (learning on the vendor). */
-static bool
-refusal_seen(const struct sync_side *s, VkResult refused)
-{
-   if (!s->kronos)
-      vendor_refusal = refused == VK_SUCCESS ? REFUSAL_NEVER : REFUSAL_SEEN;
-   return refusal_possible(s);
-}
-
-/* Submits and waits until the queue's arrays have grown (Kronos's and the vendor's), so that
- * only the vendor allocates in the submits that follow. */
-static VkResult
-warm_up(struct sync_side *s, VkCommandBuffer cmd, VkFence fence)
-{
-   for (int i = 0; i < 4; i++) {
-      VkResult result = it_submit(s->queues[0], 1, &cmd, fence);
-      if (result == VK_SUCCESS)
-         result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, SYNC_TIMEOUT_NS);
-      if (result == VK_SUCCESS)
-         result = vkResetFences(s->device, 1, &fence);
-      if (result != VK_SUCCESS)
-         return result;
-   }
-   return vkQueueWaitIdle(s->queues[0]);
-}
-
-/* Records: wait for the event (set by the host), then fill word 0. */
-static VkResult
-record_wait_event_fill(VkCommandBuffer cmd, VkEvent event, VkBuffer buffer, uint32_t value)
-{
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   VkResult result = vkBeginCommandBuffer(cmd, &begin);
-   if (result != VK_SUCCESS)
-      return result;
-   vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_HOST_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
-                   NULL, 0, NULL, 0, NULL);
-   vkCmdFillBuffer(cmd, buffer, 0, 4, value);
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT,
-                        VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1,
-                        &barrier, 0, NULL, 0, NULL);
-   return vkEndCommandBuffer(cmd);
-}
-
 static VkResult
 wait_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value, uint64_t timeout)
 {
@@ -144,10 +52,10 @@ wait_timeline(struct sync_side *s, VkSemaphore timeline, uint64_t value, uint64_
 static bool
 lost_timeline_signal_reported(struct sync_side *s)
 {
-   if (!settings_in_force(s,
-                          !setting("KRONOS_DISABLE") && !setting("KRONOS_BATCH_TIME_BOUND_US") &&
-                             !setting("KRONOS_BATCH_LIMIT"),
-                          "the default batch settings"))
+   bool defaults = !sync_setting("KRONOS_DISABLE") &&
+                   !sync_setting("KRONOS_BATCH_TIME_BOUND_US") &&
+                   !sync_setting("KRONOS_BATCH_LIMIT");
+   if (!sync_settings_in_force(s, defaults, "the default batch settings"))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -167,8 +75,8 @@ lost_timeline_signal_reported(struct sync_side *s)
    for (uint64_t i = 0; i < 4; i++) /* warm up the signal path too */
       CHECK_VK(sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 100 + i,
                            VK_NULL_HANDLE));
-   CHECK_VK(warm_up(s, cmds[2], fences[0]));
-   CHECK_VK(record_wait_event_fill(cmds[0], event, buf.buffer, 1));
+   CHECK_VK(sync_warm_up(s, cmds[2], fences[0]));
+   CHECK_VK(sync_record_event_wait_fill(cmds[0], event, buf.buffer, 1));
    memset(buf.data, 0, 12);
 
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0])); /* at the vendor, on the event */
@@ -179,7 +87,7 @@ lost_timeline_signal_reported(struct sync_side *s)
    sync_refuse_allocations(false);
    CHECK_VK(vkSetEvent(s->device, event));
    CHECK_VK(vkWaitForFences(s->device, 1, &fences[0], VK_TRUE, SYNC_TIMEOUT_NS));
-   if (!refusal_seen(s, signal)) {
+   if (!sync_refusal_seen(s, signal)) {
       ok = true;
       goto done;
    }
@@ -225,7 +133,7 @@ done:
 static bool
 lost_fence_never_signalled(struct sync_side *s)
 {
-   if (!observed_in_force(s) || !refusal_possible(s))
+   if (!sync_observed_batching(s) || !sync_refusal_possible(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -239,7 +147,7 @@ lost_fence_never_signalled(struct sync_side *s)
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
    CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 4, 4, 3));
-   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   CHECK_VK(sync_warm_up(s, cmds[0], fences[0]));
    memset(buf.data, 0, 8);
 
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], fences[0])); /* flushed: idle */
@@ -332,9 +240,9 @@ record_copy(VkCommandBuffer cmd, VkBuffer buffer)
 static bool
 refused_submit_keeps_wait(struct sync_side *s)
 {
-   const char *bound = setting("KRONOS_BATCH_TIME_BOUND_US");
-   if (!settings_in_force(s, !setting("KRONOS_DISABLE") && bound && strcmp(bound, "0") == 0,
-                          "KRONOS_BATCH_TIME_BOUND_US=0 with batching on"))
+   const char *bound = sync_setting("KRONOS_BATCH_TIME_BOUND_US");
+   bool immediate = !sync_setting("KRONOS_DISABLE") && bound && strcmp(bound, "0") == 0;
+   if (!sync_settings_in_force(s, immediate, "KRONOS_BATCH_TIME_BOUND_US=0 with batching on"))
       return true;
    bool ok = false, started = false;
    struct it_host_buffer buf = {0};
@@ -359,7 +267,7 @@ refused_submit_keeps_wait(struct sync_side *s)
       CHECK_VK(vkResetFences(s->device, 1, &fences[1]));
    }
    CHECK_VK(vkQueueWaitIdle(s->queues[0]));
-   CHECK_VK(record_wait_event_fill(cmds[0], event, buf.buffer, 1));
+   CHECK_VK(sync_record_event_wait_fill(cmds[0], event, buf.buffer, 1));
    memset(buf.data, 0, 8);
 
    CHECK_VK(sync_submit(s->queues[0], cmds[0], VK_NULL_HANDLE, 0, semaphore, 0, fences[0]));
@@ -367,7 +275,7 @@ refused_submit_keeps_wait(struct sync_side *s)
    VkResult refused = sync_submit(s->queues[0], cmds[1], semaphore, 0, VK_NULL_HANDLE, 0,
                                   fences[1]);
    sync_refuse_allocations(false);
-   if (!refusal_seen(s, refused)) {
+   if (!sync_refusal_seen(s, refused)) {
       ok = true;
       goto done;
    }
@@ -419,7 +327,7 @@ done:
 static bool
 lost_signals_beyond_reserve_reported(struct sync_side *s)
 {
-   if (!observed_in_force(s) || !refusal_possible(s))
+   if (!sync_observed_batching(s) || !sync_refusal_possible(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -466,7 +374,7 @@ lost_signals_beyond_reserve_reported(struct sync_side *s)
    VkResult signal = vkQueueSubmit(s->queues[0], 1, &submit, fences[0]);
    VkResult status = signal == VK_SUCCESS ? vkGetFenceStatus(s->device, fences[0]) : signal;
    sync_refuse_allocations(false);
-   if (!refusal_seen(s, signal)) {
+   if (!sync_refusal_seen(s, signal)) {
       ok = true;
       goto done;
    }
@@ -524,7 +432,7 @@ done:
 static bool
 refused_signal_keeps_earlier_loss(struct sync_side *s)
 {
-   if (!observed_in_force(s) || !refusal_possible(s))
+   if (!sync_observed_batching(s) || !sync_refusal_possible(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -556,7 +464,7 @@ refused_signal_keeps_earlier_loss(struct sync_side *s)
       VkResult second =
          sync_submit(s->queues[0], cmds[1], VK_NULL_HANDLE, 0, timeline, 5, VK_NULL_HANDLE);
       sync_refuse_allocations(false);
-      if (!refusal_seen(s, first)) {
+      if (!sync_refusal_seen(s, first)) {
          ok = true;
          goto done;
       }
@@ -618,7 +526,7 @@ done:
 static bool
 wait_any_skips_lost_fence(struct sync_side *s)
 {
-   if (!observed_in_force(s) || !refusal_possible(s))
+   if (!sync_observed_batching(s) || !sync_refusal_possible(s))
       return true;
    bool ok = false;
    struct it_host_buffer buf = {0};
@@ -632,7 +540,7 @@ wait_any_skips_lost_fence(struct sync_side *s)
    CHECK_VK(sync_record_fill(cmds[0], buf.buffer, 0, 4, 1));
    CHECK_VK(sync_record_fill(cmds[1], buf.buffer, 4, 4, 2));
    CHECK_VK(sync_record_fill(cmds[2], buf.buffer, 8, 4, 3));
-   CHECK_VK(warm_up(s, cmds[0], fences[0]));
+   CHECK_VK(sync_warm_up(s, cmds[0], fences[0]));
    memset(buf.data, 0, 12);
 
    CHECK_VK(it_submit(s->queues[0], 1, &cmds[0], VK_NULL_HANDLE)); /* the queue is not idle */
@@ -646,7 +554,7 @@ wait_any_skips_lost_fence(struct sync_side *s)
       lost = it_submit(s->queues[0], 1, &cmds[1], fences[0]);
    }
    sync_refuse_allocations(false);
-   if (!refusal_seen(s, lost)) {
+   if (!sync_refusal_seen(s, lost)) {
       ok = true;
       goto done;
    }
