@@ -153,8 +153,7 @@ kr_DestroyFence(VkDevice _device, VkFence _fence, const VkAllocationCallbacks *p
    /* A point fence needs no flush: the application may destroy a fence only once the work it
     * covers completed, which it observed, and observing flushed. */
    if (fence->vendor) {
-      if (kr_device_batching(device))
-         kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
+      kr_device_forget_lost_signals(device, (uint64_t)(uintptr_t)fence->vendor);
       device->disp.DestroyFence(device->handle, fence->vendor,
                                 kr_vendor_alloc_get(&fence->vendor_alloc));
    }
@@ -171,8 +170,8 @@ kr_ResetFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences)
       struct kr_fence *fence = kr_fence_from_handle(pFences[i]);
       if (fence->vendor) {
          result = device->disp.ResetFences(device->handle, 1, &fence->vendor);
-         if (result == VK_SUCCESS && kr_device_batching(device))
-            kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
+         if (result == VK_SUCCESS)
+            kr_device_forget_lost_signals(device, (uint64_t)(uintptr_t)fence->vendor);
       } else {
          kr_fence_set_unsignaled(fence);
       }
@@ -472,8 +471,7 @@ kr_ImportFenceFdKHR(VkDevice _device, const VkImportFenceFdInfoKHR *pImportFence
    if (result != VK_SUCCESS)
       return result;
    /* An imported payload replaces whatever was lost. */
-   if (kr_device_batching(device))
-      kr_lost_signals_forget(&device->lost_signals, (uint64_t)(uintptr_t)fence->vendor);
+   kr_device_forget_lost_signals(device, (uint64_t)(uintptr_t)fence->vendor);
    VkImportFenceFdInfoKHR info = *pImportFenceFdInfo;
    info.fence = fence->vendor;
    return device->disp.ImportFenceFdKHR(device->handle, &info);

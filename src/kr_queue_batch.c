@@ -267,15 +267,15 @@ keep_first_error(VkResult *first, struct kr_flush_outcome outcome)
       *first = outcome.result;
 }
 
-static VkResult
+/* Every pending batch to the vendor. A failure stays with the waits on the lost work (and each
+ * queue's next wait idle), which is where both callers report it. */
+static void
 device_flush_all(struct kr_device *device)
 {
-   VkResult first = VK_SUCCESS;
    if (!anything_pending(device))
-      return first;
+      return;
    for (uint32_t i = 0; i < device->queue_count; i++)
-      keep_first_error(&first, kr_queue_flush(&device->queues[i], KR_FLUSH_OBSERVED));
-   return first;
+      (void)kr_queue_flush(&device->queues[i], KR_FLUSH_OBSERVED);
 }
 
 VkResult
@@ -317,6 +317,13 @@ kr_device_land_flushes(struct kr_device *device)
       return;
    for (uint32_t i = 0; i < device->queue_count; i++)
       kr_timeline_wait_taken_landed(&device->queues[i].batch->timeline);
+}
+
+void
+kr_device_forget_lost_signals(struct kr_device *device, uint64_t object)
+{
+   if (device->batching)
+      kr_lost_signals_forget(&device->lost_signals, object);
 }
 
 VkResult
@@ -399,7 +406,7 @@ kr_queue_wait_idle(struct kr_queue *queue)
 VkResult
 kr_device_wait_idle(struct kr_device *device)
 {
-   (void)device_flush_all(device); /* errors are reported by each queue's wait below */
+   device_flush_all(device);
    VkResult first = VK_SUCCESS;
    for (uint32_t i = 0; i < device->queue_count; i++) {
       VkResult result = kr_queue_wait_idle(&device->queues[i]);
@@ -414,7 +421,7 @@ kr_device_observe(struct kr_device *device)
 {
    if (!device->batching)
       return;
-   (void)device_flush_all(device);
+   device_flush_all(device);
    kr_device_land_flushes(device);
 }
 

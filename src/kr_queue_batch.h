@@ -126,6 +126,10 @@ VkResult kr_semaphore_lost_signal(struct kr_device *device, const struct kr_sema
  * queue's work not yet reported by a wait idle. */
 VkResult kr_queue_wait_idle(struct kr_queue *queue);
 
+/* Forgets the lost signals of a real vendor fence or semaphore (its handle as an integer): it is
+ * destroyed, reset or given an imported payload. Nothing on a device that does not batch. */
+void kr_device_forget_lost_signals(struct kr_device *device, uint64_t object);
+
 /* vkDeviceWaitIdle for a batching device: every batch first (no queue waits on another's work
  * still held back), then each queue's wait idle; the first error. */
 VkResult kr_device_wait_idle(struct kr_device *device);

@@ -55,8 +55,7 @@ kr_DestroySemaphore(VkDevice _device, VkSemaphore _semaphore,
    /* No flush: the application may destroy a semaphore only once every submit that uses it
     * completed, which it observed, and observing flushed. */
    if (semaphore->vendor) {
-      if (kr_device_batching(device))
-         kr_lost_signals_forget(&device->lost_signals, kr_semaphore_id(semaphore->vendor));
+      kr_device_forget_lost_signals(device, kr_semaphore_id(semaphore->vendor));
       device->disp.DestroySemaphore(device->handle, semaphore->vendor,
                                     kr_vendor_alloc_get(&semaphore->vendor_alloc));
    }
@@ -174,8 +173,7 @@ kr_ImportSemaphoreFdKHR(VkDevice _device, const VkImportSemaphoreFdInfoKHR *pImp
    if (result != VK_SUCCESS)
       return result;
    /* An imported payload replaces whatever was lost. */
-   if (kr_device_batching(device))
-      kr_lost_signals_forget(&device->lost_signals, kr_semaphore_id(semaphore->vendor));
+   kr_device_forget_lost_signals(device, kr_semaphore_id(semaphore->vendor));
    VkImportSemaphoreFdInfoKHR info = *pImportSemaphoreFdInfo;
    info.semaphore = semaphore->vendor;
    return device->disp.ImportSemaphoreFdKHR(device->handle, &info);
