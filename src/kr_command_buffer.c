@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kr_alloc.h"
+#include "kr_descriptor.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
@@ -28,6 +29,16 @@ unlink_buffer(struct kr_command_pool *pool, struct kr_command_buffer *cb)
       pool->buffers = cb->next;
    if (cb->next)
       cb->next->prev = cb->prev;
+}
+
+/* Frees Kronos's object for a command buffer the vendor freed. */
+static void
+free_buffer_object(struct kr_command_pool *pool, struct kr_command_buffer *cb)
+{
+   kr_command_buffer_release_descriptors(cb);
+   kr_free(pool->alloc, cb->held);
+   kr_object_base_finish(&cb->base);
+   kr_free(pool->alloc, cb);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -79,8 +90,7 @@ kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
    /* The vendor freed the pool's command buffers; free Kronos's objects for them. */
    for (struct kr_command_buffer *cb = pool->buffers, *next; cb; cb = next) {
       next = cb->next;
-      kr_object_base_finish(&cb->base);
-      kr_free(pool->alloc, cb);
+      free_buffer_object(pool, cb);
    }
    kr_object_base_finish(&pool->base);
    kr_free(pool->alloc, pool);
@@ -90,8 +100,11 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolResetFlags flags)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   return device->disp.ResetCommandPool(device->handle,
-                                        kr_command_pool_from_handle(commandPool)->handle, flags);
+   struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
+   /* Reset command buffers can no longer be submitted: their cached descriptor sets go free. */
+   for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next)
+      kr_command_buffer_release_descriptors(cb);
+   return device->disp.ResetCommandPool(device->handle, pool->handle, flags);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -163,8 +176,7 @@ kr_FreeCommandBuffers(VkDevice _device, VkCommandPool commandPool, uint32_t comm
          continue;
       device->disp.FreeCommandBuffers(device->handle, pool->handle, 1, &cb->handle);
       unlink_buffer(pool, cb);
-      kr_object_base_finish(&cb->base);
-      kr_free(pool->alloc, cb);
+      free_buffer_object(pool, cb);
    }
 }
 
@@ -175,7 +187,20 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    cb->record_result = VK_SUCCESS;
    cb->waits_on_events = false;
    memset(&cb->counts, 0, sizeof(cb->counts));
+   /* Beginning resets the command buffer: what it held is let go, and the new recording is a
+    * new holder. */
+   kr_command_buffer_release_descriptors(cb);
+   cb->descriptor_holder = atomic_fetch_add_explicit(&cb->device->descriptor_holder_serial, 1,
+                                                     memory_order_relaxed) + 1;
    return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags flags)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_command_buffer_release_descriptors(cb);
+   return cb->disp->ResetCommandBuffer(cb->handle, flags);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kr_alloc.h"
+#include "kr_descriptor.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
@@ -57,6 +58,20 @@ kr_vendor_object_handle(const struct kr_device *device, VkObjectType type, uint6
          kr_private_data_slot_from_handle((VkPrivateDataSlot)(uintptr_t)handle)->vendor;
    case VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT:
       return vendor_messenger(device, (VkDebugUtilsMessengerEXT)(uintptr_t)handle);
+   case VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT:
+      return (uint64_t)(uintptr_t)kr_descriptor_set_layout_vendor(
+         (VkDescriptorSetLayout)(uintptr_t)handle);
+   case VK_OBJECT_TYPE_PIPELINE_LAYOUT:
+      return (uint64_t)(uintptr_t)kr_pipeline_layout_vendor((VkPipelineLayout)(uintptr_t)handle);
+   case VK_OBJECT_TYPE_DESCRIPTOR_POOL: /* 0 until the pool has vendor sets */
+      return (uint64_t)(uintptr_t)
+         kr_descriptor_pool_from_handle((VkDescriptorPool)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_DESCRIPTOR_SET: /* 0 for a record: its vendor sets are shared */
+      return (uint64_t)(uintptr_t)
+         kr_descriptor_set_from_handle((VkDescriptorSet)(uintptr_t)handle)->vendor;
+   case VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE: /* 0 where only Kronos uses it */
+      return (uint64_t)(uintptr_t)kr_descriptor_update_template_from_handle(
+                (VkDescriptorUpdateTemplate)(uintptr_t)handle)->vendor;
    default:
       return handle;
    }

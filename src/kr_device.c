@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "kr_alloc.h"
+#include "kr_descriptor.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
@@ -192,6 +193,7 @@ static void
 destroy_device(struct kr_device *device)
 {
    kr_device_batching_finish(device);
+   kr_device_descriptors_finish(device);
    kr_memory_pools_finish(device);
    if (device->handle)
       device->disp.DestroyDevice(device->handle, device->alloc);
@@ -211,7 +213,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    const VkAllocationCallbacks *alloc = kr_allocator(pAllocator, pd->instance->alloc);
    struct vendor_chain chain = {0};
    VkDeviceQueueCreateInfo *queue_infos = NULL;
-   uint32_t queue_total;
+   uint32_t queue_total = 0;
    VkResult result;
 
    struct kr_device *device = kr_zalloc(alloc, sizeof(*device), 8,
@@ -269,7 +271,9 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    if (result != VK_SUCCESS)
       goto fail;
 
-   result = create_queues(device, pCreateInfo, queue_total);
+   result = kr_device_descriptors_init(device);
+   if (result == VK_SUCCESS)
+      result = create_queues(device, pCreateInfo, queue_total);
    if (result == VK_SUCCESS && batching)
       result = kr_device_batching_init(device);
    if (result != VK_SUCCESS)

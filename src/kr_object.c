@@ -3,6 +3,7 @@
 
 #include "kr_alloc.h"
 #include "kr_log.h"
+#include "kr_descriptor.h"
 #include "kr_objects.h"
 
 void
@@ -64,6 +65,17 @@ kr_object_base_from_handle(VkObjectType type, uint64_t handle)
       return &kr_private_data_slot_from_handle((VkPrivateDataSlot)(uintptr_t)handle)->base;
    case VK_OBJECT_TYPE_DEBUG_UTILS_MESSENGER_EXT:
       return &kr_debug_messenger_from_handle((VkDebugUtilsMessengerEXT)(uintptr_t)handle)->base;
+   case VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT:
+      return &kr_descriptor_set_layout_from_handle((VkDescriptorSetLayout)(uintptr_t)handle)->base;
+   case VK_OBJECT_TYPE_PIPELINE_LAYOUT:
+      return &kr_pipeline_layout_from_handle((VkPipelineLayout)(uintptr_t)handle)->base;
+   case VK_OBJECT_TYPE_DESCRIPTOR_POOL:
+      return &kr_descriptor_pool_from_handle((VkDescriptorPool)(uintptr_t)handle)->base;
+   case VK_OBJECT_TYPE_DESCRIPTOR_SET:
+      return &kr_descriptor_set_from_handle((VkDescriptorSet)(uintptr_t)handle)->base;
+   case VK_OBJECT_TYPE_DESCRIPTOR_UPDATE_TEMPLATE:
+      return &kr_descriptor_update_template_from_handle(
+                 (VkDescriptorUpdateTemplate)(uintptr_t)handle)->base;
    default:
       return NULL;
    }

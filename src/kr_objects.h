@@ -12,6 +12,7 @@
 #include <vulkan/vulkan.h>
 
 #include "kr_compact.h"
+#include "kr_descriptor_cache.h"
 #include "kr_dispatch_table.h"
 #include "kr_memory_pool.h"
 #include "kr_object.h"
@@ -122,6 +123,15 @@ struct kr_device {
    _Atomic uint64_t private_data_last_index;
    uint32_t private_data_reserved;
    pthread_mutex_t private_data_lock;
+   /* Persistent descriptors (kr_descriptor.h): whether set layouts are modeled at all
+    * (KRONOS_DISABLE=descriptor), the cache of vendor sets, the next command buffer recording's
+    * holder value, and which pool limits the vendor enforces (probed at the first pool). */
+   bool descriptors_modeled;
+   struct kr_descriptor_cache descriptor_cache;
+   _Atomic uint64_t descriptor_holder_serial;
+   pthread_mutex_t descriptor_probe_lock;
+   bool descriptor_limits_probed;
+   bool vendor_enforces_max_sets, vendor_enforces_pool_sizes;
    struct kr_device_dispatch disp;
 };
 
@@ -150,6 +160,11 @@ struct kr_command_buffer {
    /* Recorded vkCmdWaitEvents (itself or through secondaries): its submit opens a new
     * timeline value in the batch, as a semaphore wait does. */
    bool waits_on_events;
+   /* Cached vendor descriptor sets this recording bound (kr_descriptor.h), held until the
+    * command buffer is reset, begun again or freed, and the value that names the holder. */
+   uint64_t descriptor_holder;
+   struct kr_cache_entry **held;
+   uint32_t held_count, held_capacity;
 };
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */

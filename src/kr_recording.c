@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Recorded commands that Kronos counts: dispatches, pipeline barriers and pushed descriptors.
+/* Recorded commands that Kronos counts: dispatches and pipeline barriers (pushed descriptors:
+ * kr_descriptor_bind.c).
  * They are forwarded as recorded (the barrier policy will decide which barriers the vendor
  * sees); the counts reach the device's statistics when recording ends. Barriers (and event
  * dependencies) reach the vendor with its queue family indices. */
@@ -117,28 +118,6 @@ kr_CmdPipelineBarrier2(VkCommandBuffer commandBuffer, const VkDependencyInfo *pD
       return;
    cb->disp->CmdPipelineBarrier2(cb->handle, pDependencyInfo);
    kr_free(cb->pool->alloc, storage);
-}
-
-VKAPI_ATTR void VKAPI_CALL
-kr_CmdPushDescriptorSetKHR(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
-                           VkPipelineLayout layout, uint32_t set, uint32_t descriptorWriteCount,
-                           const VkWriteDescriptorSet *pDescriptorWrites)
-{
-   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   cb->counts.descriptor_writes += descriptorWriteCount;
-   cb->disp->CmdPushDescriptorSetKHR(cb->handle, pipelineBindPoint, layout, set,
-                                     descriptorWriteCount, pDescriptorWrites);
-}
-
-VKAPI_ATTR void VKAPI_CALL
-kr_CmdPushDescriptorSetWithTemplateKHR(VkCommandBuffer commandBuffer,
-                                       VkDescriptorUpdateTemplate descriptorUpdateTemplate,
-                                       VkPipelineLayout layout, uint32_t set, const void *pData)
-{
-   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   cb->counts.descriptor_writes++;
-   cb->disp->CmdPushDescriptorSetWithTemplateKHR(cb->handle, descriptorUpdateTemplate, layout,
-                                                 set, pData);
 }
 
 /* An event wait blocks the queue until the event is set, possibly by the host after it waited

@@ -18,6 +18,8 @@ enum kr_setting {
    KR_SETTING_BATCH_LIMIT, /* KRONOS_BATCH_LIMIT: application submits per vendor submit */
    KR_SETTING_BATCH_TIME_BOUND_US, /* KRONOS_BATCH_TIME_BOUND_US: the longest a submit waits
                                     * in a batch before a background flush, in microseconds */
+   KR_SETTING_DESCRIPTOR_CACHE_SETS, /* KRONOS_DESCRIPTOR_CACHE_SETS: the most vendor sets the
+                                      * descriptor cache keeps */
 };
 
 /* The optimizations of the dispatch core, each switched off by its name in KRONOS_DISABLE

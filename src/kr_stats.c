@@ -10,7 +10,8 @@
 void
 kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts)
 {
-   /* Pass-through: every recorded command reaches the vendor as recorded. */
+   /* Pass-through: every recorded command reaches the vendor as recorded (pushed descriptors
+    * are application and vendor writes alike). */
    if (counts->barriers) {
       kr_stats_add(stats, KR_STAT_APP_BARRIERS, counts->barriers);
       kr_stats_add(stats, KR_STAT_VENDOR_BARRIERS, counts->barriers);
@@ -23,6 +24,8 @@ kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *cou
       kr_stats_add(stats, KR_STAT_APP_DESCRIPTOR_WRITES, counts->descriptor_writes);
       kr_stats_add(stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES, counts->descriptor_writes);
    }
+   if (counts->descriptor_pushes)
+      kr_stats_add(stats, KR_STAT_DESCRIPTOR_PUSHES, counts->descriptor_pushes);
 }
 
 static uint64_t
@@ -57,6 +60,12 @@ kr_stats_read(const struct kr_stats *stats, VkKronosDeviceStatistics *out)
                           get(stats, KR_STAT_FLUSH_TIMEOUT), get(stats, KR_STAT_FLUSH_IDLE)},
       .pool_bytes_reserved = get(stats, KR_STAT_POOL_BYTES_RESERVED),
       .pool_bytes_in_use = get(stats, KR_STAT_POOL_BYTES_IN_USE),
+      .descriptor_cache_hits = get(stats, KR_STAT_DESCRIPTOR_CACHE_HITS),
+      .descriptor_cache_misses = get(stats, KR_STAT_DESCRIPTOR_CACHE_MISSES),
+      .descriptor_cache_evictions = get(stats, KR_STAT_DESCRIPTOR_CACHE_EVICTIONS),
+      .vendor_descriptor_sets_live = get(stats, KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE),
+      .descriptor_cache_bytes = get(stats, KR_STAT_DESCRIPTOR_CACHE_BYTES),
+      .descriptor_pushes = get(stats, KR_STAT_DESCRIPTOR_PUSHES),
    };
    return VK_SUCCESS;
 }
@@ -74,11 +83,15 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            ", descriptor writes %" PRIu64 " / %" PRIu64 "\n"
            "kronos:   batches flushed: full %" PRIu64 ", observed %" PRIu64 ", timeout %" PRIu64
            ", idle %" PRIu64 "\n"
-           "kronos:   pool bytes reserved %" PRIu64 ", in use %" PRIu64 "\n",
+           "kronos:   pool bytes reserved %" PRIu64 ", in use %" PRIu64 "\n"
+           "kronos:   descriptor cache: hits %" PRIu64 ", misses %" PRIu64 ", evictions %" PRIu64
+           ", vendor sets %" PRIu64 ", %" PRIu64 " bytes; pushes %" PRIu64 "\n",
            device_name, s.app_allocations, s.vendor_allocations, s.app_frees, s.vendor_frees,
            s.app_submits, s.vendor_submits, s.app_dispatches, s.vendor_dispatches,
            s.app_barriers, s.vendor_barriers, s.app_descriptor_writes,
            s.vendor_descriptor_writes, s.batches_flushed[KRONOS_FLUSH_FULL],
            s.batches_flushed[KRONOS_FLUSH_OBSERVED], s.batches_flushed[KRONOS_FLUSH_TIMEOUT],
-           s.batches_flushed[KRONOS_FLUSH_IDLE], s.pool_bytes_reserved, s.pool_bytes_in_use);
+           s.batches_flushed[KRONOS_FLUSH_IDLE], s.pool_bytes_reserved, s.pool_bytes_in_use,
+           s.descriptor_cache_hits, s.descriptor_cache_misses, s.descriptor_cache_evictions,
+           s.vendor_descriptor_sets_live, s.descriptor_cache_bytes, s.descriptor_pushes);
 }

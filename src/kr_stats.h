@@ -29,6 +29,12 @@ enum kr_stat {
    KR_STAT_FLUSH_IDLE,
    KR_STAT_POOL_BYTES_RESERVED,
    KR_STAT_POOL_BYTES_IN_USE,
+   KR_STAT_DESCRIPTOR_CACHE_HITS,
+   KR_STAT_DESCRIPTOR_CACHE_MISSES,
+   KR_STAT_DESCRIPTOR_CACHE_EVICTIONS,
+   KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE, /* the cache's vendor sets (a gauge) */
+   KR_STAT_DESCRIPTOR_CACHE_BYTES,      /* host memory of the cache's entries (a gauge) */
+   KR_STAT_DESCRIPTOR_PUSHES,           /* vkCmdPushDescriptorSet* calls forwarded */
    KR_STAT_COUNT
 };
 
@@ -48,6 +54,7 @@ struct kr_record_counts {
    uint32_t barriers;
    uint32_t dispatches;
    uint32_t descriptor_writes;
+   uint32_t descriptor_pushes;
 };
 
 void kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts);

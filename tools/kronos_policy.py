@@ -104,7 +104,8 @@ DEVICE_EXTENSIONS = [
 # Handle types that Kronos wraps even though they are not dispatchable: a command that takes
 # one must be written by hand.
 WRAPPED_HANDLES = {"VkCommandPool", "VkDeviceMemory", "VkFence", "VkSemaphore",
-                   "VkPrivateDataSlot"}
+                   "VkPrivateDataSlot", "VkDescriptorSetLayout", "VkPipelineLayout",
+                   "VkDescriptorPool", "VkDescriptorSet", "VkDescriptorUpdateTemplate"}
 
 # Commands Kronos implements by hand (src/); everything else exposed and not graphics gets a
 # generated trampoline.  The generator fails if a command needs translation and is not here.
@@ -133,6 +134,16 @@ HANDWRITTEN = {
     "vkCmdPipelineBarrier", "vkCmdPipelineBarrier2",
     "vkUpdateDescriptorSets", "vkUpdateDescriptorSetWithTemplate",
     "vkCmdPushDescriptorSetKHR", "vkCmdPushDescriptorSetWithTemplateKHR",
+    # descriptor objects are Kronos's (persistent descriptors, kr_descriptor.h)
+    "vkCreateDescriptorSetLayout", "vkDestroyDescriptorSetLayout",
+    "vkCreatePipelineLayout", "vkDestroyPipelineLayout",
+    "vkCreateDescriptorPool", "vkDestroyDescriptorPool", "vkResetDescriptorPool",
+    "vkAllocateDescriptorSets", "vkFreeDescriptorSets",
+    "vkCreateDescriptorUpdateTemplate", "vkDestroyDescriptorUpdateTemplate",
+    "vkCmdBindDescriptorSets", "vkCmdPushConstants", "vkCreateComputePipelines",
+    "vkResetCommandBuffer",
+    # destroying what descriptors name unlinks the cached vendor sets that name it
+    "vkDestroyBuffer", "vkDestroyBufferView", "vkDestroyImageView", "vkDestroySampler",
     # VkDeviceMemory is a Kronos object (memory pools)
     "vkMapMemory", "vkUnmapMemory", "vkFlushMappedMemoryRanges",
     "vkInvalidateMappedMemoryRanges", "vkBindBufferMemory", "vkBindBufferMemory2",

@@ -26,6 +26,9 @@
 #define KRONOS_ENV_VENDOR_MAX_ALLOCATION_SIZE "KRONOS_VENDOR_MAX_ALLOCATION_SIZE"
 #define KRONOS_ENV_BATCH_LIMIT "KRONOS_BATCH_LIMIT" /* application submits per vendor submit */
 #define KRONOS_ENV_BATCH_TIME_BOUND_US "KRONOS_BATCH_TIME_BOUND_US" /* longest wait in a batch */
+/* The most vendor descriptor sets the descriptor cache keeps (default 4096); sets that recorded
+ * command buffers hold are never freed */
+#define KRONOS_ENV_DESCRIPTOR_CACHE_SETS "KRONOS_DESCRIPTOR_CACHE_SETS"
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the
@@ -34,7 +37,7 @@
  *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
  * which is NULL on any driver that is not Kronos. */
 
-#define KRONOS_STATISTICS_VERSION 2
+#define KRONOS_STATISTICS_VERSION 3
 
 /* Why a pending submit batch went to the vendor. */
 enum kronos_flush_reason {
@@ -58,12 +61,21 @@ typedef struct VkKronosDeviceStatistics {
    /* dispatch commands recorded (vkCmdDispatch, vkCmdDispatchIndirect, vkCmdDispatchBase) */
    uint64_t app_dispatches, vendor_dispatches;
    /* descriptor writes: VkWriteDescriptorSet and VkCopyDescriptorSet structures of
-    * vkUpdateDescriptorSets and vkCmdPushDescriptorSetKHR, and one per template update */
+    * vkUpdateDescriptorSets and vkCmdPushDescriptorSetKHR, and one per template update; the
+    * vendor's are those Kronos passed to the vendor's calls (with persistent descriptors, a
+    * cached vendor set is written once, on its cache miss) */
    uint64_t app_descriptor_writes, vendor_descriptor_writes;
    /* submit batches flushed to the vendor, by enum kronos_flush_reason */
    uint64_t batches_flushed[KRONOS_FLUSH_REASON_COUNT];
    /* device memory held from the vendor by Kronos's pools, and the part handed out */
    uint64_t pool_bytes_reserved, pool_bytes_in_use;
+   /* persistent descriptors (version 3): binds that found a cached vendor set, binds that
+    * made one (a miss: one vendor set allocated and written), cached sets evicted, cached
+    * vendor sets alive now, the host memory of the cache now, and push descriptor calls
+    * (vkCmdPushDescriptorSet*) that reached the vendor */
+   uint64_t descriptor_cache_hits, descriptor_cache_misses, descriptor_cache_evictions;
+   uint64_t vendor_descriptor_sets_live, descriptor_cache_bytes;
+   uint64_t descriptor_pushes;
 } VkKronosDeviceStatistics;
 
 typedef VkResult(VKAPI_PTR *PFN_vkGetDeviceStatisticsKRONOS)(VkDevice device,

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* Kronos's descriptor objects (persistent descriptors, DESIGN §4.4): set layouts, pipeline
+ * layouts, descriptor pools, descriptor sets and update templates are Kronos objects, so a
+ * handle leads straight to what Kronos knows of it.
+ *
+ * A set of a layout Kronos models is a record (kr_descriptor_record.h) and has no vendor set of
+ * its own: binding it finds a vendor set by content in the device's cache
+ * (kr_descriptor_cache.h). A set of any other layout (update-after-bind, partially bound,
+ * variable count, mutable types; every layout with KRONOS_DISABLE=descriptor) is a vendor set,
+ * written as the application writes it; it keeps a shadow record too where its types allow, so
+ * copies between the two kinds work. */
+#ifndef KR_DESCRIPTOR_H
+#define KR_DESCRIPTOR_H
+
+#include <stdatomic.h>
+
+#include "kr_descriptor_cache.h"
+#include "kr_descriptor_model.h"
+#include "kr_descriptor_record.h"
+#include "kr_objects.h"
+
+/* Vendor pools that hold the cache's vendor sets of one layout (used under the cache lock). */
+struct kr_vendor_set_pool {
+   VkDescriptorPool pool;
+   uint32_t capacity, live;
+   bool full; /* the vendor refused an allocation: skip it until a set is freed */
+};
+
+/* Set layouts outlive vkDestroyDescriptorSetLayout while sets or cached vendor sets of theirs
+ * exist (sets stay bindable after their layout is destroyed), so they are reference counted and
+ * live on the device's allocator. */
+struct kr_descriptor_set_layout {
+   struct kr_object_base base;
+   struct kr_device *device;
+   VkDescriptorSetLayout handle;
+   _Atomic uint32_t refs;
+   struct kr_set_layout_model model;
+   bool shadowed; /* vendor sets of this layout keep a shadow record */
+   uint32_t pool_count;
+   struct kr_vendor_set_pool *pools;
+};
+
+struct kr_pipeline_layout {
+   struct kr_object_base base;
+   VkPipelineLayout handle;
+   uint32_t set_count;
+};
+
+struct kr_descriptor_set;
+
+struct kr_descriptor_pool {
+   struct kr_object_base base;
+   struct kr_device *device;
+   VkAllocationCallbacks alloc_storage;
+   const VkAllocationCallbacks *alloc;
+   VkDescriptorPoolCreateFlags flags;
+   struct kr_pool_budget budget;
+   /* The vendor pool for vendor sets: made at creation when the pool needs what Kronos cannot
+    * copy for later, else on the first vendor set (from the saved description below). */
+   VkDescriptorPool vendor;
+   uint32_t saved_size_count;
+   VkDescriptorPoolSize *saved_sizes;
+   bool saved_inline;
+   VkDescriptorPoolInlineUniformBlockCreateInfo saved_inline_info;
+   struct kr_descriptor_set *sets; /* doubly linked */
+};
+
+struct kr_descriptor_set {
+   struct kr_object_base base;
+   struct kr_descriptor_pool *pool;
+   struct kr_descriptor_set_layout *layout;
+   struct kr_descriptor_set *prev, *next;
+   VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
+   bool has_record;
+   /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set
+    * without a record): copies from it into records are refused from then on. */
+   bool shadow_lost;
+   struct kr_descriptor_record record;
+};
+
+struct kr_descriptor_update_template {
+   struct kr_object_base base;
+   VkDescriptorUpdateTemplateType type;
+   VkDescriptorUpdateTemplate vendor; /* for vendor sets and pushes; else VK_NULL_HANDLE */
+   uint32_t entry_count;
+   VkDescriptorUpdateTemplateEntry *entries;
+};
+
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_descriptor_set_layout, VkDescriptorSetLayout)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_pipeline_layout, VkPipelineLayout)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_descriptor_pool, VkDescriptorPool)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_descriptor_set, VkDescriptorSet)
+KR_DEFINE_NONDISPATCHABLE_CASTS(kr_descriptor_update_template, VkDescriptorUpdateTemplate)
+
+static inline VkPipelineLayout
+kr_pipeline_layout_vendor(VkPipelineLayout layout)
+{
+   return layout ? kr_pipeline_layout_from_handle(layout)->handle : VK_NULL_HANDLE;
+}
+
+static inline VkDescriptorSetLayout
+kr_descriptor_set_layout_vendor(VkDescriptorSetLayout layout)
+{
+   return layout ? kr_descriptor_set_layout_from_handle(layout)->handle : VK_NULL_HANDLE;
+}
+
+void kr_descriptor_set_layout_ref(struct kr_descriptor_set_layout *layout);
+void kr_descriptor_set_layout_unref(struct kr_descriptor_set_layout *layout);
+
+/* The device's cache (kr_device.c sets it up with these). */
+VkResult kr_device_descriptors_init(struct kr_device *device);
+void kr_device_descriptors_finish(struct kr_device *device);
+
+/* Vendor descriptor writes, counted where the vendor is called. */
+void kr_vendor_update_descriptor_sets(struct kr_device *device, uint32_t write_count,
+                                      const VkWriteDescriptorSet *writes, uint32_t copy_count,
+                                      const VkCopyDescriptorSet *copies);
+
+/* The holds a command buffer took on cached vendor sets while recording: let go (reset, begin,
+ * free). */
+void kr_command_buffer_release_descriptors(struct kr_command_buffer *cb);
+
+#endif

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/* Commands that name descriptor sets and pipeline layouts: binding finds each record's vendor
+ * set in the device's cache (held by the command buffer until it is reset, begun again or
+ * freed); the rest unwraps Kronos's pipeline layouts and templates. */
+#include "kr_alloc.h"
+#include "kr_descriptor.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_scratch.h"
+
+void
+kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
+{
+   kr_descriptor_cache_release(&cb->device->descriptor_cache, cb->held, cb->held_count);
+   cb->held_count = 0;
+}
+
+/* Keeps a new hold until the command buffer lets go; false when out of memory (the hold is
+ * released at once and the recording fails). */
+static bool
+keep_hold(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
+{
+   if (cb->held_count == cb->held_capacity &&
+       kr_array_grow(cb->pool->alloc, (void **)&cb->held, &cb->held_capacity, cb->held_count,
+                     (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) != VK_SUCCESS) {
+      kr_descriptor_cache_release(&cb->device->descriptor_cache, &entry, 1);
+      kr_error("vkCmdBindDescriptorSets: out of host memory for the command buffer's sets");
+      cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      return false;
+   }
+   cb->held[cb->held_count++] = entry;
+   return true;
+}
+
+/* The vendor set to bind for a Kronos set; VK_NULL_HANDLE where none could be had (recorded as
+ * the command buffer's error). */
+static VkDescriptorSet
+vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle)
+{
+   struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
+   if (!set)
+      return VK_NULL_HANDLE;
+   if (!set->layout->model.modeled)
+      return set->vendor;
+   struct kr_cache_entry *entry;
+   bool new_hold;
+   VkResult result = kr_descriptor_cache_bind(&cb->device->descriptor_cache, set->layout,
+                                              &set->record, cb->descriptor_holder, &entry,
+                                              &new_hold);
+   if (result != VK_SUCCESS) {
+      cb->record_result = result;
+      return VK_NULL_HANDLE;
+   }
+   VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
+   if (new_hold && !keep_hold(cb, entry))
+      return VK_NULL_HANDLE;
+   return vendor;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
+                         VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
+                         const VkDescriptorSet *pDescriptorSets, uint32_t dynamicOffsetCount,
+                         const uint32_t *pDynamicOffsets)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   struct kr_scratch scratch;
+   VkDescriptorSet *vendor = kr_scratch_get(&scratch, cb->pool->alloc,
+                                            sizeof(*vendor) * (descriptorSetCount + 1));
+   if (!vendor) {
+      kr_error("vkCmdBindDescriptorSets: out of host memory");
+      cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      return;
+   }
+   bool complete = true;
+   for (uint32_t i = 0; i < descriptorSetCount; i++) {
+      vendor[i] = vendor_set_for(cb, pDescriptorSets[i]);
+      complete &= vendor[i] != VK_NULL_HANDLE || pDescriptorSets[i] == VK_NULL_HANDLE;
+   }
+   /* A set without its vendor set is not bound: vkEndCommandBuffer reports why. */
+   if (complete)
+      cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
+                                      kr_pipeline_layout_vendor(layout), firstSet,
+                                      descriptorSetCount, vendor, dynamicOffsetCount,
+                                      pDynamicOffsets);
+   kr_scratch_put(&scratch);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdPushConstants(VkCommandBuffer commandBuffer, VkPipelineLayout layout,
+                    VkShaderStageFlags stageFlags, uint32_t offset, uint32_t size,
+                    const void *pValues)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->disp->CmdPushConstants(cb->handle, kr_pipeline_layout_vendor(layout), stageFlags, offset,
+                              size, pValues);
+}
+
+/* Application push descriptors pass through: vendor work on every push, counted as such. */
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdPushDescriptorSetKHR(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
+                           VkPipelineLayout layout, uint32_t set, uint32_t descriptorWriteCount,
+                           const VkWriteDescriptorSet *pDescriptorWrites)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->counts.descriptor_writes += descriptorWriteCount;
+   cb->counts.descriptor_pushes++;
+   cb->disp->CmdPushDescriptorSetKHR(cb->handle, pipelineBindPoint,
+                                     kr_pipeline_layout_vendor(layout), set,
+                                     descriptorWriteCount, pDescriptorWrites);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdPushDescriptorSetWithTemplateKHR(VkCommandBuffer commandBuffer,
+                                       VkDescriptorUpdateTemplate descriptorUpdateTemplate,
+                                       VkPipelineLayout layout, uint32_t set, const void *pData)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   cb->counts.descriptor_writes++;
+   cb->counts.descriptor_pushes++;
+   cb->disp->CmdPushDescriptorSetWithTemplateKHR(
+      cb->handle, kr_descriptor_update_template_from_handle(descriptorUpdateTemplate)->vendor,
+      kr_pipeline_layout_vendor(layout), set, pData);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_CreateComputePipelines(VkDevice _device, VkPipelineCache pipelineCache,
+                          uint32_t createInfoCount, const VkComputePipelineCreateInfo *pCreateInfos,
+                          const VkAllocationCallbacks *pAllocator, VkPipeline *pPipelines)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   struct kr_scratch scratch;
+   VkComputePipelineCreateInfo *infos =
+      kr_scratch_get(&scratch, device->alloc, sizeof(*infos) * (createInfoCount + 1));
+   if (!infos)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   for (uint32_t i = 0; i < createInfoCount; i++) {
+      infos[i] = pCreateInfos[i];
+      infos[i].layout = kr_pipeline_layout_vendor(infos[i].layout);
+   }
+   VkResult result = device->disp.CreateComputePipelines(device->handle, pipelineCache,
+                                                         createInfoCount, infos, pAllocator,
+                                                         pPipelines);
+   kr_scratch_put(&scratch);
+   return result;
+}

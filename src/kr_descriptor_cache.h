@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-device cache of vendor descriptor sets, found by content (persistent descriptors,
+ * DESIGN §4.4). Binding a record finds the vendor set written with the same layout and the same
+ * descriptors; a miss makes one through ops->create (allocate + write once) and keeps it.
+ *
+ * Lifetime:
+ * - An entry's *holders* are command buffers that bound it (one reference per recording): while
+ *   held, its vendor set may be used by pending or re-submitted work, so it is never freed.
+ *   Holders let go when the command buffer is reset, re-begun or freed.
+ * - An entry names objects (buffers, views, samplers); destroying one unlinks every entry naming
+ *   it (kr_descriptor_cache_forget_object), so a new object that gets the same handle value never
+ *   finds the old vendor set. An unlinked entry's vendor set is freed once no holder remains.
+ * - At most max_entries entries stay linked: beyond that, the least recently released entries
+ *   that no command buffer holds are evicted (vendor set freed).
+ * - A record keeps a weak link to the entry it was last bound through (a fast path for binding
+ *   an unchanged set again): the entry's memory stays while records link to it, its vendor set
+ *   does not.
+ *
+ * Every function takes the cache's lock; ops are called under it (allocating and writing a
+ * vendor descriptor set never blocks). */
+#ifndef KR_DESCRIPTOR_CACHE_H
+#define KR_DESCRIPTOR_CACHE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_descriptor_record.h"
+#include "kr_stats.h"
+
+struct kr_descriptor_cache_ops {
+   /* Makes a vendor set of layout holding the content: VK_SUCCESS, or the error to report. */
+   VkResult (*create)(void *context, void *layout, const struct kr_set_layout_model *model,
+                      const struct kr_descriptor *descriptors, const uint8_t *inline_bytes,
+                      uint64_t *vendor_set, uint64_t *vendor_pool);
+   /* Frees a vendor set create made (from vendor_pool). */
+   void (*destroy)(void *context, void *layout, uint64_t vendor_set, uint64_t vendor_pool);
+};
+
+struct kr_cache_object_link;
+
+struct kr_cache_entry {
+   struct kr_cache_entry *bucket_next;
+   struct kr_cache_entry *idle_prev, *idle_next; /* on the idle list: linked, no holder */
+   void *layout;
+   const struct kr_set_layout_model *model;
+   uint64_t hash;
+   uint64_t vendor_set; /* 0 once freed */
+   uint64_t vendor_pool;
+   uint64_t last_holder;
+   uint32_t holders;
+   uint32_t records;
+   bool linked;
+   uint32_t link_count;
+   struct kr_cache_object_link *links;
+   struct kr_descriptor *descriptors;
+   uint8_t *inline_bytes;
+   size_t bytes;
+};
+
+struct kr_descriptor_cache {
+   pthread_mutex_t lock;
+   const VkAllocationCallbacks *alloc;
+   const struct kr_descriptor_cache_ops *ops;
+   void *context;
+   struct kr_stats *stats;
+   uint32_t max_entries;
+   struct kr_cache_entry **buckets;
+   uint32_t bucket_count; /* a power of two */
+   uint32_t linked_count;
+   struct kr_cache_object_link **object_buckets;
+   uint32_t object_bucket_count; /* a power of two */
+   uint32_t link_total;
+   struct kr_cache_entry idle; /* sentinel: idle.idle_next is the most recently released */
+   uint32_t vendor_sets;       /* live vendor sets */
+   uint64_t bytes;             /* host memory of the entries */
+};
+
+VkResult kr_descriptor_cache_init(struct kr_descriptor_cache *cache,
+                                  const struct kr_descriptor_cache_ops *ops, void *context,
+                                  uint32_t max_entries, const VkAllocationCallbacks *alloc,
+                                  struct kr_stats *stats);
+
+/* Frees every entry and vendor set (the device is going away). */
+void kr_descriptor_cache_finish(struct kr_descriptor_cache *cache);
+
+/* The vendor set for the record's current content, held for holder (a value unique to one
+ * recording of one command buffer): *new_hold tells whether this call took a new hold, which
+ * the caller must release later; a holder that already holds the entry takes none. Errors: the
+ * create op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
+VkResult kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
+                                  struct kr_descriptor_record *record, uint64_t holder,
+                                  struct kr_cache_entry **entry, bool *new_hold);
+
+/* Lets go of count holds. */
+void kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
+                                 struct kr_cache_entry *const *entries, uint32_t count);
+
+/* The record is going away: drops its link to an entry. */
+void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
+                                       struct kr_descriptor_record *record);
+
+/* An object (buffer, buffer view, image view, sampler) is being destroyed: every entry naming
+ * its handle is unlinked. */
+void kr_descriptor_cache_forget_object(struct kr_descriptor_cache *cache, uint64_t handle);
+
+#endif

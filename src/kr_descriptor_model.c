@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_descriptor_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_util.h"
+
+enum kr_descriptor_kind
+kr_descriptor_kind(VkDescriptorType type)
+{
+   if ((uint32_t)type <= VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT)
+      return (enum kr_descriptor_kind)type; /* the core types are 0..10, in this order */
+   if (type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
+      return KR_DESCRIPTOR_KIND_INLINE_UNIFORM_BLOCK;
+   return KR_DESCRIPTOR_KIND_UNKNOWN;
+}
+
+static int
+compare_bindings(const void *a, const void *b)
+{
+   uint32_t x = ((const struct kr_binding_model *)a)->binding;
+   uint32_t y = ((const struct kr_binding_model *)b)->binding;
+   return x < y ? -1 : x > y;
+}
+
+/* Why Kronos cannot keep sets of this layout as records, or NULL when it can. */
+static const char *
+unmodeled_reason(const VkDescriptorSetLayoutCreateInfo *info,
+                 const VkDescriptorSetLayoutBindingFlagsCreateInfo *flags)
+{
+   const VkDescriptorSetLayoutCreateFlags known = 0;
+   if (info->flags & VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR)
+      return "push descriptor layout";
+   if (info->flags & VK_DESCRIPTOR_SET_LAYOUT_CREATE_UPDATE_AFTER_BIND_POOL_BIT)
+      return "update-after-bind layout";
+   if (info->flags & ~known)
+      return "layout flags Kronos does not model";
+   for (const VkBaseInStructure *s = info->pNext; s; s = s->pNext) {
+      if (s->sType != VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO)
+         return "a structure Kronos does not model in the layout's chain";
+   }
+   for (uint32_t i = 0; flags && i < flags->bindingCount; i++) {
+      if (flags->pBindingFlags[i])
+         return "binding flags (update after bind, partially bound or variable count)";
+   }
+   for (uint32_t i = 0; i < info->bindingCount; i++) {
+      if (kr_descriptor_kind(info->pBindings[i].descriptorType) == KR_DESCRIPTOR_KIND_UNKNOWN)
+         return "a descriptor type Kronos does not model";
+   }
+   return NULL;
+}
+
+static bool
+variable_count(const VkDescriptorSetLayoutBindingFlagsCreateInfo *flags, uint32_t index)
+{
+   return flags && index < flags->bindingCount &&
+          (flags->pBindingFlags[index] & VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT);
+}
+
+VkResult
+kr_set_layout_model_init(struct kr_set_layout_model *model,
+                         const VkDescriptorSetLayoutCreateInfo *info, bool model_all,
+                         const VkAllocationCallbacks *alloc)
+{
+   *model = (struct kr_set_layout_model){0};
+   const VkDescriptorSetLayoutBindingFlagsCreateInfo *flags =
+      kr_chain_find(info->pNext, VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_BINDING_FLAGS_CREATE_INFO);
+   if (info->bindingCount) {
+      model->bindings = kr_zalloc(alloc, sizeof(*model->bindings) * info->bindingCount, 8,
+                                  VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+      if (!model->bindings)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   model->binding_count = info->bindingCount;
+   for (uint32_t i = 0; i < info->bindingCount; i++) {
+      const VkDescriptorSetLayoutBinding *b = &info->pBindings[i];
+      model->bindings[i] = (struct kr_binding_model){
+         .binding = b->binding,
+         .type = b->descriptorType,
+         .count = b->descriptorCount,
+         .immutable_samplers = b->pImmutableSamplers != NULL &&
+                               (b->descriptorType == VK_DESCRIPTOR_TYPE_SAMPLER ||
+                                b->descriptorType == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER),
+      };
+      enum kr_descriptor_kind kind = kr_descriptor_kind(b->descriptorType);
+      /* A variable-count binding's size is known only at allocation: the vendor's pool
+       * accounts for it (such layouts are not modeled). */
+      if (kind != KR_DESCRIPTOR_KIND_UNKNOWN && !variable_count(flags, i)) {
+         model->pool_counts[kind] += b->descriptorCount;
+         if (kind == KR_DESCRIPTOR_KIND_INLINE_UNIFORM_BLOCK && b->descriptorCount)
+            model->inline_bindings++;
+      }
+   }
+   qsort(model->bindings, model->binding_count, sizeof(*model->bindings), compare_bindings);
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      struct kr_binding_model *b = &model->bindings[i];
+      if (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
+         b->first = model->inline_bytes;
+         model->inline_bytes += b->count;
+      } else {
+         b->first = model->descriptor_count;
+         model->descriptor_count += b->count;
+      }
+   }
+   model->why_not = model_all ? unmodeled_reason(info, flags) : "persistent descriptors are off";
+   model->modeled = model->why_not == NULL;
+   return VK_SUCCESS;
+}
+
+void
+kr_set_layout_model_finish(struct kr_set_layout_model *model, const VkAllocationCallbacks *alloc)
+{
+   kr_free(alloc, model->bindings);
+   *model = (struct kr_set_layout_model){0};
+}
+
+const struct kr_binding_model *
+kr_set_layout_model_binding(const struct kr_set_layout_model *model, uint32_t binding)
+{
+   uint32_t low = 0, high = model->binding_count;
+   while (low < high) {
+      uint32_t mid = low + (high - low) / 2;
+      if (model->bindings[mid].binding < binding)
+         low = mid + 1;
+      else
+         high = mid;
+   }
+   if (low < model->binding_count && model->bindings[low].binding == binding)
+      return &model->bindings[low];
+   return NULL;
+}
+
+const struct kr_binding_model *
+kr_set_layout_model_binding_of(const struct kr_set_layout_model *model, uint32_t index)
+{
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      const struct kr_binding_model *b = &model->bindings[i];
+      if (b->type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK && index >= b->first &&
+          index < b->first + b->count)
+         return b;
+   }
+   return NULL;
+}
+
+void
+kr_pool_budget_init(struct kr_pool_budget *budget, const VkDescriptorPoolCreateInfo *info,
+                    bool enforce_sets, bool enforce_counts)
+{
+   *budget = (struct kr_pool_budget){
+      .max_sets = info->maxSets,
+      .enforce_sets = enforce_sets,
+      .enforce_counts = enforce_counts,
+   };
+   for (uint32_t i = 0; i < info->poolSizeCount; i++) {
+      enum kr_descriptor_kind kind = kr_descriptor_kind(info->pPoolSizes[i].type);
+      if (kind != KR_DESCRIPTOR_KIND_UNKNOWN)
+         budget->max_counts[kind] += info->pPoolSizes[i].descriptorCount;
+   }
+   const VkDescriptorPoolInlineUniformBlockCreateInfo *inline_info =
+      kr_chain_find(info->pNext, VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_INLINE_UNIFORM_BLOCK_CREATE_INFO);
+   budget->max_inline_bindings = inline_info ? inline_info->maxInlineUniformBlockBindings : 0;
+}
+
+VkResult
+kr_pool_budget_take(struct kr_pool_budget *budget, const struct kr_set_layout_model *model)
+{
+   if (budget->enforce_sets && budget->sets >= budget->max_sets)
+      return VK_ERROR_OUT_OF_POOL_MEMORY;
+   if (budget->enforce_counts) {
+      for (unsigned k = 0; k < KR_DESCRIPTOR_KIND_COUNT; k++) {
+         if (model->pool_counts[k] > budget->max_counts[k] - budget->counts[k])
+            return VK_ERROR_OUT_OF_POOL_MEMORY;
+      }
+      if (model->inline_bindings > budget->max_inline_bindings - budget->inline_bindings)
+         return VK_ERROR_OUT_OF_POOL_MEMORY;
+   }
+   budget->sets++;
+   for (unsigned k = 0; k < KR_DESCRIPTOR_KIND_COUNT; k++)
+      budget->counts[k] += model->pool_counts[k];
+   budget->inline_bindings += model->inline_bindings;
+   return VK_SUCCESS;
+}
+
+void
+kr_pool_budget_give(struct kr_pool_budget *budget, const struct kr_set_layout_model *model)
+{
+   budget->sets--;
+   for (unsigned k = 0; k < KR_DESCRIPTOR_KIND_COUNT; k++)
+      budget->counts[k] -= model->pool_counts[k];
+   budget->inline_bindings -= model->inline_bindings;
+}
+
+void
+kr_pool_budget_reset(struct kr_pool_budget *budget)
+{
+   budget->sets = 0;
+   memset(budget->counts, 0, sizeof(budget->counts));
+   budget->inline_bindings = 0;
+}

@@ -1,0 +1,504 @@
+/* SPDX-License-Identifier: MIT */
+#include "kr_descriptor_record.h"
+
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_util.h"
+
+VkResult
+kr_descriptor_record_init(struct kr_descriptor_record *record,
+                          const struct kr_set_layout_model *model,
+                          const VkAllocationCallbacks *alloc)
+{
+   *record = (struct kr_descriptor_record){.model = model, .dirty = true};
+   if (model->descriptor_count) {
+      record->descriptors = kr_zalloc(alloc, sizeof(struct kr_descriptor) *
+                                                model->descriptor_count,
+                                      8, VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+      if (!record->descriptors)
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   if (model->inline_bytes) {
+      record->inline_bytes = kr_zalloc(alloc, model->inline_bytes, 8,
+                                       VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+      if (!record->inline_bytes) {
+         kr_free(alloc, record->descriptors);
+         record->descriptors = NULL;
+         return VK_ERROR_OUT_OF_HOST_MEMORY;
+      }
+   }
+   return VK_SUCCESS;
+}
+
+void
+kr_descriptor_record_finish(struct kr_descriptor_record *record,
+                            const VkAllocationCallbacks *alloc)
+{
+   kr_free(alloc, record->descriptors);
+   kr_free(alloc, record->inline_bytes);
+   record->descriptors = NULL;
+   record->inline_bytes = NULL;
+}
+
+size_t
+kr_descriptor_record_storage_size(const struct kr_set_layout_model *model)
+{
+   return sizeof(struct kr_descriptor) * model->descriptor_count +
+          kr_align(model->inline_bytes, 8);
+}
+
+void
+kr_descriptor_record_init_at(struct kr_descriptor_record *record,
+                             const struct kr_set_layout_model *model, void *storage)
+{
+   *record = (struct kr_descriptor_record){.model = model, .dirty = true};
+   if (model->descriptor_count)
+      record->descriptors = storage;
+   if (model->inline_bytes)
+      record->inline_bytes = (uint8_t *)storage +
+                             sizeof(struct kr_descriptor) * model->descriptor_count;
+}
+
+/* A run of `count` descriptors (bytes for inline blocks) from element `element` of a binding,
+ * continuing into the following bindings as the consecutive-binding rule says: where it starts
+ * in the flat arrays and whether it fits. Bindings with no descriptors take no room, so the run
+ * is contiguous. */
+struct run {
+   const struct kr_binding_model *binding; /* the first binding */
+   uint32_t start;
+   bool inline_block;
+};
+
+static bool
+find_run(const struct kr_set_layout_model *model, uint32_t binding, uint32_t element,
+         uint32_t count, struct run *run)
+{
+   const struct kr_binding_model *b = kr_set_layout_model_binding(model, binding);
+   if (!b)
+      return false;
+   run->binding = b;
+   run->inline_block = b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK;
+   run->start = b->first + element;
+   uint64_t end = (uint64_t)run->start + count;
+   uint32_t limit = run->inline_block ? model->inline_bytes : model->descriptor_count;
+   /* An element past the binding's end with no more room is invalid; so is a run past the
+    * record's end. */
+   return element <= b->count && end <= limit;
+}
+
+bool
+kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32_t binding,
+                            uint32_t element, uint32_t count, uint32_t *start,
+                            bool *inline_block)
+{
+   struct run run;
+   if (!find_run(model, binding, element, count, &run))
+      return false;
+   *start = run.start;
+   *inline_block = run.inline_block;
+   return true;
+}
+
+/* The binding that holds flat descriptor index `index`, walking forward from b. */
+static const struct kr_binding_model *
+binding_at(const struct kr_set_layout_model *model, const struct kr_binding_model *b,
+           uint32_t index)
+{
+   const struct kr_binding_model *end = model->bindings + model->binding_count;
+   while (b < end && (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ||
+                      index >= b->first + b->count))
+      b++;
+   return b;
+}
+
+/* A descriptor of `type` from the application's structures: only what the type uses. */
+static struct kr_descriptor
+from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immutable)
+{
+   struct kr_descriptor d = {.state = (uint32_t)type + 1};
+   if (type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER) {
+      if (!immutable)
+         d.sampler = (uint64_t)info->sampler;
+   }
+   if (type != VK_DESCRIPTOR_TYPE_SAMPLER) {
+      d.object = (uint64_t)info->imageView;
+      d.layout = (uint32_t)info->imageLayout;
+   }
+   return d;
+}
+
+static struct kr_descriptor
+from_buffer(VkDescriptorType type, const VkDescriptorBufferInfo *info)
+{
+   return (struct kr_descriptor){.object = (uint64_t)info->buffer,
+                                 .offset = info->offset,
+                                 .range = info->range,
+                                 .state = (uint32_t)type + 1};
+}
+
+static struct kr_descriptor
+from_texel(VkDescriptorType type, const VkBufferView *view)
+{
+   return (struct kr_descriptor){.object = (uint64_t)*view, .state = (uint32_t)type + 1};
+}
+
+static bool
+is_image_type(VkDescriptorType type)
+{
+   return type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER ||
+          type == VK_DESCRIPTOR_TYPE_SAMPLED_IMAGE || type == VK_DESCRIPTOR_TYPE_STORAGE_IMAGE ||
+          type == VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
+}
+
+static bool
+is_texel_type(VkDescriptorType type)
+{
+   return type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER ||
+          type == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
+}
+
+/* Element i of an application array of descriptors of `type` (write arrays, or template data
+ * at base + i * stride). */
+static struct kr_descriptor
+descriptor_from(VkDescriptorType type, const void *base, size_t stride, uint32_t i,
+                bool immutable)
+{
+   const uint8_t *at = (const uint8_t *)base + stride * i;
+   if (is_image_type(type))
+      return from_image(type, (const VkDescriptorImageInfo *)at, immutable);
+   if (is_texel_type(type))
+      return from_texel(type, (const VkBufferView *)at);
+   return from_buffer(type, (const VkDescriptorBufferInfo *)at);
+}
+
+/* Writes count descriptors of an application array into the run. */
+static void
+fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescriptorType type,
+         uint32_t count, const void *base, size_t stride)
+{
+   const struct kr_binding_model *b = run->binding;
+   for (uint32_t i = 0; i < count; i++) {
+      uint32_t index = run->start + i;
+      b = binding_at(record->model, b, index);
+      record->descriptors[index] = descriptor_from(type, base, stride, i, b->immutable_samplers);
+   }
+}
+
+static size_t
+array_stride(VkDescriptorType type)
+{
+   if (is_image_type(type))
+      return sizeof(VkDescriptorImageInfo);
+   if (is_texel_type(type))
+      return sizeof(VkBufferView);
+   return sizeof(VkDescriptorBufferInfo);
+}
+
+static const void *
+write_array(const VkWriteDescriptorSet *write)
+{
+   if (is_image_type(write->descriptorType))
+      return write->pImageInfo;
+   if (is_texel_type(write->descriptorType))
+      return write->pTexelBufferView;
+   return write->pBufferInfo;
+}
+
+bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   struct run run;
+   if (kr_descriptor_kind(write->descriptorType) == KR_DESCRIPTOR_KIND_UNKNOWN ||
+       !find_run(record->model, write->dstBinding, write->dstArrayElement,
+                 write->descriptorCount, &run))
+      return false;
+   record->dirty = true;
+   if (run.inline_block) {
+      const VkWriteDescriptorSetInlineUniformBlock *block =
+         kr_chain_find(write->pNext, VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK);
+      if (!block || block->dataSize < write->descriptorCount)
+         return false;
+      memcpy(record->inline_bytes + run.start, block->pData, write->descriptorCount);
+      return true;
+   }
+   fill_run(record, &run, write->descriptorType, write->descriptorCount, write_array(write),
+            array_stride(write->descriptorType));
+   return true;
+}
+
+bool
+kr_descriptor_record_copy(struct kr_descriptor_record *record,
+                          const struct kr_descriptor_record *src, const VkCopyDescriptorSet *copy)
+{
+   struct run from, to;
+   if (!find_run(src->model, copy->srcBinding, copy->srcArrayElement, copy->descriptorCount,
+                 &from) ||
+       !find_run(record->model, copy->dstBinding, copy->dstArrayElement, copy->descriptorCount,
+                 &to) ||
+       from.inline_block != to.inline_block)
+      return false;
+   record->dirty = true;
+   if (to.inline_block) {
+      memmove(record->inline_bytes + to.start, src->inline_bytes + from.start,
+              copy->descriptorCount);
+      return true;
+   }
+   const struct kr_binding_model *b = to.binding;
+   for (uint32_t i = 0; i < copy->descriptorCount; i++) {
+      struct kr_descriptor d = src->descriptors[from.start + i];
+      b = binding_at(record->model, b, to.start + i);
+      if (b->immutable_samplers)
+         d.sampler = 0; /* the destination's immutable samplers are used */
+      record->descriptors[to.start + i] = d;
+   }
+   return true;
+}
+
+bool
+kr_descriptor_record_apply_template(struct kr_descriptor_record *record, uint32_t entry_count,
+                                    const VkDescriptorUpdateTemplateEntry *entries,
+                                    const void *data)
+{
+   bool ok = true;
+   record->dirty = true;
+   for (uint32_t e = 0; e < entry_count; e++) {
+      const VkDescriptorUpdateTemplateEntry *entry = &entries[e];
+      struct run run;
+      if (kr_descriptor_kind(entry->descriptorType) == KR_DESCRIPTOR_KIND_UNKNOWN ||
+          !find_run(record->model, entry->dstBinding, entry->dstArrayElement,
+                    entry->descriptorCount, &run)) {
+         ok = false;
+         continue;
+      }
+      const uint8_t *base = (const uint8_t *)data + entry->offset;
+      if (run.inline_block)
+         memcpy(record->inline_bytes + run.start, base, entry->descriptorCount);
+      else
+         fill_run(record, &run, entry->descriptorType, entry->descriptorCount, base,
+                  entry->stride);
+   }
+   return ok;
+}
+
+/* A 64-bit multiply-rotate hash over whole words (struct kr_descriptor has no padding). */
+#define HASH_K1 0x9E3779B97F4A7C15ull
+#define HASH_K2 0xC2B2AE3D27D4EB4Full
+
+static inline uint64_t
+rotl64(uint64_t x, unsigned r)
+{
+   return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+hash_words(uint64_t h, const void *data, size_t bytes)
+{
+   const uint8_t *p = data;
+   size_t i = 0;
+   for (; i + 8 <= bytes; i += 8) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
+   }
+   if (i < bytes) {
+      uint64_t w = 0;
+      memcpy(&w, p + i, bytes - i);
+      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
+   }
+   return h;
+}
+
+_Static_assert(sizeof(struct kr_descriptor) == 40, "struct kr_descriptor has padding");
+
+uint64_t
+kr_descriptor_content_hash(const struct kr_set_layout_model *model,
+                           const struct kr_descriptor *descriptors, const uint8_t *inline_bytes)
+{
+   uint64_t h = HASH_K1 ^ model->descriptor_count;
+   h = hash_words(h, descriptors, sizeof(*descriptors) * model->descriptor_count);
+   h = hash_words(h, inline_bytes, model->inline_bytes);
+   /* Final avalanche (murmur3's). */
+   h ^= h >> 33;
+   h *= 0xFF51AFD7ED558CCDull;
+   h ^= h >> 33;
+   h *= 0xC4CEB9FE1A85EC53ull;
+   h ^= h >> 33;
+   return h;
+}
+
+uint64_t
+kr_descriptor_record_hash(struct kr_descriptor_record *record)
+{
+   if (record->dirty) {
+      record->hash = kr_descriptor_content_hash(record->model, record->descriptors,
+                                                record->inline_bytes);
+      record->dirty = false;
+   }
+   return record->hash;
+}
+
+bool
+kr_descriptor_content_equal(const struct kr_set_layout_model *model, const struct kr_descriptor *a,
+                            const uint8_t *a_bytes, const struct kr_descriptor *b,
+                            const uint8_t *b_bytes)
+{
+   return (model->descriptor_count == 0 ||
+           memcmp(a, b, sizeof(*a) * model->descriptor_count) == 0) &&
+          (model->inline_bytes == 0 || memcmp(a_bytes, b_bytes, model->inline_bytes) == 0);
+}
+
+/* Calls fn for each run of written descriptors within one binding. */
+static void
+for_each_written_run(const struct kr_set_layout_model *model,
+                     const struct kr_descriptor *descriptors,
+                     void (*fn)(void *ctx, const struct kr_binding_model *b, uint32_t element,
+                                uint32_t count),
+                     void *ctx)
+{
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      const struct kr_binding_model *b = &model->bindings[i];
+      if (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
+         continue;
+      /* Immutable samplers are in the vendor's layout already. */
+      if (b->type == VK_DESCRIPTOR_TYPE_SAMPLER && b->immutable_samplers)
+         continue;
+      uint32_t e = 0;
+      while (e < b->count) {
+         if (!descriptors[b->first + e].state) {
+            e++;
+            continue;
+         }
+         uint32_t start = e;
+         while (e < b->count && descriptors[b->first + e].state)
+            e++;
+         fn(ctx, b, start, e - start);
+      }
+   }
+}
+
+static void
+count_run(void *ctx, const struct kr_binding_model *b, uint32_t element, uint32_t count)
+{
+   (void)element;
+   struct kr_descriptor_write_sizes *sizes = ctx;
+   sizes->writes++;
+   if (is_image_type(b->type))
+      sizes->image_infos += count;
+   else if (is_texel_type(b->type))
+      sizes->texel_views += count;
+   else
+      sizes->buffer_infos += count;
+}
+
+void
+kr_descriptor_content_write_sizes(const struct kr_set_layout_model *model,
+                                  const struct kr_descriptor *descriptors,
+                                  struct kr_descriptor_write_sizes *sizes)
+{
+   *sizes = (struct kr_descriptor_write_sizes){0};
+   for_each_written_run(model, descriptors, count_run, sizes);
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      if (model->bindings[i].type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK &&
+          model->bindings[i].count) {
+         sizes->writes++;
+         sizes->inline_blocks++;
+      }
+   }
+}
+
+struct fill_context {
+   const struct kr_descriptor *descriptors;
+   VkDescriptorSet vendor_set;
+   const struct kr_descriptor_write_arrays *arrays;
+   uint32_t writes, buffer_infos, image_infos, texel_views;
+};
+
+static void
+fill_write(void *ctx_, const struct kr_binding_model *b, uint32_t element, uint32_t count)
+{
+   struct fill_context *ctx = ctx_;
+   const struct kr_descriptor *d = ctx->descriptors + b->first + element;
+   VkWriteDescriptorSet *w = &ctx->arrays->writes[ctx->writes++];
+   *w = (VkWriteDescriptorSet){
+      .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+      .dstSet = ctx->vendor_set,
+      .dstBinding = b->binding,
+      .dstArrayElement = element,
+      .descriptorCount = count,
+      .descriptorType = b->type,
+   };
+   if (is_image_type(b->type)) {
+      VkDescriptorImageInfo *info = &ctx->arrays->image_infos[ctx->image_infos];
+      ctx->image_infos += count;
+      for (uint32_t i = 0; i < count; i++)
+         info[i] = (VkDescriptorImageInfo){.sampler = (VkSampler)d[i].sampler,
+                                           .imageView = (VkImageView)d[i].object,
+                                           .imageLayout = (VkImageLayout)d[i].layout};
+      w->pImageInfo = info;
+   } else if (is_texel_type(b->type)) {
+      VkBufferView *views = &ctx->arrays->texel_views[ctx->texel_views];
+      ctx->texel_views += count;
+      for (uint32_t i = 0; i < count; i++)
+         views[i] = (VkBufferView)d[i].object;
+      w->pTexelBufferView = views;
+   } else {
+      VkDescriptorBufferInfo *info = &ctx->arrays->buffer_infos[ctx->buffer_infos];
+      ctx->buffer_infos += count;
+      for (uint32_t i = 0; i < count; i++)
+         info[i] = (VkDescriptorBufferInfo){.buffer = (VkBuffer)d[i].object,
+                                            .offset = d[i].offset,
+                                            .range = d[i].range};
+      w->pBufferInfo = info;
+   }
+}
+
+uint32_t
+kr_descriptor_content_to_writes(const struct kr_set_layout_model *model,
+                                const struct kr_descriptor *descriptors,
+                                const uint8_t *inline_bytes, VkDescriptorSet vendor_set,
+                                const struct kr_descriptor_write_arrays *arrays)
+{
+   struct fill_context ctx = {.descriptors = descriptors, .vendor_set = vendor_set,
+                              .arrays = arrays};
+   for_each_written_run(model, descriptors, fill_write, &ctx);
+   /* Inline blocks are written whole: bytes never written read as zero, where the vendor
+    * would leave them undefined. */
+   uint32_t blocks = 0;
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      const struct kr_binding_model *b = &model->bindings[i];
+      if (b->type != VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK || !b->count)
+         continue;
+      VkWriteDescriptorSetInlineUniformBlock *block = &arrays->inline_blocks[blocks++];
+      *block = (VkWriteDescriptorSetInlineUniformBlock){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK,
+         .dataSize = b->count,
+         .pData = inline_bytes + b->first,
+      };
+      arrays->writes[ctx.writes++] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .pNext = block,
+         .dstSet = vendor_set,
+         .dstBinding = b->binding,
+         .descriptorCount = b->count,
+         .descriptorType = b->type,
+      };
+   }
+   return ctx.writes;
+}
+
+void
+kr_descriptor_content_objects(const struct kr_set_layout_model *model,
+                              const struct kr_descriptor *descriptors,
+                              void (*fn)(void *context, uint64_t handle), void *context)
+{
+   for (uint32_t i = 0; i < model->descriptor_count; i++) {
+      const struct kr_descriptor *d = &descriptors[i];
+      if (!d->state)
+         continue;
+      if (d->object)
+         fn(context, d->object);
+      if (d->sampler)
+         fn(context, d->sampler);
+   }
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/* A descriptor set as Kronos keeps it: a record of what each binding's array elements hold
+ * (persistent descriptors, DESIGN §4.4). Updates (writes, copies, template updates) change the
+ * record only; its content (layout + every descriptor) is what finds a vendor set in the cache
+ * (kr_descriptor_cache.h). Pure logic: no vendor calls.
+ *
+ * Only what the descriptor type uses is kept (a storage buffer's sampler or image layout is
+ * ignored by the API, so it is not part of the content), so equal content means the vendor set
+ * written from one record serves the other. */
+#ifndef KR_DESCRIPTOR_RECORD_H
+#define KR_DESCRIPTOR_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_descriptor_model.h"
+
+struct kr_descriptor {
+   uint64_t object;  /* VkBuffer, VkBufferView or VkImageView; 0 for none */
+   uint64_t sampler; /* samplers and combined image samplers without immutable samplers */
+   uint64_t offset;  /* buffers */
+   uint64_t range;   /* buffers (VK_WHOLE_SIZE kept as written) */
+   uint32_t layout;  /* images: VkImageLayout */
+   uint32_t state;   /* 0: never written; else the VkDescriptorType written, plus one */
+};
+
+struct kr_cache_entry;
+
+struct kr_descriptor_record {
+   const struct kr_set_layout_model *model;
+   struct kr_descriptor *descriptors; /* model->descriptor_count */
+   uint8_t *inline_bytes;             /* model->inline_bytes */
+   /* Content hash, valid while !dirty. */
+   uint64_t hash;
+   bool dirty;
+   /* The cache entry the record was last bound through (a reference the record holds), while
+    * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
+   struct kr_cache_entry *entry;
+};
+
+/* Allocates a record of the layout, all descriptors unwritten. */
+VkResult kr_descriptor_record_init(struct kr_descriptor_record *record,
+                                   const struct kr_set_layout_model *model,
+                                   const VkAllocationCallbacks *alloc);
+void kr_descriptor_record_finish(struct kr_descriptor_record *record,
+                                 const VkAllocationCallbacks *alloc);
+
+/* The same in storage the caller provides (zeroed, 8-byte aligned, of the size below), so a set
+ * and its record can be one allocation; no finish then. */
+size_t kr_descriptor_record_storage_size(const struct kr_set_layout_model *model);
+void kr_descriptor_record_init_at(struct kr_descriptor_record *record,
+                                  const struct kr_set_layout_model *model, void *storage);
+
+/* Where a copy's source range lies: flat start and whether it is inline bytes; false when it
+ * does not fit the layout. */
+bool kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32_t binding,
+                                 uint32_t element, uint32_t count, uint32_t *start,
+                                 bool *inline_block);
+
+/* One VkWriteDescriptorSet (dstSet ignored). false when it names a binding or range the layout
+ * does not have (invalid usage): nothing is written then. */
+bool kr_descriptor_record_write(struct kr_descriptor_record *record,
+                                const VkWriteDescriptorSet *write);
+
+/* One VkCopyDescriptorSet from src (srcSet/dstSet ignored); src may be record itself (the
+ * ranges do not overlap then: the spec forbids it). false as above. */
+bool kr_descriptor_record_copy(struct kr_descriptor_record *record,
+                               const struct kr_descriptor_record *src,
+                               const VkCopyDescriptorSet *copy);
+
+/* A template update: entries as the template was created with, data as
+ * vkUpdateDescriptorSetWithTemplate gives it. false when an entry does not fit the layout. */
+bool kr_descriptor_record_apply_template(struct kr_descriptor_record *record,
+                                         uint32_t entry_count,
+                                         const VkDescriptorUpdateTemplateEntry *entries,
+                                         const void *data);
+
+/* The content hash (computed when dirty). */
+uint64_t kr_descriptor_record_hash(struct kr_descriptor_record *record);
+
+/* Whether two records of one layout model hold the same content. */
+bool kr_descriptor_content_equal(const struct kr_set_layout_model *model,
+                                 const struct kr_descriptor *a, const uint8_t *a_bytes,
+                                 const struct kr_descriptor *b, const uint8_t *b_bytes);
+
+/* The content hash of descriptors and inline bytes of a layout model. */
+uint64_t kr_descriptor_content_hash(const struct kr_set_layout_model *model,
+                                    const struct kr_descriptor *descriptors,
+                                    const uint8_t *inline_bytes);
+
+/* Writing the content to a vendor set: how many VkWriteDescriptorSet structures and info
+ * elements it takes, then kr_descriptor_content_to_writes fills arrays of those sizes (one write
+ * per run of written descriptors within a binding, one per inline block). */
+struct kr_descriptor_write_sizes {
+   uint32_t writes, buffer_infos, image_infos, texel_views, inline_blocks;
+};
+
+void kr_descriptor_content_write_sizes(const struct kr_set_layout_model *model,
+                                       const struct kr_descriptor *descriptors,
+                                       struct kr_descriptor_write_sizes *sizes);
+
+struct kr_descriptor_write_arrays {
+   VkWriteDescriptorSet *writes;
+   VkDescriptorBufferInfo *buffer_infos;
+   VkDescriptorImageInfo *image_infos;
+   VkBufferView *texel_views;
+   VkWriteDescriptorSetInlineUniformBlock *inline_blocks;
+};
+
+/* Returns the number of writes filled (dstSet = vendor_set). */
+uint32_t kr_descriptor_content_to_writes(const struct kr_set_layout_model *model,
+                                         const struct kr_descriptor *descriptors,
+                                         const uint8_t *inline_bytes, VkDescriptorSet vendor_set,
+                                         const struct kr_descriptor_write_arrays *arrays);
+
+/* Every distinct object handle (buffers, views, samplers) the content names: calls fn for each
+ * non-null handle of each written descriptor (duplicates included). */
+void kr_descriptor_content_objects(const struct kr_set_layout_model *model,
+                                   const struct kr_descriptor *descriptors,
+                                   void (*fn)(void *context, uint64_t handle), void *context);
+
+#endif

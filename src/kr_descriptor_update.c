@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Descriptor updates (vkUpdateDescriptorSets): records change with no vendor call; vendor sets
+ * (layouts Kronos does not model) get the vendor's update, and their shadow records follow. */
+#include "kr_alloc.h"
+#include "kr_descriptor.h"
+#include "kr_entrypoints.h"
+#include "kr_log.h"
+#include "kr_scratch.h"
+#include "kr_util.h"
+
+/* An update that names what the layout lacks is invalid usage: the record is left as it was. */
+static void
+invalid_update(const char *what)
+{
+   kr_error("vkUpdateDescriptorSets: %s names a binding or array range its set's layout does "
+            "not have: ignored",
+            what);
+}
+
+/* Writes a copy from a record into a vendor set: one vendor write per descriptor (a binding of
+ * the destination can differ from the source's), or one for an inline block's bytes. Returns
+ * false when out of host memory. */
+static bool
+copy_record_to_vendor(struct kr_device *device, const struct kr_descriptor_set *src,
+                      const struct kr_descriptor_set *dst, const VkCopyDescriptorSet *copy)
+{
+   uint32_t from, to;
+   bool inline_src, inline_dst;
+   const struct kr_set_layout_model *dst_model = &dst->layout->model;
+   if (!kr_descriptor_record_locate(&src->layout->model, copy->srcBinding,
+                                    copy->srcArrayElement, copy->descriptorCount, &from,
+                                    &inline_src) ||
+       !kr_descriptor_record_locate(dst_model, copy->dstBinding, copy->dstArrayElement,
+                                    copy->descriptorCount, &to, &inline_dst) ||
+       inline_src != inline_dst) {
+      invalid_update("a VkCopyDescriptorSet");
+      return true;
+   }
+   if (inline_src) {
+      const VkWriteDescriptorSetInlineUniformBlock block = {
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK,
+         .dataSize = copy->descriptorCount,
+         .pData = src->record.inline_bytes + from,
+      };
+      const VkWriteDescriptorSet write = {
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .pNext = &block,
+         .dstSet = dst->vendor,
+         .dstBinding = copy->dstBinding,
+         .dstArrayElement = copy->dstArrayElement,
+         .descriptorCount = copy->descriptorCount,
+         .descriptorType = VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK,
+      };
+      kr_vendor_update_descriptor_sets(device, 1, &write, 0, NULL);
+      return true;
+   }
+   struct kr_scratch scratch;
+   size_t each = sizeof(VkWriteDescriptorSet) + sizeof(VkDescriptorImageInfo) +
+                 sizeof(VkDescriptorBufferInfo) + sizeof(VkBufferView);
+   uint8_t *memory = kr_scratch_get(&scratch, device->alloc,
+                                    each * KR_MAX(copy->descriptorCount, 1));
+   if (!memory)
+      return false;
+   uint32_t n = copy->descriptorCount, count = 0;
+   VkWriteDescriptorSet *writes = (VkWriteDescriptorSet *)memory;
+   VkDescriptorImageInfo *images = (VkDescriptorImageInfo *)(writes + n);
+   VkDescriptorBufferInfo *buffers = (VkDescriptorBufferInfo *)(images + n);
+   VkBufferView *views = (VkBufferView *)(buffers + n);
+   for (uint32_t i = 0; i < n; i++) {
+      const struct kr_descriptor *d = &src->record.descriptors[from + i];
+      const struct kr_binding_model *b = kr_set_layout_model_binding_of(dst_model, to + i);
+      if (!d->state || !b)
+         continue; /* never written: nothing to copy */
+      images[i] = (VkDescriptorImageInfo){(VkSampler)d->sampler, (VkImageView)d->object,
+                                          (VkImageLayout)d->layout};
+      buffers[i] = (VkDescriptorBufferInfo){(VkBuffer)d->object, d->offset, d->range};
+      views[i] = (VkBufferView)d->object;
+      writes[count++] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = dst->vendor,
+         .dstBinding = b->binding,
+         .dstArrayElement = to + i - b->first,
+         .descriptorCount = 1,
+         .descriptorType = (VkDescriptorType)(d->state - 1),
+         .pImageInfo = &images[i],
+         .pBufferInfo = &buffers[i],
+         .pTexelBufferView = &views[i],
+      };
+   }
+   kr_vendor_update_descriptor_sets(device, count, writes, 0, NULL);
+   kr_scratch_put(&scratch);
+   return true;
+}
+
+/* One copy, after every write of the call (the spec's order). */
+static bool
+apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
+{
+   struct kr_descriptor_set *src = kr_descriptor_set_from_handle(copy->srcSet);
+   struct kr_descriptor_set *dst = kr_descriptor_set_from_handle(copy->dstSet);
+   bool readable = src->has_record && !src->shadow_lost;
+   if (dst->vendor) {
+      if (src->vendor) {
+         VkCopyDescriptorSet vendor_copy = *copy;
+         vendor_copy.srcSet = src->vendor;
+         vendor_copy.dstSet = dst->vendor;
+         kr_vendor_update_descriptor_sets(device, 0, NULL, 1, &vendor_copy);
+      } else if (!copy_record_to_vendor(device, src, dst, copy)) {
+         return false;
+      }
+   }
+   if (!dst->has_record)
+      return true;
+   if (!readable) {
+      /* A vendor set Kronos cannot read (mutable descriptors) copied into a record. */
+      if (dst->vendor) {
+         dst->shadow_lost = true;
+      } else {
+         kr_error("vkUpdateDescriptorSets: copying from a set of a layout Kronos does not "
+                  "model (mutable descriptors) into a set it models is not supported: ignored");
+      }
+      return true;
+   }
+   if (!kr_descriptor_record_copy(&dst->record, &src->record, copy))
+      invalid_update("a VkCopyDescriptorSet");
+   return true;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
+                        const VkWriteDescriptorSet *pDescriptorWrites,
+                        uint32_t descriptorCopyCount, const VkCopyDescriptorSet *pDescriptorCopies)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
+                (uint64_t)descriptorWriteCount + descriptorCopyCount);
+   struct kr_scratch scratch;
+   VkWriteDescriptorSet *vendor_writes = NULL;
+   uint32_t vendor_count = 0;
+   for (uint32_t i = 0; i < descriptorWriteCount; i++) {
+      const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
+      struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
+      if (set->has_record && !kr_descriptor_record_write(&set->record, write))
+         invalid_update("a VkWriteDescriptorSet");
+      if (!set->vendor)
+         continue;
+      if (!vendor_writes) {
+         vendor_writes = kr_scratch_get(&scratch, device->alloc,
+                                        sizeof(*vendor_writes) * descriptorWriteCount);
+         if (!vendor_writes)
+            goto out_of_memory;
+      }
+      vendor_writes[vendor_count] = *write;
+      vendor_writes[vendor_count++].dstSet = set->vendor;
+   }
+   if (vendor_writes) {
+      kr_vendor_update_descriptor_sets(device, vendor_count, vendor_writes, 0, NULL);
+      kr_scratch_put(&scratch);
+   }
+   for (uint32_t i = 0; i < descriptorCopyCount; i++) {
+      if (!apply_copy(device, &pDescriptorCopies[i]))
+         goto out_of_memory;
+   }
+   return;
+out_of_memory:
+   /* vkUpdateDescriptorSets cannot fail: say so loudly. */
+   kr_error("vkUpdateDescriptorSets: out of host memory: vendor sets not updated");
+}
