@@ -78,6 +78,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    bench_json_number(j, "wall_us", r->median.wall_us);
    bench_json_number(j, "record_us", r->median.record_us);
    bench_json_number(j, "submit_us_per_submit", r->median.submit_us);
+   bench_json_number(j, "record_submit_us", r->median.record_submit_us);
    bench_json_number(j, "gpu_us", r->median.gpu_us);
    bench_json_number(j, "process_cpu_us", r->median.cpu_us);
    bench_json_number(j, "latency_us", r->median.latency_us);
@@ -97,6 +98,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    SAMPLES(wall_us);
    SAMPLES(record_us);
    SAMPLES(submit_us);
+   SAMPLES(record_submit_us);
    SAMPLES(gpu_us);
    SAMPLES(cpu_us);
    SAMPLES(latency_us);
