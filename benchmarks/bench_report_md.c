@@ -184,7 +184,7 @@ all_rows(FILE *out, const struct bench_results *results)
 {
    fprintf(out, "## All rows\n\n"
                 "Times in µs per unit (dispatch for workloads, chain-barriers and "
-                "descriptor-updates; iteration or round trip for the submit rows), record and "
+                "descriptor-*; iteration or round trip for the submit rows), record and "
                 "GPU per dispatch, submit per vkQueueSubmit; "
                 "batch: workload applications (micro: dispatches) per submit. The last four "
                 "columns come from Kronos's statistics over the measured repetitions.\n\n");

@@ -72,7 +72,7 @@ print_row(FILE *out, const struct bench_row *row)
    if (row->batch)
       snprintf(batch, sizeof(batch), "%u", row->batch);
    bench_format_check(row, check, sizeof(check));
-   fprintf(out, "%-18s %-7s %5s", row->name, row->size_label, batch);
+   fprintf(out, "%-20s %-7s %5s", row->name, row->size_label, batch);
    if (!row->measured) {
       fprintf(out, " %*s  %s\n", 8 * 11 + 6 * 4 + 12, "", check);
       return;
@@ -178,10 +178,10 @@ bench_report_table(FILE *out, const struct bench_results *results)
    const struct bench_device_info *vendor = &results->device[BENCH_DIRECT];
    fprintf(out, "\nkronos-bench: %s, %s %s, vs %s; %s\n", vendor->name, vendor->driver_name,
            vendor->driver_version, results->device[BENCH_KRONOS].name, results->date);
-   fprintf(out, "%-18s %-7s %5s %17s %6s %15s %15s %17s %15s %6s %6s %6s %7s  %s\n", "", "", "",
+   fprintf(out, "%-20s %-7s %5s %17s %6s %15s %15s %17s %15s %6s %6s %6s %7s  %s\n", "", "", "",
            "wall us/unit", "", "record us/disp", "submit us/subm", "GPU us/disp", "GB/s",
            "descr", "barr", "vsubm", "vendor", "");
-   fprintf(out, "%-18s %-7s %5s %8s %8s %6s %7s %7s %7s %7s %8s %8s %7s %7s %6s %6s %6s %7s  %s\n",
+   fprintf(out, "%-20s %-7s %5s %8s %8s %6s %7s %7s %7s %7s %8s %8s %7s %7s %6s %6s %6s %7s  %s\n",
            "row", "size", "batch", "direct", "kronos", "ratio", "direct", "kronos", "direct",
            "kronos", "direct", "kronos", "direct", "kronos", "/disp", "/disp", "/asubm",
            "allocs", "check");
@@ -189,7 +189,7 @@ bench_report_table(FILE *out, const struct bench_results *results)
       print_row(out, &results->rows[i]);
    fprintf(out,
       "\nunit: dispatch for workloads (batch = applications per submit), chain-barriers and\n"
-      "descriptor-updates (batch = dispatches per submit); allocation, submit or round trip for\n"
+      "descriptor-* (batch = dispatches per submit); allocation, submit or round trip for\n"
       "the other micro rows. ratio = kronos / direct wall time. record and GPU per dispatch,\n"
       "submit per vkQueueSubmit. GB/s from GPU time. descr/disp, barr/disp (vendor descriptor\n"
       "writes and barriers per application dispatch), vsubm/asubm and vendor allocs come from\n"
