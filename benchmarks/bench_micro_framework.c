@@ -214,7 +214,10 @@ record_op(const struct bench_framework *f, VkCommandBuffer cmd, uint32_t op,
  * reset, the allocations, the writes and the recording; submit_ns is vkQueueSubmit alone. Only
  * the wall time holds the GPU work, as for the other chain rows. A ring of pools with several
  * submits in flight would turn the wall time into a measure of queue depth and (on Kronos) of
- * submit batching, not of descriptor handling. */
+ * submit batching, not of descriptor handling. With Kronos's submit batching on, its
+ * vkQueueSubmit only queues the work and the vendor's submit happens in the fence wait, outside
+ * submit_ns: for the descriptor cost alone compare record_ns, or run with
+ * KRONOS_DISABLE=batch. */
 VkResult
 bench_framework_run(struct bench_framework *f, struct bench_cmd *cmd, uint32_t iterations,
                     struct bench_sample *sample)
