@@ -34,6 +34,7 @@ to_figures(const struct bench_sample *sample, struct bench_figures *out)
    out->gpu_us = per(sample->gpu_ns, sample->units);
    out->cpu_us = per(sample->cpu_ns, sample->units);
    out->latency_us = per(sample->latency_ns, sample->units);
+   out->record_submit_us = per(sample->record_ns + sample->submit_ns, sample->units);
 }
 
 static void
@@ -52,6 +53,7 @@ medians(struct bench_side_result *side, uint32_t reps)
    MEDIAN_OF(gpu_us);
    MEDIAN_OF(cpu_us);
    MEDIAN_OF(latency_us);
+   MEDIAN_OF(record_submit_us);
 #undef MEDIAN_OF
 }
 

@@ -39,9 +39,10 @@ struct bench_plan {
    double max_row_ns;       /* repetitions shrink (to 3 at least) to keep a row under this */
 };
 
-/* Per unit (submit: per vkQueueSubmit), in microseconds. */
+/* Per unit (submit: per vkQueueSubmit), in microseconds. record_submit_us is the CPU time of
+ * recording and vkQueueSubmit together, per unit (NaN for rows that record nothing). */
 struct bench_figures {
-   double wall_us, record_us, submit_us, gpu_us, cpu_us, latency_us;
+   double wall_us, record_us, submit_us, gpu_us, cpu_us, latency_us, record_submit_us;
 };
 
 struct bench_side_result {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "bench_micro.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,8 @@ static const struct micro_row micro_rows[] = {
    {"chain-barriers", "dispatch", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_CHAIN_BARRIERS},
    {"descriptor-updates", "dispatch", "4 KiB", 4096, MICRO_KERNEL,
     BENCH_KERNEL_DESCRIPTOR_UPDATES},
+   {"descriptor-framework", "dispatch", "4 KiB", 4096, MICRO_KERNEL,
+    BENCH_KERNEL_DESCRIPTOR_FRAMEWORK},
 };
 #define MICRO_ROW_COUNT (sizeof(micro_rows) / sizeof(micro_rows[0]))
 
@@ -64,8 +67,43 @@ run_alloc_row(struct bench_session *session, const struct micro_row *spec, struc
    bench_session_measure(session, row, bench_alloc_run, pointers);
 }
 
+/* descriptor-framework's CPU reference: every region it wrote, from `before`, after each side's
+ * applications of y = a x + y (one per completed iteration), must equal that side's y bit for
+ * bit. a is a power of two, so a x is exact and the GPU's rounding (fused or not) is the CPU's.
+ * False with `why` on a mismatch. */
+static bool
+check_framework_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float *before,
+                          float *after[BENCH_SIDE_COUNT], char *why, size_t why_size)
+{
+   float x[BENCH_KERNEL_REGION_FLOATS];
+   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
+                                           0, sizeof(x), x, "micro x");
+   if (result != VK_SUCCESS) {
+      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+      return false;
+   }
+   uint32_t regions = bench_kernel_regions_written(BENCH_KERNEL_DESCRIPTOR_FRAMEWORK);
+   for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
+      uint64_t applications = kernels[s].framework.iterations;
+      for (size_t i = 0; i < (size_t)regions * BENCH_KERNEL_REGION_FLOATS; i++) {
+         float y = before[i];
+         for (uint64_t n = 0; n < applications; n++)
+            y = BENCH_KERNEL_A * x[i % BENCH_KERNEL_REGION_FLOATS] + y;
+         if (memcmp(&y, &after[s][i], sizeof(y)) != 0) {
+            snprintf(why, why_size,
+                     "%s: y[%zu] is %.9g after %" PRIu64 " applications, the CPU reference %.9g",
+                     s == BENCH_DIRECT ? "direct" : "kronos", i, (double)after[s][i],
+                     applications, (double)y);
+            return false;
+         }
+      }
+   }
+   return true;
+}
+
 /* Reads both y buffers back: they must be equal, and every region the row wrote must differ
- * from `before` (the y buffer before the row). */
+ * from `before` (the y buffer before the row); descriptor-framework's must also match its CPU
+ * reference. */
 static void
 check_kernel_outputs(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float *before,
                      float *after[BENCH_SIDE_COUNT], struct bench_row *row)
@@ -95,6 +133,12 @@ check_kernel_outputs(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float 
          }
       }
    }
+   if (kernels[0].row == BENCH_KERNEL_DESCRIPTOR_FRAMEWORK &&
+       !check_framework_reference(kernels, before, after, row->verify_why,
+                                  sizeof(row->verify_why))) {
+      row->verify = BENCH_CHECK_FAILED;
+      return;
+   }
    if (row->outputs_equal == BENCH_CHECK_FAILED)
       snprintf(row->verify_why, sizeof(row->verify_why), "the direct and Kronos outputs differ");
 }
@@ -116,8 +160,17 @@ run_kernel_row(struct bench_session *session, const struct micro_row *spec,
       bench_row_fail(row, "reading the input back failed: %s", kt_result_name(result));
       goto cleanup;
    }
-   for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++)
+   const struct bench_framework *frameworks[2] = {&kernels[0].framework, &kernels[1].framework};
+   if (spec->variant == BENCH_KERNEL_DESCRIPTOR_FRAMEWORK &&
+       (frameworks[0]->bindings != frameworks[1]->bindings ||
+        frameworks[0]->stage_bindings != frameworks[1]->stage_bindings)) {
+      bench_row_fail(row, "the two devices' descriptor limits differ");
+      goto cleanup;
+   }
+   for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
       kernels[s].row = (enum bench_kernel_row)spec->variant;
+      kernels[s].framework.iterations = 0;
+   }
    void *const contexts[BENCH_SIDE_COUNT] = {&kernels[0], &kernels[1]};
    bench_session_measure(session, row, bench_kernel_run, contexts);
    if (row->measured)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The micro rows, which isolate what Kronos's optimizations target: allocation churn
  * (bench_micro_alloc.h), small submits with fences, submit-and-wait round trips, chains of
- * independent dispatches with full barriers, and per-dispatch descriptor updates
- * (bench_micro_kernel.h). */
+ * independent dispatches with full barriers, per-dispatch descriptor updates
+ * (bench_micro_kernel.h), and an ML framework's descriptor sets (bench_micro_framework.h). */
 #ifndef BENCH_MICRO_H
 #define BENCH_MICRO_H
 

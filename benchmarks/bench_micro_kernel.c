@@ -7,10 +7,9 @@
 
 #include "bench_time.h"
 
-#define KERNEL_A 0.5f
-
 _Static_assert(BENCH_KERNEL_CHAIN <= BENCH_KERNEL_REGIONS, "a chain writes distinct regions");
 _Static_assert(BENCH_KERNEL_SUBMITS <= BENCH_KERNEL_REGIONS, "submits write distinct regions");
+_Static_assert(BENCH_FRAMEWORK_OPS <= BENCH_KERNEL_REGIONS, "operations write distinct regions");
 
 static void
 fill(float *values, size_t count, uint32_t *state)
@@ -100,7 +99,7 @@ static void
 cmd_bind(const struct bench_kernel *k, VkCommandBuffer cmd)
 {
    const struct VolkDeviceTable *vk = &k->device->vk;
-   const struct kt_saxpy_push push = {.n = BENCH_KERNEL_REGION_FLOATS, .a = KERNEL_A};
+   const struct kt_saxpy_push push = {.n = BENCH_KERNEL_REGION_FLOATS, .a = BENCH_KERNEL_A};
    vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, k->pipeline.handle);
    vk->vkCmdPushConstants(cmd, k->pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
                           &push);
@@ -183,6 +182,10 @@ bench_kernel_create(const struct kt_device *device, uint32_t seed, struct bench_
       result = bench_cmd_create(device, &out->cmd);
    if (result == VK_SUCCESS)
       result = create_submits(out);
+   if (result == VK_SUCCESS)
+      result = bench_framework_create(device, out->x.handle, out->y.handle,
+                                      BENCH_KERNEL_REGION_FLOATS, BENCH_KERNEL_A,
+                                      &out->framework);
    if (result != VK_SUCCESS)
       bench_kernel_destroy(out);
    return result;
@@ -196,6 +199,7 @@ bench_kernel_destroy(struct bench_kernel *k)
    const struct VolkDeviceTable *vk = &k->device->vk;
    VkDevice device = k->device->handle;
    kt_ok(vk->vkDeviceWaitIdle(device), "vkDeviceWaitIdle");
+   bench_framework_destroy(&k->framework);
    bench_cmd_destroy(&k->cmd);
    for (uint32_t i = 0; i < BENCH_KERNEL_SUBMITS; i++) {
       if (k->fences[i] != VK_NULL_HANDLE)
@@ -357,6 +361,8 @@ bench_kernel_run(void *context, uint32_t iterations, struct bench_sample *sample
       return run_chain(k, iterations, sample, false);
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
       return run_chain(k, iterations, sample, true);
+   case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
+      return bench_framework_run(&k->framework, &k->cmd, iterations, sample);
    }
    return VK_ERROR_INITIALIZATION_FAILED;
 }
@@ -364,9 +370,17 @@ bench_kernel_run(void *context, uint32_t iterations, struct bench_sample *sample
 uint32_t
 bench_kernel_dispatches_per_submit(enum bench_kernel_row row)
 {
-   return row == BENCH_KERNEL_CHAIN_BARRIERS || row == BENCH_KERNEL_DESCRIPTOR_UPDATES
-             ? BENCH_KERNEL_CHAIN
-             : 1;
+   switch (row) {
+   case BENCH_KERNEL_SUBMIT_FENCES:
+   case BENCH_KERNEL_ROUND_TRIP:
+      return 1;
+   case BENCH_KERNEL_CHAIN_BARRIERS:
+   case BENCH_KERNEL_DESCRIPTOR_UPDATES:
+      return BENCH_KERNEL_CHAIN;
+   case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
+      return BENCH_FRAMEWORK_OPS;
+   }
+   return 1;
 }
 
 uint32_t
@@ -380,6 +394,8 @@ bench_kernel_regions_written(enum bench_kernel_row row)
    case BENCH_KERNEL_CHAIN_BARRIERS:
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
       return BENCH_KERNEL_CHAIN;
+   case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
+      return BENCH_FRAMEWORK_OPS;
    }
    return 0;
 }

@@ -8,6 +8,9 @@
  *                       followed by a full barrier
  *   descriptor-updates  BENCH_KERNEL_CHAIN dispatches, each preceded by vkUpdateDescriptorSets
  *                       of its own set (x and its y region)
+ *   descriptor-framework  BENCH_FRAMEWORK_OPS dispatches, each with a set newly allocated from
+ *                       a pool reset every submit, all BENCH_FRAMEWORK_BINDINGS bindings written
+ *                       (bench_micro_framework.h)
  * Both devices run the same sequence, so their y buffers must stay byte-identical. */
 #ifndef BENCH_MICRO_KERNEL_H
 #define BENCH_MICRO_KERNEL_H
@@ -17,18 +20,21 @@
 #include "bench_cmd.h"
 #include "bench_buffer.h"
 #include "bench_measure.h"
+#include "bench_micro_framework.h"
 
 #define BENCH_KERNEL_REGIONS 256
 #define BENCH_KERNEL_REGION_FLOATS 1024
 #define BENCH_KERNEL_CHAIN 256
 #define BENCH_KERNEL_SUBMITS 64
 #define BENCH_KERNEL_Y_BYTES ((size_t)BENCH_KERNEL_REGIONS * BENCH_KERNEL_REGION_FLOATS * 4)
+#define BENCH_KERNEL_A 0.5f /* y = a x + y: a power of two, so fused or not rounds the same */
 
 enum bench_kernel_row {
    BENCH_KERNEL_SUBMIT_FENCES,
    BENCH_KERNEL_ROUND_TRIP,
    BENCH_KERNEL_CHAIN_BARRIERS,
    BENCH_KERNEL_DESCRIPTOR_UPDATES,
+   BENCH_KERNEL_DESCRIPTOR_FRAMEWORK,
 };
 
 struct bench_kernel {
@@ -39,7 +45,8 @@ struct bench_kernel {
    VkDescriptorPool pool;
    VkDescriptorSet fixed[BENCH_KERNEL_REGIONS];   /* x and region i, written once */
    VkDescriptorSet scratch[BENCH_KERNEL_CHAIN];   /* rewritten before every dispatch */
-   struct bench_cmd cmd;                          /* chain-barriers, descriptor-updates */
+   struct bench_cmd cmd;                          /* chain-barriers, descriptor-* */
+   struct bench_framework framework;              /* descriptor-framework */
    VkCommandPool submit_pool;
    VkCommandBuffer submit_cmds[BENCH_KERNEL_SUBMITS]; /* recorded once: barrier + dispatch */
    VkFence fences[BENCH_KERNEL_SUBMITS];

@@ -44,11 +44,11 @@ usage(FILE *out)
       "  --quick              small sizes, few repetitions: seconds, for tests\n"
       "  --workload LIST      rows to run, comma-separated: saxpy, reduce, scan, gemm (the\n"
       "                       workloads), alloc-1MiB, alloc-host-1MiB, alloc-mixed,\n"
-      "                       submit-fences, round-trip, chain-barriers, descriptor-updates\n"
-      "                       (micro rows), submit-fences, submit-nofence, roundtrip-fence,\n"
-      "                       roundtrip-timeline, unobserved-latency, unobserved-busy\n"
-      "                       (submit rows), the groups 'workloads', 'micro' and 'submit', or\n"
-      "                       GROUP/NAME where a name is\n"
+      "                       submit-fences, round-trip, chain-barriers, descriptor-updates,\n"
+      "                       descriptor-framework (micro rows), submit-fences,\n"
+      "                       submit-nofence, roundtrip-fence, roundtrip-timeline,\n"
+      "                       unobserved-latency, unobserved-busy (submit rows), the groups\n"
+      "                       'workloads', 'micro' and 'submit', or GROUP/NAME where a name is\n"
       "                       in two groups (submit/submit-fences) (default: all)\n"
       "  --size LIST          workload input sizes, e.g. 64K,8M,64M (default 64K,8M,64M;\n"
       "                       --quick: 64K)\n"
@@ -72,7 +72,11 @@ usage(FILE *out)
       "  --no-plot            no PNG\n"
       "  --plot-script PATH   the plotting script (default %s)\n"
       "  --expect-passthrough fail unless every vendor counter equals its application counter\n"
-      "                       (Kronos with no optimization on)\n"
+      "                       (Kronos with no optimization on: KRONOS_DISABLE=all)\n"
+      "  --expect-passthrough=LIST\n"
+      "                       only for the optimizations in LIST (comma-separated: pool,\n"
+      "                       batch, barrier, descriptor, all), e.g. with\n"
+      "                       KRONOS_DISABLE=descriptor: --expect-passthrough=descriptor\n"
       "  --validation         enable VK_LAYER_KHRONOS_validation; any validation error fails\n"
       "                       the run (timings then mean little)\n"
       "  --sync-validation    --validation plus synchronization validation\n"
@@ -86,6 +90,39 @@ usage(FILE *out)
       "Exit status: 0 all checks passed, 1 a check or a Vulkan call failed, 2 usage error or no\n"
       "device pair.\n",
       BENCH_SUBMIT_DEFAULT_COUNT, default_plot_script());
+}
+
+/* "pool,descriptor": bench_passthrough bits, or'ed into *out. */
+static bool
+parse_passthrough(const char *text, unsigned *out)
+{
+   static const struct {
+      const char *name;
+      unsigned bits;
+   } names[] = {
+      {"pool", BENCH_PASSTHROUGH_POOL},
+      {"batch", BENCH_PASSTHROUGH_BATCH},
+      {"barrier", BENCH_PASSTHROUGH_BARRIER},
+      {"descriptor", BENCH_PASSTHROUGH_DESCRIPTOR},
+      {"all", BENCH_PASSTHROUGH_ALL},
+   };
+   const char *start = text;
+   while (*start) {
+      size_t length = strcspn(start, ",");
+      bool known = false;
+      for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && !known; i++) {
+         if (strlen(names[i].name) == length && strncmp(start, names[i].name, length) == 0) {
+            *out |= names[i].bits;
+            known = true;
+         }
+      }
+      if (!known)
+         return false;
+      start += length;
+      if (*start == ',' && *++start == '\0')
+         return false;
+   }
+   return start != text;
 }
 
 static bool
@@ -259,7 +296,10 @@ bench_options_parse(int argc, char **argv, struct bench_options *out)
       } else if (strcmp(arg, "--no-plot") == 0) {
          out->plot = false;
       } else if (strcmp(arg, "--expect-passthrough") == 0) {
-         out->expect_passthrough = true;
+         out->expect_passthrough = BENCH_PASSTHROUGH_ALL;
+      } else if (strncmp(arg, "--expect-passthrough=", 21) == 0) {
+         value = (char *)arg + 21;
+         ok = parse_passthrough(value, &out->expect_passthrough);
       } else if (strcmp(arg, "--validation") == 0) {
          out->validation = true;
       } else if (strcmp(arg, "--sync-validation") == 0) {

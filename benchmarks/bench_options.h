@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bench_stats.h"
+
 #define BENCH_MAX_LIST 16
 
 /* Barriers in the submit rows' command buffers (--submit-barriers). */
@@ -37,7 +39,8 @@ struct bench_options {
    const char *device_filter;  /* substring of the vendor device's name; NULL: the first pair */
    const char *plot_script;    /* tools/plot_bench.py */
    bool plot;
-   bool expect_passthrough;    /* every vendor counter must equal its application counter */
+   unsigned expect_passthrough; /* bench_passthrough bits: optimizations expected off, whose
+                                   vendor counters must equal their application counters */
    bool list_devices;
    bool validation;            /* VK_LAYER_KHRONOS_validation; any error fails the run */
    bool sync_validation;       /* ... with synchronization validation */

@@ -10,7 +10,7 @@ bench_progress_begin(struct bench_session *session, const struct bench_row *row)
    char batch[32] = "";
    if (row->batch)
       snprintf(batch, sizeof(batch), " x%u", row->batch);
-   fprintf(stderr, "[%2u/%u] %-18s %-8s%-6s ... ", ++session->rows_started, session->rows_total,
+   fprintf(stderr, "[%2u/%u] %-20s %-8s%-6s ... ", ++session->rows_started, session->rows_total,
            row->name, row->size_label, batch);
    fflush(stderr);
 }

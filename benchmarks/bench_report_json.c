@@ -53,7 +53,15 @@ options_info(struct bench_json *j, const struct bench_options *o)
    bench_json_number(j, "max_row_seconds", o->max_row_s);
    bench_json_uint(j, "max_iterations", o->max_iterations);
    bench_json_uint(j, "seed", o->seed);
-   bench_json_bool(j, "expect_passthrough", o->expect_passthrough);
+   bench_json_bool(j, "expect_passthrough", o->expect_passthrough == BENCH_PASSTHROUGH_ALL);
+   bench_json_array_begin(j, "expect_passthrough_of"); /* optimizations expected off */
+   static const char *const names[] = {"pool", "batch", "barrier", "descriptor"};
+   _Static_assert(BENCH_PASSTHROUGH_ALL == (1u << 4) - 1, "one name per bench_passthrough bit");
+   for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+      if (o->expect_passthrough & (1u << i))
+         bench_json_string(j, NULL, names[i]);
+   }
+   bench_json_array_end(j);
    bench_json_array_begin(j, "argv");
    for (int i = 0; i < o->argc; i++)
       bench_json_string(j, NULL, o->argv[i]);
@@ -70,6 +78,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    bench_json_number(j, "wall_us", r->median.wall_us);
    bench_json_number(j, "record_us", r->median.record_us);
    bench_json_number(j, "submit_us_per_submit", r->median.submit_us);
+   bench_json_number(j, "record_submit_us", r->median.record_submit_us);
    bench_json_number(j, "gpu_us", r->median.gpu_us);
    bench_json_number(j, "process_cpu_us", r->median.cpu_us);
    bench_json_number(j, "latency_us", r->median.latency_us);
@@ -89,6 +98,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    SAMPLES(wall_us);
    SAMPLES(record_us);
    SAMPLES(submit_us);
+   SAMPLES(record_submit_us);
    SAMPLES(gpu_us);
    SAMPLES(cpu_us);
    SAMPLES(latency_us);
@@ -115,6 +125,8 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_string(j, "source", "vkGetDeviceStatisticsKRONOS, Kronos device, measured reps");
    bench_json_number(j, "descriptor_writes_per_dispatch",
                      row->counters.descriptor_writes_per_dispatch);
+   bench_json_number(j, "app_descriptor_writes_per_dispatch",
+                     row->counters.app_descriptor_writes_per_dispatch);
    bench_json_number(j, "barriers_per_dispatch", row->counters.barriers_per_dispatch);
    bench_json_number(j, "vendor_submits_per_app_submit",
                      row->counters.vendor_submits_per_app_submit);

@@ -143,12 +143,48 @@ submit_rows(FILE *out, const struct bench_results *results)
    fprintf(out, "\n");
 }
 
+/* The rows that write descriptors: Kronos's descriptor counters and the CPU time around them. */
+static void
+descriptor_rows(FILE *out, const struct bench_results *results)
+{
+   bool header = false;
+   for (size_t i = 0; i < results->count; i++) {
+      const struct bench_row *row = &results->rows[i];
+      if (!row->measured || row->m.delta.app_descriptor_writes == 0)
+         continue;
+      if (!header) {
+         fprintf(out, "## Descriptor rows\n\n"
+                      "Application and vendor descriptor writes per dispatch come from Kronos's "
+                      "statistics over the measured repetitions; record+submit is the CPU time "
+                      "recording the command buffer (descriptor pool resets, set allocations and "
+                      "writes included) and inside vkQueueSubmit, in µs per dispatch.\n\n");
+         fprintf(out, "| row | dispatches/submit | app writes/disp | vendor writes/disp | "
+                      "record+submit direct | record+submit Kronos | ratio | check |\n");
+         fprintf(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+         header = true;
+      }
+      char check[48];
+      bench_format_check(row, check, sizeof(check));
+      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
+      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
+      fprintf(out, "| %s | %u |", row->name, row->batch);
+      md_figure(out, row->counters.app_descriptor_writes_per_dispatch);
+      md_figure(out, row->counters.descriptor_writes_per_dispatch);
+      md_figure(out, d->record_submit_us);
+      md_figure(out, k->record_submit_us);
+      md_figure(out, bench_ratio(k->record_submit_us, d->record_submit_us));
+      fprintf(out, " %s |\n", check);
+   }
+   if (header)
+      fprintf(out, "\n");
+}
+
 static void
 all_rows(FILE *out, const struct bench_results *results)
 {
    fprintf(out, "## All rows\n\n"
                 "Times in µs per unit (dispatch for workloads, chain-barriers and "
-                "descriptor-updates; iteration or round trip for the submit rows), record and "
+                "descriptor-*; iteration or round trip for the submit rows), record and "
                 "GPU per dispatch, submit per vkQueueSubmit; "
                 "batch: workload applications (micro: dispatches) per submit. The last four "
                 "columns come from Kronos's statistics over the measured repetitions.\n\n");
@@ -207,6 +243,7 @@ bench_report_markdown(const char *path, const struct bench_results *results,
    header(out, results, options);
    overhead(out, results);
    submit_rows(out, results);
+   descriptor_rows(out, results);
    all_rows(out, results);
    fprintf(out, "Every figure, with the samples behind each median, is in bench.json; "
                 "bench.png plots the Kronos/direct ratios.\n");

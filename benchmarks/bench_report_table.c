@@ -72,7 +72,7 @@ print_row(FILE *out, const struct bench_row *row)
    if (row->batch)
       snprintf(batch, sizeof(batch), "%u", row->batch);
    bench_format_check(row, check, sizeof(check));
-   fprintf(out, "%-18s %-7s %5s", row->name, row->size_label, batch);
+   fprintf(out, "%-20s %-7s %5s", row->name, row->size_label, batch);
    if (!row->measured) {
       fprintf(out, " %*s  %s\n", 8 * 11 + 6 * 4 + 12, "", check);
       return;
@@ -137,16 +137,51 @@ print_submit_rows(FILE *out, const struct bench_results *results)
                    "Kronos device.\n");
 }
 
+/* The rows that write descriptors: Kronos's application and vendor descriptor writes per
+ * dispatch, and the CPU time of recording (descriptor writes included) and submitting. */
+static void
+print_descriptor_rows(FILE *out, const struct bench_results *results)
+{
+   bool header = false;
+   for (size_t i = 0; i < results->count; i++) {
+      const struct bench_row *row = &results->rows[i];
+      if (!row->measured || row->m.delta.app_descriptor_writes == 0)
+         continue;
+      if (!header) {
+         fprintf(out, "\ndescriptor rows %10s %17s %26s\n", "", "writes/dispatch",
+                 "record+submit us/dispatch");
+         fprintf(out, "%-20s %5s %8s %8s %8s %8s %8s\n", "row", "batch", "app", "vendor",
+                 "direct", "kronos", "ratio");
+         header = true;
+      }
+      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
+      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
+      fprintf(out, "%-20s %5u", row->name, row->batch);
+      cell(out, row->counters.app_descriptor_writes_per_dispatch, 8);
+      cell(out, row->counters.descriptor_writes_per_dispatch, 8);
+      cell(out, d->record_submit_us, 8);
+      cell(out, k->record_submit_us, 8);
+      cell(out, bench_ratio(k->record_submit_us, d->record_submit_us), 8);
+      fprintf(out, "\n");
+   }
+   if (header)
+      fprintf(out, "batch: dispatches per submit; app and vendor descriptor writes per dispatch "
+                   "are Kronos's\nstatistics over the measured repetitions of the Kronos "
+                   "device; record+submit: CPU time\nrecording the command buffer (descriptor "
+                   "pool resets, set allocations and writes\nincluded) and in vkQueueSubmit, per "
+                   "dispatch; ratio = kronos / direct.\n");
+}
+
 void
 bench_report_table(FILE *out, const struct bench_results *results)
 {
    const struct bench_device_info *vendor = &results->device[BENCH_DIRECT];
    fprintf(out, "\nkronos-bench: %s, %s %s, vs %s; %s\n", vendor->name, vendor->driver_name,
            vendor->driver_version, results->device[BENCH_KRONOS].name, results->date);
-   fprintf(out, "%-18s %-7s %5s %17s %6s %15s %15s %17s %15s %6s %6s %6s %7s  %s\n", "", "", "",
+   fprintf(out, "%-20s %-7s %5s %17s %6s %15s %15s %17s %15s %6s %6s %6s %7s  %s\n", "", "", "",
            "wall us/unit", "", "record us/disp", "submit us/subm", "GPU us/disp", "GB/s",
            "descr", "barr", "vsubm", "vendor", "");
-   fprintf(out, "%-18s %-7s %5s %8s %8s %6s %7s %7s %7s %7s %8s %8s %7s %7s %6s %6s %6s %7s  %s\n",
+   fprintf(out, "%-20s %-7s %5s %8s %8s %6s %7s %7s %7s %7s %8s %8s %7s %7s %6s %6s %6s %7s  %s\n",
            "row", "size", "batch", "direct", "kronos", "ratio", "direct", "kronos", "direct",
            "kronos", "direct", "kronos", "direct", "kronos", "/disp", "/disp", "/asubm",
            "allocs", "check");
@@ -154,11 +189,12 @@ bench_report_table(FILE *out, const struct bench_results *results)
       print_row(out, &results->rows[i]);
    fprintf(out,
       "\nunit: dispatch for workloads (batch = applications per submit), chain-barriers and\n"
-      "descriptor-updates (batch = dispatches per submit); allocation, submit or round trip for\n"
+      "descriptor-* (batch = dispatches per submit); allocation, submit or round trip for\n"
       "the other micro rows. ratio = kronos / direct wall time. record and GPU per dispatch,\n"
       "submit per vkQueueSubmit. GB/s from GPU time. descr/disp, barr/disp (vendor descriptor\n"
       "writes and barriers per application dispatch), vsubm/asubm and vendor allocs come from\n"
       "Kronos's statistics over the measured repetitions of the Kronos device.\n");
+   print_descriptor_rows(out, results);
    print_submit_rows(out, results);
 
    size_t failures = 0;

@@ -41,7 +41,7 @@ bench_results_free(struct bench_results *results)
 }
 
 void
-bench_row_check_counters(struct bench_row *row, bool passthrough)
+bench_row_check_counters(struct bench_row *row, unsigned passthrough)
 {
    bench_stats_figures(&row->m.delta, &row->counters);
    bool ok = bench_stats_check(&row->m.delta, &row->m.did, passthrough, row->counters_why,

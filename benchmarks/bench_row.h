@@ -71,7 +71,7 @@ struct bench_row *bench_results_add(struct bench_results *results, const char *g
 void bench_results_free(struct bench_results *results);
 
 /* Fills the counter figures and check of a measured row; `passthrough` as bench_stats_check. */
-void bench_row_check_counters(struct bench_row *row, bool passthrough);
+void bench_row_check_counters(struct bench_row *row, unsigned passthrough);
 
 /* Whether the row passed every check that applies (skipped rows pass). */
 bool bench_row_passed(const struct bench_row *row);
