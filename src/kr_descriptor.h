@@ -63,6 +63,10 @@ struct kr_descriptor_pool {
    bool saved_inline;
    VkDescriptorPoolInlineUniformBlockCreateInfo saved_inline_info;
    struct kr_descriptor_set *sets; /* doubly linked */
+   /* Freed sets kept for reuse (a framework frees or resets and allocates again every
+    * operation): singly linked through next. */
+   struct kr_descriptor_set *recycled;
+   uint32_t recycled_count;
 };
 
 struct kr_descriptor_set {
@@ -70,6 +74,7 @@ struct kr_descriptor_set {
    struct kr_descriptor_pool *pool;
    struct kr_descriptor_set_layout *layout;
    struct kr_descriptor_set *prev, *next;
+   size_t size; /* of its allocation (the set and its record) */
    VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    bool has_record;
    /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set

@@ -180,6 +180,8 @@ add_vendor_pool(struct kr_device *device, struct kr_descriptor_set_layout *layou
                                  : (VkDescriptorType)k;
       sizes[size_count++] = (VkDescriptorPoolSize){type, model->pool_counts[k] * sets};
    }
+   if (!size_count) /* a layout without descriptors: give the pool a size all the same */
+      sizes[size_count++] = (VkDescriptorPoolSize){VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1};
    const VkDescriptorPoolInlineUniformBlockCreateInfo inline_info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_INLINE_UNIFORM_BLOCK_CREATE_INFO,
       .maxInlineUniformBlockBindings = model->inline_bindings * sets,

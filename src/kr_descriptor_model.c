@@ -59,6 +59,29 @@ variable_count(const VkDescriptorSetLayoutBindingFlagsCreateInfo *flags, uint32_
           (flags->pBindingFlags[index] & VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT);
 }
 
+/* Binding numbers up to this many per binding (plus a few) get a direct index. */
+#define DENSE_FACTOR 4u
+#define DENSE_SLACK 64u
+
+static VkResult
+build_binding_index(struct kr_set_layout_model *model, const VkAllocationCallbacks *alloc)
+{
+   if (!model->binding_count)
+      return VK_SUCCESS;
+   uint64_t size = (uint64_t)model->bindings[model->binding_count - 1].binding + 1;
+   if (size > (uint64_t)model->binding_count * DENSE_FACTOR + DENSE_SLACK)
+      return VK_SUCCESS; /* sparse numbers: binary search */
+   model->binding_index = kr_alloc(alloc, sizeof(uint32_t) * size, 4,
+                                   VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!model->binding_index)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   memset(model->binding_index, 0xff, sizeof(uint32_t) * size);
+   for (uint32_t i = 0; i < model->binding_count; i++)
+      model->binding_index[model->bindings[i].binding] = i;
+   model->binding_index_size = (uint32_t)size;
+   return VK_SUCCESS;
+}
+
 VkResult
 kr_set_layout_model_init(struct kr_set_layout_model *model,
                          const VkDescriptorSetLayoutCreateInfo *info, bool model_all,
@@ -104,6 +127,11 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
          model->descriptor_count += b->count;
       }
    }
+   VkResult result = build_binding_index(model, alloc);
+   if (result != VK_SUCCESS) {
+      kr_set_layout_model_finish(model, alloc);
+      return result;
+   }
    model->why_not = model_all ? unmodeled_reason(info, flags) : "persistent descriptors are off";
    model->modeled = model->why_not == NULL;
    return VK_SUCCESS;
@@ -113,12 +141,18 @@ void
 kr_set_layout_model_finish(struct kr_set_layout_model *model, const VkAllocationCallbacks *alloc)
 {
    kr_free(alloc, model->bindings);
+   kr_free(alloc, model->binding_index);
    *model = (struct kr_set_layout_model){0};
 }
 
 const struct kr_binding_model *
 kr_set_layout_model_binding(const struct kr_set_layout_model *model, uint32_t binding)
 {
+   if (model->binding_index) {
+      if (binding >= model->binding_index_size || model->binding_index[binding] == UINT32_MAX)
+         return NULL;
+      return &model->bindings[model->binding_index[binding]];
+   }
    uint32_t low = 0, high = model->binding_count;
    while (low < high) {
       uint32_t mid = low + (high - low) / 2;

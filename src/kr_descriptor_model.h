@@ -45,6 +45,10 @@ struct kr_binding_model {
 struct kr_set_layout_model {
    uint32_t binding_count;
    struct kr_binding_model *bindings; /* sorted by binding number */
+   /* binding number -> index in bindings (UINT32_MAX: none), when the numbers are dense
+    * enough; NULL: binary search. Updates look bindings up per write. */
+   uint32_t *binding_index;
+   uint32_t binding_index_size;
    uint32_t descriptor_count;         /* descriptors of a record (inline blocks excluded) */
    uint32_t inline_bytes;             /* bytes of all inline uniform blocks */
    /* What one set of this layout takes from a pool: descriptors by kind (bytes for inline

@@ -193,7 +193,13 @@ unlink_set(struct kr_descriptor_pool *pool, struct kr_descriptor_set *set)
       set->next->prev = set->prev;
 }
 
-/* Frees Kronos's side of a set (its vendor set, if any, is the caller's to free). */
+/* Freed sets a pool keeps for reuse, at most. */
+#define MAX_RECYCLED_SETS 1024u
+/* Recycled sets looked at for one of the right size, at most. */
+#define RECYCLED_SEARCH 8u
+
+/* Frees Kronos's side of a set (its vendor set, if any, is the caller's to free), keeping its
+ * memory for the pool's next set. */
 static void
 destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
             struct kr_descriptor_set *set)
@@ -203,7 +209,46 @@ destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    kr_descriptor_set_layout_unref(set->layout);
    unlink_set(pool, set);
    kr_object_base_finish(&set->base);
-   kr_free(pool->alloc, set);
+   if (pool->recycled_count == MAX_RECYCLED_SETS) {
+      kr_free(pool->alloc, set);
+      return;
+   }
+   set->next = pool->recycled;
+   pool->recycled = set;
+   pool->recycled_count++;
+}
+
+/* Zeroed memory for a set of `size` bytes: a recycled set of that size, or a new one. */
+static struct kr_descriptor_set *
+take_set_memory(struct kr_descriptor_pool *pool, size_t size)
+{
+   struct kr_descriptor_set **p = &pool->recycled;
+   for (uint32_t i = 0; *p && i < RECYCLED_SEARCH; i++, p = &(*p)->next) {
+      struct kr_descriptor_set *set = *p;
+      if (set->size != size)
+         continue;
+      *p = set->next;
+      pool->recycled_count--;
+      memset(set, 0, size);
+      set->size = size;
+      return set;
+   }
+   struct kr_descriptor_set *set = kr_zalloc(pool->alloc, size, 8,
+                                             VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (set)
+      set->size = size;
+   return set;
+}
+
+static void
+free_recycled(struct kr_descriptor_pool *pool)
+{
+   while (pool->recycled) {
+      struct kr_descriptor_set *set = pool->recycled;
+      pool->recycled = set->next;
+      kr_free(pool->alloc, set);
+   }
+   pool->recycled_count = 0;
 }
 
 static void
@@ -223,6 +268,7 @@ kr_DestroyDescriptorPool(VkDevice _device, VkDescriptorPool descriptorPool,
       return;
    struct kr_descriptor_pool *pool = kr_descriptor_pool_from_handle(descriptorPool);
    destroy_all_sets(device, pool);
+   free_recycled(pool);
    if (pool->vendor)
       device->disp.DestroyDescriptorPool(device->handle, pool->vendor, pAllocator);
    const VkAllocationCallbacks *alloc = pool->alloc;
@@ -256,8 +302,7 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    bool record = layout->model.modeled || layout->shadowed;
    size_t size = sizeof(struct kr_descriptor_set) +
                  (record ? kr_descriptor_record_storage_size(&layout->model) : 0);
-   struct kr_descriptor_set *set = kr_zalloc(pool->alloc, size, 8,
-                                             VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   struct kr_descriptor_set *set = take_set_memory(pool, size);
    if (!set) {
       kr_pool_budget_give(&pool->budget, &layout->model);
       return VK_ERROR_OUT_OF_HOST_MEMORY;

@@ -11,7 +11,7 @@ kr_descriptor_record_init(struct kr_descriptor_record *record,
                           const struct kr_set_layout_model *model,
                           const VkAllocationCallbacks *alloc)
 {
-   *record = (struct kr_descriptor_record){.model = model, .dirty = true};
+   *record = (struct kr_descriptor_record){.model = model, .dirty = true, .inline_changed = true};
    if (model->descriptor_count) {
       record->descriptors = kr_zalloc(alloc, sizeof(struct kr_descriptor) *
                                                 model->descriptor_count,
@@ -41,6 +41,72 @@ kr_descriptor_record_finish(struct kr_descriptor_record *record,
    record->inline_bytes = NULL;
 }
 
+/* A 64-bit multiply-rotate hash over whole words (struct kr_descriptor has no padding). */
+#define HASH_K1 0x9E3779B97F4A7C15ull
+#define HASH_K2 0xC2B2AE3D27D4EB4Full
+
+static inline uint64_t
+rotl64(uint64_t x, unsigned r)
+{
+   return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t
+hash_words(uint64_t h, const void *data, size_t bytes)
+{
+   const uint8_t *p = data;
+   size_t i = 0;
+   for (; i + 8 <= bytes; i += 8) {
+      uint64_t w;
+      memcpy(&w, p + i, 8);
+      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
+   }
+   if (i < bytes) {
+      uint64_t w = 0;
+      memcpy(&w, p + i, bytes - i);
+      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
+   }
+   return h;
+}
+
+_Static_assert(sizeof(struct kr_descriptor) == 40, "struct kr_descriptor has padding");
+
+
+static inline uint64_t
+fmix64(uint64_t h)
+{
+   h ^= h >> 33;
+   h *= 0xFF51AFD7ED558CCDull;
+   h ^= h >> 33;
+   h *= 0xC4CEB9FE1A85EC53ull;
+   h ^= h >> 33;
+   return h;
+}
+
+/* One descriptor's share of the content hash: 0 for an unwritten one. */
+static inline uint64_t
+slot_hash(uint32_t index, const struct kr_descriptor *d)
+{
+   if (!d->state)
+      return 0;
+   return fmix64(hash_words(HASH_K1 * (index + 1u), d, sizeof(*d)));
+}
+
+/* Every change of a descriptor goes through here, keeping the hash up to date. */
+static inline void
+store(struct kr_descriptor_record *record, uint32_t index, struct kr_descriptor d)
+{
+   struct kr_descriptor *slot = &record->descriptors[index];
+   record->descriptor_hash += slot_hash(index, &d) - slot_hash(index, slot);
+   *slot = d;
+}
+
+static uint64_t
+combine(uint64_t descriptor_hash, uint64_t inline_hash)
+{
+   return fmix64(descriptor_hash ^ rotl64(inline_hash, 17));
+}
+
 size_t
 kr_descriptor_record_storage_size(const struct kr_set_layout_model *model)
 {
@@ -52,7 +118,7 @@ void
 kr_descriptor_record_init_at(struct kr_descriptor_record *record,
                              const struct kr_set_layout_model *model, void *storage)
 {
-   *record = (struct kr_descriptor_record){.model = model, .dirty = true};
+   *record = (struct kr_descriptor_record){.model = model, .dirty = true, .inline_changed = true};
    if (model->descriptor_count)
       record->descriptors = storage;
    if (model->inline_bytes)
@@ -181,7 +247,7 @@ fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescripto
    for (uint32_t i = 0; i < count; i++) {
       uint32_t index = run->start + i;
       b = binding_at(record->model, b, index);
-      record->descriptors[index] = descriptor_from(type, base, stride, i, b->immutable_samplers);
+      store(record, index, descriptor_from(type, base, stride, i, b->immutable_samplers));
    }
 }
 
@@ -220,6 +286,7 @@ kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDes
       if (!block || block->dataSize < write->descriptorCount)
          return false;
       memcpy(record->inline_bytes + run.start, block->pData, write->descriptorCount);
+      record->inline_changed = true;
       return true;
    }
    fill_run(record, &run, write->descriptorType, write->descriptorCount, write_array(write),
@@ -242,6 +309,7 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record,
    if (to.inline_block) {
       memmove(record->inline_bytes + to.start, src->inline_bytes + from.start,
               copy->descriptorCount);
+      record->inline_changed = true;
       return true;
    }
    const struct kr_binding_model *b = to.binding;
@@ -250,7 +318,7 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record,
       b = binding_at(record->model, b, to.start + i);
       if (b->immutable_samplers)
          d.sampler = 0; /* the destination's immutable samplers are used */
-      record->descriptors[to.start + i] = d;
+      store(record, to.start + i, d);
    }
    return true;
 }
@@ -272,70 +340,35 @@ kr_descriptor_record_apply_template(struct kr_descriptor_record *record, uint32_
          continue;
       }
       const uint8_t *base = (const uint8_t *)data + entry->offset;
-      if (run.inline_block)
+      if (run.inline_block) {
          memcpy(record->inline_bytes + run.start, base, entry->descriptorCount);
-      else
+         record->inline_changed = true;
+      } else
          fill_run(record, &run, entry->descriptorType, entry->descriptorCount, base,
                   entry->stride);
    }
    return ok;
 }
 
-/* A 64-bit multiply-rotate hash over whole words (struct kr_descriptor has no padding). */
-#define HASH_K1 0x9E3779B97F4A7C15ull
-#define HASH_K2 0xC2B2AE3D27D4EB4Full
-
-static inline uint64_t
-rotl64(uint64_t x, unsigned r)
-{
-   return (x << r) | (x >> (64 - r));
-}
-
-static uint64_t
-hash_words(uint64_t h, const void *data, size_t bytes)
-{
-   const uint8_t *p = data;
-   size_t i = 0;
-   for (; i + 8 <= bytes; i += 8) {
-      uint64_t w;
-      memcpy(&w, p + i, 8);
-      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
-   }
-   if (i < bytes) {
-      uint64_t w = 0;
-      memcpy(&w, p + i, bytes - i);
-      h = rotl64(h ^ (w * HASH_K2), 31) * HASH_K1;
-   }
-   return h;
-}
-
-_Static_assert(sizeof(struct kr_descriptor) == 40, "struct kr_descriptor has padding");
-
 uint64_t
 kr_descriptor_content_hash(const struct kr_set_layout_model *model,
                            const struct kr_descriptor *descriptors, const uint8_t *inline_bytes)
 {
-   uint64_t h = HASH_K1 ^ model->descriptor_count;
-   h = hash_words(h, descriptors, sizeof(*descriptors) * model->descriptor_count);
-   h = hash_words(h, inline_bytes, model->inline_bytes);
-   /* Final avalanche (murmur3's). */
-   h ^= h >> 33;
-   h *= 0xFF51AFD7ED558CCDull;
-   h ^= h >> 33;
-   h *= 0xC4CEB9FE1A85EC53ull;
-   h ^= h >> 33;
-   return h;
+   uint64_t sum = 0;
+   for (uint32_t i = 0; i < model->descriptor_count; i++)
+      sum += slot_hash(i, &descriptors[i]);
+   return combine(sum, hash_words(HASH_K2, inline_bytes, model->inline_bytes));
 }
 
 uint64_t
 kr_descriptor_record_hash(struct kr_descriptor_record *record)
 {
-   if (record->dirty) {
-      record->hash = kr_descriptor_content_hash(record->model, record->descriptors,
-                                                record->inline_bytes);
-      record->dirty = false;
+   if (record->inline_changed) {
+      record->inline_hash = hash_words(HASH_K2, record->inline_bytes, record->model->inline_bytes);
+      record->inline_changed = false;
    }
-   return record->hash;
+   record->dirty = false;
+   return combine(record->descriptor_hash, record->inline_hash);
 }
 
 bool

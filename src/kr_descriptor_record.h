@@ -31,8 +31,14 @@ struct kr_descriptor_record {
    const struct kr_set_layout_model *model;
    struct kr_descriptor *descriptors; /* model->descriptor_count */
    uint8_t *inline_bytes;             /* model->inline_bytes */
-   /* Content hash, valid while !dirty. */
-   uint64_t hash;
+   /* The content hash is kept up to date as descriptors change: the sum of one hash per
+    * written descriptor (of its index and value), so a write costs a few multiplies and binding
+    * hashes nothing; inline bytes are hashed at the next bind after they change. */
+   uint64_t descriptor_hash;
+   uint64_t inline_hash;
+   bool inline_changed;
+   /* Changed since the last kr_descriptor_record_hash (the cache's fast path for re-binding an
+    * unchanged set). */
    bool dirty;
    /* The cache entry the record was last bound through (a reference the record holds), while
     * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
@@ -76,7 +82,7 @@ bool kr_descriptor_record_apply_template(struct kr_descriptor_record *record,
                                          const VkDescriptorUpdateTemplateEntry *entries,
                                          const void *data);
 
-/* The content hash (computed when dirty). */
+/* The content hash; clears dirty. */
 uint64_t kr_descriptor_record_hash(struct kr_descriptor_record *record);
 
 /* Whether two records of one layout model hold the same content. */
