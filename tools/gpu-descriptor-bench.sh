@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The GPU side of persistent descriptors (issue 10), in one call on the GPU machine, after
+# `source .gl/on-device` has set NVIDIA_ICD (shared/gpu/prepare):
+#  - the descriptors integration tests of BUILD on NVIDIA (vendor vs Kronos, bit for bit),
+#    with persistent descriptors on and off;
+#  - kronos-bench, every row, persistent descriptors on, then off (KRONOS_DISABLE=descriptor),
+#    alternating twice, all in this one machine session; then the descriptor rows alone with
+#    the validation layers (--validation, --sync-validation) where the machine has them.
+# BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
+# info.txt, tests.txt, descriptor-rows.txt (the descriptor table of each run), and results.tgz
+# (every run's bench.json, summary.md, table and log).
+#   tools/gpu-descriptor-bench.sh build-gpu
+set -u
+build=$1 out=${OUT:?OUT must name the output folder}
+vendor=${NVIDIA_ICD:?source .gl/on-device first}
+export KRONOS_VENDOR_ICD=$vendor
+export VK_DRIVER_FILES=$vendor:$(cd "$build" && pwd)/icd/kronos_icd.x86_64.json
+runs=$(mktemp -d)
+{ date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
+   > "$out/info.txt" 2>&1
+
+for t in descriptors; do
+  for mode in on off; do
+    disable=
+    [ "$mode" = off ] && disable=descriptor
+    echo "=== it_$t (descriptors $mode)" >> "$out/tests.txt"
+    timeout 300 env KRONOS_DISABLE=$disable "$build/tests/integration/it_$t" \
+       >> "$out/tests.txt" 2>&1
+    echo "exit status $?" >> "$out/tests.txt"
+  done
+done
+
+bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
+  local name=$1
+  shift
+  "$build/benchmarks/kronos-bench" --no-plot --out "$runs/$name" "$@" > "$runs/$name.log" 2>&1
+  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}; $*): exit $?" >> "$out/descriptor-rows.txt"
+  sed -n '/^descriptor rows/,/^batch:/p' "$runs/$name.log" >> "$out/descriptor-rows.txt"
+}
+for i in 1 2; do
+  KRONOS_DISABLE= bench "on-$i"
+  KRONOS_DISABLE=descriptor bench "off-$i" --expect-passthrough=descriptor
+done
+KRONOS_DISABLE= bench validation --workload descriptor-updates,descriptor-framework --quick \
+   --validation
+KRONOS_DISABLE= bench sync-validation --workload descriptor-updates,descriptor-framework \
+   --quick --sync-validation
+tar -czf "$out/results.tgz" -C "$runs" .
