@@ -7,6 +7,10 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_scratch.h"
+#include "kr_util.h"
+
+/* A command buffer's latest holds looked at before taking another on the same entry. */
+#define RECENT_HOLDS 8u
 
 void
 kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
@@ -44,9 +48,11 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle)
       return set->vendor;
    struct kr_cache_entry *entry;
    bool new_hold;
+   uint32_t recent = KR_MIN(cb->held_count, RECENT_HOLDS);
    VkResult result = kr_descriptor_cache_bind(&cb->device->descriptor_cache, set->layout,
-                                              &set->record, cb->descriptor_holder, &entry,
-                                              &new_hold);
+                                              &set->record, cb->descriptor_holder,
+                                              recent ? cb->held + cb->held_count - recent : NULL,
+                                              recent, &entry, &new_hold);
    if (result != VK_SUCCESS) {
       cb->record_result = result;
       return VK_NULL_HANDLE;

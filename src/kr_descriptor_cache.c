@@ -362,9 +362,23 @@ link_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *reco
    }
 }
 
+static bool
+held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_entry *const *recent,
+        uint32_t recent_count)
+{
+   if (entry->holders && entry->last_holder == holder)
+      return true;
+   for (uint32_t i = 0; i < recent_count; i++) {
+      if (recent[i] == entry)
+         return true;
+   }
+   return false;
+}
+
 VkResult
 kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
                          struct kr_descriptor_record *record, uint64_t holder,
+                         struct kr_cache_entry *const *recent, uint32_t recent_count,
                          struct kr_cache_entry **out, bool *new_hold)
 {
    *new_hold = false;
@@ -387,7 +401,7 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
    }
    count(cache, KR_STAT_DESCRIPTOR_CACHE_HITS, 1);
 hold:
-   if (entry->last_holder != holder || !entry->holders) {
+   if (!held_by(entry, holder, recent, recent_count)) {
       if (entry->holders++ == 0)
          idle_remove(entry);
       entry->last_holder = holder;

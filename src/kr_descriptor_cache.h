@@ -87,10 +87,13 @@ void kr_descriptor_cache_finish(struct kr_descriptor_cache *cache);
 
 /* The vendor set for the record's current content, held for holder (a value unique to one
  * recording of one command buffer): *new_hold tells whether this call took a new hold, which
- * the caller must release later; a holder that already holds the entry takes none. Errors: the
- * create op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
+ * the caller must release later. A holder that already holds the entry takes none when it was
+ * the entry's last holder or the entry is among `recent` (the holder's latest holds), so a
+ * command buffer binding the same sets over and over keeps a short list. Errors: the create
+ * op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
 VkResult kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
                                   struct kr_descriptor_record *record, uint64_t holder,
+                                  struct kr_cache_entry *const *recent, uint32_t recent_count,
                                   struct kr_cache_entry **entry, bool *new_hold);
 
 /* Lets go of count holds. */

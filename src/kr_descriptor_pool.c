@@ -169,7 +169,7 @@ kr_CreateDescriptorPool(VkDevice _device, const VkDescriptorPoolCreateInfo *pCre
                        device->descriptors_modeled && device->vendor_enforces_pool_sizes);
    VkResult result;
    if (vendor_pool_now(device, pCreateInfo))
-      result = device->disp.CreateDescriptorPool(device->handle, pCreateInfo, pAllocator,
+      result = device->disp.CreateDescriptorPool(device->handle, pCreateInfo, pool->alloc,
                                                  &pool->vendor);
    else
       result = save_pool_info(pool, pCreateInfo);
@@ -269,8 +269,9 @@ kr_DestroyDescriptorPool(VkDevice _device, VkDescriptorPool descriptorPool,
    struct kr_descriptor_pool *pool = kr_descriptor_pool_from_handle(descriptorPool);
    destroy_all_sets(device, pool);
    free_recycled(pool);
+   (void)pAllocator; /* the vendor pool was made with pool->alloc, perhaps later than this pool */
    if (pool->vendor)
-      device->disp.DestroyDescriptorPool(device->handle, pool->vendor, pAllocator);
+      device->disp.DestroyDescriptorPool(device->handle, pool->vendor, pool->alloc);
    const VkAllocationCallbacks *alloc = pool->alloc;
    kr_free(alloc, pool->saved_sizes);
    kr_object_base_finish(&pool->base);
