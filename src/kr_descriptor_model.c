@@ -7,16 +7,6 @@
 #include "kr_alloc.h"
 #include "kr_util.h"
 
-enum kr_descriptor_kind
-kr_descriptor_kind(VkDescriptorType type)
-{
-   if ((uint32_t)type <= VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT)
-      return (enum kr_descriptor_kind)type; /* the core types are 0..10, in this order */
-   if (type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
-      return KR_DESCRIPTOR_KIND_INLINE_UNIFORM_BLOCK;
-   return KR_DESCRIPTOR_KIND_UNKNOWN;
-}
-
 static int
 compare_bindings(const void *a, const void *b)
 {
@@ -145,14 +135,10 @@ kr_set_layout_model_finish(struct kr_set_layout_model *model, const VkAllocation
    *model = (struct kr_set_layout_model){0};
 }
 
+/* Binary search, for layouts with sparse binding numbers. */
 const struct kr_binding_model *
-kr_set_layout_model_binding(const struct kr_set_layout_model *model, uint32_t binding)
+kr_set_layout_model_search(const struct kr_set_layout_model *model, uint32_t binding)
 {
-   if (model->binding_index) {
-      if (binding >= model->binding_index_size || model->binding_index[binding] == UINT32_MAX)
-         return NULL;
-      return &model->bindings[model->binding_index[binding]];
-   }
    uint32_t low = 0, high = model->binding_count;
    while (low < high) {
       uint32_t mid = low + (high - low) / 2;

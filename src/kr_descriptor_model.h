@@ -32,7 +32,15 @@ enum kr_descriptor_kind {
    KR_DESCRIPTOR_KIND_UNKNOWN = KR_DESCRIPTOR_KIND_COUNT,
 };
 
-enum kr_descriptor_kind kr_descriptor_kind(VkDescriptorType type);
+static inline enum kr_descriptor_kind
+kr_descriptor_kind(VkDescriptorType type)
+{
+   if ((uint32_t)type <= VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT)
+      return (enum kr_descriptor_kind)type; /* the core types are 0..10, in this order */
+   if (type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
+      return KR_DESCRIPTOR_KIND_INLINE_UNIFORM_BLOCK;
+   return KR_DESCRIPTOR_KIND_UNKNOWN;
+}
 
 struct kr_binding_model {
    uint32_t binding;
@@ -71,9 +79,19 @@ VkResult kr_set_layout_model_init(struct kr_set_layout_model *model,
 void kr_set_layout_model_finish(struct kr_set_layout_model *model,
                                 const VkAllocationCallbacks *alloc);
 
-/* The binding with that number, or NULL. */
-const struct kr_binding_model *kr_set_layout_model_binding(const struct kr_set_layout_model *model,
-                                                           uint32_t binding);
+const struct kr_binding_model *kr_set_layout_model_search(const struct kr_set_layout_model *model,
+                                                          uint32_t binding);
+
+/* The binding with that number, or NULL (inline: updates look a binding up per write). */
+static inline const struct kr_binding_model *
+kr_set_layout_model_binding(const struct kr_set_layout_model *model, uint32_t binding)
+{
+   if (!model->binding_index)
+      return kr_set_layout_model_search(model, binding);
+   if (binding >= model->binding_index_size || model->binding_index[binding] == UINT32_MAX)
+      return NULL;
+   return &model->bindings[model->binding_index[binding]];
+}
 
 /* The binding (not an inline block) whose descriptors include flat record index `index`. */
 const struct kr_binding_model *kr_set_layout_model_binding_of(

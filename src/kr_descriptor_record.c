@@ -83,13 +83,24 @@ fmix64(uint64_t h)
    return h;
 }
 
-/* One descriptor's share of the content hash: 0 for an unwritten one. */
+/* One descriptor's share of the content hash: 0 for an unwritten one. Each field is multiplied
+ * by its own odd constant (independent multiplies, no chain), then mixed once. */
 static inline uint64_t
 slot_hash(uint32_t index, const struct kr_descriptor *d)
 {
    if (!d->state)
       return 0;
-   return fmix64(hash_words(HASH_K1 * (index + 1u), d, sizeof(*d)));
+   uint64_t h = d->object * HASH_K1;
+   h ^= rotl64(d->sampler * HASH_K2, 21);
+   h ^= rotl64(d->offset * 0x165667B19E3779F9ull, 42);
+   h ^= rotl64(d->range * 0xD6E8FEB86659FD93ull, 7);
+   h ^= rotl64((((uint64_t)d->layout << 32) | d->state) * 0x27D4EB2F165667C5ull, 53);
+   h ^= (uint64_t)(index + 1u) * 0x94D049BB133111EBull;
+   /* One multiply of mixing is enough here: the sum is mixed again (combine), and a collision
+    * only costs a comparison. */
+   h ^= h >> 29;
+   h *= 0xBF58476D1CE4E5B9ull;
+   return h ^ (h >> 32);
 }
 
 /* Every change of a descriptor goes through here, keeping the hash up to date. */
@@ -166,49 +177,6 @@ kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32_t bi
    return true;
 }
 
-/* The binding that holds flat descriptor index `index`, walking forward from b. */
-static const struct kr_binding_model *
-binding_at(const struct kr_set_layout_model *model, const struct kr_binding_model *b,
-           uint32_t index)
-{
-   const struct kr_binding_model *end = model->bindings + model->binding_count;
-   while (b < end && (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ||
-                      index >= b->first + b->count))
-      b++;
-   return b;
-}
-
-/* A descriptor of `type` from the application's structures: only what the type uses. */
-static struct kr_descriptor
-from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immutable)
-{
-   struct kr_descriptor d = {.state = (uint32_t)type + 1};
-   if (type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER) {
-      if (!immutable)
-         d.sampler = (uint64_t)info->sampler;
-   }
-   if (type != VK_DESCRIPTOR_TYPE_SAMPLER) {
-      d.object = (uint64_t)info->imageView;
-      d.layout = (uint32_t)info->imageLayout;
-   }
-   return d;
-}
-
-static struct kr_descriptor
-from_buffer(VkDescriptorType type, const VkDescriptorBufferInfo *info)
-{
-   return (struct kr_descriptor){.object = (uint64_t)info->buffer,
-                                 .offset = info->offset,
-                                 .range = info->range,
-                                 .state = (uint32_t)type + 1};
-}
-
-static struct kr_descriptor
-from_texel(VkDescriptorType type, const VkBufferView *view)
-{
-   return (struct kr_descriptor){.object = (uint64_t)*view, .state = (uint32_t)type + 1};
-}
-
 static bool
 is_image_type(VkDescriptorType type)
 {
@@ -224,31 +192,76 @@ is_texel_type(VkDescriptorType type)
           type == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER;
 }
 
-/* Element i of an application array of descriptors of `type` (write arrays, or template data
- * at base + i * stride). */
-static struct kr_descriptor
-descriptor_from(VkDescriptorType type, const void *base, size_t stride, uint32_t i,
-                bool immutable)
+/* The binding that holds flat descriptor index `index`, walking forward from b. */
+static const struct kr_binding_model *
+binding_at(const struct kr_set_layout_model *model, const struct kr_binding_model *b,
+           uint32_t index)
 {
-   const uint8_t *at = (const uint8_t *)base + stride * i;
-   if (is_image_type(type))
-      return from_image(type, (const VkDescriptorImageInfo *)at, immutable);
-   if (is_texel_type(type))
-      return from_texel(type, (const VkBufferView *)at);
-   return from_buffer(type, (const VkDescriptorBufferInfo *)at);
+   const struct kr_binding_model *end = model->bindings + model->binding_count;
+   while (b < end && (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK ||
+                      index >= b->first + b->count))
+      b++;
+   return b;
 }
 
-/* Writes count descriptors of an application array into the run. */
+/* An image descriptor from the application's structure: only what the type uses. */
+static struct kr_descriptor
+from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immutable)
+{
+   struct kr_descriptor d = {.state = (uint32_t)type + 1};
+   if (type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER) {
+      if (!immutable)
+         d.sampler = (uint64_t)info->sampler;
+   }
+   if (type != VK_DESCRIPTOR_TYPE_SAMPLER) {
+      d.object = (uint64_t)info->imageView;
+      d.layout = (uint32_t)info->imageLayout;
+   }
+   return d;
+}
+
+/* Writes count descriptors of an application array into the run. Buffers and texel buffers,
+ * the common case, are filled in place without looking at bindings; only images need each
+ * descriptor's binding (immutable samplers). */
 static void
 fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescriptorType type,
          uint32_t count, const void *base, size_t stride)
 {
-   const struct kr_binding_model *b = run->binding;
-   for (uint32_t i = 0; i < count; i++) {
-      uint32_t index = run->start + i;
-      b = binding_at(record->model, b, index);
-      store(record, index, descriptor_from(type, base, stride, i, b->immutable_samplers));
+   const uint8_t *at = base;
+   struct kr_descriptor *slot = record->descriptors + run->start;
+   uint64_t hash = record->descriptor_hash;
+   uint32_t state = (uint32_t)type + 1;
+   if (is_image_type(type)) {
+      const struct kr_binding_model *b = run->binding;
+      for (uint32_t i = 0; i < count; i++) {
+         uint32_t index = run->start + i;
+         b = binding_at(record->model, b, index);
+         struct kr_descriptor d = from_image(type, (const VkDescriptorImageInfo *)(at + stride * i),
+                                             b->immutable_samplers);
+         hash += slot_hash(index, &d) - slot_hash(index, &slot[i]);
+         slot[i] = d;
+      }
+   } else if (is_texel_type(type)) {
+      for (uint32_t i = 0; i < count; i++) {
+         uint32_t index = run->start + i;
+         hash -= slot_hash(index, &slot[i]);
+         slot[i] = (struct kr_descriptor){.object = (uint64_t)*(const VkBufferView *)(at + stride * i),
+                                          .state = state};
+         hash += slot_hash(index, &slot[i]);
+      }
+   } else {
+      for (uint32_t i = 0; i < count; i++) {
+         uint32_t index = run->start + i;
+         const VkDescriptorBufferInfo *info = (const VkDescriptorBufferInfo *)(at + stride * i);
+         hash -= slot_hash(index, &slot[i]);
+         slot[i] = (struct kr_descriptor){.object = (uint64_t)info->buffer,
+                                          .offset = info->offset,
+                                          .range = info->range,
+                                          .state = state};
+         hash += slot_hash(index, &slot[i]);
+      }
    }
+   record->descriptor_hash = hash;
 }
 
 static size_t
