@@ -43,8 +43,12 @@ kr_CreateDescriptorUpdateTemplate(VkDevice _device,
       memcpy(tmpl->entries, pCreateInfo->pDescriptorUpdateEntries, sizeof(*tmpl->entries) * count);
    if (needs_vendor_template(pCreateInfo)) {
       VkDescriptorUpdateTemplateCreateInfo info = *pCreateInfo;
-      info.descriptorSetLayout = kr_descriptor_set_layout_vendor(info.descriptorSetLayout);
-      info.pipelineLayout = kr_pipeline_layout_vendor(info.pipelineLayout);
+      /* Each handle is read only for its template type (the other may hold anything). */
+      bool push = info.templateType == VK_DESCRIPTOR_UPDATE_TEMPLATE_TYPE_PUSH_DESCRIPTORS_KHR;
+      info.descriptorSetLayout =
+         push ? VK_NULL_HANDLE : kr_descriptor_set_layout_vendor(info.descriptorSetLayout);
+      info.pipelineLayout = push ? kr_pipeline_layout_vendor(info.pipelineLayout)
+                                 : VK_NULL_HANDLE;
       VkResult result = device->disp.CreateDescriptorUpdateTemplate(device->handle, &info,
                                                                     pAllocator, &tmpl->vendor);
       if (result != VK_SUCCESS) {
