@@ -392,8 +392,12 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
       if (!entry) {
          count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1);
          result = insert(cache, layout, record, hash, &entry);
-         if (result != VK_SUCCESS)
+         if (result != VK_SUCCESS) {
+            /* The record's link may name an entry of its earlier content: keep the fast path
+             * off until a bind links it to its current one. */
+            record->dirty = true;
             goto out;
+         }
          link_record(cache, record, entry);
          goto hold;
       }

@@ -49,6 +49,39 @@ variable_count(const VkDescriptorSetLayoutBindingFlagsCreateInfo *flags, uint32_
           (flags->pBindingFlags[index] & VK_DESCRIPTOR_BINDING_VARIABLE_DESCRIPTOR_COUNT_BIT);
 }
 
+/* A copy of every binding's immutable samplers, in binding order of the create info (a copy
+ * from such a binding reads them as its samplers). */
+static VkResult
+copy_immutable_samplers(struct kr_set_layout_model *model,
+                        const VkDescriptorSetLayoutCreateInfo *info,
+                        const VkAllocationCallbacks *alloc)
+{
+   size_t total = 0;
+   for (uint32_t i = 0; i < info->bindingCount; i++) {
+      const VkDescriptorSetLayoutBinding *b = &info->pBindings[i];
+      if (b->pImmutableSamplers && (b->descriptorType == VK_DESCRIPTOR_TYPE_SAMPLER ||
+                                    b->descriptorType == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER))
+         total += b->descriptorCount;
+   }
+   if (!total)
+      return VK_SUCCESS;
+   model->immutable_samplers = kr_alloc(alloc, sizeof(uint64_t) * total, 8,
+                                        VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!model->immutable_samplers)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   model->has_immutable_samplers = true;
+   uint64_t *out = model->immutable_samplers;
+   for (uint32_t i = 0; i < info->bindingCount; i++) {
+      const VkDescriptorSetLayoutBinding *b = &info->pBindings[i];
+      if (!b->pImmutableSamplers || (b->descriptorType != VK_DESCRIPTOR_TYPE_SAMPLER &&
+                                     b->descriptorType != VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER))
+         continue;
+      for (uint32_t j = 0; j < b->descriptorCount; j++)
+         *out++ = (uint64_t)b->pImmutableSamplers[j];
+   }
+   return VK_SUCCESS;
+}
+
 /* Binding numbers up to this many per binding (plus a few) get a direct index. */
 #define DENSE_FACTOR 4u
 #define DENSE_SLACK 64u
@@ -87,6 +120,12 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
          return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    model->binding_count = info->bindingCount;
+   VkResult result = copy_immutable_samplers(model, info, alloc);
+   if (result != VK_SUCCESS) {
+      kr_set_layout_model_finish(model, alloc);
+      return result;
+   }
+   uint64_t *samplers = model->immutable_samplers;
    for (uint32_t i = 0; i < info->bindingCount; i++) {
       const VkDescriptorSetLayoutBinding *b = &info->pBindings[i];
       model->bindings[i] = (struct kr_binding_model){
@@ -97,6 +136,10 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
                                (b->descriptorType == VK_DESCRIPTOR_TYPE_SAMPLER ||
                                 b->descriptorType == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER),
       };
+      if (model->bindings[i].immutable_samplers) {
+         model->bindings[i].samplers = samplers;
+         samplers += b->descriptorCount;
+      }
       enum kr_descriptor_kind kind = kr_descriptor_kind(b->descriptorType);
       /* A variable-count binding's size is known only at allocation: the vendor's pool
        * accounts for it (such layouts are not modeled). */
@@ -117,7 +160,7 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
          model->descriptor_count += b->count;
       }
    }
-   VkResult result = build_binding_index(model, alloc);
+   result = build_binding_index(model, alloc);
    if (result != VK_SUCCESS) {
       kr_set_layout_model_finish(model, alloc);
       return result;
@@ -132,6 +175,7 @@ kr_set_layout_model_finish(struct kr_set_layout_model *model, const VkAllocation
 {
    kr_free(alloc, model->bindings);
    kr_free(alloc, model->binding_index);
+   kr_free(alloc, model->immutable_samplers);
    *model = (struct kr_set_layout_model){0};
 }
 

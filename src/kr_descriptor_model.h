@@ -48,6 +48,7 @@ struct kr_binding_model {
    uint32_t count;      /* descriptors; bytes for an inline uniform block */
    uint32_t first;      /* its first descriptor in a record (its first byte for inline blocks) */
    bool immutable_samplers;
+   const uint64_t *samplers; /* the immutable samplers (count of them), or NULL */
 };
 
 struct kr_set_layout_model {
@@ -58,6 +59,8 @@ struct kr_set_layout_model {
    uint32_t *binding_index;
    uint32_t binding_index_size;
    uint32_t descriptor_count;         /* descriptors of a record (inline blocks excluded) */
+   uint64_t *immutable_samplers;      /* every binding's, one array (bindings point into it) */
+   bool has_immutable_samplers;
    uint32_t inline_bytes;             /* bytes of all inline uniform blocks */
    /* What one set of this layout takes from a pool: descriptors by kind (bytes for inline
     * blocks), and its inline uniform block bindings. */

@@ -141,8 +141,20 @@ ensure_vendor_pool(struct kr_device *device, struct kr_descriptor_pool *pool)
       kr_error("vkAllocateDescriptorSets: the vendor refused the descriptor pool for its "
                "sets (%d)", result);
       pool->vendor = VK_NULL_HANDLE;
+      return result;
    }
-   return result;
+   /* A name given before the vendor pool existed reaches it now. */
+   const char *name = kr_object_name(&pool->base);
+   if (name && device->disp.SetDebugUtilsObjectNameEXT) {
+      const VkDebugUtilsObjectNameInfoEXT name_info = {
+         .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_OBJECT_NAME_INFO_EXT,
+         .objectType = VK_OBJECT_TYPE_DESCRIPTOR_POOL,
+         .objectHandle = (uint64_t)pool->vendor,
+         .pObjectName = name,
+      };
+      device->disp.SetDebugUtilsObjectNameEXT(device->handle, &name_info);
+   }
+   return VK_SUCCESS;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

@@ -307,6 +307,21 @@ kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDes
    return true;
 }
 
+struct kr_descriptor
+kr_descriptor_record_read(const struct kr_descriptor_record *record, uint32_t index)
+{
+   struct kr_descriptor d = record->descriptors[index];
+   if (!record->model->has_immutable_samplers)
+      return d;
+   const struct kr_binding_model *b = kr_set_layout_model_binding_of(record->model, index);
+   if (b && b->immutable_samplers) {
+      d.sampler = b->samplers[index - b->first];
+      if (b->type == VK_DESCRIPTOR_TYPE_SAMPLER)
+         d.state = VK_DESCRIPTOR_TYPE_SAMPLER + 1;
+   }
+   return d;
+}
+
 bool
 kr_descriptor_record_copy(struct kr_descriptor_record *record,
                           const struct kr_descriptor_record *src, const VkCopyDescriptorSet *copy)
@@ -327,7 +342,7 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record,
    }
    const struct kr_binding_model *b = to.binding;
    for (uint32_t i = 0; i < copy->descriptorCount; i++) {
-      struct kr_descriptor d = src->descriptors[from.start + i];
+      struct kr_descriptor d = kr_descriptor_record_read(src, from.start + i);
       b = binding_at(record->model, b, to.start + i);
       if (b->immutable_samplers)
          d.sampler = 0; /* the destination's immutable samplers are used */

@@ -75,6 +75,12 @@ bool kr_descriptor_record_copy(struct kr_descriptor_record *record,
                                const struct kr_descriptor_record *src,
                                const VkCopyDescriptorSet *copy);
 
+/* The descriptor at flat index `index` as a copy reads it: in a binding with immutable
+ * samplers, its sampler is the immutable one (and a sampler binding's element reads as
+ * written). */
+struct kr_descriptor kr_descriptor_record_read(const struct kr_descriptor_record *record,
+                                               uint32_t index);
+
 /* A template update: entries as the template was created with, data as
  * vkUpdateDescriptorSetWithTemplate gives it. false when an entry does not fit the layout. */
 bool kr_descriptor_record_apply_template(struct kr_descriptor_record *record,

@@ -67,7 +67,8 @@ copy_record_to_vendor(struct kr_device *device, const struct kr_descriptor_set *
    VkDescriptorBufferInfo *buffers = (VkDescriptorBufferInfo *)(images + n);
    VkBufferView *views = (VkBufferView *)(buffers + n);
    for (uint32_t i = 0; i < n; i++) {
-      const struct kr_descriptor *d = &src->record.descriptors[from + i];
+      const struct kr_descriptor value = kr_descriptor_record_read(&src->record, from + i);
+      const struct kr_descriptor *d = &value;
       const struct kr_binding_model *b = kr_set_layout_model_binding_of(dst_model, to + i);
       if (!d->state || !b)
          continue; /* never written: nothing to copy */
