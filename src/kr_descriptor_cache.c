@@ -346,6 +346,18 @@ insert(struct kr_descriptor_cache *cache, void *layout, const struct kr_descript
    return VK_SUCCESS;
 }
 
+/* Drops the record's weak link, if any. */
+static void
+unlink_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *record)
+{
+   struct kr_cache_entry *entry = record->entry;
+   if (!entry)
+      return;
+   record->entry = NULL;
+   entry->records--;
+   settle(cache, entry);
+}
+
 /* Points the record's weak link at entry. */
 static void
 link_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *record,
@@ -378,8 +390,13 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
       if (!entry) {
          count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1);
          result = insert(cache, layout, record, hash, &entry);
-         if (result != VK_SUCCESS)
+         if (result != VK_SUCCESS) {
+            /* The record no longer holds its entry's content, and computing the hash above
+             * cleared record->dirty: a link left in place would send its next bind down the
+             * fast path to that stale entry. */
+            unlink_record(cache, record);
             goto out;
+         }
          link_record(cache, record, entry);
          goto hold;
       }
@@ -429,10 +446,7 @@ kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
    if (!record->entry)
       return;
    pthread_mutex_lock(&cache->lock);
-   struct kr_cache_entry *entry = record->entry;
-   record->entry = NULL;
-   entry->records--;
-   settle(cache, entry);
+   unlink_record(cache, record);
    pthread_mutex_unlock(&cache->lock);
 }
 
