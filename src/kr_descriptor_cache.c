@@ -46,6 +46,7 @@ kr_descriptor_cache_init(struct kr_descriptor_cache *cache,
       .max_entries = max_entries ? max_entries : 1,
    };
    cache->idle.idle_next = cache->idle.idle_prev = &cache->idle;
+   cache->unlinked.idle_next = cache->unlinked.idle_prev = &cache->unlinked;
    cache->buckets = kr_zalloc(alloc, sizeof(*cache->buckets) * FIRST_BUCKETS, 8,
                               VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    cache->object_buckets = kr_zalloc(alloc, sizeof(*cache->object_buckets) * FIRST_BUCKETS, 8,
@@ -75,12 +76,18 @@ idle_remove(struct kr_cache_entry *entry)
 }
 
 static void
+list_push(struct kr_cache_entry *head, struct kr_cache_entry *entry)
+{
+   entry->idle_prev = head;
+   entry->idle_next = head->idle_next;
+   head->idle_next->idle_prev = entry;
+   head->idle_next = entry;
+}
+
+static void
 idle_push(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
 {
-   entry->idle_prev = &cache->idle;
-   entry->idle_next = cache->idle.idle_next;
-   cache->idle.idle_next->idle_prev = entry;
-   cache->idle.idle_next = entry;
+   list_push(&cache->idle, entry);
 }
 
 /* --- the hash tables ------------------------------------------------------------------------ */
@@ -184,6 +191,7 @@ settle(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    }
    if (entry->records)
       return;
+   idle_remove(entry); /* from the unlinked list */
    cache->bytes -= entry->bytes;
    count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES, -(int64_t)entry->bytes);
    kr_free(cache->alloc, entry);
@@ -202,6 +210,7 @@ unlink_entry(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    idle_remove(entry);
    entry->linked = false;
    cache->linked_count--;
+   list_push(&cache->unlinked, entry); /* until settled: finish frees what remains */
    settle(cache, entry);
 }
 
@@ -482,6 +491,13 @@ kr_descriptor_cache_finish(struct kr_descriptor_cache *cache)
          entry->records = 0;
          unlink_entry(cache, entry);
       }
+   }
+   /* Entries unlinked earlier that command buffers still held or records linked to. */
+   while (cache->unlinked.idle_next != &cache->unlinked) {
+      struct kr_cache_entry *entry = cache->unlinked.idle_next;
+      entry->holders = 0;
+      entry->records = 0;
+      settle(cache, entry);
    }
    kr_free(cache->alloc, cache->buckets);
    kr_free(cache->alloc, cache->object_buckets);

@@ -42,7 +42,9 @@ struct kr_cache_object_link;
 
 struct kr_cache_entry {
    struct kr_cache_entry *bucket_next;
-   struct kr_cache_entry *idle_prev, *idle_next; /* on the idle list: linked, no holder */
+   /* On the idle list (linked, no holder) or, once unlinked, on the unlinked list until
+    * freed. */
+   struct kr_cache_entry *idle_prev, *idle_next;
    void *layout;
    const struct kr_set_layout_model *model;
    uint64_t hash;
@@ -73,6 +75,7 @@ struct kr_descriptor_cache {
    uint32_t object_bucket_count; /* a power of two */
    uint32_t link_total;
    struct kr_cache_entry idle; /* sentinel: idle.idle_next is the most recently released */
+   struct kr_cache_entry unlinked; /* sentinel: unlinked entries still held or linked to */
    uint32_t vendor_sets;       /* live vendor sets */
    uint64_t bytes;             /* host memory of the entries */
 };
