@@ -90,8 +90,9 @@ void kr_descriptor_cache_finish(struct kr_descriptor_cache *cache);
 
 /* The vendor set for the record's current content, held for holder (a value unique to one
  * recording of one command buffer): *new_hold tells whether this call took a new hold, which
- * the caller must release later; a holder that already holds the entry takes none. Errors: the
- * create op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
+ * the caller must release later. An entry remembers only its latest holder: binding it again
+ * takes no hold while no other holder bound it since; after another holder did, it takes one
+ * more (released like the first). Errors: the create op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
 VkResult kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
                                   struct kr_descriptor_record *record, uint64_t holder,
                                   struct kr_cache_entry **entry, bool *new_hold);
