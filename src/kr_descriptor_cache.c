@@ -46,6 +46,7 @@ kr_descriptor_cache_init(struct kr_descriptor_cache *cache,
       .max_entries = max_entries ? max_entries : 1,
    };
    cache->idle.idle_next = cache->idle.idle_prev = &cache->idle;
+   cache->unlinked.idle_next = cache->unlinked.idle_prev = &cache->unlinked;
    cache->buckets = kr_zalloc(alloc, sizeof(*cache->buckets) * FIRST_BUCKETS, 8,
                               VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    cache->object_buckets = kr_zalloc(alloc, sizeof(*cache->object_buckets) * FIRST_BUCKETS, 8,
@@ -75,12 +76,18 @@ idle_remove(struct kr_cache_entry *entry)
 }
 
 static void
+list_push(struct kr_cache_entry *head, struct kr_cache_entry *entry)
+{
+   entry->idle_prev = head;
+   entry->idle_next = head->idle_next;
+   head->idle_next->idle_prev = entry;
+   head->idle_next = entry;
+}
+
+static void
 idle_push(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
 {
-   entry->idle_prev = &cache->idle;
-   entry->idle_next = cache->idle.idle_next;
-   cache->idle.idle_next->idle_prev = entry;
-   cache->idle.idle_next = entry;
+   list_push(&cache->idle, entry);
 }
 
 /* --- the hash tables ------------------------------------------------------------------------ */
@@ -184,6 +191,7 @@ settle(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    }
    if (entry->records)
       return;
+   idle_remove(entry); /* from the unlinked list */
    cache->bytes -= entry->bytes;
    count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES, -(int64_t)entry->bytes);
    kr_free(cache->alloc, entry);
@@ -202,6 +210,7 @@ unlink_entry(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    idle_remove(entry);
    entry->linked = false;
    cache->linked_count--;
+   list_push(&cache->unlinked, entry); /* until settled: finish frees what remains */
    settle(cache, entry);
 }
 
@@ -346,6 +355,18 @@ insert(struct kr_descriptor_cache *cache, void *layout, const struct kr_descript
    return VK_SUCCESS;
 }
 
+/* Drops the record's weak link, if any. */
+static void
+unlink_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *record)
+{
+   struct kr_cache_entry *entry = record->entry;
+   if (!entry)
+      return;
+   record->entry = NULL;
+   entry->records--;
+   settle(cache, entry);
+}
+
 /* Points the record's weak link at entry. */
 static void
 link_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *record,
@@ -393,9 +414,10 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
          count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1);
          result = insert(cache, layout, record, hash, &entry);
          if (result != VK_SUCCESS) {
-            /* The record's link may name an entry of its earlier content: keep the fast path
-             * off until a bind links it to its current one. */
-            record->dirty = true;
+            /* The record no longer holds its entry's content, and computing the hash above
+             * cleared record->dirty: a link left in place would send its next bind down the
+             * fast path to that stale entry. */
+            unlink_record(cache, record);
             goto out;
          }
          link_record(cache, record, entry);
@@ -447,10 +469,7 @@ kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
    if (!record->entry)
       return;
    pthread_mutex_lock(&cache->lock);
-   struct kr_cache_entry *entry = record->entry;
-   record->entry = NULL;
-   entry->records--;
-   settle(cache, entry);
+   unlink_record(cache, record);
    pthread_mutex_unlock(&cache->lock);
 }
 
@@ -486,6 +505,13 @@ kr_descriptor_cache_finish(struct kr_descriptor_cache *cache)
          entry->records = 0;
          unlink_entry(cache, entry);
       }
+   }
+   /* Entries unlinked earlier that command buffers still held or records linked to. */
+   while (cache->unlinked.idle_next != &cache->unlinked) {
+      struct kr_cache_entry *entry = cache->unlinked.idle_next;
+      entry->holders = 0;
+      entry->records = 0;
+      settle(cache, entry);
    }
    kr_free(cache->alloc, cache->buckets);
    kr_free(cache->alloc, cache->object_buckets);

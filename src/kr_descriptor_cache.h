@@ -42,7 +42,9 @@ struct kr_cache_object_link;
 
 struct kr_cache_entry {
    struct kr_cache_entry *bucket_next;
-   struct kr_cache_entry *idle_prev, *idle_next; /* on the idle list: linked, no holder */
+   /* On the idle list (linked, no holder) or, once unlinked, on the unlinked list until
+    * freed. */
+   struct kr_cache_entry *idle_prev, *idle_next;
    void *layout;
    const struct kr_set_layout_model *model;
    uint64_t hash;
@@ -73,6 +75,7 @@ struct kr_descriptor_cache {
    uint32_t object_bucket_count; /* a power of two */
    uint32_t link_total;
    struct kr_cache_entry idle; /* sentinel: idle.idle_next is the most recently released */
+   struct kr_cache_entry unlinked; /* sentinel: unlinked entries still held or linked to */
    uint32_t vendor_sets;       /* live vendor sets */
    uint64_t bytes;             /* host memory of the entries */
 };
@@ -88,8 +91,9 @@ void kr_descriptor_cache_finish(struct kr_descriptor_cache *cache);
 /* The vendor set for the record's current content, held for holder (a value unique to one
  * recording of one command buffer): *new_hold tells whether this call took a new hold, which
  * the caller must release later. A holder that already holds the entry takes none when it was
- * the entry's last holder or the entry is among `recent` (the holder's latest holds), so a
- * command buffer binding the same sets over and over keeps a short list. Errors: the create
+ * the entry's latest holder or the entry is among `recent` (the holder's latest holds); else it
+ * takes one more (released like the first), so a command buffer binding the same sets over and
+ * over keeps a short list. Errors: the create
  * op's, or VK_ERROR_OUT_OF_HOST_MEMORY. */
 VkResult kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
                                   struct kr_descriptor_record *record, uint64_t holder,
