@@ -32,7 +32,12 @@
  *    vendor writes == application writes, no hits, misses or cached sets (pushes counted); the
  *    partially bound set's buffers then copied into a set of the modeled layout, which binds as
  *    a record (one miss) and works; the update-after-bind set copied whole into another set of
- *    its layout, which works.
+ *    its layout, which works;
+ *  - bind_failure_rebind: a set bound with content C1, written with C2, then bound while every
+ *    allocation through the device's callbacks fails (the cache entry for C2 cannot be made:
+ *    vkEndCommandBuffer returns VK_ERROR_OUT_OF_HOST_MEMORY); recorded again, unchanged, the
+ *    set must bind C2: one miss, 3 vendor writes, C2's output (not C1's).
+ * The device is created with allocation callbacks (malloc) that bind_failure_rebind arms to fail.
  * Every case runs under a watchdog (WATCHDOG_S); when the Khronos validation layer is enabled
  * (VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation) its errors are counted through
  * VK_EXT_debug_utils and fail the program.
@@ -114,6 +119,79 @@ on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
            data->pMessage ? data->pMessage : "");
    return VK_FALSE;
 }
+
+/* --- The device's allocation callbacks: they fail while armed --------------------------------- */
+
+static atomic_bool allocations_fail;
+static atomic_uint allocations_failed;
+
+/* Each allocation keeps its malloc block and size just before the pointer it returns. */
+struct header {
+   void *block;
+   size_t size;
+};
+
+static void *VKAPI_PTR
+on_alloc(void *user, size_t size, size_t alignment, VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)scope;
+   if (atomic_load(&allocations_fail)) {
+      atomic_fetch_add(&allocations_failed, 1);
+      return NULL;
+   }
+   if (alignment < sizeof(struct header))
+      alignment = sizeof(struct header);
+   uint8_t *block = malloc(size + alignment + sizeof(struct header));
+   if (!block)
+      return NULL;
+   uintptr_t start = (uintptr_t)(block + sizeof(struct header));
+   uint8_t *ptr = (uint8_t *)((start + alignment - 1) & ~(uintptr_t)(alignment - 1));
+   const struct header h = {block, size};
+   memcpy(ptr - sizeof(h), &h, sizeof(h));
+   return ptr;
+}
+
+static struct header
+header_of(void *ptr)
+{
+   struct header h;
+   memcpy(&h, (uint8_t *)ptr - sizeof(h), sizeof(h));
+   return h;
+}
+
+static void VKAPI_PTR
+on_free(void *user, void *memory)
+{
+   (void)user;
+   if (memory)
+      free(header_of(memory).block);
+}
+
+static void *VKAPI_PTR
+on_realloc(void *user, void *original, size_t size, size_t alignment,
+           VkSystemAllocationScope scope)
+{
+   if (!original)
+      return on_alloc(user, size, alignment, scope);
+   if (size == 0) {
+      on_free(user, original);
+      return NULL;
+   }
+   void *copy = on_alloc(user, size, alignment, scope);
+   if (!copy)
+      return NULL;
+   size_t old = header_of(original).size;
+   memcpy(copy, original, old < size ? old : size);
+   on_free(user, original);
+   return copy;
+}
+
+static const VkAllocationCallbacks device_allocator = {
+   .pfnAllocation = on_alloc,
+   .pfnReallocation = on_realloc,
+   .pfnFree = on_free,
+};
 
 /* --- The device ------------------------------------------------------------------------------- */
 
@@ -1197,6 +1275,81 @@ passthrough_layout(void)
    return ok;
 }
 
+/* --- Case 7: a bind that failed, then the same set bound again ------------------------------- */
+
+/* Set S is bound with content C1 (a cached vendor set), then written with C2; its next bind
+ * fails (every allocation through the device's callbacks fails during vkCmdBindDescriptorSets,
+ * so the new cache entry cannot be made: vkEndCommandBuffer returns
+ * VK_ERROR_OUT_OF_HOST_MEMORY); the command buffer is recorded again with S, unchanged since
+ * C2 was written, and submitted: the dispatch must see C2, not C1. */
+static bool
+bind_failure_rebind(void)
+{
+   bool ok = false;
+   watchdog_arm("bind_failure_rebind");
+   struct io io = {0};
+   VkDescriptorPool pool = VK_NULL_HANDLE;
+   VkDescriptorSet set;
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   const struct job c1 = {0, 600, 0, 600, 2};
+   const struct job c2 = {256, 500, 1024 * 4, 700, 6};
+   stats_t before, after;
+   CHECK_VK(io_create(&io));
+   CHECK_VK(pool_create(1, 0, &pool));
+   CHECK_VK(allocate_set(pool, g.set_layout, &set));
+   CHECK_VK(allocate_cmds(1, &cmd));
+   CHECK(rewrite_and_run(cmd, set, &io, &c1, "content C1"));
+
+   write_set(set, &io, io.out.buffer, &c2);
+   CHECK(snap(&before));
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+   };
+   CHECK_VK(vkBeginCommandBuffer(cmd, &begin));
+   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.pipeline);
+   const unsigned failed_before = atomic_load(&allocations_failed);
+   atomic_store(&allocations_fail, true);
+   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.layout, 0, 1, &set, 0, NULL);
+   atomic_store(&allocations_fail, false);
+   const unsigned failed = atomic_load(&allocations_failed) - failed_before;
+   VkResult end = vkEndCommandBuffer(cmd);
+   CHECK(snap(&after));
+   struct delta d = delta_of(&before, &after);
+   printf("  bind with C2 while allocations fail: %u allocations refused, vkEndCommandBuffer "
+          "returned %s\n", failed, it_result_name(end));
+   print_delta("the failed bind", &d, &after);
+   if (mode != MODE_OFF) {
+      /* The failure must have been on the cache's path (a miss that could not be kept). */
+      CHECK(failed > 0);
+      CHECK_RESULT(end, VK_ERROR_OUT_OF_HOST_MEMORY);
+      /* Nothing reached the vendor; whether the failed miss counts as one is not checked. */
+      CHECK(d.app == 0 && d.vendor == 0 && d.hits == 0 && d.misses <= 1);
+   }
+
+   /* Reset (a failed vkEndCommandBuffer leaves it invalid), recorded again: S is unchanged
+    * since C2 was written. */
+   CHECK_VK(vkResetCommandBuffer(cmd, 0));
+   CHECK(snap(&before));
+   memset(io.out.data, FILL_BYTE, io.out.size);
+   CHECK_VK(record(cmd, VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, &set, &c2, 1));
+   CHECK_VK(submit_wait(1, &cmd));
+   CHECK(snap(&after));
+   d = delta_of(&before, &after);
+   print_delta("the set bound again", &d, &after);
+   CHECK(check_out("the set bound again after a failed bind (C2 expected)", io.out.data,
+                   OUT_WORDS, &c2, 1));
+   CHECK(expect_delta("the set bound again", &d, 0, WRITES_PER_UPDATE, 0, 1));
+   ok = true;
+done:
+   atomic_store(&allocations_fail, false);
+   free_cmds(1, &cmd);
+   vkDestroyDescriptorPool(g.device, pool, NULL);
+   io_destroy(&io);
+   watchdog_arm(NULL);
+   return ok;
+}
+
 /* --- Setup and teardown ----------------------------------------------------------------------- */
 
 static bool
@@ -1382,7 +1535,7 @@ setup(void)
    };
    const char *extension = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
    CHECK_VK(it_create_device(g.physical, g.family, &enable12, NULL, &extension, g.push ? 1 : 0,
-                             NULL, &g.device));
+                             &device_allocator, &g.device));
    vkGetDeviceQueue(g.device, g.family, 0, &g.queue);
    CHECK(g.queue != VK_NULL_HANDLE);
    CHECK_VK(it_create_command_pool(g.device, g.family,
@@ -1444,7 +1597,7 @@ close_device(void)
    vkDestroyShaderModule(g.device, g.module, NULL);
    vkDestroyFence(g.device, g.fence, NULL);
    vkDestroyCommandPool(g.device, g.command_pool, NULL);
-   vkDestroyDevice(g.device, NULL);
+   vkDestroyDevice(g.device, &device_allocator);
    g.device = VK_NULL_HANDLE;
 }
 
@@ -1493,6 +1646,7 @@ main(int argc, char **argv)
       {"handle_reuse", handle_reuse, false},
       {"eviction", eviction, false},
       {"passthrough_layout", passthrough_layout, false},
+      {"bind_failure_rebind", bind_failure_rebind, false},
       {"close the device: no validation errors", teardown_and_validation, false},
    };
    int status = IT_RUN_TESTS(tests);
