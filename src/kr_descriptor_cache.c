@@ -411,7 +411,6 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
       uint64_t hash = kr_descriptor_record_hash(record);
       entry = lookup(cache, layout, record, hash);
       if (!entry) {
-         count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1);
          result = insert(cache, layout, record, hash, &entry);
          if (result != VK_SUCCESS) {
             /* The record no longer holds its entry's content, and computing the hash above
@@ -420,6 +419,7 @@ kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
             unlink_record(cache, record);
             goto out;
          }
+         count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1); /* a vendor set was made */
          link_record(cache, record, entry);
          goto hold;
       }
