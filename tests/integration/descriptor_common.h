@@ -82,18 +82,11 @@ void dc_write_storage_buffer(const struct dc_side *s, VkDescriptorSet set, VkBuf
 /* A primary command buffer of the side's pool, begun (*cmd VK_NULL_HANDLE on failure). */
 VkResult dc_begin(const struct dc_side *s, VkCommandBuffer *cmd);
 
-/* Shader writes recorded before it, visible to the host once the submit's fence signals. */
-void dc_barrier_to_host(VkCommandBuffer cmd);
-
 /* One vkQueueSubmit of the command buffers with a fence, waited for (IT_TIMEOUT_NS). */
 VkResult dc_submit_wait(const struct dc_side *s, uint32_t count, const VkCommandBuffer *cmds);
 
 /* Ends cmd (from dc_begin), submits it, waits, and frees it. */
 VkResult dc_end_submit_free(const struct dc_side *s, VkCommandBuffer cmd);
-
-/* Whether the vendor's bytes equal Kronos's; prints the words that differ (the first few) and
- * their count otherwise. size: a multiple of 4. */
-bool dc_compare(const char *what, const void *vendor, const void *kronos, size_t size);
 
 /* Kronos's statistics of the side (all zero where they cannot be read). */
 VkKronosDeviceStatistics dc_statistics(const struct dc_side *s);

@@ -51,12 +51,10 @@
  *                             writes == application writes, no hits, misses, evictions or
  *                             cached vendor sets. */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "desc_simple_spv.h"
 #include "it_common.h"
@@ -75,49 +73,14 @@
 
 static enum { MODE_CACHE, MODE_EVICT, MODE_OFF } mode;
 
-/* --- Watchdog and validation messages --------------------------------------------------------- */
-
-static const char *watchdog_what;
-
-static void
-on_alarm(int sig)
-{
-   (void)sig;
-   static const char prefix[] = "watchdog: hung in ";
-   ssize_t ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-   if (watchdog_what)
-      ignored = write(STDERR_FILENO, watchdog_what, strlen(watchdog_what));
-   ignored = write(STDERR_FILENO, "\n", 1);
-   (void)ignored;
-   _exit(3);
-}
+/* --- Watchdog --------------------------------------------------------------------------------- */
 
 /* A case that has not finished WATCHDOG_S seconds after this makes the program exit (what NULL:
  * nothing runs). */
 static void
 watchdog_arm(const char *what)
 {
-   watchdog_what = what;
-   alarm(what ? WATCHDOG_S : 0);
-}
-
-static atomic_uint validation_errors;
-static atomic_uint validation_warnings;
-
-static VKAPI_ATTR VkBool32 VKAPI_CALL
-on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                 VkDebugUtilsMessageTypeFlagsEXT types,
-                 const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
-{
-   (void)user;
-   if (!(types & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT))
-      return VK_FALSE;
-   bool error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-   atomic_fetch_add(error ? &validation_errors : &validation_warnings, 1);
-   fprintf(stderr, "[validation %s] %s: %s\n", error ? "error" : "warning",
-           data->pMessageIdName ? data->pMessageIdName : "(no id)",
-           data->pMessage ? data->pMessage : "");
-   return VK_FALSE;
+   it_watchdog_arm(what, WATCHDOG_S);
 }
 
 /* --- The device's allocation callbacks: they fail while armed --------------------------------- */
@@ -197,7 +160,6 @@ static const VkAllocationCallbacks device_allocator = {
 
 static struct {
    VkInstance instance;
-   VkDebugUtilsMessengerEXT messenger;
    VkPhysicalDevice physical;
    uint32_t family;
    VkDevice device;
@@ -392,19 +354,6 @@ write_set(VkDescriptorSet set, const struct io *io, VkBuffer out, const struct j
    vkUpdateDescriptorSets(g.device, WRITES_PER_UPDATE, w, 0, NULL);
 }
 
-/* Shader writes before it, visible to the host after the submit's fence. */
-static void
-barrier_to_host(VkCommandBuffer cmd)
-{
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                        1, &barrier, 0, NULL, 0, NULL);
-}
-
 /* cmd begun (flags), the jobs recorded, each through its set, with pipeline and layout. */
 static VkResult
 record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
@@ -424,7 +373,7 @@ record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pip
                               NULL);
       vkCmdDispatch(cmd, (jobs[k].out_words + 63) / 64, 1, 1);
    }
-   barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    return vkEndCommandBuffer(cmd);
 }
 
@@ -465,17 +414,9 @@ check_out(const char *what, const void *out, uint32_t words, const struct job *j
          want[j->out_offset / 4 + i] =
             in_word(j->in_offset / 4 + i) * param_mul(j->param) + param_add(j->param);
    }
-   const uint32_t *got = out;
-   uint32_t differing = 0, first = 0;
-   for (uint32_t i = 0; i < words; i++) {
-      if (got[i] != want[i] && differing++ == 0)
-         first = i;
-   }
-   if (differing)
-      fprintf(stderr, "  %s: %u of %u words wrong; first at word %u: 0x%08x, expected 0x%08x\n",
-              what, differing, words, first, got[first], want[first]);
+   bool ok = it_words_match(NULL, what, out, want, words);
    free(want);
-   return differing == 0;
+   return ok;
 }
 
 static VkResult
@@ -485,26 +426,13 @@ pool_create(uint32_t sets, VkDescriptorPoolCreateFlags flags, VkDescriptorPool *
       {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
       {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
    };
-   const VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .flags = flags,
-      .maxSets = sets,
-      .poolSizeCount = 2,
-      .pPoolSizes = sizes,
-   };
-   return vkCreateDescriptorPool(g.device, &info, NULL, pool);
+   return it_create_descriptor_pool(g.device, flags, sets, sizes, 2, NULL, pool);
 }
 
 static VkResult
 allocate_set(VkDescriptorPool pool, VkDescriptorSetLayout layout, VkDescriptorSet *set)
 {
-   const VkDescriptorSetAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-      .descriptorPool = pool,
-      .descriptorSetCount = 1,
-      .pSetLayouts = &layout,
-   };
-   return vkAllocateDescriptorSets(g.device, &info, set);
+   return it_allocate_sets(g.device, pool, &layout, 1, set);
 }
 
 static VkResult
@@ -1246,7 +1174,7 @@ push_descriptors(void)
       vkCmdPushDescriptorSetKHR(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.push_layout, 0,
                                 WRITES_PER_UPDATE, w);
       vkCmdDispatch(cmd, (j.out_words + 63) / 64, 1, 1);
-      barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       CHECK_VK(vkEndCommandBuffer(cmd));
       CHECK_VK(submit_wait(1, &cmd));
       CHECK(check_out("push descriptors", io.out.data, OUT_WORDS, &j, 1));
@@ -1352,84 +1280,6 @@ done:
 
 /* --- Setup and teardown ----------------------------------------------------------------------- */
 
-static bool
-instance_has_extension(const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateInstanceExtensionProperties(NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateInstanceExtensionProperties(NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
-}
-
-/* A Vulkan 1.3 instance with a messenger counting the validation layer's messages (where
- * VK_EXT_debug_utils is there). */
-static VkResult
-instance_create(void)
-{
-   const bool debug_utils = instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-   const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_debug_message,
-   };
-   const VkApplicationInfo app = {
-      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-      .pApplicationName = "kronos-integration-descriptor-counters",
-      .apiVersion = VK_API_VERSION_1_3,
-   };
-   const VkInstanceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-      .pNext = debug_utils ? &messenger_info : NULL,
-      .pApplicationInfo = &app,
-      .enabledExtensionCount = debug_utils ? 1 : 0,
-      .ppEnabledExtensionNames = &extension,
-   };
-   VkResult result = vkCreateInstance(&info, NULL, &g.instance);
-   if (result != VK_SUCCESS) {
-      g.instance = VK_NULL_HANDLE;
-      return result;
-   }
-   volkLoadInstance(g.instance);
-   if (debug_utils)
-      result = vkCreateDebugUtilsMessengerEXT(g.instance, &messenger_info, NULL, &g.messenger);
-   return result;
-}
-
-static VkResult
-create_pipeline(VkDescriptorSetLayout set_layout, VkPipelineLayout *layout, VkPipeline *pipeline)
-{
-   const VkPipelineLayoutCreateInfo layout_info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = 1,
-      .pSetLayouts = &set_layout,
-   };
-   VkResult result = vkCreatePipelineLayout(g.device, &layout_info, NULL, layout);
-   if (result != VK_SUCCESS)
-      return result;
-   const VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-         .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-         .module = g.module,
-         .pName = "main",
-      },
-      .layout = *layout,
-   };
-   return vkCreateComputePipelines(g.device, VK_NULL_HANDLE, 1, &info, NULL, pipeline);
-}
-
 /* desc_simple's set layout and pipeline: a layout of these flags, bindings of these flags
  * (chained where any is set), binding 2 an inline uniform block of 8 bytes where inline_params
  * (else a uniform buffer). */
@@ -1453,33 +1303,14 @@ create_layout_and_pipeline(VkDescriptorSetLayoutCreateFlags layout_flags,
       .bindingCount = 3,
       .pBindingFlags = binding_flags,
    };
-   const VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .pNext = binding_flags ? &flags_info : NULL,
-      .flags = layout_flags,
-      .bindingCount = 3,
-      .pBindings = bindings,
-   };
-   VkResult result = vkCreateDescriptorSetLayout(g.device, &info, NULL, set_layout);
+   VkResult result = it_create_set_layout(g.device, layout_flags,
+                                          binding_flags ? &flags_info : NULL, bindings, 3,
+                                          set_layout);
    if (result == VK_SUCCESS)
-      result = create_pipeline(*set_layout, layout, pipeline);
+      result = it_create_pipeline_layout(g.device, set_layout, 1, 0, layout);
+   if (result == VK_SUCCESS)
+      result = it_create_compute_pipeline(g.device, g.module, *layout, pipeline);
    return result;
-}
-
-static bool
-has_device_extension(VkPhysicalDevice physical, const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateDeviceExtensionProperties(physical, NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateDeviceExtensionProperties(physical, NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
 }
 
 static bool
@@ -1495,7 +1326,8 @@ setup(void)
          goto done;
       }
    }
-   CHECK_VK(instance_create());
+   CHECK_VK(it_counting_instance_create("kronos-integration-descriptor-counters", false,
+                                        &g.instance));
    CHECK_VK(it_find_kronos_device(g.instance, &g.physical));
    g.family = it_compute_family(g.physical);
    CHECK(g.family != UINT32_MAX);
@@ -1503,20 +1335,13 @@ setup(void)
    vkGetPhysicalDeviceProperties(g.physical, &props);
    CHECK(props.limits.minStorageBufferOffsetAlignment <= OFFSET_UNIT);
    CHECK(props.limits.minUniformBufferOffsetAlignment <= OFFSET_UNIT);
-   VkPhysicalDeviceVulkan13Features f13 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-   };
-   VkPhysicalDeviceVulkan12Features f12 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-      .pNext = &f13,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f12};
-   vkGetPhysicalDeviceFeatures2(g.physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(g.physical, &f12, &f13);
    g.partially_bound = f12.descriptorBindingPartiallyBound;
    g.inline_update_after_bind =
       f13.inlineUniformBlock && f13.descriptorBindingInlineUniformBlockUpdateAfterBind;
-   g.push = has_device_extension(g.physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+   g.push = it_device_has_extension(g.physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
    printf("  %s; descriptorBindingPartiallyBound: %s; inline uniform blocks updated after "
           "bind: %s; VK_KHR_push_descriptor: %s; expectations: %s\n", props.deviceName,
           g.partially_bound ? "yes" : "no", g.inline_update_after_bind ? "yes" : "no",
@@ -1534,21 +1359,12 @@ setup(void)
       .descriptorBindingPartiallyBound = g.partially_bound,
    };
    const char *extension = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
-   CHECK_VK(it_create_device(g.physical, g.family, &enable12, NULL, &extension, g.push ? 1 : 0,
-                             &device_allocator, &g.device));
-   vkGetDeviceQueue(g.device, g.family, 0, &g.queue);
-   CHECK(g.queue != VK_NULL_HANDLE);
-   CHECK_VK(it_create_command_pool(g.device, g.family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL,
-                                   &g.command_pool));
+   CHECK_VK(it_create_device_queue_pool(g.physical, g.family, &enable12, &extension,
+                                        g.push ? 1 : 0, &device_allocator, &g.device, &g.queue,
+                                        &g.command_pool));
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
    CHECK_VK(vkCreateFence(g.device, &fence_info, NULL, &g.fence));
-   const VkShaderModuleCreateInfo module_info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = desc_simple_spv_size,
-      .pCode = desc_simple_spv,
-   };
-   CHECK_VK(vkCreateShaderModule(g.device, &module_info, NULL, &g.module));
+   CHECK_VK(it_create_shader_module(g.device, desc_simple_spv, desc_simple_spv_size, &g.module));
    CHECK_VK(create_layout_and_pipeline(0, NULL, false, &g.set_layout, &g.layout, &g.pipeline));
    if (g.partially_bound) {
       const VkDescriptorBindingFlags pb[3] = {VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT,
@@ -1615,12 +1431,9 @@ teardown_and_validation(void)
              s.descriptor_cache_misses, s.descriptor_cache_evictions,
              s.vendor_descriptor_sets_live, s.descriptor_cache_bytes);
    close_device();
-   unsigned errors = atomic_load(&validation_errors);
-   printf("  validation layer messages: %u errors, %u warnings%s\n", errors,
-          atomic_load(&validation_warnings),
-          g.messenger ? "" : " (no VK_EXT_debug_utils: none could be seen)");
+   bool ok = it_validation_report();
    watchdog_arm(NULL);
-   return errors == 0;
+   return ok;
 }
 
 int
@@ -1636,8 +1449,6 @@ main(int argc, char **argv)
       fprintf(stderr, "usage: %s [--expect-cache | --eviction | --expect-off]\n", argv[0]);
       return 2;
    }
-   struct sigaction action = {.sa_handler = on_alarm};
-   sigaction(SIGALRM, &action, NULL);
    static const struct it_test tests[] = {
       {"find Kronos's device, open it", setup, true},
       {"steady_state_rewrite", steady_state_rewrite, false},
@@ -1651,11 +1462,8 @@ main(int argc, char **argv)
    };
    int status = IT_RUN_TESTS(tests);
    close_device();
-   if (g.messenger)
-      vkDestroyDebugUtilsMessengerEXT(g.instance, g.messenger, NULL);
-   if (g.instance)
-      vkDestroyInstance(g.instance, NULL);
-   if (atomic_load(&validation_errors) != 0 && status == 0) {
+   it_counting_instance_destroy(g.instance);
+   if (it_validation_errors() != 0 && status == 0) {
       fprintf(stderr, "validation errors after the device was closed\n");
       status = 1;
    }

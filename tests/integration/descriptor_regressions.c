@@ -516,7 +516,7 @@ images_on(struct dc_side *s, const void *arg, uint32_t *out)
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, im.layout[dst_layout], 0, 2,
                            sets, 0, NULL);
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    VkCommandBuffer submitted = cmd;
    cmd = VK_NULL_HANDLE;
    CHECK_VK(dc_end_submit_free(s, submitted));
@@ -707,7 +707,7 @@ base_dispatch(const struct dc_side *s, struct base *b, VkPipeline pipeline,
    const VkDescriptorSet sets[2] = {set, b->out_set};
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, sets, 0, NULL);
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    result = dc_end_submit_free(s, cmd);
    memcpy(out, b->out.data, 16);
    memset(b->out.data, 0, 16);
@@ -808,7 +808,7 @@ push_on(struct dc_side *s, const void *arg, uint32_t *out)
          vkCmdPushDescriptorSetWithTemplateKHR(cmd, template, b.push_layout, 0, &info);
       }
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       VkCommandBuffer submitted = cmd;
       cmd = VK_NULL_HANDLE;
       CHECK_VK(dc_end_submit_free(s, submitted));
@@ -1121,7 +1121,7 @@ ignored_member_on(struct dc_side *s, const void *arg, uint32_t *out)
                               NULL);
    }
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    VkCommandBuffer submitted = cmd;
    cmd = VK_NULL_HANDLE;
    CHECK_VK(dc_end_submit_free(s, submitted));
@@ -1290,7 +1290,7 @@ allocation_callbacks(void)
       const VkDescriptorSet bound[2] = {sets[0], out_sets[1]};
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, bound, 0, NULL);
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       VkCommandBuffer submitted = cmd;
       cmd = VK_NULL_HANDLE;
       CHECK_VK(dc_end_submit_free(s, submitted));

@@ -90,7 +90,7 @@ iterate(const struct dc_side *s, int id, int it, VkDescriptorPool pool, VkComman
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, sets, 0, NULL);
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       result = vkEndCommandBuffer(cmd);
    }
    if (result == VK_SUCCESS)
