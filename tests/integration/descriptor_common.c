@@ -243,3 +243,106 @@ dc_print_cache(const char *prefix, const VkKronosDeviceStatistics *before,
           (unsigned long long)(after->vendor_descriptor_writes -
                                before->vendor_descriptor_writes));
 }
+
+/* --- desc_simple ------------------------------------------------------------------------------ */
+
+uint32_t
+dc_in_word(uint32_t i)
+{
+   return (i * 2654435761u) ^ 0x5a5a0000u;
+}
+
+uint32_t
+dc_param_mul(uint32_t slot)
+{
+   return 3 + 2 * slot;
+}
+
+uint32_t
+dc_param_add(uint32_t slot)
+{
+   return 0x1000 * slot + 17;
+}
+
+VkResult
+dc_simple_io_create(VkPhysicalDevice physical, VkDevice device, struct dc_simple_io *io)
+{
+   memset(io, 0, sizeof(*io));
+   const VkBufferUsageFlags storage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+   VkResult result = it_host_buffer_create(physical, device, DC_SIMPLE_IN_WORDS * 4, storage,
+                                           &io->in);
+   if (result == VK_SUCCESS)
+      result = it_host_buffer_create(physical, device, DC_SIMPLE_OUT_WORDS * 4, storage,
+                                     &io->out);
+   if (result == VK_SUCCESS)
+      result = it_host_buffer_create(physical, device, DC_PARAM_SLOTS * DC_OFFSET_UNIT,
+                                     VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, &io->params);
+   if (result != VK_SUCCESS)
+      return result;
+   uint32_t *in = io->in.data;
+   for (uint32_t i = 0; i < DC_SIMPLE_IN_WORDS; i++)
+      in[i] = dc_in_word(i);
+   for (uint32_t p = 0; p < DC_PARAM_SLOTS; p++) {
+      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * DC_OFFSET_UNIT);
+      slot[0] = dc_param_mul(p);
+      slot[1] = dc_param_add(p);
+   }
+   memset(io->out.data, DC_FILL_BYTE, io->out.size);
+   return VK_SUCCESS;
+}
+
+void
+dc_simple_io_destroy(VkDevice device, struct dc_simple_io *io)
+{
+   it_host_buffer_destroy(device, &io->in);
+   it_host_buffer_destroy(device, &io->out);
+   it_host_buffer_destroy(device, &io->params);
+}
+
+void
+dc_simple_infos(const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j,
+                VkDescriptorBufferInfo infos[3])
+{
+   infos[0] = (VkDescriptorBufferInfo){io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4};
+   infos[1] = (VkDescriptorBufferInfo){out, j->out_offset, (VkDeviceSize)j->out_words * 4};
+   infos[2] = (VkDescriptorBufferInfo){io->params.buffer,
+                                       (VkDeviceSize)j->param * DC_OFFSET_UNIT, 8};
+}
+
+void
+dc_simple_expect(uint32_t *want, uint32_t words, const struct dc_job *jobs, uint32_t count)
+{
+   for (uint32_t i = 0; i < words; i++)
+      want[i] = DC_FILL_WORD;
+   for (uint32_t k = 0; k < count; k++) {
+      const struct dc_job *j = &jobs[k];
+      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
+      for (uint32_t i = 0; i < n; i++)
+         want[j->out_offset / 4 + i] =
+            dc_in_word(j->in_offset / 4 + i) * dc_param_mul(j->param) + dc_param_add(j->param);
+   }
+}
+
+bool
+dc_simple_check(const char *label, const char *what, const void *out, uint32_t words,
+                const struct dc_job *jobs, uint32_t count)
+{
+   uint32_t *want = malloc((size_t)words * 4);
+   if (!want)
+      return false;
+   dc_simple_expect(want, words, jobs, count);
+   bool ok = it_words_match(label, what, out, want, words);
+   free(want);
+   return ok;
+}
+
+VkResult
+dc_simple_pool_create(VkDevice device, uint32_t sets, VkDescriptorPoolCreateFlags flags,
+                      VkDescriptorPool *pool)
+{
+   const VkDescriptorPoolSize sizes[2] = {
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
+      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
+   };
+   return it_create_descriptor_pool(device, flags, sets, sizes, 2, NULL, pool);
+}

@@ -57,16 +57,14 @@
 #include <string.h>
 
 #include "desc_simple_spv.h"
-#include "it_common.h"
+#include "descriptor_common.h"
 
 #define WATCHDOG_S 120
 
-#define OFFSET_UNIT 256u /* every buffer offset: a multiple of every offset alignment */
-#define IN_WORDS 4096u
-#define OUT_WORDS 4096u
-#define PARAM_SLOTS 16u
-#define FILL_BYTE 0xcd
-#define FILL_WORD 0xcdcdcdcdu
+#define OFFSET_UNIT DC_OFFSET_UNIT
+#define PARAM_SLOTS DC_PARAM_SLOTS
+#define OUT_WORDS DC_SIMPLE_OUT_WORDS
+#define FILL_BYTE DC_FILL_BYTE
 #define WRITES_PER_UPDATE 3u /* one VkWriteDescriptorSet per binding */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -268,77 +266,21 @@ expect_delta(const char *what, const struct delta *d, uint64_t app, uint64_t ven
 
 /* --- desc_simple: jobs ------------------------------------------------------------------------ */
 
-static uint32_t
-in_word(uint32_t i)
+/* Whether out (words words) holds what the jobs write, FILL_WORD elsewhere; reports the first
+ * difference. */
+static bool
+check_out(const char *what, const void *out, uint32_t words, const struct dc_job *jobs,
+          uint32_t count)
 {
-   return (i * 2654435761u) ^ 0x5a5a0000u;
-}
-
-static uint32_t
-param_mul(uint32_t slot)
-{
-   return 3 + 2 * slot;
-}
-
-static uint32_t
-param_add(uint32_t slot)
-{
-   return 0x1000 * slot + 17;
-}
-
-/* dst = src * mul + add over min(in_words, out_words) words (offsets in bytes). */
-struct job {
-   uint32_t in_offset, in_words, out_offset, out_words, param;
-};
-
-/* The source and the parameters (the same in every case); the outputs are the cases' own. */
-struct io {
-   struct it_host_buffer in, out, params;
-};
-
-static VkResult
-io_create(struct io *io)
-{
-   memset(io, 0, sizeof(*io));
-   VkResult result = it_host_buffer_create(g.physical, g.device, IN_WORDS * 4,
-                                           VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &io->in);
-   if (result == VK_SUCCESS)
-      result = it_host_buffer_create(g.physical, g.device, OUT_WORDS * 4,
-                                     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &io->out);
-   if (result == VK_SUCCESS)
-      result = it_host_buffer_create(g.physical, g.device, PARAM_SLOTS * OFFSET_UNIT,
-                                     VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, &io->params);
-   if (result != VK_SUCCESS)
-      return result;
-   uint32_t *in = io->in.data;
-   for (uint32_t i = 0; i < IN_WORDS; i++)
-      in[i] = in_word(i);
-   for (uint32_t p = 0; p < PARAM_SLOTS; p++) {
-      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * OFFSET_UNIT);
-      slot[0] = param_mul(p);
-      slot[1] = param_add(p);
-   }
-   memset(io->out.data, FILL_BYTE, io->out.size);
-   return VK_SUCCESS;
-}
-
-static void
-io_destroy(struct io *io)
-{
-   it_host_buffer_destroy(g.device, &io->in);
-   it_host_buffer_destroy(g.device, &io->out);
-   it_host_buffer_destroy(g.device, &io->params);
+   return dc_simple_check(NULL, what, out, words, jobs, count);
 }
 
 /* One vkUpdateDescriptorSets of 3 writes: the job into set, writing to out. */
 static void
-write_set(VkDescriptorSet set, const struct io *io, VkBuffer out, const struct job *j)
+write_set(VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j)
 {
-   const VkDescriptorBufferInfo infos[3] = {
-      {io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4},
-      {out, j->out_offset, (VkDeviceSize)j->out_words * 4},
-      {io->params.buffer, (VkDeviceSize)j->param * OFFSET_UNIT, 8},
-   };
+   VkDescriptorBufferInfo infos[3];
+   dc_simple_infos(io, out, j, infos);
    VkWriteDescriptorSet w[WRITES_PER_UPDATE];
    for (uint32_t b = 0; b < WRITES_PER_UPDATE; b++) {
       w[b] = (VkWriteDescriptorSet){
@@ -357,7 +299,7 @@ write_set(VkDescriptorSet set, const struct io *io, VkBuffer out, const struct j
 /* cmd begun (flags), the jobs recorded, each through its set, with pipeline and layout. */
 static VkResult
 record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
-            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct job *jobs,
+            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct dc_job *jobs,
             uint32_t count)
 {
    const VkCommandBufferBeginInfo begin = {
@@ -379,7 +321,7 @@ record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pip
 
 static VkResult
 record(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, const VkDescriptorSet *sets,
-       const struct job *jobs, uint32_t count)
+       const struct dc_job *jobs, uint32_t count)
 {
    return record_with(cmd, flags, g.pipeline, g.layout, sets, jobs, count);
 }
@@ -394,39 +336,6 @@ submit_wait(uint32_t count, const VkCommandBuffer *cmds)
    if (result == VK_SUCCESS)
       result = vkResetFences(g.device, 1, &g.fence);
    return result;
-}
-
-/* Whether out (words words) holds what the jobs write, FILL_WORD elsewhere; reports the first
- * difference. */
-static bool
-check_out(const char *what, const void *out, uint32_t words, const struct job *jobs,
-          uint32_t count)
-{
-   uint32_t *want = malloc((size_t)words * 4);
-   if (!want)
-      return false;
-   for (uint32_t i = 0; i < words; i++)
-      want[i] = FILL_WORD;
-   for (uint32_t k = 0; k < count; k++) {
-      const struct job *j = &jobs[k];
-      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
-      for (uint32_t i = 0; i < n; i++)
-         want[j->out_offset / 4 + i] =
-            in_word(j->in_offset / 4 + i) * param_mul(j->param) + param_add(j->param);
-   }
-   bool ok = it_words_match(NULL, what, out, want, words);
-   free(want);
-   return ok;
-}
-
-static VkResult
-pool_create(uint32_t sets, VkDescriptorPoolCreateFlags flags, VkDescriptorPool *pool)
-{
-   const VkDescriptorPoolSize sizes[2] = {
-      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
-      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
-   };
-   return it_create_descriptor_pool(g.device, flags, sets, sizes, 2, NULL, pool);
 }
 
 static VkResult
@@ -458,8 +367,8 @@ free_cmds(uint32_t count, VkCommandBuffer *cmds)
 
 /* The set rewritten with j, dispatched in cmd, submitted, waited for and checked. */
 static bool
-rewrite_and_run(VkCommandBuffer cmd, VkDescriptorSet set, struct io *io, const struct job *j,
-                const char *what)
+rewrite_and_run(VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+                const struct dc_job *j, const char *what)
 {
    bool ok = false;
    memset(io->out.data, FILL_BYTE, io->out.size);
@@ -477,14 +386,14 @@ steady_state_rewrite(void)
 {
    bool ok = false;
    watchdog_arm("steady_state_rewrite");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {256, 1000, 0, 1200, 5};
+   const struct dc_job j = {256, 1000, 0, 1200, 5};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
@@ -506,7 +415,7 @@ steady_state_rewrite(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -516,21 +425,21 @@ done:
 #define FRAMEWORK_OPS 16u
 #define FRAMEWORK_ITERATIONS 20u
 
-static struct job
+static struct dc_job
 framework_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / FRAMEWORK_OPS;
-   return (struct job){OFFSET_UNIT * (k % 8), 100 + 9 * k, k * region * 4, region, k};
+   return (struct dc_job){OFFSET_UNIT * (k % 8), 100 + 9 * k, k * region * 4, region, k};
 }
 
 /* One iteration: the pool reset, a set allocated and written per operation, all dispatched in
  * one command buffer, submitted, waited for and checked. */
 static bool
-framework_iteration(VkCommandBuffer cmd, VkDescriptorPool pool, struct io *io)
+framework_iteration(VkCommandBuffer cmd, VkDescriptorPool pool, struct dc_simple_io *io)
 {
    bool ok = false;
    VkDescriptorSet sets[FRAMEWORK_OPS];
-   struct job jobs[FRAMEWORK_OPS];
+   struct dc_job jobs[FRAMEWORK_OPS];
    memset(io->out.data, FILL_BYTE, io->out.size);
    CHECK_VK(vkResetDescriptorPool(g.device, pool, 0));
    for (uint32_t k = 0; k < FRAMEWORK_OPS; k++) {
@@ -552,12 +461,12 @@ framework(void)
 {
    bool ok = false;
    watchdog_arm("framework");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(FRAMEWORK_OPS, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, FRAMEWORK_OPS, 0, &pool));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
    CHECK(framework_iteration(cmd, pool, &io));
@@ -591,7 +500,7 @@ framework(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -601,11 +510,11 @@ done:
 #define CONTENTS 8u
 #define CONTENT_ROUNDS 5u
 
-static struct job
+static struct dc_job
 content_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / CONTENTS;
-   return (struct job){OFFSET_UNIT * k, 300 + 37 * k, k * region * 4, region,
+   return (struct dc_job){OFFSET_UNIT * k, 300 + 37 * k, k * region * 4, region,
                        (k + 3) % PARAM_SLOTS};
 }
 
@@ -614,16 +523,16 @@ distinct_contents(void)
 {
    bool ok = false;
    watchdog_arm("distinct_contents");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, sets[CONTENTS];
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct job jobs[CONTENTS];
+   struct dc_job jobs[CONTENTS];
    stats_t before, after;
    for (uint32_t k = 0; k < CONTENTS; k++)
       jobs[k] = content_job(k);
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1 + CONTENTS, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1 + CONTENTS, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    for (uint32_t round = 0; round < CONTENT_ROUNDS; round++) {
@@ -672,7 +581,7 @@ distinct_contents(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -697,8 +606,8 @@ untouched(const void *data, VkDeviceSize size)
 
 /* The job through set (written with out) into out, checked. */
 static bool
-reuse_run(VkCommandBuffer cmd, VkDescriptorSet set, struct io *io, struct it_host_buffer *out,
-          const struct job *j, const char *what)
+reuse_run(VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+          struct it_host_buffer *out, const struct dc_job *j, const char *what)
 {
    bool ok = false;
    memset(out->data, FILL_BYTE, out->size);
@@ -716,7 +625,7 @@ handle_reuse(void)
 {
    bool ok = false;
    watchdog_arm("handle_reuse");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    struct it_host_buffer a = {0}, b = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, other;
@@ -724,10 +633,10 @@ handle_reuse(void)
    VkDeviceMemory spacer = VK_NULL_HANDLE;
    void *spacer_data = NULL;
    VkMemoryRequirements req = {0};
-   const struct job j = {512, 700, 0, 800, 7};
+   const struct dc_job j = {512, 700, 0, 800, 7};
    stats_t start, before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(2, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 2, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_set(pool, g.set_layout, &other));
    CHECK_VK(allocate_cmds(1, &cmd));
@@ -795,7 +704,7 @@ done:
    it_host_buffer_destroy(g.device, &b);
    vkFreeMemory(g.device, spacer, NULL);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -805,11 +714,11 @@ done:
 #define HELD 6u
 #define CHURN 4u
 
-static struct job
+static struct dc_job
 held_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / 16;
-   return (struct job){OFFSET_UNIT * (k % 4), 100 + 13 * k, k * region * 4, region - 8 * k,
+   return (struct dc_job){OFFSET_UNIT * (k % 4), 100 + 13 * k, k * region * 4, region - 8 * k,
                        (k + 9) % PARAM_SLOTS};
 }
 
@@ -818,18 +727,18 @@ eviction(void)
 {
    bool ok = false;
    watchdog_arm("eviction");
-   struct io io = {0}, churn_io = {0};
+   struct dc_simple_io io = {0}, churn_io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet sets[HELD + CHURN];
    VkCommandBuffer cmds[HELD + 1] = {0};
    VkCommandBuffer churn_cmd = VK_NULL_HANDLE;
-   struct job jobs[HELD + CHURN];
+   struct dc_job jobs[HELD + CHURN];
    stats_t start, before, after;
    for (uint32_t k = 0; k < HELD + CHURN; k++)
       jobs[k] = held_job(k);
-   CHECK_VK(io_create(&io));
-   CHECK_VK(io_create(&churn_io));
-   CHECK_VK(pool_create(HELD + CHURN, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &churn_io));
+   CHECK_VK(dc_simple_pool_create(g.device, HELD + CHURN, 0, &pool));
    CHECK_VK(allocate_cmds(HELD + 1, cmds));
    churn_cmd = cmds[HELD];
    CHECK(snap(&start));
@@ -901,8 +810,8 @@ eviction(void)
 done:
    free_cmds(HELD + 1, cmds);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&churn_io);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &churn_io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -928,7 +837,7 @@ expect_passthrough(const char *what, const struct delta *d, uint64_t app)
  * layout, binding 2 written there: a record, bound by content (one miss in modeled modes). */
 static bool
 copy_into_modeled(VkCommandBuffer cmd, VkDescriptorSet from, VkDescriptorSet modeled,
-                  struct io *io, const struct job *j, const char *what)
+                  struct dc_simple_io *io, const struct dc_job *j, const char *what)
 {
    bool ok = false;
    stats_t before, after;
@@ -979,14 +888,14 @@ partially_bound(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, modeled;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {768, 900, 256, 950, 11};
+   const struct dc_job j = {768, 900, 256, 950, 11};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(2, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 2, 0, &pool));
    CHECK_VK(allocate_set(pool, g.pb_set_layout, &set));
    CHECK_VK(allocate_set(pool, g.set_layout, &modeled));
    CHECK_VK(allocate_cmds(1, &cmd));
@@ -1009,7 +918,7 @@ partially_bound(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1026,7 +935,7 @@ update_after_bind(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, twin;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
@@ -1047,23 +956,23 @@ update_after_bind(void)
       .poolSizeCount = 2,
       .pPoolSizes = sizes,
    };
-   CHECK_VK(io_create(&io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
    CHECK_VK(vkCreateDescriptorPool(g.device, &pool_info, NULL, &pool));
    CHECK_VK(allocate_set(pool, g.uab_set_layout, &set));
    CHECK_VK(allocate_set(pool, g.uab_set_layout, &twin));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
-   struct job j = {0};
+   struct dc_job j = {0};
    for (uint32_t i = 0; i < PASSTHROUGH_ROUNDS; i++) {
-      j = (struct job){OFFSET_UNIT * (i % 4), 500 + 50 * i, 0, 1000, i % PARAM_SLOTS};
+      j = (struct dc_job){OFFSET_UNIT * (i % 4), 500 + 50 * i, 0, 1000, i % PARAM_SLOTS};
       const uint32_t late = (i + 7) % PARAM_SLOTS; /* the parameters written after the bind */
       memset(io.out.data, FILL_BYTE, io.out.size);
       const VkDescriptorBufferInfo infos[2] = {
          {io.in.buffer, j.in_offset, (VkDeviceSize)j.in_words * 4},
          {io.out.buffer, j.out_offset, (VkDeviceSize)j.out_words * 4},
       };
-      uint32_t early_params[2] = {param_mul(j.param), param_add(j.param)};
-      uint32_t late_params[2] = {param_mul(late), param_add(late)};
+      uint32_t early_params[2] = {dc_param_mul(j.param), dc_param_add(j.param)};
+      uint32_t late_params[2] = {dc_param_mul(late), dc_param_add(late)};
       VkWriteDescriptorSetInlineUniformBlock block = {
          .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK,
          .dataSize = sizeof(early_params),
@@ -1127,7 +1036,7 @@ update_after_bind(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1140,11 +1049,11 @@ push_descriptors(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {1024, 640, 512, 700, 13};
+   const struct dc_job j = {1024, 640, 512, 700, 13};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
    for (uint32_t i = 0; i < PASSTHROUGH_ROUNDS; i++) {
@@ -1188,7 +1097,7 @@ push_descriptors(void)
    ok = true;
 done:
    free_cmds(1, &cmd);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1215,15 +1124,15 @@ bind_failure_rebind(void)
 {
    bool ok = false;
    watchdog_arm("bind_failure_rebind");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job c1 = {0, 600, 0, 600, 2};
-   const struct job c2 = {256, 500, 1024 * 4, 700, 6};
+   const struct dc_job c1 = {0, 600, 0, 600, 2};
+   const struct dc_job c2 = {256, 500, 1024 * 4, 700, 6};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(rewrite_and_run(cmd, set, &io, &c1, "content C1"));
@@ -1273,7 +1182,7 @@ done:
    atomic_store(&allocations_fail, false);
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }

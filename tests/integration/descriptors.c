@@ -46,17 +46,17 @@
 
 #include "desc_simple_spv.h"
 #include "desc_types_spv.h"
-#include "it_common.h"
+#include "descriptor_common.h"
 
 #define WATCHDOG_S 120
 
-#define OFFSET_UNIT 256u /* every buffer offset: a multiple of every offset alignment */
+#define OFFSET_UNIT DC_OFFSET_UNIT
+#define FILL_BYTE DC_FILL_BYTE
+#define FILL_WORD DC_FILL_WORD
 #define DATA_BUFFER_COUNT 3
 #define VIEW_COUNT 4
 #define IMAGE_COUNT 4
 #define IMAGE_EXTENT 4
-#define FILL_BYTE 0xcd
-#define FILL_WORD 0xcdcdcdcdu
 
 /* desc_types */
 #define SLOT_WORDS 128u /* o[] words per dispatch */
@@ -72,9 +72,9 @@
 #define TYPES_POOL_SETS 64u
 
 /* desc_simple */
-#define SIMPLE_IN_WORDS 4096u
-#define SIMPLE_OUT_WORDS 4096u
-#define PARAM_SLOTS 16u
+#define SIMPLE_IN_WORDS DC_SIMPLE_IN_WORDS
+#define SIMPLE_OUT_WORDS DC_SIMPLE_OUT_WORDS
+#define PARAM_SLOTS DC_PARAM_SLOTS
 #define MAX_JOBS 4u
 #define JOB_REGION_WORDS 1024u
 
@@ -1564,83 +1564,13 @@ templates_and_push(void)
 
 /* --- desc_simple: jobs ------------------------------------------------------------------------ */
 
-static uint32_t
-in_word(uint32_t i)
-{
-   return (i * 2654435761u) ^ 0x5a5a0000u;
-}
-
-static uint32_t
-param_mul(uint32_t slot)
-{
-   return 3 + 2 * slot;
-}
-
-static uint32_t
-param_add(uint32_t slot)
-{
-   return 0x1000 * slot + 17;
-}
-
-/* dst = src * mul + add over min(in_words, out_words) words (offsets in bytes). */
-struct job {
-   uint32_t in_offset, in_words, out_offset, out_words, param;
-};
-
-struct simple_io {
-   struct it_host_buffer in, out, params;
-};
-
-static VkResult
-simple_buffer(const struct side *s, uint32_t bytes, VkBufferUsageFlags usage,
-              struct it_host_buffer *b)
-{
-   return it_host_buffer_create(s->physical, s->device, bytes, usage, b);
-}
-
-static VkResult
-simple_io_create(const struct side *s, struct simple_io *io)
-{
-   memset(io, 0, sizeof(*io));
-   const VkBufferUsageFlags storage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   VkResult result = simple_buffer(s, SIMPLE_IN_WORDS * 4, storage, &io->in);
-   if (result == VK_SUCCESS)
-      result = simple_buffer(s, SIMPLE_OUT_WORDS * 4, storage, &io->out);
-   if (result == VK_SUCCESS)
-      result = simple_buffer(s, PARAM_SLOTS * OFFSET_UNIT, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
-                             &io->params);
-   if (result != VK_SUCCESS)
-      return result;
-   uint32_t *in = io->in.data;
-   for (uint32_t i = 0; i < SIMPLE_IN_WORDS; i++)
-      in[i] = in_word(i);
-   for (uint32_t p = 0; p < PARAM_SLOTS; p++) {
-      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * OFFSET_UNIT);
-      slot[0] = param_mul(p);
-      slot[1] = param_add(p);
-   }
-   memset(io->out.data, FILL_BYTE, io->out.size);
-   return VK_SUCCESS;
-}
-
-static void
-simple_io_destroy(const struct side *s, struct simple_io *io)
-{
-   it_host_buffer_destroy(s->device, &io->in);
-   it_host_buffer_destroy(s->device, &io->out);
-   it_host_buffer_destroy(s->device, &io->params);
-}
-
 /* The job into set, writing to out (io's out buffer or another). */
 static void
-simple_write(const struct side *s, VkDescriptorSet set, const struct simple_io *io, VkBuffer out,
-             const struct job *j)
+simple_write(const struct side *s, VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out,
+             const struct dc_job *j)
 {
-   const VkDescriptorBufferInfo infos[3] = {
-      {io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4},
-      {out, j->out_offset, (VkDeviceSize)j->out_words * 4},
-      {io->params.buffer, (VkDeviceSize)j->param * OFFSET_UNIT, 8},
-   };
+   VkDescriptorBufferInfo infos[3];
+   dc_simple_infos(io, out, j, infos);
    const VkWriteDescriptorSet w[2] = {
       write_buffers(set, 0, 0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, infos),
       write_buffers(set, 2, 0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, &infos[2]),
@@ -1649,7 +1579,8 @@ simple_write(const struct side *s, VkDescriptorSet set, const struct simple_io *
 }
 
 static void
-simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, const struct job *j)
+simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set,
+              const struct dc_job *j)
 {
    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->simple_pipeline);
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->simple_layout, 0, 1, &set, 0,
@@ -1657,39 +1588,11 @@ simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, co
    vkCmdDispatch(cmd, (j->out_words + 63) / 64, 1, 1);
 }
 
-/* What an out buffer of words words holds after the jobs (FILL_WORD where none wrote). */
-static void
-simple_expect(uint32_t *want, uint32_t words, const struct job *jobs, uint32_t count)
-{
-   for (uint32_t i = 0; i < words; i++)
-      want[i] = FILL_WORD;
-   for (uint32_t k = 0; k < count; k++) {
-      const struct job *j = &jobs[k];
-      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
-      for (uint32_t i = 0; i < n; i++)
-         want[j->out_offset / 4 + i] =
-            in_word(j->in_offset / 4 + i) * param_mul(j->param) + param_add(j->param);
-   }
-}
-
-static bool
-simple_check(const char *label, const char *what, const void *out, uint32_t words,
-             const struct job *jobs, uint32_t count)
-{
-   uint32_t *want = malloc((size_t)words * 4);
-   if (!want)
-      return false;
-   simple_expect(want, words, jobs, count);
-   bool ok = it_words_match(label, what, out, want, words);
-   free(want);
-   return ok;
-}
-
 /* A job in region r of the out buffer (JOB_REGION_WORDS words each). */
-static struct job
+static struct dc_job
 random_job(uint64_t *rng, uint32_t region)
 {
-   struct job j;
+   struct dc_job j;
    j.in_offset = OFFSET_UNIT * rand_below(rng, 8);
    j.in_words = 1 + rand_below(rng, 600);
    j.out_offset = region * JOB_REGION_WORDS * 4;
@@ -1698,21 +1601,10 @@ random_job(uint64_t *rng, uint32_t region)
    return j;
 }
 
-static VkResult
-simple_pool_create(const struct side *s, uint32_t sets, VkDescriptorPoolCreateFlags flags,
-                   VkDescriptorPool *pool)
-{
-   const VkDescriptorPoolSize sizes[2] = {
-      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
-      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
-   };
-   return it_create_descriptor_pool(s->device, flags, sets, sizes, 2, NULL, pool);
-}
-
 /* The jobs, each with its set, recorded into cmd, submitted and waited for. */
 static VkResult
 simple_run(const struct side *s, VkCommandBuffer cmd, const VkDescriptorSet *sets,
-           const struct job *jobs, uint32_t count)
+           const struct dc_job *jobs, uint32_t count)
 {
    const VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -1918,27 +1810,27 @@ pool_plan(struct side *s, struct pool_log *log, struct transcript *t)
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet kept[2] = {0};
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    CHECK(pool_max_sets(s, log));
    CHECK(pool_too_small(s, log));
    CHECK(pool_free_and_reset(s, log, &pool, kept));
    CHECK(pool_fragmented(s, log));
    CHECK(kept[0] && kept[1]);
-   CHECK_VK(simple_io_create(s, &io));
-   const struct job jobs[2] = {{256, 500, 0, 700, 3}, {0, 900, 4096, 900, 5}};
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
+   const struct dc_job jobs[2] = {{256, 500, 0, 700, 3}, {0, 900, 4096, 900, 5}};
    simple_write(s, kept[0], &io, io.out.buffer, &jobs[0]);
    simple_write(s, kept[1], &io, io.out.buffer, &jobs[1]);
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    CHECK_VK(simple_run(s, cmd, kept, jobs, 2));
-   CHECK(simple_check(s->label, "the sets after the reset", io.out.data, SIMPLE_OUT_WORDS, jobs,
+   CHECK(dc_simple_check(s->label, "the sets after the reset", io.out.data, SIMPLE_OUT_WORDS, jobs,
                       2));
    CHECK(transcript_add(t, io.out.data, io.out.size));
    ok = true;
 done:
    if (cmd)
       vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
@@ -2063,17 +1955,17 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
    bool ok = false;
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    struct reuse_state st = {{0}};
    uint64_t rng = 0x5eed;
-   CHECK_VK(simple_pool_create(s, REUSE_SETS, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
-                               &pool));
-   CHECK_VK(simple_io_create(s, &io));
+   CHECK_VK(dc_simple_pool_create(s->device, REUSE_SETS,
+                                  VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    for (uint32_t round = 0; round < REUSE_ROUNDS; round++) {
       bool used[REUSE_SETS] = {0};
-      struct job jobs[MAX_JOBS];
+      struct dc_job jobs[MAX_JOBS];
       VkDescriptorSet sets[MAX_JOBS];
       uint32_t count = 1 + rand_below(&rng, MAX_JOBS);
       for (uint32_t k = 0; k < count; k++) {
@@ -2087,7 +1979,7 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
       CHECK_VK(simple_run(s, cmd, sets, jobs, count));
       char what[32];
       snprintf(what, sizeof(what), "round %u", round);
-      CHECK(simple_check(s->label, what, io.out.data, SIMPLE_OUT_WORDS, jobs, count));
+      CHECK(dc_simple_check(s->label, what, io.out.data, SIMPLE_OUT_WORDS, jobs, count));
       CHECK(transcript_add(t, io.out.data, io.out.size));
       CHECK_VK(reuse_release(s, pool, &st, &rng, round));
    }
@@ -2095,7 +1987,7 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
 done:
    if (cmd)
       vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
@@ -2125,15 +2017,16 @@ struct worker_objects {
    VkCommandPool command_pool;
    VkCommandBuffer cmd;
    VkFence fence;
-   struct simple_io io;
+   struct dc_simple_io io;
 };
 
 static VkResult
 worker_open(const struct side *s, struct worker_objects *o)
 {
    memset(o, 0, sizeof(*o));
-   VkResult result = simple_pool_create(s, 4, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
-                                        &o->pool);
+   VkResult result = dc_simple_pool_create(s->device, 4,
+                                           VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
+                                           &o->pool);
    if (result == VK_SUCCESS)
       result = it_create_command_pool(s->device, s->family, 0, NULL, &o->command_pool);
    if (result == VK_SUCCESS)
@@ -2143,14 +2036,14 @@ worker_open(const struct side *s, struct worker_objects *o)
    if (result == VK_SUCCESS)
       result = vkCreateFence(s->device, &fence, NULL, &o->fence);
    if (result == VK_SUCCESS)
-      result = simple_io_create(s, &o->io);
+      result = dc_simple_io_create(s->physical, s->device, &o->io);
    return result;
 }
 
 static void
 worker_close(const struct side *s, struct worker_objects *o)
 {
-   simple_io_destroy(s, &o->io);
+   dc_simple_io_destroy(s->device, &o->io);
    vkDestroyFence(s->device, o->fence, NULL);
    vkDestroyCommandPool(s->device, o->command_pool, NULL);
    vkDestroyDescriptorPool(s->device, o->pool, NULL);
@@ -2159,7 +2052,7 @@ worker_close(const struct side *s, struct worker_objects *o)
 /* Records the jobs, submits them behind the queue lock, waits for the worker's fence. */
 static VkResult
 worker_submit(struct worker *w, struct worker_objects *o, const VkDescriptorSet *sets,
-              const struct job *jobs, uint32_t count)
+              const struct dc_job *jobs, uint32_t count)
 {
    const struct side *s = w->s;
    VkResult result = vkResetCommandPool(s->device, o->command_pool, 0);
@@ -2198,7 +2091,7 @@ worker_run(struct worker *w)
    CHECK_VK(worker_open(s, &o));
    for (uint32_t round = 0; round < THREAD_ROUNDS; round++) {
       uint32_t count = 1 + rand_below(&rng, 2);
-      struct job jobs[2];
+      struct dc_job jobs[2];
       CHECK_VK(allocate_sets(s->device, o.pool, s->simple_set_layout, count, sets));
       for (uint32_t k = 0; k < count; k++) {
          jobs[k] = random_job(&rng, k);
@@ -2208,7 +2101,7 @@ worker_run(struct worker *w)
       CHECK_VK(worker_submit(w, &o, sets, jobs, count));
       char what[48];
       snprintf(what, sizeof(what), "thread %u, round %u", w->index, round);
-      CHECK(simple_check(s->label, what, o.io.out.data, 2 * JOB_REGION_WORDS, jobs, count));
+      CHECK(dc_simple_check(s->label, what, o.io.out.data, 2 * JOB_REGION_WORDS, jobs, count));
       CHECK(transcript_add(&w->t, o.io.out.data, 2 * JOB_REGION_WORDS * 4));
       if (round % 2)
          CHECK_VK(vkFreeDescriptorSets(s->device, o.pool, count, sets));
@@ -2275,17 +2168,17 @@ struct pending {
    VkCommandBuffer cmds[PENDING_SUBMITS];
    VkFence fences[PENDING_SUBMITS];
    VkDescriptorSet sets[PENDING_SUBMITS], twins[PENDING_SUBMITS];
-   struct job jobs[PENDING_SUBMITS];
-   struct simple_io io;
+   struct dc_job jobs[PENDING_SUBMITS];
+   struct dc_simple_io io;
 };
 
 static VkResult
 pending_open(const struct side *s, bool gated, struct pending *p)
 {
    memset(p, 0, sizeof(*p));
-   VkResult result = simple_pool_create(s, 2 * PENDING_SUBMITS, 0, &p->pool);
+   VkResult result = dc_simple_pool_create(s->device, 2 * PENDING_SUBMITS, 0, &p->pool);
    if (result == VK_SUCCESS)
-      result = simple_io_create(s, &p->io);
+      result = dc_simple_io_create(s->physical, s->device, &p->io);
    if (result == VK_SUCCESS)
       result = it_allocate_command_buffers(s->device, s->command_pool,
                                            VK_COMMAND_BUFFER_LEVEL_PRIMARY, PENDING_SUBMITS,
@@ -2312,7 +2205,7 @@ pending_close(const struct side *s, struct pending *p)
    if (p->cmds[0])
       vkFreeCommandBuffers(s->device, s->command_pool, PENDING_SUBMITS, p->cmds);
    vkDestroySemaphore(s->device, p->gate, NULL);
-   simple_io_destroy(s, &p->io);
+   dc_simple_io_destroy(s->device, &p->io);
    vkDestroyDescriptorPool(s->device, p->pool, NULL);
 }
 
@@ -2370,7 +2263,7 @@ pending_submit(const struct side *s, struct pending *p, uint32_t i)
 static VkResult
 pending_prepare(const struct side *s, struct pending *p, uint32_t i)
 {
-   p->jobs[i] = (struct job){
+   p->jobs[i] = (struct dc_job){
       .in_offset = OFFSET_UNIT * (i % 4),
       .in_words = 64 + 8 * (i % 5),
       .out_offset = i * PENDING_WORDS * 4,
@@ -2381,7 +2274,7 @@ pending_prepare(const struct side *s, struct pending *p, uint32_t i)
    if (result != VK_SUCCESS)
       return result;
    if (i % 3 == 0) { /* written twice before its submit */
-      const struct job other = {OFFSET_UNIT * 7, 100, 0, PENDING_WORDS, PARAM_SLOTS - 1};
+      const struct dc_job other = {OFFSET_UNIT * 7, 100, 0, PENDING_WORDS, PARAM_SLOTS - 1};
       simple_write(s, p->sets[i], &p->io, p->io.out.buffer, &other);
    }
    simple_write(s, p->sets[i], &p->io, p->io.out.buffer, &p->jobs[i]);
@@ -2428,7 +2321,7 @@ pending_round(struct side *s, bool gated, struct transcript *t)
       released = true;
    }
    CHECK_VK(vkWaitForFences(s->device, PENDING_SUBMITS, p.fences, VK_TRUE, IT_TIMEOUT_NS));
-   CHECK(simple_check(s->label, gated ? "gated submits" : "submits", p.io.out.data,
+   CHECK(dc_simple_check(s->label, gated ? "gated submits" : "submits", p.io.out.data,
                       SIMPLE_OUT_WORDS, p.jobs, PENDING_SUBMITS));
    CHECK(transcript_add(t, p.io.out.data, p.io.out.size));
    ok = true;
@@ -2476,15 +2369,15 @@ spacer_create(const struct side *s, const VkMemoryRequirements *req, VkDeviceMem
 
 /* The job through set into out; out checked. */
 static bool
-reuse_dispatch(struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, struct simple_io *io,
-               struct it_host_buffer *out, const struct job *j, const char *what,
+reuse_dispatch(struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+               struct it_host_buffer *out, const struct dc_job *j, const char *what,
                struct transcript *t)
 {
    bool ok = false;
    memset(out->data, FILL_BYTE, out->size);
    simple_write(s, set, io, out->buffer, j);
    CHECK_VK(simple_run(s, cmd, &set, j, 1));
-   CHECK(simple_check(s->label, what, out->data, REUSE_OUT_WORDS, j, 1));
+   CHECK(dc_simple_check(s->label, what, out->data, REUSE_OUT_WORDS, j, 1));
    CHECK(transcript_add(t, out->data, out->size));
    ok = true;
 done:
@@ -2534,16 +2427,18 @@ buffer_handle_reuse_on(struct side *s, struct transcript *t)
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set = VK_NULL_HANDLE, copy = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    struct it_host_buffer a = {0}, b = {0}, c = {0};
    VkDeviceMemory spacers[2] = {0};
    void *spacer_data[2] = {0};
    VkDeviceSize spacer_size[2] = {0};
-   const struct job jobs[3] = {{0, 512, 0, 512, 1}, {256, 700, 0, 600, 2}, {512, 300, 0, 900, 3}};
-   CHECK_VK(simple_pool_create(s, 4, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
+   const struct dc_job jobs[3] = {
+      {0, 512, 0, 512, 1}, {256, 700, 0, 600, 2}, {512, 300, 0, 900, 3}};
+   CHECK_VK(dc_simple_pool_create(s->device, 4,
+                                  VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
    CHECK_VK(allocate_sets(s->device, pool, s->simple_set_layout, 1, &set));
    CHECK_VK(allocate_sets(s->device, pool, s->simple_set_layout, 1, &copy));
-   CHECK_VK(simple_io_create(s, &io));
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    CHECK_VK(it_host_buffer_create(s->physical, s->device, REUSE_OUT_WORDS * 4,
@@ -2568,7 +2463,7 @@ done:
    it_host_buffer_destroy(s->device, &c);
    for (int i = 0; i < 2; i++)
       vkFreeMemory(s->device, spacers[i], NULL);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
