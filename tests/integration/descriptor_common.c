@@ -83,6 +83,18 @@ dc_open(const VkAllocationCallbacks *kronos_allocator)
    return result;
 }
 
+bool
+dc_setup(void)
+{
+   dc_watchdog_arm("setup");
+   VkResult result = dc_open(NULL);
+   if (result != VK_SUCCESS)
+      it_report(__FILE__, __LINE__, "dc_open(NULL) returned %s, expected VK_SUCCESS",
+                it_result_name(result));
+   dc_watchdog_arm(NULL);
+   return result == VK_SUCCESS;
+}
+
 void
 dc_close(void)
 {

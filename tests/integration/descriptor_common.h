@@ -45,6 +45,9 @@ extern struct dc_side dc_sides[DC_SIDE_COUNT];
  * dc_close on failure. */
 VkResult dc_open(const VkAllocationCallbacks *kronos_allocator);
 
+/* The usual first case of a program: dc_open(NULL) under the watchdog (named "setup"). */
+bool dc_setup(void);
+
 /* Destroys both devices (each with its allocator) and the instance. */
 void dc_close(void);
 

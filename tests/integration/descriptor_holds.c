@@ -203,18 +203,6 @@ many_command_buffers(void)
    return ok;
 }
 
-static bool
-setup(void)
-{
-   bool ok = false;
-   dc_watchdog_arm("setup");
-   CHECK_VK(dc_open(NULL));
-   ok = true;
-done:
-   dc_watchdog_arm(NULL);
-   return ok;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -225,7 +213,7 @@ main(int argc, char **argv)
       return 2;
    }
    static const struct it_test tests[] = {
-      {"find the vendor's device and Kronos's, open both", setup, true},
+      {"find the vendor's device and Kronos's, open both", dc_setup, true},
       {"many_command_buffers", many_command_buffers, false},
    };
    int status = IT_RUN_TESTS(tests);

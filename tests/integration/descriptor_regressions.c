@@ -543,53 +543,21 @@ images_case(const char *name, enum image_case which)
    return dc_on_both(name, images_on, &which, IMAGE_OUT_WORDS);
 }
 
-static bool
-image_plain_writes(void)
-{
-   return images_case("image_plain_writes", IMAGE_PLAIN);
-}
+/* One case of images_on: a function named as the case, for the table of tests. */
+#define IMAGE_CASE(name, which)                                                               \
+   static bool name(void)                                                                     \
+   {                                                                                          \
+      return images_case(#name, which);                                                       \
+   }
 
-static bool
-image_immutable_samplers(void)
-{
-   return images_case("image_immutable_samplers", IMAGE_IMMUTABLE);
-}
-
-static bool
-copy_immutable_to_plain(void)
-{
-   return images_case("copy_immutable_to_plain", IMAGE_COPY_IMMUTABLE_TO_PLAIN);
-}
-
-static bool
-copy_immutable_combined_only(void)
-{
-   return images_case("copy_immutable_combined_only", IMAGE_COPY_IMMUTABLE_COMBINED_ONLY);
-}
-
-static bool
-copy_immutable_sampler_only(void)
-{
-   return images_case("copy_immutable_sampler_only", IMAGE_COPY_IMMUTABLE_SAMPLER_ONLY);
-}
-
-static bool
-copy_plain_to_immutable(void)
-{
-   return images_case("copy_plain_to_immutable", IMAGE_COPY_PLAIN_TO_IMMUTABLE);
-}
-
-static bool
-copy_record_to_passthrough(void)
-{
-   return images_case("copy_record_to_passthrough", IMAGE_COPY_RECORD_TO_PASSTHROUGH);
-}
-
-static bool
-copy_passthrough_to_record(void)
-{
-   return images_case("copy_passthrough_to_record", IMAGE_COPY_PASSTHROUGH_TO_RECORD);
-}
+IMAGE_CASE(image_plain_writes, IMAGE_PLAIN)
+IMAGE_CASE(image_immutable_samplers, IMAGE_IMMUTABLE)
+IMAGE_CASE(copy_immutable_to_plain, IMAGE_COPY_IMMUTABLE_TO_PLAIN)
+IMAGE_CASE(copy_immutable_combined_only, IMAGE_COPY_IMMUTABLE_COMBINED_ONLY)
+IMAGE_CASE(copy_immutable_sampler_only, IMAGE_COPY_IMMUTABLE_SAMPLER_ONLY)
+IMAGE_CASE(copy_plain_to_immutable, IMAGE_COPY_PLAIN_TO_IMMUTABLE)
+IMAGE_CASE(copy_record_to_passthrough, IMAGE_COPY_RECORD_TO_PASSTHROUGH)
+IMAGE_CASE(copy_passthrough_to_record, IMAGE_COPY_PASSTHROUGH_TO_RECORD)
 
 /* --- Buffers: one storage buffer copied by shaders/desc_copy.comp ----------------------------- */
 
