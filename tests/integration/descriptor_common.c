@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "descriptor_common.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 VkInstance dc_instance;
 struct dc_side dc_sides[DC_SIDE_COUNT] = {
@@ -13,82 +11,33 @@ struct dc_side dc_sides[DC_SIDE_COUNT] = {
    [DC_KRONOS] = {.label = "kronos", .kronos = true},
 };
 
-/* --- Watchdog --------------------------------------------------------------------------------- */
-
-static const char *volatile watchdog_what;
-
-static void
-on_alarm(int sig)
-{
-   (void)sig;
-   static const char prefix[] = "watchdog: hung in ";
-   ssize_t ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-   const char *what = watchdog_what;
-   if (what)
-      ignored = write(STDERR_FILENO, what, strlen(what));
-   ignored = write(STDERR_FILENO, "\n", 1);
-   (void)ignored;
-   _exit(3);
-}
-
 void
 dc_watchdog_arm(const char *what)
 {
-   watchdog_what = what;
-   alarm(what ? DC_WATCHDOG_S : 0);
-}
-
-static void
-watchdog_install(void)
-{
-   struct sigaction action = {.sa_handler = on_alarm};
-   sigemptyset(&action.sa_mask);
-   sigaction(SIGALRM, &action, NULL);
+   it_watchdog_arm(what, DC_WATCHDOG_S);
 }
 
 /* --- Devices ---------------------------------------------------------------------------------- */
 
 static bool
-has_device_extension(VkPhysicalDevice physical, const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateDeviceExtensionProperties(physical, NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateDeviceExtensionProperties(physical, NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
-}
-
-static bool
 has_partially_bound(VkPhysicalDevice physical)
 {
-   VkPhysicalDeviceVulkan12Features f12 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f12};
-   vkGetPhysicalDeviceFeatures2(physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(physical, &f12, &f13);
    return f12.descriptorBindingPartiallyBound;
 }
 
 static VkResult
 side_open(struct dc_side *s, bool partially_bound, const VkAllocationCallbacks *allocator)
 {
-   VkPhysicalDeviceVulkan13Features f13 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f13};
-   vkGetPhysicalDeviceFeatures2(s->physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(s->physical, &f12, &f13);
    s->partially_bound = partially_bound;
    const char *extension = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
    if (!f13.inlineUniformBlock || !f13.descriptorBindingInlineUniformBlockUpdateAfterBind ||
-       !f13.privateData || !has_device_extension(s->physical, extension)) {
+       !f13.privateData || !it_device_has_extension(s->physical, extension)) {
       fprintf(stderr, "  %s: needs inlineUniformBlock, "
               "descriptorBindingInlineUniformBlockUpdateAfterBind, privateData and %s\n",
               s->label, extension);
@@ -110,38 +59,21 @@ side_open(struct dc_side *s, bool partially_bound, const VkAllocationCallbacks *
       .pNext = &enable13,
       .descriptorBindingPartiallyBound = partially_bound,
    };
-   VkResult result = it_create_device(s->physical, s->family, &enable12, NULL, &extension, 1,
-                                      allocator, &s->device);
-   if (result != VK_SUCCESS) {
-      s->device = VK_NULL_HANDLE;
-      return result;
-   }
    s->allocator = allocator;
-   vkGetDeviceQueue(s->device, s->family, 0, &s->queue);
-   return it_create_command_pool(s->device, s->family,
-                                 VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL,
-                                 &s->command_pool);
+   return it_create_device_queue_pool(s->physical, s->family, &enable12, &extension, 1, allocator,
+                                      &s->device, &s->queue, &s->command_pool);
 }
 
 VkResult
 dc_open(const VkAllocationCallbacks *kronos_allocator)
 {
-   watchdog_install();
-   const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-   VkResult result = it_create_instance(&extension, 1, NULL, &dc_instance);
-   if (result != VK_SUCCESS) {
-      dc_instance = VK_NULL_HANDLE;
-      return result;
-   }
-   result = it_find_device_pair(dc_instance, &dc_sides[DC_KRONOS].physical,
-                                &dc_sides[DC_VENDOR].physical);
+   VkResult result = it_counting_instance_create("kronos-integration-test", true, &dc_instance);
    if (result != VK_SUCCESS)
       return result;
-   if (!dc_sides[DC_VENDOR].physical) {
-      fprintf(stderr, "  the vendor's device is not in this instance (VK_DRIVER_FILES must list "
-              "the vendor's manifest and Kronos's)\n");
-      return VK_ERROR_INITIALIZATION_FAILED;
-   }
+   result = it_find_both_devices(dc_instance, &dc_sides[DC_KRONOS].physical,
+                                 &dc_sides[DC_VENDOR].physical);
+   if (result != VK_SUCCESS)
+      return result;
    /* What both have is used on both, so that their results compare. */
    const bool partially_bound = has_partially_bound(dc_sides[DC_VENDOR].physical) &&
                                 has_partially_bound(dc_sides[DC_KRONOS].physical);
@@ -149,6 +81,18 @@ dc_open(const VkAllocationCallbacks *kronos_allocator)
    if (result == VK_SUCCESS)
       result = side_open(&dc_sides[DC_KRONOS], partially_bound, kronos_allocator);
    return result;
+}
+
+bool
+dc_setup(void)
+{
+   dc_watchdog_arm("setup");
+   VkResult result = dc_open(NULL);
+   if (result != VK_SUCCESS)
+      it_report(__FILE__, __LINE__, "dc_open(NULL) returned %s, expected VK_SUCCESS",
+                it_result_name(result));
+   dc_watchdog_arm(NULL);
+   return result == VK_SUCCESS;
 }
 
 void
@@ -165,8 +109,7 @@ dc_close(void)
       s->command_pool = VK_NULL_HANDLE;
       s->queue = VK_NULL_HANDLE;
    }
-   if (dc_instance)
-      vkDestroyInstance(dc_instance, NULL);
+   it_counting_instance_destroy(dc_instance);
    dc_instance = VK_NULL_HANDLE;
 }
 
@@ -187,13 +130,7 @@ dc_set_layout(const struct dc_side *s, VkDescriptorSetLayoutCreateFlags flags,
               const VkDescriptorSetLayoutBinding *bindings, uint32_t count,
               VkDescriptorSetLayout *out)
 {
-   const VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .flags = flags,
-      .bindingCount = count,
-      .pBindings = bindings,
-   };
-   return vkCreateDescriptorSetLayout(s->device, &info, NULL, out);
+   return it_create_set_layout(s->device, flags, NULL, bindings, count, out);
 }
 
 VkResult
@@ -209,38 +146,18 @@ VkResult
 dc_pipeline_layout(const struct dc_side *s, const VkDescriptorSetLayout *sets, uint32_t count,
                    VkPipelineLayout *out)
 {
-   const VkPipelineLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = count,
-      .pSetLayouts = sets,
-   };
-   return vkCreatePipelineLayout(s->device, &info, NULL, out);
+   return it_create_pipeline_layout(s->device, sets, count, 0, out);
 }
 
 VkResult
 dc_pipeline(const struct dc_side *s, const uint32_t *code, size_t size, VkPipelineLayout layout,
             VkPipeline *out)
 {
-   const VkShaderModuleCreateInfo module_info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = size,
-      .pCode = code,
-   };
    VkShaderModule module;
-   VkResult result = vkCreateShaderModule(s->device, &module_info, NULL, &module);
+   VkResult result = it_create_shader_module(s->device, code, size, &module);
    if (result != VK_SUCCESS)
       return result;
-   const VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-         .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-         .module = module,
-         .pName = "main",
-      },
-      .layout = layout,
-   };
-   result = vkCreateComputePipelines(s->device, VK_NULL_HANDLE, 1, &info, NULL, out);
+   result = it_create_compute_pipeline(s->device, module, layout, out);
    vkDestroyShaderModule(s->device, module, NULL);
    return result;
 }
@@ -249,13 +166,7 @@ VkResult
 dc_allocate_sets(const struct dc_side *s, VkDescriptorPool pool,
                  const VkDescriptorSetLayout *layouts, uint32_t count, VkDescriptorSet *sets)
 {
-   const VkDescriptorSetAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-      .descriptorPool = pool,
-      .descriptorSetCount = count,
-      .pSetLayouts = layouts,
-   };
-   return vkAllocateDescriptorSets(s->device, &info, sets);
+   return it_allocate_sets(s->device, pool, layouts, count, sets);
 }
 
 void
@@ -278,41 +189,13 @@ dc_write_storage_buffer(const struct dc_side *s, VkDescriptorSet set, VkBuffer b
 VkResult
 dc_begin(const struct dc_side *s, VkCommandBuffer *cmd)
 {
-   VkResult result = it_allocate_command_buffers(s->device, s->command_pool,
-                                                 VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, cmd);
-   if (result != VK_SUCCESS) {
-      *cmd = VK_NULL_HANDLE;
-      return result;
-   }
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   return vkBeginCommandBuffer(*cmd, &begin);
-}
-
-void
-dc_barrier_to_host(VkCommandBuffer cmd)
-{
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                        1, &barrier, 0, NULL, 0, NULL);
+   return it_begin_primary(s->device, s->command_pool, 0, cmd);
 }
 
 VkResult
 dc_submit_wait(const struct dc_side *s, uint32_t count, const VkCommandBuffer *cmds)
 {
-   const VkFenceCreateInfo info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-   VkFence fence;
-   VkResult result = vkCreateFence(s->device, &info, NULL, &fence);
-   if (result != VK_SUCCESS)
-      return result;
-   result = it_submit(s->queue, count, cmds, fence);
-   if (result == VK_SUCCESS)
-      result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS);
-   vkDestroyFence(s->device, fence, NULL);
-   return result;
+   return it_submit_wait(s->device, s->queue, count, cmds);
 }
 
 VkResult
@@ -328,27 +211,6 @@ dc_end_submit_free(const struct dc_side *s, VkCommandBuffer cmd)
 /* --- Results ---------------------------------------------------------------------------------- */
 
 bool
-dc_compare(const char *what, const void *vendor, const void *kronos, size_t size)
-{
-   if (memcmp(vendor, kronos, size) == 0)
-      return true;
-   const uint8_t *v = vendor, *k = kronos;
-   size_t words = size / 4, differing = 0;
-   fprintf(stderr, "  MISMATCH in %s:\n", what);
-   for (size_t i = 0; i < words; i++) {
-      uint32_t vw, kw;
-      memcpy(&vw, v + 4 * i, 4);
-      memcpy(&kw, k + 4 * i, 4);
-      if (vw == kw)
-         continue;
-      if (differing++ < 12)
-         fprintf(stderr, "    word %zu: vendor 0x%08x, kronos 0x%08x\n", i, vw, kw);
-   }
-   fprintf(stderr, "    %zu of %zu words differ\n", differing, words);
-   return false;
-}
-
-bool
 dc_on_both(const char *name, bool (*fn)(struct dc_side *s, const void *arg, uint32_t *out),
            const void *arg, size_t words)
 {
@@ -362,7 +224,7 @@ dc_on_both(const char *name, bool (*fn)(struct dc_side *s, const void *arg, uint
          printf("  %s: FAIL\n", dc_sides[i].label);
       ok = side_ok && ok;
    }
-   if (ok && !dc_compare(name, out[DC_VENDOR], out[DC_KRONOS], words * sizeof(uint32_t)))
+   if (ok && !it_compare_words(name, out[DC_VENDOR], out[DC_KRONOS], words * sizeof(uint32_t)))
       ok = false;
    for (int i = 0; i < DC_SIDE_COUNT; i++)
       free(out[i]);
@@ -392,4 +254,107 @@ dc_print_cache(const char *prefix, const VkKronosDeviceStatistics *before,
           (unsigned long long)after->vendor_descriptor_sets_live,
           (unsigned long long)(after->vendor_descriptor_writes -
                                before->vendor_descriptor_writes));
+}
+
+/* --- desc_simple ------------------------------------------------------------------------------ */
+
+uint32_t
+dc_in_word(uint32_t i)
+{
+   return (i * 2654435761u) ^ 0x5a5a0000u;
+}
+
+uint32_t
+dc_param_mul(uint32_t slot)
+{
+   return 3 + 2 * slot;
+}
+
+uint32_t
+dc_param_add(uint32_t slot)
+{
+   return 0x1000 * slot + 17;
+}
+
+VkResult
+dc_simple_io_create(VkPhysicalDevice physical, VkDevice device, struct dc_simple_io *io)
+{
+   memset(io, 0, sizeof(*io));
+   const VkBufferUsageFlags storage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+   VkResult result = it_host_buffer_create(physical, device, DC_SIMPLE_IN_WORDS * 4, storage,
+                                           &io->in);
+   if (result == VK_SUCCESS)
+      result = it_host_buffer_create(physical, device, DC_SIMPLE_OUT_WORDS * 4, storage,
+                                     &io->out);
+   if (result == VK_SUCCESS)
+      result = it_host_buffer_create(physical, device, DC_PARAM_SLOTS * DC_OFFSET_UNIT,
+                                     VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, &io->params);
+   if (result != VK_SUCCESS)
+      return result;
+   uint32_t *in = io->in.data;
+   for (uint32_t i = 0; i < DC_SIMPLE_IN_WORDS; i++)
+      in[i] = dc_in_word(i);
+   for (uint32_t p = 0; p < DC_PARAM_SLOTS; p++) {
+      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * DC_OFFSET_UNIT);
+      slot[0] = dc_param_mul(p);
+      slot[1] = dc_param_add(p);
+   }
+   memset(io->out.data, DC_FILL_BYTE, io->out.size);
+   return VK_SUCCESS;
+}
+
+void
+dc_simple_io_destroy(VkDevice device, struct dc_simple_io *io)
+{
+   it_host_buffer_destroy(device, &io->in);
+   it_host_buffer_destroy(device, &io->out);
+   it_host_buffer_destroy(device, &io->params);
+}
+
+void
+dc_simple_infos(const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j,
+                VkDescriptorBufferInfo infos[3])
+{
+   infos[0] = (VkDescriptorBufferInfo){io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4};
+   infos[1] = (VkDescriptorBufferInfo){out, j->out_offset, (VkDeviceSize)j->out_words * 4};
+   infos[2] = (VkDescriptorBufferInfo){io->params.buffer,
+                                       (VkDeviceSize)j->param * DC_OFFSET_UNIT, 8};
+}
+
+void
+dc_simple_expect(uint32_t *want, uint32_t words, const struct dc_job *jobs, uint32_t count)
+{
+   for (uint32_t i = 0; i < words; i++)
+      want[i] = DC_FILL_WORD;
+   for (uint32_t k = 0; k < count; k++) {
+      const struct dc_job *j = &jobs[k];
+      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
+      for (uint32_t i = 0; i < n; i++)
+         want[j->out_offset / 4 + i] =
+            dc_in_word(j->in_offset / 4 + i) * dc_param_mul(j->param) + dc_param_add(j->param);
+   }
+}
+
+bool
+dc_simple_check(const char *label, const char *what, const void *out, uint32_t words,
+                const struct dc_job *jobs, uint32_t count)
+{
+   uint32_t *want = malloc((size_t)words * 4);
+   if (!want)
+      return false;
+   dc_simple_expect(want, words, jobs, count);
+   bool ok = it_words_match(label, what, out, want, words);
+   free(want);
+   return ok;
+}
+
+VkResult
+dc_simple_pool_create(VkDevice device, uint32_t sets, VkDescriptorPoolCreateFlags flags,
+                      VkDescriptorPool *pool)
+{
+   const VkDescriptorPoolSize sizes[2] = {
+      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
+      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
+   };
+   return it_create_descriptor_pool(device, flags, sets, sizes, 2, NULL, pool);
 }

@@ -45,6 +45,9 @@ extern struct dc_side dc_sides[DC_SIDE_COUNT];
  * dc_close on failure. */
 VkResult dc_open(const VkAllocationCallbacks *kronos_allocator);
 
+/* The usual first case of a program: dc_open(NULL) under the watchdog (named "setup"). */
+bool dc_setup(void);
+
 /* Destroys both devices (each with its allocator) and the instance. */
 void dc_close(void);
 
@@ -82,18 +85,11 @@ void dc_write_storage_buffer(const struct dc_side *s, VkDescriptorSet set, VkBuf
 /* A primary command buffer of the side's pool, begun (*cmd VK_NULL_HANDLE on failure). */
 VkResult dc_begin(const struct dc_side *s, VkCommandBuffer *cmd);
 
-/* Shader writes recorded before it, visible to the host once the submit's fence signals. */
-void dc_barrier_to_host(VkCommandBuffer cmd);
-
 /* One vkQueueSubmit of the command buffers with a fence, waited for (IT_TIMEOUT_NS). */
 VkResult dc_submit_wait(const struct dc_side *s, uint32_t count, const VkCommandBuffer *cmds);
 
 /* Ends cmd (from dc_begin), submits it, waits, and frees it. */
 VkResult dc_end_submit_free(const struct dc_side *s, VkCommandBuffer cmd);
-
-/* Whether the vendor's bytes equal Kronos's; prints the words that differ (the first few) and
- * their count otherwise. size: a multiple of 4. */
-bool dc_compare(const char *what, const void *vendor, const void *kronos, size_t size);
 
 /* Kronos's statistics of the side (all zero where they cannot be read). */
 VkKronosDeviceStatistics dc_statistics(const struct dc_side *s);
@@ -107,5 +103,49 @@ bool dc_on_both(const char *name, bool (*fn)(struct dc_side *s, const void *arg,
 /* Prints the descriptor cache's counts between two statistics of Kronos's device. */
 void dc_print_cache(const char *prefix, const VkKronosDeviceStatistics *before,
                     const VkKronosDeviceStatistics *after);
+
+/* --- desc_simple (shaders/desc_simple.comp), shared with descriptors.c and
+ * descriptor_counters.c: dst[i] = src[i] * mul + add; set 0: binding 0 the source storage
+ * buffer, 1 the destination storage buffer, 2 the parameters' uniform buffer (mul, add). --- */
+
+#define DC_OFFSET_UNIT 256u /* every buffer offset: a multiple of every offset alignment */
+#define DC_SIMPLE_IN_WORDS 4096u
+#define DC_SIMPLE_OUT_WORDS 4096u
+#define DC_PARAM_SLOTS 16u
+#define DC_FILL_BYTE 0xcd
+#define DC_FILL_WORD 0xcdcdcdcdu
+
+/* dst = src * mul + add over min(in_words, out_words) words (offsets in bytes). */
+struct dc_job {
+   uint32_t in_offset, in_words, out_offset, out_words, param;
+};
+
+/* The source (dc_in_word), the parameters (slot p at p * DC_OFFSET_UNIT) and an output filled
+ * with DC_FILL_BYTE. */
+struct dc_simple_io {
+   struct it_host_buffer in, out, params;
+};
+
+uint32_t dc_in_word(uint32_t i);
+uint32_t dc_param_mul(uint32_t slot);
+uint32_t dc_param_add(uint32_t slot);
+
+VkResult dc_simple_io_create(VkPhysicalDevice physical, VkDevice device, struct dc_simple_io *io);
+void dc_simple_io_destroy(VkDevice device, struct dc_simple_io *io);
+
+/* The buffer infos of bindings 0, 1 and 2 for job j, writing to out. */
+void dc_simple_infos(const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j,
+                     VkDescriptorBufferInfo infos[3]);
+
+/* What an out buffer of words words holds after the jobs (DC_FILL_WORD where none wrote). */
+void dc_simple_expect(uint32_t *want, uint32_t words, const struct dc_job *jobs, uint32_t count);
+
+/* Whether out holds what dc_simple_expect says; reports the first difference (it_words_match). */
+bool dc_simple_check(const char *label, const char *what, const void *out, uint32_t words,
+                     const struct dc_job *jobs, uint32_t count);
+
+/* A pool of sets desc_simple sets (2 storage buffers and a uniform buffer each). */
+VkResult dc_simple_pool_create(VkDevice device, uint32_t sets, VkDescriptorPoolCreateFlags flags,
+                               VkDescriptorPool *pool);
 
 #endif

@@ -51,73 +51,34 @@
  *                             writes == application writes, no hits, misses, evictions or
  *                             cached vendor sets. */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "desc_simple_spv.h"
-#include "it_common.h"
+#include "descriptor_common.h"
 
 #define WATCHDOG_S 120
 
-#define OFFSET_UNIT 256u /* every buffer offset: a multiple of every offset alignment */
-#define IN_WORDS 4096u
-#define OUT_WORDS 4096u
-#define PARAM_SLOTS 16u
-#define FILL_BYTE 0xcd
-#define FILL_WORD 0xcdcdcdcdu
+#define OFFSET_UNIT DC_OFFSET_UNIT
+#define PARAM_SLOTS DC_PARAM_SLOTS
+#define OUT_WORDS DC_SIMPLE_OUT_WORDS
+#define FILL_BYTE DC_FILL_BYTE
 #define WRITES_PER_UPDATE 3u /* one VkWriteDescriptorSet per binding */
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static enum { MODE_CACHE, MODE_EVICT, MODE_OFF } mode;
 
-/* --- Watchdog and validation messages --------------------------------------------------------- */
-
-static const char *watchdog_what;
-
-static void
-on_alarm(int sig)
-{
-   (void)sig;
-   static const char prefix[] = "watchdog: hung in ";
-   ssize_t ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-   if (watchdog_what)
-      ignored = write(STDERR_FILENO, watchdog_what, strlen(watchdog_what));
-   ignored = write(STDERR_FILENO, "\n", 1);
-   (void)ignored;
-   _exit(3);
-}
+/* --- Watchdog --------------------------------------------------------------------------------- */
 
 /* A case that has not finished WATCHDOG_S seconds after this makes the program exit (what NULL:
  * nothing runs). */
 static void
 watchdog_arm(const char *what)
 {
-   watchdog_what = what;
-   alarm(what ? WATCHDOG_S : 0);
-}
-
-static atomic_uint validation_errors;
-static atomic_uint validation_warnings;
-
-static VKAPI_ATTR VkBool32 VKAPI_CALL
-on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                 VkDebugUtilsMessageTypeFlagsEXT types,
-                 const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
-{
-   (void)user;
-   if (!(types & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT))
-      return VK_FALSE;
-   bool error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-   atomic_fetch_add(error ? &validation_errors : &validation_warnings, 1);
-   fprintf(stderr, "[validation %s] %s: %s\n", error ? "error" : "warning",
-           data->pMessageIdName ? data->pMessageIdName : "(no id)",
-           data->pMessage ? data->pMessage : "");
-   return VK_FALSE;
+   it_watchdog_arm(what, WATCHDOG_S);
 }
 
 /* --- The device's allocation callbacks: they fail while armed --------------------------------- */
@@ -197,7 +158,6 @@ static const VkAllocationCallbacks device_allocator = {
 
 static struct {
    VkInstance instance;
-   VkDebugUtilsMessengerEXT messenger;
    VkPhysicalDevice physical;
    uint32_t family;
    VkDevice device;
@@ -306,77 +266,21 @@ expect_delta(const char *what, const struct delta *d, uint64_t app, uint64_t ven
 
 /* --- desc_simple: jobs ------------------------------------------------------------------------ */
 
-static uint32_t
-in_word(uint32_t i)
+/* Whether out (words words) holds what the jobs write, FILL_WORD elsewhere; reports the first
+ * difference. */
+static bool
+check_out(const char *what, const void *out, uint32_t words, const struct dc_job *jobs,
+          uint32_t count)
 {
-   return (i * 2654435761u) ^ 0x5a5a0000u;
-}
-
-static uint32_t
-param_mul(uint32_t slot)
-{
-   return 3 + 2 * slot;
-}
-
-static uint32_t
-param_add(uint32_t slot)
-{
-   return 0x1000 * slot + 17;
-}
-
-/* dst = src * mul + add over min(in_words, out_words) words (offsets in bytes). */
-struct job {
-   uint32_t in_offset, in_words, out_offset, out_words, param;
-};
-
-/* The source and the parameters (the same in every case); the outputs are the cases' own. */
-struct io {
-   struct it_host_buffer in, out, params;
-};
-
-static VkResult
-io_create(struct io *io)
-{
-   memset(io, 0, sizeof(*io));
-   VkResult result = it_host_buffer_create(g.physical, g.device, IN_WORDS * 4,
-                                           VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &io->in);
-   if (result == VK_SUCCESS)
-      result = it_host_buffer_create(g.physical, g.device, OUT_WORDS * 4,
-                                     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &io->out);
-   if (result == VK_SUCCESS)
-      result = it_host_buffer_create(g.physical, g.device, PARAM_SLOTS * OFFSET_UNIT,
-                                     VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT, &io->params);
-   if (result != VK_SUCCESS)
-      return result;
-   uint32_t *in = io->in.data;
-   for (uint32_t i = 0; i < IN_WORDS; i++)
-      in[i] = in_word(i);
-   for (uint32_t p = 0; p < PARAM_SLOTS; p++) {
-      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * OFFSET_UNIT);
-      slot[0] = param_mul(p);
-      slot[1] = param_add(p);
-   }
-   memset(io->out.data, FILL_BYTE, io->out.size);
-   return VK_SUCCESS;
-}
-
-static void
-io_destroy(struct io *io)
-{
-   it_host_buffer_destroy(g.device, &io->in);
-   it_host_buffer_destroy(g.device, &io->out);
-   it_host_buffer_destroy(g.device, &io->params);
+   return dc_simple_check(NULL, what, out, words, jobs, count);
 }
 
 /* One vkUpdateDescriptorSets of 3 writes: the job into set, writing to out. */
 static void
-write_set(VkDescriptorSet set, const struct io *io, VkBuffer out, const struct job *j)
+write_set(VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j)
 {
-   const VkDescriptorBufferInfo infos[3] = {
-      {io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4},
-      {out, j->out_offset, (VkDeviceSize)j->out_words * 4},
-      {io->params.buffer, (VkDeviceSize)j->param * OFFSET_UNIT, 8},
-   };
+   VkDescriptorBufferInfo infos[3];
+   dc_simple_infos(io, out, j, infos);
    VkWriteDescriptorSet w[WRITES_PER_UPDATE];
    for (uint32_t b = 0; b < WRITES_PER_UPDATE; b++) {
       w[b] = (VkWriteDescriptorSet){
@@ -392,23 +296,10 @@ write_set(VkDescriptorSet set, const struct io *io, VkBuffer out, const struct j
    vkUpdateDescriptorSets(g.device, WRITES_PER_UPDATE, w, 0, NULL);
 }
 
-/* Shader writes before it, visible to the host after the submit's fence. */
-static void
-barrier_to_host(VkCommandBuffer cmd)
-{
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                        1, &barrier, 0, NULL, 0, NULL);
-}
-
 /* cmd begun (flags), the jobs recorded, each through its set, with pipeline and layout. */
 static VkResult
 record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
-            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct job *jobs,
+            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct dc_job *jobs,
             uint32_t count)
 {
    const VkCommandBufferBeginInfo begin = {
@@ -424,13 +315,13 @@ record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pip
                               NULL);
       vkCmdDispatch(cmd, (jobs[k].out_words + 63) / 64, 1, 1);
    }
-   barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    return vkEndCommandBuffer(cmd);
 }
 
 static VkResult
 record(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, const VkDescriptorSet *sets,
-       const struct job *jobs, uint32_t count)
+       const struct dc_job *jobs, uint32_t count)
 {
    return record_with(cmd, flags, g.pipeline, g.layout, sets, jobs, count);
 }
@@ -447,64 +338,10 @@ submit_wait(uint32_t count, const VkCommandBuffer *cmds)
    return result;
 }
 
-/* Whether out (words words) holds what the jobs write, FILL_WORD elsewhere; reports the first
- * difference. */
-static bool
-check_out(const char *what, const void *out, uint32_t words, const struct job *jobs,
-          uint32_t count)
-{
-   uint32_t *want = malloc((size_t)words * 4);
-   if (!want)
-      return false;
-   for (uint32_t i = 0; i < words; i++)
-      want[i] = FILL_WORD;
-   for (uint32_t k = 0; k < count; k++) {
-      const struct job *j = &jobs[k];
-      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
-      for (uint32_t i = 0; i < n; i++)
-         want[j->out_offset / 4 + i] =
-            in_word(j->in_offset / 4 + i) * param_mul(j->param) + param_add(j->param);
-   }
-   const uint32_t *got = out;
-   uint32_t differing = 0, first = 0;
-   for (uint32_t i = 0; i < words; i++) {
-      if (got[i] != want[i] && differing++ == 0)
-         first = i;
-   }
-   if (differing)
-      fprintf(stderr, "  %s: %u of %u words wrong; first at word %u: 0x%08x, expected 0x%08x\n",
-              what, differing, words, first, got[first], want[first]);
-   free(want);
-   return differing == 0;
-}
-
-static VkResult
-pool_create(uint32_t sets, VkDescriptorPoolCreateFlags flags, VkDescriptorPool *pool)
-{
-   const VkDescriptorPoolSize sizes[2] = {
-      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
-      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
-   };
-   const VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .flags = flags,
-      .maxSets = sets,
-      .poolSizeCount = 2,
-      .pPoolSizes = sizes,
-   };
-   return vkCreateDescriptorPool(g.device, &info, NULL, pool);
-}
-
 static VkResult
 allocate_set(VkDescriptorPool pool, VkDescriptorSetLayout layout, VkDescriptorSet *set)
 {
-   const VkDescriptorSetAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-      .descriptorPool = pool,
-      .descriptorSetCount = 1,
-      .pSetLayouts = &layout,
-   };
-   return vkAllocateDescriptorSets(g.device, &info, set);
+   return it_allocate_sets(g.device, pool, &layout, 1, set);
 }
 
 static VkResult
@@ -530,8 +367,8 @@ free_cmds(uint32_t count, VkCommandBuffer *cmds)
 
 /* The set rewritten with j, dispatched in cmd, submitted, waited for and checked. */
 static bool
-rewrite_and_run(VkCommandBuffer cmd, VkDescriptorSet set, struct io *io, const struct job *j,
-                const char *what)
+rewrite_and_run(VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+                const struct dc_job *j, const char *what)
 {
    bool ok = false;
    memset(io->out.data, FILL_BYTE, io->out.size);
@@ -549,14 +386,14 @@ steady_state_rewrite(void)
 {
    bool ok = false;
    watchdog_arm("steady_state_rewrite");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {256, 1000, 0, 1200, 5};
+   const struct dc_job j = {256, 1000, 0, 1200, 5};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
@@ -578,7 +415,7 @@ steady_state_rewrite(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -588,21 +425,21 @@ done:
 #define FRAMEWORK_OPS 16u
 #define FRAMEWORK_ITERATIONS 20u
 
-static struct job
+static struct dc_job
 framework_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / FRAMEWORK_OPS;
-   return (struct job){OFFSET_UNIT * (k % 8), 100 + 9 * k, k * region * 4, region, k};
+   return (struct dc_job){OFFSET_UNIT * (k % 8), 100 + 9 * k, k * region * 4, region, k};
 }
 
 /* One iteration: the pool reset, a set allocated and written per operation, all dispatched in
  * one command buffer, submitted, waited for and checked. */
 static bool
-framework_iteration(VkCommandBuffer cmd, VkDescriptorPool pool, struct io *io)
+framework_iteration(VkCommandBuffer cmd, VkDescriptorPool pool, struct dc_simple_io *io)
 {
    bool ok = false;
    VkDescriptorSet sets[FRAMEWORK_OPS];
-   struct job jobs[FRAMEWORK_OPS];
+   struct dc_job jobs[FRAMEWORK_OPS];
    memset(io->out.data, FILL_BYTE, io->out.size);
    CHECK_VK(vkResetDescriptorPool(g.device, pool, 0));
    for (uint32_t k = 0; k < FRAMEWORK_OPS; k++) {
@@ -624,12 +461,12 @@ framework(void)
 {
    bool ok = false;
    watchdog_arm("framework");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(FRAMEWORK_OPS, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, FRAMEWORK_OPS, 0, &pool));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
    CHECK(framework_iteration(cmd, pool, &io));
@@ -663,7 +500,7 @@ framework(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -673,11 +510,11 @@ done:
 #define CONTENTS 8u
 #define CONTENT_ROUNDS 5u
 
-static struct job
+static struct dc_job
 content_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / CONTENTS;
-   return (struct job){OFFSET_UNIT * k, 300 + 37 * k, k * region * 4, region,
+   return (struct dc_job){OFFSET_UNIT * k, 300 + 37 * k, k * region * 4, region,
                        (k + 3) % PARAM_SLOTS};
 }
 
@@ -686,16 +523,16 @@ distinct_contents(void)
 {
    bool ok = false;
    watchdog_arm("distinct_contents");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, sets[CONTENTS];
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct job jobs[CONTENTS];
+   struct dc_job jobs[CONTENTS];
    stats_t before, after;
    for (uint32_t k = 0; k < CONTENTS; k++)
       jobs[k] = content_job(k);
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1 + CONTENTS, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1 + CONTENTS, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    for (uint32_t round = 0; round < CONTENT_ROUNDS; round++) {
@@ -744,7 +581,7 @@ distinct_contents(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -769,8 +606,8 @@ untouched(const void *data, VkDeviceSize size)
 
 /* The job through set (written with out) into out, checked. */
 static bool
-reuse_run(VkCommandBuffer cmd, VkDescriptorSet set, struct io *io, struct it_host_buffer *out,
-          const struct job *j, const char *what)
+reuse_run(VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+          struct it_host_buffer *out, const struct dc_job *j, const char *what)
 {
    bool ok = false;
    memset(out->data, FILL_BYTE, out->size);
@@ -788,7 +625,7 @@ handle_reuse(void)
 {
    bool ok = false;
    watchdog_arm("handle_reuse");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    struct it_host_buffer a = {0}, b = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, other;
@@ -796,10 +633,10 @@ handle_reuse(void)
    VkDeviceMemory spacer = VK_NULL_HANDLE;
    void *spacer_data = NULL;
    VkMemoryRequirements req = {0};
-   const struct job j = {512, 700, 0, 800, 7};
+   const struct dc_job j = {512, 700, 0, 800, 7};
    stats_t start, before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(2, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 2, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_set(pool, g.set_layout, &other));
    CHECK_VK(allocate_cmds(1, &cmd));
@@ -867,7 +704,7 @@ done:
    it_host_buffer_destroy(g.device, &b);
    vkFreeMemory(g.device, spacer, NULL);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -877,11 +714,11 @@ done:
 #define HELD 6u
 #define CHURN 4u
 
-static struct job
+static struct dc_job
 held_job(uint32_t k)
 {
    const uint32_t region = OUT_WORDS / 16;
-   return (struct job){OFFSET_UNIT * (k % 4), 100 + 13 * k, k * region * 4, region - 8 * k,
+   return (struct dc_job){OFFSET_UNIT * (k % 4), 100 + 13 * k, k * region * 4, region - 8 * k,
                        (k + 9) % PARAM_SLOTS};
 }
 
@@ -890,18 +727,18 @@ eviction(void)
 {
    bool ok = false;
    watchdog_arm("eviction");
-   struct io io = {0}, churn_io = {0};
+   struct dc_simple_io io = {0}, churn_io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet sets[HELD + CHURN];
    VkCommandBuffer cmds[HELD + 1] = {0};
    VkCommandBuffer churn_cmd = VK_NULL_HANDLE;
-   struct job jobs[HELD + CHURN];
+   struct dc_job jobs[HELD + CHURN];
    stats_t start, before, after;
    for (uint32_t k = 0; k < HELD + CHURN; k++)
       jobs[k] = held_job(k);
-   CHECK_VK(io_create(&io));
-   CHECK_VK(io_create(&churn_io));
-   CHECK_VK(pool_create(HELD + CHURN, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &churn_io));
+   CHECK_VK(dc_simple_pool_create(g.device, HELD + CHURN, 0, &pool));
    CHECK_VK(allocate_cmds(HELD + 1, cmds));
    churn_cmd = cmds[HELD];
    CHECK(snap(&start));
@@ -973,8 +810,8 @@ eviction(void)
 done:
    free_cmds(HELD + 1, cmds);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&churn_io);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &churn_io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
@@ -1000,7 +837,7 @@ expect_passthrough(const char *what, const struct delta *d, uint64_t app)
  * layout, binding 2 written there: a record, bound by content (one miss in modeled modes). */
 static bool
 copy_into_modeled(VkCommandBuffer cmd, VkDescriptorSet from, VkDescriptorSet modeled,
-                  struct io *io, const struct job *j, const char *what)
+                  struct dc_simple_io *io, const struct dc_job *j, const char *what)
 {
    bool ok = false;
    stats_t before, after;
@@ -1051,14 +888,14 @@ partially_bound(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, modeled;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {768, 900, 256, 950, 11};
+   const struct dc_job j = {768, 900, 256, 950, 11};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(2, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 2, 0, &pool));
    CHECK_VK(allocate_set(pool, g.pb_set_layout, &set));
    CHECK_VK(allocate_set(pool, g.set_layout, &modeled));
    CHECK_VK(allocate_cmds(1, &cmd));
@@ -1081,7 +918,7 @@ partially_bound(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1098,7 +935,7 @@ update_after_bind(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set, twin;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
@@ -1119,23 +956,23 @@ update_after_bind(void)
       .poolSizeCount = 2,
       .pPoolSizes = sizes,
    };
-   CHECK_VK(io_create(&io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
    CHECK_VK(vkCreateDescriptorPool(g.device, &pool_info, NULL, &pool));
    CHECK_VK(allocate_set(pool, g.uab_set_layout, &set));
    CHECK_VK(allocate_set(pool, g.uab_set_layout, &twin));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
-   struct job j = {0};
+   struct dc_job j = {0};
    for (uint32_t i = 0; i < PASSTHROUGH_ROUNDS; i++) {
-      j = (struct job){OFFSET_UNIT * (i % 4), 500 + 50 * i, 0, 1000, i % PARAM_SLOTS};
+      j = (struct dc_job){OFFSET_UNIT * (i % 4), 500 + 50 * i, 0, 1000, i % PARAM_SLOTS};
       const uint32_t late = (i + 7) % PARAM_SLOTS; /* the parameters written after the bind */
       memset(io.out.data, FILL_BYTE, io.out.size);
       const VkDescriptorBufferInfo infos[2] = {
          {io.in.buffer, j.in_offset, (VkDeviceSize)j.in_words * 4},
          {io.out.buffer, j.out_offset, (VkDeviceSize)j.out_words * 4},
       };
-      uint32_t early_params[2] = {param_mul(j.param), param_add(j.param)};
-      uint32_t late_params[2] = {param_mul(late), param_add(late)};
+      uint32_t early_params[2] = {dc_param_mul(j.param), dc_param_add(j.param)};
+      uint32_t late_params[2] = {dc_param_mul(late), dc_param_add(late)};
       VkWriteDescriptorSetInlineUniformBlock block = {
          .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK,
          .dataSize = sizeof(early_params),
@@ -1199,7 +1036,7 @@ update_after_bind(void)
 done:
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1212,11 +1049,11 @@ push_descriptors(void)
       return true;
    }
    bool ok = false;
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job j = {1024, 640, 512, 700, 13};
+   const struct dc_job j = {1024, 640, 512, 700, 13};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(snap(&before));
    for (uint32_t i = 0; i < PASSTHROUGH_ROUNDS; i++) {
@@ -1246,7 +1083,7 @@ push_descriptors(void)
       vkCmdPushDescriptorSetKHR(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.push_layout, 0,
                                 WRITES_PER_UPDATE, w);
       vkCmdDispatch(cmd, (j.out_words + 63) / 64, 1, 1);
-      barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       CHECK_VK(vkEndCommandBuffer(cmd));
       CHECK_VK(submit_wait(1, &cmd));
       CHECK(check_out("push descriptors", io.out.data, OUT_WORDS, &j, 1));
@@ -1260,7 +1097,7 @@ push_descriptors(void)
    ok = true;
 done:
    free_cmds(1, &cmd);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    return ok;
 }
 
@@ -1287,15 +1124,15 @@ bind_failure_rebind(void)
 {
    bool ok = false;
    watchdog_arm("bind_failure_rebind");
-   struct io io = {0};
+   struct dc_simple_io io = {0};
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   const struct job c1 = {0, 600, 0, 600, 2};
-   const struct job c2 = {256, 500, 1024 * 4, 700, 6};
+   const struct dc_job c1 = {0, 600, 0, 600, 2};
+   const struct dc_job c2 = {256, 500, 1024 * 4, 700, 6};
    stats_t before, after;
-   CHECK_VK(io_create(&io));
-   CHECK_VK(pool_create(1, 0, &pool));
+   CHECK_VK(dc_simple_io_create(g.physical, g.device, &io));
+   CHECK_VK(dc_simple_pool_create(g.device, 1, 0, &pool));
    CHECK_VK(allocate_set(pool, g.set_layout, &set));
    CHECK_VK(allocate_cmds(1, &cmd));
    CHECK(rewrite_and_run(cmd, set, &io, &c1, "content C1"));
@@ -1345,90 +1182,12 @@ done:
    atomic_store(&allocations_fail, false);
    free_cmds(1, &cmd);
    vkDestroyDescriptorPool(g.device, pool, NULL);
-   io_destroy(&io);
+   dc_simple_io_destroy(g.device, &io);
    watchdog_arm(NULL);
    return ok;
 }
 
 /* --- Setup and teardown ----------------------------------------------------------------------- */
-
-static bool
-instance_has_extension(const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateInstanceExtensionProperties(NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateInstanceExtensionProperties(NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
-}
-
-/* A Vulkan 1.3 instance with a messenger counting the validation layer's messages (where
- * VK_EXT_debug_utils is there). */
-static VkResult
-instance_create(void)
-{
-   const bool debug_utils = instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-   const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_debug_message,
-   };
-   const VkApplicationInfo app = {
-      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-      .pApplicationName = "kronos-integration-descriptor-counters",
-      .apiVersion = VK_API_VERSION_1_3,
-   };
-   const VkInstanceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-      .pNext = debug_utils ? &messenger_info : NULL,
-      .pApplicationInfo = &app,
-      .enabledExtensionCount = debug_utils ? 1 : 0,
-      .ppEnabledExtensionNames = &extension,
-   };
-   VkResult result = vkCreateInstance(&info, NULL, &g.instance);
-   if (result != VK_SUCCESS) {
-      g.instance = VK_NULL_HANDLE;
-      return result;
-   }
-   volkLoadInstance(g.instance);
-   if (debug_utils)
-      result = vkCreateDebugUtilsMessengerEXT(g.instance, &messenger_info, NULL, &g.messenger);
-   return result;
-}
-
-static VkResult
-create_pipeline(VkDescriptorSetLayout set_layout, VkPipelineLayout *layout, VkPipeline *pipeline)
-{
-   const VkPipelineLayoutCreateInfo layout_info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = 1,
-      .pSetLayouts = &set_layout,
-   };
-   VkResult result = vkCreatePipelineLayout(g.device, &layout_info, NULL, layout);
-   if (result != VK_SUCCESS)
-      return result;
-   const VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-         .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-         .module = g.module,
-         .pName = "main",
-      },
-      .layout = *layout,
-   };
-   return vkCreateComputePipelines(g.device, VK_NULL_HANDLE, 1, &info, NULL, pipeline);
-}
 
 /* desc_simple's set layout and pipeline: a layout of these flags, bindings of these flags
  * (chained where any is set), binding 2 an inline uniform block of 8 bytes where inline_params
@@ -1453,33 +1212,14 @@ create_layout_and_pipeline(VkDescriptorSetLayoutCreateFlags layout_flags,
       .bindingCount = 3,
       .pBindingFlags = binding_flags,
    };
-   const VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .pNext = binding_flags ? &flags_info : NULL,
-      .flags = layout_flags,
-      .bindingCount = 3,
-      .pBindings = bindings,
-   };
-   VkResult result = vkCreateDescriptorSetLayout(g.device, &info, NULL, set_layout);
+   VkResult result = it_create_set_layout(g.device, layout_flags,
+                                          binding_flags ? &flags_info : NULL, bindings, 3,
+                                          set_layout);
    if (result == VK_SUCCESS)
-      result = create_pipeline(*set_layout, layout, pipeline);
+      result = it_create_pipeline_layout(g.device, set_layout, 1, 0, layout);
+   if (result == VK_SUCCESS)
+      result = it_create_compute_pipeline(g.device, g.module, *layout, pipeline);
    return result;
-}
-
-static bool
-has_device_extension(VkPhysicalDevice physical, const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateDeviceExtensionProperties(physical, NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateDeviceExtensionProperties(physical, NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
 }
 
 static bool
@@ -1495,7 +1235,8 @@ setup(void)
          goto done;
       }
    }
-   CHECK_VK(instance_create());
+   CHECK_VK(it_counting_instance_create("kronos-integration-descriptor-counters", false,
+                                        &g.instance));
    CHECK_VK(it_find_kronos_device(g.instance, &g.physical));
    g.family = it_compute_family(g.physical);
    CHECK(g.family != UINT32_MAX);
@@ -1503,20 +1244,13 @@ setup(void)
    vkGetPhysicalDeviceProperties(g.physical, &props);
    CHECK(props.limits.minStorageBufferOffsetAlignment <= OFFSET_UNIT);
    CHECK(props.limits.minUniformBufferOffsetAlignment <= OFFSET_UNIT);
-   VkPhysicalDeviceVulkan13Features f13 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-   };
-   VkPhysicalDeviceVulkan12Features f12 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-      .pNext = &f13,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f12};
-   vkGetPhysicalDeviceFeatures2(g.physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(g.physical, &f12, &f13);
    g.partially_bound = f12.descriptorBindingPartiallyBound;
    g.inline_update_after_bind =
       f13.inlineUniformBlock && f13.descriptorBindingInlineUniformBlockUpdateAfterBind;
-   g.push = has_device_extension(g.physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+   g.push = it_device_has_extension(g.physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
    printf("  %s; descriptorBindingPartiallyBound: %s; inline uniform blocks updated after "
           "bind: %s; VK_KHR_push_descriptor: %s; expectations: %s\n", props.deviceName,
           g.partially_bound ? "yes" : "no", g.inline_update_after_bind ? "yes" : "no",
@@ -1534,21 +1268,12 @@ setup(void)
       .descriptorBindingPartiallyBound = g.partially_bound,
    };
    const char *extension = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
-   CHECK_VK(it_create_device(g.physical, g.family, &enable12, NULL, &extension, g.push ? 1 : 0,
-                             &device_allocator, &g.device));
-   vkGetDeviceQueue(g.device, g.family, 0, &g.queue);
-   CHECK(g.queue != VK_NULL_HANDLE);
-   CHECK_VK(it_create_command_pool(g.device, g.family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL,
-                                   &g.command_pool));
+   CHECK_VK(it_create_device_queue_pool(g.physical, g.family, &enable12, &extension,
+                                        g.push ? 1 : 0, &device_allocator, &g.device, &g.queue,
+                                        &g.command_pool));
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
    CHECK_VK(vkCreateFence(g.device, &fence_info, NULL, &g.fence));
-   const VkShaderModuleCreateInfo module_info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = desc_simple_spv_size,
-      .pCode = desc_simple_spv,
-   };
-   CHECK_VK(vkCreateShaderModule(g.device, &module_info, NULL, &g.module));
+   CHECK_VK(it_create_shader_module(g.device, desc_simple_spv, desc_simple_spv_size, &g.module));
    CHECK_VK(create_layout_and_pipeline(0, NULL, false, &g.set_layout, &g.layout, &g.pipeline));
    if (g.partially_bound) {
       const VkDescriptorBindingFlags pb[3] = {VK_DESCRIPTOR_BINDING_PARTIALLY_BOUND_BIT,
@@ -1615,12 +1340,9 @@ teardown_and_validation(void)
              s.descriptor_cache_misses, s.descriptor_cache_evictions,
              s.vendor_descriptor_sets_live, s.descriptor_cache_bytes);
    close_device();
-   unsigned errors = atomic_load(&validation_errors);
-   printf("  validation layer messages: %u errors, %u warnings%s\n", errors,
-          atomic_load(&validation_warnings),
-          g.messenger ? "" : " (no VK_EXT_debug_utils: none could be seen)");
+   bool ok = it_validation_report();
    watchdog_arm(NULL);
-   return errors == 0;
+   return ok;
 }
 
 int
@@ -1636,8 +1358,6 @@ main(int argc, char **argv)
       fprintf(stderr, "usage: %s [--expect-cache | --eviction | --expect-off]\n", argv[0]);
       return 2;
    }
-   struct sigaction action = {.sa_handler = on_alarm};
-   sigaction(SIGALRM, &action, NULL);
    static const struct it_test tests[] = {
       {"find Kronos's device, open it", setup, true},
       {"steady_state_rewrite", steady_state_rewrite, false},
@@ -1651,11 +1371,8 @@ main(int argc, char **argv)
    };
    int status = IT_RUN_TESTS(tests);
    close_device();
-   if (g.messenger)
-      vkDestroyDebugUtilsMessengerEXT(g.instance, g.messenger, NULL);
-   if (g.instance)
-      vkDestroyInstance(g.instance, NULL);
-   if (atomic_load(&validation_errors) != 0 && status == 0) {
+   it_counting_instance_destroy(g.instance);
+   if (it_validation_errors() != 0 && status == 0) {
       fprintf(stderr, "validation errors after the device was closed\n");
       status = 1;
    }

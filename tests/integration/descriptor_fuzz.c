@@ -422,7 +422,7 @@ op_dispatch(struct fuzz *f)
                               dynamic);
       vkCmdDispatch(cmd, 1, 1, 1);
    }
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    result = vkEndCommandBuffer(cmd);
    if (result == VK_SUCCESS)
       result = dc_submit_wait(s, 1, &cmd);
@@ -682,7 +682,7 @@ run_next_seed(void)
       char dispatch[96];
       snprintf(dispatch, sizeof(dispatch), "dispatch %zu of seed %llu", i / OUT_WORDS,
                (unsigned long long)seed);
-      if (!dc_compare(dispatch, vendor.results + i, kronos.results + i,
+      if (!it_compare_words(dispatch, vendor.results + i, kronos.results + i,
                       OUT_WORDS * sizeof(uint32_t)) &&
           ++mismatches == 4) {
          fprintf(stderr, "  (further dispatches not compared)\n");

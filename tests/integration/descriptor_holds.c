@@ -54,7 +54,7 @@ record(const struct holds *h, VkCommandBuffer cmd, int set, int slot, bool secon
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, h->layout, 0, 2, sets, 0, NULL);
    vkCmdDispatch(cmd, 1, 1, 1);
    if (!secondary)
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
    return vkEndCommandBuffer(cmd);
 }
 
@@ -71,7 +71,7 @@ record_with_secondaries(const struct holds *h, int a, int b)
    if (result != VK_SUCCESS)
       return result;
    vkCmdExecuteCommands(h->primaries[N], 2, h->secondaries);
-   dc_barrier_to_host(h->primaries[N]);
+   it_barrier_to_host(h->primaries[N]);
    return vkEndCommandBuffer(h->primaries[N]);
 }
 
@@ -203,18 +203,6 @@ many_command_buffers(void)
    return ok;
 }
 
-static bool
-setup(void)
-{
-   bool ok = false;
-   dc_watchdog_arm("setup");
-   CHECK_VK(dc_open(NULL));
-   ok = true;
-done:
-   dc_watchdog_arm(NULL);
-   return ok;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -225,7 +213,7 @@ main(int argc, char **argv)
       return 2;
    }
    static const struct it_test tests[] = {
-      {"find the vendor's device and Kronos's, open both", setup, true},
+      {"find the vendor's device and Kronos's, open both", dc_setup, true},
       {"many_command_buffers", many_command_buffers, false},
    };
    int status = IT_RUN_TESTS(tests);

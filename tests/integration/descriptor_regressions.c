@@ -516,7 +516,7 @@ images_on(struct dc_side *s, const void *arg, uint32_t *out)
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, im.layout[dst_layout], 0, 2,
                            sets, 0, NULL);
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    VkCommandBuffer submitted = cmd;
    cmd = VK_NULL_HANDLE;
    CHECK_VK(dc_end_submit_free(s, submitted));
@@ -543,53 +543,21 @@ images_case(const char *name, enum image_case which)
    return dc_on_both(name, images_on, &which, IMAGE_OUT_WORDS);
 }
 
-static bool
-image_plain_writes(void)
-{
-   return images_case("image_plain_writes", IMAGE_PLAIN);
-}
+/* One case of images_on: a function named as the case, for the table of tests. */
+#define IMAGE_CASE(name, which)                                                               \
+   static bool name(void)                                                                     \
+   {                                                                                          \
+      return images_case(#name, which);                                                       \
+   }
 
-static bool
-image_immutable_samplers(void)
-{
-   return images_case("image_immutable_samplers", IMAGE_IMMUTABLE);
-}
-
-static bool
-copy_immutable_to_plain(void)
-{
-   return images_case("copy_immutable_to_plain", IMAGE_COPY_IMMUTABLE_TO_PLAIN);
-}
-
-static bool
-copy_immutable_combined_only(void)
-{
-   return images_case("copy_immutable_combined_only", IMAGE_COPY_IMMUTABLE_COMBINED_ONLY);
-}
-
-static bool
-copy_immutable_sampler_only(void)
-{
-   return images_case("copy_immutable_sampler_only", IMAGE_COPY_IMMUTABLE_SAMPLER_ONLY);
-}
-
-static bool
-copy_plain_to_immutable(void)
-{
-   return images_case("copy_plain_to_immutable", IMAGE_COPY_PLAIN_TO_IMMUTABLE);
-}
-
-static bool
-copy_record_to_passthrough(void)
-{
-   return images_case("copy_record_to_passthrough", IMAGE_COPY_RECORD_TO_PASSTHROUGH);
-}
-
-static bool
-copy_passthrough_to_record(void)
-{
-   return images_case("copy_passthrough_to_record", IMAGE_COPY_PASSTHROUGH_TO_RECORD);
-}
+IMAGE_CASE(image_plain_writes, IMAGE_PLAIN)
+IMAGE_CASE(image_immutable_samplers, IMAGE_IMMUTABLE)
+IMAGE_CASE(copy_immutable_to_plain, IMAGE_COPY_IMMUTABLE_TO_PLAIN)
+IMAGE_CASE(copy_immutable_combined_only, IMAGE_COPY_IMMUTABLE_COMBINED_ONLY)
+IMAGE_CASE(copy_immutable_sampler_only, IMAGE_COPY_IMMUTABLE_SAMPLER_ONLY)
+IMAGE_CASE(copy_plain_to_immutable, IMAGE_COPY_PLAIN_TO_IMMUTABLE)
+IMAGE_CASE(copy_record_to_passthrough, IMAGE_COPY_RECORD_TO_PASSTHROUGH)
+IMAGE_CASE(copy_passthrough_to_record, IMAGE_COPY_PASSTHROUGH_TO_RECORD)
 
 /* --- Buffers: one storage buffer copied by shaders/desc_copy.comp ----------------------------- */
 
@@ -707,7 +675,7 @@ base_dispatch(const struct dc_side *s, struct base *b, VkPipeline pipeline,
    const VkDescriptorSet sets[2] = {set, b->out_set};
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, sets, 0, NULL);
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    result = dc_end_submit_free(s, cmd);
    memcpy(out, b->out.data, 16);
    memset(b->out.data, 0, 16);
@@ -808,7 +776,7 @@ push_on(struct dc_side *s, const void *arg, uint32_t *out)
          vkCmdPushDescriptorSetWithTemplateKHR(cmd, template, b.push_layout, 0, &info);
       }
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       VkCommandBuffer submitted = cmd;
       cmd = VK_NULL_HANDLE;
       CHECK_VK(dc_end_submit_free(s, submitted));
@@ -1121,7 +1089,7 @@ ignored_member_on(struct dc_side *s, const void *arg, uint32_t *out)
                               NULL);
    }
    vkCmdDispatch(cmd, 1, 1, 1);
-   dc_barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    VkCommandBuffer submitted = cmd;
    cmd = VK_NULL_HANDLE;
    CHECK_VK(dc_end_submit_free(s, submitted));
@@ -1290,7 +1258,7 @@ allocation_callbacks(void)
       const VkDescriptorSet bound[2] = {sets[0], out_sets[1]};
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, bound, 0, NULL);
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       VkCommandBuffer submitted = cmd;
       cmd = VK_NULL_HANDLE;
       CHECK_VK(dc_end_submit_free(s, submitted));

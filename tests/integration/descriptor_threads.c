@@ -90,7 +90,7 @@ iterate(const struct dc_side *s, int id, int it, VkDescriptorPool pool, VkComman
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 2, sets, 0, NULL);
       vkCmdDispatch(cmd, 1, 1, 1);
-      dc_barrier_to_host(cmd);
+      it_barrier_to_host(cmd);
       result = vkEndCommandBuffer(cmd);
    }
    if (result == VK_SUCCESS)
@@ -206,18 +206,6 @@ done:
    return ok;
 }
 
-static bool
-setup(void)
-{
-   bool ok = false;
-   dc_watchdog_arm("setup");
-   CHECK_VK(dc_open(NULL));
-   ok = true;
-done:
-   dc_watchdog_arm(NULL);
-   return ok;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -230,7 +218,7 @@ main(int argc, char **argv)
       return 2;
    }
    static const struct it_test tests[] = {
-      {"find the vendor's device and Kronos's, open both", setup, true},
+      {"find the vendor's device and Kronos's, open both", dc_setup, true},
       {"threads_share_the_cache", threads_share_the_cache, false},
    };
    int status = IT_RUN_TESTS(tests);

@@ -40,26 +40,23 @@
  * VK_EXT_debug_utils and fail the program. */
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "desc_simple_spv.h"
 #include "desc_types_spv.h"
-#include "it_common.h"
+#include "descriptor_common.h"
 
 #define WATCHDOG_S 120
 
-#define OFFSET_UNIT 256u /* every buffer offset: a multiple of every offset alignment */
+#define OFFSET_UNIT DC_OFFSET_UNIT
+#define FILL_BYTE DC_FILL_BYTE
+#define FILL_WORD DC_FILL_WORD
 #define DATA_BUFFER_COUNT 3
 #define VIEW_COUNT 4
 #define IMAGE_COUNT 4
 #define IMAGE_EXTENT 4
-#define FILL_BYTE 0xcd
-#define FILL_WORD 0xcdcdcdcdu
 
 /* desc_types */
 #define SLOT_WORDS 128u /* o[] words per dispatch */
@@ -75,9 +72,9 @@
 #define TYPES_POOL_SETS 64u
 
 /* desc_simple */
-#define SIMPLE_IN_WORDS 4096u
-#define SIMPLE_OUT_WORDS 4096u
-#define PARAM_SLOTS 16u
+#define SIMPLE_IN_WORDS DC_SIMPLE_IN_WORDS
+#define SIMPLE_OUT_WORDS DC_SIMPLE_OUT_WORDS
+#define PARAM_SLOTS DC_PARAM_SLOTS
 #define MAX_JOBS 4u
 #define JOB_REGION_WORDS 1024u
 
@@ -100,49 +97,14 @@ static const struct buf_ref view_defs[VIEW_COUNT] = {
    {0, 4096, 0},
 };
 
-/* --- Watchdog and validation messages --------------------------------------------------------- */
-
-static const char *watchdog_what;
-
-static void
-on_alarm(int sig)
-{
-   (void)sig;
-   static const char prefix[] = "watchdog: hung in ";
-   ssize_t ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
-   if (watchdog_what)
-      ignored = write(STDERR_FILENO, watchdog_what, strlen(watchdog_what));
-   ignored = write(STDERR_FILENO, "\n", 1);
-   (void)ignored;
-   _exit(3);
-}
+/* --- Watchdog --------------------------------------------------------------------------------- */
 
 /* A case that has not finished WATCHDOG_S seconds after this makes the program exit (what NULL:
  * nothing runs). */
 static void
 watchdog_arm(const char *what)
 {
-   watchdog_what = what;
-   alarm(what ? WATCHDOG_S : 0);
-}
-
-static atomic_uint validation_errors;
-static atomic_uint validation_warnings;
-
-static VKAPI_ATTR VkBool32 VKAPI_CALL
-on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
-                 VkDebugUtilsMessageTypeFlagsEXT types,
-                 const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
-{
-   (void)user;
-   if (!(types & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT))
-      return VK_FALSE;
-   bool error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-   atomic_fetch_add(error ? &validation_errors : &validation_warnings, 1);
-   fprintf(stderr, "[validation %s] %s: %s\n", error ? "error" : "warning",
-           data->pMessageIdName ? data->pMessageIdName : "(no id)",
-           data->pMessage ? data->pMessage : "");
-   return VK_FALSE;
+   it_watchdog_arm(what, WATCHDOG_S);
 }
 
 /* --- Results kept for the comparison of the two devices --------------------------------------- */
@@ -180,46 +142,15 @@ transcript_free(struct transcript *t)
 }
 
 static bool
-transcripts_equal(const struct transcript *vendor, const struct transcript *kronos)
+transcripts_equal(const char *name, const struct transcript *vendor,
+                  const struct transcript *kronos)
 {
    if (vendor->size != kronos->size) {
       fprintf(stderr, "  results differ in size: vendor %zu bytes, kronos %zu bytes\n",
               vendor->size, kronos->size);
       return false;
    }
-   size_t words = vendor->size / 4, differing = 0, first = 0;
-   for (size_t i = 0; i < words; i++) {
-      uint32_t v, k;
-      memcpy(&v, vendor->bytes + 4 * i, 4);
-      memcpy(&k, kronos->bytes + 4 * i, 4);
-      if (v != k && differing++ == 0)
-         first = i;
-   }
-   if (differing == 0 && memcmp(vendor->bytes, kronos->bytes, vendor->size) == 0)
-      return true;
-   uint32_t v = 0, k = 0;
-   memcpy(&v, vendor->bytes + 4 * first, 4);
-   memcpy(&k, kronos->bytes + 4 * first, 4);
-   fprintf(stderr, "  vendor and kronos differ in %zu of %zu words; first at word %zu: vendor "
-           "0x%08x, kronos 0x%08x\n", differing, words, first, v, k);
-   return false;
-}
-
-/* Whether got matches want, reporting the first difference. */
-static bool
-words_match(const char *label, const char *what, const uint32_t *got, const uint32_t *want,
-            uint32_t count)
-{
-   uint32_t differing = 0, first = 0;
-   for (uint32_t i = 0; i < count; i++) {
-      if (got[i] != want[i] && differing++ == 0)
-         first = i;
-   }
-   if (differing == 0)
-      return true;
-   fprintf(stderr, "  %s, %s: %u of %u words wrong; first at word %u: 0x%08x, expected 0x%08x\n",
-           label, what, differing, count, first, got[first], want[first]);
-   return false;
+   return vendor->size == 0 || it_compare_words(name, vendor->bytes, kronos->bytes, vendor->size);
 }
 
 /* --- Devices ---------------------------------------------------------------------------------- */
@@ -260,7 +191,6 @@ struct side {
 enum { VENDOR, KRONOS, SIDE_COUNT };
 
 static VkInstance instance;
-static VkDebugUtilsMessengerEXT messenger;
 static struct side sides[SIDE_COUNT];
 
 static uint32_t
@@ -275,34 +205,15 @@ image_word(uint32_t image, uint32_t x, uint32_t y)
    return (image + 1u) << 16 | y << 8 | x;
 }
 
-static bool
-has_device_extension(VkPhysicalDevice physical, const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateDeviceExtensionProperties(physical, NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateDeviceExtensionProperties(physical, NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
-}
-
 /* What the device offers of what the cases use where it is there. */
 static void
 side_probe(struct side *s)
 {
-   VkPhysicalDeviceVulkan13Features f13 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f13};
-   vkGetPhysicalDeviceFeatures2(s->physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(s->physical, &f12, &f13);
    s->inline_block = f13.inlineUniformBlock;
-   s->push = has_device_extension(s->physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+   s->push = it_device_has_extension(s->physical, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
    if (s->push) {
       VkPhysicalDevicePushDescriptorPropertiesKHR push = {
          .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PUSH_DESCRIPTOR_PROPERTIES_KHR,
@@ -317,12 +228,9 @@ side_probe(struct side *s)
 static VkResult
 side_create_device(struct side *s)
 {
-   VkPhysicalDeviceVulkan12Features f12 = {
-      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
-   };
-   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
-                                   .pNext = &f12};
-   vkGetPhysicalDeviceFeatures2(s->physical, &f2);
+   VkPhysicalDeviceVulkan12Features f12;
+   VkPhysicalDeviceVulkan13Features f13;
+   it_device_features(s->physical, &f12, &f13);
    if (!f12.timelineSemaphore) {
       fprintf(stderr, "  %s: no timelineSemaphore\n", s->label);
       return VK_ERROR_FEATURE_NOT_PRESENT;
@@ -337,16 +245,9 @@ side_create_device(struct side *s)
       .timelineSemaphore = VK_TRUE,
    };
    const char *extension = VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME;
-   VkResult result = it_create_device(s->physical, s->family, &enable12, NULL, &extension,
-                                      s->push ? 1 : 0, NULL, &s->device);
-   if (result != VK_SUCCESS) {
-      s->device = VK_NULL_HANDLE;
-      return result;
-   }
-   vkGetDeviceQueue(s->device, s->family, 0, &s->queue);
-   return it_create_command_pool(s->device, s->family,
-                                 VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL,
-                                 &s->command_pool);
+   return it_create_device_queue_pool(s->physical, s->family, &enable12, &extension,
+                                      s->push ? 1 : 0, NULL, &s->device, &s->queue,
+                                      &s->command_pool);
 }
 
 static bool
@@ -458,16 +359,8 @@ image_create(const struct side *s, struct image *img)
       return result;
    VkMemoryRequirements req;
    vkGetImageMemoryRequirements(s->device, img->image, &req);
-   uint32_t type = it_memory_type(s->physical, req.memoryTypeBits,
-                                  VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
-   if (type == UINT32_MAX)
-      type = it_memory_type(s->physical, req.memoryTypeBits, 0);
-   const VkMemoryAllocateInfo alloc = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .allocationSize = req.size,
-      .memoryTypeIndex = type,
-   };
-   result = vkAllocateMemory(s->device, &alloc, NULL, &img->memory);
+   result = it_allocate_memory(s->physical, s->device, &req, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT,
+                               &img->memory);
    if (result == VK_SUCCESS)
       result = vkBindImageMemory(s->device, img->image, img->memory, 0);
    if (result != VK_SUCCESS)
@@ -482,49 +375,12 @@ image_create(const struct side *s, struct image *img)
    return vkCreateImageView(s->device, &view, NULL, &img->view);
 }
 
-/* A primary command buffer of pool, begun for one submit. */
+/* A primary command buffer of the side's pool, begun for one submit. */
 static VkResult
-begin_one(VkDevice device, VkCommandPool pool, VkCommandBuffer *cmd)
+begin_one(const struct side *s, VkCommandBuffer *cmd)
 {
-   VkResult result = it_allocate_command_buffers(device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
-                                                 cmd);
-   if (result != VK_SUCCESS) {
-      *cmd = VK_NULL_HANDLE;
-      return result;
-   }
-   const VkCommandBufferBeginInfo begin = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
-   };
-   return vkBeginCommandBuffer(*cmd, &begin);
-}
-
-static VkResult
-submit_and_wait(const struct side *s, VkCommandBuffer cmd)
-{
-   const VkFenceCreateInfo info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-   VkFence fence;
-   VkResult result = vkCreateFence(s->device, &info, NULL, &fence);
-   if (result != VK_SUCCESS)
-      return result;
-   result = it_submit(s->queue, 1, &cmd, fence);
-   if (result == VK_SUCCESS)
-      result = vkWaitForFences(s->device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS);
-   vkDestroyFence(s->device, fence, NULL);
-   return result;
-}
-
-/* Shader writes before it, visible to the host after the submit's fence. */
-static void
-barrier_to_host(VkCommandBuffer cmd)
-{
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
-                        1, &barrier, 0, NULL, 0, NULL);
+   return it_begin_primary(s->device, s->command_pool,
+                           VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, cmd);
 }
 
 static void
@@ -570,7 +426,7 @@ side_create_images(struct side *s)
       for (uint32_t t = 0; t < texels; t++)
          words[i * texels + t] = image_word(i, t % IMAGE_EXTENT, t / IMAGE_EXTENT);
    }
-   result = begin_one(s->device, s->command_pool, &cmd);
+   result = begin_one(s, &cmd);
    if (result == VK_SUCCESS) {
       image_barriers(cmd, s, VK_IMAGE_LAYOUT_UNDEFINED, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 0,
                      VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT,
@@ -590,7 +446,7 @@ side_create_images(struct side *s)
       result = vkEndCommandBuffer(cmd);
    }
    if (result == VK_SUCCESS)
-      result = submit_and_wait(s, cmd);
+      result = it_submit_wait(s->device, s->queue, 1, &cmd);
    if (cmd)
       vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
    it_host_buffer_destroy(s->device, &staging);
@@ -598,57 +454,14 @@ side_create_images(struct side *s)
 }
 
 static VkResult
-create_module(VkDevice device, const uint32_t *code, size_t size, VkShaderModule *module)
-{
-   const VkShaderModuleCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
-      .codeSize = size,
-      .pCode = code,
-   };
-   return vkCreateShaderModule(device, &info, NULL, module);
-}
-
-static VkResult
-create_set_layout(VkDevice device, VkDescriptorSetLayoutCreateFlags flags,
-                  const VkDescriptorSetLayoutBinding *bindings, uint32_t count,
-                  VkDescriptorSetLayout *layout)
-{
-   const VkDescriptorSetLayoutCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
-      .flags = flags,
-      .bindingCount = count,
-      .pBindings = bindings,
-   };
-   return vkCreateDescriptorSetLayout(device, &info, NULL, layout);
-}
-
-static VkResult
 create_pipeline(VkDevice device, const VkDescriptorSetLayout *sets, uint32_t set_count,
                 uint32_t push_bytes, VkShaderModule module, VkPipelineLayout *layout,
                 VkPipeline *pipeline)
 {
-   const VkPushConstantRange range = {VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes};
-   const VkPipelineLayoutCreateInfo layout_info = {
-      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
-      .setLayoutCount = set_count,
-      .pSetLayouts = sets,
-      .pushConstantRangeCount = push_bytes ? 1 : 0,
-      .pPushConstantRanges = &range,
-   };
-   VkResult result = vkCreatePipelineLayout(device, &layout_info, NULL, layout);
-   if (result != VK_SUCCESS)
-      return result;
-   const VkComputePipelineCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
-      .stage = {
-         .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
-         .stage = VK_SHADER_STAGE_COMPUTE_BIT,
-         .module = module,
-         .pName = "main",
-      },
-      .layout = *layout,
-   };
-   return vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, NULL, pipeline);
+   VkResult result = it_create_pipeline_layout(device, sets, set_count, push_bytes, layout);
+   if (result == VK_SUCCESS)
+      result = it_create_compute_pipeline(device, module, *layout, pipeline);
+   return result;
 }
 
 static void
@@ -697,12 +510,12 @@ side_create_types_pipelines(struct side *s)
          : (VkDescriptorSetLayoutBinding){2, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1,
                                           VK_SHADER_STAGE_COMPUTE_BIT, NULL},
    };
-   VkResult result = create_module(s->device, desc_types_spv, desc_types_spv_size,
-                                   &s->types_module);
+   VkResult result = it_create_shader_module(s->device, desc_types_spv, desc_types_spv_size,
+                                             &s->types_module);
    if (result == VK_SUCCESS)
-      result = create_set_layout(s->device, 0, set0, SET0_BINDINGS, &s->set0_layout);
+      result = it_create_set_layout(s->device, 0, NULL, set0, SET0_BINDINGS, &s->set0_layout);
    if (result == VK_SUCCESS)
-      result = create_set_layout(s->device, 0, set1, SET1_WRITES, &s->set1_layout);
+      result = it_create_set_layout(s->device, 0, NULL, set1, SET1_WRITES, &s->set1_layout);
    if (result == VK_SUCCESS) {
       const VkDescriptorSetLayout sets[2] = {s->set0_layout, s->set1_layout};
       result = create_pipeline(s->device, sets, 2, 4, s->types_module, &s->types_layout,
@@ -710,8 +523,9 @@ side_create_types_pipelines(struct side *s)
    }
    if (result != VK_SUCCESS || !s->push)
       return result;
-   result = create_set_layout(s->device, VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR,
-                              set0, SET0_BINDINGS, &s->set0_push_layout);
+   result = it_create_set_layout(s->device,
+                                 VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR, NULL,
+                                 set0, SET0_BINDINGS, &s->set0_push_layout);
    if (result == VK_SUCCESS) {
       const VkDescriptorSetLayout sets[2] = {s->set0_push_layout, s->set1_layout};
       result = create_pipeline(s->device, sets, 2, 4, s->types_module, &s->types_push_layout,
@@ -728,10 +542,10 @@ side_create_simple_pipeline(struct side *s)
       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
       {2, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
    };
-   VkResult result = create_module(s->device, desc_simple_spv, desc_simple_spv_size,
-                                   &s->simple_module);
+   VkResult result = it_create_shader_module(s->device, desc_simple_spv, desc_simple_spv_size,
+                                             &s->simple_module);
    if (result == VK_SUCCESS)
-      result = create_set_layout(s->device, 0, bindings, 3, &s->simple_set_layout);
+      result = it_create_set_layout(s->device, 0, NULL, bindings, 3, &s->simple_set_layout);
    if (result == VK_SUCCESS)
       result = create_pipeline(s->device, &s->simple_set_layout, 1, 0, s->simple_module,
                                &s->simple_layout, &s->simple_pipeline);
@@ -1492,19 +1306,19 @@ types_execute(struct side *s, const struct types_dispatch *d, uint32_t count,
    VkCommandBuffer cmd = VK_NULL_HANDLE;
    CHECK(count <= MAX_DISPATCHES);
    memset(s->out.data, FILL_BYTE, s->out.size);
-   CHECK_VK(begin_one(s->device, s->command_pool, &cmd));
+   CHECK_VK(begin_one(s, &cmd));
    for (uint32_t i = 0; i < count; i++)
       record_types_dispatch(s, cmd, &d[i], i);
-   barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    CHECK_VK(vkEndCommandBuffer(cmd));
-   CHECK_VK(submit_and_wait(s, cmd));
+   CHECK_VK(it_submit_wait(s->device, s->queue, 1, &cmd));
    bool matched = true;
    for (uint32_t i = 0; i < count; i++) {
       uint32_t want[SLOT_WORDS];
       char what[64];
       types_expect(s, d[i].content, d[i].dynamic, want);
       snprintf(what, sizeof(what), "dispatch %u", i);
-      matched = words_match(s->label, what, (const uint32_t *)s->out.data + i * SLOT_WORDS, want,
+      matched = it_words_match(s->label, what, (const uint32_t *)s->out.data + i * SLOT_WORDS, want,
                             SLOT_WORDS) && matched;
    }
    CHECK(transcript_add(t, s->out.data, (size_t)count * SLOT_WORDS * 4));
@@ -1556,13 +1370,7 @@ allocate_sets(VkDevice device, VkDescriptorPool pool, VkDescriptorSetLayout layo
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    for (uint32_t i = 0; i < count; i++)
       layouts[i] = layout;
-   const VkDescriptorSetAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-      .descriptorPool = pool,
-      .descriptorSetCount = count,
-      .pSetLayouts = layouts,
-   };
-   return vkAllocateDescriptorSets(device, &info, sets);
+   return it_allocate_sets(device, pool, layouts, count, sets);
 }
 
 /* count pairs of desc_types sets (set 0, set 1). */
@@ -1590,7 +1398,7 @@ on_both(const char *name, bool (*fn)(struct side *s, struct transcript *t))
              t[i].size);
       ok = side_ok && ok;
    }
-   if (!transcripts_equal(&t[VENDOR], &t[KRONOS]))
+   if (!transcripts_equal(name, &t[VENDOR], &t[KRONOS]))
       ok = false;
    else
       printf("  vendor and kronos results identical\n");
@@ -1756,83 +1564,13 @@ templates_and_push(void)
 
 /* --- desc_simple: jobs ------------------------------------------------------------------------ */
 
-static uint32_t
-in_word(uint32_t i)
-{
-   return (i * 2654435761u) ^ 0x5a5a0000u;
-}
-
-static uint32_t
-param_mul(uint32_t slot)
-{
-   return 3 + 2 * slot;
-}
-
-static uint32_t
-param_add(uint32_t slot)
-{
-   return 0x1000 * slot + 17;
-}
-
-/* dst = src * mul + add over min(in_words, out_words) words (offsets in bytes). */
-struct job {
-   uint32_t in_offset, in_words, out_offset, out_words, param;
-};
-
-struct simple_io {
-   struct it_host_buffer in, out, params;
-};
-
-static VkResult
-simple_buffer(const struct side *s, uint32_t bytes, VkBufferUsageFlags usage,
-              struct it_host_buffer *b)
-{
-   return it_host_buffer_create(s->physical, s->device, bytes, usage, b);
-}
-
-static VkResult
-simple_io_create(const struct side *s, struct simple_io *io)
-{
-   memset(io, 0, sizeof(*io));
-   const VkBufferUsageFlags storage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
-   VkResult result = simple_buffer(s, SIMPLE_IN_WORDS * 4, storage, &io->in);
-   if (result == VK_SUCCESS)
-      result = simple_buffer(s, SIMPLE_OUT_WORDS * 4, storage, &io->out);
-   if (result == VK_SUCCESS)
-      result = simple_buffer(s, PARAM_SLOTS * OFFSET_UNIT, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
-                             &io->params);
-   if (result != VK_SUCCESS)
-      return result;
-   uint32_t *in = io->in.data;
-   for (uint32_t i = 0; i < SIMPLE_IN_WORDS; i++)
-      in[i] = in_word(i);
-   for (uint32_t p = 0; p < PARAM_SLOTS; p++) {
-      uint32_t *slot = (uint32_t *)((uint8_t *)io->params.data + p * OFFSET_UNIT);
-      slot[0] = param_mul(p);
-      slot[1] = param_add(p);
-   }
-   memset(io->out.data, FILL_BYTE, io->out.size);
-   return VK_SUCCESS;
-}
-
-static void
-simple_io_destroy(const struct side *s, struct simple_io *io)
-{
-   it_host_buffer_destroy(s->device, &io->in);
-   it_host_buffer_destroy(s->device, &io->out);
-   it_host_buffer_destroy(s->device, &io->params);
-}
-
 /* The job into set, writing to out (io's out buffer or another). */
 static void
-simple_write(const struct side *s, VkDescriptorSet set, const struct simple_io *io, VkBuffer out,
-             const struct job *j)
+simple_write(const struct side *s, VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out,
+             const struct dc_job *j)
 {
-   const VkDescriptorBufferInfo infos[3] = {
-      {io->in.buffer, j->in_offset, (VkDeviceSize)j->in_words * 4},
-      {out, j->out_offset, (VkDeviceSize)j->out_words * 4},
-      {io->params.buffer, (VkDeviceSize)j->param * OFFSET_UNIT, 8},
-   };
+   VkDescriptorBufferInfo infos[3];
+   dc_simple_infos(io, out, j, infos);
    const VkWriteDescriptorSet w[2] = {
       write_buffers(set, 0, 0, 2, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, infos),
       write_buffers(set, 2, 0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, &infos[2]),
@@ -1841,7 +1579,8 @@ simple_write(const struct side *s, VkDescriptorSet set, const struct simple_io *
 }
 
 static void
-simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, const struct job *j)
+simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set,
+              const struct dc_job *j)
 {
    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->simple_pipeline);
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->simple_layout, 0, 1, &set, 0,
@@ -1849,39 +1588,11 @@ simple_record(const struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, co
    vkCmdDispatch(cmd, (j->out_words + 63) / 64, 1, 1);
 }
 
-/* What an out buffer of words words holds after the jobs (FILL_WORD where none wrote). */
-static void
-simple_expect(uint32_t *want, uint32_t words, const struct job *jobs, uint32_t count)
-{
-   for (uint32_t i = 0; i < words; i++)
-      want[i] = FILL_WORD;
-   for (uint32_t k = 0; k < count; k++) {
-      const struct job *j = &jobs[k];
-      uint32_t n = j->in_words < j->out_words ? j->in_words : j->out_words;
-      for (uint32_t i = 0; i < n; i++)
-         want[j->out_offset / 4 + i] =
-            in_word(j->in_offset / 4 + i) * param_mul(j->param) + param_add(j->param);
-   }
-}
-
-static bool
-simple_check(const char *label, const char *what, const void *out, uint32_t words,
-             const struct job *jobs, uint32_t count)
-{
-   uint32_t *want = malloc((size_t)words * 4);
-   if (!want)
-      return false;
-   simple_expect(want, words, jobs, count);
-   bool ok = words_match(label, what, out, want, words);
-   free(want);
-   return ok;
-}
-
 /* A job in region r of the out buffer (JOB_REGION_WORDS words each). */
-static struct job
+static struct dc_job
 random_job(uint64_t *rng, uint32_t region)
 {
-   struct job j;
+   struct dc_job j;
    j.in_offset = OFFSET_UNIT * rand_below(rng, 8);
    j.in_words = 1 + rand_below(rng, 600);
    j.out_offset = region * JOB_REGION_WORDS * 4;
@@ -1890,28 +1601,10 @@ random_job(uint64_t *rng, uint32_t region)
    return j;
 }
 
-static VkResult
-simple_pool_create(const struct side *s, uint32_t sets, VkDescriptorPoolCreateFlags flags,
-                   VkDescriptorPool *pool)
-{
-   const VkDescriptorPoolSize sizes[2] = {
-      {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets},
-      {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, sets},
-   };
-   const VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .flags = flags,
-      .maxSets = sets,
-      .poolSizeCount = 2,
-      .pPoolSizes = sizes,
-   };
-   return vkCreateDescriptorPool(s->device, &info, NULL, pool);
-}
-
 /* The jobs, each with its set, recorded into cmd, submitted and waited for. */
 static VkResult
 simple_run(const struct side *s, VkCommandBuffer cmd, const VkDescriptorSet *sets,
-           const struct job *jobs, uint32_t count)
+           const struct dc_job *jobs, uint32_t count)
 {
    const VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -1922,10 +1615,10 @@ simple_run(const struct side *s, VkCommandBuffer cmd, const VkDescriptorSet *set
       return result;
    for (uint32_t k = 0; k < count; k++)
       simple_record(s, cmd, sets[k], &jobs[k]);
-   barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    result = vkEndCommandBuffer(cmd);
    if (result == VK_SUCCESS)
-      result = submit_and_wait(s, cmd);
+      result = it_submit_wait(s->device, s->queue, 1, &cmd);
    return result;
 }
 
@@ -1974,14 +1667,7 @@ static VkResult
 create_pool(const struct side *s, VkDescriptorPoolCreateFlags flags, uint32_t max_sets,
             const VkDescriptorPoolSize *sizes, uint32_t size_count, VkDescriptorPool *pool)
 {
-   const VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .flags = flags,
-      .maxSets = max_sets,
-      .poolSizeCount = size_count,
-      .pPoolSizes = sizes,
-   };
-   return vkCreateDescriptorPool(s->device, &info, NULL, pool);
+   return it_create_descriptor_pool(s->device, flags, max_sets, sizes, size_count, NULL, pool);
 }
 
 /* maxSets 4, descriptors for 32 sets, no FREE_DESCRIPTOR_SET_BIT. */
@@ -2098,7 +1784,7 @@ pool_fragmented(const struct side *s, struct pool_log *log)
                                                  VK_SHADER_STAGE_COMPUTE_BIT, NULL};
    const VkDescriptorPoolSize sizes[2] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 8},
                                           {VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 4}};
-   CHECK_VK(create_set_layout(s->device, 0, &binding, 1, &wide));
+   CHECK_VK(it_create_set_layout(s->device, 0, NULL, &binding, 1, &wide));
    CHECK_VK(create_pool(s, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, 8, sizes, 2, &pool));
    for (uint32_t i = 0; i < 4; i++)
       try_allocate(s, log, one[i], pool, s->simple_set_layout, 1, &sets[i]);
@@ -2124,27 +1810,27 @@ pool_plan(struct side *s, struct pool_log *log, struct transcript *t)
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet kept[2] = {0};
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    CHECK(pool_max_sets(s, log));
    CHECK(pool_too_small(s, log));
    CHECK(pool_free_and_reset(s, log, &pool, kept));
    CHECK(pool_fragmented(s, log));
    CHECK(kept[0] && kept[1]);
-   CHECK_VK(simple_io_create(s, &io));
-   const struct job jobs[2] = {{256, 500, 0, 700, 3}, {0, 900, 4096, 900, 5}};
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
+   const struct dc_job jobs[2] = {{256, 500, 0, 700, 3}, {0, 900, 4096, 900, 5}};
    simple_write(s, kept[0], &io, io.out.buffer, &jobs[0]);
    simple_write(s, kept[1], &io, io.out.buffer, &jobs[1]);
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    CHECK_VK(simple_run(s, cmd, kept, jobs, 2));
-   CHECK(simple_check(s->label, "the sets after the reset", io.out.data, SIMPLE_OUT_WORDS, jobs,
+   CHECK(dc_simple_check(s->label, "the sets after the reset", io.out.data, SIMPLE_OUT_WORDS, jobs,
                       2));
    CHECK(transcript_add(t, io.out.data, io.out.size));
    ok = true;
 done:
    if (cmd)
       vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
@@ -2187,7 +1873,7 @@ pool_exhaustion(void)
       ok = side_ok && ok;
    }
    ok = pool_logs_equal(&logs[VENDOR], &logs[KRONOS]) && ok;
-   ok = transcripts_equal(&t[VENDOR], &t[KRONOS]) && ok;
+   ok = transcripts_equal("pool_exhaustion", &t[VENDOR], &t[KRONOS]) && ok;
    for (int i = 0; i < SIDE_COUNT; i++)
       transcript_free(&t[i]);
    watchdog_arm(NULL);
@@ -2269,17 +1955,17 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
    bool ok = false;
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    struct reuse_state st = {{0}};
    uint64_t rng = 0x5eed;
-   CHECK_VK(simple_pool_create(s, REUSE_SETS, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
-                               &pool));
-   CHECK_VK(simple_io_create(s, &io));
+   CHECK_VK(dc_simple_pool_create(s->device, REUSE_SETS,
+                                  VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    for (uint32_t round = 0; round < REUSE_ROUNDS; round++) {
       bool used[REUSE_SETS] = {0};
-      struct job jobs[MAX_JOBS];
+      struct dc_job jobs[MAX_JOBS];
       VkDescriptorSet sets[MAX_JOBS];
       uint32_t count = 1 + rand_below(&rng, MAX_JOBS);
       for (uint32_t k = 0; k < count; k++) {
@@ -2293,7 +1979,7 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
       CHECK_VK(simple_run(s, cmd, sets, jobs, count));
       char what[32];
       snprintf(what, sizeof(what), "round %u", round);
-      CHECK(simple_check(s->label, what, io.out.data, SIMPLE_OUT_WORDS, jobs, count));
+      CHECK(dc_simple_check(s->label, what, io.out.data, SIMPLE_OUT_WORDS, jobs, count));
       CHECK(transcript_add(t, io.out.data, io.out.size));
       CHECK_VK(reuse_release(s, pool, &st, &rng, round));
    }
@@ -2301,7 +1987,7 @@ free_reset_reuse_on(struct side *s, struct transcript *t)
 done:
    if (cmd)
       vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
@@ -2331,15 +2017,16 @@ struct worker_objects {
    VkCommandPool command_pool;
    VkCommandBuffer cmd;
    VkFence fence;
-   struct simple_io io;
+   struct dc_simple_io io;
 };
 
 static VkResult
 worker_open(const struct side *s, struct worker_objects *o)
 {
    memset(o, 0, sizeof(*o));
-   VkResult result = simple_pool_create(s, 4, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
-                                        &o->pool);
+   VkResult result = dc_simple_pool_create(s->device, 4,
+                                           VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT,
+                                           &o->pool);
    if (result == VK_SUCCESS)
       result = it_create_command_pool(s->device, s->family, 0, NULL, &o->command_pool);
    if (result == VK_SUCCESS)
@@ -2349,14 +2036,14 @@ worker_open(const struct side *s, struct worker_objects *o)
    if (result == VK_SUCCESS)
       result = vkCreateFence(s->device, &fence, NULL, &o->fence);
    if (result == VK_SUCCESS)
-      result = simple_io_create(s, &o->io);
+      result = dc_simple_io_create(s->physical, s->device, &o->io);
    return result;
 }
 
 static void
 worker_close(const struct side *s, struct worker_objects *o)
 {
-   simple_io_destroy(s, &o->io);
+   dc_simple_io_destroy(s->device, &o->io);
    vkDestroyFence(s->device, o->fence, NULL);
    vkDestroyCommandPool(s->device, o->command_pool, NULL);
    vkDestroyDescriptorPool(s->device, o->pool, NULL);
@@ -2365,7 +2052,7 @@ worker_close(const struct side *s, struct worker_objects *o)
 /* Records the jobs, submits them behind the queue lock, waits for the worker's fence. */
 static VkResult
 worker_submit(struct worker *w, struct worker_objects *o, const VkDescriptorSet *sets,
-              const struct job *jobs, uint32_t count)
+              const struct dc_job *jobs, uint32_t count)
 {
    const struct side *s = w->s;
    VkResult result = vkResetCommandPool(s->device, o->command_pool, 0);
@@ -2379,7 +2066,7 @@ worker_submit(struct worker *w, struct worker_objects *o, const VkDescriptorSet 
       return result;
    for (uint32_t k = 0; k < count; k++)
       simple_record(s, o->cmd, sets[k], &jobs[k]);
-   barrier_to_host(o->cmd);
+   it_barrier_to_host(o->cmd);
    result = vkEndCommandBuffer(o->cmd);
    if (result != VK_SUCCESS)
       return result;
@@ -2404,7 +2091,7 @@ worker_run(struct worker *w)
    CHECK_VK(worker_open(s, &o));
    for (uint32_t round = 0; round < THREAD_ROUNDS; round++) {
       uint32_t count = 1 + rand_below(&rng, 2);
-      struct job jobs[2];
+      struct dc_job jobs[2];
       CHECK_VK(allocate_sets(s->device, o.pool, s->simple_set_layout, count, sets));
       for (uint32_t k = 0; k < count; k++) {
          jobs[k] = random_job(&rng, k);
@@ -2414,7 +2101,7 @@ worker_run(struct worker *w)
       CHECK_VK(worker_submit(w, &o, sets, jobs, count));
       char what[48];
       snprintf(what, sizeof(what), "thread %u, round %u", w->index, round);
-      CHECK(simple_check(s->label, what, o.io.out.data, 2 * JOB_REGION_WORDS, jobs, count));
+      CHECK(dc_simple_check(s->label, what, o.io.out.data, 2 * JOB_REGION_WORDS, jobs, count));
       CHECK(transcript_add(&w->t, o.io.out.data, 2 * JOB_REGION_WORDS * 4));
       if (round % 2)
          CHECK_VK(vkFreeDescriptorSets(s->device, o.pool, count, sets));
@@ -2481,17 +2168,17 @@ struct pending {
    VkCommandBuffer cmds[PENDING_SUBMITS];
    VkFence fences[PENDING_SUBMITS];
    VkDescriptorSet sets[PENDING_SUBMITS], twins[PENDING_SUBMITS];
-   struct job jobs[PENDING_SUBMITS];
-   struct simple_io io;
+   struct dc_job jobs[PENDING_SUBMITS];
+   struct dc_simple_io io;
 };
 
 static VkResult
 pending_open(const struct side *s, bool gated, struct pending *p)
 {
    memset(p, 0, sizeof(*p));
-   VkResult result = simple_pool_create(s, 2 * PENDING_SUBMITS, 0, &p->pool);
+   VkResult result = dc_simple_pool_create(s->device, 2 * PENDING_SUBMITS, 0, &p->pool);
    if (result == VK_SUCCESS)
-      result = simple_io_create(s, &p->io);
+      result = dc_simple_io_create(s->physical, s->device, &p->io);
    if (result == VK_SUCCESS)
       result = it_allocate_command_buffers(s->device, s->command_pool,
                                            VK_COMMAND_BUFFER_LEVEL_PRIMARY, PENDING_SUBMITS,
@@ -2518,7 +2205,7 @@ pending_close(const struct side *s, struct pending *p)
    if (p->cmds[0])
       vkFreeCommandBuffers(s->device, s->command_pool, PENDING_SUBMITS, p->cmds);
    vkDestroySemaphore(s->device, p->gate, NULL);
-   simple_io_destroy(s, &p->io);
+   dc_simple_io_destroy(s->device, &p->io);
    vkDestroyDescriptorPool(s->device, p->pool, NULL);
 }
 
@@ -2545,7 +2232,7 @@ pending_record(const struct side *s, struct pending *p, uint32_t i)
    simple_record(s, cmd, p->sets[i], &p->jobs[i]);
    if (i > 0)
       simple_record(s, cmd, p->twins[i], &p->jobs[i - 1]);
-   barrier_to_host(cmd);
+   it_barrier_to_host(cmd);
    return vkEndCommandBuffer(cmd);
 }
 
@@ -2576,7 +2263,7 @@ pending_submit(const struct side *s, struct pending *p, uint32_t i)
 static VkResult
 pending_prepare(const struct side *s, struct pending *p, uint32_t i)
 {
-   p->jobs[i] = (struct job){
+   p->jobs[i] = (struct dc_job){
       .in_offset = OFFSET_UNIT * (i % 4),
       .in_words = 64 + 8 * (i % 5),
       .out_offset = i * PENDING_WORDS * 4,
@@ -2587,7 +2274,7 @@ pending_prepare(const struct side *s, struct pending *p, uint32_t i)
    if (result != VK_SUCCESS)
       return result;
    if (i % 3 == 0) { /* written twice before its submit */
-      const struct job other = {OFFSET_UNIT * 7, 100, 0, PENDING_WORDS, PARAM_SLOTS - 1};
+      const struct dc_job other = {OFFSET_UNIT * 7, 100, 0, PENDING_WORDS, PARAM_SLOTS - 1};
       simple_write(s, p->sets[i], &p->io, p->io.out.buffer, &other);
    }
    simple_write(s, p->sets[i], &p->io, p->io.out.buffer, &p->jobs[i]);
@@ -2634,7 +2321,7 @@ pending_round(struct side *s, bool gated, struct transcript *t)
       released = true;
    }
    CHECK_VK(vkWaitForFences(s->device, PENDING_SUBMITS, p.fences, VK_TRUE, IT_TIMEOUT_NS));
-   CHECK(simple_check(s->label, gated ? "gated submits" : "submits", p.io.out.data,
+   CHECK(dc_simple_check(s->label, gated ? "gated submits" : "submits", p.io.out.data,
                       SIMPLE_OUT_WORDS, p.jobs, PENDING_SUBMITS));
    CHECK(transcript_add(t, p.io.out.data, p.io.out.size));
    ok = true;
@@ -2669,14 +2356,10 @@ static VkResult
 spacer_create(const struct side *s, const VkMemoryRequirements *req, VkDeviceMemory *memory,
               void **data)
 {
-   const VkMemoryAllocateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
-      .allocationSize = req->size,
-      .memoryTypeIndex = it_memory_type(s->physical, req->memoryTypeBits,
+   VkResult result = it_allocate_memory(s->physical, s->device, req,
                                         VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                           VK_MEMORY_PROPERTY_HOST_COHERENT_BIT),
-   };
-   VkResult result = vkAllocateMemory(s->device, &info, NULL, memory);
+                                           VK_MEMORY_PROPERTY_HOST_COHERENT_BIT,
+                                        memory);
    if (result == VK_SUCCESS)
       result = vkMapMemory(s->device, *memory, 0, VK_WHOLE_SIZE, 0, data);
    if (result == VK_SUCCESS)
@@ -2686,15 +2369,15 @@ spacer_create(const struct side *s, const VkMemoryRequirements *req, VkDeviceMem
 
 /* The job through set into out; out checked. */
 static bool
-reuse_dispatch(struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, struct simple_io *io,
-               struct it_host_buffer *out, const struct job *j, const char *what,
+reuse_dispatch(struct side *s, VkCommandBuffer cmd, VkDescriptorSet set, struct dc_simple_io *io,
+               struct it_host_buffer *out, const struct dc_job *j, const char *what,
                struct transcript *t)
 {
    bool ok = false;
    memset(out->data, FILL_BYTE, out->size);
    simple_write(s, set, io, out->buffer, j);
    CHECK_VK(simple_run(s, cmd, &set, j, 1));
-   CHECK(simple_check(s->label, what, out->data, REUSE_OUT_WORDS, j, 1));
+   CHECK(dc_simple_check(s->label, what, out->data, REUSE_OUT_WORDS, j, 1));
    CHECK(transcript_add(t, out->data, out->size));
    ok = true;
 done:
@@ -2744,16 +2427,18 @@ buffer_handle_reuse_on(struct side *s, struct transcript *t)
    VkDescriptorPool pool = VK_NULL_HANDLE;
    VkDescriptorSet set = VK_NULL_HANDLE, copy = VK_NULL_HANDLE;
    VkCommandBuffer cmd = VK_NULL_HANDLE;
-   struct simple_io io = {0};
+   struct dc_simple_io io = {0};
    struct it_host_buffer a = {0}, b = {0}, c = {0};
    VkDeviceMemory spacers[2] = {0};
    void *spacer_data[2] = {0};
    VkDeviceSize spacer_size[2] = {0};
-   const struct job jobs[3] = {{0, 512, 0, 512, 1}, {256, 700, 0, 600, 2}, {512, 300, 0, 900, 3}};
-   CHECK_VK(simple_pool_create(s, 4, VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
+   const struct dc_job jobs[3] = {
+      {0, 512, 0, 512, 1}, {256, 700, 0, 600, 2}, {512, 300, 0, 900, 3}};
+   CHECK_VK(dc_simple_pool_create(s->device, 4,
+                                  VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT, &pool));
    CHECK_VK(allocate_sets(s->device, pool, s->simple_set_layout, 1, &set));
    CHECK_VK(allocate_sets(s->device, pool, s->simple_set_layout, 1, &copy));
-   CHECK_VK(simple_io_create(s, &io));
+   CHECK_VK(dc_simple_io_create(s->physical, s->device, &io));
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
    CHECK_VK(it_host_buffer_create(s->physical, s->device, REUSE_OUT_WORDS * 4,
@@ -2778,7 +2463,7 @@ done:
    it_host_buffer_destroy(s->device, &c);
    for (int i = 0; i < 2; i++)
       vkFreeMemory(s->device, spacers[i], NULL);
-   simple_io_destroy(s, &io);
+   dc_simple_io_destroy(s->device, &io);
    vkDestroyDescriptorPool(s->device, pool, NULL);
    return ok;
 }
@@ -2790,60 +2475,6 @@ buffer_handle_reuse(void)
 }
 
 /* --- Setup and teardown ----------------------------------------------------------------------- */
-
-static bool
-instance_has_extension(const char *name)
-{
-   uint32_t count = 0;
-   if (vkEnumerateInstanceExtensionProperties(NULL, &count, NULL) != VK_SUCCESS)
-      return false;
-   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
-   bool found = false;
-   if (props && vkEnumerateInstanceExtensionProperties(NULL, &count, props) >= 0) {
-      for (uint32_t i = 0; i < count && !found; i++)
-         found = strcmp(props[i].extensionName, name) == 0;
-   }
-   free(props);
-   return found;
-}
-
-/* A Vulkan 1.3 instance with a messenger counting the validation layer's messages (where
- * VK_EXT_debug_utils is there). */
-static VkResult
-instance_create(void)
-{
-   const bool debug_utils = instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
-   const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_debug_message,
-   };
-   const VkApplicationInfo app = {
-      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-      .pApplicationName = "kronos-integration-descriptors",
-      .apiVersion = VK_API_VERSION_1_3,
-   };
-   const VkInstanceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-      .pNext = debug_utils ? &messenger_info : NULL,
-      .pApplicationInfo = &app,
-      .enabledExtensionCount = debug_utils ? 1 : 0,
-      .ppEnabledExtensionNames = &extension,
-   };
-   VkResult result = vkCreateInstance(&info, NULL, &instance);
-   if (result != VK_SUCCESS) {
-      instance = VK_NULL_HANDLE;
-      return result;
-   }
-   volkLoadInstance(instance);
-   if (debug_utils)
-      result = vkCreateDebugUtilsMessengerEXT(instance, &messenger_info, NULL, &messenger);
-   return result;
-}
 
 static VkResult
 side_open(struct side *s)
@@ -2915,9 +2546,8 @@ setup(void)
    watchdog_arm("setup");
    sides[VENDOR].label = "vendor";
    sides[KRONOS].label = "kronos";
-   CHECK_VK(instance_create());
-   CHECK_VK(it_find_device_pair(instance, &sides[KRONOS].physical, &sides[VENDOR].physical));
-   CHECK(sides[VENDOR].physical != VK_NULL_HANDLE);
+   CHECK_VK(it_counting_instance_create("kronos-integration-descriptors", false, &instance));
+   CHECK_VK(it_find_both_devices(instance, &sides[KRONOS].physical, &sides[VENDOR].physical));
    side_probe(&sides[VENDOR]);
    side_probe(&sides[KRONOS]);
    printf("  inline uniform blocks: vendor %s, kronos %s; VK_KHR_push_descriptor: vendor %s, "
@@ -2947,18 +2577,12 @@ teardown_and_validation(void)
 {
    for (int i = 0; i < SIDE_COUNT; i++)
       side_close(&sides[i]);
-   unsigned errors = atomic_load(&validation_errors);
-   printf("  validation layer messages: %u errors, %u warnings%s\n", errors,
-          atomic_load(&validation_warnings),
-          messenger ? "" : " (no VK_EXT_debug_utils: none could be seen)");
-   return errors == 0;
+   return it_validation_report();
 }
 
 int
 main(void)
 {
-   struct sigaction action = {.sa_handler = on_alarm};
-   sigaction(SIGALRM, &action, NULL);
    static const struct it_test tests[] = {
       {"find the vendor's device and Kronos's, open both", setup, true},
       {"sets_written", sets_written, false},
@@ -2974,11 +2598,8 @@ main(void)
    int status = IT_RUN_TESTS(tests);
    for (int i = 0; i < SIDE_COUNT; i++)
       side_close(&sides[i]);
-   if (messenger)
-      vkDestroyDebugUtilsMessengerEXT(instance, messenger, NULL);
-   if (instance)
-      vkDestroyInstance(instance, NULL);
-   if (atomic_load(&validation_errors) != 0 && status == 0) {
+   it_counting_instance_destroy(instance);
+   if (it_validation_errors() != 0 && status == 0) {
       fprintf(stderr, "validation errors after the devices were closed\n");
       status = 1;
    }

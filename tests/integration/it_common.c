@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "it_common.h"
 
+#include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +163,18 @@ it_find_device_pair(VkInstance instance, VkPhysicalDevice *kronos, VkPhysicalDev
          *vendor = devices[i];
    }
    return VK_SUCCESS;
+}
+
+VkResult
+it_find_both_devices(VkInstance instance, VkPhysicalDevice *kronos, VkPhysicalDevice *vendor)
+{
+   VkResult result = it_find_device_pair(instance, kronos, vendor);
+   if (result == VK_SUCCESS && !*vendor) {
+      fprintf(stderr, "  the vendor's device is not in this instance (VK_DRIVER_FILES must list "
+              "the vendor's manifest and Kronos's)\n");
+      result = VK_ERROR_INITIALIZATION_FAILED;
+   }
+   return result;
 }
 
 uint32_t
@@ -431,4 +445,384 @@ it_capture_stderr(void (*fn)(void *arg), void *arg)
    }
    fclose(file);
    return text;
+}
+
+/* --- Shared by the descriptor tests ----------------------------------------------------------- */
+
+static const char *volatile watchdog_what;
+
+static void
+on_alarm(int sig)
+{
+   (void)sig;
+   static const char prefix[] = "watchdog: hung in ";
+   ssize_t ignored = write(STDERR_FILENO, prefix, sizeof(prefix) - 1);
+   const char *what = watchdog_what;
+   if (what)
+      ignored = write(STDERR_FILENO, what, strlen(what));
+   ignored = write(STDERR_FILENO, "\n", 1);
+   (void)ignored;
+   _exit(3);
+}
+
+void
+it_watchdog_arm(const char *what, unsigned seconds)
+{
+   static bool installed;
+   if (!installed) {
+      struct sigaction action = {.sa_handler = on_alarm};
+      sigemptyset(&action.sa_mask);
+      sigaction(SIGALRM, &action, NULL);
+      installed = true;
+   }
+   watchdog_what = what;
+   alarm(what ? seconds : 0);
+}
+
+static bool
+extension_listed(const VkExtensionProperties *props, uint32_t count, const char *name)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      if (strcmp(props[i].extensionName, name) == 0)
+         return true;
+   }
+   return false;
+}
+
+bool
+it_instance_has_extension(const char *name)
+{
+   uint32_t count = 0;
+   if (vkEnumerateInstanceExtensionProperties(NULL, &count, NULL) != VK_SUCCESS)
+      return false;
+   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
+   bool found = props && vkEnumerateInstanceExtensionProperties(NULL, &count, props) >= 0 &&
+                extension_listed(props, count, name);
+   free(props);
+   return found;
+}
+
+bool
+it_device_has_extension(VkPhysicalDevice physical_device, const char *name)
+{
+   uint32_t count = 0;
+   if (vkEnumerateDeviceExtensionProperties(physical_device, NULL, &count, NULL) != VK_SUCCESS)
+      return false;
+   VkExtensionProperties *props = calloc(count ? count : 1, sizeof(*props));
+   bool found = props &&
+                vkEnumerateDeviceExtensionProperties(physical_device, NULL, &count, props) >= 0 &&
+                extension_listed(props, count, name);
+   free(props);
+   return found;
+}
+
+void
+it_device_features(VkPhysicalDevice physical_device, VkPhysicalDeviceVulkan12Features *f12,
+                   VkPhysicalDeviceVulkan13Features *f13)
+{
+   *f13 = (VkPhysicalDeviceVulkan13Features){
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+   };
+   *f12 = (VkPhysicalDeviceVulkan12Features){
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+      .pNext = f13,
+   };
+   VkPhysicalDeviceFeatures2 f2 = {.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2,
+                                   .pNext = f12};
+   vkGetPhysicalDeviceFeatures2(physical_device, &f2);
+   f12->pNext = NULL;
+}
+
+static atomic_uint validation_errors;
+static atomic_uint validation_warnings;
+static VkDebugUtilsMessengerEXT messenger;
+
+static VKAPI_ATTR VkBool32 VKAPI_CALL
+on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                 VkDebugUtilsMessageTypeFlagsEXT types,
+                 const VkDebugUtilsMessengerCallbackDataEXT *data, void *user)
+{
+   (void)user;
+   if (!(types & VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT))
+      return VK_FALSE;
+   bool error = severity & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+   atomic_fetch_add(error ? &validation_errors : &validation_warnings, 1);
+   fprintf(stderr, "[validation %s] %s: %s\n", error ? "error" : "warning",
+           data->pMessageIdName ? data->pMessageIdName : "(no id)",
+           data->pMessage ? data->pMessage : "");
+   return VK_FALSE;
+}
+
+VkResult
+it_counting_instance_create(const char *app_name, bool need_debug_utils, VkInstance *instance)
+{
+   *instance = VK_NULL_HANDLE;
+   const bool debug_utils = it_instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+   if (need_debug_utils && !debug_utils) {
+      fprintf(stderr, "  the loader offers no %s\n", VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+      return VK_ERROR_EXTENSION_NOT_PRESENT;
+   }
+   const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
+      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
+      .pfnUserCallback = on_debug_message,
+   };
+   const VkApplicationInfo app = {
+      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
+      .pApplicationName = app_name,
+      .apiVersion = VK_API_VERSION_1_3,
+   };
+   const VkInstanceCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
+      .pNext = debug_utils ? &messenger_info : NULL,
+      .pApplicationInfo = &app,
+      .enabledExtensionCount = debug_utils ? 1 : 0,
+      .ppEnabledExtensionNames = &extension,
+   };
+   VkResult result = vkCreateInstance(&info, NULL, instance);
+   if (result != VK_SUCCESS) {
+      *instance = VK_NULL_HANDLE;
+      return result;
+   }
+   volkLoadInstance(*instance);
+   if (debug_utils)
+      result = vkCreateDebugUtilsMessengerEXT(*instance, &messenger_info, NULL, &messenger);
+   return result;
+}
+
+unsigned
+it_validation_errors(void)
+{
+   return atomic_load(&validation_errors);
+}
+
+bool
+it_validation_report(void)
+{
+   unsigned errors = atomic_load(&validation_errors);
+   printf("  validation layer messages: %u errors, %u warnings%s\n", errors,
+          atomic_load(&validation_warnings),
+          messenger ? "" : " (no VK_EXT_debug_utils: none could be seen)");
+   return errors == 0;
+}
+
+void
+it_counting_instance_destroy(VkInstance instance)
+{
+   if (messenger)
+      vkDestroyDebugUtilsMessengerEXT(instance, messenger, NULL);
+   messenger = VK_NULL_HANDLE;
+   if (instance)
+      vkDestroyInstance(instance, NULL);
+}
+
+VkResult
+it_create_device_queue_pool(VkPhysicalDevice physical_device, uint32_t family, const void *next,
+                            const char *const *extensions, uint32_t extension_count,
+                            const VkAllocationCallbacks *allocator, VkDevice *device,
+                            VkQueue *queue, VkCommandPool *pool)
+{
+   VkResult result = it_create_device(physical_device, family, next, NULL, extensions,
+                                      extension_count, allocator, device);
+   if (result != VK_SUCCESS) {
+      *device = VK_NULL_HANDLE;
+      return result;
+   }
+   vkGetDeviceQueue(*device, family, 0, queue);
+   if (*queue == VK_NULL_HANDLE) {
+      fprintf(stderr, "vkGetDeviceQueue gave no queue of family %u\n", family);
+      return VK_ERROR_INITIALIZATION_FAILED;
+   }
+   return it_create_command_pool(*device, family, VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                 NULL, pool);
+}
+
+VkResult
+it_create_shader_module(VkDevice device, const uint32_t *code, size_t size,
+                        VkShaderModule *module)
+{
+   const VkShaderModuleCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO,
+      .codeSize = size,
+      .pCode = code,
+   };
+   return vkCreateShaderModule(device, &info, NULL, module);
+}
+
+VkResult
+it_create_set_layout(VkDevice device, VkDescriptorSetLayoutCreateFlags flags, const void *next,
+                     const VkDescriptorSetLayoutBinding *bindings, uint32_t count,
+                     VkDescriptorSetLayout *layout)
+{
+   const VkDescriptorSetLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO,
+      .pNext = next,
+      .flags = flags,
+      .bindingCount = count,
+      .pBindings = bindings,
+   };
+   return vkCreateDescriptorSetLayout(device, &info, NULL, layout);
+}
+
+VkResult
+it_create_pipeline_layout(VkDevice device, const VkDescriptorSetLayout *sets, uint32_t count,
+                          uint32_t push_bytes, VkPipelineLayout *layout)
+{
+   const VkPushConstantRange range = {VK_SHADER_STAGE_COMPUTE_BIT, 0, push_bytes};
+   const VkPipelineLayoutCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO,
+      .setLayoutCount = count,
+      .pSetLayouts = sets,
+      .pushConstantRangeCount = push_bytes ? 1 : 0,
+      .pPushConstantRanges = push_bytes ? &range : NULL,
+   };
+   return vkCreatePipelineLayout(device, &info, NULL, layout);
+}
+
+VkResult
+it_create_compute_pipeline(VkDevice device, VkShaderModule module, VkPipelineLayout layout,
+                           VkPipeline *pipeline)
+{
+   const VkComputePipelineCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+      .stage = {
+         .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+         .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+         .module = module,
+         .pName = "main",
+      },
+      .layout = layout,
+   };
+   return vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &info, NULL, pipeline);
+}
+
+VkResult
+it_create_descriptor_pool(VkDevice device, VkDescriptorPoolCreateFlags flags, uint32_t max_sets,
+                          const VkDescriptorPoolSize *sizes, uint32_t size_count,
+                          const VkAllocationCallbacks *allocator, VkDescriptorPool *pool)
+{
+   const VkDescriptorPoolCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
+      .flags = flags,
+      .maxSets = max_sets,
+      .poolSizeCount = size_count,
+      .pPoolSizes = sizes,
+   };
+   return vkCreateDescriptorPool(device, &info, allocator, pool);
+}
+
+VkResult
+it_allocate_sets(VkDevice device, VkDescriptorPool pool, const VkDescriptorSetLayout *layouts,
+                 uint32_t count, VkDescriptorSet *sets)
+{
+   const VkDescriptorSetAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+      .descriptorPool = pool,
+      .descriptorSetCount = count,
+      .pSetLayouts = layouts,
+   };
+   return vkAllocateDescriptorSets(device, &info, sets);
+}
+
+VkResult
+it_allocate_memory(VkPhysicalDevice physical_device, VkDevice device,
+                   const VkMemoryRequirements *req, VkMemoryPropertyFlags preferred,
+                   VkDeviceMemory *memory)
+{
+   uint32_t type = it_memory_type(physical_device, req->memoryTypeBits, preferred);
+   if (type == UINT32_MAX)
+      type = it_memory_type(physical_device, req->memoryTypeBits, 0);
+   const VkMemoryAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .allocationSize = req->size,
+      .memoryTypeIndex = type,
+   };
+   return vkAllocateMemory(device, &info, NULL, memory);
+}
+
+VkResult
+it_begin_primary(VkDevice device, VkCommandPool pool, VkCommandBufferUsageFlags flags,
+                 VkCommandBuffer *cmd)
+{
+   VkResult result = it_allocate_command_buffers(device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                                 cmd);
+   if (result != VK_SUCCESS) {
+      *cmd = VK_NULL_HANDLE;
+      return result;
+   }
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = flags,
+   };
+   return vkBeginCommandBuffer(*cmd, &begin);
+}
+
+void
+it_barrier_to_host(VkCommandBuffer cmd)
+{
+   const VkMemoryBarrier barrier = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                        1, &barrier, 0, NULL, 0, NULL);
+}
+
+VkResult
+it_submit_wait(VkDevice device, VkQueue queue, uint32_t count,
+               const VkCommandBuffer *command_buffers)
+{
+   const VkFenceCreateInfo info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   VkFence fence;
+   VkResult result = vkCreateFence(device, &info, NULL, &fence);
+   if (result != VK_SUCCESS)
+      return result;
+   result = it_submit(queue, count, command_buffers, fence);
+   if (result == VK_SUCCESS)
+      result = vkWaitForFences(device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS);
+   vkDestroyFence(device, fence, NULL);
+   return result;
+}
+
+bool
+it_compare_words(const char *what, const void *vendor, const void *kronos, size_t size)
+{
+   if (memcmp(vendor, kronos, size) == 0)
+      return true;
+   const uint8_t *v = vendor, *k = kronos;
+   size_t words = size / 4, differing = 0;
+   fprintf(stderr, "  MISMATCH in %s:\n", what);
+   for (size_t i = 0; i < words; i++) {
+      uint32_t vw, kw;
+      memcpy(&vw, v + 4 * i, 4);
+      memcpy(&kw, k + 4 * i, 4);
+      if (vw == kw)
+         continue;
+      if (differing++ < 12)
+         fprintf(stderr, "    word %zu: vendor 0x%08x, kronos 0x%08x\n", i, vw, kw);
+   }
+   fprintf(stderr, "    %zu of %zu words differ\n", differing, words);
+   return false;
+}
+
+bool
+it_words_match(const char *label, const char *what, const uint32_t *got, const uint32_t *want,
+               uint32_t count)
+{
+   uint32_t differing = 0, first = 0;
+   for (uint32_t i = 0; i < count; i++) {
+      if (got[i] != want[i] && differing++ == 0)
+         first = i;
+   }
+   if (differing == 0)
+      return true;
+   fprintf(stderr, "  %s%s%s: %u of %u words wrong; first at word %u: 0x%08x, expected 0x%08x\n",
+           label ? label : "", label ? ", " : "", what, differing, count, first, got[first],
+           want[first]);
+   return false;
 }

@@ -72,6 +72,11 @@ uint32_t it_compute_family(VkPhysicalDevice physical_device);
 VkResult it_find_device_pair(VkInstance instance, VkPhysicalDevice *kronos,
                              VkPhysicalDevice *vendor);
 
+/* it_find_device_pair where the vendor's device must be there: VK_ERROR_INITIALIZATION_FAILED,
+ * said on stderr, when the instance lacks it. */
+VkResult it_find_both_devices(VkInstance instance, VkPhysicalDevice *kronos,
+                              VkPhysicalDevice *vendor);
+
 /* A device with one queue of that family, the given pNext chain, pEnabledFeatures (may be NULL)
  * and device extensions. */
 VkResult it_create_device(VkPhysicalDevice physical_device, uint32_t family, const void *next,
@@ -154,5 +159,101 @@ uint64_t it_random_below(uint64_t *state, uint64_t bound);
 /* Runs fn(arg) with stderr going to a temporary file and returns what was written, or NULL on
  * failure (caller frees). Kronos logs to stderr of the process that loads it. */
 char *it_capture_stderr(void (*fn)(void *arg), void *arg);
+
+/* --- Shared by the descriptor tests (descriptors.c, descriptor_counters.c, descriptor_*.c) --- */
+
+/* Arms an alarm watchdog: a case that has not finished seconds after this makes the program
+ * print "watchdog: hung in <what>" and exit with status 3 (what NULL: disarmed). The SIGALRM
+ * handler is installed on first use. */
+void it_watchdog_arm(const char *what, unsigned seconds);
+
+/* Whether the loader offers that instance extension; whether the device offers that device
+ * extension. */
+bool it_instance_has_extension(const char *name);
+bool it_device_has_extension(VkPhysicalDevice physical_device, const char *name);
+
+/* vkGetPhysicalDeviceFeatures2 into the Vulkan 1.2 and 1.3 features (their sType and pNext are
+ * set here). */
+void it_device_features(VkPhysicalDevice physical_device, VkPhysicalDeviceVulkan12Features *f12,
+                        VkPhysicalDeviceVulkan13Features *f13);
+
+/* A Vulkan 1.3 instance (volk loaded for it) named app_name, with VK_EXT_debug_utils where the
+ * loader offers it (VK_ERROR_EXTENSION_NOT_PRESENT without it if need_debug_utils) and then a
+ * messenger counting the validation layer's errors and warnings (each printed to stderr). One
+ * such instance per program; *instance is VK_NULL_HANDLE on failure to create it. */
+VkResult it_counting_instance_create(const char *app_name, bool need_debug_utils,
+                                     VkInstance *instance);
+
+/* The validation errors counted so far. */
+unsigned it_validation_errors(void);
+
+/* Prints the counts of validation messages; whether there was no error. */
+bool it_validation_report(void);
+
+/* Destroys the messenger (if any) and the instance (may be VK_NULL_HANDLE). */
+void it_counting_instance_destroy(VkInstance instance);
+
+/* it_create_device, then its queue 0 of family and a command pool of that family
+ * (VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT). *device is VK_NULL_HANDLE when it could not
+ * be created. */
+VkResult it_create_device_queue_pool(VkPhysicalDevice physical_device, uint32_t family,
+                                     const void *next, const char *const *extensions,
+                                     uint32_t extension_count,
+                                     const VkAllocationCallbacks *allocator, VkDevice *device,
+                                     VkQueue *queue, VkCommandPool *pool);
+
+VkResult it_create_shader_module(VkDevice device, const uint32_t *code, size_t size,
+                                 VkShaderModule *module);
+
+VkResult it_create_set_layout(VkDevice device, VkDescriptorSetLayoutCreateFlags flags,
+                              const void *next, const VkDescriptorSetLayoutBinding *bindings,
+                              uint32_t count, VkDescriptorSetLayout *layout);
+
+/* A pipeline layout of these set layouts and, where push_bytes, one compute push constant range
+ * [0, push_bytes). */
+VkResult it_create_pipeline_layout(VkDevice device, const VkDescriptorSetLayout *sets,
+                                   uint32_t count, uint32_t push_bytes, VkPipelineLayout *layout);
+
+/* A compute pipeline of module (entry point "main") with that layout. */
+VkResult it_create_compute_pipeline(VkDevice device, VkShaderModule module,
+                                    VkPipelineLayout layout, VkPipeline *pipeline);
+
+VkResult it_create_descriptor_pool(VkDevice device, VkDescriptorPoolCreateFlags flags,
+                                   uint32_t max_sets, const VkDescriptorPoolSize *sizes,
+                                   uint32_t size_count, const VkAllocationCallbacks *allocator,
+                                   VkDescriptorPool *pool);
+
+/* count sets of pool, layouts[i] for set i. */
+VkResult it_allocate_sets(VkDevice device, VkDescriptorPool pool,
+                          const VkDescriptorSetLayout *layouts, uint32_t count,
+                          VkDescriptorSet *sets);
+
+/* Memory for req: of a type with preferred property flags if there is one, else of any type
+ * req allows. */
+VkResult it_allocate_memory(VkPhysicalDevice physical_device, VkDevice device,
+                            const VkMemoryRequirements *req, VkMemoryPropertyFlags preferred,
+                            VkDeviceMemory *memory);
+
+/* A primary command buffer of pool, begun with flags (*cmd VK_NULL_HANDLE if not allocated). */
+VkResult it_begin_primary(VkDevice device, VkCommandPool pool, VkCommandBufferUsageFlags flags,
+                          VkCommandBuffer *cmd);
+
+/* Compute shader writes recorded before it, visible to the host once the submit's fence
+ * signals. */
+void it_barrier_to_host(VkCommandBuffer cmd);
+
+/* One vkQueueSubmit of the command buffers with a fence of its own, waited for
+ * (IT_TIMEOUT_NS). */
+VkResult it_submit_wait(VkDevice device, VkQueue queue, uint32_t count,
+                        const VkCommandBuffer *command_buffers);
+
+/* Whether the vendor's bytes equal Kronos's; otherwise prints "MISMATCH in what", the words that
+ * differ (the first 12) and their count. size: a multiple of 4. */
+bool it_compare_words(const char *what, const void *vendor, const void *kronos, size_t size);
+
+/* Whether got equals want; otherwise prints "<label>, <what>" (label may be NULL), how many
+ * words are wrong and the first of them. */
+bool it_words_match(const char *label, const char *what, const uint32_t *got,
+                    const uint32_t *want, uint32_t count);
 
 #endif
