@@ -33,7 +33,11 @@ struct kr_descriptor_set_layout {
    struct kr_object_base base;
    struct kr_device *device;
    VkDescriptorSetLayout handle;
+   /* refs: everything that keeps the object (users, and the cache's vendor sets of it); users:
+    * the application's handle and the sets of the layout. When the last user goes no set of the
+    * layout can be bound again, and its cached vendor sets go too. */
    _Atomic uint32_t refs;
+   _Atomic uint32_t users;
    struct kr_set_layout_model model;
    bool shadowed; /* vendor sets of this layout keep a shadow record */
    uint32_t pool_count;
@@ -111,6 +115,8 @@ kr_descriptor_set_layout_vendor(VkDescriptorSetLayout layout)
 
 void kr_descriptor_set_layout_ref(struct kr_descriptor_set_layout *layout);
 void kr_descriptor_set_layout_unref(struct kr_descriptor_set_layout *layout);
+void kr_descriptor_set_layout_use(struct kr_descriptor_set_layout *layout);
+void kr_descriptor_set_layout_unuse(struct kr_descriptor_set_layout *layout);
 
 /* The device's cache (kr_device.c sets it up with these). */
 VkResult kr_device_descriptors_init(struct kr_device *device);

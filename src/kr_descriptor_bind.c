@@ -54,7 +54,11 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle)
                                               recent ? cb->held + cb->held_count - recent : NULL,
                                               recent, &entry, &new_hold);
    if (result != VK_SUCCESS) {
-      cb->record_result = result;
+      /* vkEndCommandBuffer may report only memory errors: a vendor pool that refused a set is
+       * out of device memory to the application. */
+      bool memory = result == VK_ERROR_OUT_OF_HOST_MEMORY ||
+                    result == VK_ERROR_OUT_OF_DEVICE_MEMORY;
+      cb->record_result = memory ? result : VK_ERROR_OUT_OF_DEVICE_MEMORY;
       return VK_NULL_HANDLE;
    }
    VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;

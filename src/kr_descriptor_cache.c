@@ -474,6 +474,23 @@ kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
 }
 
 void
+kr_descriptor_cache_forget_layout(struct kr_descriptor_cache *cache, const void *layout)
+{
+   pthread_mutex_lock(&cache->lock);
+   for (uint32_t i = 0; i < cache->bucket_count; i++) {
+      struct kr_cache_entry **p = &cache->buckets[i];
+      while (*p) {
+         struct kr_cache_entry *entry = *p;
+         if (entry->layout == layout)
+            unlink_entry(cache, entry); /* *p is now the next entry */
+         else
+            p = &entry->bucket_next;
+      }
+   }
+   pthread_mutex_unlock(&cache->lock);
+}
+
+void
 kr_descriptor_cache_forget_object(struct kr_descriptor_cache *cache, uint64_t handle)
 {
    if (!handle)

@@ -108,6 +108,10 @@ void kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
 void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
                                        struct kr_descriptor_record *record);
 
+/* No set of the layout exists any more, nor can one be made: every entry of it is unlinked
+ * (freed once no command buffer holds it). */
+void kr_descriptor_cache_forget_layout(struct kr_descriptor_cache *cache, const void *layout);
+
 /* An object (buffer, buffer view, image view, sampler) is being destroyed: every entry naming
  * its handle is unlinked. */
 void kr_descriptor_cache_forget_object(struct kr_descriptor_cache *cache, uint64_t handle);

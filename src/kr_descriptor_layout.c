@@ -53,6 +53,21 @@ kr_descriptor_set_layout_unref(struct kr_descriptor_set_layout *layout)
    kr_free(device->alloc, layout);
 }
 
+void
+kr_descriptor_set_layout_use(struct kr_descriptor_set_layout *layout)
+{
+   atomic_fetch_add_explicit(&layout->users, 1, memory_order_relaxed);
+   kr_descriptor_set_layout_ref(layout);
+}
+
+void
+kr_descriptor_set_layout_unuse(struct kr_descriptor_set_layout *layout)
+{
+   if (atomic_fetch_sub_explicit(&layout->users, 1, memory_order_acq_rel) == 1)
+      kr_descriptor_cache_forget_layout(&layout->device->descriptor_cache, layout);
+   kr_descriptor_set_layout_unref(layout);
+}
+
 /* Whether a vendor set of the layout can keep a shadow record: every type is one Kronos
  * models (mutable descriptors are not). */
 static bool
@@ -79,6 +94,7 @@ kr_CreateDescriptorSetLayout(VkDevice _device, const VkDescriptorSetLayoutCreate
    kr_object_base_init(&layout->base, VK_OBJECT_TYPE_DESCRIPTOR_SET_LAYOUT, device->alloc);
    layout->device = device;
    atomic_init(&layout->refs, 1);
+   atomic_init(&layout->users, 1);
    VkResult result = kr_set_layout_model_init(&layout->model, pCreateInfo,
                                               device->descriptors_modeled, device->alloc);
    if (result != VK_SUCCESS)
@@ -109,7 +125,7 @@ kr_DestroyDescriptorSetLayout(VkDevice _device, VkDescriptorSetLayout descriptor
    (void)_device;
    (void)pAllocator;
    if (descriptorSetLayout)
-      kr_descriptor_set_layout_unref(kr_descriptor_set_layout_from_handle(descriptorSetLayout));
+      kr_descriptor_set_layout_unuse(kr_descriptor_set_layout_from_handle(descriptorSetLayout));
 }
 
 /* --- pipeline layouts ------------------------------------------------------------------------ */

@@ -45,6 +45,14 @@ probe_pool(struct kr_device *device, VkDescriptorSetLayout layout, uint32_t max_
    return result;
 }
 
+/* Whether a probe allocation's result answers the question: served, or refused for room. */
+static bool
+probe_answer(VkResult result)
+{
+   return result == VK_SUCCESS || result == VK_ERROR_OUT_OF_POOL_MEMORY ||
+          result == VK_ERROR_FRAGMENTED_POOL;
+}
+
 /* The spec lets a pool refuse (VK_ERROR_OUT_OF_POOL_MEMORY) a set beyond its maxSets or its
  * pool sizes, or serve it anyway; Kronos does what the vendor does. */
 static void
@@ -65,14 +73,22 @@ probe_limits(struct kr_device *device)
       .pBindings = &binding,
    };
    VkDescriptorSetLayout layout;
-   /* Without an answer, enforce both: the spec allows it on every driver. */
+   /* Until an answer comes, enforce both (the spec allows it on every driver); an answer spoilt
+    * by another error (out of memory) is not kept, so the next pool asks again. */
    device->vendor_enforces_max_sets = device->vendor_enforces_pool_sizes = true;
-   if (device->disp.CreateDescriptorSetLayout(device->handle, &info, device->alloc, &layout) ==
-       VK_SUCCESS) {
-      device->vendor_enforces_max_sets = probe_pool(device, layout, 1, 2, 2) != VK_SUCCESS;
-      device->vendor_enforces_pool_sizes = probe_pool(device, layout, 2, 1, 2) != VK_SUCCESS;
-      device->disp.DestroyDescriptorSetLayout(device->handle, layout, device->alloc);
+   if (device->disp.CreateDescriptorSetLayout(device->handle, &info, device->alloc, &layout) !=
+       VK_SUCCESS)
+      goto out;
+   VkResult max_sets = probe_pool(device, layout, 1, 2, 2);
+   VkResult sizes = probe_pool(device, layout, 2, 1, 2);
+   device->disp.DestroyDescriptorSetLayout(device->handle, layout, device->alloc);
+   if (!probe_answer(max_sets) || !probe_answer(sizes)) {
+      kr_info("%s: the descriptor pool limit probe failed (%d, %d): enforcing the limits for "
+              "now", device->physical->state.device_name, max_sets, sizes);
+      goto out;
    }
+   device->vendor_enforces_max_sets = max_sets != VK_SUCCESS;
+   device->vendor_enforces_pool_sizes = sizes != VK_SUCCESS;
    kr_info("%s: descriptor pools %s maxSets and %s their pool sizes",
            device->physical->state.device_name,
            device->vendor_enforces_max_sets ? "enforce" : "do not enforce",
@@ -218,7 +234,7 @@ destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
 {
    kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
    kr_pool_budget_give(&pool->budget, &set->layout->model);
-   kr_descriptor_set_layout_unref(set->layout);
+   kr_descriptor_set_layout_unuse(set->layout);
    unlink_set(pool, set);
    kr_object_base_finish(&set->base);
    if (pool->recycled_count == MAX_RECYCLED_SETS) {
@@ -323,7 +339,7 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    kr_object_base_init(&set->base, VK_OBJECT_TYPE_DESCRIPTOR_SET, device->alloc);
    set->pool = pool;
    set->layout = layout;
-   kr_descriptor_set_layout_ref(layout);
+   kr_descriptor_set_layout_use(layout);
    set->has_record = record;
    if (record)
       kr_descriptor_record_init_at(&set->record, &layout->model, set + 1);
@@ -394,27 +410,30 @@ allocate_vendor_sets(struct kr_device *device, struct kr_descriptor_pool *pool,
    return result;
 }
 
-/* Frees the sets: their vendor sets in one vendor call, then Kronos's side. */
+/* Vendor sets freed per vendor call: a stack array, so freeing never needs memory (it may not
+ * fail for lack of it). */
+#define FREE_BATCH 64u
+
+/* Frees the sets: their vendor sets in vendor calls of up to FREE_BATCH, then Kronos's side. */
 static VkResult
 free_sets(struct kr_device *device, struct kr_descriptor_pool *pool, uint32_t count,
           const VkDescriptorSet *sets)
 {
    VkResult result = VK_SUCCESS;
-   struct kr_scratch scratch;
-   VkDescriptorSet *vendor = kr_scratch_get(&scratch, device->alloc,
-                                            sizeof(*vendor) * KR_MAX(count, 1));
-   if (!vendor)
-      return VK_ERROR_OUT_OF_HOST_MEMORY; /* nothing freed: the call can be repeated */
+   VkDescriptorSet vendor[FREE_BATCH];
    uint32_t vendor_count = 0;
    for (uint32_t i = 0; i < count; i++) {
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
       if (set && set->vendor)
          vendor[vendor_count++] = set->vendor;
+      if (vendor_count == FREE_BATCH || (i + 1 == count && vendor_count)) {
+         VkResult r = device->disp.FreeDescriptorSets(device->handle, pool->vendor, vendor_count,
+                                                      vendor);
+         if (r != VK_SUCCESS)
+            result = r;
+         vendor_count = 0;
+      }
    }
-   if (vendor_count)
-      result = device->disp.FreeDescriptorSets(device->handle, pool->vendor, vendor_count,
-                                               vendor);
-   kr_scratch_put(&scratch);
    for (uint32_t i = 0; i < count; i++) {
       if (sets[i])
          destroy_set(device, pool, kr_descriptor_set_from_handle(sets[i]));

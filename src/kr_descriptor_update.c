@@ -18,9 +18,8 @@ invalid_update(const char *what)
 }
 
 /* Writes a copy from a record into a vendor set: one vendor write per descriptor (a binding of
- * the destination can differ from the source's), or one for an inline block's bytes. Returns
- * false when out of host memory. */
-static bool
+ * the destination can differ from the source's), or one for an inline block's bytes. */
+static void
 copy_record_to_vendor(struct kr_device *device, const struct kr_descriptor_set *src,
                       const struct kr_descriptor_set *dst, const VkCopyDescriptorSet *copy)
 {
@@ -34,7 +33,7 @@ copy_record_to_vendor(struct kr_device *device, const struct kr_descriptor_set *
                                     copy->descriptorCount, &to, &inline_dst) ||
        inline_src != inline_dst) {
       invalid_update("a VkCopyDescriptorSet");
-      return true;
+      return;
    }
    if (inline_src) {
       const VkWriteDescriptorSetInlineUniformBlock block = {
@@ -52,49 +51,36 @@ copy_record_to_vendor(struct kr_device *device, const struct kr_descriptor_set *
          .descriptorType = VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK,
       };
       kr_vendor_update_descriptor_sets(device, 1, &write, 0, NULL);
-      return true;
+      return;
    }
-   struct kr_scratch scratch;
-   size_t each = sizeof(VkWriteDescriptorSet) + sizeof(VkDescriptorImageInfo) +
-                 sizeof(VkDescriptorBufferInfo) + sizeof(VkBufferView);
-   uint8_t *memory = kr_scratch_get(&scratch, device->alloc,
-                                    each * KR_MAX(copy->descriptorCount, 1));
-   if (!memory)
-      return false;
-   uint32_t n = copy->descriptorCount, count = 0;
-   VkWriteDescriptorSet *writes = (VkWriteDescriptorSet *)memory;
-   VkDescriptorImageInfo *images = (VkDescriptorImageInfo *)(writes + n);
-   VkDescriptorBufferInfo *buffers = (VkDescriptorBufferInfo *)(images + n);
-   VkBufferView *views = (VkBufferView *)(buffers + n);
-   for (uint32_t i = 0; i < n; i++) {
-      const struct kr_descriptor value = kr_descriptor_record_read(&src->record, from + i);
-      const struct kr_descriptor *d = &value;
+   /* One vendor write per descriptor, from the stack: copies between the two kinds of set are
+    * rare, and this path then needs no memory. */
+   for (uint32_t i = 0; i < copy->descriptorCount; i++) {
+      const struct kr_descriptor d = kr_descriptor_record_read(&src->record, from + i);
       const struct kr_binding_model *b = kr_set_layout_model_binding_of(dst_model, to + i);
-      if (!d->state || !b)
+      if (!d.state || !b)
          continue; /* never written: nothing to copy */
-      images[i] = (VkDescriptorImageInfo){(VkSampler)d->sampler, (VkImageView)d->object,
-                                          (VkImageLayout)d->layout};
-      buffers[i] = (VkDescriptorBufferInfo){(VkBuffer)d->object, d->offset, d->range};
-      views[i] = (VkBufferView)d->object;
-      writes[count++] = (VkWriteDescriptorSet){
+      const VkDescriptorImageInfo image = {(VkSampler)d.sampler, (VkImageView)d.object,
+                                           (VkImageLayout)d.layout};
+      const VkDescriptorBufferInfo buffer = {(VkBuffer)d.object, d.offset, d.range};
+      const VkBufferView view = (VkBufferView)d.object;
+      const VkWriteDescriptorSet write = {
          .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
          .dstSet = dst->vendor,
          .dstBinding = b->binding,
          .dstArrayElement = to + i - b->first,
          .descriptorCount = 1,
-         .descriptorType = (VkDescriptorType)(d->state - 1),
-         .pImageInfo = &images[i],
-         .pBufferInfo = &buffers[i],
-         .pTexelBufferView = &views[i],
+         .descriptorType = (VkDescriptorType)(d.state - 1),
+         .pImageInfo = &image,
+         .pBufferInfo = &buffer,
+         .pTexelBufferView = &view,
       };
+      kr_vendor_update_descriptor_sets(device, 1, &write, 0, NULL);
    }
-   kr_vendor_update_descriptor_sets(device, count, writes, 0, NULL);
-   kr_scratch_put(&scratch);
-   return true;
 }
 
 /* One copy, after every write of the call (the spec's order). */
-static bool
+static void
 apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
 {
    struct kr_descriptor_set *src = kr_descriptor_set_from_handle(copy->srcSet);
@@ -106,12 +92,12 @@ apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
          vendor_copy.srcSet = src->vendor;
          vendor_copy.dstSet = dst->vendor;
          kr_vendor_update_descriptor_sets(device, 0, NULL, 1, &vendor_copy);
-      } else if (!copy_record_to_vendor(device, src, dst, copy)) {
-         return false;
+      } else {
+         copy_record_to_vendor(device, src, dst, copy);
       }
    }
    if (!dst->has_record)
-      return true;
+      return;
    if (!readable) {
       /* A vendor set Kronos cannot read (mutable descriptors) copied into a record. */
       if (dst->vendor) {
@@ -120,11 +106,10 @@ apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
          kr_error("vkUpdateDescriptorSets: copying from a set of a layout Kronos does not "
                   "model (mutable descriptors) into a set it models is not supported: ignored");
       }
-      return true;
+      return;
    }
    if (!kr_descriptor_record_copy(&dst->record, &src->record, copy))
       invalid_update("a VkCopyDescriptorSet");
-   return true;
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -135,8 +120,11 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
    struct kr_device *device = kr_device_from_handle(_device);
    kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
                 (uint64_t)descriptorWriteCount + descriptorCopyCount);
+   /* Vendor sets' writes go to the vendor in one call, from a scratch copy with their vendor
+    * sets; without memory for it, one call per write (vkUpdateDescriptorSets cannot fail). */
    struct kr_scratch scratch;
    VkWriteDescriptorSet *vendor_writes = NULL;
+   bool one_by_one = false;
    uint32_t vendor_count = 0;
    for (uint32_t i = 0; i < descriptorWriteCount; i++) {
       const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
@@ -145,25 +133,22 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
          invalid_update("a VkWriteDescriptorSet");
       if (!set->vendor)
          continue;
-      if (!vendor_writes) {
+      VkWriteDescriptorSet vendor_write = *write;
+      vendor_write.dstSet = set->vendor;
+      if (!vendor_writes && !one_by_one) {
          vendor_writes = kr_scratch_get(&scratch, device->alloc,
                                         sizeof(*vendor_writes) * descriptorWriteCount);
-         if (!vendor_writes)
-            goto out_of_memory;
+         one_by_one = !vendor_writes;
       }
-      vendor_writes[vendor_count] = *write;
-      vendor_writes[vendor_count++].dstSet = set->vendor;
+      if (one_by_one)
+         kr_vendor_update_descriptor_sets(device, 1, &vendor_write, 0, NULL);
+      else
+         vendor_writes[vendor_count++] = vendor_write;
    }
    if (vendor_writes) {
       kr_vendor_update_descriptor_sets(device, vendor_count, vendor_writes, 0, NULL);
       kr_scratch_put(&scratch);
    }
-   for (uint32_t i = 0; i < descriptorCopyCount; i++) {
-      if (!apply_copy(device, &pDescriptorCopies[i]))
-         goto out_of_memory;
-   }
-   return;
-out_of_memory:
-   /* vkUpdateDescriptorSets cannot fail: say so loudly. */
-   kr_error("vkUpdateDescriptorSets: out of host memory: vendor sets not updated");
+   for (uint32_t i = 0; i < descriptorCopyCount; i++)
+      apply_copy(device, &pDescriptorCopies[i]);
 }

@@ -57,12 +57,23 @@ dependency_families_to_vendor(struct kr_command_buffer *cb, const char *command,
    return false;
 }
 
+/* A command buffer whose recording already failed (vkEndCommandBuffer will say why) records no
+ * more dispatches: one may rely on what failed (a descriptor set Kronos could not bind), and the
+ * vendor must not see a dispatch without its sets. Such a command buffer is never submitted. */
+static bool
+recording_sound(const struct kr_command_buffer *cb)
+{
+   return cb->record_result == VK_SUCCESS;
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t groupCountY,
                uint32_t groupCountZ)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.dispatches++;
+   if (!recording_sound(cb))
+      return;
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
 }
 
@@ -71,6 +82,8 @@ kr_CmdDispatchIndirect(VkCommandBuffer commandBuffer, VkBuffer buffer, VkDeviceS
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.dispatches++;
+   if (!recording_sound(cb))
+      return;
    cb->disp->CmdDispatchIndirect(cb->handle, buffer, offset);
 }
 
@@ -81,6 +94,8 @@ kr_CmdDispatchBase(VkCommandBuffer commandBuffer, uint32_t baseGroupX, uint32_t 
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.dispatches++;
+   if (!recording_sound(cb))
+      return;
    cb->disp->CmdDispatchBase(cb->handle, baseGroupX, baseGroupY, baseGroupZ, groupCountX,
                              groupCountY, groupCountZ);
 }
