@@ -130,6 +130,11 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
    VkResult result = device->disp.AllocateCommandBuffers(device->handle, &info, pCommandBuffers);
    if (result != VK_SUCCESS)
       return result;
+   /* As the loader's vkAllocateCommandBuffers trampoline: each gets its device's word. */
+   if (device->physical->vendor->layered) {
+      for (uint32_t i = 0; i < count; i++)
+         kr_layer_set_dispatch(pCommandBuffers[i], &device->disp);
+   }
    uint32_t made = 0;
    for (; made < count; made++) {
       struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb), 8,

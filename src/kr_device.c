@@ -184,6 +184,9 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
             .queueIndex = index,
          };
          device->disp.GetDeviceQueue2(device->handle, &queue_info, &queue->handle);
+         /* As the loader's vkGetDeviceQueue trampoline: the queue gets its device's word. */
+         if (queue->handle && device->physical->vendor->layered)
+            kr_layer_set_dispatch(queue->handle, &device->disp);
       }
    }
    return VK_SUCCESS;
@@ -256,7 +259,16 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    vendor_info.pEnabledFeatures = NULL;
    vendor_info.enabledLayerCount = 0;
    vendor_info.ppEnabledLayerNames = NULL;
-   result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
+   /* Kronos's dispatch comes from the vendor, or from the first of the vendor layers; the
+    * address of that table is the vendor device's dispatch word under layers. */
+   PFN_vkGetDeviceProcAddr gdpa = pd->vendor->gdpa;
+   if (pd->vendor->layered)
+      result = kr_layer_chain_create_device(&pd->instance->layers, pd->vendor->handle,
+                                            &pd->vendor->terminal, pd->handle, &vendor_info,
+                                            device->alloc, &device->disp, &device->handle,
+                                            &gdpa);
+   else
+      result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
    kr_free(device->alloc, chain.features);
    kr_free(device->alloc, queue_infos);
    queue_infos = NULL;
@@ -266,7 +278,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       device->handle = VK_NULL_HANDLE;
       goto fail;
    }
-   kr_device_dispatch_load(&device->disp, pd->vendor->gdpa, device->handle);
+   kr_device_dispatch_load(&device->disp, gdpa, device->handle);
    result = kr_memory_pools_init(device);
    if (result != VK_SUCCESS)
       goto fail;

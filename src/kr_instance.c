@@ -181,16 +181,27 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
       .enabledExtensionCount = enabled_count,
       .ppEnabledExtensionNames = enabled,
    };
-   PFN_vkCreateInstance create =
-      (PFN_vkCreateInstance)vendor->gipa(VK_NULL_HANDLE, "vkCreateInstance");
-   result = create(&vendor_info, instance->alloc, &out->handle);
+   /* Kronos's dispatch comes from the vendor, or from the first of the vendor layers. */
+   struct kr_layer_chain_top top = {vendor->gipa, vendor->gpdpa};
+   if (instance->layers.count) {
+      out->layered = true;
+      result = kr_layer_chain_create_instance(&instance->layers, vendor, &vendor_info,
+                                              instance->alloc, &out->terminal, &out->handle,
+                                              &top);
+   } else {
+      PFN_vkCreateInstance create =
+         (PFN_vkCreateInstance)vendor->gipa(VK_NULL_HANDLE, "vkCreateInstance");
+      result = create(&vendor_info, instance->alloc, &out->handle);
+   }
    if (result != VK_SUCCESS) {
-      kr_warn("vendor driver %s: vkCreateInstance failed (%d)", name, result);
+      kr_warn("vendor driver %s: vkCreateInstance failed (%d)%s", name, result,
+              out->layered ? " under the vendor layers" : "");
+      out->handle = VK_NULL_HANDLE;
       goto done;
    }
 
-   kr_instance_dispatch_load(&out->disp, vendor->gipa, vendor->gpdpa, out->handle);
-   out->gdpa = (PFN_vkGetDeviceProcAddr)vendor->gipa(out->handle, "vkGetDeviceProcAddr");
+   kr_instance_dispatch_load(&out->disp, top.gipa, top.gpdpa, out->handle);
+   out->gdpa = (PFN_vkGetDeviceProcAddr)top.gipa(out->handle, "vkGetDeviceProcAddr");
    for (uint32_t i = 0; i < KR_ARRAY_SIZE(required_instance_functions); i++) {
       const char *fn = required_instance_functions[i];
       if (!vendor->gipa(out->handle, fn)) {
@@ -284,6 +295,7 @@ destroy_instance(struct kr_instance *instance)
       vi->disp.DestroyInstance(vi->handle, instance->alloc);
    }
    kr_free(instance->alloc, instance->vendor_instances);
+   kr_vendor_layers_unload(instance->alloc, &instance->layers);
    kr_vendors_unload(instance->alloc, &instance->vendors);
    kr_object_base_finish(&instance->base);
    const VkAllocationCallbacks *alloc = instance->alloc;
@@ -309,6 +321,8 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
    instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
 
    result = kr_vendors_load(instance->alloc, false, &instance->vendors);
+   if (result == VK_SUCCESS)
+      result = kr_vendor_layers_load(instance->alloc, &instance->layers);
    if (result != VK_SUCCESS)
       goto fail;
 

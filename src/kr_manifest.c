@@ -54,6 +54,38 @@ resolve_library_path(const char *library, const char *manifest_path, char *out, 
    return n > 0 && (size_t)n < size;
 }
 
+/* The manifest's "file_format_version" when Kronos reads that format (1.x.y), else NULL with
+ * the reason in err. */
+static const char *
+file_format_version(const cJSON *root, char *err, size_t err_size)
+{
+   const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "file_format_version");
+   if (!cJSON_IsString(format)) {
+      snprintf(err, err_size, "no \"file_format_version\" string");
+      return NULL;
+   }
+   uint32_t format_version;
+   if (!kr_parse_version(format->valuestring, &format_version) ||
+       VK_API_VERSION_MAJOR(format_version) != 1) {
+      snprintf(err, err_size, "unsupported file_format_version \"%s\"", format->valuestring);
+      return NULL;
+   }
+   return format->valuestring;
+}
+
+/* Whether an object's optional "library_arch" is this process's; else the reason in err. */
+static bool
+library_arch_matches(const cJSON *object, char *err, size_t err_size)
+{
+   const cJSON *arch = cJSON_GetObjectItemCaseSensitive(object, "library_arch");
+   const char *want = sizeof(void *) == 8 ? "64" : "32";
+   if (arch && (!cJSON_IsString(arch) || strcmp(arch->valuestring, want) != 0)) {
+      snprintf(err, err_size, "library_arch is not %s-bit", want);
+      return false;
+   }
+   return true;
+}
+
 bool
 kr_manifest_parse(const char *text, const char *manifest_path, struct kr_manifest *out,
                   char *err, size_t err_size)
@@ -65,19 +97,10 @@ kr_manifest_parse(const char *text, const char *manifest_path, struct kr_manifes
       snprintf(err, err_size, "not valid JSON");
       goto done;
    }
-   const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "file_format_version");
-   if (!cJSON_IsString(format)) {
-      snprintf(err, err_size, "no \"file_format_version\" string");
+   const char *format = file_format_version(root, err, err_size);
+   if (!format)
       goto done;
-   }
-   uint32_t format_version;
-   if (!kr_parse_version(format->valuestring, &format_version) ||
-       VK_API_VERSION_MAJOR(format_version) != 1) {
-      snprintf(err, err_size, "unsupported file_format_version \"%s\"", format->valuestring);
-      goto done;
-   }
-   snprintf(out->file_format_version, sizeof(out->file_format_version), "%s",
-            format->valuestring);
+   snprintf(out->file_format_version, sizeof(out->file_format_version), "%s", format);
 
    const cJSON *icd = cJSON_GetObjectItemCaseSensitive(root, "ICD");
    if (!cJSON_IsObject(icd)) {
@@ -99,48 +122,177 @@ kr_manifest_parse(const char *text, const char *manifest_path, struct kr_manifes
       snprintf(err, err_size, "malformed \"ICD.api_version\"");
       goto done;
    }
-   const cJSON *arch = cJSON_GetObjectItemCaseSensitive(icd, "library_arch");
-   if (arch) {
-      const char *want = sizeof(void *) == 8 ? "64" : "32";
-      if (!cJSON_IsString(arch) || strcmp(arch->valuestring, want) != 0) {
-         snprintf(err, err_size, "library_arch is not %s-bit", want);
-         goto done;
-      }
-   }
+   if (!library_arch_matches(icd, err, err_size))
+      goto done;
    ok = true;
 done:
    cJSON_Delete(root);
    return ok;
 }
 
-bool
-kr_manifest_load(const char *path, struct kr_manifest *out, char *err, size_t err_size)
+char *
+kr_manifest_read(const char *path, char *err, size_t err_size)
 {
-   bool ok = false;
    char *text = NULL;
    FILE *file = fopen(path, "rb");
    if (!file) {
       snprintf(err, err_size, "cannot open: %s", strerror(errno));
-      return false;
+      return NULL;
    }
    text = malloc(MAX_MANIFEST_SIZE + 1);
    if (!text) {
       snprintf(err, err_size, "out of host memory");
-      goto done;
+      goto fail;
    }
    size_t len = fread(text, 1, MAX_MANIFEST_SIZE + 1, file);
    if (ferror(file)) {
       snprintf(err, err_size, "cannot read: %s", strerror(errno));
-      goto done;
+      goto fail;
    }
    if (len > MAX_MANIFEST_SIZE) {
       snprintf(err, err_size, "larger than %d bytes", MAX_MANIFEST_SIZE);
-      goto done;
+      goto fail;
    }
    text[len] = '\0';
-   ok = kr_manifest_parse(text, path, out, err, err_size);
-done:
+   fclose(file);
+   return text;
+fail:
    free(text);
    fclose(file);
+   return NULL;
+}
+
+bool
+kr_manifest_load(const char *path, struct kr_manifest *out, char *err, size_t err_size)
+{
+   char *text = kr_manifest_read(path, err, err_size);
+   if (!text)
+      return false;
+   bool ok = kr_manifest_parse(text, path, out, err, err_size);
+   free(text);
+   return ok;
+}
+
+/* A member that must be a non-empty string; NULL with the reason in err otherwise. */
+static const char *
+required_string(const cJSON *object, const char *key, const char *layer, char *err,
+                size_t err_size)
+{
+   const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+   if (!cJSON_IsString(item) || !item->valuestring[0]) {
+      snprintf(err, err_size, "layer %s: no \"%s\" string", layer, key);
+      return NULL;
+   }
+   return item->valuestring;
+}
+
+/* Copies an optional "functions" member naming the library's own function. */
+static bool
+function_name(const cJSON *functions, const char *key, char *out, size_t size,
+              const char *layer, char *err, size_t err_size)
+{
+   const cJSON *item = cJSON_GetObjectItemCaseSensitive(functions, key);
+   if (!item)
+      return true;
+   if (!cJSON_IsString(item) || snprintf(out, size, "%s", item->valuestring) >= (int)size) {
+      snprintf(err, err_size, "layer %s: malformed \"functions.%s\"", layer, key);
+      return false;
+   }
+   return true;
+}
+
+/* One layer object of a layer manifest. */
+static bool
+parse_layer(const cJSON *object, const char *manifest_path, struct kr_layer_manifest *out,
+            char *err, size_t err_size)
+{
+   memset(out, 0, sizeof(*out));
+   if (!cJSON_IsObject(object)) {
+      snprintf(err, err_size, "a layer is not an object");
+      return false;
+   }
+   const char *name = required_string(object, "name", "(unnamed)", err, err_size);
+   if (!name)
+      return false;
+   if (snprintf(out->name, sizeof(out->name), "%s", name) >= (int)sizeof(out->name)) {
+      snprintf(err, err_size, "layer name longer than %d bytes", VK_MAX_EXTENSION_NAME_SIZE - 1);
+      return false;
+   }
+   static const char *const required[] = {"type", "api_version", "implementation_version",
+                                          "description"};
+   for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+      if (!required_string(object, required[i], name, err, err_size))
+         return false;
+   }
+   const char *api = cJSON_GetObjectItemCaseSensitive(object, "api_version")->valuestring;
+   if (!kr_parse_version(api, &out->api_version)) {
+      snprintf(err, err_size, "layer %s: malformed \"api_version\"", name);
+      return false;
+   }
+   out->meta = cJSON_HasObjectItem(object, "component_layers");
+   if (!out->meta) {
+      const char *library = required_string(object, "library_path", name, err, err_size);
+      if (!library)
+         return false;
+      if (!resolve_library_path(library, manifest_path, out->library_path,
+                                sizeof(out->library_path))) {
+         snprintf(err, err_size, "layer %s: library_path too long", name);
+         return false;
+      }
+   }
+   if (!library_arch_matches(object, err, err_size))
+      return false;
+   const cJSON *functions = cJSON_GetObjectItemCaseSensitive(object, "functions");
+   if (functions && !cJSON_IsObject(functions)) {
+      snprintf(err, err_size, "layer %s: \"functions\" is not an object", name);
+      return false;
+   }
+   return function_name(functions, "vkGetInstanceProcAddr", out->get_instance_proc_addr,
+                        sizeof(out->get_instance_proc_addr), name, err, err_size) &&
+          function_name(functions, "vkGetDeviceProcAddr", out->get_device_proc_addr,
+                        sizeof(out->get_device_proc_addr), name, err, err_size) &&
+          function_name(functions, "vkNegotiateLoaderLayerInterfaceVersion",
+                        out->negotiate_interface, sizeof(out->negotiate_interface), name, err,
+                        err_size);
+}
+
+bool
+kr_layer_manifest_parse(const char *text, const char *manifest_path,
+                        void (*declare)(void *ctx, const struct kr_layer_manifest *layer),
+                        void *ctx, char *err, size_t err_size)
+{
+   bool ok = false;
+   struct kr_layer_manifest *layer = malloc(sizeof(*layer));
+   cJSON *root = cJSON_Parse(text);
+   if (!layer) {
+      snprintf(err, err_size, "out of host memory");
+      goto done;
+   }
+   if (!root) {
+      snprintf(err, err_size, "not valid JSON");
+      goto done;
+   }
+   if (!file_format_version(root, err, err_size))
+      goto done;
+   const cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "layer");
+   const cJSON *many = cJSON_GetObjectItemCaseSensitive(root, "layers");
+   if (!one && !cJSON_IsArray(many)) {
+      snprintf(err, err_size, "no \"layer\" object or \"layers\" array");
+      goto done;
+   }
+   /* Every layer is checked before any is declared: a manifest is taken whole or not at all. */
+   for (int pass = 0; pass < 2; pass++) {
+      const cJSON *item = one ? one : many->child;
+      for (; item; item = one ? NULL : item->next) {
+         if (!parse_layer(item, manifest_path, layer, err, err_size))
+            goto done;
+         if (pass == 1)
+            declare(ctx, layer);
+      }
+   }
+   ok = true;
+done:
+   cJSON_Delete(root);
+   free(layer);
    return ok;
 }

@@ -17,6 +17,7 @@
 #include "kr_memory_pool.h"
 #include "kr_object.h"
 #include "kr_stats.h"
+#include "kr_layer_chain.h"
 #include "kr_lost_signals.h"
 #include "kr_sync.h"
 #include "kr_vendor.h"
@@ -29,6 +30,11 @@ struct kr_vendor_instance {
    struct kr_instance_dispatch disp;
    PFN_vkGetDeviceProcAddr gdpa;
    bool debug_utils; /* VK_EXT_debug_utils enabled on the vendor instance */
+   /* Under KRONOS_VENDOR_LAYERS: the instance and its devices were made through the layers'
+    * chains, and every vendor dispatchable object carries a dispatch word (kr_layer_chain.h);
+    * the terminal's address is this instance's. */
+   bool layered;
+   struct kr_layer_terminal terminal;
 };
 
 /* Everything Kronos reports about a physical device, captured once from the vendor. */
@@ -74,6 +80,7 @@ struct kr_instance {
    const VkAllocationCallbacks *alloc; /* &alloc_storage, or NULL for the C library */
    uint32_t api_version;
    struct kr_vendor_list vendors;
+   struct kr_vendor_layer_list layers; /* KRONOS_VENDOR_LAYERS, for every vendor instance */
    uint32_t vendor_instance_count;
    struct kr_vendor_instance *vendor_instances;
    uint32_t physical_device_count;

@@ -7,6 +7,8 @@
 
 enum kr_setting {
    KR_SETTING_VENDOR_ICD, /* KRONOS_VENDOR_ICD: manifests or libraries, ':'-separated */
+   KR_SETTING_VENDOR_LAYERS, /* KRONOS_VENDOR_LAYERS: layers between Kronos and the vendor
+                              * driver, ':'- or ','-separated, nearest Kronos first */
    KR_SETTING_LOG,        /* KRONOS_LOG: none, error, warn (default), info, debug */
    KR_SETTING_STATS,      /* KRONOS_STATS: 1 prints each device's statistics when destroyed */
    KR_SETTING_DISABLE,    /* KRONOS_DISABLE: optimizations to switch off, ','-separated */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "kr_vendor.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,17 +9,17 @@
 #include "kr_alloc.h"
 #include "kr_log.h"
 #include "kr_manifest.h"
+#include "kr_manifest_search.h"
 #include "kr_settings.h"
 
 #define KR_LOADER_INTERFACE_VERSION 7
-#define MAX_FOLDERS 32
 
 struct load_context {
    const VkAllocationCallbacks *alloc;
    enum kr_log_level level; /* for errors */
    struct kr_vendor vendors[KR_MAX_VENDORS];
    uint32_t count;
-   char folders[MAX_FOLDERS][PATH_MAX];
+   char folders[KR_MAX_MANIFEST_FOLDERS][PATH_MAX];
 };
 
 static void
@@ -133,13 +132,6 @@ add_vendor(struct load_context *ctx, const char *manifest_path, const char *libr
    return true;
 }
 
-static bool
-is_manifest_path(const char *entry)
-{
-   size_t len = strlen(entry);
-   return len > 5 && strcmp(entry + len - 5, ".json") == 0;
-}
-
 /* KRONOS_VENDOR_ICD: ':'-separated manifests (*.json) or libraries; every one must load. */
 static bool
 load_from_setting(struct load_context *ctx, const char *setting)
@@ -150,7 +142,7 @@ load_from_setting(struct load_context *ctx, const char *setting)
    bool ok = true;
    char *save = NULL;
    for (char *entry = strtok_r(copy, ":", &save); entry; entry = strtok_r(NULL, ":", &save)) {
-      bool manifest = is_manifest_path(entry);
+      bool manifest = kr_is_manifest_path(entry);
       if (!add_vendor(ctx, manifest ? entry : NULL, manifest ? NULL : entry)) {
          ok = false;
          break;
@@ -160,76 +152,12 @@ load_from_setting(struct load_context *ctx, const char *setting)
    return ok;
 }
 
-static int
-compare_names(const void *a, const void *b)
+/* kr_manifest_scan_folder's visitor: every manifest found is a candidate vendor. */
+static bool
+visit_manifest(void *ctx, const char *path)
 {
-   return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void
-scan_folder(struct load_context *ctx, const char *folder)
-{
-   DIR *dir = opendir(folder);
-   if (!dir)
-      return;
-   char *names[64];
-   unsigned count = 0;
-   struct dirent *entry;
-   while ((entry = readdir(dir)) && count < 64) {
-      if (is_manifest_path(entry->d_name))
-         names[count++] = strdup(entry->d_name);
-   }
-   closedir(dir);
-   qsort(names, count, sizeof(names[0]), compare_names);
-   for (unsigned i = 0; i < count; i++) {
-      char path[PATH_MAX];
-      if (names[i] && snprintf(path, sizeof(path), "%s/%s", folder, names[i]) < (int)sizeof(path))
-         add_vendor(ctx, path, NULL);
-      free(names[i]);
-   }
-}
-
-/* The loader's search order on Linux: XDG config folders, /etc, then XDG data folders. */
-static unsigned
-standard_folders(char folders[MAX_FOLDERS][PATH_MAX])
-{
-   const char *home = secure_getenv("HOME");
-   const char *config_home = secure_getenv("XDG_CONFIG_HOME");
-   const char *config_dirs = secure_getenv("XDG_CONFIG_DIRS");
-   const char *data_home = secure_getenv("XDG_DATA_HOME");
-   const char *data_dirs = secure_getenv("XDG_DATA_DIRS");
-   char list[4 * PATH_MAX];
-   unsigned n = 0;
-
-   if (config_home && *config_home)
-      snprintf(list, sizeof(list), "%s", config_home);
-   else
-      snprintf(list, sizeof(list), "%s/.config", home ? home : "");
-   size_t len = strlen(list);
-   snprintf(list + len, sizeof(list) - len, ":%s:/etc", config_dirs && *config_dirs
-                                                           ? config_dirs : "/etc/xdg");
-   len = strlen(list);
-   if (data_home && *data_home)
-      snprintf(list + len, sizeof(list) - len, ":%s", data_home);
-   else
-      snprintf(list + len, sizeof(list) - len, ":%s/.local/share", home ? home : "");
-   len = strlen(list);
-   snprintf(list + len, sizeof(list) - len, ":%s",
-            data_dirs && *data_dirs ? data_dirs : "/usr/local/share:/usr/share");
-
-   char *save = NULL;
-   for (char *dir = strtok_r(list, ":", &save); dir && n < MAX_FOLDERS;
-        dir = strtok_r(NULL, ":", &save)) {
-      if (dir[0] != '/')
-         continue;
-      snprintf(folders[n], PATH_MAX, "%s/vulkan/icd.d", dir);
-      bool seen = false;
-      for (unsigned i = 0; i < n; i++)
-         seen = seen || strcmp(folders[i], folders[n]) == 0;
-      if (!seen)
-         n++;
-   }
-   return n;
+   add_vendor(ctx, path, NULL);
+   return true;
 }
 
 VkResult
@@ -249,12 +177,13 @@ kr_vendors_load(const VkAllocationCallbacks *alloc, bool quiet, struct kr_vendor
       if (!load_from_setting(ctx, setting))
          goto fail;
    } else {
-      unsigned n = standard_folders(ctx->folders);
+      unsigned n = kr_manifest_standard_folders("vulkan/icd.d", ctx->folders,
+                                                KR_MAX_MANIFEST_FOLDERS);
       /* Manifests that fail to load are only warnings here: other drivers may serve. */
       enum kr_log_level level = ctx->level;
       ctx->level = quiet ? KR_LOG_DEBUG : KR_LOG_WARN;
       for (unsigned i = 0; i < n; i++)
-         scan_folder(ctx, ctx->folders[i]);
+         kr_manifest_scan_folder(ctx->folders[i], visit_manifest, ctx);
       ctx->level = level;
       if (ctx->count == 0) {
          kr_log(ctx->level, "no vendor Vulkan driver found in the standard manifest folders; "

@@ -15,6 +15,10 @@
 
 /* Environment settings. */
 #define KRONOS_ENV_VENDOR_ICD "KRONOS_VENDOR_ICD" /* vendor manifests/libraries, ':'-separated */
+/* Vulkan layers to load between Kronos and the vendor driver (explicit layer names, ':'- or
+ * ','-separated, nearest Kronos first), e.g. VK_LAYER_KHRONOS_validation to validate the very
+ * commands the vendor receives */
+#define KRONOS_ENV_VENDOR_LAYERS "KRONOS_VENDOR_LAYERS"
 #define KRONOS_ENV_LOG "KRONOS_LOG"               /* none, error, warn, info, debug */
 #define KRONOS_ENV_STATS "KRONOS_STATS"           /* 1: print statistics at vkDestroyDevice */
 /* Optimizations to switch off: "pool", "batch", "barrier", "descriptor" or "all", ','-separated */
