@@ -149,7 +149,8 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
             model->inline_bindings++;
       }
    }
-   qsort(model->bindings, model->binding_count, sizeof(*model->bindings), compare_bindings);
+   if (model->binding_count) /* qsort wants a valid pointer even for nothing */
+      qsort(model->bindings, model->binding_count, sizeof(*model->bindings), compare_bindings);
    for (uint32_t i = 0; i < model->binding_count; i++) {
       struct kr_binding_model *b = &model->bindings[i];
       if (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {

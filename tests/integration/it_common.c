@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "it_common.h"
 
+#include <dlfcn.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -825,4 +826,127 @@ it_words_match(const char *label, const char *what, const uint32_t *got, const u
            label ? label : "", label ? ", " : "", what, differing, count, first, got[first],
            want[first]);
    return false;
+}
+
+/* --- Counting allocation callbacks -------------------------------------------------------------- */
+
+struct counting_block {
+   struct it_counting_allocator *owner;
+   void *raw;
+   size_t size;
+};
+
+/* The callbacks that refuse on this thread (none: NULL), after granting this many more. */
+static _Thread_local struct it_counting_allocator *counting_refusing;
+static _Thread_local long counting_grant;
+
+static bool
+counting_caller_is_kronos(void *address)
+{
+   Dl_info info;
+   return dladdr(address, &info) && info.dli_fname && strstr(info.dli_fname, "kronos");
+}
+
+static bool
+counting_refuses(struct it_counting_allocator *a, void *caller)
+{
+   if (counting_refusing != a)
+      return false;
+   if (a->refuse_only_kronos && !counting_caller_is_kronos(caller))
+      return false;
+   if (counting_grant == 0) {
+      atomic_fetch_add(&a->refused, 1);
+      return true;
+   }
+   counting_grant--;
+   return false;
+}
+
+static void *
+counting_alloc_from(struct it_counting_allocator *a, size_t size, size_t alignment, void *caller)
+{
+   if (counting_refuses(a, caller))
+      return NULL;
+   if (alignment < sizeof(void *))
+      alignment = sizeof(void *);
+   size_t offset = (sizeof(struct counting_block) + alignment - 1) & ~(alignment - 1);
+   void *raw;
+   if (posix_memalign(&raw, alignment, offset + size) != 0)
+      return NULL;
+   uint8_t *p = (uint8_t *)raw + offset;
+   struct counting_block *h = (struct counting_block *)p - 1;
+   h->owner = a;
+   h->raw = raw;
+   h->size = size;
+   atomic_fetch_add(&a->live, 1);
+   atomic_fetch_add(&a->total, 1);
+   return p;
+}
+
+static void *VKAPI_PTR
+counting_alloc(void *user, size_t size, size_t alignment, VkSystemAllocationScope scope)
+{
+   (void)scope;
+   return counting_alloc_from(user, size, alignment, __builtin_return_address(0));
+}
+
+static void VKAPI_PTR
+counting_free(void *user, void *memory)
+{
+   if (!memory)
+      return;
+   struct it_counting_allocator *a = user;
+   struct counting_block *h = (struct counting_block *)memory - 1;
+   if (h->owner != a) {
+      fprintf(stderr, "  a block of the %s callbacks was freed through the %s callbacks\n",
+              h->owner->name, a->name);
+      atomic_fetch_add(&a->wrong_frees, 1);
+   }
+   atomic_fetch_sub(&h->owner->live, 1);
+   free(h->raw);
+}
+
+static void *VKAPI_PTR
+counting_realloc(void *user, void *original, size_t size, size_t alignment,
+                 VkSystemAllocationScope scope)
+{
+   (void)scope;
+   void *caller = __builtin_return_address(0);
+   if (!original)
+      return counting_alloc_from(user, size, alignment, caller);
+   if (size == 0) {
+      counting_free(user, original);
+      return NULL;
+   }
+   void *p = counting_alloc_from(user, size, alignment, caller);
+   if (p) {
+      const struct counting_block *h = (const struct counting_block *)original - 1;
+      memcpy(p, original, h->size < size ? h->size : size);
+      counting_free(user, original);
+   }
+   return p;
+}
+
+void
+it_counting_init(struct it_counting_allocator *a, const char *name)
+{
+   a->name = name;
+   atomic_init(&a->live, 0);
+   atomic_init(&a->total, 0);
+   atomic_init(&a->refused, 0);
+   atomic_init(&a->wrong_frees, 0);
+   a->refuse_only_kronos = false;
+   a->callbacks = (VkAllocationCallbacks){
+      .pUserData = a,
+      .pfnAllocation = counting_alloc,
+      .pfnReallocation = counting_realloc,
+      .pfnFree = counting_free,
+   };
+}
+
+void
+it_counting_refuse(struct it_counting_allocator *a, long grant)
+{
+   counting_refusing = a;
+   counting_grant = grant;
 }

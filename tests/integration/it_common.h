@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <volk.h>
 
@@ -255,5 +256,21 @@ bool it_compare_words(const char *what, const void *vendor, const void *kronos, 
  * words are wrong and the first of them. */
 bool it_words_match(const char *label, const char *what, const uint32_t *got,
                     const uint32_t *want, uint32_t count);
+
+/* Counting allocation callbacks: live and total blocks, and refusals on the calling thread (the
+ * test's: threads of Kronos's own are never refused). Each block remembers the callbacks that
+ * made it; a block freed through other callbacks counts in wrong_frees (and is said on stderr). */
+struct it_counting_allocator {
+   const char *name;
+   atomic_long live, total, refused, wrong_frees;
+   bool refuse_only_kronos; /* refuse only allocations whose caller is in Kronos's library */
+   VkAllocationCallbacks callbacks;
+};
+
+void it_counting_init(struct it_counting_allocator *a, const char *name);
+
+/* From now on, on this thread, a's callbacks grant that many more allocations, then refuse
+ * every one (a NULL: none refused). */
+void it_counting_refuse(struct it_counting_allocator *a, long grant);
 
 #endif
