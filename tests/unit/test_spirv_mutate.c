@@ -18,6 +18,7 @@
 #include "kr_spirv_reflect.h"
 #include "test_random.h"
 
+#include "access_v10_spv.h"
 #include "access_v11_spv.h"
 #include "access_v13_opt_spv.h"
 #include "access_v13_spv.h"
@@ -44,6 +45,7 @@ static const struct test_module {
    size_t size;
    const char *entry;
 } modules[] = {
+   MODULE(access_v10, "main"),
    MODULE(access_v11, "main"),
    MODULE(access_v13, "main"),
    MODULE(access_v13_opt, "main"),

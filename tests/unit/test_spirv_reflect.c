@@ -18,6 +18,7 @@
 
 #include "kr_spirv_reflect.h"
 
+#include "access_v10_spv.h"
 #include "access_v11_spv.h"
 #include "access_v13_opt_spv.h"
 #include "access_v13_spv.h"
@@ -129,6 +130,18 @@ expect_access_comp(const struct kr_spirv_reflection *r)
    expect_resource(r, 1, 1, SB, 1, ""); /* .length() reads no memory */
    expect_resource(r, 1, 2, SB, 1, "rw");
    assert_true(r->push_constants);
+}
+
+static void
+test_buffers_spirv_1_0(void **state)
+{
+   (void)state;
+   /* Storage buffers are Uniform variables of BufferBlock structs before SPIR-V 1.3. */
+   struct kr_spirv_reflection r = reflect_ok(access_v10_spv, access_v10_spv_size, "main");
+   assert_int_equal(r.version, 0x00010000);
+   expect_known(&r, 8);
+   expect_access_comp(&r);
+   kr_spirv_reflection_finish(&r, NULL);
 }
 
 static void
@@ -706,6 +719,74 @@ test_unknown_module_features(void **state)
    kr_spirv_reflection_finish(&r, NULL);
 }
 
+/* main with its store going through a pointer made by `make` (emitting it as ID_CALL2). */
+static void
+build_store_through(struct module *m, void (*make)(struct module *m))
+{
+   module_declarations(m);
+   emit(m, SpvOpFunction, 4, ID_VOID, ID_MAIN, 0, ID_FN);
+   emit(m, SpvOpLabel, 1, ID_LABEL);
+   emit(m, SpvOpAccessChain, 5, ID_PTR_ELEM, ID_CHAIN, ID_BUF, ID_C0, ID_C0);
+   make(m);
+   emit(m, SpvOpStore, 2, ID_CALL2, ID_C0);
+   emit(m, SpvOpReturn, 0);
+   emit(m, SpvOpFunctionEnd, 0);
+}
+
+static void
+make_phi(struct module *m)
+{
+   emit(m, SpvOpBranch, 1, ID_HELPER_LABEL);
+   emit(m, SpvOpLabel, 1, ID_HELPER_LABEL);
+   emit(m, SpvOpPhi, 4, ID_PTR_ELEM, ID_CALL2, ID_CHAIN, ID_LABEL);
+}
+
+static void
+make_from_integer(struct module *m)
+{
+   emit(m, SpvOpConvertUToPtr, 3, ID_PTR_ELEM, ID_CALL2, ID_C0);
+}
+
+static void
+make_null(struct module *m)
+{
+   emit(m, SpvOpUndef, 2, ID_PTR_ELEM, ID_CALL2);
+}
+
+static void
+make_copy(struct module *m)
+{
+   emit(m, SpvOpCopyObject, 3, ID_PTR_ELEM, ID_CALL2, ID_CHAIN);
+}
+
+static void
+test_unknown_pointers(void **state)
+{
+   (void)state;
+   struct module m;
+   struct kr_spirv_reflection r;
+
+   build_store_through(&m, make_phi);
+   r = reflect_unknown(&m, "OpPhi");
+   expect_resource(&r, 0, 0, SB, 1, "rw");
+   kr_spirv_reflection_finish(&r, NULL);
+
+   build_store_through(&m, make_from_integer);
+   r = reflect_unknown(&m, "integer");
+   kr_spirv_reflection_finish(&r, NULL);
+
+   build_store_through(&m, make_null);
+   r = reflect_unknown(&m, "undefined");
+   kr_spirv_reflection_finish(&r, NULL);
+
+   /* A copy of the pointer is followed. */
+   build_store_through(&m, make_copy);
+   r = reflect_ok(m.w, m.n * 4, "main");
+   expect_known(&r, 1);
+   expect_resource(&r, 0, 0, SB, 1, "w");
+   kr_spirv_reflection_finish(&r, NULL);
+}
+
 static void
 test_unknown_calls(void **state)
 {
@@ -816,6 +897,7 @@ int
 main(void)
 {
    const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_buffers_spirv_1_0),
       cmocka_unit_test(test_buffers_spirv_1_3),
       cmocka_unit_test(test_buffers_spirv_1_6),
       cmocka_unit_test(test_images),
@@ -833,6 +915,7 @@ main(void)
       cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_malformed_structure),
       cmocka_unit_test(test_unknown_module_features),
+      cmocka_unit_test(test_unknown_pointers),
       cmocka_unit_test(test_unknown_calls),
       cmocka_unit_test(test_allocation_callbacks),
    };
