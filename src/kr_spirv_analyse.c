@@ -83,8 +83,8 @@ order_functions(struct kr_spirv_reflector *r, struct kr_spirv_function *entry)
 /* Defines a result; a pointer or image gets an unknown origin (reason), which the callers that
  * can follow it replace. */
 static struct kr_spirv_id *
-define_value(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t id, uint32_t type,
-             enum reason reason)
+define_value(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t id,
+             uint32_t type, enum reason reason)
 {
    struct kr_spirv_id *v = define(r, in, id, type);
    if (v && (is_pointer_type(r, type) || is_handle_type(r, type))) {
@@ -112,14 +112,15 @@ reach(struct kr_spirv_reflector *r, const struct kr_spirv_id *v, uint8_t access)
    case ORIGIN_PARAM:
       r->params[r->funcs[r->current].first_param + v->b] |= access;
       break;
-   case ORIGIN_PUSH:
-      r->push_constants = true;
-      break;
    case ORIGIN_UNKNOWN:
       if (access)
          set_unknown(r, reason_text[v->b], 0);
       break;
-   default: /* descriptor memory through a pointer of local origin: inconsistent */
+   default:
+      if (v->origin == ORIGIN_PUSH)
+         r->push_constants = true;
+      /* Only descriptor-class pointers and images are accessed here (touch): one of another
+       * origin is inconsistent (invalid SPIR-V), so its access is not followed. */
       if (access)
          set_unknown(r, reason_text[REASON_NOT_FOLLOWED], 0);
       break;
@@ -154,12 +155,14 @@ touch(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t id,
 /* A result that points where operand `base` does: access chains (same storage class), copies,
  * OpImage. */
 static void
-derive(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t base_word, bool pointer_only)
+derive(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t base_word,
+       bool pointer_only)
 {
    if (!need(r, in, base_word + 1))
       return;
    const struct kr_spirv_id *base = value(r, in, in->w[base_word]);
-   struct kr_spirv_id *v = base ? define_value(r, in, in->w[2], in->w[1], REASON_NOT_FOLLOWED) : NULL;
+   struct kr_spirv_id *v =
+      base ? define_value(r, in, in->w[2], in->w[1], REASON_NOT_FOLLOWED) : NULL;
    if (!v)
       return;
    bool base_pointer = is_pointer_type(r, base->type);
@@ -237,10 +240,12 @@ texel_pointer(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in)
    if (!need(r, in, 6))
       return;
    const struct kr_spirv_id *image = value(r, in, in->w[3]);
-   struct kr_spirv_id *v = image ? define_value(r, in, in->w[2], in->w[1], REASON_NOT_FOLLOWED) : NULL;
+   struct kr_spirv_id *v =
+      image ? define_value(r, in, in->w[2], in->w[1], REASON_NOT_FOLLOWED) : NULL;
    if (!v)
       return;
-   if (!is_pointer_type(r, image->type) || pointer_class(r, v->type) != SpvStorageClassImage) {
+   if (pointer_class(r, image->type) != SpvStorageClassUniformConstant ||
+       pointer_class(r, v->type) != SpvStorageClassImage) {
       set_malformed(r, in->at);
       return;
    }
@@ -276,7 +281,8 @@ sampled_image(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in)
 }
 /* OpArrayLength, OpPtrEqual, OpPtrNotEqual, OpPtrDiff: pointers used, no memory accessed. */
 static void
-pointer_query(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t first, uint32_t last)
+pointer_query(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, uint32_t first,
+              uint32_t last)
 {
    if (!need(r, in, last + 1) || !define_value(r, in, in->w[2], in->w[1], REASON_NOT_FOLLOWED))
       return;
@@ -301,8 +307,20 @@ call(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in)
     * the argument's origin. */
    for (uint32_t j = 0; j < g->param_count && !r->malformed; j++) {
       const struct kr_spirv_id *arg = value(r, in, in->w[4 + j]);
-      if (arg && (is_pointer_type(r, arg->type) || is_handle_type(r, arg->type)))
-         touch(r, in, in->w[4 + j], r->params[g->first_param + j]);
+      uint8_t param = r->params[g->first_param + j];
+      if (!arg)
+         return;
+      bool pointer = is_pointer_type(r, arg->type);
+      if (!pointer && !is_handle_type(r, arg->type))
+         continue;
+      /* Descriptor memory or an image passed to a parameter that is neither (a type
+       * mismatch, invalid SPIR-V) would escape the callee's summary. */
+      if (!(param & PARAM_FOLLOWED) &&
+          (!pointer || class_kind(r->ids[arg->type].a) == CLASS_DESCRIPTOR)) {
+         set_malformed(r, in->at);
+         return;
+      }
+      touch(r, in, in->w[4 + j], param & (ACCESS_READ | ACCESS_WRITE | ACCESS_ATOMIC));
    }
    define_value(r, in, in->w[2], in->w[1], REASON_RETURNED);
 }
@@ -324,6 +342,7 @@ function_parameter(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in,
        (is_pointer_type(r, v->type) && class_kind(r->ids[v->type].a) == CLASS_DESCRIPTOR)) {
       v->origin = ORIGIN_PARAM;
       v->b = k;
+      r->params[f->first_param + k] |= PARAM_FOLLOWED;
    } else if (is_pointer_type(r, v->type) &&
               class_kind(r->ids[v->type].a) != CLASS_UNSUPPORTED) {
       v->origin = ORIGIN_LOCAL;
@@ -544,7 +563,8 @@ kr_spirv_analyse_entry_point(struct kr_spirv_reflector *r)
    struct kr_spirv_function *entry = function_named(r, r->entry_function, r->entry_at);
    if (!entry)
       return true;
-   if (!entry->has_body) {
+   /* An entry point takes no parameters: what it did through them would reach nothing. */
+   if (!entry->has_body || entry->param_count != 0) {
       set_malformed(r, r->entry_at);
       return true;
    }

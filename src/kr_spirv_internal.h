@@ -90,6 +90,7 @@ enum {
    ACCESS_READ = 1u << 0,
    ACCESS_WRITE = 1u << 1,
    ACCESS_ATOMIC = 1u << 2,
+   PARAM_FOLLOWED = 1u << 3,  /* kr_spirv_reflector::params: the parameter has an origin */
 };
 
 enum ext_set { EXT_OTHER, EXT_GLSL, EXT_NON_SEMANTIC };
@@ -109,7 +110,8 @@ struct kr_spirv_id {
    uint32_t type;
    /* Pointer types and variables: the storage class. Array types: the element count under all
     * levels (0 unknown). Image types: Dim. OpConstant: its value (0 if it does not fit 32
-    * bits). Functions: the index in kr_spirv_reflector::funcs. Extended instruction sets: enum ext_set. */
+    * bits). Functions: the index in kr_spirv_reflector::funcs. Extended instruction sets:
+    * enum ext_set. */
    uint32_t a;
    /* Image types: Sampled. Struct types: the member count. Values: the origin's index. */
    uint32_t b;

@@ -30,7 +30,8 @@ check_storage_class(struct kr_spirv_reflector *r, uint32_t storage_class)
 }
 
 static void
-decoration(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, struct kr_spirv_id *target, uint32_t first)
+decoration(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in,
+           struct kr_spirv_id *target, uint32_t first)
 {
    /* first: the word of the Decoration operand; literals follow it. */
    switch (in->w[first]) {
@@ -390,7 +391,8 @@ promises(const struct kr_spirv_id *var, const struct kr_spirv_id *base, uint8_t 
 }
 
 static void
-descriptor_variable(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in, struct kr_spirv_id *var, uint32_t sc)
+descriptor_variable(struct kr_spirv_reflector *r, const struct kr_spirv_insn *in,
+                    struct kr_spirv_id *var, uint32_t sc)
 {
    const struct kr_spirv_id *pointee = type_of(r, r->ids[var->type].type);
    const struct kr_spirv_id *base = pointee;

@@ -428,7 +428,8 @@ emit(struct module *m, uint32_t op, uint32_t operand_count, ...)
 
 enum {
    ID_VOID = 1, ID_FN, ID_UINT, ID_C0, ID_RTA, ID_BLOCK, ID_PTR_BLOCK, ID_PTR_ELEM, ID_BUF,
-   ID_MAIN, ID_LABEL, ID_CHAIN, ID_HELPER, ID_HELPER_LABEL, ID_CALL, ID_CALL2, ID_BOUND,
+   ID_MAIN, ID_LABEL, ID_CHAIN, ID_HELPER, ID_HELPER_LABEL, ID_CALL, ID_CALL2, ID_PTR_OTHER,
+   ID_FN_PTR, ID_PARAM, ID_BOUND,
 };
 
 static void
@@ -637,6 +638,48 @@ test_malformed_structure(void **state)
       emit(&m, SpvOpFunctionEnd, 0);
       expect_malformed(m.w, m.n * 4);
    }
+
+   /* An entry point with a parameter, stored through. */
+   module_declarations(&m);
+   emit(&m, SpvOpTypeFunction, 3, ID_FN_PTR, ID_VOID, ID_PTR_ELEM);
+   emit(&m, SpvOpFunction, 4, ID_VOID, ID_MAIN, 0, ID_FN_PTR);
+   emit(&m, SpvOpFunctionParameter, 2, ID_PTR_ELEM, ID_PARAM);
+   emit(&m, SpvOpLabel, 1, ID_LABEL);
+   emit(&m, SpvOpStore, 2, ID_PARAM, ID_C0);
+   emit(&m, SpvOpReturn, 0);
+   emit(&m, SpvOpFunctionEnd, 0);
+   expect_malformed(m.w, m.n * 4);
+
+   /* A buffer pointer passed to a Function pointer parameter, which the callee stores through:
+    * the callee's summary would not see it. */
+   module_declarations(&m);
+   emit(&m, SpvOpTypePointer, 3, ID_PTR_OTHER, SpvStorageClassFunction, ID_UINT);
+   emit(&m, SpvOpTypeFunction, 3, ID_FN_PTR, ID_VOID, ID_PTR_OTHER);
+   emit(&m, SpvOpFunction, 4, ID_VOID, ID_MAIN, 0, ID_FN);
+   emit(&m, SpvOpLabel, 1, ID_LABEL);
+   emit(&m, SpvOpAccessChain, 5, ID_PTR_ELEM, ID_CHAIN, ID_BUF, ID_C0, ID_C0);
+   emit(&m, SpvOpFunctionCall, 4, ID_VOID, ID_CALL, ID_HELPER, ID_CHAIN);
+   emit(&m, SpvOpReturn, 0);
+   emit(&m, SpvOpFunctionEnd, 0);
+   emit(&m, SpvOpFunction, 4, ID_VOID, ID_HELPER, 0, ID_FN_PTR);
+   emit(&m, SpvOpFunctionParameter, 2, ID_PTR_OTHER, ID_PARAM);
+   emit(&m, SpvOpLabel, 1, ID_HELPER_LABEL);
+   emit(&m, SpvOpStore, 2, ID_PARAM, ID_C0);
+   emit(&m, SpvOpReturn, 0);
+   emit(&m, SpvOpFunctionEnd, 0);
+   expect_malformed(m.w, m.n * 4);
+
+   /* A texel pointer into a storage buffer, updated atomically. */
+   module_declarations(&m);
+   emit(&m, SpvOpTypePointer, 3, ID_PTR_OTHER, SpvStorageClassImage, ID_UINT);
+   emit(&m, SpvOpFunction, 4, ID_VOID, ID_MAIN, 0, ID_FN);
+   emit(&m, SpvOpLabel, 1, ID_LABEL);
+   emit(&m, SpvOpAccessChain, 5, ID_PTR_ELEM, ID_CHAIN, ID_BUF, ID_C0, ID_C0);
+   emit(&m, SpvOpImageTexelPointer, 5, ID_PTR_OTHER, ID_CALL, ID_CHAIN, ID_C0, ID_C0);
+   emit(&m, SpvOpAtomicIIncrement, 5, ID_UINT, ID_CALL2, ID_CALL, ID_C0, ID_C0);
+   emit(&m, SpvOpReturn, 0);
+   emit(&m, SpvOpFunctionEnd, 0);
+   expect_malformed(m.w, m.n * 4);
 
    /* The interface lists something that is no variable. */
    module_header(&m, ID_BOUND);
