@@ -3,7 +3,8 @@
  * count and at odd byte counts, and thousands of copies with random words changed (fixed seed).
  * It must never crash or read outside the module (the sanitizer build runs this under ASan and
  * UBSan), its answer must always be consistent, and a cut module must be reported as unknown
- * memory unless what was cut off changes nothing (an unreachable function at the end). */
+ * memory unless what was cut off changes nothing (an unreachable function at the end); every
+ * instruction given an impossible word count must be reported malformed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -160,6 +161,36 @@ test_truncation(void **state)
    assert_true(unknown > cuts * 9 / 10);
 }
 
+/* Breaks that are malformed for certain, at every instruction of every module: a word count
+ * of 0, and one that runs past the end. */
+static void
+test_broken_word_counts(void **state)
+{
+   (void)state;
+   unsigned runs = 0;
+   for (size_t i = 0; i < MODULE_COUNT; i++) {
+      const struct test_module *m = &modules[i];
+      size_t words = m->size / 4;
+      uint32_t *copy = malloc(m->size);
+      assert_non_null(copy);
+      for (size_t at = 5; at < words; at += m->code[at] >> 16) {
+         for (int variant = 0; variant < 2; variant++) {
+            uint32_t count = variant == 0 ? 0 : (uint32_t)(words - at + 1);
+            memcpy(copy, m->code, m->size);
+            copy[at] = (count << 16) | (copy[at] & 0xffffu);
+            struct kr_spirv_reflection r;
+            assert_int_equal(reflect(m, copy, m->size, &r), KR_SPIRV_REFLECT_OK);
+            assert_ptr_equal(r.why, KR_SPIRV_WHY_MALFORMED);
+            assert_int_equal(r.why_value, at);
+            kr_spirv_reflection_finish(&r, NULL);
+            runs++;
+         }
+      }
+      free(copy);
+   }
+   print_message("%u broken word counts, all malformed\n", runs);
+}
+
 /* One random change: a random word, one bit flipped, a small number (an id, an opcode, a
  * storage class), or another word count for an instruction word. */
 static void
@@ -221,6 +252,7 @@ main(void)
 {
    const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_truncation),
+      cmocka_unit_test(test_broken_word_counts),
       cmocka_unit_test(test_mutation),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
