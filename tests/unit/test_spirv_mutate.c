@@ -29,8 +29,10 @@
 #include "call_pointer_spv.h"
 #include "copy_memory_spv.h"
 #include "functions_v11_spv.h"
+#include "functions_v11_opt_spv.h"
 #include "functions_v13_spv.h"
 #include "images_v11_spv.h"
+#include "images_v11_opt_spv.h"
 #include "images_v13_spv.h"
 #include "interface14_spv.h"
 #include "multi_entry_spv.h"
@@ -56,8 +58,10 @@ static const struct test_module {
    MODULE(call_pointer, "main"),
    MODULE(copy_memory, "main"),
    MODULE(functions_v11, "main"),
+   MODULE(functions_v11_opt, "main"),
    MODULE(functions_v13, "main"),
    MODULE(images_v11, "main"),
+   MODULE(images_v11_opt, "main"),
    MODULE(images_v13, "main"),
    MODULE(interface14, "main"),
    MODULE(multi_entry, "second"),

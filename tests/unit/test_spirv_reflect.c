@@ -28,8 +28,10 @@
 #include "call_pointer_spv.h"
 #include "copy_memory_spv.h"
 #include "functions_v11_spv.h"
+#include "functions_v11_opt_spv.h"
 #include "functions_v13_spv.h"
 #include "images_v11_spv.h"
+#include "images_v11_opt_spv.h"
 #include "images_v13_spv.h"
 #include "interface14_spv.h"
 #include "multi_entry_spv.h"
@@ -189,6 +191,7 @@ test_images(void **state)
    } modules[] = {
       {images_v11_spv, sizeof(images_v11_spv)},
       {images_v13_spv, sizeof(images_v13_spv)},
+      {images_v11_opt_spv, sizeof(images_v11_opt_spv)},
    };
    for (size_t i = 0; i < sizeof(modules) / sizeof(modules[0]); i++) {
       struct kr_spirv_reflection r = reflect_ok(modules[i].code, modules[i].size, "main");
@@ -236,9 +239,11 @@ static void
 test_function_parameters_glsl(void **state)
 {
    (void)state;
-   const uint32_t *codes[] = {functions_v11_spv, functions_v13_spv};
-   const size_t sizes[] = {sizeof(functions_v11_spv), sizeof(functions_v13_spv)};
-   for (size_t i = 0; i < 2; i++) {
+   /* The same answer with the calls kept (1.3 and 1.6) and with all of them inlined. */
+   const uint32_t *codes[] = {functions_v11_spv, functions_v13_spv, functions_v11_opt_spv};
+   const size_t sizes[] = {sizeof(functions_v11_spv), sizeof(functions_v13_spv),
+                           sizeof(functions_v11_opt_spv)};
+   for (size_t i = 0; i < 3; i++) {
       struct kr_spirv_reflection r = reflect_ok(codes[i], sizes[i], "main");
       expect_known(&r, 6);
       expect_resource(&r, 0, 0, SB, 1, "r");  /* copied into an in parameter */
