@@ -10,7 +10,9 @@
  * unknown_memory, which means "this pipeline may touch any memory": physical storage buffer
  * pointers (buffer device addresses), pointers chosen by OpPhi/OpSelect, loaded from memory or
  * returned by functions, unknown opcodes, capabilities, storage classes or extended instruction
- * sets, and malformed input. Every word read is bounds-checked; malformed SPIR-V gives
+ * sets, recursion, and malformed input. The VariablePointers capabilities alone are not a
+ * reason: what they allow is caught where it happens, and OpPtrAccessChain stays inside the
+ * buffer its base points into. Every word read is bounds-checked; malformed SPIR-V gives
  * unknown_memory with why = KR_SPIRV_WHY_MALFORMED, never a crash. */
 #ifndef KR_SPIRV_REFLECT_H
 #define KR_SPIRV_REFLECT_H
