@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # Installs every Debian 12 package Kronos needs to build, test and run (as root, or via sudo).
-# Skips apt entirely when everything is already installed.
+# Skips apt entirely when everything is already installed. --fuzzing adds what the libFuzzer
+# target needs (README.md, "Fuzzing").
 set -euo pipefail
 
 packages=(
@@ -15,6 +16,9 @@ packages=(
   binutils                                                # nm, for the exports test
   python3-matplotlib                                      # kronos-bench's PNG (tools/plot_bench.py)
 )
+if [ "${1:-}" = "--fuzzing" ]; then
+  packages+=(clang libclang-rt-14-dev)                    # -Dfuzzing=true: clang, libFuzzer
+fi
 
 missing=()
 for p in "${packages[@]}"; do
