@@ -57,13 +57,18 @@ dependency_families_to_vendor(struct kr_command_buffer *cb, const char *command,
    return false;
 }
 
-/* A command buffer whose recording already failed (vkEndCommandBuffer will say why) records no
+/* Counts an application dispatch, and says whether it goes to the vendor (counted as such). A
+ * command buffer whose recording already failed (vkEndCommandBuffer will say why) records no
  * more dispatches: one may rely on what failed (a descriptor set Kronos could not bind), and the
  * vendor must not see a dispatch without its sets. Such a command buffer is never submitted. */
 static bool
-recording_sound(const struct kr_command_buffer *cb)
+dispatch_reaches_vendor(struct kr_command_buffer *cb)
 {
-   return cb->record_result == VK_SUCCESS;
+   cb->counts.dispatches++;
+   if (cb->record_result != VK_SUCCESS)
+      return false;
+   cb->counts.vendor_dispatches++;
+   return true;
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -71,8 +76,7 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
                uint32_t groupCountZ)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   cb->counts.dispatches++;
-   if (!recording_sound(cb))
+   if (!dispatch_reaches_vendor(cb))
       return;
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
 }
@@ -81,8 +85,7 @@ VKAPI_ATTR void VKAPI_CALL
 kr_CmdDispatchIndirect(VkCommandBuffer commandBuffer, VkBuffer buffer, VkDeviceSize offset)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   cb->counts.dispatches++;
-   if (!recording_sound(cb))
+   if (!dispatch_reaches_vendor(cb))
       return;
    cb->disp->CmdDispatchIndirect(cb->handle, buffer, offset);
 }
@@ -93,8 +96,7 @@ kr_CmdDispatchBase(VkCommandBuffer commandBuffer, uint32_t baseGroupX, uint32_t 
                    uint32_t groupCountZ)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   cb->counts.dispatches++;
-   if (!recording_sound(cb))
+   if (!dispatch_reaches_vendor(cb))
       return;
    cb->disp->CmdDispatchBase(cb->handle, baseGroupX, baseGroupY, baseGroupZ, groupCountX,
                              groupCountY, groupCountZ);

@@ -10,15 +10,15 @@
 void
 kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts)
 {
-   /* Pass-through: every recorded command reaches the vendor as recorded (pushed descriptors
-    * are application and vendor writes alike). */
+   /* Barriers and pushed descriptors reach the vendor as recorded (pushes are application and
+    * vendor writes alike); dispatches do unless a command before them failed. */
    if (counts->barriers) {
       kr_stats_add(stats, KR_STAT_APP_BARRIERS, counts->barriers);
       kr_stats_add(stats, KR_STAT_VENDOR_BARRIERS, counts->barriers);
    }
    if (counts->dispatches) {
       kr_stats_add(stats, KR_STAT_APP_DISPATCHES, counts->dispatches);
-      kr_stats_add(stats, KR_STAT_VENDOR_DISPATCHES, counts->dispatches);
+      kr_stats_add(stats, KR_STAT_VENDOR_DISPATCHES, counts->vendor_dispatches);
    }
    if (counts->descriptor_writes) {
       kr_stats_add(stats, KR_STAT_APP_DESCRIPTOR_WRITES, counts->descriptor_writes);

@@ -53,6 +53,7 @@ kr_stats_add(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
 struct kr_record_counts {
    uint32_t barriers;
    uint32_t dispatches;
+   uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
    uint32_t descriptor_writes;
    uint32_t descriptor_pushes;
 };
