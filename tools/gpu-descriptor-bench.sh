@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The GPU side of persistent descriptors (issue 10), in one call on the GPU machine, after
 # `source .gl/on-device` has set NVIDIA_ICD (shared/gpu/prepare):
-#  - the descriptors integration tests of BUILD on NVIDIA (vendor vs Kronos, bit for bit),
-#    with persistent descriptors on and off;
+#  - the descriptor integration tests of BUILD on NVIDIA (vendor vs Kronos, bit for bit):
+#    it_descriptors with persistent descriptors on and off, the review's regressions, the fuzz
+#    (cache of 4096 and of 1 set, and passthrough), holds with a cache of one, six threads;
 #  - kronos-bench, every row, persistent descriptors on, then off (KRONOS_DISABLE=descriptor),
 #    alternating twice, all in this one machine session; then the descriptor rows alone with
 #    the validation layers (--validation, --sync-validation) where the machine has them.
@@ -20,16 +21,24 @@ runs=$(mktemp -d)
 { date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
    > "$out/info.txt" 2>&1
 
-for t in descriptors; do
-  for mode in on off; do
-    disable=
-    [ "$mode" = off ] && disable=descriptor
-    echo "=== it_$t (descriptors $mode)" >> "$out/tests.txt"
-    timeout 300 env KRONOS_DISABLE=$disable "$build/tests/integration/it_$t" \
-       >> "$out/tests.txt" 2>&1
-    echo "exit status $?" >> "$out/tests.txt"
-  done
-done
+test_run() { # label, then what env runs: VARIABLE=value ... program arguments...
+  local label=$1
+  shift
+  echo "=== $label" >> "$out/tests.txt"
+  timeout 120 env "$@" >> "$out/tests.txt" 2>&1
+  echo "exit status $?" >> "$out/tests.txt"
+}
+p=$build/tests/integration
+test_run "it_descriptors (on)" "$p/it_descriptors"
+test_run "it_descriptors (off)" KRONOS_DISABLE=descriptor "$p/it_descriptors"
+test_run "it_descriptor_regressions" "$p/it_descriptor_regressions"
+test_run "it_descriptor_fuzz" "$p/it_descriptor_fuzz" --seeds 1,2,3
+test_run "it_descriptor_fuzz (cache 1)" KRONOS_DESCRIPTOR_CACHE_SETS=1 "$p/it_descriptor_fuzz" \
+   --seeds 4,5,6 --expect-evictions
+test_run "it_descriptor_fuzz (passthrough)" "$p/it_descriptor_fuzz" --seeds 10,11,12 --passthrough
+test_run "it_descriptor_holds (cache 1)" KRONOS_DESCRIPTOR_CACHE_SETS=1 \
+   "$p/it_descriptor_holds" --expect-evictions
+test_run "it_descriptor_threads" "$p/it_descriptor_threads" 6 200
 
 bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
   local name=$1
