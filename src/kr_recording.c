@@ -113,6 +113,7 @@ kr_CmdPipelineBarrier(VkCommandBuffer commandBuffer, VkPipelineStageFlags srcSta
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
+   cb->counts.vendor_barriers++;
    struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
                                       imageMemoryBarrierCount, pImageMemoryBarriers};
    void *storage;
@@ -129,6 +130,7 @@ kr_CmdPipelineBarrier2(VkCommandBuffer commandBuffer, const VkDependencyInfo *pD
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
+   cb->counts.vendor_barriers++;
    void *storage;
    if (!dependency_families_to_vendor(cb, "vkCmdPipelineBarrier2", 1, &pDependencyInfo,
                                       &storage))

@@ -10,11 +10,20 @@
 void
 kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts)
 {
-   /* Barriers and pushed descriptors reach the vendor as recorded (pushes are application and
-    * vendor writes alike); dispatches do unless a command before them failed. */
-   if (counts->barriers) {
+   /* Pushed descriptors reach the vendor as recorded (pushes are application and vendor writes
+    * alike); dispatches do unless a command before them failed; barriers as the barrier policy
+    * gave them (counted where the vendor was called). */
+   if (counts->barriers)
       kr_stats_add(stats, KR_STAT_APP_BARRIERS, counts->barriers);
-      kr_stats_add(stats, KR_STAT_VENDOR_BARRIERS, counts->barriers);
+   if (counts->vendor_barriers)
+      kr_stats_add(stats, KR_STAT_VENDOR_BARRIERS, counts->vendor_barriers);
+   if (counts->barriers_dropped)
+      kr_stats_add(stats, KR_STAT_BARRIERS_DROPPED, counts->barriers_dropped);
+   if (counts->barriers_merged)
+      kr_stats_add(stats, KR_STAT_BARRIERS_MERGED, counts->barriers_merged);
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
+      if (counts->barriers_emitted[i])
+         kr_stats_add(stats, KR_STAT_BARRIERS_EMITTED + i, counts->barriers_emitted[i]);
    }
    if (counts->dispatches) {
       kr_stats_add(stats, KR_STAT_APP_DISPATCHES, counts->dispatches);
@@ -66,7 +75,11 @@ kr_stats_read(const struct kr_stats *stats, VkKronosDeviceStatistics *out)
       .vendor_descriptor_sets_live = get(stats, KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE),
       .descriptor_cache_bytes = get(stats, KR_STAT_DESCRIPTOR_CACHE_BYTES),
       .descriptor_pushes = get(stats, KR_STAT_DESCRIPTOR_PUSHES),
+      .barriers_dropped = get(stats, KR_STAT_BARRIERS_DROPPED),
+      .barriers_merged = get(stats, KR_STAT_BARRIERS_MERGED),
    };
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+      out->barriers_emitted[i] = get(stats, KR_STAT_BARRIERS_EMITTED + i);
    return VK_SUCCESS;
 }
 
@@ -75,6 +88,9 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
 {
    VkKronosDeviceStatistics s = {.version = KRONOS_STATISTICS_VERSION};
    kr_stats_read(stats, &s);
+   uint64_t unseen = 0;
+   for (unsigned i = KRONOS_BARRIER_NOT_UNDERSTOOD; i < KRONOS_BARRIER_REASON_COUNT; i++)
+      unseen += s.barriers_emitted[i];
    fprintf(stderr,
            "kronos: statistics for %s (application / vendor):\n"
            "kronos:   allocations %" PRIu64 " / %" PRIu64 ", frees %" PRIu64 " / %" PRIu64 "\n"
@@ -85,7 +101,10 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            ", idle %" PRIu64 "\n"
            "kronos:   pool bytes reserved %" PRIu64 ", in use %" PRIu64 "\n"
            "kronos:   descriptor cache: hits %" PRIu64 ", misses %" PRIu64 ", evictions %" PRIu64
-           ", vendor sets %" PRIu64 ", %" PRIu64 " bytes; pushes %" PRIu64 "\n",
+           ", vendor sets %" PRIu64 ", %" PRIu64 " bytes; pushes %" PRIu64 "\n"
+           "kronos:   barrier policy: dropped %" PRIu64 ", merged %" PRIu64 ", emitted for a "
+           "hazard %" PRIu64 ", at the end %" PRIu64 ", before what it does not see %" PRIu64
+           "\n",
            device_name, s.app_allocations, s.vendor_allocations, s.app_frees, s.vendor_frees,
            s.app_submits, s.vendor_submits, s.app_dispatches, s.vendor_dispatches,
            s.app_barriers, s.vendor_barriers, s.app_descriptor_writes,
@@ -93,5 +112,7 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            s.batches_flushed[KRONOS_FLUSH_OBSERVED], s.batches_flushed[KRONOS_FLUSH_TIMEOUT],
            s.batches_flushed[KRONOS_FLUSH_IDLE], s.pool_bytes_reserved, s.pool_bytes_in_use,
            s.descriptor_cache_hits, s.descriptor_cache_misses, s.descriptor_cache_evictions,
-           s.vendor_descriptor_sets_live, s.descriptor_cache_bytes, s.descriptor_pushes);
+           s.vendor_descriptor_sets_live, s.descriptor_cache_bytes, s.descriptor_pushes,
+           s.barriers_dropped, s.barriers_merged, s.barriers_emitted[KRONOS_BARRIER_HAZARD],
+           s.barriers_emitted[KRONOS_BARRIER_END], unseen);
 }

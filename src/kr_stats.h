@@ -35,7 +35,10 @@ enum kr_stat {
    KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE, /* the cache's vendor sets (a gauge) */
    KR_STAT_DESCRIPTOR_CACHE_BYTES,      /* host memory of the cache's entries (a gauge) */
    KR_STAT_DESCRIPTOR_PUSHES,           /* vkCmdPushDescriptorSet* calls forwarded */
-   KR_STAT_COUNT
+   KR_STAT_BARRIERS_DROPPED,
+   KR_STAT_BARRIERS_MERGED,
+   KR_STAT_BARRIERS_EMITTED, /* KRONOS_BARRIER_REASON_COUNT counters, by reason */
+   KR_STAT_COUNT = KR_STAT_BARRIERS_EMITTED + KRONOS_BARRIER_REASON_COUNT
 };
 
 struct kr_stats {
@@ -51,7 +54,10 @@ kr_stats_add(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
 
 /* Commands recorded into one command buffer, added to the device when recording ends. */
 struct kr_record_counts {
-   uint32_t barriers;
+   uint32_t barriers;        /* the application's */
+   uint32_t vendor_barriers; /* barrier commands given to the vendor */
+   uint32_t barriers_dropped, barriers_merged;
+   uint32_t barriers_emitted[KRONOS_BARRIER_REASON_COUNT]; /* by the policy, by reason */
    uint32_t dispatches;
    uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
    uint32_t descriptor_writes;

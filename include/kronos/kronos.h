@@ -41,7 +41,7 @@
  *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
  * which is NULL on any driver that is not Kronos. */
 
-#define KRONOS_STATISTICS_VERSION 3
+#define KRONOS_STATISTICS_VERSION 4
 
 /* Why a pending submit batch went to the vendor. */
 enum kronos_flush_reason {
@@ -50,6 +50,22 @@ enum kronos_flush_reason {
    KRONOS_FLUSH_TIMEOUT,  /* it waited longer than the time bound */
    KRONOS_FLUSH_IDLE,     /* the queue had nothing in flight: waiting could only add latency */
    KRONOS_FLUSH_REASON_COUNT
+};
+
+/* Why the barrier policy gave the vendor a barrier (version 4): a tracked command conflicts
+ * with earlier work that the application's barriers order, or something the policy does not
+ * understand comes next and every pending barrier goes before it. */
+enum kronos_barrier_reason {
+   KRONOS_BARRIER_HAZARD,          /* read-after-write, write-after-read or write-after-write */
+   KRONOS_BARRIER_END,             /* vkEndCommandBuffer: the next submit may depend on it */
+   KRONOS_BARRIER_NOT_UNDERSTOOD,  /* an image barrier, ownership transfer or dependency flag */
+   KRONOS_BARRIER_EVENT,           /* vkCmdSetEvent*, vkCmdResetEvent*, vkCmdWaitEvents* */
+   KRONOS_BARRIER_SECONDARY,       /* vkCmdExecuteCommands */
+   KRONOS_BARRIER_QUERY,           /* timestamps and queries */
+   KRONOS_BARRIER_UNKNOWN_ACCESS,  /* a dispatch whose accesses are not known (device addresses,
+                                      images, sets not modelled) */
+   KRONOS_BARRIER_OTHER_COMMAND,   /* any other command (image copies, ...) */
+   KRONOS_BARRIER_REASON_COUNT
 };
 
 typedef struct VkKronosDeviceStatistics {
@@ -80,6 +96,15 @@ typedef struct VkKronosDeviceStatistics {
    uint64_t descriptor_cache_hits, descriptor_cache_misses, descriptor_cache_evictions;
    uint64_t vendor_descriptor_sets_live, descriptor_cache_bytes;
    uint64_t descriptor_pushes;
+   /* barrier policy (version 4), counted when a command buffer ends recording. Every
+    * application barrier (app_barriers above) is either dropped (it orders nothing the barrier
+    * already given to the vendor just before it does not) or goes into a vendor barrier;
+    * barriers_merged counts those that shared a vendor barrier with an earlier one. Each vendor
+    * barrier the policy emitted is counted once in barriers_emitted by why (enum
+    * kronos_barrier_reason); vendor_barriers above also counts the application's barriers
+    * passed through as recorded (image barriers ..., and all with the policy off). */
+   uint64_t barriers_dropped, barriers_merged;
+   uint64_t barriers_emitted[KRONOS_BARRIER_REASON_COUNT];
 } VkKronosDeviceStatistics;
 
 typedef VkResult(VKAPI_PTR *PFN_vkGetDeviceStatisticsKRONOS)(VkDevice device,
