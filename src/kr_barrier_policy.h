@@ -101,8 +101,9 @@ struct kr_barrier_tracker {
    struct kr_barrier_masks last;
    uint64_t last_position;
    bool has_last, recorded_since_last;
-   struct kr_barrier_entry *entries;
+   struct kr_barrier_entry *entries; /* or &fallback when out of memory */
    uint32_t count, capacity;
+   struct kr_barrier_entry fallback;
    struct kr_barrier_counts counts;
 };
 

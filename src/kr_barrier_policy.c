@@ -1,0 +1,409 @@
+/* SPDX-License-Identifier: MIT */
+/* The barrier policy's tracker (kr_barrier_policy.h says what it decides and why that never
+ * loses an ordering the application asked for).
+ *
+ * State: the earlier accesses that the vendor does not yet order before every kind of later
+ * access (entries, in recording order), the pending requests (their union), and the last
+ * barrier given to the vendor (L). Positions count requests, commands and emitted barriers, so
+ * "a pending request after entry e" is last_pending > e.position.
+ *
+ * Why L may stand for later requests it contains: every pending request lies after L (each
+ * emission takes all of them). Take an application chain of requests R1 .. Rk ordering (e, f),
+ * where the emitted ones went into vendor barriers U1 <= .. <= L and the pending ones are each
+ * contained in L, with L after e. Mapping the emitted ones to their U and the pending ones to L
+ * keeps their order and contains each one's masks, so the chain stays a chain (links between
+ * two requests mapped to the same barrier collapse into it) and the vendor orders (e, f). So a
+ * barrier is needed before f only for an entry e with a pending request after it that L does
+ * not contain, or with pending requests after it and L not after it. */
+#include "kr_barrier_policy.h"
+
+#include <string.h>
+
+#include "kr_alloc.h"
+
+#define ALL_BITS (~(uint64_t)0)
+
+static const struct {
+   VkPipelineStageFlags2 stage;
+   VkAccessFlags2 access;
+   bool write;
+} kinds[KR_ACCESS_KIND_COUNT] = {
+   [KR_ACCESS_SHADER_STORAGE_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT, false},
+   [KR_ACCESS_SHADER_UNIFORM_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                      VK_ACCESS_2_UNIFORM_READ_BIT, false},
+   [KR_ACCESS_SHADER_SAMPLED_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                      VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, false},
+   [KR_ACCESS_SHADER_STORAGE_WRITE] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                       VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, true},
+   [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT, false},
+   [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
+   [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                              true},
+   [KR_ACCESS_INDIRECT_READ] = {VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
+                                VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT, false},
+};
+
+#define ALL_KINDS ((uint16_t)((1u << KR_ACCESS_KIND_COUNT) - 1))
+
+static uint16_t
+write_kinds(void)
+{
+   uint16_t mask = 0;
+   for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
+      if (kinds[k].write)
+         mask |= (uint16_t)(1u << k);
+   }
+   return mask;
+}
+
+VkPipelineStageFlags2
+kr_barrier_kind_stage(enum kr_barrier_access_kind kind)
+{
+   return kinds[kind].stage;
+}
+
+VkAccessFlags2
+kr_barrier_kind_access(enum kr_barrier_access_kind kind)
+{
+   return kinds[kind].access;
+}
+
+bool
+kr_barrier_kind_writes(enum kr_barrier_access_kind kind)
+{
+   return kinds[kind].write;
+}
+
+/* The stages a stage mask names in a barrier's first (or second) scope. Synchronization2 rules,
+ * which are synchronization1's too: BOTTOM_OF_PIPE in the first scope and TOP_OF_PIPE in the
+ * second are all commands for execution only (they perform no accesses); the other way round
+ * they name nothing. The ALL_COMMANDS bit is only in the answer for ALL_COMMANDS, so a wildcard
+ * entry (stages = ALL_COMMANDS) is only in a scope that names every command. */
+static VkPipelineStageFlags2
+stages_in_scope(VkPipelineStageFlags2 mask, bool first_scope, bool memory)
+{
+   if (mask & VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT)
+      return ALL_BITS;
+   if (!memory && (mask & (first_scope ? VK_PIPELINE_STAGE_2_BOTTOM_OF_PIPE_BIT
+                                       : VK_PIPELINE_STAGE_2_TOP_OF_PIPE_BIT)))
+      return ALL_BITS;
+   if (mask & VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT)
+      mask |= VK_PIPELINE_STAGE_2_COPY_BIT | VK_PIPELINE_STAGE_2_CLEAR_BIT |
+              VK_PIPELINE_STAGE_2_RESOLVE_BIT | VK_PIPELINE_STAGE_2_BLIT_BIT;
+   if (mask & VK_PIPELINE_STAGE_2_ALL_GRAPHICS_BIT)
+      mask |= VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT;
+   return mask;
+}
+
+/* The accesses an access mask names. MEMORY_WRITE is only in the answer for MEMORY_WRITE, so a
+ * wildcard's "any write" is only in a scope that names every write. */
+static VkAccessFlags2
+accesses_in_scope(VkAccessFlags2 mask)
+{
+   if (mask & VK_ACCESS_2_MEMORY_READ_BIT)
+      mask |= VK_ACCESS_2_SHADER_READ_BIT | VK_ACCESS_2_UNIFORM_READ_BIT |
+              VK_ACCESS_2_SHADER_SAMPLED_READ_BIT | VK_ACCESS_2_SHADER_STORAGE_READ_BIT |
+              VK_ACCESS_2_TRANSFER_READ_BIT | VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT;
+   if (mask & VK_ACCESS_2_MEMORY_WRITE_BIT)
+      mask |= VK_ACCESS_2_SHADER_WRITE_BIT | VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT |
+              VK_ACCESS_2_TRANSFER_WRITE_BIT;
+   if (mask & VK_ACCESS_2_SHADER_READ_BIT)
+      mask |= VK_ACCESS_2_UNIFORM_READ_BIT | VK_ACCESS_2_SHADER_SAMPLED_READ_BIT |
+              VK_ACCESS_2_SHADER_STORAGE_READ_BIT;
+   if (mask & VK_ACCESS_2_SHADER_WRITE_BIT)
+      mask |= VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT;
+   return mask;
+}
+
+/* Whether barrier m orders entry e before a later access of kind k: e in the first scope, k in
+ * the second (and, when e writes, e's access made available and k's access made visible). */
+static bool
+barrier_orders(const struct kr_barrier_masks *m, const struct kr_barrier_entry *e, unsigned k)
+{
+   bool memory = e->write;
+   if (e->stages & ~stages_in_scope(m->src_stages, true, memory))
+      return false;
+   if (!(stages_in_scope(m->dst_stages, false, memory) & kinds[k].stage))
+      return false;
+   if (!memory)
+      return true;
+   return !(e->access & ~accesses_in_scope(m->src_access)) &&
+          (accesses_in_scope(m->dst_access) & kinds[k].access);
+}
+
+/* Every bit of b is in a: b's scopes are inside a's. */
+static bool
+masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   return !(b->src_stages & ~a->src_stages) && !(b->dst_stages & ~a->dst_stages) &&
+          !(b->src_access & ~a->src_access) && !(b->dst_access & ~a->dst_access);
+}
+
+static void
+masks_add(struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   a->src_stages |= b->src_stages;
+   a->dst_stages |= b->dst_stages;
+   a->src_access |= b->src_access;
+   a->dst_access |= b->dst_access;
+}
+
+void
+kr_barrier_tracker_init(struct kr_barrier_tracker *t, const VkAllocationCallbacks *alloc)
+{
+   memset(t, 0, sizeof(*t));
+   t->alloc = alloc;
+}
+
+void
+kr_barrier_tracker_finish(struct kr_barrier_tracker *t)
+{
+   if (t->entries != &t->fallback)
+      kr_free(t->alloc, t->entries);
+   t->entries = NULL;
+   t->count = t->capacity = 0;
+}
+
+/* Every entry folded into one wildcard at the earliest position: it conflicts with everything
+ * and is ordered by nothing but a barrier naming all commands and all writes, so what the
+ * folded entries needed it needs too. Used past KR_BARRIER_MAX_ENTRIES and when out of memory. */
+static void
+fold_entries(struct kr_barrier_tracker *t, uint64_t position)
+{
+   for (uint32_t i = 0; i < t->count; i++) {
+      if (t->entries[i].position < position)
+         position = t->entries[i].position;
+   }
+   t->entries[0] = (struct kr_barrier_entry){
+      .position = position,
+      .stages = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+      .access = VK_ACCESS_2_MEMORY_WRITE_BIT,
+      .unordered = ALL_KINDS,
+      .write = true,
+      .any_memory = true,
+   };
+   t->count = 1;
+}
+
+static bool
+grow_entries(struct kr_barrier_tracker *t)
+{
+   if (t->capacity >= KR_BARRIER_MAX_ENTRIES)
+      return false;
+   uint32_t capacity = t->capacity && t->entries != &t->fallback ? t->capacity * 2 : 64;
+   if (capacity > KR_BARRIER_MAX_ENTRIES)
+      capacity = KR_BARRIER_MAX_ENTRIES;
+   struct kr_barrier_entry *entries =
+      kr_alloc(t->alloc, (size_t)capacity * sizeof(*entries), _Alignof(struct kr_barrier_entry),
+               VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+   if (!entries)
+      return false;
+   if (t->count)
+      memcpy(entries, t->entries, (size_t)t->count * sizeof(*entries));
+   if (t->entries != &t->fallback)
+      kr_free(t->alloc, t->entries);
+   t->entries = entries;
+   t->capacity = capacity;
+   return true;
+}
+
+static bool
+same_access(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
+{
+   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->begin == b->begin &&
+          a->end == b->end && a->write == b->write && a->stages == b->stages &&
+          a->access == b->access;
+}
+
+/* Adds e. An identical access recorded since the last emitted barrier already stands for it:
+ * the same bytes, the same unordered kinds, and an earlier position (any pending request after
+ * e is after it too). */
+static void
+add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+{
+   uint32_t look = t->count < 8 ? t->count : 8;
+   for (uint32_t i = t->count - look; i < t->count; i++) {
+      const struct kr_barrier_entry *old = &t->entries[i];
+      if ((!t->has_last || old->position > t->last_position) && same_access(old, e))
+         return;
+   }
+   if (t->count == t->capacity && !grow_entries(t)) {
+      if (!t->entries) {
+         t->entries = &t->fallback;
+         t->capacity = 1;
+         t->entries[0] = *e;
+         t->count = 1;
+      }
+      fold_entries(t, e->position);
+      return;
+   }
+   t->entries[t->count++] = *e;
+}
+
+static void
+add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
+{
+   struct kr_barrier_entry e = {
+      .position = ++t->now,
+      .stages = stages,
+      .access = writes,
+      .write = writes != 0,
+      .unordered = writes ? ALL_KINDS : write_kinds(),
+      .any_memory = true,
+   };
+   add_entry(t, &e);
+}
+
+void
+kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
+{
+   const VkAllocationCallbacks *alloc = t->alloc;
+   struct kr_barrier_entry *entries = t->entries;
+   uint32_t capacity = t->capacity;
+   memset(t, 0, sizeof(*t));
+   t->alloc = alloc;
+   t->entries = entries == &t->fallback ? NULL : entries;
+   t->capacity = entries == &t->fallback ? 0 : capacity;
+   /* What earlier submits did: any command, any write (reads are covered: they conflict only
+    * with later writes, which a write conflicts with too). */
+   add_wildcard(t, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT);
+   t->recorded_since_last = true;
+}
+
+/* The last emitted barrier is after e: then only pending requests it does not contain matter. */
+static bool
+may_need_order(const struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+{
+   if (t->has_last && t->last_position > e->position)
+      return t->last_undominated > e->position;
+   return t->last_pending > e->position;
+}
+
+void
+kr_barrier_tracker_request(struct kr_barrier_tracker *t, const struct kr_barrier_masks *m)
+{
+   t->counts.requests++;
+   /* Right after an emitted barrier that contains it, with nothing recorded or pending since,
+    * a request orders nothing the emitted barrier does not (earlier pending requests would
+    * keep it: it may continue their chains). */
+   if (t->has_last && !t->recorded_since_last && !t->pending_count &&
+       masks_contain(&t->last, m)) {
+      t->counts.dropped++;
+      return;
+   }
+   masks_add(&t->pending, m);
+   t->pending_count++;
+   t->last_pending = ++t->now;
+   if (!t->has_last || !masks_contain(&t->last, m))
+      t->last_undominated = t->last_pending;
+}
+
+/* Gives the vendor every pending request as one barrier, and takes note of what it orders. */
+static void
+emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
+             struct kr_barrier_emit *emit)
+{
+   emit->masks = t->pending;
+   emit->requests = t->pending_count;
+   t->counts.emitted[why]++;
+   t->counts.merged += t->pending_count - 1;
+
+   uint32_t kept = 0;
+   for (uint32_t i = 0; i < t->count; i++) {
+      struct kr_barrier_entry e = t->entries[i];
+      for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
+         if ((e.unordered & (1u << k)) && barrier_orders(&t->pending, &e, k))
+            e.unordered &= (uint16_t)~(1u << k);
+      }
+      if (e.unordered)
+         t->entries[kept++] = e;
+   }
+   t->count = kept;
+
+   t->last = t->pending;
+   t->has_last = true;
+   t->last_position = ++t->now;
+   t->recorded_since_last = false;
+   t->pending = (struct kr_barrier_masks){0};
+   t->pending_count = 0;
+   t->last_pending = t->last_undominated = 0;
+}
+
+static bool
+conflicts(const struct kr_barrier_entry *e, const struct kr_barrier_access *a)
+{
+   if (!(e->unordered & (1u << a->kind)) || !(e->write || kinds[a->kind].write))
+      return false;
+   return e->any_memory || (e->memory == a->memory && e->begin < a->end && a->begin < e->end);
+}
+
+static bool
+needs_barrier(const struct kr_barrier_tracker *t, const struct kr_barrier_access *accesses,
+              uint32_t count)
+{
+   if (!t->pending_count)
+      return false;
+   for (uint32_t i = 0; i < t->count; i++) {
+      const struct kr_barrier_entry *e = &t->entries[i];
+      if (!may_need_order(t, e))
+         continue;
+      for (uint32_t a = 0; a < count; a++) {
+         if (conflicts(e, &accesses[a]))
+            return true;
+      }
+   }
+   return false;
+}
+
+bool
+kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier_access *accesses,
+                           uint32_t count, struct kr_barrier_emit *emit)
+{
+   bool emitted = needs_barrier(t, accesses, count);
+   if (emitted)
+      emit_pending(t, KRONOS_BARRIER_HAZARD, emit);
+   uint64_t position = ++t->now;
+   for (uint32_t a = 0; a < count; a++) {
+      const struct kr_barrier_access *access = &accesses[a];
+      if (access->begin >= access->end)
+         continue;
+      bool write = kinds[access->kind].write;
+      struct kr_barrier_entry e = {
+         .memory = access->memory,
+         .begin = access->begin,
+         .end = access->end,
+         .position = position,
+         .stages = kinds[access->kind].stage,
+         .access = kinds[access->kind].access,
+         .unordered = write ? ALL_KINDS : write_kinds(),
+         .write = write,
+      };
+      add_entry(t, &e);
+   }
+   t->recorded_since_last = true;
+   return emitted;
+}
+
+bool
+kr_barrier_tracker_untracked(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
+                             VkPipelineStageFlags2 stages, VkAccessFlags2 write_access,
+                             struct kr_barrier_emit *emit)
+{
+   bool emitted = t->pending_count != 0;
+   if (emitted)
+      emit_pending(t, why, emit);
+   if (stages)
+      add_wildcard(t, stages, write_access);
+   t->recorded_since_last = true;
+   return emitted;
+}
+
+bool
+kr_barrier_tracker_end(struct kr_barrier_tracker *t, struct kr_barrier_emit *emit)
+{
+   if (!t->pending_count)
+      return false;
+   emit_pending(t, KRONOS_BARRIER_END, emit);
+   return true;
+}
