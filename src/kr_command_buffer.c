@@ -36,6 +36,7 @@ static void
 free_buffer_object(struct kr_command_pool *pool, struct kr_command_buffer *cb)
 {
    kr_command_buffer_release_descriptors(cb);
+   kr_barrier_recording_finish(cb);
    kr_free(pool->alloc, cb->held);
    kr_object_base_finish(&cb->base);
    kr_free(pool->alloc, cb);
@@ -148,6 +149,7 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
       cb->device = device;
       cb->pool = pool;
       cb->record_result = VK_SUCCESS;
+      cb->secondary = info.level == VK_COMMAND_BUFFER_LEVEL_SECONDARY;
       link_buffer(pool, cb);
       pCommandBuffers[made] = kr_command_buffer_to_handle(cb);
    }
@@ -197,6 +199,7 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    kr_command_buffer_release_descriptors(cb);
    cb->descriptor_holder = atomic_fetch_add_explicit(&cb->device->descriptor_holder_serial, 1,
                                                      memory_order_relaxed) + 1;
+   kr_barrier_recording_begin(cb);
    return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
 }
 
@@ -212,6 +215,8 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_EndCommandBuffer(VkCommandBuffer commandBuffer)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   /* Every pending barrier request goes to the vendor: the next submit may depend on it. */
+   kr_barrier_recording_end(cb);
    VkResult result = cb->disp->EndCommandBuffer(cb->handle);
    kr_stats_add_recorded(&cb->device->stats, &cb->counts);
    return cb->record_result != VK_SUCCESS ? cb->record_result : result;
@@ -241,6 +246,10 @@ kr_CmdExecuteCommands(VkCommandBuffer commandBuffer, uint32_t commandBufferCount
          return;
       }
    }
+   /* The policy does not see into secondaries: everything pending goes first, and they may
+    * write anything. */
+   kr_barrier_untracked(cb, KRONOS_BARRIER_SECONDARY, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                        VK_ACCESS_2_MEMORY_WRITE_BIT);
    for (uint32_t i = 0; i < commandBufferCount; i++) {
       struct kr_command_buffer *secondary = kr_command_buffer_from_handle(pCommandBuffers[i]);
       handles[i] = secondary->handle;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* Commands that name descriptor sets and pipeline layouts: binding finds each record's vendor
- * set in the device's cache (held by the command buffer until it is reset, begun again or
- * freed); the rest unwraps Kronos's pipeline layouts and templates. */
+/* Commands that name descriptor sets, pipeline layouts and pipelines: binding finds each
+ * record's vendor set in the device's cache (held by the command buffer until it is reset, begun
+ * again or freed); the rest unwraps Kronos's pipeline layouts and templates. The barrier policy
+ * learns what is bound (kr_barrier_record.h). */
 #include "kr_alloc.h"
 #include "kr_descriptor.h"
 #include "kr_entrypoints.h"
@@ -88,11 +89,14 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
       complete &= vendor[i] != VK_NULL_HANDLE || pDescriptorSets[i] == VK_NULL_HANDLE;
    }
    /* A set without its vendor set is not bound: vkEndCommandBuffer reports why. */
-   if (complete)
+   if (complete) {
+      kr_barrier_bind_sets(cb, pipelineBindPoint, firstSet, descriptorSetCount, pDescriptorSets,
+                           dynamicOffsetCount, pDynamicOffsets);
       cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
                                       kr_pipeline_layout_vendor(layout), firstSet,
                                       descriptorSetCount, vendor, dynamicOffsetCount,
                                       pDynamicOffsets);
+   }
    kr_scratch_put(&scratch);
 }
 
@@ -115,6 +119,7 @@ kr_CmdPushDescriptorSetKHR(VkCommandBuffer commandBuffer, VkPipelineBindPoint pi
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.descriptor_writes += descriptorWriteCount;
    cb->counts.descriptor_pushes++;
+   kr_barrier_push_set(cb, pipelineBindPoint, set);
    cb->disp->CmdPushDescriptorSetKHR(cb->handle, pipelineBindPoint,
                                      kr_pipeline_layout_vendor(layout), set,
                                      descriptorWriteCount, pDescriptorWrites);
@@ -128,6 +133,7 @@ kr_CmdPushDescriptorSetWithTemplateKHR(VkCommandBuffer commandBuffer,
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.descriptor_writes++;
    cb->counts.descriptor_pushes++;
+   kr_barrier_push_set(cb, VK_PIPELINE_BIND_POINT_COMPUTE, set);
    cb->disp->CmdPushDescriptorSetWithTemplateKHR(
       cb->handle, kr_descriptor_update_template_from_handle(descriptorUpdateTemplate)->vendor,
       kr_pipeline_layout_vendor(layout), set, pData);
@@ -151,6 +157,18 @@ kr_CreateComputePipelines(VkDevice _device, VkPipelineCache pipelineCache,
    VkResult result = device->disp.CreateComputePipelines(device->handle, pipelineCache,
                                                          createInfoCount, infos, pAllocator,
                                                          pPipelines);
+   /* Each pipeline made (some may be, even on failure) is reflected for the barrier policy. */
+   if (result == VK_SUCCESS || result == VK_PIPELINE_COMPILE_REQUIRED)
+      kr_barrier_pipelines_created(device, createInfoCount, pCreateInfos, pPipelines);
    kr_scratch_put(&scratch);
    return result;
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_CmdBindPipeline(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
+                   VkPipeline pipeline)
+{
+   struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_barrier_bind_pipeline(cb, pipelineBindPoint, pipeline);
+   cb->disp->CmdBindPipeline(cb->handle, pipelineBindPoint, pipeline);
 }

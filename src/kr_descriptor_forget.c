@@ -17,6 +17,7 @@ kr_DestroyBuffer(VkDevice _device, VkBuffer buffer, const VkAllocationCallbacks 
 {
    struct kr_device *device = kr_device_from_handle(_device);
    forget(device, (uint64_t)buffer);
+   kr_barrier_buffer_destroyed(device, buffer);
    device->disp.DestroyBuffer(device->handle, buffer, pAllocator);
 }
 

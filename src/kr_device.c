@@ -197,6 +197,7 @@ destroy_device(struct kr_device *device)
 {
    kr_device_batching_finish(device);
    kr_device_descriptors_finish(device);
+   kr_barrier_objects_finish(device);
    kr_memory_pools_finish(device);
    if (device->handle)
       device->disp.DestroyDevice(device->handle, device->alloc);
@@ -283,6 +284,13 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    if (result != VK_SUCCESS)
       goto fail;
 
+   result = kr_barrier_objects_init(device);
+   if (result != VK_SUCCESS)
+      goto fail;
+   device->barrier_drop_all = kr_setting_enabled(KR_SETTING_BARRIER_DROP_ALL);
+   if (device->barrier_drop_all)
+      kr_warn("KRONOS_BARRIER_DROP_ALL: the vendor gets no pipeline barrier at all on %s; "
+              "results may be wrong (a debug setting for race tests)", pd->state.device_name);
    result = kr_device_descriptors_init(device);
    if (result == VK_SUCCESS)
       result = create_queues(device, pCreateInfo, queue_total);

@@ -167,8 +167,11 @@ kr_BindBufferMemory(VkDevice _device, VkBuffer buffer, VkDeviceMemory _memory,
 {
    struct kr_device *device = kr_device_from_handle(_device);
    const struct kr_memory *memory = kr_memory_from_handle(_memory);
-   return device->disp.BindBufferMemory(device->handle, buffer, memory->vendor,
-                                        memory->offset + memoryOffset);
+   VkResult result = device->disp.BindBufferMemory(device->handle, buffer, memory->vendor,
+                                                   memory->offset + memoryOffset);
+   if (result == VK_SUCCESS)
+      kr_barrier_buffer_bound(device, buffer, memory->vendor, memory->offset + memoryOffset);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -221,6 +224,11 @@ bind_memory2(struct kr_device *device, uint32_t count, const void *infos, bool i
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    VkResult result = images ? device->disp.BindImageMemory2(device->handle, count, copy)
                             : device->disp.BindBufferMemory2(device->handle, count, copy);
+   /* On failure the buffers' bindings are undefined: the policy keeps them unknown. */
+   for (uint32_t i = 0; !images && result == VK_SUCCESS && i < count; i++) {
+      const VkBindBufferMemoryInfo *info = (const VkBindBufferMemoryInfo *)copy + i;
+      kr_barrier_buffer_bound(device, info->buffer, info->memory, info->memoryOffset);
+   }
    if (copy != stack)
       kr_free(device->alloc, copy);
    return result;

@@ -11,6 +11,7 @@
 #include <vulkan/vk_icd.h>
 #include <vulkan/vulkan.h>
 
+#include "kr_barrier_record.h"
 #include "kr_compact.h"
 #include "kr_descriptor_cache.h"
 #include "kr_dispatch_table.h"
@@ -139,6 +140,10 @@ struct kr_device {
    pthread_mutex_t descriptor_probe_lock;
    bool descriptor_limits_probed;
    bool vendor_enforces_max_sets, vendor_enforces_pool_sizes;
+   /* The barrier policy's knowledge of buffers, shader modules and pipelines, and its debug
+    * setting KRONOS_BARRIER_DROP_ALL (kr_barrier_record.h). */
+   struct kr_barrier_objects barrier_objects;
+   bool barrier_drop_all;
    struct kr_device_dispatch disp;
 };
 
@@ -172,6 +177,8 @@ struct kr_command_buffer {
    uint64_t descriptor_holder;
    struct kr_cache_entry **held;
    uint32_t held_count, held_capacity;
+   bool secondary;
+   struct kr_barrier_recording barrier; /* the barrier policy's state (kr_barrier_record.h) */
 };
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */

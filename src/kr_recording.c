@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Recorded commands that Kronos counts: dispatches and pipeline barriers (pushed descriptors:
- * kr_descriptor_bind.c).
- * They are forwarded as recorded (the barrier policy will decide which barriers the vendor
- * sees); the counts reach the device's statistics when recording ends. Barriers (and event
+ * kr_descriptor_bind.c). Barriers are requests to the barrier policy (kr_barrier_record.h)
+ * where it understands them, else forwarded as recorded; dispatches tell it what they touch.
+ * The counts reach the device's statistics when recording ends. Barriers (and event
  * dependencies) reach the vendor with its queue family indices. */
 #include "kr_alloc.h"
 #include "kr_entrypoints.h"
@@ -78,6 +78,7 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    if (!dispatch_reaches_vendor(cb))
       return;
+   kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
 }
 
@@ -87,6 +88,7 @@ kr_CmdDispatchIndirect(VkCommandBuffer commandBuffer, VkBuffer buffer, VkDeviceS
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    if (!dispatch_reaches_vendor(cb))
       return;
+   kr_barrier_dispatch(cb, buffer, offset);
    cb->disp->CmdDispatchIndirect(cb->handle, buffer, offset);
 }
 
@@ -98,6 +100,7 @@ kr_CmdDispatchBase(VkCommandBuffer commandBuffer, uint32_t baseGroupX, uint32_t 
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    if (!dispatch_reaches_vendor(cb))
       return;
+   kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
    cb->disp->CmdDispatchBase(cb->handle, baseGroupX, baseGroupY, baseGroupZ, groupCountX,
                              groupCountY, groupCountZ);
 }
@@ -113,12 +116,18 @@ kr_CmdPipelineBarrier(VkCommandBuffer commandBuffer, VkPipelineStageFlags srcSta
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
-   cb->counts.vendor_barriers++;
+   /* A request to the barrier policy, or forwarded as recorded. */
+   if (kr_barrier_request(cb, srcStageMask, dstStageMask, dependencyFlags, memoryBarrierCount,
+                          pMemoryBarriers, bufferMemoryBarrierCount, pBufferMemoryBarriers,
+                          imageMemoryBarrierCount) ||
+       !kr_barrier_forwarded(cb))
+      return;
    struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
                                       imageMemoryBarrierCount, pImageMemoryBarriers};
    void *storage;
    if (!barrier_families_to_vendor(cb, "vkCmdPipelineBarrier", &arrays, &storage))
       return;
+   cb->counts.vendor_barriers++;
    cb->disp->CmdPipelineBarrier(cb->handle, srcStageMask, dstStageMask, dependencyFlags,
                                 memoryBarrierCount, pMemoryBarriers, arrays.buffer_count,
                                 arrays.buffers, arrays.image_count, arrays.images);
@@ -130,11 +139,13 @@ kr_CmdPipelineBarrier2(VkCommandBuffer commandBuffer, const VkDependencyInfo *pD
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->counts.barriers++;
-   cb->counts.vendor_barriers++;
+   if (kr_barrier_request2(cb, pDependencyInfo) || !kr_barrier_forwarded(cb))
+      return;
    void *storage;
    if (!dependency_families_to_vendor(cb, "vkCmdPipelineBarrier2", 1, &pDependencyInfo,
                                       &storage))
       return;
+   cb->counts.vendor_barriers++;
    cb->disp->CmdPipelineBarrier2(cb->handle, pDependencyInfo);
    kr_free(cb->pool->alloc, storage);
 }
@@ -151,6 +162,8 @@ kr_CmdWaitEvents(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEve
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->waits_on_events = true;
+   kr_barrier_untracked(cb, KRONOS_BARRIER_EVENT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                        VK_ACCESS_2_MEMORY_WRITE_BIT);
    struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
                                       imageMemoryBarrierCount, pImageMemoryBarriers};
    void *storage;
@@ -168,6 +181,8 @@ kr_CmdWaitEvents2(VkCommandBuffer commandBuffer, uint32_t eventCount, const VkEv
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->waits_on_events = true;
+   kr_barrier_untracked(cb, KRONOS_BARRIER_EVENT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                        VK_ACCESS_2_MEMORY_WRITE_BIT);
    void *storage;
    if (!dependency_families_to_vendor(cb, "vkCmdWaitEvents2", eventCount, &pDependencyInfos,
                                       &storage))
@@ -181,6 +196,7 @@ kr_CmdSetEvent2(VkCommandBuffer commandBuffer, VkEvent event,
                 const VkDependencyInfo *pDependencyInfo)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_barrier_untracked(cb, KRONOS_BARRIER_EVENT, 0, 0);
    void *storage;
    if (!dependency_families_to_vendor(cb, "vkCmdSetEvent2", 1, &pDependencyInfo, &storage))
       return;

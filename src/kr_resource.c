@@ -64,7 +64,10 @@ kr_CreateBuffer(VkDevice _device, const VkBufferCreateInfo *pCreateInfo,
       *pBuffer = VK_NULL_HANDLE;
       return VK_ERROR_INITIALIZATION_FAILED;
    }
-   return device->disp.CreateBuffer(device->handle, &info, pAllocator, pBuffer);
+   VkResult result = device->disp.CreateBuffer(device->handle, &info, pAllocator, pBuffer);
+   if (result == VK_SUCCESS)
+      kr_barrier_buffer_created(device, *pBuffer, pCreateInfo);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

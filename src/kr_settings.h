@@ -22,6 +22,7 @@ enum kr_setting {
                                     * in a batch before a background flush, in microseconds */
    KR_SETTING_DESCRIPTOR_CACHE_SETS, /* KRONOS_DESCRIPTOR_CACHE_SETS: the most vendor sets the
                                       * descriptor cache keeps */
+   KR_SETTING_BARRIER_DROP_ALL, /* KRONOS_BARRIER_DROP_ALL: 1 gives the vendor no barrier */
 };
 
 /* The optimizations of the dispatch core, each switched off by its name in KRONOS_DISABLE

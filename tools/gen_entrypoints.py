@@ -290,6 +290,11 @@ def gen_entrypoints_c(entries, dev_slots):
                 observe = "   kr_device_observe(obj);\n"
             if observe and e.cmd.first_type != "VkDevice":
                 raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
+            # Recorded commands the barrier policy does not understand: what is pending goes to
+            # the vendor before them (kr_barrier_record.h).
+            hook = policy.barrier_hook(e.cmd.name) if e.cmd.name.startswith("vkCmd") else None
+            if hook:
+                observe += f"   kr_barrier_untracked(obj, {hook});\n"
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"
                        f"{observe}   {ret}{fn}({args});\n}}\n")
         elif e.kind == "GRAPHICS_STUB":

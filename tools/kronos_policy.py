@@ -144,6 +144,10 @@ HANDWRITTEN = {
     "vkResetCommandBuffer",
     # destroying what descriptors name unlinks the cached vendor sets that name it
     "vkDestroyBuffer", "vkDestroyBufferView", "vkDestroyImageView", "vkDestroySampler",
+    # the barrier policy: buffers' bindings, shader code, pipelines' accesses, tracked transfers
+    "vkCreateShaderModule", "vkDestroyShaderModule", "vkDestroyPipeline", "vkCmdBindPipeline",
+    "vkCmdCopyBuffer", "vkCmdCopyBuffer2", "vkCmdFillBuffer", "vkCmdUpdateBuffer",
+    "vkCmdCopyQueryPoolResults",
     # VkDeviceMemory is a Kronos object (memory pools)
     "vkMapMemory", "vkUnmapMemory", "vkFlushMappedMemoryRanges",
     "vkInvalidateMappedMemoryRanges", "vkBindBufferMemory", "vkBindBufferMemory2",
@@ -178,6 +182,30 @@ BATCH_OBSERVERS = {
     "vkGetEventStatus", "vkSetEvent", "vkResetEvent", "vkGetQueryPoolResults",
     "vkResetQueryPool",
 }
+
+# Generated vkCmd* trampolines and the barrier policy (src/kr_barrier_record.h): a command it does
+# not understand gets every pending barrier before it and then counts as touching what the hook
+# says (reason, stages, writes). Commands that touch no memory and need no earlier work done
+# have no hook.
+BARRIER_NEUTRAL_COMMANDS = {
+    "vkCmdBeginDebugUtilsLabelEXT", "vkCmdEndDebugUtilsLabelEXT", "vkCmdInsertDebugUtilsLabelEXT",
+}
+BARRIER_EVENT_COMMANDS = {"vkCmdSetEvent", "vkCmdResetEvent", "vkCmdResetEvent2"}
+BARRIER_QUERY_PREFIXES = ("vkCmdWriteTimestamp", "vkCmdBeginQuery", "vkCmdEndQuery",
+                          "vkCmdResetQueryPool")
+
+
+def barrier_hook(name):
+    """The arguments of kr_barrier_untracked after the command buffer, or None."""
+    if name in BARRIER_NEUTRAL_COMMANDS:
+        return None
+    if name in BARRIER_EVENT_COMMANDS:
+        return "KRONOS_BARRIER_EVENT, 0, 0"
+    if name.startswith(BARRIER_QUERY_PREFIXES):
+        return "KRONOS_BARRIER_QUERY, 0, 0"
+    return ("KRONOS_BARRIER_OTHER_COMMAND, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, "
+            "VK_ACCESS_2_MEMORY_WRITE_BIT")
+
 
 # Destroying, freeing or resetting what pending work uses does not flush: a valid program does it
 # only after it observed that work's completion, and every observation flushed

@@ -33,6 +33,10 @@
 /* The most vendor descriptor sets the descriptor cache keeps (default 4096); sets that recorded
  * command buffers hold are never freed */
 #define KRONOS_ENV_DESCRIPTOR_CACHE_SETS "KRONOS_DESCRIPTOR_CACHE_SETS"
+/* 1: give the vendor no pipeline barrier at all, the application's or the barrier policy's. A
+ * debug setting that makes programs wrong on purpose: race tests use it to show they catch a
+ * missing barrier */
+#define KRONOS_ENV_BARRIER_DROP_ALL "KRONOS_BARRIER_DROP_ALL"
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* What the barrier policy must know of objects Kronos does not wrap (issue 11): each buffer's
+ * size and the vendor memory and offset it is bound to, each shader module's SPIR-V, and each
+ * compute pipeline's accesses (SPIR-V reflection at creation). Per device, in handle maps under
+ * one read-write lock that is never held across a vendor call. With KRONOS_DISABLE=barrier
+ * none of it is kept. */
+#ifndef KR_BARRIER_OBJECTS_H
+#define KR_BARRIER_OBJECTS_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_handle_map.h"
+
+struct kr_device;
+
+/* A buffer as the policy sees it (copied out of the map). */
+struct kr_buffer_binding {
+   uint64_t size;
+   uint64_t memory; /* the vendor VkDeviceMemory; 0 while unbound */
+   uint64_t offset; /* of the buffer in it */
+   bool sparse;     /* its bytes may live anywhere: every access to it is unknown */
+};
+
+/* What a compute pipeline's shader can touch, by (set, binding). */
+struct kr_pipeline_access_resource {
+   uint32_t set, binding;
+   bool read, written;
+};
+
+struct kr_pipeline_accesses {
+   _Atomic uint32_t refs; /* the pipeline, and command buffers that bound it */
+   const VkAllocationCallbacks *alloc;
+   bool unknown_memory; /* touches memory no descriptor names, or not understood */
+   const char *why;
+   uint32_t count;
+   struct kr_pipeline_access_resource resources[];
+};
+
+struct kr_barrier_objects {
+   bool enabled;
+   pthread_rwlock_t lock;
+   struct kr_handle_map buffers, modules, pipelines;
+};
+
+VkResult kr_barrier_objects_init(struct kr_device *device);
+void kr_barrier_objects_finish(struct kr_device *device);
+
+/* Hooks of the commands that make, bind and destroy them (after the vendor's call succeeded;
+ * before it for destroys). Out of host memory only loses knowledge: what the policy does not
+ * know it treats as touching everything. */
+void kr_barrier_buffer_created(struct kr_device *device, VkBuffer buffer,
+                               const VkBufferCreateInfo *info);
+void kr_barrier_buffer_bound(struct kr_device *device, VkBuffer buffer, VkDeviceMemory vendor,
+                             VkDeviceSize offset);
+void kr_barrier_buffer_destroyed(struct kr_device *device, VkBuffer buffer);
+bool kr_barrier_buffer_lookup(struct kr_device *device, VkBuffer buffer,
+                              struct kr_buffer_binding *out);
+
+void kr_barrier_pipelines_created(struct kr_device *device, uint32_t count,
+                                  const VkComputePipelineCreateInfo *infos,
+                                  const VkPipeline *pipelines);
+/* A reference to the pipeline's accesses, or NULL when not known (release with _unref). */
+struct kr_pipeline_accesses *kr_barrier_pipeline_lookup(struct kr_device *device,
+                                                        VkPipeline pipeline);
+void kr_pipeline_accesses_unref(struct kr_pipeline_accesses *accesses);
+
+#endif

@@ -1,0 +1,422 @@
+/* SPDX-License-Identifier: MIT */
+/* The barrier policy in command buffers (kr_barrier_record.h): the tracker's decisions become
+ * vendor barriers, and each dispatch's accesses are read from the bound pipeline's reflection
+ * and the bound sets' records, resolved to vendor memory through the buffers' bindings. */
+#include "kr_barrier_record.h"
+
+#include <string.h>
+
+#include "kr_alloc.h"
+#include "kr_descriptor.h"
+#include "kr_log.h"
+#include "kr_objects.h"
+
+bool
+kr_barrier_forwarded(const struct kr_command_buffer *cb)
+{
+   return !cb->device->barrier_drop_all;
+}
+
+/* Gives the vendor one barrier with the masks, counted where the vendor is called. */
+static void
+emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
+{
+   if (!kr_barrier_forwarded(cb))
+      return;
+   const struct kr_barrier_masks *m = &emit->masks;
+   if (cb->barrier.sync2) {
+      const VkMemoryBarrier2 barrier = {
+         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2,
+         .srcStageMask = m->src_stages,
+         .srcAccessMask = m->src_access,
+         .dstStageMask = m->dst_stages,
+         .dstAccessMask = m->dst_access,
+      };
+      const VkDependencyInfo info = {
+         .sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
+         .memoryBarrierCount = 1,
+         .pMemoryBarriers = &barrier,
+      };
+      cb->disp->CmdPipelineBarrier2(cb->handle, &info);
+   } else {
+      /* Every request came from vkCmdPipelineBarrier: the masks are synchronization1 bits. */
+      const VkMemoryBarrier barrier = {
+         .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+         .srcAccessMask = (VkAccessFlags)m->src_access,
+         .dstAccessMask = (VkAccessFlags)m->dst_access,
+      };
+      cb->disp->CmdPipelineBarrier(cb->handle, (VkPipelineStageFlags)m->src_stages,
+                                   (VkPipelineStageFlags)m->dst_stages, 0, 1, &barrier, 0, NULL,
+                                   0, NULL);
+   }
+   cb->counts.vendor_barriers++;
+}
+
+static void
+forget_bindings(struct kr_barrier_recording *r)
+{
+   kr_pipeline_accesses_unref(r->pipeline);
+   r->pipeline = NULL;
+   memset(r->sets, 0, sizeof(r->sets));
+}
+
+void
+kr_barrier_recording_begin(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   forget_bindings(r);
+   r->active = cb->device->barrier_objects.enabled && !cb->secondary;
+   r->sync2 = false;
+   if (!r->tracker.alloc)
+      kr_barrier_tracker_init(&r->tracker, cb->pool->alloc);
+   kr_barrier_tracker_begin(&r->tracker);
+}
+
+static void
+add_counts(struct kr_command_buffer *cb)
+{
+   const struct kr_barrier_counts *c = &cb->barrier.tracker.counts;
+   cb->counts.barriers_dropped += c->dropped;
+   cb->counts.barriers_merged += c->merged;
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+      cb->counts.barriers_emitted[i] += c->emitted[i];
+}
+
+void
+kr_barrier_recording_end(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return;
+   struct kr_barrier_emit emit;
+   if (kr_barrier_tracker_end(&r->tracker, &emit))
+      emit_to_vendor(cb, &emit);
+   add_counts(cb);
+   forget_bindings(r);
+}
+
+void
+kr_barrier_recording_finish(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   forget_bindings(r);
+   if (r->tracker.alloc)
+      kr_barrier_tracker_finish(&r->tracker);
+   kr_free(cb->pool->alloc, r->accesses);
+   r->accesses = NULL;
+   r->access_capacity = 0;
+}
+
+void
+kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason why,
+                     VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return;
+   struct kr_barrier_emit emit;
+   if (kr_barrier_tracker_untracked(&r->tracker, why, stages, writes, &emit))
+      emit_to_vendor(cb, &emit);
+}
+
+/* Room for `count` more accesses; false when out of memory (the command is then untracked). */
+static bool
+reserve_accesses(struct kr_command_buffer *cb, uint32_t used, uint32_t count)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (used + count <= r->access_capacity)
+      return true;
+   uint32_t capacity = r->access_capacity ? r->access_capacity : 16;
+   while (capacity < used + count)
+      capacity *= 2;
+   struct kr_barrier_access *accesses =
+      kr_alloc(cb->pool->alloc, capacity * sizeof(*accesses), _Alignof(struct kr_barrier_access),
+               VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+   if (!accesses)
+      return false;
+   if (used)
+      memcpy(accesses, r->accesses, used * sizeof(*accesses));
+   kr_free(cb->pool->alloc, r->accesses);
+   r->accesses = accesses;
+   r->access_capacity = capacity;
+   return true;
+}
+
+/* Appends the access of bytes [offset, offset + size) of buffer (VK_WHOLE_SIZE: to its end);
+ * false when the buffer's memory is not known. */
+bool
+kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuffer buffer,
+                  VkDeviceSize offset, VkDeviceSize size, enum kr_barrier_access_kind kind)
+{
+   struct kr_buffer_binding b;
+   if (!kr_barrier_buffer_lookup(cb->device, buffer, &b) || offset > b.size)
+      return false;
+   if (size == VK_WHOLE_SIZE || size > b.size - offset)
+      size = b.size - offset;
+   if (!size)
+      return true;
+   if (!reserve_accesses(cb, *used, 1))
+      return false;
+   cb->barrier.accesses[(*used)++] = (struct kr_barrier_access){
+      .memory = b.memory,
+      .begin = b.offset + offset,
+      .end = b.offset + offset + size,
+      .kind = kind,
+   };
+   return true;
+}
+
+/* The dynamic offset of a binding's element: dynamic descriptors are numbered in binding order,
+ * then by element. UINT32_MAX when the bind did not give it. */
+static uint32_t
+dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_set_layout_model *model,
+               const struct kr_binding_model *binding, uint32_t element)
+{
+   uint32_t index = 0;
+   for (uint32_t i = 0; i < model->binding_count && &model->bindings[i] != binding; i++) {
+      VkDescriptorType type = model->bindings[i].type;
+      if (type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC ||
+          type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC)
+         index += model->bindings[i].count;
+   }
+   index += element;
+   return index < bound->dynamic_count ? bound->dynamic[index] : UINT32_MAX;
+}
+
+/* The accesses of one resource the pipeline uses; false when not known. */
+static bool
+resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
+                  const struct kr_pipeline_access_resource *res)
+{
+   if (res->set >= KR_BARRIER_BOUND_SETS)
+      return false;
+   const struct kr_barrier_bound_set *bound = &cb->barrier.sets[res->set];
+   const struct kr_descriptor_set *set = bound->set;
+   if (!set || !set->has_record)
+      return false;
+   const struct kr_set_layout_model *model = &set->layout->model;
+   const struct kr_binding_model *binding = kr_set_layout_model_binding(model, res->binding);
+   if (!binding)
+      return false;
+   bool dynamic = false, uniform = false;
+   switch (binding->type) {
+   case VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK:
+   case VK_DESCRIPTOR_TYPE_SAMPLER:
+      return true; /* no memory of the device's */
+   case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC:
+      dynamic = true;
+      /* fallthrough */
+   case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:
+      uniform = true;
+      break;
+   case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC:
+      dynamic = true;
+      break;
+   case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER:
+      break;
+   default:
+      return false; /* images and texel buffers (views): not tracked */
+   }
+   for (uint32_t e = 0; e < binding->count; e++) {
+      struct kr_descriptor d = kr_descriptor_record_read(&set->record, binding->first + e);
+      if (!d.object)
+         continue; /* never written, or a null descriptor: nothing to access */
+      uint64_t offset = d.offset;
+      if (dynamic) {
+         uint32_t extra = dynamic_offset(bound, model, binding, e);
+         if (extra == UINT32_MAX)
+            return false;
+         offset += extra;
+      }
+      VkBuffer buffer = (VkBuffer)d.object;
+      if (uniform) {
+         if (!kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_UNIFORM_READ))
+            return false;
+         continue;
+      }
+      if (res->read &&
+          !kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_STORAGE_READ))
+         return false;
+      if (res->written &&
+          !kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_STORAGE_WRITE))
+         return false;
+   }
+   return true;
+}
+
+void
+kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return;
+   const struct kr_pipeline_accesses *p = r->pipeline;
+   uint32_t used = 0;
+   bool known = p && !p->unknown_memory;
+   if (known && indirect)
+      known = kr_barrier_add_buffer_access(cb, &used, indirect, offset, sizeof(VkDispatchIndirectCommand),
+                                KR_ACCESS_INDIRECT_READ);
+   for (uint32_t i = 0; known && i < p->count; i++)
+      known = resource_accesses(cb, &used, &p->resources[i]);
+   if (!known) {
+      /* A dispatch writes only through storage descriptors or device addresses: storage
+       * writes of the compute stage (and reads of its indirect arguments). */
+      VkPipelineStageFlags2 stages = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
+      if (indirect)
+         stages |= VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT;
+      kr_barrier_untracked(cb, KRONOS_BARRIER_UNKNOWN_ACCESS, stages,
+                           VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
+      return;
+   }
+   kr_barrier_command(cb, used);
+}
+
+void
+kr_barrier_command(struct kr_command_buffer *cb, uint32_t count)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_barrier_emit emit;
+   if (kr_barrier_tracker_command(&r->tracker, r->accesses, count, &emit))
+      emit_to_vendor(cb, &emit);
+}
+
+void
+kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                         VkPipeline pipeline)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return;
+   kr_pipeline_accesses_unref(r->pipeline);
+   r->pipeline = kr_barrier_pipeline_lookup(cb->device, pipeline);
+}
+
+void
+kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                     uint32_t first, uint32_t count, const VkDescriptorSet *sets,
+                     uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return;
+   uint32_t next_dynamic = 0;
+   for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
+      struct kr_barrier_bound_set *bound = &r->sets[first + i];
+      struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
+      *bound = (struct kr_barrier_bound_set){0};
+      if (!set)
+         continue;
+      /* The set's dynamic offsets follow those of the sets before it. */
+      uint32_t mine = 0;
+      const struct kr_set_layout_model *model = &set->layout->model;
+      for (uint32_t b = 0; b < model->binding_count; b++) {
+         VkDescriptorType type = model->bindings[b].type;
+         if (type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC ||
+             type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC)
+            mine += model->bindings[b].count;
+      }
+      if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
+          next_dynamic + mine <= dynamic_count) {
+         bound->set = set;
+         bound->dynamic_count = mine;
+         if (mine)
+            memcpy(bound->dynamic, dynamic_offsets + next_dynamic, mine * sizeof(uint32_t));
+      }
+      next_dynamic += mine;
+   }
+}
+
+void
+kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, uint32_t set)
+{
+   if (cb->barrier.active && bind_point == VK_PIPELINE_BIND_POINT_COMPUTE &&
+       set < KR_BARRIER_BOUND_SETS)
+      cb->barrier.sets[set] = (struct kr_barrier_bound_set){0}; /* pushed: not tracked */
+}
+
+/* Flags other than BY_REGION (which only narrows framebuffer dependencies: leaving it out is a
+ * stronger barrier) are not understood. */
+static bool
+flags_understood(VkDependencyFlags flags)
+{
+   return !(flags & ~(VkDependencyFlags)VK_DEPENDENCY_BY_REGION_BIT);
+}
+
+static bool
+ownership_transfer(uint32_t src_family, uint32_t dst_family)
+{
+   return src_family != dst_family;
+}
+
+/* What goes to the vendor as recorded: everything pending first, and afterwards it counts as a
+ * command that may write anything (layout transitions and ownership transfers write). */
+static bool
+not_understood(struct kr_command_buffer *cb)
+{
+   kr_barrier_untracked(cb, KRONOS_BARRIER_NOT_UNDERSTOOD, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                        VK_ACCESS_2_MEMORY_WRITE_BIT);
+   return false;
+}
+
+bool
+kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages,
+                   VkPipelineStageFlags dst_stages, VkDependencyFlags flags,
+                   uint32_t memory_count, const VkMemoryBarrier *memory, uint32_t buffer_count,
+                   const VkBufferMemoryBarrier *buffers, uint32_t image_count)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return false;
+   if (image_count || !flags_understood(flags))
+      return not_understood(cb);
+   struct kr_barrier_masks m = {.src_stages = src_stages, .dst_stages = dst_stages};
+   for (uint32_t i = 0; i < memory_count; i++) {
+      if (memory[i].pNext)
+         return not_understood(cb);
+      m.src_access |= memory[i].srcAccessMask;
+      m.dst_access |= memory[i].dstAccessMask;
+   }
+   /* A buffer barrier's range widens to all memory: a stronger barrier. */
+   for (uint32_t i = 0; i < buffer_count; i++) {
+      if (buffers[i].pNext ||
+          ownership_transfer(buffers[i].srcQueueFamilyIndex, buffers[i].dstQueueFamilyIndex))
+         return not_understood(cb);
+      m.src_access |= buffers[i].srcAccessMask;
+      m.dst_access |= buffers[i].dstAccessMask;
+   }
+   kr_barrier_tracker_request(&r->tracker, &m);
+   return true;
+}
+
+bool
+kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return false;
+   r->sync2 = true;
+   if (info->pNext || info->imageMemoryBarrierCount || !flags_understood(info->dependencyFlags))
+      return not_understood(cb);
+   /* The union of its barriers: one request per command. */
+   struct kr_barrier_masks m = {0};
+   for (uint32_t i = 0; i < info->memoryBarrierCount; i++) {
+      const VkMemoryBarrier2 *b = &info->pMemoryBarriers[i];
+      if (b->pNext)
+         return not_understood(cb);
+      m.src_stages |= b->srcStageMask;
+      m.dst_stages |= b->dstStageMask;
+      m.src_access |= b->srcAccessMask;
+      m.dst_access |= b->dstAccessMask;
+   }
+   for (uint32_t i = 0; i < info->bufferMemoryBarrierCount; i++) {
+      const VkBufferMemoryBarrier2 *b = &info->pBufferMemoryBarriers[i];
+      if (b->pNext || ownership_transfer(b->srcQueueFamilyIndex, b->dstQueueFamilyIndex))
+         return not_understood(cb);
+      m.src_stages |= b->srcStageMask;
+      m.dst_stages |= b->dstStageMask;
+      m.src_access |= b->srcAccessMask;
+      m.dst_access |= b->dstAccessMask;
+   }
+   kr_barrier_tracker_request(&r->tracker, &m);
+   return true;
+}

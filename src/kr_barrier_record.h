@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* The barrier policy in command buffers (DESIGN §4.3): what each recorded command means to the
+ * tracker (kr_barrier_policy.h), and the barriers it gives the vendor. Primary command buffers
+ * only: a secondary's barriers pass through as recorded (what runs before it is not known), and
+ * vkCmdExecuteCommands is a command the policy does not see into. KRONOS_DISABLE=barrier
+ * forwards every barrier as recorded; KRONOS_BARRIER_DROP_ALL=1 (a debug setting, for race
+ * tests) gives the vendor none. */
+#ifndef KR_BARRIER_RECORD_H
+#define KR_BARRIER_RECORD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_barrier_objects.h"
+#include "kr_barrier_policy.h"
+
+struct kr_command_buffer;
+struct kr_descriptor_set;
+
+#define KR_BARRIER_BOUND_SETS 32
+#define KR_BARRIER_DYNAMIC_OFFSETS 16
+
+/* What the dispatches of a recording would read through each set index. */
+struct kr_barrier_bound_set {
+   struct kr_descriptor_set *set; /* NULL: nothing bound, or what is bound is not known */
+   uint32_t dynamic_count;
+   uint32_t dynamic[KR_BARRIER_DYNAMIC_OFFSETS];
+};
+
+struct kr_barrier_recording {
+   bool active; /* the policy runs on this recording */
+   bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
+   struct kr_barrier_tracker tracker;
+   struct kr_pipeline_accesses *pipeline; /* the bound compute pipeline's, referenced */
+   struct kr_barrier_bound_set sets[KR_BARRIER_BOUND_SETS];
+   struct kr_barrier_access *accesses; /* a dispatch's, reused */
+   uint32_t access_capacity;
+};
+
+/* Lifetime, from the command buffer's own calls. */
+void kr_barrier_recording_begin(struct kr_command_buffer *cb);
+void kr_barrier_recording_end(struct kr_command_buffer *cb);
+void kr_barrier_recording_finish(struct kr_command_buffer *cb);
+
+/* A command the policy does not understand (the generated trampolines call this): every pending
+ * barrier goes to the vendor first; the command may then touch memory in `stages` with the
+ * writes `writes` (stages 0: none). */
+void kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason why,
+                          VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
+
+/* Before a dispatch goes to the vendor (indirect: its argument buffer, else VK_NULL_HANDLE). */
+void kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset);
+
+/* For tracked commands: appends the access of bytes [offset, offset + size) of buffer
+ * (VK_WHOLE_SIZE: to its end) to the recording's access list, at *used; false when the buffer's
+ * memory is not known (or out of host memory). kr_barrier_command then gives the tracker the
+ * first `count` of the list, and the vendor any barrier it asks for. */
+bool kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuffer buffer,
+                                  VkDeviceSize offset, VkDeviceSize size,
+                                  enum kr_barrier_access_kind kind);
+void kr_barrier_command(struct kr_command_buffer *cb, uint32_t count);
+
+/* What dispatches will use. */
+void kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                              VkPipeline pipeline);
+void kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                          uint32_t first, uint32_t count, const VkDescriptorSet *sets,
+                          uint32_t dynamic_count, const uint32_t *dynamic_offsets);
+void kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                         uint32_t set);
+
+/* The application's barriers: true when the policy took it as a request; false when it must be
+ * forwarded as recorded (everything pending went to the vendor before it then). */
+bool kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages,
+                        VkPipelineStageFlags dst_stages, VkDependencyFlags flags,
+                        uint32_t memory_count, const VkMemoryBarrier *memory,
+                        uint32_t buffer_count, const VkBufferMemoryBarrier *buffers,
+                        uint32_t image_count);
+bool kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info);
+
+/* Whether barriers the application records go to the vendor (false: KRONOS_BARRIER_DROP_ALL). */
+bool kr_barrier_forwarded(const struct kr_command_buffer *cb);
+
+#endif
