@@ -192,7 +192,9 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
       return false;
    const struct kr_barrier_bound_set *bound = &cb->barrier.sets[res->set];
    const struct kr_descriptor_set *set = bound->set;
-   if (!set || !set->has_record)
+   /* Only sets that are records: a vendor set's shadow record may miss updates, and its layout
+    * may allow updates after binding. */
+   if (!set || !set->has_record || set->vendor || !set->layout->model.modeled)
       return false;
    const struct kr_set_layout_model *model = &set->layout->model;
    const struct kr_binding_model *binding = kr_set_layout_model_binding(model, res->binding);

@@ -57,6 +57,12 @@ kr_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
    kr_object_base_init(&memory->base, VK_OBJECT_TYPE_DEVICE_MEMORY, device->alloc);
    memory->size = pAllocateInfo->allocationSize;
    memory->type = pAllocateInfo->memoryTypeIndex;
+   for (const VkBaseInStructure *s = pAllocateInfo->pNext; s; s = s->pNext) {
+      if (s->sType == VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR ||
+          s->sType == VK_STRUCTURE_TYPE_EXPORT_MEMORY_ALLOCATE_INFO ||
+          s->sType == VK_STRUCTURE_TYPE_IMPORT_MEMORY_HOST_POINTER_INFO_EXT)
+         memory->external = true;
+   }
 
    VkResult result;
    if (poolable(device, pAllocateInfo)) {
@@ -170,7 +176,8 @@ kr_BindBufferMemory(VkDevice _device, VkBuffer buffer, VkDeviceMemory _memory,
    VkResult result = device->disp.BindBufferMemory(device->handle, buffer, memory->vendor,
                                                    memory->offset + memoryOffset);
    if (result == VK_SUCCESS)
-      kr_barrier_buffer_bound(device, buffer, memory->vendor, memory->offset + memoryOffset);
+      kr_barrier_buffer_bound(device, buffer, memory->external ? VK_NULL_HANDLE : memory->vendor,
+                              memory->offset + memoryOffset);
    return result;
 }
 
@@ -227,7 +234,10 @@ bind_memory2(struct kr_device *device, uint32_t count, const void *infos, bool i
    /* On failure the buffers' bindings are undefined: the policy keeps them unknown. */
    for (uint32_t i = 0; !images && result == VK_SUCCESS && i < count; i++) {
       const VkBindBufferMemoryInfo *info = (const VkBindBufferMemoryInfo *)copy + i;
-      kr_barrier_buffer_bound(device, info->buffer, info->memory, info->memoryOffset);
+      bool external = kr_memory_from_handle(((const VkBindBufferMemoryInfo *)infos)[i].memory)
+                         ->external;
+      kr_barrier_buffer_bound(device, info->buffer, external ? VK_NULL_HANDLE : info->memory,
+                              info->memoryOffset);
    }
    if (copy != stack)
       kr_free(device->alloc, copy);

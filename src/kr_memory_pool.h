@@ -54,6 +54,9 @@ struct kr_memory {
    uint32_t type;
    struct kr_memory_block *block; /* NULL: a vendor allocation of its own (passed through) */
    struct kr_suballoc_range range;
+   /* Imported or exportable: other allocations may alias its bytes, so the barrier policy does
+    * not track buffers bound to it. */
+   bool external;
 };
 
 /* Sets up the pools for a created device (queries the vendor for resource alignments). */

@@ -7,6 +7,10 @@
 # without changing it; no layer runs above Kronos. Cases:
 #   saxpy, threads       existing compute programs (tools/kronos-saxpy, tests/programs/
 #                        test_threads) pass with the layer loaded and 0 validation errors;
+#   bench                every kronos-bench row (--quick) through Kronos with its barrier policy:
+#                        the barriers the vendor receives leave no hazard (0 errors);
+#   bench-drop-all       the same with KRONOS_BARRIER_DROP_ALL=1: hazards reported (proof that
+#                        the bench case would see a barrier the policy wrongly dropped);
 #   hazard               vendor_layers.c's missing barriers: synchronization hazards reported,
 #                        to the program's messenger and in the log (proof the layer runs below);
 #   clean                the same work with barriers: 0 errors;
@@ -19,7 +23,7 @@
 #                        why (vendor_layers_error.c, Kronos loaded as the loader loads a driver).
 # Cases that need the validation layer (or Mesa's overlay) exit 77 (skipped) without it.
 # Usage: vendor_layers.sh CASE IT_VENDOR_LAYERS IT_VENDOR_LAYERS_ERROR KRONOS_LIBRARY
-#                         KRONOS_SAXPY TEST_THREADS NOT_A_LAYER_LIBRARY
+#                         KRONOS_SAXPY TEST_THREADS NOT_A_LAYER_LIBRARY KRONOS_BENCH
 # Environment (meson's test_env): VK_DRIVER_FILES (Kronos's manifest), KRONOS_VENDOR_ICD
 # (lavapipe's manifest).
 set -u
@@ -30,6 +34,7 @@ kronos_library=$4
 kronos_saxpy=$5
 test_threads=$6
 not_a_layer=$7
+kronos_bench=$8
 
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
@@ -136,6 +141,19 @@ case $case_name in
     VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES run_layered "$kronos_saxpy"
     grep -q "^result: PASS" "$dir/out" || fail "kronos-saxpy did not pass"
     expect_no_errors
+    ;;
+  bench)
+    need_layer $validation vulkan-validationlayers
+    VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES run_layered "$kronos_bench" --quick \
+      --no-plot
+    grep -q "^result: PASS" "$dir/out" || fail "kronos-bench did not pass"
+    expect_no_errors
+    ;;
+  bench-drop-all)
+    need_layer $validation vulkan-validationlayers
+    KRONOS_BARRIER_DROP_ALL=1 VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
+      run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan
+    expect_hazard
     ;;
   threads)
     need_layer $validation vulkan-validationlayers
