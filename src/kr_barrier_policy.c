@@ -167,14 +167,24 @@ kr_barrier_tracker_finish(struct kr_barrier_tracker *t)
 
 /* Every entry folded into one wildcard at the earliest position: it conflicts with everything
  * and is ordered by nothing but a barrier naming all commands and all writes, so what the
- * folded entries needed it needs too. Used past KR_BARRIER_MAX_ENTRIES and when out of memory. */
+ * folded entries needed it needs too. Used past KR_BARRIER_MAX_ENTRIES and when out of memory.
+ *
+ * Except across the last emitted barrier L: for an entry before L, pending requests that L
+ * contains need no barrier (may_need_order), for one after L they do. When the folded entries
+ * lie on both sides, the wildcard goes at L's own position: not before L, and still before
+ * every pending request (they are all after L). */
 static void
 fold_entries(struct kr_barrier_tracker *t, uint64_t position)
 {
+   uint64_t latest = position;
    for (uint32_t i = 0; i < t->count; i++) {
       if (t->entries[i].position < position)
          position = t->entries[i].position;
+      if (t->entries[i].position > latest)
+         latest = t->entries[i].position;
    }
+   if (t->has_last && position < t->last_position && latest > t->last_position)
+      position = t->last_position;
    t->entries[0] = (struct kr_barrier_entry){
       .position = position,
       .stages = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
