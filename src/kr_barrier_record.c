@@ -67,8 +67,10 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    forget_bindings(r);
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
-   if (!r->tracker.alloc)
+   if (!r->tracker_ready) {
       kr_barrier_tracker_init(&r->tracker, cb->pool->alloc);
+      r->tracker_ready = true;
+   }
    kr_barrier_tracker_begin(&r->tracker);
 }
 
@@ -100,8 +102,9 @@ kr_barrier_recording_finish(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
-   if (r->tracker.alloc)
+   if (r->tracker_ready)
       kr_barrier_tracker_finish(&r->tracker);
+   r->tracker_ready = false;
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
