@@ -38,8 +38,11 @@ static const struct {
                                        VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, true},
    [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT, false},
    [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
-   [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                              true},
+   /* Fill and update are "transfer" operations; some read them as clears, some (the 1.3.239
+    * validation layer, drivers that run them as copies) as copies: both stages, so the
+    * vendor's barriers must name both to order them. */
+   [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT | VK_PIPELINE_STAGE_2_COPY_BIT,
+                              VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
    [KR_ACCESS_INDIRECT_READ] = {VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
                                 VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT, false},
 };
@@ -117,14 +120,15 @@ accesses_in_scope(VkAccessFlags2 mask)
 }
 
 /* Whether barrier m orders entry e before a later access of kind k: e in the first scope, k in
- * the second (and, when e writes, e's access made available and k's access made visible). */
+ * the second (and, when e writes, e's access made available and k's access made visible). Every
+ * stage of e and of k must be in the scopes (a kind with two stages may be either). */
 static bool
 barrier_orders(const struct kr_barrier_masks *m, const struct kr_barrier_entry *e, unsigned k)
 {
    bool memory = e->write;
    if (e->stages & ~stages_in_scope(m->src_stages, true, memory))
       return false;
-   if (!(stages_in_scope(m->dst_stages, false, memory) & kinds[k].stage))
+   if (kinds[k].stage & ~stages_in_scope(m->dst_stages, false, memory))
       return false;
    if (!memory)
       return true;
@@ -218,25 +222,31 @@ grow_entries(struct kr_barrier_tracker *t)
    return true;
 }
 
+/* Whether b can grow to take in a: the same kind of access to touching or overlapping bytes of
+ * the same memory, so the union of their bytes is one range. */
 static bool
-same_access(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
+coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
 {
-   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->begin == b->begin &&
-          a->end == b->end && a->write == b->write && a->stages == b->stages &&
-          a->access == b->access;
+   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->write == b->write &&
+          a->stages == b->stages && a->access == b->access && a->begin <= b->end &&
+          b->begin <= a->end;
 }
 
-/* Adds e. An identical access recorded since the last emitted barrier already stands for it:
- * the same bytes, the same unordered kinds, and an earlier position (any pending request after
- * e is after it too). */
+/* Adds e. A recent entry of the same kind of access recorded since the last emitted barrier, to
+ * touching or overlapping bytes, grows to take it in instead: the same unordered kinds, the
+ * union of the bytes, and the earlier position (a pending request after e is after it too). So
+ * dispatches over neighbouring regions, or reading the same input, keep the list short. */
 static void
 add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
 {
    uint32_t look = t->count < 8 ? t->count : 8;
    for (uint32_t i = t->count - look; i < t->count; i++) {
-      const struct kr_barrier_entry *old = &t->entries[i];
-      if ((!t->has_last || old->position > t->last_position) && same_access(old, e))
+      struct kr_barrier_entry *old = &t->entries[i];
+      if ((!t->has_last || old->position > t->last_position) && coalescable(old, e)) {
+         old->begin = old->begin < e->begin ? old->begin : e->begin;
+         old->end = old->end > e->end ? old->end : e->end;
          return;
+      }
    }
    if (t->count == t->capacity && !grow_entries(t)) {
       if (!t->entries) {
