@@ -127,7 +127,10 @@ bool kr_barrier_tracker_command(struct kr_barrier_tracker *t,
 
 /* Before a command the policy does not understand: true when *emit (every pending request)
  * must go to the vendor first. The command then counts as a wildcard access in stages with the
- * writes in write_access (stages 0: it touches no memory, e.g. a timestamp). */
+ * writes in write_access (stages 0: it touches no memory, e.g. a timestamp). A command that is
+ * itself a barrier or makes dependencies (an image barrier, an event wait) must be given with
+ * writes (ALL_COMMANDS, MEMORY_WRITE): the last emitted barrier may stand for a later request
+ * only if nothing such came after it, and a chain of requests may run through that command. */
 bool kr_barrier_tracker_untracked(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
                                   VkPipelineStageFlags2 stages, VkAccessFlags2 write_access,
                                   struct kr_barrier_emit *emit);
