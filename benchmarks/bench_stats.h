@@ -34,6 +34,7 @@ struct bench_counter_figures {
    double descriptor_writes_per_dispatch; /* vendor descriptor writes / application dispatches */
    double app_descriptor_writes_per_dispatch; /* application descriptor writes / dispatches */
    double barriers_per_dispatch;          /* vendor barriers / application dispatches */
+   double app_barriers_per_dispatch;      /* application barriers / application dispatches */
    double vendor_submits_per_app_submit;  /* vendor submits / application submits */
    double app_submits_per_vendor_submit;  /* application submits / vendor submits */
    uint64_t vendor_allocations;           /* vendor vkAllocateMemory calls */
@@ -72,5 +73,28 @@ enum bench_passthrough {
  * also equal their application counters. On failure writes why and returns false. */
 bool bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did *did,
                        unsigned passthrough, char *why, size_t why_size);
+
+/* What a barrier row expects of the vendor per submit (one command buffer each), from the
+ * benchmark's model of the barrier policy (bench_barrier_model.h); not known: no such check. */
+struct bench_barrier_expect {
+   bool known;
+   uint32_t app_per_submit;     /* application barriers */
+   uint32_t hazards_per_submit; /* vendor barriers before a conflicting dispatch */
+   uint32_t ends_per_submit;    /* 0 or 1: the barrier that carries what is pending at the end */
+};
+
+/* The vendor barriers a row expects per submit with the policy on. */
+uint32_t bench_barrier_expect_vendor(const struct bench_barrier_expect *expect);
+
+/* Checks a barrier row's delta (one command buffer per application submit). With the policy
+ * expected off (BENCH_PASSTHROUGH_BARRIER in `passthrough`): nothing dropped, merged or emitted
+ * by the policy. Else, per submit: hazards_per_submit barriers emitted for a hazard, and
+ * ends_per_submit at the end of the command buffer (KRONOS_BARRIER_END, or KRONOS_BARRIER_QUERY
+ * where a timestamp closes the command buffer after its last barrier: it goes before the
+ * timestamp), none for any other reason, and vendor barriers equal to their sum. On failure
+ * appends why (as bench_stats_check) and returns false. */
+bool bench_stats_check_barriers(const VkKronosDeviceStatistics *delta,
+                                const struct bench_barrier_expect *expect, unsigned passthrough,
+                                char *why, size_t why_size);
 
 #endif
