@@ -23,6 +23,9 @@ kr_barrier_objects_init(struct kr_device *device)
 {
    struct kr_barrier_objects *o = &device->barrier_objects;
    o->enabled = kr_optimization_enabled(KR_OPT_BARRIER);
+   o->whole_buffers =
+      kr_features_test(&device->enabled_features, KR_FEATURE_robustBufferAccess) &&
+      !kr_features_test(&device->enabled_features, KR_FEATURE_Robustness2EXT_robustBufferAccess2);
    if (pthread_rwlock_init(&o->lock, NULL) != 0)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    kr_handle_map_init(&o->buffers, device->alloc);

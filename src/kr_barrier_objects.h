@@ -42,6 +42,10 @@ struct kr_pipeline_accesses {
 
 struct kr_barrier_objects {
    bool enabled;
+   /* robustBufferAccess without robustBufferAccess2: an out-of-bounds store through a
+    * descriptor "may modify any value within the memory range bound to the buffer", so a
+    * descriptor's accesses cover its whole buffer. */
+   bool whole_buffers;
    pthread_rwlock_t lock;
    struct kr_handle_map buffers, modules, pipelines;
 };

@@ -208,25 +208,31 @@ grow_entries(struct kr_barrier_tracker *t)
    return true;
 }
 
+/* Whether b can grow to take in a: the same kind of access to touching or overlapping bytes of
+ * the same memory, so the union of their bytes is one range. */
 static bool
-same_access(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
+coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
 {
-   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->begin == b->begin &&
-          a->end == b->end && a->write == b->write && a->stages == b->stages &&
-          a->access == b->access;
+   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->write == b->write &&
+          a->stages == b->stages && a->access == b->access && a->begin <= b->end &&
+          b->begin <= a->end;
 }
 
-/* Adds e. An identical access recorded since the last emitted barrier already stands for it:
- * the same bytes, the same unordered kinds, and an earlier position (any pending request after
- * e is after it too). */
+/* Adds e. A recent entry of the same kind of access recorded since the last emitted barrier, to
+ * touching or overlapping bytes, grows to take it in instead: the same unordered kinds, the
+ * union of the bytes, and the earlier position (a pending request after e is after it too). So
+ * dispatches over neighbouring regions, or reading the same input, keep the list short. */
 static void
 add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
 {
    uint32_t look = t->count < 8 ? t->count : 8;
    for (uint32_t i = t->count - look; i < t->count; i++) {
-      const struct kr_barrier_entry *old = &t->entries[i];
-      if ((!t->has_last || old->position > t->last_position) && same_access(old, e))
+      struct kr_barrier_entry *old = &t->entries[i];
+      if ((!t->has_last || old->position > t->last_position) && coalescable(old, e)) {
+         old->begin = old->begin < e->begin ? old->begin : e->begin;
+         old->end = old->end > e->end ? old->end : e->end;
          return;
+      }
    }
    if (t->count == t->capacity && !grow_entries(t)) {
       if (!t->entries) {

@@ -67,8 +67,10 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    forget_bindings(r);
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
-   if (!r->tracker.alloc)
+   if (!r->tracker_ready) {
       kr_barrier_tracker_init(&r->tracker, cb->pool->alloc);
+      r->tracker_ready = true;
+   }
    kr_barrier_tracker_begin(&r->tracker);
 }
 
@@ -100,8 +102,9 @@ kr_barrier_recording_finish(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
-   if (r->tracker.alloc)
+   if (r->tracker_ready)
       kr_barrier_tracker_finish(&r->tracker);
+   r->tracker_ready = false;
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
@@ -223,24 +226,24 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
       struct kr_descriptor d = kr_descriptor_record_read(&set->record, binding->first + e);
       if (!d.object)
          continue; /* never written, or a null descriptor: nothing to access */
-      uint64_t offset = d.offset;
-      if (dynamic) {
+      uint64_t offset = d.offset, range = d.range;
+      if (cb->device->barrier_objects.whole_buffers) {
+         offset = 0;
+         range = VK_WHOLE_SIZE;
+      } else if (dynamic) {
          uint32_t extra = dynamic_offset(bound, model, binding, e);
          if (extra == UINT32_MAX)
             return false;
          offset += extra;
       }
       VkBuffer buffer = (VkBuffer)d.object;
-      if (uniform) {
-         if (!kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_UNIFORM_READ))
-            return false;
-         continue;
-      }
-      if (res->read &&
-          !kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_STORAGE_READ))
+      bool reads = uniform || res->read, writes = !uniform && res->written;
+      if (reads && !kr_barrier_add_buffer_access(cb, used, buffer, offset, range,
+                                                 uniform ? KR_ACCESS_SHADER_UNIFORM_READ
+                                                         : KR_ACCESS_SHADER_STORAGE_READ))
          return false;
-      if (res->written &&
-          !kr_barrier_add_buffer_access(cb, used, buffer, offset, d.range, KR_ACCESS_SHADER_STORAGE_WRITE))
+      if (writes && !kr_barrier_add_buffer_access(cb, used, buffer, offset, range,
+                                                  KR_ACCESS_SHADER_STORAGE_WRITE))
          return false;
    }
    return true;
@@ -256,8 +259,9 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    uint32_t used = 0;
    bool known = p && !p->unknown_memory;
    if (known && indirect)
-      known = kr_barrier_add_buffer_access(cb, &used, indirect, offset, sizeof(VkDispatchIndirectCommand),
-                                KR_ACCESS_INDIRECT_READ);
+      known = kr_barrier_add_buffer_access(cb, &used, indirect, offset,
+                                           sizeof(VkDispatchIndirectCommand),
+                                           KR_ACCESS_INDIRECT_READ);
    for (uint32_t i = 0; known && i < p->count; i++)
       known = resource_accesses(cb, &used, &p->resources[i]);
    if (!known) {

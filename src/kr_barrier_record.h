@@ -31,6 +31,7 @@ struct kr_barrier_bound_set {
 struct kr_barrier_recording {
    bool active; /* the policy runs on this recording */
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
+   bool tracker_ready; /* tracker initialized (at the first recording) */
    struct kr_barrier_tracker tracker;
    struct kr_pipeline_accesses *pipeline; /* the bound compute pipeline's, referenced */
    struct kr_barrier_bound_set sets[KR_BARRIER_BOUND_SETS];

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The tests: set up (Debian packages), build, and run the whole suite twice: plain, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on).
+# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the SPIR-V reflector's
+# libFuzzer target for a bounded time (30 s; README "Fuzzing" says how to run it longer).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
-tools/setup-debian.sh
+tools/setup-debian.sh --fuzzing
 
 run_suite() {
   local dir=$1
@@ -24,3 +25,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== libFuzzer on the SPIR-V reflector (clang, ASan + UBSan, 30 s)"
+unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true
+meson compile -C build-fuzz tests/fuzz/fuzz_spirv_reflect
+meson test -C build-fuzz --suite fuzz --print-errorlogs
