@@ -78,6 +78,8 @@ usage(FILE *out)
       "                       only for the optimizations in LIST (comma-separated: pool,\n"
       "                       batch, barrier, descriptor, all), e.g. with\n"
       "                       KRONOS_DISABLE=descriptor: --expect-passthrough=descriptor\n"
+      "  --expect-drop-all    Kronos runs with KRONOS_BARRIER_DROP_ALL=1 (a debug setting): no\n"
+      "                       vendor barrier at all; outputs are still checked\n"
       "  --validation         enable VK_LAYER_KHRONOS_validation; any validation error fails\n"
       "                       the run (timings then mean little)\n"
       "  --sync-validation    --validation plus synchronization validation\n"
@@ -297,10 +299,12 @@ bench_options_parse(int argc, char **argv, struct bench_options *out)
       } else if (strcmp(arg, "--no-plot") == 0) {
          out->plot = false;
       } else if (strcmp(arg, "--expect-passthrough") == 0) {
-         out->expect_passthrough = BENCH_PASSTHROUGH_ALL;
+         out->expect_passthrough |= BENCH_PASSTHROUGH_ALL;
       } else if (strncmp(arg, "--expect-passthrough=", 21) == 0) {
          value = (char *)arg + 21;
          ok = parse_passthrough(value, &out->expect_passthrough);
+      } else if (strcmp(arg, "--expect-drop-all") == 0) {
+         out->expect_passthrough |= BENCH_DROP_ALL;
       } else if (strcmp(arg, "--validation") == 0) {
          out->validation = true;
       } else if (strcmp(arg, "--sync-validation") == 0) {

@@ -53,7 +53,9 @@ options_info(struct bench_json *j, const struct bench_options *o)
    bench_json_number(j, "max_row_seconds", o->max_row_s);
    bench_json_uint(j, "max_iterations", o->max_iterations);
    bench_json_uint(j, "seed", o->seed);
-   bench_json_bool(j, "expect_passthrough", o->expect_passthrough == BENCH_PASSTHROUGH_ALL);
+   bench_json_bool(j, "expect_passthrough",
+                   (o->expect_passthrough & BENCH_PASSTHROUGH_ALL) == BENCH_PASSTHROUGH_ALL);
+   bench_json_bool(j, "expect_drop_all", o->expect_passthrough & BENCH_DROP_ALL);
    bench_json_array_begin(j, "expect_passthrough_of"); /* optimizations expected off */
    static const char *const names[] = {"pool", "batch", "barrier", "descriptor"};
    _Static_assert(BENCH_PASSTHROUGH_ALL == (1u << 4) - 1, "one name per bench_passthrough bit");

@@ -185,13 +185,18 @@ bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did 
    }
    if (passthrough & BENCH_PASSTHROUGH_BATCH)
       ok &= check_vendor("submits", delta->vendor_submits, delta->app_submits, why, why_size);
-   if (passthrough & BENCH_PASSTHROUGH_BARRIER)
-      ok &= check_vendor("barriers", delta->vendor_barriers, delta->app_barriers, why, why_size);
    /* Every application barrier is dropped, merged into a vendor barrier with others, or is
     * (the first of) a vendor barrier; the policy emits a barrier only for pending requests and
-    * passes the others through one for one (kronos.h). */
+    * passes the others through one for one (kronos.h). KRONOS_BARRIER_DROP_ALL gives the vendor
+    * none. */
    uint64_t accounted = delta->vendor_barriers + delta->barriers_dropped + delta->barriers_merged;
-   if (accounted != delta->app_barriers) {
+   if (passthrough & BENCH_DROP_ALL) {
+      ok &= check_vendor("barriers", delta->vendor_barriers, 0, why, why_size);
+   } else if (passthrough & BENCH_PASSTHROUGH_BARRIER &&
+              !check_vendor("barriers", delta->vendor_barriers, delta->app_barriers, why,
+                            why_size)) {
+      ok = false;
+   } else if (accounted != delta->app_barriers) {
       size_t used = strlen(why);
       if (used + 1 < why_size)
          snprintf(why + used, why_size - used,
@@ -259,7 +264,8 @@ bench_stats_check_barriers(const VkKronosDeviceStatistics *delta,
       complain(why, why_size, "barriers", "(vendor) emitted for another reason is", other, 0);
       ok = false;
    }
-   uint64_t vendor = submits * bench_barrier_expect_vendor(expect);
+   uint64_t vendor =
+      passthrough & BENCH_DROP_ALL ? 0 : submits * bench_barrier_expect_vendor(expect);
    if (delta->vendor_barriers != vendor) {
       complain(why, why_size, "barriers", "(vendor) is", delta->vendor_barriers, vendor);
       ok = false;

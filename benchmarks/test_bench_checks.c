@@ -157,6 +157,10 @@ test_barrier_row_check(void **state)
    d.barriers_merged = 1;
    assert_false(bench_stats_check_barriers(&d, &expect, BENCH_PASSTHROUGH_BARRIER, why,
                                            sizeof(why)));
+   /* KRONOS_BARRIER_DROP_ALL: the policy's decisions as usual, none reaching the vendor */
+   d = delta_with(3, 768, 0, 396, 3);
+   assert_true(bench_stats_check_barriers(&d, &expect, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
 }
 
 /* bench_stats_check: every application barrier is vendor, dropped or merged. */
@@ -182,6 +186,12 @@ test_barriers_accounted(void **state)
    d.barriers_dropped = 1;
    assert_true(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
    assert_false(bench_stats_check(&d, &chain, BENCH_PASSTHROUGH_BARRIER, why, sizeof(why)));
+   /* KRONOS_BARRIER_DROP_ALL: no vendor barrier, whatever the policy counted */
+   assert_false(bench_stats_check(&d, &chain, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_non_null(strstr(why, "barriers (vendor) is 1, expected 0"));
+   d.vendor_barriers = 0;
+   assert_true(bench_stats_check(&d, &chain, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_false(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
 }
 
 static int
@@ -209,6 +219,8 @@ test_option(void **state)
    assert_int_not_equal(parse("--expect-passthrough=", &options), -1);
    assert_int_not_equal(parse("--expect-passthrough=descriptors", &options), -1);
    assert_int_not_equal(parse("--expect-passthrough=pool,", &options), -1);
+   assert_int_equal(parse("--expect-drop-all", &options), -1);
+   assert_int_equal(options.expect_passthrough, BENCH_DROP_ALL);
 }
 
 int

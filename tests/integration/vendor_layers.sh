@@ -160,7 +160,7 @@ case $case_name in
   bench-drop-all)
     need_layer $validation vulkan-validationlayers
     KRONOS_BARRIER_DROP_ALL=1 VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
-      run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan
+      run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan --expect-drop-all
     expect_hazard
     ;;
   barrier-policy)
