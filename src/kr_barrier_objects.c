@@ -240,6 +240,44 @@ stage_code(struct kr_device *device, const VkPipelineShaderStageCreateInfo *stag
    return copy;
 }
 
+/* Whether a buffer behaviour of VK_EXT_pipeline_robustness lets out-of-bounds accesses reach
+ * any byte of the buffer (robustBufferAccess), given the device's default. */
+static bool
+behaviour_whole_buffers(VkPipelineRobustnessBufferBehaviorEXT behaviour, bool device_default)
+{
+   switch (behaviour) {
+   case VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_DEVICE_DEFAULT_EXT:
+      return device_default;
+   case VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_ROBUST_BUFFER_ACCESS_EXT:
+      return true;
+   case VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_DISABLED_EXT:
+   case VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_ROBUST_BUFFER_ACCESS_2_EXT:
+      return false;
+   default:
+      return true; /* not known: the wider answer */
+   }
+}
+
+static bool
+robustness_whole_buffers(const VkPipelineRobustnessCreateInfoEXT *robustness,
+                         bool device_default)
+{
+   if (!robustness)
+      return device_default;
+   return behaviour_whole_buffers(robustness->storageBuffers, device_default) ||
+          behaviour_whole_buffers(robustness->uniformBuffers, device_default);
+}
+
+/* The stage's robustness and the pipeline's (each defaulting to the device's): the wider. */
+static bool
+pipeline_whole_buffers(struct kr_device *device, const VkComputePipelineCreateInfo *info)
+{
+   const VkStructureType type = VK_STRUCTURE_TYPE_PIPELINE_ROBUSTNESS_CREATE_INFO_EXT;
+   bool device_default = device->barrier_objects.whole_buffers;
+   return robustness_whole_buffers(kr_chain_find(info->stage.pNext, type), device_default) ||
+          robustness_whole_buffers(kr_chain_find(info->pNext, type), device_default);
+}
+
 static struct kr_pipeline_accesses *
 reflect_pipeline(struct kr_device *device, const VkComputePipelineCreateInfo *info)
 {
@@ -269,6 +307,8 @@ reflect_pipeline(struct kr_device *device, const VkComputePipelineCreateInfo *in
       }
    }
    kr_spirv_reflection_finish(&r, device->alloc);
+   if (a)
+      a->whole_buffers = pipeline_whole_buffers(device, info);
    return a;
 }
 

@@ -35,6 +35,9 @@ struct kr_pipeline_accesses {
    _Atomic uint32_t refs; /* the pipeline, and command buffers that bound it */
    const VkAllocationCallbacks *alloc;
    bool unknown_memory; /* touches memory no descriptor names, or not understood */
+   /* Robust buffer access (the device's, or VK_EXT_pipeline_robustness's): an out-of-bounds
+    * access may touch any byte of the buffer, so a descriptor's accesses cover all of it. */
+   bool whole_buffers;
    const char *why;
    uint32_t count;
    struct kr_pipeline_access_resource resources[];

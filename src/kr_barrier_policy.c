@@ -38,8 +38,11 @@ static const struct {
                                        VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, true},
    [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT, false},
    [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
-   [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
-                              true},
+   /* Fill and update are "transfer" operations; some read them as clears, some (the 1.3.239
+    * validation layer, drivers that run them as copies) as copies: both stages, so the
+    * vendor's barriers must name both to order them. */
+   [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT | VK_PIPELINE_STAGE_2_COPY_BIT,
+                              VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
    [KR_ACCESS_INDIRECT_READ] = {VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
                                 VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT, false},
 };
@@ -117,14 +120,15 @@ accesses_in_scope(VkAccessFlags2 mask)
 }
 
 /* Whether barrier m orders entry e before a later access of kind k: e in the first scope, k in
- * the second (and, when e writes, e's access made available and k's access made visible). */
+ * the second (and, when e writes, e's access made available and k's access made visible). Every
+ * stage of e and of k must be in the scopes (a kind with two stages may be either). */
 static bool
 barrier_orders(const struct kr_barrier_masks *m, const struct kr_barrier_entry *e, unsigned k)
 {
    bool memory = e->write;
    if (e->stages & ~stages_in_scope(m->src_stages, true, memory))
       return false;
-   if (!(stages_in_scope(m->dst_stages, false, memory) & kinds[k].stage))
+   if (kinds[k].stage & ~stages_in_scope(m->dst_stages, false, memory))
       return false;
    if (!memory)
       return true;

@@ -36,7 +36,8 @@
 
 #include "kronos/kronos.h"
 
-/* The kinds of access a tracked command makes. Each has one stage and one access bit. */
+/* The kinds of access a tracked command makes. Each has one access bit and one stage (fill and
+ * update: COPY and CLEAR, as either may be taken to run them). */
 enum kr_barrier_access_kind {
    KR_ACCESS_SHADER_STORAGE_READ,  /* compute, storage buffer (and storage texel buffer) read */
    KR_ACCESS_SHADER_UNIFORM_READ,  /* compute, uniform buffer */

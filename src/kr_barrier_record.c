@@ -227,7 +227,7 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
       if (!d.object)
          continue; /* never written, or a null descriptor: nothing to access */
       uint64_t offset = d.offset, range = d.range;
-      if (cb->device->barrier_objects.whole_buffers) {
+      if (cb->barrier.pipeline->whole_buffers) {
          offset = 0;
          range = VK_WHOLE_SIZE;
       } else if (dynamic) {
