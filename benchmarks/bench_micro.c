@@ -70,6 +70,19 @@ run_alloc_row(struct bench_session *session, const struct micro_row *spec, struc
    bench_session_measure(session, row, bench_alloc_run, pointers);
 }
 
+/* The CPU references' x (the direct side's: both sides uploaded the same). */
+static bool
+read_x(struct bench_kernel kernels[BENCH_SIDE_COUNT], float x[BENCH_KERNEL_REGION_FLOATS],
+       char *why, size_t why_size)
+{
+   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
+                                           0, BENCH_KERNEL_REGION_FLOATS * sizeof(float), x,
+                                           "micro x");
+   if (result != VK_SUCCESS)
+      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+   return result == VK_SUCCESS;
+}
+
 /* descriptor-framework's CPU reference: every region it wrote, from `before`, after each side's
  * applications of y = a x + y (one per completed iteration), must equal that side's y bit for
  * bit. a is a power of two, so a x is exact and the GPU's rounding (fused or not) is the CPU's.
@@ -79,12 +92,8 @@ check_framework_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT], const f
                           float *after[BENCH_SIDE_COUNT], char *why, size_t why_size)
 {
    float x[BENCH_KERNEL_REGION_FLOATS];
-   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
-                                           0, sizeof(x), x, "micro x");
-   if (result != VK_SUCCESS) {
-      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+   if (!read_x(kernels, x, why, why_size))
       return false;
-   }
    uint32_t regions = bench_kernel_regions_written(BENCH_KERNEL_DESCRIPTOR_FRAMEWORK);
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
       uint64_t applications = kernels[s].framework.iterations;
@@ -113,12 +122,8 @@ check_nodes_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT],
                       float *after[BENCH_SIDE_COUNT], char *why, size_t why_size)
 {
    float x[BENCH_KERNEL_REGION_FLOATS];
-   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
-                                           0, sizeof(x), x, "micro x");
-   if (result != VK_SUCCESS) {
-      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+   if (!read_x(kernels, x, why, why_size))
       return false;
-   }
    float *want = malloc(BENCH_KERNEL_Y_BYTES);
    if (!want) {
       snprintf(why, why_size, "out of memory for the CPU reference");

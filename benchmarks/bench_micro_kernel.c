@@ -456,16 +456,15 @@ bench_kernel_regions_written(enum bench_kernel_row row)
       return BENCH_KERNEL_SUBMITS;
    case BENCH_KERNEL_ROUND_TRIP:
       return 1;
-   case BENCH_KERNEL_CHAIN_BARRIERS:
-   case BENCH_KERNEL_CHAIN_NOBARRIERS:
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
       return BENCH_KERNEL_CHAIN;
-   case BENCH_KERNEL_CHAIN_DEPENDENT:
-      return 1;
    case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
       return BENCH_FRAMEWORK_OPS;
+   case BENCH_KERNEL_CHAIN_BARRIERS:
+   case BENCH_KERNEL_CHAIN_NOBARRIERS:
+   case BENCH_KERNEL_CHAIN_DEPENDENT:
    case BENCH_KERNEL_GRAPH_DAG:
-      break; /* not a prefix: its nodes say */
+      break; /* their nodes say (bench_kernel_nodes) */
    }
    return 0;
 }

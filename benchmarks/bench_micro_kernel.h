@@ -80,8 +80,8 @@ VkResult bench_kernel_run(void *context, uint32_t iterations, struct bench_sampl
 /* Units of kernel work per submit of `row` (dispatches in one submit). */
 uint32_t bench_kernel_dispatches_per_submit(enum bench_kernel_row row);
 
-/* Which regions one iteration of `row` writes: regions [0, count). The chain and graph rows say
- * what they write with their nodes instead (bench_kernel_nodes). */
+/* Which regions one iteration of `row` writes: regions [0, count); 0 for the chain and graph
+ * rows, whose nodes say what they write (bench_kernel_nodes). */
 uint32_t bench_kernel_regions_written(enum bench_kernel_row row);
 
 /* Whether `row` is made of nodes (chain-*, graph-dag): then *nodes (BENCH_KERNEL_CHAIN of them,
