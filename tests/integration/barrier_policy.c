@@ -242,6 +242,17 @@ struct barriers_expected {
    uint32_t passed;
 };
 
+static const char *const reason_names[KRONOS_BARRIER_REASON_COUNT] = {
+   [KRONOS_BARRIER_HAZARD] = "a hazard",
+   [KRONOS_BARRIER_END] = "the end",
+   [KRONOS_BARRIER_NOT_UNDERSTOOD] = "a barrier not understood",
+   [KRONOS_BARRIER_EVENT] = "an event",
+   [KRONOS_BARRIER_SECONDARY] = "a secondary",
+   [KRONOS_BARRIER_QUERY] = "a query",
+   [KRONOS_BARRIER_UNKNOWN_ACCESS] = "unknown accesses",
+   [KRONOS_BARRIER_OTHER_COMMAND] = "another command",
+};
+
 static uint64_t
 delta(uint64_t after, uint64_t before)
 {
@@ -306,8 +317,8 @@ check_barriers(const struct run *r, const struct barriers_expected *want)
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
       want_vendor += want->emitted[i];
       if (emitted[i] != want->emitted[i]) {
-         printf("  kronos: %" PRIu64 " vendor barriers emitted for reason %u, expected %u\n",
-                emitted[i], i, want->emitted[i]);
+         printf("  kronos: %" PRIu64 " vendor barriers emitted for %s, expected %u\n",
+                emitted[i], reason_names[i], want->emitted[i]);
          ok = false;
       }
    }
