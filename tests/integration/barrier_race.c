@@ -227,9 +227,15 @@ count_wrong(const struct race *r, const uint32_t *acc)
       uint32_t want = expected(r->n, i);
       if (acc[i] == want)
          continue;
-      if (wrong++ < 4)
-         printf("  %s: acc[%u] is 0x%08x, expected 0x%08x (off by %d rounds' step)\n",
-                r->s->label, i, acc[i], want, (int32_t)((acc[i] - want) * 0x144cbc89u));
+      if (wrong++ >= 4)
+         continue;
+      /* a read of another round's value is off by whole steps (0x144cbc89 is the inverse of
+       * ROUND_STEP modulo 2^32); a lost addition is off by a hash */
+      int32_t steps = (int32_t)((acc[i] - want) * 0x144cbc89u);
+      printf("  %s: acc[%u] is 0x%08x, expected 0x%08x", r->s->label, i, acc[i], want);
+      if (steps >= -(int32_t)rounds && steps <= (int32_t)rounds)
+         printf(" (off by %d rounds' steps: a value of another round)", steps);
+      printf("\n");
    }
    return wrong;
 }
