@@ -30,6 +30,9 @@ static const struct micro_row micro_rows[] = {
    {"submit-fences", "submit", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_SUBMIT_FENCES},
    {"round-trip", "round trip", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_ROUND_TRIP},
    {"chain-barriers", "dispatch", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_CHAIN_BARRIERS},
+   {"chain-nobarriers", "dispatch", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_CHAIN_NOBARRIERS},
+   {"chain-dependent", "dispatch", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_CHAIN_DEPENDENT},
+   {"graph-dag", "dispatch", "4 KiB", 4096, MICRO_KERNEL, BENCH_KERNEL_GRAPH_DAG},
    {"descriptor-updates", "dispatch", "4 KiB", 4096, MICRO_KERNEL,
     BENCH_KERNEL_DESCRIPTOR_UPDATES},
    {"descriptor-framework", "dispatch", "4 KiB", 4096, MICRO_KERNEL,
@@ -67,6 +70,19 @@ run_alloc_row(struct bench_session *session, const struct micro_row *spec, struc
    bench_session_measure(session, row, bench_alloc_run, pointers);
 }
 
+/* The CPU references' x (the direct side's: both sides uploaded the same). */
+static bool
+read_x(struct bench_kernel kernels[BENCH_SIDE_COUNT], float x[BENCH_KERNEL_REGION_FLOATS],
+       char *why, size_t why_size)
+{
+   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
+                                           0, BENCH_KERNEL_REGION_FLOATS * sizeof(float), x,
+                                           "micro x");
+   if (result != VK_SUCCESS)
+      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+   return result == VK_SUCCESS;
+}
+
 /* descriptor-framework's CPU reference: every region it wrote, from `before`, after each side's
  * applications of y = a x + y (one per completed iteration), must equal that side's y bit for
  * bit. a is a power of two, so a x is exact and the GPU's rounding (fused or not) is the CPU's.
@@ -76,12 +92,8 @@ check_framework_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT], const f
                           float *after[BENCH_SIDE_COUNT], char *why, size_t why_size)
 {
    float x[BENCH_KERNEL_REGION_FLOATS];
-   VkResult result = bench_buffer_readback(kernels[BENCH_DIRECT].device, &kernels[BENCH_DIRECT].x,
-                                           0, sizeof(x), x, "micro x");
-   if (result != VK_SUCCESS) {
-      snprintf(why, why_size, "reading x back failed: %s", kt_result_name(result));
+   if (!read_x(kernels, x, why, why_size))
       return false;
-   }
    uint32_t regions = bench_kernel_regions_written(BENCH_KERNEL_DESCRIPTOR_FRAMEWORK);
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
       uint64_t applications = kernels[s].framework.iterations;
@@ -101,9 +113,45 @@ check_framework_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT], const f
    return true;
 }
 
+/* The node rows' CPU reference: from `before`, each side's nodes applied in order once per
+ * completed iteration must give that side's y bit for bit (a is a power of two: see
+ * check_framework_reference). False with `why` on a mismatch. */
+static bool
+check_nodes_reference(struct bench_kernel kernels[BENCH_SIDE_COUNT],
+                      const struct bench_node *nodes, const float *before,
+                      float *after[BENCH_SIDE_COUNT], char *why, size_t why_size)
+{
+   float x[BENCH_KERNEL_REGION_FLOATS];
+   if (!read_x(kernels, x, why, why_size))
+      return false;
+   float *want = malloc(BENCH_KERNEL_Y_BYTES);
+   if (!want) {
+      snprintf(why, why_size, "out of memory for the CPU reference");
+      return false;
+   }
+   bool ok = true;
+   for (uint32_t s = 0; s < BENCH_SIDE_COUNT && ok; s++) {
+      memcpy(want, before, BENCH_KERNEL_Y_BYTES);
+      bench_nodes_apply(nodes, BENCH_KERNEL_CHAIN, kernels[s].iterations, BENCH_KERNEL_A, x,
+                        want, BENCH_KERNEL_REGION_FLOATS);
+      for (size_t i = 0; i < BENCH_KERNEL_Y_BYTES / sizeof(float) && ok; i++) {
+         if (memcmp(&want[i], &after[s][i], sizeof(float)) != 0) {
+            snprintf(why, why_size,
+                     "%s: y[%zu] (region %zu) is %.9g after %" PRIu64 " iterations, the CPU "
+                     "reference %.9g",
+                     s == BENCH_DIRECT ? "direct" : "kronos", i, i / BENCH_KERNEL_REGION_FLOATS,
+                     (double)after[s][i], kernels[s].iterations, (double)want[i]);
+            ok = false;
+         }
+      }
+   }
+   free(want);
+   return ok;
+}
+
 /* Reads both y buffers back: they must be equal, and every region the row wrote must differ
- * from `before` (the y buffer before the row); descriptor-framework's must also match its CPU
- * reference. */
+ * from `before` (the y buffer before the row); descriptor-framework's and the node rows' must
+ * also match their CPU references. */
 static void
 check_kernel_outputs(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float *before,
                      float *after[BENCH_SIDE_COUNT], struct bench_row *row)
@@ -120,10 +168,20 @@ check_kernel_outputs(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float 
                            ? BENCH_CHECK_PASSED
                            : BENCH_CHECK_FAILED;
    row->verify = BENCH_CHECK_PASSED;
-   uint32_t regions = bench_kernel_regions_written(kernels[0].row);
+   struct bench_node storage[BENCH_KERNEL_CHAIN];
+   const struct bench_node *nodes = NULL;
+   bool barriers;
+   bool written[BENCH_KERNEL_REGIONS] = {false};
+   if (bench_kernel_nodes(&kernels[0], kernels[0].row, storage, &nodes, &barriers)) {
+      for (uint32_t d = 0; d < BENCH_KERNEL_CHAIN; d++)
+         written[nodes[d].output] = true;
+   } else {
+      for (uint32_t r = 0; r < bench_kernel_regions_written(kernels[0].row); r++)
+         written[r] = true;
+   }
    size_t region_bytes = BENCH_KERNEL_REGION_FLOATS * sizeof(float);
-   for (uint32_t r = 0; r < regions; r++) {
-      for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
+   for (uint32_t r = 0; r < BENCH_KERNEL_REGIONS; r++) {
+      for (uint32_t s = 0; s < BENCH_SIDE_COUNT && written[r]; s++) {
          size_t offset = (size_t)r * BENCH_KERNEL_REGION_FLOATS;
          if (memcmp(before + offset, after[s] + offset, region_bytes) == 0) {
             row->verify = BENCH_CHECK_FAILED;
@@ -139,8 +197,33 @@ check_kernel_outputs(struct bench_kernel kernels[BENCH_SIDE_COUNT], const float 
       row->verify = BENCH_CHECK_FAILED;
       return;
    }
+   if (nodes && !check_nodes_reference(kernels, nodes, before, after, row->verify_why,
+                                       sizeof(row->verify_why))) {
+      row->verify = BENCH_CHECK_FAILED;
+      return;
+   }
    if (row->outputs_equal == BENCH_CHECK_FAILED)
       snprintf(row->verify_why, sizeof(row->verify_why), "the direct and Kronos outputs differ");
+}
+
+/* The node rows' barriers: what the vendor should get per submit, by the benchmark's model of the
+ * barrier policy (bench_barrier_model.h), for the counter check. */
+static void
+expect_barriers(const struct bench_kernel *kernel, enum bench_kernel_row kernel_row,
+                struct bench_row *row)
+{
+   struct bench_node storage[BENCH_KERNEL_CHAIN];
+   const struct bench_node *nodes;
+   bool barriers;
+   if (!bench_kernel_nodes(kernel, kernel_row, storage, &nodes, &barriers))
+      return;
+   struct bench_barrier_expect *e = &row->barrier_expect;
+   if (!bench_nodes_barriers(nodes, BENCH_KERNEL_CHAIN, barriers, BENCH_BARRIER_PREVIOUS_WORK,
+                             BENCH_KERNEL_REGION_FLOATS * sizeof(float), &e->hazards_per_submit,
+                             &e->ends_per_submit))
+      return;
+   e->known = true;
+   e->app_per_submit = barriers ? BENCH_KERNEL_CHAIN : 0;
 }
 
 static void
@@ -170,7 +253,9 @@ run_kernel_row(struct bench_session *session, const struct micro_row *spec,
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
       kernels[s].row = (enum bench_kernel_row)spec->variant;
       kernels[s].framework.iterations = 0;
+      kernels[s].iterations = 0;
    }
+   expect_barriers(&kernels[BENCH_KRONOS], (enum bench_kernel_row)spec->variant, row);
    void *const contexts[BENCH_SIDE_COUNT] = {&kernels[0], &kernels[1]};
    bench_session_measure(session, row, bench_kernel_run, contexts);
    if (row->measured)

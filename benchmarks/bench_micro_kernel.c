@@ -10,6 +10,7 @@
 _Static_assert(BENCH_KERNEL_CHAIN <= BENCH_KERNEL_REGIONS, "a chain writes distinct regions");
 _Static_assert(BENCH_KERNEL_SUBMITS <= BENCH_KERNEL_REGIONS, "submits write distinct regions");
 _Static_assert(BENCH_FRAMEWORK_OPS <= BENCH_KERNEL_REGIONS, "operations write distinct regions");
+_Static_assert(BENCH_GRAPH_NODES == BENCH_KERNEL_CHAIN, "the graph is one chain's dispatches");
 
 static void
 fill(float *values, size_t count, uint32_t *state)
@@ -186,6 +187,9 @@ bench_kernel_create(const struct kt_device *device, uint32_t seed, struct bench_
       result = bench_framework_create(device, out->x.handle, out->y.handle,
                                       BENCH_KERNEL_REGION_FLOATS, BENCH_KERNEL_A,
                                       &out->framework);
+   if (result == VK_SUCCESS)
+      result = bench_graph_create(device, &out->pipeline, out->x.handle, out->y.handle,
+                                  BENCH_KERNEL_REGION_FLOATS, &out->graph);
    if (result != VK_SUCCESS)
       bench_kernel_destroy(out);
    return result;
@@ -199,6 +203,7 @@ bench_kernel_destroy(struct bench_kernel *k)
    const struct VolkDeviceTable *vk = &k->device->vk;
    VkDevice device = k->device->handle;
    kt_ok(vk->vkDeviceWaitIdle(device), "vkDeviceWaitIdle");
+   bench_graph_destroy(k->device, &k->graph);
    bench_framework_destroy(&k->framework);
    bench_cmd_destroy(&k->cmd);
    for (uint32_t i = 0; i < BENCH_KERNEL_SUBMITS; i++) {
@@ -277,45 +282,99 @@ run_round_trip(struct bench_kernel *k, uint32_t iterations, struct bench_sample 
    return VK_SUCCESS;
 }
 
-/* One command buffer of BENCH_KERNEL_CHAIN dispatches, recorded, submitted and waited for. */
-static VkResult
-run_chain(struct bench_kernel *k, uint32_t iterations, struct bench_sample *sample,
-          bool descriptor_updates)
+bool
+bench_kernel_nodes(const struct bench_kernel *k, enum bench_kernel_row row,
+                   struct bench_node storage[BENCH_KERNEL_CHAIN], const struct bench_node **nodes,
+                   bool *barriers)
+{
+   switch (row) {
+   case BENCH_KERNEL_CHAIN_BARRIERS:
+   case BENCH_KERNEL_CHAIN_NOBARRIERS:
+   case BENCH_KERNEL_CHAIN_DEPENDENT:
+      /* independent: region d each; dependent: region 0 each, so that every dispatch reads
+       * (y = a x + y) what the one before wrote */
+      for (uint32_t d = 0; d < BENCH_KERNEL_CHAIN; d++)
+         storage[d] = (struct bench_node){
+            .input = BENCH_NODE_X,
+            .output = row == BENCH_KERNEL_CHAIN_DEPENDENT ? 0 : d,
+         };
+      *nodes = storage;
+      *barriers = row != BENCH_KERNEL_CHAIN_NOBARRIERS;
+      return true;
+   case BENCH_KERNEL_GRAPH_DAG:
+      *nodes = k->graph.nodes;
+      *barriers = true;
+      return true;
+   case BENCH_KERNEL_SUBMIT_FENCES:
+   case BENCH_KERNEL_ROUND_TRIP:
+   case BENCH_KERNEL_DESCRIPTOR_UPDATES:
+   case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
+      break;
+   }
+   return false;
+}
+
+/* Node d's set: the graph's own, or (a chain: input x) the fixed set of its output region. */
+static VkDescriptorSet
+node_set(const struct bench_kernel *k, const struct bench_node *nodes, uint32_t d)
+{
+   return k->row == BENCH_KERNEL_GRAPH_DAG ? k->graph.sets[d] : k->fixed[nodes[d].output];
+}
+
+/* The dispatches of one iteration: descriptor-updates writes a set before each; the node rows
+ * dispatch their nodes, each followed by a full barrier where they have barriers. */
+static void
+record_chain(struct bench_kernel *k, VkCommandBuffer cmd, const struct bench_node *nodes,
+             bool barriers)
 {
    const struct VolkDeviceTable *vk = &k->device->vk;
+   bool descriptor_updates = k->row == BENCH_KERNEL_DESCRIPTOR_UPDATES;
+   if (descriptor_updates) /* after the previous submit's dispatches */
+      cmd_compute_barrier(k->device, cmd);
+   cmd_bind(k, cmd);
+   for (uint32_t d = 0; d < BENCH_KERNEL_CHAIN; d++) {
+      if (descriptor_updates) {
+         VkDescriptorBufferInfo infos[2];
+         buffer_infos(k, d, infos);
+         VkWriteDescriptorSet writes[2];
+         for (uint32_t b = 0; b < 2; b++) {
+            writes[b] = (VkWriteDescriptorSet){
+               .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+               .dstSet = k->scratch[d],
+               .dstBinding = b,
+               .descriptorCount = 1,
+               .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+               .pBufferInfo = &infos[b],
+            };
+         }
+         vk->vkUpdateDescriptorSets(k->device->handle, 2, writes, 0, NULL);
+         cmd_dispatch(k, cmd, k->scratch[d]);
+         continue;
+      }
+      cmd_dispatch(k, cmd, node_set(k, nodes, d));
+      if (barriers)
+         kt_cmd_memory_barrier(k->device, cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                               VK_ACCESS_MEMORY_WRITE_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                               VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+   }
+}
+
+/* One command buffer of BENCH_KERNEL_CHAIN dispatches, recorded, submitted and waited for. */
+static VkResult
+run_chain(struct bench_kernel *k, uint32_t iterations, struct bench_sample *sample)
+{
+   bool descriptor_updates = k->row == BENCH_KERNEL_DESCRIPTOR_UPDATES;
+   struct bench_node storage[BENCH_KERNEL_CHAIN];
+   const struct bench_node *nodes = NULL;
+   bool barriers = false;
+   if (!descriptor_updates && !bench_kernel_nodes(k, k->row, storage, &nodes, &barriers))
+      return VK_ERROR_INITIALIZATION_FAILED;
    for (uint32_t i = 0; i < iterations; i++) {
       uint64_t start = bench_wall_ns();
       VkResult result = bench_cmd_begin(&k->cmd);
       if (result != VK_SUCCESS)
          return result;
-      VkCommandBuffer cmd = k->cmd.cmd;
-      if (descriptor_updates) /* after the previous submit's dispatches */
-         cmd_compute_barrier(k->device, cmd);
-      cmd_bind(k, cmd);
-      for (uint32_t d = 0; d < BENCH_KERNEL_CHAIN; d++) {
-         if (descriptor_updates) {
-            VkDescriptorBufferInfo infos[2];
-            buffer_infos(k, d, infos);
-            VkWriteDescriptorSet writes[2];
-            for (uint32_t b = 0; b < 2; b++) {
-               writes[b] = (VkWriteDescriptorSet){
-                  .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-                  .dstSet = k->scratch[d],
-                  .dstBinding = b,
-                  .descriptorCount = 1,
-                  .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-                  .pBufferInfo = &infos[b],
-               };
-            }
-            vk->vkUpdateDescriptorSets(k->device->handle, 2, writes, 0, NULL);
-            cmd_dispatch(k, cmd, k->scratch[d]);
-         } else {
-            cmd_dispatch(k, cmd, k->fixed[d]);
-            kt_cmd_memory_barrier(k->device, cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-                                  VK_ACCESS_MEMORY_WRITE_BIT, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-                                  VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
-         }
-      }
+      record_chain(k, k->cmd.cmd, nodes, barriers);
       result = bench_cmd_end(&k->cmd);
       if (result != VK_SUCCESS)
          return result;
@@ -330,13 +389,14 @@ run_chain(struct bench_kernel *k, uint32_t iterations, struct bench_sample *samp
       if (result != VK_SUCCESS)
          return result;
       sample->gpu_ns += gpu_ns;
+      k->iterations++;
 
       sample->units += BENCH_KERNEL_CHAIN;
       sample->submits++;
       const struct bench_did did = {
          .submits = 1,
          .dispatches = BENCH_KERNEL_CHAIN,
-         .barriers = descriptor_updates ? 1 : BENCH_KERNEL_CHAIN,
+         .barriers = descriptor_updates ? 1 : barriers ? BENCH_KERNEL_CHAIN : 0,
          .descriptor_writes = descriptor_updates ? 2 * BENCH_KERNEL_CHAIN : 0,
       };
       bench_did_add(&sample->did, &did);
@@ -358,9 +418,11 @@ bench_kernel_run(void *context, uint32_t iterations, struct bench_sample *sample
       sample->gpu_ns = NAN;
       return run_round_trip(k, iterations, sample);
    case BENCH_KERNEL_CHAIN_BARRIERS:
-      return run_chain(k, iterations, sample, false);
+   case BENCH_KERNEL_CHAIN_NOBARRIERS:
+   case BENCH_KERNEL_CHAIN_DEPENDENT:
+   case BENCH_KERNEL_GRAPH_DAG:
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
-      return run_chain(k, iterations, sample, true);
+      return run_chain(k, iterations, sample);
    case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
       return bench_framework_run(&k->framework, &k->cmd, iterations, sample);
    }
@@ -375,6 +437,9 @@ bench_kernel_dispatches_per_submit(enum bench_kernel_row row)
    case BENCH_KERNEL_ROUND_TRIP:
       return 1;
    case BENCH_KERNEL_CHAIN_BARRIERS:
+   case BENCH_KERNEL_CHAIN_NOBARRIERS:
+   case BENCH_KERNEL_CHAIN_DEPENDENT:
+   case BENCH_KERNEL_GRAPH_DAG:
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
       return BENCH_KERNEL_CHAIN;
    case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
@@ -391,11 +456,15 @@ bench_kernel_regions_written(enum bench_kernel_row row)
       return BENCH_KERNEL_SUBMITS;
    case BENCH_KERNEL_ROUND_TRIP:
       return 1;
-   case BENCH_KERNEL_CHAIN_BARRIERS:
    case BENCH_KERNEL_DESCRIPTOR_UPDATES:
       return BENCH_KERNEL_CHAIN;
    case BENCH_KERNEL_DESCRIPTOR_FRAMEWORK:
       return BENCH_FRAMEWORK_OPS;
+   case BENCH_KERNEL_CHAIN_BARRIERS:
+   case BENCH_KERNEL_CHAIN_NOBARRIERS:
+   case BENCH_KERNEL_CHAIN_DEPENDENT:
+   case BENCH_KERNEL_GRAPH_DAG:
+      break; /* their nodes say (bench_kernel_nodes) */
    }
    return 0;
 }

@@ -44,7 +44,8 @@ usage(FILE *out)
       "  --quick              small sizes, few repetitions: seconds, for tests\n"
       "  --workload LIST      rows to run, comma-separated: saxpy, reduce, scan, gemm (the\n"
       "                       workloads), alloc-1MiB, alloc-host-1MiB, alloc-mixed,\n"
-      "                       submit-fences, round-trip, chain-barriers, descriptor-updates,\n"
+      "                       submit-fences, round-trip, chain-barriers, chain-nobarriers,\n"
+      "                       chain-dependent, graph-dag, descriptor-updates,\n"
       "                       descriptor-framework (micro rows), submit-fences,\n"
       "                       submit-nofence, roundtrip-fence, roundtrip-timeline,\n"
       "                       unobserved-latency, unobserved-busy (submit rows), the groups\n"
@@ -77,6 +78,8 @@ usage(FILE *out)
       "                       only for the optimizations in LIST (comma-separated: pool,\n"
       "                       batch, barrier, descriptor, all), e.g. with\n"
       "                       KRONOS_DISABLE=descriptor: --expect-passthrough=descriptor\n"
+      "  --expect-drop-all    Kronos runs with KRONOS_BARRIER_DROP_ALL=1 (a debug setting): no\n"
+      "                       vendor barrier at all; outputs are still checked\n"
       "  --validation         enable VK_LAYER_KHRONOS_validation; any validation error fails\n"
       "                       the run (timings then mean little)\n"
       "  --sync-validation    --validation plus synchronization validation\n"
@@ -296,10 +299,12 @@ bench_options_parse(int argc, char **argv, struct bench_options *out)
       } else if (strcmp(arg, "--no-plot") == 0) {
          out->plot = false;
       } else if (strcmp(arg, "--expect-passthrough") == 0) {
-         out->expect_passthrough = BENCH_PASSTHROUGH_ALL;
+         out->expect_passthrough |= BENCH_PASSTHROUGH_ALL;
       } else if (strncmp(arg, "--expect-passthrough=", 21) == 0) {
          value = (char *)arg + 21;
          ok = parse_passthrough(value, &out->expect_passthrough);
+      } else if (strcmp(arg, "--expect-drop-all") == 0) {
+         out->expect_passthrough |= BENCH_DROP_ALL;
       } else if (strcmp(arg, "--validation") == 0) {
          out->validation = true;
       } else if (strcmp(arg, "--sync-validation") == 0) {

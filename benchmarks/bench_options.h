@@ -40,7 +40,8 @@ struct bench_options {
    const char *plot_script;    /* tools/plot_bench.py */
    bool plot;
    unsigned expect_passthrough; /* bench_passthrough bits: optimizations expected off, whose
-                                   vendor counters must equal their application counters */
+                                   vendor counters must equal their application counters, and
+                                   BENCH_DROP_ALL (--expect-drop-all) */
    bool list_devices;
    bool validation;            /* VK_LAYER_KHRONOS_validation; any error fails the run */
    bool sync_validation;       /* ... with synchronization validation */

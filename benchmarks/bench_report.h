@@ -28,6 +28,22 @@ void bench_format_figure(double value, char *out, size_t size);
 /* The row's check column: "ok", "skip", "FAIL" and what failed. */
 void bench_format_check(const struct bench_row *row, char *out, size_t size);
 
+/* chain-barriers against chain-nobarriers, both of one run: wall and GPU time per dispatch of
+ * chain-barriers through Kronos (kronos_*) and directly (direct_*) over chain-nobarriers
+ * directly. NaN where a figure is missing. */
+struct bench_barrier_summary {
+   double kronos_wall, direct_wall, kronos_gpu, direct_gpu;
+};
+
+/* False when either row is missing or was not measured. */
+bool bench_barrier_summary(const struct bench_results *results,
+                           struct bench_barrier_summary *out);
+
+/* The barrier rows' tables (rows with a barrier expectation) and the summary above; nothing
+ * without such rows. */
+void bench_report_barrier_table(FILE *out, const struct bench_results *results);
+void bench_report_barrier_markdown(FILE *out, const struct bench_results *results);
+
 /* How many rows failed a check. */
 size_t bench_results_failures(const struct bench_results *results);
 

@@ -53,7 +53,9 @@ options_info(struct bench_json *j, const struct bench_options *o)
    bench_json_number(j, "max_row_seconds", o->max_row_s);
    bench_json_uint(j, "max_iterations", o->max_iterations);
    bench_json_uint(j, "seed", o->seed);
-   bench_json_bool(j, "expect_passthrough", o->expect_passthrough == BENCH_PASSTHROUGH_ALL);
+   bench_json_bool(j, "expect_passthrough",
+                   (o->expect_passthrough & BENCH_PASSTHROUGH_ALL) == BENCH_PASSTHROUGH_ALL);
+   bench_json_bool(j, "expect_drop_all", o->expect_passthrough & BENCH_DROP_ALL);
    bench_json_array_begin(j, "expect_passthrough_of"); /* optimizations expected off */
    static const char *const names[] = {"pool", "batch", "barrier", "descriptor"};
    _Static_assert(BENCH_PASSTHROUGH_ALL == (1u << 4) - 1, "one name per bench_passthrough bit");
@@ -152,7 +154,36 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_uint(j, "batches_flushed_idle", d->batches_flushed[KRONOS_FLUSH_IDLE]);
    bench_json_uint(j, "pool_bytes_reserved_after", d->pool_bytes_reserved);
    bench_json_uint(j, "pool_bytes_in_use_after", d->pool_bytes_in_use);
+   bench_json_uint(j, "barriers_dropped", d->barriers_dropped);
+   bench_json_uint(j, "barriers_merged", d->barriers_merged);
+   bench_json_object_begin(j, "barriers_emitted"); /* by enum kronos_barrier_reason */
+   static const char *const reasons[] = {
+      [KRONOS_BARRIER_HAZARD] = "hazard",
+      [KRONOS_BARRIER_END] = "end",
+      [KRONOS_BARRIER_NOT_UNDERSTOOD] = "not_understood",
+      [KRONOS_BARRIER_EVENT] = "event",
+      [KRONOS_BARRIER_SECONDARY] = "secondary",
+      [KRONOS_BARRIER_QUERY] = "query",
+      [KRONOS_BARRIER_UNKNOWN_ACCESS] = "unknown_access",
+      [KRONOS_BARRIER_OTHER_COMMAND] = "other_command",
+   };
+   _Static_assert(sizeof(reasons) / sizeof(reasons[0]) == KRONOS_BARRIER_REASON_COUNT,
+                  "one name per barrier reason");
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+      bench_json_uint(j, reasons[i], d->barriers_emitted[i]);
    bench_json_object_end(j);
+   bench_json_object_end(j);
+   bench_json_number(j, "app_barriers_per_dispatch", row->counters.app_barriers_per_dispatch);
+   if (row->barrier_expect.known) {
+      /* the benchmark's model of the policy, per command buffer (bench_barrier_model.h) */
+      const struct bench_barrier_expect *e = &row->barrier_expect;
+      bench_json_object_begin(j, "barrier_expectation");
+      bench_json_uint(j, "app_barriers_per_submit", e->app_per_submit);
+      bench_json_uint(j, "hazards_per_submit", e->hazards_per_submit);
+      bench_json_uint(j, "ends_per_submit", e->ends_per_submit);
+      bench_json_uint(j, "vendor_barriers_per_submit_policy_on", bench_barrier_expect_vendor(e));
+      bench_json_object_end(j);
+   }
    check_value(j, "check", row->counters_check);
    bench_json_string(j, "check_why", row->counters_why);
    bench_json_object_end(j);
@@ -226,6 +257,20 @@ bench_report_json(const char *path, const struct bench_results *results,
    size_t failures = bench_results_failures(results);
    bench_json_bool(&j, "passed", failures == 0);
    bench_json_uint(&j, "failed_rows", failures);
+   struct bench_barrier_summary barriers;
+   if (bench_barrier_summary(results, &barriers)) {
+      /* chain-barriers (through Kronos, and directly) over chain-nobarriers directly */
+      bench_json_object_begin(&j, "barrier_cost");
+      bench_json_number(&j, "kronos_chain_barriers_over_direct_chain_nobarriers_wall",
+                        barriers.kronos_wall);
+      bench_json_number(&j, "kronos_chain_barriers_over_direct_chain_nobarriers_gpu",
+                        barriers.kronos_gpu);
+      bench_json_number(&j, "direct_chain_barriers_over_direct_chain_nobarriers_wall",
+                        barriers.direct_wall);
+      bench_json_number(&j, "direct_chain_barriers_over_direct_chain_nobarriers_gpu",
+                        barriers.direct_gpu);
+      bench_json_object_end(&j);
+   }
    bench_json_array_begin(&j, "rows");
    for (size_t i = 0; i < results->count; i++)
       row_info(&j, &results->rows[i]);

@@ -183,7 +183,7 @@ static void
 all_rows(FILE *out, const struct bench_results *results)
 {
    fprintf(out, "## All rows\n\n"
-                "Times in µs per unit (dispatch for workloads, chain-barriers and "
+                "Times in µs per unit (dispatch for workloads, chain-*, graph-dag and "
                 "descriptor-*; iteration or round trip for the submit rows), record and "
                 "GPU per dispatch, submit per vkQueueSubmit; "
                 "batch: workload applications (micro: dispatches) per submit. The last four "
@@ -244,6 +244,7 @@ bench_report_markdown(const char *path, const struct bench_results *results,
    overhead(out, results);
    submit_rows(out, results);
    descriptor_rows(out, results);
+   bench_report_barrier_markdown(out, results);
    all_rows(out, results);
    fprintf(out, "Every figure, with the samples behind each median, is in bench.json; "
                 "bench.png plots the Kronos/direct ratios.\n");

@@ -188,13 +188,14 @@ bench_report_table(FILE *out, const struct bench_results *results)
    for (size_t i = 0; i < results->count; i++)
       print_row(out, &results->rows[i]);
    fprintf(out,
-      "\nunit: dispatch for workloads (batch = applications per submit), chain-barriers and\n"
+      "\nunit: dispatch for workloads (batch = applications per submit), chain-*, graph-dag and\n"
       "descriptor-* (batch = dispatches per submit); allocation, submit or round trip for\n"
       "the other micro rows. ratio = kronos / direct wall time. record and GPU per dispatch,\n"
       "submit per vkQueueSubmit. GB/s from GPU time. descr/disp, barr/disp (vendor descriptor\n"
       "writes and barriers per application dispatch), vsubm/asubm and vendor allocs come from\n"
       "Kronos's statistics over the measured repetitions of the Kronos device.\n");
    print_descriptor_rows(out, results);
+   bench_report_barrier_table(out, results);
    print_submit_rows(out, results);
 
    size_t failures = 0;

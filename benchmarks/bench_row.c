@@ -46,6 +46,9 @@ bench_row_check_counters(struct bench_row *row, unsigned passthrough)
    bench_stats_figures(&row->m.delta, &row->counters);
    bool ok = bench_stats_check(&row->m.delta, &row->m.did, passthrough, row->counters_why,
                                sizeof(row->counters_why));
+   if (row->barrier_expect.known)
+      ok &= bench_stats_check_barriers(&row->m.delta, &row->barrier_expect, passthrough,
+                                       row->counters_why, sizeof(row->counters_why));
    row->counters_check = ok ? BENCH_CHECK_PASSED : BENCH_CHECK_FAILED;
 }
 

@@ -30,6 +30,7 @@ struct bench_row {
    bool measured;
    struct bench_measurement m;
    struct bench_counter_figures counters; /* from m.delta */
+   struct bench_barrier_expect barrier_expect; /* the barrier rows' (set before measuring) */
    enum bench_check counters_check;
    char counters_why[512];
 

@@ -56,6 +56,10 @@ bench_stats_delta(const VkKronosDeviceStatistics *before, const VkKronosDeviceSt
    };
    for (unsigned i = 0; i < KRONOS_FLUSH_REASON_COUNT; i++)
       delta->batches_flushed[i] = after->batches_flushed[i] - before->batches_flushed[i];
+   delta->barriers_dropped = after->barriers_dropped - before->barriers_dropped;
+   delta->barriers_merged = after->barriers_merged - before->barriers_merged;
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+      delta->barriers_emitted[i] = after->barriers_emitted[i] - before->barriers_emitted[i];
 }
 
 static double
@@ -72,6 +76,7 @@ bench_stats_figures(const VkKronosDeviceStatistics *delta, struct bench_counter_
    out->app_descriptor_writes_per_dispatch = ratio(delta->app_descriptor_writes,
                                                    delta->app_dispatches);
    out->barriers_per_dispatch = ratio(delta->vendor_barriers, delta->app_dispatches);
+   out->app_barriers_per_dispatch = ratio(delta->app_barriers, delta->app_dispatches);
    out->vendor_submits_per_app_submit = ratio(delta->vendor_submits, delta->app_submits);
    out->app_submits_per_vendor_submit = ratio(delta->app_submits, delta->vendor_submits);
    out->vendor_allocations = delta->vendor_allocations;
@@ -180,8 +185,27 @@ bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did 
    }
    if (passthrough & BENCH_PASSTHROUGH_BATCH)
       ok &= check_vendor("submits", delta->vendor_submits, delta->app_submits, why, why_size);
-   if (passthrough & BENCH_PASSTHROUGH_BARRIER)
-      ok &= check_vendor("barriers", delta->vendor_barriers, delta->app_barriers, why, why_size);
+   /* Every application barrier is dropped, merged into a vendor barrier with others, or is
+    * (the first of) a vendor barrier; the policy emits a barrier only for pending requests and
+    * passes the others through one for one (kronos.h). KRONOS_BARRIER_DROP_ALL gives the vendor
+    * none. */
+   uint64_t accounted = delta->vendor_barriers + delta->barriers_dropped + delta->barriers_merged;
+   if (passthrough & BENCH_DROP_ALL) {
+      ok &= check_vendor("barriers", delta->vendor_barriers, 0, why, why_size);
+   } else if (passthrough & BENCH_PASSTHROUGH_BARRIER &&
+              !check_vendor("barriers", delta->vendor_barriers, delta->app_barriers, why,
+                            why_size)) {
+      ok = false;
+   } else if (accounted != delta->app_barriers) {
+      size_t used = strlen(why);
+      if (used + 1 < why_size)
+         snprintf(why + used, why_size - used,
+                  "%sbarriers: vendor %" PRIu64 " + dropped %" PRIu64 " + merged %" PRIu64
+                  " is %" PRIu64 ", not the application's %" PRIu64,
+                  used ? "; " : "", delta->vendor_barriers, delta->barriers_dropped,
+                  delta->barriers_merged, accounted, delta->app_barriers);
+      ok = false;
+   }
    /* Persistent descriptors write a vendor set only for content that the application wrote
     * and the cache cannot serve: never more vendor writes than application writes (a row's
     * sets written before the measurement were first bound in its warm-up), and with the
@@ -192,5 +216,59 @@ bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did 
    else
       ok &= check_vendor_at_most("descriptor writes", delta->vendor_descriptor_writes,
                                  delta->app_descriptor_writes, why, why_size);
+   return ok;
+}
+
+uint32_t
+bench_barrier_expect_vendor(const struct bench_barrier_expect *expect)
+{
+   return expect->hazards_per_submit + expect->ends_per_submit;
+}
+
+bool
+bench_stats_check_barriers(const VkKronosDeviceStatistics *delta,
+                           const struct bench_barrier_expect *expect, unsigned passthrough,
+                           char *why, size_t why_size)
+{
+   bool ok = true;
+   const uint64_t *emitted = delta->barriers_emitted;
+   uint64_t submits = delta->app_submits;
+   if (passthrough & BENCH_PASSTHROUGH_BARRIER) {
+      uint64_t policy = delta->barriers_dropped + delta->barriers_merged;
+      for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+         policy += emitted[i];
+      if (policy != 0) {
+         complain(why, why_size, "barriers", "dropped, merged or emitted by the policy (off) is",
+                  policy, 0);
+         ok = false;
+      }
+      return ok;
+   }
+   uint64_t other = 0;
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
+      if (i != KRONOS_BARRIER_HAZARD && i != KRONOS_BARRIER_END && i != KRONOS_BARRIER_QUERY)
+         other += emitted[i];
+   }
+   if (emitted[KRONOS_BARRIER_HAZARD] != submits * expect->hazards_per_submit) {
+      complain(why, why_size, "barriers", "(vendor) emitted for a hazard is",
+               emitted[KRONOS_BARRIER_HAZARD], submits * expect->hazards_per_submit);
+      ok = false;
+   }
+   uint64_t ends = emitted[KRONOS_BARRIER_END] + emitted[KRONOS_BARRIER_QUERY];
+   if (ends != submits * expect->ends_per_submit) {
+      complain(why, why_size, "barriers", "(vendor) emitted at the end is", ends,
+               submits * expect->ends_per_submit);
+      ok = false;
+   }
+   if (other != 0) {
+      complain(why, why_size, "barriers", "(vendor) emitted for another reason is", other, 0);
+      ok = false;
+   }
+   uint64_t vendor =
+      passthrough & BENCH_DROP_ALL ? 0 : submits * bench_barrier_expect_vendor(expect);
+   if (delta->vendor_barriers != vendor) {
+      complain(why, why_size, "barriers", "(vendor) is", delta->vendor_barriers, vendor);
+      ok = false;
+   }
    return ok;
 }

@@ -34,6 +34,7 @@ struct bench_counter_figures {
    double descriptor_writes_per_dispatch; /* vendor descriptor writes / application dispatches */
    double app_descriptor_writes_per_dispatch; /* application descriptor writes / dispatches */
    double barriers_per_dispatch;          /* vendor barriers / application dispatches */
+   double app_barriers_per_dispatch;      /* application barriers / application dispatches */
    double vendor_submits_per_app_submit;  /* vendor submits / application submits */
    double app_submits_per_vendor_submit;  /* application submits / vendor submits */
    uint64_t vendor_allocations;           /* vendor vkAllocateMemory calls */
@@ -62,15 +63,42 @@ enum bench_passthrough {
    BENCH_PASSTHROUGH_BARRIER = 1u << 2,    /* barriers */
    BENCH_PASSTHROUGH_DESCRIPTOR = 1u << 3, /* descriptor writes */
    BENCH_PASSTHROUGH_ALL = (1u << 4) - 1,
+   /* Not an optimization: KRONOS_BARRIER_DROP_ALL=1 (--expect-drop-all), the vendor gets no
+    * barrier at all while the policy decides (and counts) as usual. */
+   BENCH_DROP_ALL = 1u << 4,
 };
 
 /* Checks a delta against what the benchmark did: every application counter equals what it did
  * (or is non-zero for POSITIVE); vendor dispatches equal application dispatches; where work was
  * submitted, at least one vendor submit; vendor descriptor writes are at most the application's
- * (persistent descriptors write a vendor set only when its content is new). For each
- * optimization in `passthrough` (bench_passthrough bits: expected off) its vendor counters must
- * also equal their application counters. On failure writes why and returns false. */
+ * (persistent descriptors write a vendor set only when its content is new); every application
+ * barrier is a vendor barrier, dropped or merged (with BENCH_DROP_ALL: no vendor barrier). For
+ * each optimization in `passthrough` (bench_passthrough bits: expected off) its vendor counters
+ * must also equal their application counters. On failure writes why and returns false. */
 bool bench_stats_check(const VkKronosDeviceStatistics *delta, const struct bench_did *did,
                        unsigned passthrough, char *why, size_t why_size);
+
+/* What a barrier row expects of the vendor per submit (one command buffer each), from the
+ * benchmark's model of the barrier policy (bench_barrier_model.h); not known: no such check. */
+struct bench_barrier_expect {
+   bool known;
+   uint32_t app_per_submit;     /* application barriers */
+   uint32_t hazards_per_submit; /* vendor barriers before a conflicting dispatch */
+   uint32_t ends_per_submit;    /* 0 or 1: the barrier that carries what is pending at the end */
+};
+
+/* The vendor barriers a row expects per submit with the policy on. */
+uint32_t bench_barrier_expect_vendor(const struct bench_barrier_expect *expect);
+
+/* Checks a barrier row's delta (one command buffer per application submit). With the policy
+ * expected off (BENCH_PASSTHROUGH_BARRIER in `passthrough`): nothing dropped, merged or emitted
+ * by the policy. Else, per submit: hazards_per_submit barriers emitted for a hazard, and
+ * ends_per_submit at the end of the command buffer (KRONOS_BARRIER_END, or KRONOS_BARRIER_QUERY
+ * where a timestamp closes the command buffer after its last barrier: it goes before the
+ * timestamp), none for any other reason, and vendor barriers equal to their sum (none with
+ * BENCH_DROP_ALL). On failure appends why (as bench_stats_check) and returns false. */
+bool bench_stats_check_barriers(const VkKronosDeviceStatistics *delta,
+                                const struct bench_barrier_expect *expect, unsigned passthrough,
+                                char *why, size_t why_size);
 
 #endif

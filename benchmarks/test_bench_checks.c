@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* kronos-bench's counter checks without a device: application counters must equal what the
  * benchmark did; vendor descriptor writes may fall below the application's (persistent
- * descriptors) but never exceed them; with an optimization expected off
- * (--expect-passthrough[=LIST]) its vendor counters must equal the application's. */
+ * descriptors) but never exceed them; every application barrier is a vendor barrier, dropped or
+ * merged; with an optimization expected off (--expect-passthrough[=LIST]) its vendor counters
+ * must equal the application's; a barrier row's vendor barriers by reason are what its model
+ * expects. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,6 +113,87 @@ test_other_optimizations_are_their_own(void **state)
    assert_false(bench_stats_check(&delta, &three, BENCH_PASSTHROUGH_BATCH, why, sizeof(why)));
 }
 
+static VkKronosDeviceStatistics
+delta_with(uint64_t submits, uint64_t app, uint64_t vendor, uint64_t hazards, uint64_t ends)
+{
+   VkKronosDeviceStatistics d = {
+      .app_submits = submits,
+      .app_barriers = app,
+      .vendor_barriers = vendor,
+   };
+   d.barriers_emitted[KRONOS_BARRIER_HAZARD] = hazards;
+   d.barriers_emitted[KRONOS_BARRIER_END] = ends;
+   return d;
+}
+
+/* A barrier row (bench_stats_check_barriers): graph-dag's 132 hazards and one end barrier per
+ * command buffer, over 3 command buffers. */
+static void
+test_barrier_row_check(void **state)
+{
+   (void)state;
+   char why[512] = "";
+   const struct bench_barrier_expect expect = {true, 256, 132, 1};
+   VkKronosDeviceStatistics d = delta_with(3, 768, 399, 396, 3);
+   assert_true(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   /* the end barrier before a closing timestamp counts as a query's */
+   d.barriers_emitted[KRONOS_BARRIER_END] = 0;
+   d.barriers_emitted[KRONOS_BARRIER_QUERY] = 3;
+   assert_true(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   d = delta_with(3, 768, 400, 397, 3); /* one hazard too many */
+   assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   assert_non_null(strstr(why, "emitted for a hazard is 397, expected 396"));
+   assert_non_null(strstr(why, "barriers (vendor) is 400, expected 399"));
+   why[0] = '\0';
+   d = delta_with(3, 768, 399, 396, 3);
+   d.barriers_emitted[KRONOS_BARRIER_NOT_UNDERSTOOD] = 1;
+   assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   assert_non_null(strstr(why, "emitted for another reason is 1, expected 0"));
+   /* the policy off: vendor == application (bench_stats_check), nothing of the policy */
+   why[0] = '\0';
+   d = delta_with(3, 768, 768, 0, 0);
+   assert_true(bench_stats_check_barriers(&d, &expect, BENCH_PASSTHROUGH_BARRIER, why,
+                                          sizeof(why)));
+   d.barriers_merged = 1;
+   assert_false(bench_stats_check_barriers(&d, &expect, BENCH_PASSTHROUGH_BARRIER, why,
+                                           sizeof(why)));
+   /* KRONOS_BARRIER_DROP_ALL: the policy's decisions as usual, none reaching the vendor */
+   d = delta_with(3, 768, 0, 396, 3);
+   assert_true(bench_stats_check_barriers(&d, &expect, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+}
+
+/* bench_stats_check: every application barrier is vendor, dropped or merged. */
+static void
+test_barriers_accounted(void **state)
+{
+   (void)state;
+   char why[512];
+   const struct bench_did chain = {.submits = 1, .barriers = 256, .dispatches = 256};
+   VkKronosDeviceStatistics d = {
+      .app_submits = 1,
+      .vendor_submits = 1,
+      .app_dispatches = 256,
+      .vendor_dispatches = 256,
+      .app_barriers = 256,
+      .vendor_barriers = 1,
+      .barriers_merged = 255,
+   };
+   assert_true(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
+   d.barriers_merged = 254;
+   assert_false(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
+   assert_non_null(strstr(why, "not the application's 256"));
+   d.barriers_dropped = 1;
+   assert_true(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
+   assert_false(bench_stats_check(&d, &chain, BENCH_PASSTHROUGH_BARRIER, why, sizeof(why)));
+   /* KRONOS_BARRIER_DROP_ALL: no vendor barrier, whatever the policy counted */
+   assert_false(bench_stats_check(&d, &chain, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_non_null(strstr(why, "barriers (vendor) is 1, expected 0"));
+   d.vendor_barriers = 0;
+   assert_true(bench_stats_check(&d, &chain, BENCH_DROP_ALL, why, sizeof(why)));
+   assert_false(bench_stats_check(&d, &chain, 0, why, sizeof(why)));
+}
+
 static int
 parse(const char *arg, struct bench_options *options)
 {
@@ -136,6 +219,8 @@ test_option(void **state)
    assert_int_not_equal(parse("--expect-passthrough=", &options), -1);
    assert_int_not_equal(parse("--expect-passthrough=descriptors", &options), -1);
    assert_int_not_equal(parse("--expect-passthrough=pool,", &options), -1);
+   assert_int_equal(parse("--expect-drop-all", &options), -1);
+   assert_int_equal(options.expect_passthrough, BENCH_DROP_ALL);
 }
 
 int
@@ -147,6 +232,8 @@ main(void)
       cmocka_unit_test(test_more_vendor_writes_fail),
       cmocka_unit_test(test_application_counts_exact),
       cmocka_unit_test(test_other_optimizations_are_their_own),
+      cmocka_unit_test(test_barrier_row_check),
+      cmocka_unit_test(test_barriers_accounted),
       cmocka_unit_test(test_option),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);

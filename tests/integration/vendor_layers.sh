@@ -11,6 +11,12 @@
 #                        the barriers the vendor receives leave no hazard (0 errors);
 #   bench-drop-all       the same with KRONOS_BARRIER_DROP_ALL=1: hazards reported (proof that
 #                        the bench case would see a barrier the policy wrongly dropped);
+#   barrier-policy       it_barrier_policy (tests/integration/barrier_policy.c: chains, hazards of
+#                        every kind, transfers, indirect arguments, aliases, sub-ranges,
+#                        secondaries, events) through the policy: 0 errors from below;
+#   barrier-policy-drop-all
+#                        the same with KRONOS_BARRIER_DROP_ALL=1 (--expect-drop-all): hazards
+#                        reported, so the case above would see a barrier wrongly dropped;
 #   hazard               vendor_layers.c's missing barriers: synchronization hazards reported,
 #                        to the program's messenger and in the log (proof the layer runs below);
 #   clean                the same work with barriers: 0 errors;
@@ -24,6 +30,7 @@
 # Cases that need the validation layer (or Mesa's overlay) exit 77 (skipped) without it.
 # Usage: vendor_layers.sh CASE IT_VENDOR_LAYERS IT_VENDOR_LAYERS_ERROR KRONOS_LIBRARY
 #                         KRONOS_SAXPY TEST_THREADS NOT_A_LAYER_LIBRARY KRONOS_BENCH
+#                         IT_BARRIER_POLICY
 # Environment (meson's test_env): VK_DRIVER_FILES (Kronos's manifest), KRONOS_VENDOR_ICD
 # (lavapipe's manifest).
 set -u
@@ -35,6 +42,7 @@ kronos_saxpy=$5
 test_threads=$6
 not_a_layer=$7
 kronos_bench=$8
+barrier_policy=$9
 
 here=$(cd "$(dirname "$0")" && pwd)
 dir=$(mktemp -d)
@@ -152,7 +160,19 @@ case $case_name in
   bench-drop-all)
     need_layer $validation vulkan-validationlayers
     KRONOS_BARRIER_DROP_ALL=1 VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
-      run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan
+      run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan --expect-drop-all
+    expect_hazard
+    ;;
+  barrier-policy)
+    need_layer $validation vulkan-validationlayers
+    # it_barrier_policy compares Kronos with lavapipe directly: both manifests.
+    VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES run_layered "$barrier_policy"
+    expect_no_errors
+    ;;
+  barrier-policy-drop-all)
+    need_layer $validation vulkan-validationlayers
+    KRONOS_BARRIER_DROP_ALL=1 VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
+      run_layered "$barrier_policy" --expect-drop-all
     expect_hazard
     ;;
   threads)

@@ -1,0 +1,1180 @@
+/* SPDX-License-Identifier: MIT */
+/* The barrier policy (issue 11, src/kr_barrier_policy.h) on the vendor's device and on Kronos's
+ * over it in one instance (descriptor_common.h): every case records the same command stream on
+ * both, with shaders/desc_simple.comp (dst = src * mul + add) as its dispatch, and what it wrote
+ * is compared bit for bit between the two devices and, where the case says, with what the host
+ * computes. On a GPU a barrier Kronos wrongly dropped shows as a difference; on lavapipe, which
+ * runs dispatches one after the other, the counters and the validation layer below Kronos
+ * (tests/integration/vendor_layers.sh) are what can see it.
+ *  - independent: 16 dispatches on disjoint regions, a full barrier after each, in two command
+ *    buffers;
+ *  - raw_chain: 16 dispatches, each reading what the one before wrote (memory and buffer
+ *    barriers alternating);
+ *  - war: a dispatch overwrites what the one before read;
+ *  - waw: two dispatches write the same region;
+ *  - transfers: copies, fills and updates between dispatches, with the narrow stage and access
+ *    masks a careful application uses;
+ *  - indirect: vkCmdDispatchIndirect whose arguments a dispatch before it wrote;
+ *  - aliasing: two buffers bound to one memory at different offsets, written through one and
+ *    read through the other;
+ *  - subranges: descriptor ranges of one buffer, disjoint and overlapping;
+ *  - previous_submit: a barrier at the start of a command buffer that protects what the one
+ *    submitted before it wrote (full, then compute-to-compute);
+ *  - secondary: a secondary command buffer between dispatches of the primary;
+ *  - events: vkCmdSetEvent and vkCmdWaitEvents between dispatches, next to pipeline barriers.
+ * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
+ * around its recording): application barriers as recorded, every one a vendor barrier, dropped
+ * or merged, never more vendor barriers than application ones, and for each case the vendor
+ * barriers by reason that the policy's rule gives (each case says why): with it, for
+ * independent dispatches two per command buffer (one before the second dispatch, since the
+ * barrier after the first may order what earlier submits wrote, and one at the end), for a
+ * chain of n one per dependency plus one at the end. Options:
+ *   --expect-passthrough  the policy is off (KRONOS_DISABLE=barrier): vendor barriers are the
+ *                         application's, and the policy dropped, merged and emitted none
+ *   --expect-drop-all     KRONOS_BARRIER_DROP_ALL=1: the vendor got no barrier at all (outputs
+ *                         are still compared; validation errors are expected, not counted)
+ *   --only CASE           the setup, CASE and the closing check
+ * Validation errors (VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation above, or the layer below
+ * Kronos reporting to the program's messenger) fail the program. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "desc_simple_spv.h"
+#include "descriptor_common.h"
+
+#define REGION_WORDS 256u /* one dispatch: 4 workgroups of 64 */
+#define REGION_BYTES (REGION_WORDS * 4u)
+#define CHAIN 16u
+#define PARAMS 16u
+#define PARAM_ONE (PARAMS - 1) /* mul 1, add 1 */
+#define POOL_SETS 64u
+
+enum expectation { EXPECT_POLICY, EXPECT_PASSTHROUGH, EXPECT_DROP_ALL };
+static enum expectation expectation = EXPECT_POLICY;
+
+/* desc_simple's pipeline on each device, made once. */
+struct kit {
+   VkDescriptorSetLayout set_layout;
+   VkPipelineLayout layout;
+   VkPipeline pipeline;
+};
+static struct kit kits[DC_SIDE_COUNT];
+
+static uint32_t
+param_mul(uint32_t p)
+{
+   return p == PARAM_ONE ? 1u : 3u + 2u * p;
+}
+
+static uint32_t
+param_add(uint32_t p)
+{
+   return p == PARAM_ONE ? 1u : 0x1000u * (p + 1u) + 7u;
+}
+
+static uint32_t
+pattern(uint32_t seed, uint32_t i)
+{
+   return (seed + 1u) * 0x9e3779b9u ^ (i * 0x85ebca6bu + seed);
+}
+
+/* What one dispatch computes, on the host. */
+static void
+host_apply(uint32_t *dst, const uint32_t *src, uint32_t words, uint32_t p)
+{
+   for (uint32_t i = 0; i < words; i++)
+      dst[i] = src[i] * param_mul(p) + param_add(p);
+}
+
+/* --- One case on one device ----------------------------------------------------------------- */
+
+struct run {
+   struct dc_side *s;
+   const struct kit *kit;
+   VkDescriptorPool pool;
+   struct it_host_buffer params; /* slot p at p * DC_OFFSET_UNIT: mul, add */
+   VkKronosDeviceStatistics before;
+};
+
+static bool
+run_begin(struct dc_side *s, struct run *r)
+{
+   memset(r, 0, sizeof(*r));
+   r->s = s;
+   r->kit = &kits[s->kronos ? DC_KRONOS : DC_VENDOR];
+   if (dc_simple_pool_create(s->device, POOL_SETS, 0, &r->pool) != VK_SUCCESS ||
+       dc_buffer_create(s, PARAMS * DC_OFFSET_UNIT, VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT,
+                        &r->params) != VK_SUCCESS) {
+      fprintf(stderr, "  %s: cannot create the case's pool and parameters\n", s->label);
+      return false;
+   }
+   for (uint32_t p = 0; p < PARAMS; p++) {
+      uint32_t *slot = (uint32_t *)((uint8_t *)r->params.data + p * DC_OFFSET_UNIT);
+      slot[0] = param_mul(p);
+      slot[1] = param_add(p);
+   }
+   if (s->kronos)
+      r->before = dc_statistics(s);
+   return true;
+}
+
+static void
+run_end(struct run *r)
+{
+   if (r->pool)
+      vkDestroyDescriptorPool(r->s->device, r->pool, NULL);
+   it_host_buffer_destroy(r->s->device, &r->params);
+}
+
+/* A buffer of `words` words (host-visible, coherent), each pattern(seed, i); seed UINT32_MAX:
+ * zeros. */
+static bool
+buffer(struct run *r, uint32_t words, VkBufferUsageFlags usage, uint32_t seed,
+       struct it_host_buffer *out)
+{
+   if (dc_buffer_create(r->s, (VkDeviceSize)words * 4, usage | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
+                                                          VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                                                          VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                        out) != VK_SUCCESS) {
+      fprintf(stderr, "  %s: cannot create a buffer of %u words\n", r->s->label, words);
+      return false;
+   }
+   uint32_t *data = out->data;
+   for (uint32_t i = 0; i < words && seed != UINT32_MAX; i++)
+      data[i] = pattern(seed, i);
+   return true;
+}
+
+/* Binds desc_simple with a new set: dst[dst_offset ...] = src[src_offset ...] * mul + add over
+ * `words` words (offsets in bytes); false when no set could be made. */
+static bool
+bind(struct run *r, VkCommandBuffer cmd, VkBuffer src, uint32_t src_offset, VkBuffer dst,
+     uint32_t dst_offset, uint32_t words, uint32_t p)
+{
+   VkDescriptorSet set;
+   if (dc_allocate_sets(r->s, r->pool, &r->kit->set_layout, 1, &set) != VK_SUCCESS) {
+      fprintf(stderr, "  %s: out of descriptor sets\n", r->s->label);
+      return false;
+   }
+   const VkDescriptorBufferInfo infos[3] = {
+      {src, src_offset, (VkDeviceSize)words * 4},
+      {dst, dst_offset, (VkDeviceSize)words * 4},
+      {r->params.buffer, (VkDeviceSize)p * DC_OFFSET_UNIT, 8},
+   };
+   VkWriteDescriptorSet writes[3];
+   for (uint32_t b = 0; b < 3; b++) {
+      writes[b] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = b,
+         .descriptorCount = 1,
+         .descriptorType = b == 2 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &infos[b],
+      };
+   }
+   vkUpdateDescriptorSets(r->s->device, 3, writes, 0, NULL);
+   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, r->kit->pipeline);
+   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, r->kit->layout, 0, 1, &set, 0,
+                           NULL);
+   return true;
+}
+
+static bool
+dispatch(struct run *r, VkCommandBuffer cmd, VkBuffer src, uint32_t src_offset, VkBuffer dst,
+         uint32_t dst_offset, uint32_t words, uint32_t p)
+{
+   if (!bind(r, cmd, src, src_offset, dst, dst_offset, words, p))
+      return false;
+   vkCmdDispatch(cmd, (words + 63) / 64, 1, 1);
+   return true;
+}
+
+static void
+barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stages, VkAccessFlags src_access,
+        VkPipelineStageFlags dst_stages, VkAccessFlags dst_access)
+{
+   const VkMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = src_access,
+      .dstAccessMask = dst_access,
+   };
+   vkCmdPipelineBarrier(cmd, src_stages, dst_stages, 0, 1, &b, 0, NULL, 0, NULL);
+}
+
+/* All commands, all writes before all reads and writes: what frameworks record. */
+static void
+full_barrier(VkCommandBuffer cmd)
+{
+   barrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT,
+           VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+           VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+}
+
+/* A compute-to-compute buffer barrier on part of buf (the policy widens it to all memory). */
+static void
+buffer_barrier(VkCommandBuffer cmd, VkBuffer buf, VkDeviceSize offset, VkDeviceSize size)
+{
+   const VkBufferMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_SHADER_READ_BIT,
+      .srcQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED,
+      .buffer = buf,
+      .offset = offset,
+      .size = size,
+   };
+   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                        VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0, NULL, 1, &b, 0, NULL);
+}
+
+/* --- Kronos's counters --------------------------------------------------------------------- */
+
+/* What the policy's rule gives a case, over all its command buffers: vendor barriers emitted
+ * for each reason (the others: none), and `passed` application barriers that go to the vendor
+ * as recorded (those of secondaries). */
+struct barriers_expected {
+   uint32_t app;
+   uint32_t emitted[KRONOS_BARRIER_REASON_COUNT];
+   uint32_t passed;
+};
+
+static const char *const reason_names[KRONOS_BARRIER_REASON_COUNT] = {
+   [KRONOS_BARRIER_HAZARD] = "a hazard",
+   [KRONOS_BARRIER_END] = "the end",
+   [KRONOS_BARRIER_NOT_UNDERSTOOD] = "a barrier not understood",
+   [KRONOS_BARRIER_EVENT] = "an event",
+   [KRONOS_BARRIER_SECONDARY] = "a secondary",
+   [KRONOS_BARRIER_QUERY] = "a query",
+   [KRONOS_BARRIER_UNKNOWN_ACCESS] = "unknown accesses",
+   [KRONOS_BARRIER_OTHER_COMMAND] = "another command",
+};
+
+static uint64_t
+delta(uint64_t after, uint64_t before)
+{
+   return after - before;
+}
+
+/* Kronos's barrier counters since run_begin against what the case expects; prints them. */
+static bool
+check_barriers(const struct run *r, const struct barriers_expected *want)
+{
+   if (!r->s->kronos)
+      return true;
+   VkKronosDeviceStatistics after = dc_statistics(r->s);
+   const VkKronosDeviceStatistics *b = &r->before;
+   uint64_t app = delta(after.app_barriers, b->app_barriers);
+   uint64_t vendor = delta(after.vendor_barriers, b->vendor_barriers);
+   uint64_t dropped = delta(after.barriers_dropped, b->barriers_dropped);
+   uint64_t merged = delta(after.barriers_merged, b->barriers_merged);
+   uint64_t emitted[KRONOS_BARRIER_REASON_COUNT], policy = dropped + merged, emitted_all = 0;
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
+      emitted[i] = delta(after.barriers_emitted[i], b->barriers_emitted[i]);
+      policy += emitted[i];
+      emitted_all += emitted[i];
+   }
+   printf("  kronos barriers: application %" PRIu64 ", vendor %" PRIu64 ", dropped %" PRIu64
+          ", merged %" PRIu64 ", emitted: hazard %" PRIu64 ", end %" PRIu64 ", event %" PRIu64
+          ", secondary %" PRIu64 ", other %" PRIu64 "\n",
+          app, vendor, dropped, merged, emitted[KRONOS_BARRIER_HAZARD],
+          emitted[KRONOS_BARRIER_END], emitted[KRONOS_BARRIER_EVENT],
+          emitted[KRONOS_BARRIER_SECONDARY],
+          emitted_all - emitted[KRONOS_BARRIER_HAZARD] - emitted[KRONOS_BARRIER_END] -
+             emitted[KRONOS_BARRIER_EVENT] - emitted[KRONOS_BARRIER_SECONDARY]);
+   bool ok = true;
+   if (app != want->app) {
+      printf("  kronos: %" PRIu64 " application barriers counted, %u recorded\n", app,
+             want->app);
+      ok = false;
+   }
+   switch (expectation) {
+   case EXPECT_DROP_ALL:
+      if (vendor != 0) {
+         printf("  kronos: %" PRIu64 " vendor barriers with KRONOS_BARRIER_DROP_ALL\n", vendor);
+         ok = false;
+      }
+      return ok;
+   case EXPECT_PASSTHROUGH:
+      if (vendor != app || policy != 0) {
+         printf("  kronos: with the policy off, vendor barriers must be the application's and "
+                "nothing dropped, merged or emitted\n");
+         ok = false;
+      }
+      return ok;
+   case EXPECT_POLICY:
+      break;
+   }
+   if (vendor + dropped + merged != app || vendor > app) {
+      printf("  kronos: vendor + dropped + merged is %" PRIu64 ", not the application's %" PRIu64
+             "\n", vendor + dropped + merged, app);
+      ok = false;
+   }
+   uint64_t want_vendor = want->passed;
+   for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
+      want_vendor += want->emitted[i];
+      if (emitted[i] != want->emitted[i]) {
+         printf("  kronos: %" PRIu64 " vendor barriers emitted for %s, expected %u\n",
+                emitted[i], reason_names[i], want->emitted[i]);
+         ok = false;
+      }
+   }
+   if (vendor != want_vendor) {
+      printf("  kronos: %" PRIu64 " vendor barriers, expected %" PRIu64 "\n", vendor,
+             want_vendor);
+      ok = false;
+   }
+   return ok;
+}
+
+/* The output words of a case: buffers' words one after the other. */
+static void
+output(uint32_t **out, const struct it_host_buffer *buf)
+{
+   memcpy(*out, buf->data, buf->size);
+   *out += buf->size / 4;
+}
+
+/* Whether got holds want (the host's computation); says where not. */
+static bool
+expect_words(const struct run *r, const char *what, const uint32_t *got, const uint32_t *want,
+             uint32_t words)
+{
+   return it_words_match(r->s->label, what, got, want, words);
+}
+
+/* --- Cases ---------------------------------------------------------------------------------- */
+
+/* 16 dispatches on disjoint regions, a full barrier after each, in two command buffers
+ * submitted together (the second writes the regions again). Per command buffer the policy gives
+ * two vendor barriers: before the second dispatch (the barrier after the first may order what
+ * earlier submits wrote, which the tracker cannot see) and at the end; the others merge. */
+static bool
+independent(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, dst = {0};
+   VkCommandBuffer cmds[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+   uint32_t *want = NULL;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, CHAIN * REGION_WORDS, 0, 1, &in));
+   CHECK(buffer(&r, CHAIN * REGION_WORDS, 0, UINT32_MAX, &dst));
+   for (uint32_t c = 0; c < 2; c++) {
+      CHECK_VK(dc_begin(s, &cmds[c]));
+      for (uint32_t d = 0; d < CHAIN; d++) {
+         CHECK(dispatch(&r, cmds[c], in.buffer, d * REGION_BYTES, dst.buffer, d * REGION_BYTES,
+                        REGION_WORDS, (c + d) % PARAM_ONE));
+         full_barrier(cmds[c]);
+      }
+      CHECK_VK(vkEndCommandBuffer(cmds[c]));
+   }
+   CHECK_VK(dc_submit_wait(s, 2, cmds));
+   CHECK(want = malloc(dst.size));
+   for (uint32_t d = 0; d < CHAIN; d++)
+      host_apply(want + d * REGION_WORDS, (const uint32_t *)in.data + d * REGION_WORDS,
+                 REGION_WORDS, (1 + d) % PARAM_ONE);
+   CHECK(expect_words(&r, "independent dispatches", dst.data, want, CHAIN * REGION_WORDS));
+   output(&out, &dst);
+   const struct barriers_expected e = {
+      .app = 2 * CHAIN,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 2},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   free(want);
+   for (uint32_t c = 0; c < 2; c++) {
+      if (cmds[c])
+         vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmds[c]);
+   }
+   it_host_buffer_destroy(s->device, &in);
+   it_host_buffer_destroy(s->device, &dst);
+   run_end(&r);
+   return ok;
+}
+
+/* Region d + 1 = f(region d) for 16 dispatches, a barrier after each (a global memory barrier
+ * and a compute buffer barrier on the region written, alternating): one vendor barrier per
+ * dependency (15) and one at the end. */
+static bool
+raw_chain(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer chain = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   uint32_t *want = NULL;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, (CHAIN + 1) * REGION_WORDS, 0, 2, &chain));
+   CHECK(want = malloc(chain.size));
+   memcpy(want, chain.data, chain.size);
+   CHECK_VK(dc_begin(s, &cmd));
+   for (uint32_t d = 0; d < CHAIN; d++) {
+      CHECK(dispatch(&r, cmd, chain.buffer, d * REGION_BYTES, chain.buffer,
+                     (d + 1) * REGION_BYTES, REGION_WORDS, d % PARAM_ONE));
+      if (d % 2)
+         buffer_barrier(cmd, chain.buffer, (d + 1) * REGION_BYTES, REGION_BYTES);
+      else
+         full_barrier(cmd);
+      host_apply(want + (d + 1) * REGION_WORDS, want + d * REGION_WORDS, REGION_WORDS,
+                 d % PARAM_ONE);
+   }
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   CHECK(expect_words(&r, "the chain", chain.data, want, (CHAIN + 1) * REGION_WORDS));
+   output(&out, &chain);
+   const struct barriers_expected e = {
+      .app = CHAIN,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = CHAIN - 1, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   free(want);
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   it_host_buffer_destroy(s->device, &chain);
+   run_end(&r);
+   return ok;
+}
+
+/* Buffers x, y, z of one region each; a full barrier first (it protects earlier submits' work:
+ * one vendor barrier before the first dispatch, after which nothing of them is left to order).
+ * war: y = f(x), barrier, x = f(z): the second overwrites what the first read.
+ * waw: x = f(y), barrier, x = f(z): the second must win. One vendor barrier each for the
+ * hazard, one at the end. */
+static bool
+two_dispatches(struct dc_side *s, bool war, uint32_t *out)
+{
+   struct run r;
+   struct it_host_buffer x = {0}, y = {0}, z = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   uint32_t want_x[REGION_WORDS], want_y[REGION_WORDS];
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 3, &x));
+   CHECK(buffer(&r, REGION_WORDS, 0, war ? UINT32_MAX : 4, &y));
+   CHECK(buffer(&r, REGION_WORDS, 0, 5, &z));
+   memcpy(want_y, y.data, sizeof(want_y));
+   if (war)
+      host_apply(want_y, x.data, REGION_WORDS, 1);
+   host_apply(want_x, z.data, REGION_WORDS, 2);
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   if (war)
+      CHECK(dispatch(&r, cmd, x.buffer, 0, y.buffer, 0, REGION_WORDS, 1));
+   else
+      CHECK(dispatch(&r, cmd, y.buffer, 0, x.buffer, 0, REGION_WORDS, 1));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, z.buffer, 0, x.buffer, 0, REGION_WORDS, 2));
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   CHECK(expect_words(&r, "x", x.data, want_x, REGION_WORDS));
+   CHECK(expect_words(&r, "y", y.data, want_y, REGION_WORDS));
+   output(&out, &x);
+   output(&out, &y);
+   const struct barriers_expected e = {
+      .app = 3,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   it_host_buffer_destroy(s->device, &x);
+   it_host_buffer_destroy(s->device, &y);
+   it_host_buffer_destroy(s->device, &z);
+   run_end(&r);
+   return ok;
+}
+
+static bool
+war(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   return two_dispatches(s, true, out);
+}
+
+static bool
+waw(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   return two_dispatches(s, false, out);
+}
+
+/* After a full barrier: a = f(in); copy a to b; c = f(b); fill an unrelated buffer e, then
+ * the first quarter of c; update words 32..47 of c; d = f(c); copy d to a (write-after-read and
+ * write-after-write on a); with the narrow masks each step needs. Every step but the fill of e
+ * depends on the one before: 7 hazards (the first dispatch's for what earlier submits wrote),
+ * one at the end; the barriers before and after e's fill go to the vendor as one (merged). */
+static bool
+transfers(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   uint32_t update[16];
+   bool ok = false;
+   for (uint32_t i = 0; i < 16; i++)
+      update[i] = 0x51000000u + i;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 6, &in));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &d));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &e));
+   const VkBufferCopy whole = {0, 0, REGION_BYTES};
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+   vkCmdCopyBuffer(cmd, a.buffer, b.buffer, 1, &whole);
+   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+   CHECK(dispatch(&r, cmd, b.buffer, 0, c.buffer, 0, REGION_WORDS, 2));
+   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdFillBuffer(cmd, e.buffer, 0, VK_WHOLE_SIZE, 0xeeeeeeeeu); /* depends on nothing */
+   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdFillBuffer(cmd, c.buffer, 0, REGION_BYTES / 4, 0xabcd1234u);
+   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdUpdateBuffer(cmd, c.buffer, 128, sizeof(update), update);
+   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+   CHECK(dispatch(&r, cmd, c.buffer, 0, d.buffer, 0, REGION_WORDS, 3));
+   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+   vkCmdCopyBuffer(cmd, d.buffer, a.buffer, 1, &whole);
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+
+   uint32_t want_a[REGION_WORDS], want_c[REGION_WORDS], want_d[REGION_WORDS];
+   uint32_t want_e[REGION_WORDS];
+   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_c, want_a, REGION_WORDS, 2); /* b is a copy of a */
+   for (uint32_t i = 0; i < REGION_WORDS / 4; i++)
+      want_c[i] = 0xabcd1234u;
+   memcpy(want_c + 32, update, sizeof(update));
+   host_apply(want_d, want_c, REGION_WORDS, 3);
+   for (uint32_t i = 0; i < REGION_WORDS; i++)
+      want_e[i] = 0xeeeeeeeeu;
+   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "d", d.data, want_d, REGION_WORDS));
+   CHECK(expect_words(&r, "a (a copy of d)", a.data, want_d, REGION_WORDS));
+   CHECK(expect_words(&r, "e", e.data, want_e, REGION_WORDS));
+   output(&out, &a);
+   output(&out, &b);
+   output(&out, &c);
+   output(&out, &d);
+   const struct barriers_expected ex = {
+      .app = 9,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 7, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &ex));
+   ok = true;
+done:
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   struct it_host_buffer *all[] = {&in, &a, &b, &c, &d, &e};
+   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
+      it_host_buffer_destroy(s->device, all[i]);
+   run_end(&r);
+   return ok;
+}
+
+/* A dispatch writes vkCmdDispatchIndirect's arguments {15 + 1, 0 + 1, 0 + 1} (parameters mul 1,
+ * add 1) over zeros, then the indirect dispatch writes 16 workgroups' worth of output: read too
+ * early, the zeros would dispatch nothing. Vendor barriers: before the first dispatch (earlier
+ * submits), before the indirect dispatch, at the end. */
+static bool
+indirect(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   enum { GROUPS = 16, WORDS = GROUPS * 64 };
+   struct run r;
+   struct it_host_buffer source = {0}, args = {0}, in = {0}, dst = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   uint32_t *want = NULL;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, 4, 0, UINT32_MAX, &source));
+   CHECK(buffer(&r, 4, VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, UINT32_MAX, &args));
+   CHECK(buffer(&r, WORDS, 0, 7, &in));
+   CHECK(buffer(&r, WORDS, 0, UINT32_MAX, &dst));
+   ((uint32_t *)source.data)[0] = GROUPS - 1;
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, source.buffer, 0, args.buffer, 0, 3, PARAM_ONE));
+   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+           VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT, VK_ACCESS_INDIRECT_COMMAND_READ_BIT);
+   CHECK(bind(&r, cmd, in.buffer, 0, dst.buffer, 0, WORDS, 4));
+   vkCmdDispatchIndirect(cmd, args.buffer, 0);
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   const uint32_t want_args[3] = {GROUPS, 1, 1};
+   CHECK(expect_words(&r, "the indirect arguments", args.data, want_args, 3));
+   CHECK(want = malloc(dst.size));
+   host_apply(want, in.data, WORDS, 4);
+   CHECK(expect_words(&r, "the indirect dispatch's output", dst.data, want, WORDS));
+   output(&out, &args);
+   output(&out, &dst);
+   const struct barriers_expected e = {
+      .app = 3,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   free(want);
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   it_host_buffer_destroy(s->device, &source);
+   it_host_buffer_destroy(s->device, &args);
+   it_host_buffer_destroy(s->device, &in);
+   it_host_buffer_destroy(s->device, &dst);
+   run_end(&r);
+   return ok;
+}
+
+/* Memory of 2 regions; buffer p bound at 0 over both, buffer q at REGION_BYTES over the second.
+ * After a full barrier (earlier submits: a vendor barrier before the first dispatch):
+ *   p[1] = f(in)
+ *   o = f(q[0])         reads through q what was written through p: a hazard
+ *   p[0] = f(in2)       touches neither p[1] nor o: no barrier
+ *   q[0] = f(in2)       overwrites through q what was written through p and read: a hazard
+ * and one at the end. The memory is read back through its own mapping. */
+static bool
+aliasing(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, in2 = {0}, o = {0};
+   VkBuffer p = VK_NULL_HANDLE, q = VK_NULL_HANDLE;
+   VkDeviceMemory memory = VK_NULL_HANDLE;
+   uint32_t *mapped = NULL;
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 8, &in));
+   CHECK(buffer(&r, REGION_WORDS, 0, 9, &in2));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &o));
+   VkBufferCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = 2 * REGION_BYTES,
+      .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+      .sharingMode = VK_SHARING_MODE_EXCLUSIVE,
+   };
+   CHECK_VK(vkCreateBuffer(s->device, &info, NULL, &p));
+   info.size = REGION_BYTES;
+   CHECK_VK(vkCreateBuffer(s->device, &info, NULL, &q));
+   VkMemoryRequirements req_p, req_q;
+   vkGetBufferMemoryRequirements(s->device, p, &req_p);
+   vkGetBufferMemoryRequirements(s->device, q, &req_q);
+   CHECK(REGION_BYTES % req_q.alignment == 0);
+   req_p.memoryTypeBits &= req_q.memoryTypeBits;
+   const VkMemoryPropertyFlags host = VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
+                                      VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+   CHECK(it_memory_type(s->physical, req_p.memoryTypeBits, host) != UINT32_MAX);
+   CHECK_VK(it_allocate_memory(s->physical, s->device, &req_p, host, &memory));
+   CHECK_VK(vkBindBufferMemory(s->device, p, memory, 0));
+   CHECK_VK(vkBindBufferMemory(s->device, q, memory, REGION_BYTES));
+   CHECK_VK(vkMapMemory(s->device, memory, 0, VK_WHOLE_SIZE, 0, (void **)&mapped));
+   memset(mapped, 0, 2 * REGION_BYTES);
+
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, p, REGION_BYTES, REGION_WORDS, 1));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, q, 0, o.buffer, 0, REGION_WORDS, 2));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in2.buffer, 0, p, 0, REGION_WORDS, 3));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in2.buffer, 0, q, 0, REGION_WORDS, 4));
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+
+   uint32_t want_first[REGION_WORDS], want_second[REGION_WORDS], want_o[REGION_WORDS];
+   host_apply(want_second, in.data, REGION_WORDS, 1);
+   host_apply(want_o, want_second, REGION_WORDS, 2);
+   host_apply(want_first, in2.data, REGION_WORDS, 3);
+   host_apply(want_second, in2.data, REGION_WORDS, 4);
+   CHECK(expect_words(&r, "o (read through the alias)", o.data, want_o, REGION_WORDS));
+   CHECK(expect_words(&r, "the memory's first region", mapped, want_first, REGION_WORDS));
+   CHECK(expect_words(&r, "the memory's second region", mapped + REGION_WORDS, want_second,
+                      REGION_WORDS));
+   memcpy(out, mapped, 2 * REGION_BYTES);
+   out += 2 * REGION_WORDS;
+   output(&out, &o);
+   const struct barriers_expected e = {
+      .app = 5,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 3, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   if (mapped)
+      vkUnmapMemory(s->device, memory);
+   vkDestroyBuffer(s->device, p, NULL);
+   vkDestroyBuffer(s->device, q, NULL);
+   vkFreeMemory(s->device, memory, NULL);
+   it_host_buffer_destroy(s->device, &in);
+   it_host_buffer_destroy(s->device, &in2);
+   it_host_buffer_destroy(s->device, &o);
+   run_end(&r);
+   return ok;
+}
+
+/* One buffer of 4 regions, reached through descriptor ranges, after a full barrier (earlier
+ * submits: one vendor barrier before the first dispatch):
+ *   region 0 = f(in); region 1 = f(in)                    disjoint: no barrier between
+ *   o = f(the second half of region 0 and first of 1)     overlaps both: a hazard
+ *   region 2 = f(in)                                      disjoint from all: no barrier
+ * and one at the end. */
+static bool
+subranges(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, buf = {0}, o = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   uint32_t *want = NULL;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 10, &in));
+   CHECK(buffer(&r, 4 * REGION_WORDS, 0, 11, &buf));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &o));
+   CHECK(want = malloc(buf.size));
+   memcpy(want, buf.data, buf.size);
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, 0, REGION_WORDS, 1));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, REGION_BYTES, REGION_WORDS, 2));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, buf.buffer, REGION_BYTES / 2, o.buffer, 0, REGION_WORDS, 3));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, 2 * REGION_BYTES, REGION_WORDS, 4));
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   uint32_t want_o[REGION_WORDS];
+   host_apply(want, in.data, REGION_WORDS, 1);
+   host_apply(want + REGION_WORDS, in.data, REGION_WORDS, 2);
+   host_apply(want_o, want + REGION_WORDS / 2, REGION_WORDS, 3);
+   host_apply(want + 2 * REGION_WORDS, in.data, REGION_WORDS, 4);
+   CHECK(expect_words(&r, "the buffer", buf.data, want, 4 * REGION_WORDS));
+   CHECK(expect_words(&r, "o", o.data, want_o, REGION_WORDS));
+   output(&out, &buf);
+   output(&out, &o);
+   const struct barriers_expected e = {
+      .app = 5,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   free(want);
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   it_host_buffer_destroy(s->device, &in);
+   it_host_buffer_destroy(s->device, &buf);
+   it_host_buffer_destroy(s->device, &o);
+   run_end(&r);
+   return ok;
+}
+
+/* Three command buffers submitted one after the other (three vkQueueSubmit calls, one wait):
+ * the first writes a with no barrier; the second starts with a full barrier and reads a into
+ * b; the third starts with a compute-to-compute barrier and reads b into c. Each starting
+ * barrier orders the previous submit's work, which Kronos cannot see: each goes to the vendor
+ * before the dispatch, and nothing is pending at the ends. */
+static bool
+previous_submit(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0};
+   VkCommandBuffer cmds[3] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
+   VkFence fence = VK_NULL_HANDLE;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 12, &in));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
+   for (uint32_t i = 0; i < 3; i++)
+      CHECK_VK(dc_begin(s, &cmds[i]));
+   CHECK(dispatch(&r, cmds[0], in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   full_barrier(cmds[1]);
+   CHECK(dispatch(&r, cmds[1], a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
+   barrier(cmds[2], VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+   CHECK(dispatch(&r, cmds[2], b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   for (uint32_t i = 0; i < 3; i++)
+      CHECK_VK(vkEndCommandBuffer(cmds[i]));
+   const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   CHECK_VK(vkCreateFence(s->device, &fence_info, NULL, &fence));
+   for (uint32_t i = 0; i < 3; i++)
+      CHECK_VK(it_submit(s->queue, 1, &cmds[i], i == 2 ? fence : VK_NULL_HANDLE));
+   CHECK_VK(vkWaitForFences(s->device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS));
+   uint32_t want_a[REGION_WORDS], want_b[REGION_WORDS], want_c[REGION_WORDS];
+   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_b, want_a, REGION_WORDS, 2);
+   host_apply(want_c, want_b, REGION_WORDS, 3);
+   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "b", b.data, want_b, REGION_WORDS));
+   output(&out, &b);
+   output(&out, &c);
+   const struct barriers_expected e = {
+      .app = 2,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2},
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   if (fence)
+      vkDestroyFence(s->device, fence, NULL);
+   for (uint32_t i = 0; i < 3; i++) {
+      if (cmds[i])
+         vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmds[i]);
+   }
+   it_host_buffer_destroy(s->device, &in);
+   it_host_buffer_destroy(s->device, &a);
+   it_host_buffer_destroy(s->device, &b);
+   it_host_buffer_destroy(s->device, &c);
+   run_end(&r);
+   return ok;
+}
+
+/* Primary: full barrier, a = f(in), full barrier, the secondary, full barrier, d = f(c), full
+ * barrier. Secondary: b = f(a), full barrier, c = f(b). The policy runs on primaries only: the
+ * secondary's barrier passes through as recorded; in the primary, the first dispatch gets a
+ * barrier (earlier submits), the pending one goes before vkCmdExecuteCommands (secondary), the
+ * one after it before d = f(c) (the secondary is work the policy cannot see), one at the end. */
+static bool
+secondary(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0}, d = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE, second = VK_NULL_HANDLE;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 13, &in));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &d));
+   CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
+                                        VK_COMMAND_BUFFER_LEVEL_SECONDARY, 1, &second));
+   const VkCommandBufferInheritanceInfo inheritance = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_INFO,
+   };
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .pInheritanceInfo = &inheritance,
+   };
+   CHECK_VK(vkBeginCommandBuffer(second, &begin));
+   CHECK(dispatch(&r, second, a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
+   full_barrier(second);
+   CHECK(dispatch(&r, second, b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   CHECK_VK(vkEndCommandBuffer(second));
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   full_barrier(cmd);
+   vkCmdExecuteCommands(cmd, 1, &second);
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, c.buffer, 0, d.buffer, 0, REGION_WORDS, 4));
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   uint32_t want[4][REGION_WORDS];
+   host_apply(want[0], in.data, REGION_WORDS, 1);
+   for (uint32_t i = 1; i < 4; i++)
+      host_apply(want[i], want[i - 1], REGION_WORDS, i + 1);
+   CHECK(expect_words(&r, "b (secondary)", b.data, want[1], REGION_WORDS));
+   CHECK(expect_words(&r, "c (secondary)", c.data, want[2], REGION_WORDS));
+   CHECK(expect_words(&r, "d", d.data, want[3], REGION_WORDS));
+   output(&out, &b);
+   output(&out, &c);
+   output(&out, &d);
+   const struct barriers_expected e = {
+      .app = 5,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_SECONDARY] = 1,
+                  [KRONOS_BARRIER_END] = 1},
+      .passed = 1,
+   };
+   CHECK(check_barriers(&r, &e));
+   ok = true;
+done:
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   if (second)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &second);
+   struct it_host_buffer *all[] = {&in, &a, &b, &c, &d};
+   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
+      it_host_buffer_destroy(s->device, all[i]);
+   run_end(&r);
+   return ok;
+}
+
+/* full barrier, a = f(in), full barrier, vkCmdSetEvent (compute), e = f(in2) (independent),
+ * vkCmdWaitEvents (compute writes before compute reads), b = f(a), full barrier, c = f(b), full
+ * barrier. Vendor barriers: the first dispatch's (earlier submits), the pending one before
+ * vkCmdSetEvent (event), before c = f(b) (b written after the wait, and the wait itself is
+ * work the policy cannot see), one at the end. */
+static bool
+events(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer in = {0}, in2 = {0}, a = {0}, b = {0}, c = {0}, e = {0};
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   VkEvent event = VK_NULL_HANDLE;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(buffer(&r, REGION_WORDS, 0, 14, &in));
+   CHECK(buffer(&r, REGION_WORDS, 0, 15, &in2));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
+   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &e));
+   const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   CHECK_VK(vkCreateEvent(s->device, &event_info, NULL, &event));
+   CHECK_VK(dc_begin(s, &cmd));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   full_barrier(cmd);
+   vkCmdSetEvent(cmd, event, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+   CHECK(dispatch(&r, cmd, in2.buffer, 0, e.buffer, 0, REGION_WORDS, 5));
+   const VkMemoryBarrier wait = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_SHADER_READ_BIT,
+   };
+   vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                   VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1, &wait, 0, NULL, 0, NULL);
+   CHECK(dispatch(&r, cmd, a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
+   full_barrier(cmd);
+   CHECK(dispatch(&r, cmd, b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   full_barrier(cmd);
+   CHECK_VK(dc_end_submit_free(s, cmd));
+   cmd = VK_NULL_HANDLE;
+   uint32_t want_a[REGION_WORDS], want_b[REGION_WORDS], want_c[REGION_WORDS];
+   uint32_t want_e[REGION_WORDS];
+   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_b, want_a, REGION_WORDS, 2);
+   host_apply(want_c, want_b, REGION_WORDS, 3);
+   host_apply(want_e, in2.data, REGION_WORDS, 5);
+   CHECK(expect_words(&r, "b (after the event)", b.data, want_b, REGION_WORDS));
+   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "e", e.data, want_e, REGION_WORDS));
+   output(&out, &b);
+   output(&out, &c);
+   output(&out, &e);
+   const struct barriers_expected ex = {
+      .app = 4,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_EVENT] = 1,
+                  [KRONOS_BARRIER_END] = 1},
+   };
+   CHECK(check_barriers(&r, &ex));
+   ok = true;
+done:
+   if (cmd)
+      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   if (event)
+      vkDestroyEvent(s->device, event, NULL);
+   struct it_host_buffer *all[] = {&in, &in2, &a, &b, &c, &e};
+   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
+      it_host_buffer_destroy(s->device, all[i]);
+   run_end(&r);
+   return ok;
+}
+
+/* --- Program -------------------------------------------------------------------------------- */
+
+static bool
+on_both(const char *name, bool (*fn)(struct dc_side *s, const void *arg, uint32_t *out),
+        size_t words)
+{
+   return dc_on_both(name, fn, NULL, words);
+}
+
+static bool
+case_independent(void)
+{
+   return on_both("independent", independent, CHAIN * REGION_WORDS);
+}
+
+static bool
+case_raw_chain(void)
+{
+   return on_both("raw_chain", raw_chain, (CHAIN + 1) * REGION_WORDS);
+}
+
+static bool
+case_war(void)
+{
+   return on_both("war", war, 2 * REGION_WORDS);
+}
+
+static bool
+case_waw(void)
+{
+   return on_both("waw", waw, 2 * REGION_WORDS);
+}
+
+static bool
+case_transfers(void)
+{
+   return on_both("transfers", transfers, 4 * REGION_WORDS);
+}
+
+static bool
+case_indirect(void)
+{
+   return on_both("indirect", indirect, 4 + 16 * 64);
+}
+
+static bool
+case_aliasing(void)
+{
+   return on_both("aliasing", aliasing, 3 * REGION_WORDS);
+}
+
+static bool
+case_subranges(void)
+{
+   return on_both("subranges", subranges, 5 * REGION_WORDS);
+}
+
+static bool
+case_previous_submit(void)
+{
+   return on_both("previous_submit", previous_submit, 2 * REGION_WORDS);
+}
+
+static bool
+case_secondary(void)
+{
+   return on_both("secondary", secondary, 3 * REGION_WORDS);
+}
+
+static bool
+case_events(void)
+{
+   return on_both("events", events, 3 * REGION_WORDS);
+}
+
+static bool
+setup(void)
+{
+   bool ok = false;
+   if (!dc_setup())
+      return false;
+   dc_watchdog_arm("setup: desc_simple's pipelines");
+   const VkDescriptorSetLayoutBinding bindings[3] = {
+      {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+      {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+      {2, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+   };
+   for (int i = 0; i < DC_SIDE_COUNT; i++) {
+      const struct dc_side *s = &dc_sides[i];
+      struct kit *k = &kits[i];
+      CHECK_VK(dc_set_layout(s, 0, bindings, 3, &k->set_layout));
+      CHECK_VK(dc_pipeline_layout(s, &k->set_layout, 1, &k->layout));
+      CHECK_VK(dc_pipeline(s, desc_simple_spv, sizeof(desc_simple_spv), k->layout,
+                           &k->pipeline));
+   }
+   ok = true;
+done:
+   dc_watchdog_arm(NULL);
+   return ok;
+}
+
+static bool
+close_devices(void)
+{
+   for (int i = 0; i < DC_SIDE_COUNT; i++) {
+      const struct dc_side *s = &dc_sides[i];
+      if (!s->device)
+         continue;
+      vkDeviceWaitIdle(s->device);
+      vkDestroyPipeline(s->device, kits[i].pipeline, NULL);
+      vkDestroyPipelineLayout(s->device, kits[i].layout, NULL);
+      vkDestroyDescriptorSetLayout(s->device, kits[i].set_layout, NULL);
+   }
+   memset(kits, 0, sizeof(kits));
+   /* Validation errors fail the program, except where barriers were dropped on purpose. */
+   bool ok = it_validation_report() || expectation == EXPECT_DROP_ALL;
+   dc_close();
+   return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+   static const struct it_test tests[] = {
+      {"find the vendor's device and Kronos's, open both", setup, true},
+      {"independent", case_independent, false},
+      {"raw_chain", case_raw_chain, false},
+      {"war", case_war, false},
+      {"waw", case_waw, false},
+      {"transfers", case_transfers, false},
+      {"indirect", case_indirect, false},
+      {"aliasing", case_aliasing, false},
+      {"subranges", case_subranges, false},
+      {"previous_submit", case_previous_submit, false},
+      {"secondary", case_secondary, false},
+      {"events", case_events, false},
+      {"close both devices (validation errors fail)", close_devices, false},
+   };
+   const size_t count = DC_ARRAY_SIZE(tests);
+   struct it_test chosen[DC_ARRAY_SIZE(tests)];
+   const char *only = NULL;
+   for (int i = 1; i < argc; i++) {
+      if (strcmp(argv[i], "--expect-passthrough") == 0) {
+         expectation = EXPECT_PASSTHROUGH;
+      } else if (strcmp(argv[i], "--expect-drop-all") == 0) {
+         expectation = EXPECT_DROP_ALL;
+      } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
+         only = argv[++i];
+      } else {
+         fprintf(stderr, "usage: %s [--expect-passthrough | --expect-drop-all] [--only CASE]\n",
+                 argv[0]);
+         return 2;
+      }
+   }
+   size_t n = 0;
+   for (size_t i = 0; i < count; i++) {
+      if (!only || i == 0 || i == count - 1 || strcmp(tests[i].name, only) == 0)
+         chosen[n++] = tests[i];
+   }
+   if (only && n != 3) {
+      fprintf(stderr, "no case named %s\n", only);
+      return 2;
+   }
+   int status = it_run_tests(chosen, n);
+   if (dc_instance)
+      dc_close();
+   return status;
+}

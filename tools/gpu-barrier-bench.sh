@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The GPU side of the barrier policy (issue 11), in one call on the GPU machine, after
+# `source .gl/on-device` has set NVIDIA_ICD (shared/gpu/prepare):
+#  - it_barrier_policy on NVIDIA (vendor vs Kronos bit for bit, and Kronos's barrier counters),
+#    the policy on and off (KRONOS_DISABLE=barrier --expect-passthrough);
+#  - it_barrier_race at a GPU's size (64 MiB, 64 rounds): normal (vendor and Kronos right, every
+#    barrier forwarded), then with KRONOS_BARRIER_DROP_ALL=1 --expect-race (passes only if
+#    Kronos's result, with no barrier given to the vendor, is wrong: the test catches a missing
+#    barrier), three times each;
+#  - kronos-bench's micro rows, the policy on, then off (KRONOS_DISABLE=barrier
+#    --expect-passthrough=barrier), alternating twice, all in this one machine session.
+# BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
+# info.txt, tests.txt, barrier-rows.txt (the barrier table and the chain-barriers /
+# chain-nobarriers ratios of each run), and results.tgz (every run's bench.json, summary.md and
+# log).
+#   tools/gpu-barrier-bench.sh build-gpu
+set -u
+build=$1 out=${OUT:?OUT must name the output folder}
+vendor=${NVIDIA_ICD:?source .gl/on-device first}
+export KRONOS_VENDOR_ICD=$vendor
+export VK_DRIVER_FILES=$vendor:$(cd "$build" && pwd)/icd/kronos_icd.x86_64.json
+runs=$(mktemp -d)
+{ date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
+   > "$out/info.txt" 2>&1
+
+test_run() { # label, then what env runs: VARIABLE=value ... program arguments...
+  local label=$1
+  shift
+  echo "=== $label" >> "$out/tests.txt"
+  timeout 300 env "$@" >> "$out/tests.txt" 2>&1
+  echo "exit status $?" >> "$out/tests.txt"
+}
+p=$build/tests/integration
+test_run "it_barrier_policy (on)" "$p/it_barrier_policy"
+test_run "it_barrier_policy (off)" KRONOS_DISABLE=barrier "$p/it_barrier_policy" \
+   --expect-passthrough
+race=(--size 64M --rounds 64)
+for i in 1 2 3; do
+  test_run "it_barrier_race $i (on)" "$p/it_barrier_race" "${race[@]}"
+  test_run "it_barrier_race $i (KRONOS_BARRIER_DROP_ALL=1, --expect-race)" \
+     KRONOS_BARRIER_DROP_ALL=1 "$p/it_barrier_race" "${race[@]}" --expect-race
+done
+
+bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
+  local name=$1
+  shift
+  "$build/benchmarks/kronos-bench" --no-plot --workload micro --out "$runs/$name" "$@" \
+     > "$runs/$name.log" 2>&1
+  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}; $*): exit $?" >> "$out/barrier-rows.txt"
+  sed -n '/^barrier rows/,/^chain-barriers direct/p' "$runs/$name.log" >> "$out/barrier-rows.txt"
+  grep -E "^(result|  (chain|graph)-)" "$runs/$name.log" >> "$out/barrier-rows.txt"
+}
+for i in 1 2; do
+  KRONOS_DISABLE='' bench "on-$i"
+  KRONOS_DISABLE=barrier bench "off-$i" --expect-passthrough=barrier
+done
+tar -czf "$out/results.tgz" -C "$runs" .
