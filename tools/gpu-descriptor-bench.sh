@@ -5,8 +5,10 @@
 #  - the descriptor integration tests of BUILD on NVIDIA (vendor vs Kronos, bit for bit):
 #    it_descriptors with persistent descriptors on and off, the review's regressions, the fuzz
 #    (cache of 4096 and of 1 set, and passthrough), holds with a cache of one, six threads;
-#  - kronos-bench, every row, persistent descriptors on, then off (KRONOS_DISABLE=descriptor),
-#    alternating twice, all in this one machine session; then the descriptor rows alone with
+#  - kronos-bench, every row: everything on, persistent descriptors off
+#    (KRONOS_DISABLE=descriptor), the barrier policy off (KRONOS_DISABLE=barrier: issue 11's
+#    "every other row" comparison), alternating twice, all in this one machine session; then the
+#    descriptor rows alone with
 #    the validation layers (--validation, --sync-validation) where the machine has them.
 # BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
 # info.txt, tests.txt, descriptor-rows.txt (the descriptor table of each run), and results.tgz
@@ -50,6 +52,7 @@ bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
 for i in 1 2; do
   KRONOS_DISABLE= bench "on-$i"
   KRONOS_DISABLE=descriptor bench "off-$i" --expect-passthrough=descriptor
+  KRONOS_DISABLE=barrier bench "barrier-off-$i" --expect-passthrough=barrier
 done
 KRONOS_DISABLE= bench validation --workload descriptor-updates,descriptor-framework --quick \
    --validation
