@@ -65,23 +65,32 @@ emitted_other(const VkKronosDeviceStatistics *d)
 
 /* The columns both formats print, per command buffer: application, vendor, expected vendor
  * (with the policy on), vendor per dispatch, dropped, merged, emitted for a hazard, at the end,
- * before a query, for another reason. */
-#define BARRIER_COLUMNS 10
+ * before a query, for another reason; then the medians' wall time per dispatch direct and
+ * through Kronos, and their ratio. Column BARRIER_PER_DISPATCH and the times are figures, the
+ * others counts. */
+#define BARRIER_COLUMNS 13
+#define BARRIER_PER_DISPATCH 3
+#define BARRIER_TIMES 10
 
 static void
 barrier_figures(const struct bench_row *row, double out[BARRIER_COLUMNS])
 {
    const VkKronosDeviceStatistics *d = &row->m.delta;
+   const struct bench_figures *direct = &row->m.side[BENCH_DIRECT].median;
+   const struct bench_figures *kronos = &row->m.side[BENCH_KRONOS].median;
    out[0] = per_submit(row, d->app_barriers);
    out[1] = per_submit(row, d->vendor_barriers);
    out[2] = bench_barrier_expect_vendor(&row->barrier_expect);
-   out[3] = row->counters.barriers_per_dispatch;
+   out[BARRIER_PER_DISPATCH] = row->counters.barriers_per_dispatch;
    out[4] = per_submit(row, d->barriers_dropped);
    out[5] = per_submit(row, d->barriers_merged);
    out[6] = per_submit(row, d->barriers_emitted[KRONOS_BARRIER_HAZARD]);
    out[7] = per_submit(row, d->barriers_emitted[KRONOS_BARRIER_END]);
    out[8] = per_submit(row, d->barriers_emitted[KRONOS_BARRIER_QUERY]);
    out[9] = per_submit(row, emitted_other(d));
+   out[BARRIER_TIMES] = direct->wall_us;
+   out[BARRIER_TIMES + 1] = kronos->wall_us;
+   out[BARRIER_TIMES + 2] = bench_ratio(kronos->wall_us, direct->wall_us);
 }
 
 /* Counts per command buffer are whole numbers unless something varied between them. */
@@ -94,15 +103,32 @@ format_count(double value, char *text, size_t size)
       bench_format_figure(value, text, size);
 }
 
+/* Column c of barrier_figures as text. */
 static void
-cell(FILE *out, double value, int width, bool count)
+format_column(const double figures[BARRIER_COLUMNS], int c, char text[32])
 {
-   char text[32];
-   if (count)
-      format_count(value, text, sizeof(text));
+   if (c < BARRIER_TIMES && c != BARRIER_PER_DISPATCH)
+      format_count(figures[c], text, 32);
    else
-      bench_format_figure(value, text, sizeof(text));
-   fprintf(out, " %*s", width, text);
+      bench_format_figure(figures[c], text, 32);
+}
+
+/* bench_barrier_summary's ratios as text; false where the run lacks its rows. */
+struct summary_text {
+   char kronos[32], direct[32], kronos_gpu[32], direct_gpu[32];
+};
+
+static bool
+summary_text(const struct bench_results *results, struct summary_text *text)
+{
+   struct bench_barrier_summary summary;
+   if (!bench_barrier_summary(results, &summary))
+      return false;
+   bench_format_figure(summary.kronos_wall, text->kronos, sizeof(text->kronos));
+   bench_format_figure(summary.direct_wall, text->direct, sizeof(text->direct));
+   bench_format_figure(summary.kronos_gpu, text->kronos_gpu, sizeof(text->kronos_gpu));
+   bench_format_figure(summary.direct_gpu, text->direct_gpu, sizeof(text->direct_gpu));
+   return true;
 }
 
 void
@@ -123,15 +149,13 @@ bench_report_barrier_table(FILE *out, const struct bench_results *results)
       }
       double figures[BARRIER_COLUMNS];
       barrier_figures(row, figures);
-      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
-      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
       fprintf(out, "%-17s", row->name);
-      static const int widths[BARRIER_COLUMNS] = {5, 6, 6, 6, 7, 6, 6, 6, 6, 6};
-      for (int c = 0; c < BARRIER_COLUMNS; c++)
-         cell(out, figures[c], widths[c], c != 3);
-      cell(out, d->wall_us, 8, false);
-      cell(out, k->wall_us, 8, false);
-      cell(out, bench_ratio(k->wall_us, d->wall_us), 6, false);
+      static const int widths[BARRIER_COLUMNS] = {5, 6, 6, 6, 7, 6, 6, 6, 6, 6, 8, 8, 6};
+      for (int c = 0; c < BARRIER_COLUMNS; c++) {
+         char text[32];
+         format_column(figures, c, text);
+         fprintf(out, " %*s", widths[c], text);
+      }
       fprintf(out, "\n");
    }
    if (!header)
@@ -140,30 +164,14 @@ bench_report_barrier_table(FILE *out, const struct bench_results *results)
                 "over the measured\nrepetitions, per command buffer; expect: the vendor barriers "
                 "the benchmark's model of the\npolicy gives (hazards + 1 at the end), with the "
                 "policy on; end before the closing\ntimestamp counts as query.\n");
-   struct bench_barrier_summary summary;
-   if (bench_barrier_summary(results, &summary)) {
-      char kronos[32], direct[32], kronos_gpu[32], direct_gpu[32];
-      bench_format_figure(summary.kronos_wall, kronos, sizeof(kronos));
-      bench_format_figure(summary.direct_wall, direct, sizeof(direct));
-      bench_format_figure(summary.kronos_gpu, kronos_gpu, sizeof(kronos_gpu));
-      bench_format_figure(summary.direct_gpu, direct_gpu, sizeof(direct_gpu));
+   struct summary_text t;
+   if (summary_text(results, &t)) {
       fprintf(out, "chain-barriers through Kronos / chain-nobarriers direct (wall per dispatch, "
                    "medians of this run): %s (goal <= 1.2; GPU time %s)\n"
                    "chain-barriers direct / chain-nobarriers direct (what the barriers cost on "
                    "the vendor): %s (GPU time %s)\n",
-              kronos, kronos_gpu, direct, direct_gpu);
+              t.kronos, t.kronos_gpu, t.direct, t.direct_gpu);
    }
-}
-
-static void
-md_figure(FILE *out, double value, bool count)
-{
-   char text[32];
-   if (count)
-      format_count(value, text, sizeof(text));
-   else
-      bench_format_figure(value, text, sizeof(text));
-   fprintf(out, " %s |", text);
 }
 
 void
@@ -190,33 +198,26 @@ bench_report_barrier_markdown(FILE *out, const struct bench_results *results)
       }
       double figures[BARRIER_COLUMNS];
       barrier_figures(row, figures);
-      const struct bench_figures *d = &row->m.side[BENCH_DIRECT].median;
-      const struct bench_figures *k = &row->m.side[BENCH_KRONOS].median;
       char check[48];
       bench_format_check(row, check, sizeof(check));
       fprintf(out, "| %s |", row->name);
-      for (int c = 0; c < BARRIER_COLUMNS; c++)
-         md_figure(out, figures[c], c != 3);
-      md_figure(out, d->wall_us, false);
-      md_figure(out, k->wall_us, false);
-      md_figure(out, bench_ratio(k->wall_us, d->wall_us), false);
+      for (int c = 0; c < BARRIER_COLUMNS; c++) {
+         char text[32];
+         format_column(figures, c, text);
+         fprintf(out, " %s |", text);
+      }
       fprintf(out, " %s |\n", check);
    }
    if (!header)
       return;
-   struct bench_barrier_summary summary;
-   if (bench_barrier_summary(results, &summary)) {
-      char kronos[32], direct[32], kronos_gpu[32], direct_gpu[32];
-      bench_format_figure(summary.kronos_wall, kronos, sizeof(kronos));
-      bench_format_figure(summary.direct_wall, direct, sizeof(direct));
-      bench_format_figure(summary.kronos_gpu, kronos_gpu, sizeof(kronos_gpu));
-      bench_format_figure(summary.direct_gpu, direct_gpu, sizeof(direct_gpu));
+   struct summary_text t;
+   if (summary_text(results, &t)) {
       fprintf(out, "\nchain-barriers through Kronos against chain-nobarriers on the vendor "
                    "directly (the same dispatches with no barrier), wall time per dispatch, "
                    "medians of this run: **%s×** (goal ≤ 1.2×; GPU time %s×). chain-barriers "
                    "direct against chain-nobarriers direct (what the barriers cost on the "
                    "vendor): %s× (GPU time %s×).\n",
-              kronos, kronos_gpu, direct, direct_gpu);
+              t.kronos, t.kronos_gpu, t.direct, t.direct_gpu);
    }
    fprintf(out, "\n");
 }

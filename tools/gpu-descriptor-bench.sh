@@ -16,20 +16,10 @@
 #   tools/gpu-descriptor-bench.sh build-gpu
 set -u
 build=$1 out=${OUT:?OUT must name the output folder}
-vendor=${NVIDIA_ICD:?source .gl/on-device first}
-export KRONOS_VENDOR_ICD=$vendor
-export VK_DRIVER_FILES=$vendor:$(cd "$build" && pwd)/icd/kronos_icd.x86_64.json
-runs=$(mktemp -d)
-{ date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
-   > "$out/info.txt" 2>&1
+source "$(dirname "${BASH_SOURCE[0]}")/gpu-common.sh"
+gpu_use "$build"
 
-test_run() { # label, then what env runs: VARIABLE=value ... program arguments...
-  local label=$1
-  shift
-  echo "=== $label" >> "$out/tests.txt"
-  timeout 120 env "$@" >> "$out/tests.txt" 2>&1
-  echo "exit status $?" >> "$out/tests.txt"
-}
+test_run() { gpu_run tests.txt 120 "$@"; } # label, then VARIABLE=value ... program arguments...
 p=$build/tests/integration
 test_run "it_descriptors (on)" "$p/it_descriptors"
 test_run "it_descriptors (off)" KRONOS_DISABLE=descriptor "$p/it_descriptors"

@@ -14,23 +14,11 @@
 #   tools/gpu-sync-check.sh build-old build-gpu
 set -u
 old=$1 new=$2 out=${OUT:?OUT must name the output folder}
-vendor=${NVIDIA_ICD:?source .gl/on-device first}
-export KRONOS_VENDOR_ICD=$vendor
-runs=$(mktemp -d)
-{ date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
-   > "$out/info.txt" 2>&1
+source "$(dirname "${BASH_SOURCE[0]}")/gpu-common.sh"
 
-use() { export VK_DRIVER_FILES=$vendor:$(cd "$1" && pwd)/icd/kronos_icd.x86_64.json; }
+sync_run() { gpu_run sync-suite.txt 300 "$@"; } # label, then VARIABLE=value ... program...
 
-sync_run() { # label, then what env runs: VARIABLE=value ... program arguments...
-  local label=$1
-  shift
-  echo "=== $label" >> "$out/sync-suite.txt"
-  timeout 300 env "$@" >> "$out/sync-suite.txt" 2>&1
-  echo "exit status $?" >> "$out/sync-suite.txt"
-}
-
-use "$new"
+gpu_use "$new"
 p=$new/tests/integration
 held=(KRONOS_BATCH_TIME_BOUND_US=1000000 KRONOS_BATCH_LIMIT=1000)
 for t in fences semaphores observers stress hazards losses; do
@@ -47,7 +35,7 @@ sync_run "it_sync_counters (passthrough)" KRONOS_DISABLE=batch "$p/it_sync_count
 bench() { # build, name, VARIABLE=value...
   local build=$1 name=$2
   shift 2
-  use "$build"
+  gpu_use "$build"
   env "$@" "$build/benchmarks/kronos-bench" --workload submit --no-plot --out "$runs/$name" \
      > "$runs/$name.log" 2>&1
   echo "== $name ($build $*): exit $?" >> "$out/submit-rows.txt"
@@ -62,7 +50,7 @@ bench "$new" new-tb0 KRONOS_BATCH_TIME_BOUND_US=0
 bench "$new" new-tb5 KRONOS_BATCH_TIME_BOUND_US=5
 bench "$new" new-nobatch KRONOS_DISABLE=batch
 bench "$old" old-tb0 KRONOS_BATCH_TIME_BOUND_US=0
-use "$new"
+gpu_use "$new"
 KRONOS_LOG=debug "$new/benchmarks/kronos-bench" --workload unobserved-busy --reps 5 --no-plot \
    > "$out/debug-busy.txt" 2>&1
 tar czf "$out/results.tgz" -C "$runs" .

@@ -90,11 +90,21 @@ host_apply(uint32_t *dst, const uint32_t *src, uint32_t words, uint32_t p)
 
 /* --- One case on one device ----------------------------------------------------------------- */
 
+#define RUN_BUFFERS 8u
+#define RUN_CMDS 3u
+
+/* What a case made on one device; run_end frees all of it, whether the case got through or
+ * not. */
 struct run {
    struct dc_side *s;
    const struct kit *kit;
    VkDescriptorPool pool;
    struct it_host_buffer params; /* slot p at p * DC_OFFSET_UNIT: mul, add */
+   struct it_host_buffer buffers[RUN_BUFFERS]; /* buffer()'s */
+   uint32_t buffer_count;
+   VkCommandBuffer cmds[RUN_CMDS]; /* begin()'s and track()'s not freed yet */
+   uint32_t cmd_count;
+   uint32_t *want; /* host_words()'s */
    VkKronosDeviceStatistics before;
 };
 
@@ -123,28 +133,103 @@ run_begin(struct dc_side *s, struct run *r)
 static void
 run_end(struct run *r)
 {
+   VkDevice device = r->s->device;
+   free(r->want);
+   for (uint32_t i = 0; i < r->cmd_count; i++) {
+      if (r->cmds[i])
+         vkFreeCommandBuffers(device, r->s->command_pool, 1, &r->cmds[i]);
+   }
+   for (uint32_t i = 0; i < r->buffer_count; i++)
+      it_host_buffer_destroy(device, &r->buffers[i]);
    if (r->pool)
-      vkDestroyDescriptorPool(r->s->device, r->pool, NULL);
-   it_host_buffer_destroy(r->s->device, &r->params);
+      vkDestroyDescriptorPool(device, r->pool, NULL);
+   it_host_buffer_destroy(device, &r->params);
 }
 
 /* A buffer of `words` words (host-visible, coherent), each pattern(seed, i); seed UINT32_MAX:
- * zeros. */
-static bool
-buffer(struct run *r, uint32_t words, VkBufferUsageFlags usage, uint32_t seed,
-       struct it_host_buffer *out)
+ * zeros. NULL on failure. */
+static struct it_host_buffer *
+buffer(struct run *r, uint32_t words, VkBufferUsageFlags usage, uint32_t seed)
 {
+   if (r->buffer_count == RUN_BUFFERS) {
+      fprintf(stderr, "  %s: more than %u buffers in a case\n", r->s->label, RUN_BUFFERS);
+      return NULL;
+   }
+   struct it_host_buffer *out = &r->buffers[r->buffer_count++];
    if (dc_buffer_create(r->s, (VkDeviceSize)words * 4, usage | VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
                                                           VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                                                           VK_BUFFER_USAGE_TRANSFER_DST_BIT,
                         out) != VK_SUCCESS) {
       fprintf(stderr, "  %s: cannot create a buffer of %u words\n", r->s->label, words);
-      return false;
+      return NULL;
    }
    uint32_t *data = out->data;
    for (uint32_t i = 0; i < words && seed != UINT32_MAX; i++)
       data[i] = pattern(seed, i);
+   return out;
+}
+
+/* count buffers of REGION_WORDS zeros, *out[i] the i-th. */
+static bool
+zeros(struct run *r, struct it_host_buffer **const *out, uint32_t count)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      if (!(*out[i] = buffer(r, REGION_WORDS, 0, UINT32_MAX)))
+         return false;
+   }
    return true;
+}
+
+#define ZEROS(r, ...)                                                                         \
+   zeros((r), (struct it_host_buffer **const[]){__VA_ARGS__},                                 \
+         sizeof((struct it_host_buffer **const[]){__VA_ARGS__}) / sizeof(void *))
+
+/* An array of `words` words for what the host computes (freed by run_end), a copy of from's
+ * where from is not NULL. */
+static uint32_t *
+host_words(struct run *r, uint32_t words, const void *from)
+{
+   free(r->want);
+   r->want = malloc((size_t)words * 4);
+   if (r->want && from)
+      memcpy(r->want, from, (size_t)words * 4);
+   return r->want;
+}
+
+/* cmd, allocated by the caller, for run_end to free. */
+static bool
+track(struct run *r, VkCommandBuffer cmd)
+{
+   if (r->cmd_count == RUN_CMDS) {
+      fprintf(stderr, "  %s: more than %u command buffers in a case\n", r->s->label, RUN_CMDS);
+      return false;
+   }
+   r->cmds[r->cmd_count++] = cmd;
+   return true;
+}
+
+/* A primary command buffer of the side's pool, begun; freed by end_submit or run_end. */
+static VkResult
+begin(struct run *r, VkCommandBuffer *cmd)
+{
+   VkResult result = dc_begin(r->s, cmd);
+   if (*cmd && !track(r, *cmd)) {
+      vkFreeCommandBuffers(r->s->device, r->s->command_pool, 1, cmd);
+      *cmd = VK_NULL_HANDLE;
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
+   return result;
+}
+
+/* Ends cmd (from begin), submits it, waits, and frees it. */
+static VkResult
+end_submit(struct run *r, VkCommandBuffer cmd)
+{
+   for (uint32_t i = 0; i < r->cmd_count; i++) {
+      if (r->cmds[i] == cmd)
+         r->cmds[i] = VK_NULL_HANDLE;
+   }
+   return dc_end_submit_free(r->s, cmd);
 }
 
 /* Binds desc_simple with a new set: dst[dst_offset ...] = src[src_offset ...] * mul + add over
@@ -164,17 +249,7 @@ bind(struct run *r, VkCommandBuffer cmd, VkBuffer src, uint32_t src_offset, VkBu
       {r->params.buffer, (VkDeviceSize)p * DC_OFFSET_UNIT, 8},
    };
    VkWriteDescriptorSet writes[3];
-   for (uint32_t b = 0; b < 3; b++) {
-      writes[b] = (VkWriteDescriptorSet){
-         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = set,
-         .dstBinding = b,
-         .descriptorCount = 1,
-         .descriptorType = b == 2 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
-                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-         .pBufferInfo = &infos[b],
-      };
-   }
+   dc_simple_writes(set, infos, writes);
    vkUpdateDescriptorSets(r->s->device, 3, writes, 0, NULL);
    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, r->kit->pipeline);
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, r->kit->layout, 0, 1, &set, 0,
@@ -192,25 +267,46 @@ dispatch(struct run *r, VkCommandBuffer cmd, VkBuffer src, uint32_t src_offset, 
    return true;
 }
 
-static void
-barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stages, VkAccessFlags src_access,
-        VkPipelineStageFlags dst_stages, VkAccessFlags dst_access)
-{
-   const VkMemoryBarrier b = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = src_access,
-      .dstAccessMask = dst_access,
-   };
-   vkCmdPipelineBarrier(cmd, src_stages, dst_stages, 0, 1, &b, 0, NULL, 0, NULL);
-}
-
 /* All commands, all writes before all reads and writes: what frameworks record. */
 static void
 full_barrier(VkCommandBuffer cmd)
 {
-   barrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT,
-           VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
-           VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, VK_ACCESS_MEMORY_WRITE_BIT,
+                     VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                     VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT);
+}
+
+/* The compute-to-compute barrier: shader writes before shader reads. */
+static void
+compute_barrier(VkCommandBuffer cmd)
+{
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+}
+
+/* One dispatch of REGION_WORDS words: dst[dst_offset ...] = src[src_offset ...] * mul + add
+ * with parameters p (offsets in bytes). */
+struct step {
+   VkBuffer src;
+   uint32_t src_offset;
+   VkBuffer dst;
+   uint32_t dst_offset;
+   uint32_t p;
+};
+
+/* A full barrier, then each step followed by a full barrier, as frameworks record. */
+static bool
+steps_between_full_barriers(struct run *r, VkCommandBuffer cmd, const struct step *steps,
+                            uint32_t count)
+{
+   full_barrier(cmd);
+   for (uint32_t i = 0; i < count; i++) {
+      const struct step *t = &steps[i];
+      if (!dispatch(r, cmd, t->src, t->src_offset, t->dst, t->dst_offset, REGION_WORDS, t->p))
+         return false;
+      full_barrier(cmd);
+   }
+   return true;
 }
 
 /* A compute-to-compute buffer barrier on part of buf (the policy widens it to all memory). */
@@ -330,6 +426,18 @@ check_barriers(const struct run *r, const struct barriers_expected *want)
    return ok;
 }
 
+/* check_barriers for the usual case: `app` application barriers, and vendor barriers for
+ * `hazards` hazards and at `ends` command buffers' ends, none for another reason. */
+static bool
+check_hazards(const struct run *r, uint32_t app, uint32_t hazards, uint32_t ends)
+{
+   const struct barriers_expected e = {
+      .app = app,
+      .emitted = {[KRONOS_BARRIER_HAZARD] = hazards, [KRONOS_BARRIER_END] = ends},
+   };
+   return check_barriers(r, &e);
+}
+
 /* The output words of a case: buffers' words one after the other. */
 static void
 output(uint32_t **out, const struct it_host_buffer *buf)
@@ -357,43 +465,32 @@ independent(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, dst = {0};
-   VkCommandBuffer cmds[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
-   uint32_t *want = NULL;
+   struct it_host_buffer *in, *dst;
+   VkCommandBuffer cmds[2];
+   uint32_t *want;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, CHAIN * REGION_WORDS, 0, 1, &in));
-   CHECK(buffer(&r, CHAIN * REGION_WORDS, 0, UINT32_MAX, &dst));
+   CHECK(in = buffer(&r, CHAIN * REGION_WORDS, 0, 1));
+   CHECK(dst = buffer(&r, CHAIN * REGION_WORDS, 0, UINT32_MAX));
    for (uint32_t c = 0; c < 2; c++) {
-      CHECK_VK(dc_begin(s, &cmds[c]));
+      CHECK_VK(begin(&r, &cmds[c]));
       for (uint32_t d = 0; d < CHAIN; d++) {
-         CHECK(dispatch(&r, cmds[c], in.buffer, d * REGION_BYTES, dst.buffer, d * REGION_BYTES,
+         CHECK(dispatch(&r, cmds[c], in->buffer, d * REGION_BYTES, dst->buffer, d * REGION_BYTES,
                         REGION_WORDS, (c + d) % PARAM_ONE));
          full_barrier(cmds[c]);
       }
       CHECK_VK(vkEndCommandBuffer(cmds[c]));
    }
    CHECK_VK(dc_submit_wait(s, 2, cmds));
-   CHECK(want = malloc(dst.size));
+   CHECK(want = host_words(&r, CHAIN * REGION_WORDS, NULL));
    for (uint32_t d = 0; d < CHAIN; d++)
-      host_apply(want + d * REGION_WORDS, (const uint32_t *)in.data + d * REGION_WORDS,
+      host_apply(want + d * REGION_WORDS, (const uint32_t *)in->data + d * REGION_WORDS,
                  REGION_WORDS, (1 + d) % PARAM_ONE);
-   CHECK(expect_words(&r, "independent dispatches", dst.data, want, CHAIN * REGION_WORDS));
-   output(&out, &dst);
-   const struct barriers_expected e = {
-      .app = 2 * CHAIN,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 2},
-   };
-   CHECK(check_barriers(&r, &e));
+   CHECK(expect_words(&r, "independent dispatches", dst->data, want, CHAIN * REGION_WORDS));
+   output(&out, dst);
+   CHECK(check_hazards(&r, 2 * CHAIN, 2, 2));
    ok = true;
 done:
-   free(want);
-   for (uint32_t c = 0; c < 2; c++) {
-      if (cmds[c])
-         vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmds[c]);
-   }
-   it_host_buffer_destroy(s->device, &in);
-   it_host_buffer_destroy(s->device, &dst);
    run_end(&r);
    return ok;
 }
@@ -406,40 +503,30 @@ raw_chain(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer chain = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   uint32_t *want = NULL;
+   struct it_host_buffer *chain;
+   VkCommandBuffer cmd;
+   uint32_t *want;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, (CHAIN + 1) * REGION_WORDS, 0, 2, &chain));
-   CHECK(want = malloc(chain.size));
-   memcpy(want, chain.data, chain.size);
-   CHECK_VK(dc_begin(s, &cmd));
+   CHECK(chain = buffer(&r, (CHAIN + 1) * REGION_WORDS, 0, 2));
+   CHECK(want = host_words(&r, (CHAIN + 1) * REGION_WORDS, chain->data));
+   CHECK_VK(begin(&r, &cmd));
    for (uint32_t d = 0; d < CHAIN; d++) {
-      CHECK(dispatch(&r, cmd, chain.buffer, d * REGION_BYTES, chain.buffer,
+      CHECK(dispatch(&r, cmd, chain->buffer, d * REGION_BYTES, chain->buffer,
                      (d + 1) * REGION_BYTES, REGION_WORDS, d % PARAM_ONE));
       if (d % 2)
-         buffer_barrier(cmd, chain.buffer, (d + 1) * REGION_BYTES, REGION_BYTES);
+         buffer_barrier(cmd, chain->buffer, (d + 1) * REGION_BYTES, REGION_BYTES);
       else
          full_barrier(cmd);
       host_apply(want + (d + 1) * REGION_WORDS, want + d * REGION_WORDS, REGION_WORDS,
                  d % PARAM_ONE);
    }
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
-   CHECK(expect_words(&r, "the chain", chain.data, want, (CHAIN + 1) * REGION_WORDS));
-   output(&out, &chain);
-   const struct barriers_expected e = {
-      .app = CHAIN,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = CHAIN - 1, [KRONOS_BARRIER_END] = 1},
-   };
-   CHECK(check_barriers(&r, &e));
+   CHECK_VK(end_submit(&r, cmd));
+   CHECK(expect_words(&r, "the chain", chain->data, want, (CHAIN + 1) * REGION_WORDS));
+   output(&out, chain);
+   CHECK(check_hazards(&r, CHAIN, CHAIN - 1, 1));
    ok = true;
 done:
-   free(want);
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   it_host_buffer_destroy(s->device, &chain);
    run_end(&r);
    return ok;
 }
@@ -453,45 +540,31 @@ static bool
 two_dispatches(struct dc_side *s, bool war, uint32_t *out)
 {
    struct run r;
-   struct it_host_buffer x = {0}, y = {0}, z = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   struct it_host_buffer *x, *y, *z;
+   VkCommandBuffer cmd;
    uint32_t want_x[REGION_WORDS], want_y[REGION_WORDS];
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 3, &x));
-   CHECK(buffer(&r, REGION_WORDS, 0, war ? UINT32_MAX : 4, &y));
-   CHECK(buffer(&r, REGION_WORDS, 0, 5, &z));
-   memcpy(want_y, y.data, sizeof(want_y));
+   CHECK(x = buffer(&r, REGION_WORDS, 0, 3));
+   CHECK(y = buffer(&r, REGION_WORDS, 0, war ? UINT32_MAX : 4));
+   CHECK(z = buffer(&r, REGION_WORDS, 0, 5));
+   memcpy(want_y, y->data, sizeof(want_y));
    if (war)
-      host_apply(want_y, x.data, REGION_WORDS, 1);
-   host_apply(want_x, z.data, REGION_WORDS, 2);
-   CHECK_VK(dc_begin(s, &cmd));
-   full_barrier(cmd);
-   if (war)
-      CHECK(dispatch(&r, cmd, x.buffer, 0, y.buffer, 0, REGION_WORDS, 1));
-   else
-      CHECK(dispatch(&r, cmd, y.buffer, 0, x.buffer, 0, REGION_WORDS, 1));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, z.buffer, 0, x.buffer, 0, REGION_WORDS, 2));
-   full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
-   CHECK(expect_words(&r, "x", x.data, want_x, REGION_WORDS));
-   CHECK(expect_words(&r, "y", y.data, want_y, REGION_WORDS));
-   output(&out, &x);
-   output(&out, &y);
-   const struct barriers_expected e = {
-      .app = 3,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
-   };
-   CHECK(check_barriers(&r, &e));
+      host_apply(want_y, x->data, REGION_WORDS, 1);
+   host_apply(want_x, z->data, REGION_WORDS, 2);
+   const struct step first = war ? (struct step){x->buffer, 0, y->buffer, 0, 1}
+                                 : (struct step){y->buffer, 0, x->buffer, 0, 1};
+   const struct step steps[2] = {first, {z->buffer, 0, x->buffer, 0, 2}};
+   CHECK_VK(begin(&r, &cmd));
+   CHECK(steps_between_full_barriers(&r, cmd, steps, 2));
+   CHECK_VK(end_submit(&r, cmd));
+   CHECK(expect_words(&r, "x", x->data, want_x, REGION_WORDS));
+   CHECK(expect_words(&r, "y", y->data, want_y, REGION_WORDS));
+   output(&out, x);
+   output(&out, y);
+   CHECK(check_hazards(&r, 3, 2, 1));
    ok = true;
 done:
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   it_host_buffer_destroy(s->device, &x);
-   it_host_buffer_destroy(s->device, &y);
-   it_host_buffer_destroy(s->device, &z);
    run_end(&r);
    return ok;
 }
@@ -519,52 +592,49 @@ static bool
 transfers(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
+   const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+   const VkPipelineStageFlags transfer = VK_PIPELINE_STAGE_TRANSFER_BIT;
    struct run r;
-   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0}, d = {0}, e = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   struct it_host_buffer *in, *a, *b, *c, *d, *e;
+   VkCommandBuffer cmd;
    uint32_t update[16];
    bool ok = false;
    for (uint32_t i = 0; i < 16; i++)
       update[i] = 0x51000000u + i;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 6, &in));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &d));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &e));
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 6));
+   CHECK(ZEROS(&r, &a, &b, &c, &d, &e));
    const VkBufferCopy whole = {0, 0, REGION_BYTES};
-   CHECK_VK(dc_begin(s, &cmd));
+   CHECK_VK(begin(&r, &cmd));
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
-   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
-   vkCmdCopyBuffer(cmd, a.buffer, b.buffer, 1, &whole);
-   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-   CHECK(dispatch(&r, cmd, b.buffer, 0, c.buffer, 0, REGION_WORDS, 2));
-   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
-   vkCmdFillBuffer(cmd, e.buffer, 0, VK_WHOLE_SIZE, 0xeeeeeeeeu); /* depends on nothing */
-   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
-   vkCmdFillBuffer(cmd, c.buffer, 0, REGION_BYTES / 4, 0xabcd1234u);
-   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
-   vkCmdUpdateBuffer(cmd, c.buffer, 128, sizeof(update), update);
-   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-   CHECK(dispatch(&r, cmd, c.buffer, 0, d.buffer, 0, REGION_WORDS, 3));
-   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
-   vkCmdCopyBuffer(cmd, d.buffer, a.buffer, 1, &whole);
+   CHECK(dispatch(&r, cmd, in->buffer, 0, a->buffer, 0, REGION_WORDS, 1));
+   it_memory_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
+                     VK_ACCESS_TRANSFER_READ_BIT);
+   vkCmdCopyBuffer(cmd, a->buffer, b->buffer, 1, &whole);
+   it_memory_barrier(cmd, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, compute,
+                     VK_ACCESS_SHADER_READ_BIT);
+   CHECK(dispatch(&r, cmd, b->buffer, 0, c->buffer, 0, REGION_WORDS, 2));
+   it_memory_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
+                     VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdFillBuffer(cmd, e->buffer, 0, VK_WHOLE_SIZE, 0xeeeeeeeeu); /* depends on nothing */
+   it_memory_barrier(cmd, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, transfer,
+                     VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdFillBuffer(cmd, c->buffer, 0, REGION_BYTES / 4, 0xabcd1234u);
+   it_memory_barrier(cmd, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, transfer,
+                     VK_ACCESS_TRANSFER_WRITE_BIT);
+   vkCmdUpdateBuffer(cmd, c->buffer, 128, sizeof(update), update);
+   it_memory_barrier(cmd, transfer, VK_ACCESS_TRANSFER_WRITE_BIT, compute,
+                     VK_ACCESS_SHADER_READ_BIT);
+   CHECK(dispatch(&r, cmd, c->buffer, 0, d->buffer, 0, REGION_WORDS, 3));
+   it_memory_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, transfer,
+                     VK_ACCESS_TRANSFER_READ_BIT);
+   vkCmdCopyBuffer(cmd, d->buffer, a->buffer, 1, &whole);
    full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
+   CHECK_VK(end_submit(&r, cmd));
 
    uint32_t want_a[REGION_WORDS], want_c[REGION_WORDS], want_d[REGION_WORDS];
    uint32_t want_e[REGION_WORDS];
-   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_a, in->data, REGION_WORDS, 1);
    host_apply(want_c, want_a, REGION_WORDS, 2); /* b is a copy of a */
    for (uint32_t i = 0; i < REGION_WORDS / 4; i++)
       want_c[i] = 0xabcd1234u;
@@ -572,26 +642,17 @@ transfers(struct dc_side *s, const void *arg, uint32_t *out)
    host_apply(want_d, want_c, REGION_WORDS, 3);
    for (uint32_t i = 0; i < REGION_WORDS; i++)
       want_e[i] = 0xeeeeeeeeu;
-   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
-   CHECK(expect_words(&r, "d", d.data, want_d, REGION_WORDS));
-   CHECK(expect_words(&r, "a (a copy of d)", a.data, want_d, REGION_WORDS));
-   CHECK(expect_words(&r, "e", e.data, want_e, REGION_WORDS));
-   output(&out, &a);
-   output(&out, &b);
-   output(&out, &c);
-   output(&out, &d);
-   const struct barriers_expected ex = {
-      .app = 9,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 7, [KRONOS_BARRIER_END] = 1},
-   };
-   CHECK(check_barriers(&r, &ex));
+   CHECK(expect_words(&r, "c", c->data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "d", d->data, want_d, REGION_WORDS));
+   CHECK(expect_words(&r, "a (a copy of d)", a->data, want_d, REGION_WORDS));
+   CHECK(expect_words(&r, "e", e->data, want_e, REGION_WORDS));
+   output(&out, a);
+   output(&out, b);
+   output(&out, c);
+   output(&out, d);
+   CHECK(check_hazards(&r, 9, 7, 1));
    ok = true;
 done:
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   struct it_host_buffer *all[] = {&in, &a, &b, &c, &d, &e};
-   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
-      it_host_buffer_destroy(s->device, all[i]);
    run_end(&r);
    return ok;
 }
@@ -606,47 +667,35 @@ indirect(struct dc_side *s, const void *arg, uint32_t *out)
    (void)arg;
    enum { GROUPS = 16, WORDS = GROUPS * 64 };
    struct run r;
-   struct it_host_buffer source = {0}, args = {0}, in = {0}, dst = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   uint32_t *want = NULL;
+   struct it_host_buffer *source, *args, *in, *dst;
+   VkCommandBuffer cmd;
+   uint32_t *want;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, 4, 0, UINT32_MAX, &source));
-   CHECK(buffer(&r, 4, VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, UINT32_MAX, &args));
-   CHECK(buffer(&r, WORDS, 0, 7, &in));
-   CHECK(buffer(&r, WORDS, 0, UINT32_MAX, &dst));
-   ((uint32_t *)source.data)[0] = GROUPS - 1;
-   CHECK_VK(dc_begin(s, &cmd));
+   CHECK(source = buffer(&r, 4, 0, UINT32_MAX));
+   CHECK(args = buffer(&r, 4, VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, UINT32_MAX));
+   CHECK(in = buffer(&r, WORDS, 0, 7));
+   CHECK(dst = buffer(&r, WORDS, 0, UINT32_MAX));
+   ((uint32_t *)source->data)[0] = GROUPS - 1;
+   CHECK_VK(begin(&r, &cmd));
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, source.buffer, 0, args.buffer, 0, 3, PARAM_ONE));
-   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT, VK_ACCESS_INDIRECT_COMMAND_READ_BIT);
-   CHECK(bind(&r, cmd, in.buffer, 0, dst.buffer, 0, WORDS, 4));
-   vkCmdDispatchIndirect(cmd, args.buffer, 0);
+   CHECK(dispatch(&r, cmd, source->buffer, 0, args->buffer, 0, 3, PARAM_ONE));
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_DRAW_INDIRECT_BIT, VK_ACCESS_INDIRECT_COMMAND_READ_BIT);
+   CHECK(bind(&r, cmd, in->buffer, 0, dst->buffer, 0, WORDS, 4));
+   vkCmdDispatchIndirect(cmd, args->buffer, 0);
    full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
+   CHECK_VK(end_submit(&r, cmd));
    const uint32_t want_args[3] = {GROUPS, 1, 1};
-   CHECK(expect_words(&r, "the indirect arguments", args.data, want_args, 3));
-   CHECK(want = malloc(dst.size));
-   host_apply(want, in.data, WORDS, 4);
-   CHECK(expect_words(&r, "the indirect dispatch's output", dst.data, want, WORDS));
-   output(&out, &args);
-   output(&out, &dst);
-   const struct barriers_expected e = {
-      .app = 3,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
-   };
-   CHECK(check_barriers(&r, &e));
+   CHECK(expect_words(&r, "the indirect arguments", args->data, want_args, 3));
+   CHECK(want = host_words(&r, WORDS, NULL));
+   host_apply(want, in->data, WORDS, 4);
+   CHECK(expect_words(&r, "the indirect dispatch's output", dst->data, want, WORDS));
+   output(&out, args);
+   output(&out, dst);
+   CHECK(check_hazards(&r, 3, 2, 1));
    ok = true;
 done:
-   free(want);
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   it_host_buffer_destroy(s->device, &source);
-   it_host_buffer_destroy(s->device, &args);
-   it_host_buffer_destroy(s->device, &in);
-   it_host_buffer_destroy(s->device, &dst);
    run_end(&r);
    return ok;
 }
@@ -663,16 +712,16 @@ aliasing(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, in2 = {0}, o = {0};
+   struct it_host_buffer *in, *in2, *o;
    VkBuffer p = VK_NULL_HANDLE, q = VK_NULL_HANDLE;
    VkDeviceMemory memory = VK_NULL_HANDLE;
    uint32_t *mapped = NULL;
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   VkCommandBuffer cmd;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 8, &in));
-   CHECK(buffer(&r, REGION_WORDS, 0, 9, &in2));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &o));
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 8));
+   CHECK(in2 = buffer(&r, REGION_WORDS, 0, 9));
+   CHECK(o = buffer(&r, REGION_WORDS, 0, UINT32_MAX));
    VkBufferCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
       .size = 2 * REGION_BYTES,
@@ -696,49 +745,37 @@ aliasing(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK_VK(vkMapMemory(s->device, memory, 0, VK_WHOLE_SIZE, 0, (void **)&mapped));
    memset(mapped, 0, 2 * REGION_BYTES);
 
-   CHECK_VK(dc_begin(s, &cmd));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, p, REGION_BYTES, REGION_WORDS, 1));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, q, 0, o.buffer, 0, REGION_WORDS, 2));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in2.buffer, 0, p, 0, REGION_WORDS, 3));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in2.buffer, 0, q, 0, REGION_WORDS, 4));
-   full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
+   const struct step steps[4] = {
+      {in->buffer, 0, p, REGION_BYTES, 1},
+      {q, 0, o->buffer, 0, 2},
+      {in2->buffer, 0, p, 0, 3},
+      {in2->buffer, 0, q, 0, 4},
+   };
+   CHECK_VK(begin(&r, &cmd));
+   CHECK(steps_between_full_barriers(&r, cmd, steps, 4));
+   CHECK_VK(end_submit(&r, cmd));
 
    uint32_t want_first[REGION_WORDS], want_second[REGION_WORDS], want_o[REGION_WORDS];
-   host_apply(want_second, in.data, REGION_WORDS, 1);
+   host_apply(want_second, in->data, REGION_WORDS, 1);
    host_apply(want_o, want_second, REGION_WORDS, 2);
-   host_apply(want_first, in2.data, REGION_WORDS, 3);
-   host_apply(want_second, in2.data, REGION_WORDS, 4);
-   CHECK(expect_words(&r, "o (read through the alias)", o.data, want_o, REGION_WORDS));
+   host_apply(want_first, in2->data, REGION_WORDS, 3);
+   host_apply(want_second, in2->data, REGION_WORDS, 4);
+   CHECK(expect_words(&r, "o (read through the alias)", o->data, want_o, REGION_WORDS));
    CHECK(expect_words(&r, "the memory's first region", mapped, want_first, REGION_WORDS));
    CHECK(expect_words(&r, "the memory's second region", mapped + REGION_WORDS, want_second,
                       REGION_WORDS));
    memcpy(out, mapped, 2 * REGION_BYTES);
    out += 2 * REGION_WORDS;
-   output(&out, &o);
-   const struct barriers_expected e = {
-      .app = 5,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 3, [KRONOS_BARRIER_END] = 1},
-   };
-   CHECK(check_barriers(&r, &e));
+   output(&out, o);
+   CHECK(check_hazards(&r, 5, 3, 1));
    ok = true;
 done:
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   run_end(&r); /* the command buffer first: it uses p and q */
    if (mapped)
       vkUnmapMemory(s->device, memory);
    vkDestroyBuffer(s->device, p, NULL);
    vkDestroyBuffer(s->device, q, NULL);
    vkFreeMemory(s->device, memory, NULL);
-   it_host_buffer_destroy(s->device, &in);
-   it_host_buffer_destroy(s->device, &in2);
-   it_host_buffer_destroy(s->device, &o);
-   run_end(&r);
    return ok;
 }
 
@@ -753,50 +790,36 @@ subranges(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, buf = {0}, o = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   uint32_t *want = NULL;
+   struct it_host_buffer *in, *buf, *o;
+   VkCommandBuffer cmd;
+   uint32_t *want;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 10, &in));
-   CHECK(buffer(&r, 4 * REGION_WORDS, 0, 11, &buf));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &o));
-   CHECK(want = malloc(buf.size));
-   memcpy(want, buf.data, buf.size);
-   CHECK_VK(dc_begin(s, &cmd));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, 0, REGION_WORDS, 1));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, REGION_BYTES, REGION_WORDS, 2));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, buf.buffer, REGION_BYTES / 2, o.buffer, 0, REGION_WORDS, 3));
-   full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, buf.buffer, 2 * REGION_BYTES, REGION_WORDS, 4));
-   full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
-   uint32_t want_o[REGION_WORDS];
-   host_apply(want, in.data, REGION_WORDS, 1);
-   host_apply(want + REGION_WORDS, in.data, REGION_WORDS, 2);
-   host_apply(want_o, want + REGION_WORDS / 2, REGION_WORDS, 3);
-   host_apply(want + 2 * REGION_WORDS, in.data, REGION_WORDS, 4);
-   CHECK(expect_words(&r, "the buffer", buf.data, want, 4 * REGION_WORDS));
-   CHECK(expect_words(&r, "o", o.data, want_o, REGION_WORDS));
-   output(&out, &buf);
-   output(&out, &o);
-   const struct barriers_expected e = {
-      .app = 5,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_END] = 1},
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 10));
+   CHECK(buf = buffer(&r, 4 * REGION_WORDS, 0, 11));
+   CHECK(o = buffer(&r, REGION_WORDS, 0, UINT32_MAX));
+   CHECK(want = host_words(&r, 4 * REGION_WORDS, buf->data));
+   const struct step steps[4] = {
+      {in->buffer, 0, buf->buffer, 0, 1},
+      {in->buffer, 0, buf->buffer, REGION_BYTES, 2},
+      {buf->buffer, REGION_BYTES / 2, o->buffer, 0, 3},
+      {in->buffer, 0, buf->buffer, 2 * REGION_BYTES, 4},
    };
-   CHECK(check_barriers(&r, &e));
+   CHECK_VK(begin(&r, &cmd));
+   CHECK(steps_between_full_barriers(&r, cmd, steps, 4));
+   CHECK_VK(end_submit(&r, cmd));
+   uint32_t want_o[REGION_WORDS];
+   host_apply(want, in->data, REGION_WORDS, 1);
+   host_apply(want + REGION_WORDS, in->data, REGION_WORDS, 2);
+   host_apply(want_o, want + REGION_WORDS / 2, REGION_WORDS, 3);
+   host_apply(want + 2 * REGION_WORDS, in->data, REGION_WORDS, 4);
+   CHECK(expect_words(&r, "the buffer", buf->data, want, 4 * REGION_WORDS));
+   CHECK(expect_words(&r, "o", o->data, want_o, REGION_WORDS));
+   output(&out, buf);
+   output(&out, o);
+   CHECK(check_hazards(&r, 5, 2, 1));
    ok = true;
 done:
-   free(want);
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   it_host_buffer_destroy(s->device, &in);
-   it_host_buffer_destroy(s->device, &buf);
-   it_host_buffer_destroy(s->device, &o);
    run_end(&r);
    return ok;
 }
@@ -811,23 +834,20 @@ previous_submit(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0};
-   VkCommandBuffer cmds[3] = {VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE};
+   struct it_host_buffer *in, *a, *b, *c;
+   VkCommandBuffer cmds[3];
    VkFence fence = VK_NULL_HANDLE;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 12, &in));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 12));
+   CHECK(ZEROS(&r, &a, &b, &c));
    for (uint32_t i = 0; i < 3; i++)
-      CHECK_VK(dc_begin(s, &cmds[i]));
-   CHECK(dispatch(&r, cmds[0], in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+      CHECK_VK(begin(&r, &cmds[i]));
+   CHECK(dispatch(&r, cmds[0], in->buffer, 0, a->buffer, 0, REGION_WORDS, 1));
    full_barrier(cmds[1]);
-   CHECK(dispatch(&r, cmds[1], a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
-   barrier(cmds[2], VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-   CHECK(dispatch(&r, cmds[2], b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   CHECK(dispatch(&r, cmds[1], a->buffer, 0, b->buffer, 0, REGION_WORDS, 2));
+   compute_barrier(cmds[2]);
+   CHECK(dispatch(&r, cmds[2], b->buffer, 0, c->buffer, 0, REGION_WORDS, 3));
    for (uint32_t i = 0; i < 3; i++)
       CHECK_VK(vkEndCommandBuffer(cmds[i]));
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
@@ -836,30 +856,18 @@ previous_submit(struct dc_side *s, const void *arg, uint32_t *out)
       CHECK_VK(it_submit(s->queue, 1, &cmds[i], i == 2 ? fence : VK_NULL_HANDLE));
    CHECK_VK(vkWaitForFences(s->device, 1, &fence, VK_TRUE, IT_TIMEOUT_NS));
    uint32_t want_a[REGION_WORDS], want_b[REGION_WORDS], want_c[REGION_WORDS];
-   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_a, in->data, REGION_WORDS, 1);
    host_apply(want_b, want_a, REGION_WORDS, 2);
    host_apply(want_c, want_b, REGION_WORDS, 3);
-   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
-   CHECK(expect_words(&r, "b", b.data, want_b, REGION_WORDS));
-   output(&out, &b);
-   output(&out, &c);
-   const struct barriers_expected e = {
-      .app = 2,
-      .emitted = {[KRONOS_BARRIER_HAZARD] = 2},
-   };
-   CHECK(check_barriers(&r, &e));
+   CHECK(expect_words(&r, "c", c->data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "b", b->data, want_b, REGION_WORDS));
+   output(&out, b);
+   output(&out, c);
+   CHECK(check_hazards(&r, 2, 2, 0));
    ok = true;
 done:
    if (fence)
       vkDestroyFence(s->device, fence, NULL);
-   for (uint32_t i = 0; i < 3; i++) {
-      if (cmds[i])
-         vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmds[i]);
-   }
-   it_host_buffer_destroy(s->device, &in);
-   it_host_buffer_destroy(s->device, &a);
-   it_host_buffer_destroy(s->device, &b);
-   it_host_buffer_destroy(s->device, &c);
    run_end(&r);
    return ok;
 }
@@ -874,49 +882,46 @@ secondary(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, a = {0}, b = {0}, c = {0}, d = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE, second = VK_NULL_HANDLE;
+   struct it_host_buffer *in, *a, *b, *c, *d;
+   VkCommandBuffer cmd, second = VK_NULL_HANDLE;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 13, &in));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &d));
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 13));
+   CHECK(ZEROS(&r, &a, &b, &c, &d));
    CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
                                         VK_COMMAND_BUFFER_LEVEL_SECONDARY, 1, &second));
+   CHECK(track(&r, second));
    const VkCommandBufferInheritanceInfo inheritance = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_INFO,
    };
-   const VkCommandBufferBeginInfo begin = {
+   const VkCommandBufferBeginInfo begin_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
       .pInheritanceInfo = &inheritance,
    };
-   CHECK_VK(vkBeginCommandBuffer(second, &begin));
-   CHECK(dispatch(&r, second, a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
+   CHECK_VK(vkBeginCommandBuffer(second, &begin_info));
+   CHECK(dispatch(&r, second, a->buffer, 0, b->buffer, 0, REGION_WORDS, 2));
    full_barrier(second);
-   CHECK(dispatch(&r, second, b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   CHECK(dispatch(&r, second, b->buffer, 0, c->buffer, 0, REGION_WORDS, 3));
    CHECK_VK(vkEndCommandBuffer(second));
-   CHECK_VK(dc_begin(s, &cmd));
+   CHECK_VK(begin(&r, &cmd));
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   CHECK(dispatch(&r, cmd, in->buffer, 0, a->buffer, 0, REGION_WORDS, 1));
    full_barrier(cmd);
    vkCmdExecuteCommands(cmd, 1, &second);
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, c.buffer, 0, d.buffer, 0, REGION_WORDS, 4));
+   CHECK(dispatch(&r, cmd, c->buffer, 0, d->buffer, 0, REGION_WORDS, 4));
    full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
+   CHECK_VK(end_submit(&r, cmd));
    uint32_t want[4][REGION_WORDS];
-   host_apply(want[0], in.data, REGION_WORDS, 1);
+   host_apply(want[0], in->data, REGION_WORDS, 1);
    for (uint32_t i = 1; i < 4; i++)
       host_apply(want[i], want[i - 1], REGION_WORDS, i + 1);
-   CHECK(expect_words(&r, "b (secondary)", b.data, want[1], REGION_WORDS));
-   CHECK(expect_words(&r, "c (secondary)", c.data, want[2], REGION_WORDS));
-   CHECK(expect_words(&r, "d", d.data, want[3], REGION_WORDS));
-   output(&out, &b);
-   output(&out, &c);
-   output(&out, &d);
+   CHECK(expect_words(&r, "b (secondary)", b->data, want[1], REGION_WORDS));
+   CHECK(expect_words(&r, "c (secondary)", c->data, want[2], REGION_WORDS));
+   CHECK(expect_words(&r, "d", d->data, want[3], REGION_WORDS));
+   output(&out, b);
+   output(&out, c);
+   output(&out, d);
    const struct barriers_expected e = {
       .app = 5,
       .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_SECONDARY] = 1,
@@ -926,13 +931,6 @@ secondary(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(check_barriers(&r, &e));
    ok = true;
 done:
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
-   if (second)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &second);
-   struct it_host_buffer *all[] = {&in, &a, &b, &c, &d};
-   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
-      it_host_buffer_destroy(s->device, all[i]);
    run_end(&r);
    return ok;
 }
@@ -947,25 +945,22 @@ events(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
-   struct it_host_buffer in = {0}, in2 = {0}, a = {0}, b = {0}, c = {0}, e = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   struct it_host_buffer *in, *in2, *a, *b, *c, *e;
+   VkCommandBuffer cmd;
    VkEvent event = VK_NULL_HANDLE;
    bool ok = false;
    CHECK(run_begin(s, &r));
-   CHECK(buffer(&r, REGION_WORDS, 0, 14, &in));
-   CHECK(buffer(&r, REGION_WORDS, 0, 15, &in2));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &a));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &b));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &c));
-   CHECK(buffer(&r, REGION_WORDS, 0, UINT32_MAX, &e));
+   CHECK(in = buffer(&r, REGION_WORDS, 0, 14));
+   CHECK(in2 = buffer(&r, REGION_WORDS, 0, 15));
+   CHECK(ZEROS(&r, &a, &b, &c, &e));
    const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
    CHECK_VK(vkCreateEvent(s->device, &event_info, NULL, &event));
-   CHECK_VK(dc_begin(s, &cmd));
+   CHECK_VK(begin(&r, &cmd));
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, in.buffer, 0, a.buffer, 0, REGION_WORDS, 1));
+   CHECK(dispatch(&r, cmd, in->buffer, 0, a->buffer, 0, REGION_WORDS, 1));
    full_barrier(cmd);
    vkCmdSetEvent(cmd, event, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
-   CHECK(dispatch(&r, cmd, in2.buffer, 0, e.buffer, 0, REGION_WORDS, 5));
+   CHECK(dispatch(&r, cmd, in2->buffer, 0, e->buffer, 0, REGION_WORDS, 5));
    const VkMemoryBarrier wait = {
       .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
@@ -973,24 +968,23 @@ events(struct dc_side *s, const void *arg, uint32_t *out)
    };
    vkCmdWaitEvents(cmd, 1, &event, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                    VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 1, &wait, 0, NULL, 0, NULL);
-   CHECK(dispatch(&r, cmd, a.buffer, 0, b.buffer, 0, REGION_WORDS, 2));
+   CHECK(dispatch(&r, cmd, a->buffer, 0, b->buffer, 0, REGION_WORDS, 2));
    full_barrier(cmd);
-   CHECK(dispatch(&r, cmd, b.buffer, 0, c.buffer, 0, REGION_WORDS, 3));
+   CHECK(dispatch(&r, cmd, b->buffer, 0, c->buffer, 0, REGION_WORDS, 3));
    full_barrier(cmd);
-   CHECK_VK(dc_end_submit_free(s, cmd));
-   cmd = VK_NULL_HANDLE;
+   CHECK_VK(end_submit(&r, cmd));
    uint32_t want_a[REGION_WORDS], want_b[REGION_WORDS], want_c[REGION_WORDS];
    uint32_t want_e[REGION_WORDS];
-   host_apply(want_a, in.data, REGION_WORDS, 1);
+   host_apply(want_a, in->data, REGION_WORDS, 1);
    host_apply(want_b, want_a, REGION_WORDS, 2);
    host_apply(want_c, want_b, REGION_WORDS, 3);
-   host_apply(want_e, in2.data, REGION_WORDS, 5);
-   CHECK(expect_words(&r, "b (after the event)", b.data, want_b, REGION_WORDS));
-   CHECK(expect_words(&r, "c", c.data, want_c, REGION_WORDS));
-   CHECK(expect_words(&r, "e", e.data, want_e, REGION_WORDS));
-   output(&out, &b);
-   output(&out, &c);
-   output(&out, &e);
+   host_apply(want_e, in2->data, REGION_WORDS, 5);
+   CHECK(expect_words(&r, "b (after the event)", b->data, want_b, REGION_WORDS));
+   CHECK(expect_words(&r, "c", c->data, want_c, REGION_WORDS));
+   CHECK(expect_words(&r, "e", e->data, want_e, REGION_WORDS));
+   output(&out, b);
+   output(&out, c);
+   output(&out, e);
    const struct barriers_expected ex = {
       .app = 4,
       .emitted = {[KRONOS_BARRIER_HAZARD] = 2, [KRONOS_BARRIER_EVENT] = 1,
@@ -999,91 +993,32 @@ events(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(check_barriers(&r, &ex));
    ok = true;
 done:
-   if (cmd)
-      vkFreeCommandBuffers(s->device, s->command_pool, 1, &cmd);
+   run_end(&r);
    if (event)
       vkDestroyEvent(s->device, event, NULL);
-   struct it_host_buffer *all[] = {&in, &in2, &a, &b, &c, &e};
-   for (uint32_t i = 0; i < DC_ARRAY_SIZE(all); i++)
-      it_host_buffer_destroy(s->device, all[i]);
-   run_end(&r);
    return ok;
 }
 
 /* --- Program -------------------------------------------------------------------------------- */
 
-static bool
-on_both(const char *name, bool (*fn)(struct dc_side *s, const void *arg, uint32_t *out),
-        size_t words)
-{
-   return dc_on_both(name, fn, NULL, words);
-}
+/* case_NAME: NAME on both devices, each writing `words` output words. */
+#define ON_BOTH(name, words)                                                                  \
+   static bool case_##name(void)                                                              \
+   {                                                                                          \
+      return dc_on_both(#name, name, NULL, words);                                            \
+   }
 
-static bool
-case_independent(void)
-{
-   return on_both("independent", independent, CHAIN * REGION_WORDS);
-}
-
-static bool
-case_raw_chain(void)
-{
-   return on_both("raw_chain", raw_chain, (CHAIN + 1) * REGION_WORDS);
-}
-
-static bool
-case_war(void)
-{
-   return on_both("war", war, 2 * REGION_WORDS);
-}
-
-static bool
-case_waw(void)
-{
-   return on_both("waw", waw, 2 * REGION_WORDS);
-}
-
-static bool
-case_transfers(void)
-{
-   return on_both("transfers", transfers, 4 * REGION_WORDS);
-}
-
-static bool
-case_indirect(void)
-{
-   return on_both("indirect", indirect, 4 + 16 * 64);
-}
-
-static bool
-case_aliasing(void)
-{
-   return on_both("aliasing", aliasing, 3 * REGION_WORDS);
-}
-
-static bool
-case_subranges(void)
-{
-   return on_both("subranges", subranges, 5 * REGION_WORDS);
-}
-
-static bool
-case_previous_submit(void)
-{
-   return on_both("previous_submit", previous_submit, 2 * REGION_WORDS);
-}
-
-static bool
-case_secondary(void)
-{
-   return on_both("secondary", secondary, 3 * REGION_WORDS);
-}
-
-static bool
-case_events(void)
-{
-   return on_both("events", events, 3 * REGION_WORDS);
-}
+ON_BOTH(independent, CHAIN * REGION_WORDS)
+ON_BOTH(raw_chain, (CHAIN + 1) * REGION_WORDS)
+ON_BOTH(war, 2 * REGION_WORDS)
+ON_BOTH(waw, 2 * REGION_WORDS)
+ON_BOTH(transfers, 4 * REGION_WORDS)
+ON_BOTH(indirect, 4 + 16 * 64)
+ON_BOTH(aliasing, 3 * REGION_WORDS)
+ON_BOTH(subranges, 5 * REGION_WORDS)
+ON_BOTH(previous_submit, 2 * REGION_WORDS)
+ON_BOTH(secondary, 3 * REGION_WORDS)
+ON_BOTH(events, 3 * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1148,7 +1083,6 @@ main(int argc, char **argv)
       {"events", case_events, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
-   const size_t count = DC_ARRAY_SIZE(tests);
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
    const char *only = NULL;
    for (int i = 1; i < argc; i++) {
@@ -1164,15 +1098,9 @@ main(int argc, char **argv)
          return 2;
       }
    }
-   size_t n = 0;
-   for (size_t i = 0; i < count; i++) {
-      if (!only || i == 0 || i == count - 1 || strcmp(tests[i].name, only) == 0)
-         chosen[n++] = tests[i];
-   }
-   if (only && n != 3) {
-      fprintf(stderr, "no case named %s\n", only);
+   size_t n = it_select_tests(tests, DC_ARRAY_SIZE(tests), only, chosen);
+   if (n == 0)
       return 2;
-   }
    int status = it_run_tests(chosen, n);
    if (dc_instance)
       dc_close();

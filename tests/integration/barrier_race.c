@@ -173,18 +173,6 @@ done:
 }
 
 static void
-barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stages, VkAccessFlags src_access,
-        VkPipelineStageFlags dst_stages, VkAccessFlags dst_access)
-{
-   const VkMemoryBarrier b = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = src_access,
-      .dstAccessMask = dst_access,
-   };
-   vkCmdPipelineBarrier(cmd, src_stages, dst_stages, 0, 1, &b, 0, NULL, 0, NULL);
-}
-
-static void
 dispatch(const struct race *r, VkCommandBuffer cmd, VkPipeline pipeline, uint32_t round)
 {
    const uint32_t push[2] = {r->n, round};
@@ -202,11 +190,12 @@ record_rounds(const struct race *r, VkCommandBuffer cmd)
    const VkPipelineStageFlags compute = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
    for (uint32_t round = 0; round < rounds; round++) {
       dispatch(r, cmd, r->fill, round);
-      barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute, VK_ACCESS_SHADER_READ_BIT);
+      it_memory_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
+                        VK_ACCESS_SHADER_READ_BIT);
       dispatch(r, cmd, r->sum, round);
       /* the next write overwrites what this sum read, the next sum adds to what it wrote */
-      barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
-              VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+      it_memory_barrier(cmd, compute, VK_ACCESS_SHADER_WRITE_BIT, compute,
+                        VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
    }
 }
 
@@ -252,9 +241,9 @@ run_side(struct dc_side *s, uint64_t *wrong)
    CHECK(race_create(s, &r));
    CHECK_VK(dc_begin(s, &cmd));
    vkCmdFillBuffer(cmd, r.acc.buffer, 0, VK_WHOLE_SIZE, 0);
-   barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
-           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-           VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
    CHECK_VK(dc_end_submit_free(s, cmd));
 
    VkKronosDeviceStatistics before = dc_statistics(s);
@@ -269,8 +258,8 @@ run_side(struct dc_side *s, uint64_t *wrong)
    cmd = VK_NULL_HANDLE;
 
    CHECK_VK(dc_begin(s, &cmd));
-   barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-           VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT);
    const VkBufferCopy copy = {0, 0, size_bytes};
    vkCmdCopyBuffer(cmd, r.acc.buffer, r.readback.buffer, 1, &copy);
    it_barrier_to_host(cmd);

@@ -75,14 +75,7 @@ setup(bool vendor)
    bool ok = false;
    const char *extensions[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME};
    CHECK_VK(it_create_instance(extensions, 1, NULL, &g.instance));
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_message,
-   };
+   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = it_messenger_info(on_message);
    CHECK_VK(vkCreateDebugUtilsMessengerEXT(g.instance, &messenger_info, NULL, &g.messenger));
    VkPhysicalDevice kronos = VK_NULL_HANDLE, vendor_device = VK_NULL_HANDLE;
    if (vendor)
@@ -151,13 +144,49 @@ static const VkBufferUsageFlags USAGE = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
                                         VK_BUFFER_USAGE_TRANSFER_DST_BIT |
                                         VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT;
 
-static VkResult
-buffer(struct it_host_buffer *b, VkDeviceSize size)
+#define HELD_BUFFERS 6u
+
+/* The running case's buffers (buffer()), destroyed after it by release(). */
+static struct it_host_buffer held[HELD_BUFFERS];
+static uint32_t held_count;
+
+/* A zeroed host-visible buffer of size bytes for the running case; NULL on failure. */
+static struct it_host_buffer *
+buffer(VkDeviceSize size)
 {
-   VkResult result = it_host_buffer_create(g.physical, g.device, size, USAGE, b);
-   if (result == VK_SUCCESS)
-      memset(b->data, 0, size);
-   return result;
+   if (held_count == HELD_BUFFERS) {
+      fprintf(stderr, "more than %u buffers in a case\n", HELD_BUFFERS);
+      return NULL;
+   }
+   struct it_host_buffer *b = &held[held_count++];
+   if (it_host_buffer_create(g.physical, g.device, size, USAGE, b) != VK_SUCCESS)
+      return NULL;
+   memset(b->data, 0, size);
+   return b;
+}
+
+/* count buffers of BYTES, *out[i] the i-th. */
+static bool
+buffers(struct it_host_buffer **const *out, uint32_t count)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      if (!(*out[i] = buffer(BYTES)))
+         return false;
+   }
+   return true;
+}
+
+#define BUFFERS(...)                                                                          \
+   buffers((struct it_host_buffer **const[]){__VA_ARGS__},                                    \
+           sizeof((struct it_host_buffer **const[]){__VA_ARGS__}) /                           \
+              sizeof(struct it_host_buffer **))
+
+static void
+release(void)
+{
+   for (uint32_t i = 0; i < held_count; i++)
+      it_host_buffer_destroy(g.device, &held[i]);
+   held_count = 0;
 }
 
 static VkDescriptorSet
@@ -167,78 +196,41 @@ make_set(VkBuffer in, VkDeviceSize in_offset, VkBuffer out, VkDeviceSize out_off
    if (it_allocate_sets(g.device, g.descriptor_pool, &g.set_layout, 1, &set) != VK_SUCCESS)
       return VK_NULL_HANDLE;
    const VkDescriptorBufferInfo infos[] = {{in, in_offset, BYTES}, {out, out_offset, BYTES}};
-   const VkWriteDescriptorSet write = {
-      .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-      .dstSet = set,
-      .dstBinding = 0,
-      .descriptorCount = 2,
-      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-      .pBufferInfo = infos,
-   };
-   vkUpdateDescriptorSets(g.device, 1, &write, 0, NULL);
+   it_write_storage_buffers(g.device, set, infos, 2);
    return set;
 }
 
+/* Binds pipeline, set and the push constants (WORDS, add) of review_add or review_noro. */
 static void
-dispatch(VkCommandBuffer cmd, VkPipeline pipeline, VkDescriptorSet set, uint32_t add)
+bind(VkCommandBuffer cmd, VkPipeline pipeline, VkDescriptorSet set, uint32_t add)
 {
    const uint32_t push[2] = {WORDS, add};
    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.layout, 0, 1, &set, 0, NULL);
    vkCmdPushConstants(cmd, g.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
+}
+
+static void
+dispatch(VkCommandBuffer cmd, VkPipeline pipeline, VkDescriptorSet set, uint32_t add)
+{
+   bind(cmd, pipeline, set, add);
    vkCmdDispatch(cmd, WORDS / 64, 1, 1);
 }
 
-/* A global memory barrier (synchronization2). */
+/* Shader writes before shader reads, compute to compute (synchronization1). */
 static void
-barrier2(VkCommandBuffer cmd, VkPipelineStageFlags2 src, VkAccessFlags2 src_access,
-         VkPipelineStageFlags2 dst, VkAccessFlags2 dst_access)
+compute_barrier(VkCommandBuffer cmd)
 {
-   const VkMemoryBarrier2 b = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2,
-      .srcStageMask = src,
-      .srcAccessMask = src_access,
-      .dstStageMask = dst,
-      .dstAccessMask = dst_access,
-   };
-   const VkDependencyInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
-      .memoryBarrierCount = 1,
-      .pMemoryBarriers = &b,
-   };
-   vkCmdPipelineBarrier2(cmd, &info);
-}
-
-/* A global memory barrier (synchronization1). */
-static void
-barrier1(VkCommandBuffer cmd, VkPipelineStageFlags src, VkAccessFlags src_access,
-         VkPipelineStageFlags dst, VkAccessFlags dst_access)
-{
-   const VkMemoryBarrier b = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = src_access,
-      .dstAccessMask = dst_access,
-   };
-   vkCmdPipelineBarrier(cmd, src, dst, 0, 1, &b, 0, NULL, 0, NULL);
-}
-
-/* What every case starts with: a full barrier (the previous submits' work and the host's writes
- * ordered before everything) that reaches the vendor before a first command touching scratch. */
-static void
-prologue(VkCommandBuffer cmd, VkBuffer scratch)
-{
-   barrier2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
-            VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT);
-   vkCmdFillBuffer(cmd, scratch, 0, 64, 0);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
 }
 
 /* Everything the device wrote visible to the host after the submit. */
 static void
 epilogue(VkCommandBuffer cmd)
 {
-   barrier2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_HOST_BIT, VK_ACCESS_2_HOST_READ_BIT);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
+                      VK_PIPELINE_STAGE_2_HOST_BIT, VK_ACCESS_2_HOST_READ_BIT);
 }
 
 static VkResult
@@ -247,9 +239,27 @@ begin(VkCommandBuffer *cmd)
    return it_begin_primary(g.device, g.pool, VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT, cmd);
 }
 
+/* begin, then what every case but previous_submit starts with: a full barrier (the previous
+ * submits' work and the host's writes ordered before everything) that reaches the vendor before
+ * a first command touching scratch. */
+static VkResult
+begin_with_prologue(VkCommandBuffer *cmd, const struct it_host_buffer *scratch)
+{
+   VkResult result = begin(cmd);
+   if (result != VK_SUCCESS)
+      return result;
+   it_memory_barrier2(*cmd, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT,
+                      VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+                      VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT);
+   vkCmdFillBuffer(*cmd, scratch->buffer, 0, 64, 0);
+   return VK_SUCCESS;
+}
+
+/* The epilogue, then cmd ended, submitted, waited for and freed. */
 static VkResult
 end_submit(VkCommandBuffer cmd)
 {
+   epilogue(cmd);
    VkResult result = vkEndCommandBuffer(cmd);
    if (result == VK_SUCCESS)
       result = it_submit_wait(g.device, g.queue, 1, &cmd);
@@ -276,6 +286,18 @@ fill_words(struct it_host_buffer *b, VkDeviceSize offset, uint32_t first, uint32
       w[i] = first + i * step;
 }
 
+/* The chain the held cases record: a = 1, 2, 3, ...; s1 reads a and writes b, s2 reads b and
+ * writes c (review_add with 1, then 2, leaves c = 4, 5, 6, ...). */
+static bool
+chain_sets(struct it_host_buffer *a, const struct it_host_buffer *b,
+           const struct it_host_buffer *c, VkDescriptorSet *s1, VkDescriptorSet *s2)
+{
+   fill_words(a, 0, 1, 1);
+   *s1 = make_set(a->buffer, 0, b->buffer, 0);
+   *s2 = make_set(b->buffer, 0, c->buffer, 0);
+   return *s1 && *s2;
+}
+
 static bool
 no_hazard(void)
 {
@@ -295,35 +317,27 @@ static bool
 case_noro_reads(void)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, b = {0}, c = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   CHECK_VK(buffer(&c, BYTES));
-   fill_words(&a, 0, 1, 1);
-   VkDescriptorSet s1 = make_set(a.buffer, 0, b.buffer, 0);
-   VkDescriptorSet s2 = make_set(a.buffer, 0, c.buffer, 0);
+   struct it_host_buffer *scratch, *a, *b, *c;
+   VkCommandBuffer cmd;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &b, &c));
+   fill_words(a, 0, 1, 1);
+   VkDescriptorSet s1 = make_set(a->buffer, 0, b->buffer, 0);
+   VkDescriptorSet s2 = make_set(a->buffer, 0, c->buffer, 0);
    CHECK(s1 && s2);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    dispatch(cmd, g.noro, s1, 10);
-   barrier1(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
-            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
    dispatch(cmd, g.noro, s2, 20);
-   epilogue(cmd);
    CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("b", &b, 0, 11, 1));
-   CHECK(expect_words("c", &c, 0, 21, 1));
+   CHECK(expect_words("b", b, 0, 11, 1));
+   CHECK(expect_words("c", c, 0, 21, 1));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
 
@@ -344,75 +358,50 @@ transfer_write(VkCommandBuffer cmd, enum transfer_kind kind, VkBuffer x)
       vkCmdFillBuffer(cmd, x, 0, BYTES, 5);
 }
 
-/* RAW: the transfer writes a, a dispatch reads it; first barrier from `first`, then from
- * `second`. */
+/* RAW (read false): the transfer writes a, a dispatch reads it; first barrier from `first`,
+ * then from `second`. WAR (read true): a dispatch reads a, then the transfer writes it;
+ * execution barriers to `first`, then to `second`. Either way the dispatch writes b. */
 static bool
-transfer_then_read(enum transfer_kind kind, VkPipelineStageFlags2 first,
-                   VkPipelineStageFlags2 second)
+transfer_case(bool read_first, enum transfer_kind kind, VkPipelineStageFlags2 first,
+              VkPipelineStageFlags2 second)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, b = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   VkDescriptorSet s = make_set(a.buffer, 0, b.buffer, 0);
+   struct it_host_buffer *scratch, *a, *b;
+   VkCommandBuffer cmd;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &b));
+   if (read_first)
+      fill_words(a, 0, 100, 1);
+   VkDescriptorSet s = make_set(a->buffer, 0, b->buffer, 0);
    CHECK(s);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
-   transfer_write(cmd, kind, a.buffer);
-   barrier2(cmd, first, VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-            VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
-   vkCmdResetQueryPool(cmd, g.query_pool, 0, 4);
-   barrier2(cmd, second, VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-            VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
-   dispatch(cmd, g.add, s, 1);
-   epilogue(cmd);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
+   if (read_first) {
+      dispatch(cmd, g.add, s, 1);
+      it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, 0, first, 0);
+      vkCmdResetQueryPool(cmd, g.query_pool, 0, 4);
+      it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, 0, second, 0);
+      transfer_write(cmd, kind, a->buffer);
+   } else {
+      transfer_write(cmd, kind, a->buffer);
+      it_memory_barrier2(cmd, first, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                         VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                         VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+      vkCmdResetQueryPool(cmd, g.query_pool, 0, 4);
+      it_memory_barrier2(cmd, second, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                         VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                         VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+      dispatch(cmd, g.add, s, 1);
+   }
    CHECK_VK(end_submit(cmd));
-   if (kind == TRANSFER_UPDATE)
-      CHECK(expect_words("b", &b, 0, 6, 1));
+   if (read_first)
+      CHECK(expect_words("b", b, 0, 101, 1));
+   else if (kind == TRANSFER_UPDATE)
+      CHECK(expect_words("b", b, 0, 6, 1));
    else
-      CHECK(expect_words("b", &b, 0, 6, 0));
+      CHECK(expect_words("b", b, 0, 6, 0));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
-   return ok;
-}
-
-/* WAR: a dispatch reads a, then the transfer writes it; execution barriers to `first`, then
- * to `second`. */
-static bool
-read_then_transfer(enum transfer_kind kind, VkPipelineStageFlags2 first,
-                   VkPipelineStageFlags2 second)
-{
-   bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, b = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   fill_words(&a, 0, 100, 1);
-   VkDescriptorSet s = make_set(a.buffer, 0, b.buffer, 0);
-   CHECK(s);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
-   dispatch(cmd, g.add, s, 1);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, 0, first, 0);
-   vkCmdResetQueryPool(cmd, g.query_pool, 0, 4);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, 0, second, 0);
-   transfer_write(cmd, kind, a.buffer);
-   epilogue(cmd);
-   CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("b", &b, 0, 101, 1));
-   CHECK(no_hazard());
-   ok = true;
-done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
    return ok;
 }
 
@@ -423,8 +412,8 @@ done:
 static bool
 case_update_then_read(void)
 {
-   return transfer_then_read(TRANSFER_UPDATE, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-                             VK_PIPELINE_STAGE_2_COPY_BIT);
+   return transfer_case(false, TRANSFER_UPDATE, VK_PIPELINE_STAGE_2_CLEAR_BIT,
+                        VK_PIPELINE_STAGE_2_COPY_BIT);
 }
 
 /* The same, write-after-read: the read ordered before the update by a COPY execution barrier
@@ -432,25 +421,24 @@ case_update_then_read(void)
 static bool
 case_read_then_update(void)
 {
-   return read_then_transfer(TRANSFER_UPDATE, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-                             VK_PIPELINE_STAGE_2_COPY_BIT);
+   return transfer_case(true, TRANSFER_UPDATE, VK_PIPELINE_STAGE_2_CLEAR_BIT,
+                        VK_PIPELINE_STAGE_2_COPY_BIT);
 }
 
 /* The same with vkCmdFillBuffer, which the installed layer (1.3.239) also takes for a copy. */
 static bool
 case_fill_then_read(void)
 {
-   return transfer_then_read(TRANSFER_FILL, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-                             VK_PIPELINE_STAGE_2_COPY_BIT);
+   return transfer_case(false, TRANSFER_FILL, VK_PIPELINE_STAGE_2_CLEAR_BIT,
+                        VK_PIPELINE_STAGE_2_COPY_BIT);
 }
 
 static bool
 case_read_then_fill(void)
 {
-   return read_then_transfer(TRANSFER_FILL, VK_PIPELINE_STAGE_2_CLEAR_BIT,
-                             VK_PIPELINE_STAGE_2_COPY_BIT);
+   return transfer_case(true, TRANSFER_FILL, VK_PIPELINE_STAGE_2_CLEAR_BIT,
+                        VK_PIPELINE_STAGE_2_COPY_BIT);
 }
-
 
 /* Held: two buffers on the same VkDeviceMemory (the same bytes): a write through one, a read
  * through the other. */
@@ -458,14 +446,13 @@ static bool
 case_alias(void)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, c = {0};
+   struct it_host_buffer *scratch, *a, *c;
    VkBuffer x = VK_NULL_HANDLE, y = VK_NULL_HANDLE;
    VkDeviceMemory memory = VK_NULL_HANDLE;
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&c, BYTES));
-   fill_words(&a, 0, 7, 3);
+   VkCommandBuffer cmd;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &c));
+   fill_words(a, 0, 7, 3);
    const VkBufferCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
       .size = BYTES,
@@ -478,26 +465,20 @@ case_alias(void)
    CHECK_VK(it_allocate_memory(g.physical, g.device, &req, 0, &memory));
    CHECK_VK(vkBindBufferMemory(g.device, x, memory, 0));
    CHECK_VK(vkBindBufferMemory(g.device, y, memory, 0));
-   VkDescriptorSet s1 = make_set(a.buffer, 0, x, 0), s2 = make_set(y, 0, c.buffer, 0);
+   VkDescriptorSet s1 = make_set(a->buffer, 0, x, 0), s2 = make_set(y, 0, c->buffer, 0);
    CHECK(s1 && s2);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    dispatch(cmd, g.add, s1, 1);
-   barrier1(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+   compute_barrier(cmd);
    dispatch(cmd, g.add, s2, 2);
-   epilogue(cmd);
    CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("c", &c, 0, 10, 3));
+   CHECK(expect_words("c", c, 0, 10, 3));
    CHECK(no_hazard());
    ok = true;
 done:
    vkDestroyBuffer(g.device, x, NULL);
    vkDestroyBuffer(g.device, y, NULL);
    vkFreeMemory(g.device, memory, NULL);
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
 
@@ -508,31 +489,26 @@ case_overflow(void)
 {
    bool ok = false;
    enum { FILLS = 5000 };
-   struct it_host_buffer scratch = {0}, big = {0}, c = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&big, FILLS * 8));
-   CHECK_VK(buffer(&c, BYTES));
-   VkDescriptorSet s = make_set(big.buffer, 0, c.buffer, 0);
+   struct it_host_buffer *scratch, *big, *c;
+   VkCommandBuffer cmd;
+   CHECK(scratch = buffer(256));
+   CHECK(big = buffer(FILLS * 8));
+   CHECK(c = buffer(BYTES));
+   VkDescriptorSet s = make_set(big->buffer, 0, c->buffer, 0);
    CHECK(s);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    for (uint32_t i = 0; i < FILLS; i++)
-      vkCmdFillBuffer(cmd, big.buffer, 8 * (VkDeviceSize)i, 4, 9);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+      vkCmdFillBuffer(cmd, big->buffer, 8 * (VkDeviceSize)i, 4, 9);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_ALL_TRANSFER_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
    dispatch(cmd, g.add, s, 1);
-   epilogue(cmd);
    CHECK_VK(end_submit(cmd));
-   uint32_t *w = c.data;
+   uint32_t *w = c->data;
    for (uint32_t i = 0; i < WORDS; i++)
       CHECK(w[i] == (i % 2 ? 1u : 10u));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &big);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
 
@@ -542,42 +518,30 @@ static bool
 case_indirect(void)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, src = {0}, args = {0}, a = {0}, b = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&src, BYTES));
-   CHECK_VK(buffer(&args, BYTES));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   uint32_t *w = src.data;
+   struct it_host_buffer *scratch, *src, *args, *a, *b;
+   VkCommandBuffer cmd;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&src, &args, &a, &b));
+   uint32_t *w = src->data;
    w[0] = WORDS / 64;
    w[1] = 1;
    w[2] = 1;
-   fill_words(&a, 0, 3, 2);
-   VkDescriptorSet s = make_set(a.buffer, 0, b.buffer, 0);
+   fill_words(a, 0, 3, 2);
+   VkDescriptorSet s = make_set(a->buffer, 0, b->buffer, 0);
    CHECK(s);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    const VkBufferCopy region = {0, 0, 12};
-   vkCmdCopyBuffer(cmd, src.buffer, args.buffer, 1, &region);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT, VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT);
-   const uint32_t push[2] = {WORDS, 4};
-   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.add);
-   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, g.layout, 0, 1, &s, 0, NULL);
-   vkCmdPushConstants(cmd, g.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push), push);
-   vkCmdDispatchIndirect(cmd, args.buffer, 0);
-   epilogue(cmd);
+   vkCmdCopyBuffer(cmd, src->buffer, args->buffer, 1, &region);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
+                      VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT);
+   bind(cmd, g.add, s, 4);
+   vkCmdDispatchIndirect(cmd, args->buffer, 0);
    CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("b", &b, 0, 7, 2));
+   CHECK(expect_words("b", b, 0, 7, 2));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &src);
-   it_host_buffer_destroy(g.device, &args);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
    return ok;
 }
 
@@ -587,35 +551,26 @@ static bool
 chain(bool split)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, b = {0}, c = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   CHECK_VK(buffer(&c, BYTES));
-   fill_words(&a, 0, 1, 1);
-   VkDescriptorSet s1 = make_set(a.buffer, 0, b.buffer, 0), s2 = make_set(b.buffer, 0, c.buffer, 0);
-   CHECK(s1 && s2);
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   struct it_host_buffer *scratch, *a, *b, *c;
+   VkCommandBuffer cmd;
+   VkDescriptorSet s1, s2;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &b, &c));
+   CHECK(chain_sets(a, b, c, &s1, &s2));
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    dispatch(cmd, g.add, s1, 1);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_WRITE_BIT,
-            VK_PIPELINE_STAGE_2_COPY_BIT, 0);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_ACCESS_2_SHADER_WRITE_BIT,
+                      VK_PIPELINE_STAGE_2_COPY_BIT, 0);
    if (split)
       vkCmdResetQueryPool(cmd, g.query_pool, 0, 4);
-   barrier2(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, 0, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-            VK_ACCESS_2_SHADER_READ_BIT);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COPY_BIT, 0, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_2_SHADER_READ_BIT);
    dispatch(cmd, g.add, s2, 2);
-   epilogue(cmd);
    CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("c", &c, 0, 4, 1));
+   CHECK(expect_words("c", c, 0, 4, 1));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
 
@@ -637,37 +592,28 @@ static bool
 case_previous_submit(void)
 {
    bool ok = false;
-   struct it_host_buffer a = {0}, b = {0}, c = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   CHECK_VK(buffer(&c, BYTES));
-   fill_words(&a, 0, 1, 1);
-   VkDescriptorSet s1 = make_set(a.buffer, 0, b.buffer, 0), s2 = make_set(b.buffer, 0, c.buffer, 0);
-   CHECK(s1 && s2);
+   struct it_host_buffer *a, *b, *c;
+   VkCommandBuffer cmd, cmd2;
+   VkDescriptorSet s1, s2;
+   CHECK(BUFFERS(&a, &b, &c));
+   CHECK(chain_sets(a, b, c, &s1, &s2));
    CHECK_VK(begin(&cmd));
    dispatch(cmd, g.add, s1, 1);
    CHECK_VK(vkEndCommandBuffer(cmd));
-   VkCommandBuffer cmd2 = VK_NULL_HANDLE;
    CHECK_VK(begin(&cmd2));
-   barrier1(cmd2, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+   compute_barrier(cmd2);
    dispatch(cmd2, g.add, s2, 2);
    epilogue(cmd2);
    CHECK_VK(vkEndCommandBuffer(cmd2));
    const VkCommandBuffer both[2] = {cmd, cmd2};
    CHECK_VK(it_submit_wait(g.device, g.queue, 2, both));
    vkFreeCommandBuffers(g.device, g.pool, 2, both);
-   CHECK(expect_words("c", &c, 0, 4, 1));
+   CHECK(expect_words("c", c, 0, 4, 1));
    CHECK(no_hazard());
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
-
 
 /* Held: the statistics add up for a stream of barriers the policy understands (every
  * application barrier dropped, merged or emitted; every vendor barrier one the policy emitted),
@@ -676,30 +622,23 @@ static bool
 case_counters(void)
 {
    bool ok = false;
-   struct it_host_buffer scratch = {0}, a = {0}, b = {0}, c = {0};
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   struct it_host_buffer *scratch, *a, *b, *c;
+   VkCommandBuffer cmd;
+   VkDescriptorSet s1, s2;
    VkKronosDeviceStatistics before = {0}, after = {0};
-   CHECK_VK(buffer(&scratch, 256));
-   CHECK_VK(buffer(&a, BYTES));
-   CHECK_VK(buffer(&b, BYTES));
-   CHECK_VK(buffer(&c, BYTES));
-   fill_words(&a, 0, 1, 1);
-   VkDescriptorSet s1 = make_set(a.buffer, 0, b.buffer, 0), s2 = make_set(b.buffer, 0, c.buffer, 0);
-   CHECK(s1 && s2);
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &b, &c));
+   CHECK(chain_sets(a, b, c, &s1, &s2));
    if (g.kronos)
       CHECK_VK(it_device_statistics(g.device, &before));
-   CHECK_VK(begin(&cmd));
-   prologue(cmd, scratch.buffer);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
    dispatch(cmd, g.add, s1, 1);
    for (int i = 0; i < 2; i++)
-      barrier1(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-               VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
+      compute_barrier(cmd);
    dispatch(cmd, g.add, s2, 2);
-   barrier1(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
-            VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT);
-   epilogue(cmd);
+   compute_barrier(cmd);
    CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("c", &c, 0, 4, 1));
+   CHECK(expect_words("c", c, 0, 4, 1));
    CHECK(no_hazard());
    if (g.kronos) {
       CHECK_VK(it_device_statistics(g.device, &after));
@@ -719,10 +658,6 @@ case_counters(void)
    }
    ok = true;
 done:
-   it_host_buffer_destroy(g.device, &scratch);
-   it_host_buffer_destroy(g.device, &a);
-   it_host_buffer_destroy(g.device, &b);
-   it_host_buffer_destroy(g.device, &c);
    return ok;
 }
 
@@ -782,6 +717,7 @@ main(int argc, char **argv)
       atomic_store(&hazards, 0);
       atomic_store(&errors, 0);
       bool ok = cases[c].run();
+      release();
       printf("%s: %s (%s)\n", ok ? "ok" : "FAIL", cases[c].name, vendor ? "vendor" : "kronos");
       if (!ok)
          status = 1;

@@ -322,6 +322,23 @@ dc_simple_infos(const struct dc_simple_io *io, VkBuffer out, const struct dc_job
 }
 
 void
+dc_simple_writes(VkDescriptorSet set, const VkDescriptorBufferInfo infos[3],
+                 VkWriteDescriptorSet writes[3])
+{
+   for (uint32_t b = 0; b < 3; b++) {
+      writes[b] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = b,
+         .descriptorCount = 1,
+         .descriptorType = b == 2 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
+                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &infos[b],
+      };
+   }
+}
+
+void
 dc_simple_expect(uint32_t *want, uint32_t words, const struct dc_job *jobs, uint32_t count)
 {
    for (uint32_t i = 0; i < words; i++)

@@ -137,6 +137,11 @@ void dc_simple_io_destroy(VkDevice device, struct dc_simple_io *io);
 void dc_simple_infos(const struct dc_simple_io *io, VkBuffer out, const struct dc_job *j,
                      VkDescriptorBufferInfo infos[3]);
 
+/* The writes of bindings 0, 1 and 2 of set (VK_NULL_HANDLE for push descriptors), one
+ * VkWriteDescriptorSet of one descriptor per binding, from infos. */
+void dc_simple_writes(VkDescriptorSet set, const VkDescriptorBufferInfo infos[3],
+                      VkWriteDescriptorSet writes[3]);
+
 /* What an out buffer of words words holds after the jobs (DC_FILL_WORD where none wrote). */
 void dc_simple_expect(uint32_t *want, uint32_t words, const struct dc_job *jobs, uint32_t count);
 

@@ -282,17 +282,7 @@ write_set(VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out, cons
    VkDescriptorBufferInfo infos[3];
    dc_simple_infos(io, out, j, infos);
    VkWriteDescriptorSet w[WRITES_PER_UPDATE];
-   for (uint32_t b = 0; b < WRITES_PER_UPDATE; b++) {
-      w[b] = (VkWriteDescriptorSet){
-         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = set,
-         .dstBinding = b,
-         .descriptorCount = 1,
-         .descriptorType = b == 2 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
-                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-         .pBufferInfo = &infos[b],
-      };
-   }
+   dc_simple_writes(set, infos, w);
    vkUpdateDescriptorSets(g.device, WRITES_PER_UPDATE, w, 0, NULL);
 }
 
@@ -1064,16 +1054,7 @@ push_descriptors(void)
          {io.params.buffer, (VkDeviceSize)j.param * OFFSET_UNIT, 8},
       };
       VkWriteDescriptorSet w[WRITES_PER_UPDATE];
-      for (uint32_t b = 0; b < WRITES_PER_UPDATE; b++) {
-         w[b] = (VkWriteDescriptorSet){
-            .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-            .dstBinding = b,
-            .descriptorCount = 1,
-            .descriptorType = b == 2 ? VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER
-                                     : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-            .pBufferInfo = &infos[b],
-         };
-      }
+      dc_simple_writes(VK_NULL_HANDLE, infos, w);
       const VkCommandBufferBeginInfo begin = {
          .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
          .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,

@@ -1830,9 +1830,7 @@ main(int argc, char **argv)
       {"retained_without_objects", retained_without_objects, false},
       {"close both devices: Kronos's device callbacks hold nothing", close_devices, false},
    };
-   const size_t count = DC_ARRAY_SIZE(tests);
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
-   size_t n = 0;
    const char *only = NULL;
    if (argc == 3 && strcmp(argv[1], "--only") == 0) {
       only = argv[2];
@@ -1840,14 +1838,9 @@ main(int argc, char **argv)
       fprintf(stderr, "usage: %s [--only CASE]\n", argv[0]);
       return 2;
    }
-   for (size_t i = 0; i < count; i++) {
-      if (!only || i == 0 || i == count - 1 || strcmp(tests[i].name, only) == 0)
-         chosen[n++] = tests[i];
-   }
-   if (only && n != 3) {
-      fprintf(stderr, "no case named %s\n", only);
+   size_t n = it_select_tests(tests, DC_ARRAY_SIZE(tests), only, chosen);
+   if (n == 0)
       return 2;
-   }
    int status = it_run_tests(chosen, n);
    dc_close();
    return status;

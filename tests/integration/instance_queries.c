@@ -117,14 +117,7 @@ debug_utils_names(void)
    VkCommandPool pool = VK_NULL_HANDLE;
    static const char *const extensions[] = {"VK_EXT_debug_utils"};
    CHECK_VK(it_create_instance(extensions, 1, NULL, &env.instance));
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_message,
-   };
+   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = it_messenger_info(on_message);
    CHECK(vkCreateDebugUtilsMessengerEXT != NULL);
    CHECK_VK(vkCreateDebugUtilsMessengerEXT(env.instance, &messenger_info, NULL, &messenger));
    CHECK_VK(it_env_find_device(&env));

@@ -81,6 +81,22 @@ it_run_tests(const struct it_test *tests, size_t count)
    return failed ? 1 : 0;
 }
 
+size_t
+it_select_tests(const struct it_test *tests, size_t count, const char *only,
+                struct it_test *chosen)
+{
+   size_t n = 0;
+   for (size_t i = 0; i < count; i++) {
+      if (!only || i == 0 || i == count - 1 || strcmp(tests[i].name, only) == 0)
+         chosen[n++] = tests[i];
+   }
+   if (only && n != 3) {
+      fprintf(stderr, "no case named %s\n", only);
+      return 0;
+   }
+   return n;
+}
+
 VkResult
 it_create_instance(const char *const *extensions, uint32_t extension_count,
                    const VkAllocationCallbacks *allocator, VkInstance *instance)
@@ -554,6 +570,19 @@ on_debug_message(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
    return VK_FALSE;
 }
 
+VkDebugUtilsMessengerCreateInfoEXT
+it_messenger_info(PFN_vkDebugUtilsMessengerCallbackEXT callback)
+{
+   return (VkDebugUtilsMessengerCreateInfoEXT){
+      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
+      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
+                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
+      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
+                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
+      .pfnUserCallback = callback,
+   };
+}
+
 VkResult
 it_counting_instance_create(const char *app_name, bool need_debug_utils, VkInstance *instance)
 {
@@ -564,14 +593,7 @@ it_counting_instance_create(const char *app_name, bool need_debug_utils, VkInsta
       return VK_ERROR_EXTENSION_NOT_PRESENT;
    }
    const char *extension = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = {
-      .sType = VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT,
-      .messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_WARNING_BIT_EXT |
-                         VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT,
-      .messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT |
-                     VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT,
-      .pfnUserCallback = on_debug_message,
-   };
+   const VkDebugUtilsMessengerCreateInfoEXT messenger_info = it_messenger_info(on_debug_message);
    const VkApplicationInfo app = {
       .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
       .pApplicationName = app_name,
@@ -772,6 +794,53 @@ it_barrier_to_host(VkCommandBuffer cmd)
    };
    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
                         1, &barrier, 0, NULL, 0, NULL);
+}
+
+void
+it_memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stages, VkAccessFlags src_access,
+                  VkPipelineStageFlags dst_stages, VkAccessFlags dst_access)
+{
+   const VkMemoryBarrier b = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = src_access,
+      .dstAccessMask = dst_access,
+   };
+   vkCmdPipelineBarrier(cmd, src_stages, dst_stages, 0, 1, &b, 0, NULL, 0, NULL);
+}
+
+void
+it_memory_barrier2(VkCommandBuffer cmd, VkPipelineStageFlags2 src_stages,
+                   VkAccessFlags2 src_access, VkPipelineStageFlags2 dst_stages,
+                   VkAccessFlags2 dst_access)
+{
+   const VkMemoryBarrier2 b = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER_2,
+      .srcStageMask = src_stages,
+      .srcAccessMask = src_access,
+      .dstStageMask = dst_stages,
+      .dstAccessMask = dst_access,
+   };
+   const VkDependencyInfo info = {
+      .sType = VK_STRUCTURE_TYPE_DEPENDENCY_INFO,
+      .memoryBarrierCount = 1,
+      .pMemoryBarriers = &b,
+   };
+   vkCmdPipelineBarrier2(cmd, &info);
+}
+
+void
+it_write_storage_buffers(VkDevice device, VkDescriptorSet set,
+                         const VkDescriptorBufferInfo *infos, uint32_t count)
+{
+   const VkWriteDescriptorSet write = {
+      .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+      .dstSet = set,
+      .dstBinding = 0,
+      .descriptorCount = count,
+      .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+      .pBufferInfo = infos,
+   };
+   vkUpdateDescriptorSets(device, 1, &write, 0, NULL);
 }
 
 VkResult

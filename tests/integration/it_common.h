@@ -52,6 +52,12 @@ struct it_test {
 /* Loads the loader, runs the tests, prints one line per test; returns main's exit status. */
 int it_run_tests(const struct it_test *tests, size_t count);
 
+/* What --only CASE runs of a program whose first test is its setup and last its closing check:
+ * those two and the test named only (only NULL: every test), copied into chosen (room for
+ * count); how many, or 0 (said on stderr) when no test is named only. */
+size_t it_select_tests(const struct it_test *tests, size_t count, const char *only,
+                       struct it_test *chosen);
+
 /* it_run_tests for an array of struct it_test. */
 #define IT_RUN_TESTS(tests) it_run_tests((tests), sizeof(tests) / sizeof((tests)[0]))
 
@@ -242,6 +248,26 @@ VkResult it_begin_primary(VkDevice device, VkCommandPool pool, VkCommandBufferUs
 /* Compute shader writes recorded before it, visible to the host once the submit's fence
  * signals. */
 void it_barrier_to_host(VkCommandBuffer cmd);
+
+/* One global memory barrier (vkCmdPipelineBarrier) from src_access of src_stages to dst_access
+ * of dst_stages. */
+void it_memory_barrier(VkCommandBuffer cmd, VkPipelineStageFlags src_stages,
+                       VkAccessFlags src_access, VkPipelineStageFlags dst_stages,
+                       VkAccessFlags dst_access);
+
+/* The same with synchronization2 (vkCmdPipelineBarrier2). */
+void it_memory_barrier2(VkCommandBuffer cmd, VkPipelineStageFlags2 src_stages,
+                        VkAccessFlags2 src_access, VkPipelineStageFlags2 dst_stages,
+                        VkAccessFlags2 dst_access);
+
+/* count storage buffer descriptors of set in one VkWriteDescriptorSet from binding 0, element 0
+ * (past a binding's last element the write goes on in the next binding). */
+void it_write_storage_buffers(VkDevice device, VkDescriptorSet set,
+                              const VkDescriptorBufferInfo *infos, uint32_t count);
+
+/* A messenger's create info for the validation layer's warnings and errors (general and
+ * validation messages), reported to callback. */
+VkDebugUtilsMessengerCreateInfoEXT it_messenger_info(PFN_vkDebugUtilsMessengerCallbackEXT callback);
 
 /* One vkQueueSubmit of the command buffers with a fence of its own, waited for
  * (IT_TIMEOUT_NS). */

@@ -41,6 +41,7 @@
 #include <vulkan/vulkan.h>
 
 #include "kr_barrier_policy.h"
+#include "test_counting.h"
 #include "test_random.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -1621,55 +1622,6 @@ counts_add_up(void **state)
    assert_int_equal(s->vendor_barriers, 4);
 }
 
-/* A counting allocator that can be told to fail. */
-struct counting {
-   long live, total;
-   long fail_after; /* < 0: never */
-};
-
-static void *VKAPI_PTR
-counting_alloc(void *user, size_t size, size_t align, VkSystemAllocationScope scope)
-{
-   (void)scope;
-   struct counting *c = user;
-   if (c->fail_after == 0)
-      return NULL;
-   if (c->fail_after > 0)
-      c->fail_after--;
-   c->live++;
-   c->total++;
-   return aligned_alloc(align < 8 ? 8 : align, (size + 7) & ~(size_t)7);
-}
-
-static void *VKAPI_PTR
-counting_realloc(void *user, void *ptr, size_t size, size_t align, VkSystemAllocationScope scope)
-{
-   (void)user, (void)ptr, (void)size, (void)align, (void)scope;
-   fail_msg("realloc not expected");
-   return NULL;
-}
-
-static void VKAPI_PTR
-counting_free(void *user, void *ptr)
-{
-   struct counting *c = user;
-   if (ptr)
-      c->live--;
-   free(ptr);
-}
-
-static VkAllocationCallbacks
-counting_callbacks(struct counting *c)
-{
-   *c = (struct counting){.fail_after = -1};
-   return (VkAllocationCallbacks){
-      .pUserData = c,
-      .pfnAllocation = counting_alloc,
-      .pfnReallocation = counting_realloc,
-      .pfnFree = counting_free,
-   };
-}
-
 /* A request contained in the last vendor barrier is not dropped when a command came between:
  * it orders that command's accesses, the vendor barrier does not. */
 static void
@@ -1838,8 +1790,8 @@ static void
 allocation_failure(void **state)
 {
    (void)state;
-   struct counting c;
-   const VkAllocationCallbacks cbs = counting_callbacks(&c);
+   struct test_counting c;
+   const VkAllocationCallbacks cbs = test_counting_callbacks(&c);
    struct kr_barrier_tracker t;
    struct stream s = {.label = "allocation failure"};
    const struct kr_barrier_masks cb = compute_barrier();
@@ -1872,8 +1824,8 @@ static void
 reuse_across_begin(void **state)
 {
    (void)state;
-   struct counting c;
-   const VkAllocationCallbacks cbs = counting_callbacks(&c);
+   struct test_counting c;
+   const VkAllocationCallbacks cbs = test_counting_callbacks(&c);
    struct kr_barrier_tracker t;
    struct stream s = {.label = "reuse"};
    kr_barrier_tracker_init(&t, &cbs);
@@ -2191,8 +2143,8 @@ random_streams_against_the_model(void **state)
                seed, i, fail_after >= 0 ? " (allocations failing)" : "");
       s.label = label;
       if (fail_after >= 0) {
-         struct counting c;
-         const VkAllocationCallbacks cbs = counting_callbacks(&c);
+         struct test_counting c;
+         const VkAllocationCallbacks cbs = test_counting_callbacks(&c);
          struct kr_barrier_tracker oom;
          kr_barrier_tracker_init(&oom, &cbs);
          c.fail_after = fail_after;

@@ -14,61 +14,12 @@
 #include <cmocka.h>
 
 #include "kr_batch.h"
+#include "test_counting.h"
 #include "test_random.h"
 
 #define TIMELINE 1000u
 #define SEM_A 2000u
 #define SEM_B 2001u
-
-/* A counting allocator that can be told to fail. */
-struct counting {
-   long live;
-   long fail_after; /* < 0: never */
-};
-
-static void *VKAPI_PTR
-counting_alloc(void *user, size_t size, size_t align, VkSystemAllocationScope scope)
-{
-   (void)scope;
-   struct counting *c = user;
-   if (c->fail_after == 0)
-      return NULL;
-   if (c->fail_after > 0)
-      c->fail_after--;
-   c->live++;
-   return aligned_alloc(align < 8 ? 8 : align, (size + 7) & ~(size_t)7);
-}
-
-static void *VKAPI_PTR
-counting_realloc(void *user, void *ptr, size_t size, size_t align,
-                 VkSystemAllocationScope scope)
-{
-   (void)user, (void)ptr, (void)size, (void)align, (void)scope;
-   fail_msg("realloc not expected");
-   return NULL;
-}
-
-static void VKAPI_PTR
-counting_free(void *user, void *ptr)
-{
-   struct counting *c = user;
-   if (ptr)
-      c->live--;
-   free(ptr);
-}
-
-static VkAllocationCallbacks
-counting_callbacks(struct counting *c)
-{
-   c->live = 0;
-   c->fail_after = -1;
-   return (VkAllocationCallbacks){
-      .pUserData = c,
-      .pfnAllocation = counting_alloc,
-      .pfnReallocation = counting_realloc,
-      .pfnFree = counting_free,
-   };
-}
 
 static void *
 handle(uintptr_t n)
@@ -659,8 +610,8 @@ static void
 allocation_failure_and_callbacks(void **state)
 {
    (void)state;
-   struct counting c;
-   VkAllocationCallbacks cb = counting_callbacks(&c);
+   struct test_counting c;
+   VkAllocationCallbacks cb = test_counting_callbacks(&c);
    struct kr_batch_settings settings = {.limit = 1000, .time_bound_ns = UINT64_MAX};
    struct kr_batch b;
    struct kr_batch_flush_plan plan;
@@ -1322,8 +1273,8 @@ randomized_against_model(void **state)
 {
    (void)state;
    enum { OPS = 20000 };
-   struct counting c;
-   VkAllocationCallbacks cb = counting_callbacks(&c);
+   struct test_counting c;
+   VkAllocationCallbacks cb = test_counting_callbacks(&c);
    struct kr_batch_settings settings = {.limit = 13, .time_bound_ns = 5000};
    struct kr_batch b;
    struct kr_batch_flush_plan plan;

@@ -1,0 +1,25 @@
+# SPDX-License-Identifier: MIT
+# What tools/gpu-sync-check.sh, gpu-descriptor-bench.sh and gpu-barrier-bench.sh share, sourced
+# by each after `set -u` and with out set to the output folder: the vendor (NVIDIA_ICD, which
+# `source .gl/on-device` sets; the caller stops here without it) as Kronos's vendor driver
+# (KRONOS_VENDOR_ICD), runs (a new temporary folder for the runs' files) and $out/info.txt (the
+# date, the GPUs, the driver's version and the CPU count).
+vendor=${NVIDIA_ICD:?source .gl/on-device first}
+export KRONOS_VENDOR_ICD=$vendor
+runs=$(mktemp -d)
+{ date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
+   > "$out/info.txt" 2>&1
+
+# The vendor's device and the Kronos driver of a build folder, in one instance.
+gpu_use() { # build folder
+  export VK_DRIVER_FILES=$vendor:$(cd "$1" && pwd)/icd/kronos_icd.x86_64.json
+}
+
+# One program run, appended to $out/FILE: "=== LABEL", what it printed, "exit status N".
+gpu_run() { # file, timeout in seconds, label, then what env runs: VARIABLE=value ... program...
+  local file=$1 limit=$2 label=$3
+  shift 3
+  echo "=== $label" >> "$out/$file"
+  timeout "$limit" env "$@" >> "$out/$file" 2>&1
+  echo "exit status $?" >> "$out/$file"
+}
