@@ -87,7 +87,7 @@ kr_CmdFillBuffer(VkCommandBuffer commandBuffer, VkBuffer dstBuffer, VkDeviceSize
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    const struct transfer_range range = {dstBuffer, dstOffset, size, KR_ACCESS_CLEAR_WRITE};
-   track_transfer(cb, &range, 1, VK_PIPELINE_STAGE_2_CLEAR_BIT);
+   track_transfer(cb, &range, 1, kr_barrier_kind_stage(KR_ACCESS_CLEAR_WRITE));
    cb->disp->CmdFillBuffer(cb->handle, dstBuffer, dstOffset, size, data);
 }
 
@@ -97,7 +97,7 @@ kr_CmdUpdateBuffer(VkCommandBuffer commandBuffer, VkBuffer dstBuffer, VkDeviceSi
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    const struct transfer_range range = {dstBuffer, dstOffset, dataSize, KR_ACCESS_CLEAR_WRITE};
-   track_transfer(cb, &range, 1, VK_PIPELINE_STAGE_2_CLEAR_BIT);
+   track_transfer(cb, &range, 1, kr_barrier_kind_stage(KR_ACCESS_CLEAR_WRITE));
    cb->disp->CmdUpdateBuffer(cb->handle, dstBuffer, dstOffset, dataSize, pData);
 }
 
