@@ -268,6 +268,21 @@ robustness_whole_buffers(const VkPipelineRobustnessCreateInfoEXT *robustness,
           behaviour_whole_buffers(robustness->uniformBuffers, device_default);
 }
 
+/* Whether robustBufferAccess2 applies: bounds checks against rounded-up ranges. */
+static bool
+robustness_pads(const VkPipelineRobustnessCreateInfoEXT *robustness, bool device_default)
+{
+   if (!robustness)
+      return device_default;
+   const VkPipelineRobustnessBufferBehaviorEXT two =
+      VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_ROBUST_BUFFER_ACCESS_2_EXT;
+   const VkPipelineRobustnessBufferBehaviorEXT device =
+      VK_PIPELINE_ROBUSTNESS_BUFFER_BEHAVIOR_DEVICE_DEFAULT_EXT;
+   return robustness->storageBuffers == two || robustness->uniformBuffers == two ||
+          (device_default &&
+           (robustness->storageBuffers == device || robustness->uniformBuffers == device));
+}
+
 /* The stage's robustness and the pipeline's (each defaulting to the device's): the wider. */
 static bool
 pipeline_whole_buffers(struct kr_device *device, const VkComputePipelineCreateInfo *info)
@@ -276,6 +291,16 @@ pipeline_whole_buffers(struct kr_device *device, const VkComputePipelineCreateIn
    bool device_default = device->barrier_objects.whole_buffers;
    return robustness_whole_buffers(kr_chain_find(info->stage.pNext, type), device_default) ||
           robustness_whole_buffers(kr_chain_find(info->pNext, type), device_default);
+}
+
+static bool
+pipeline_pads_ranges(struct kr_device *device, const VkComputePipelineCreateInfo *info)
+{
+   const VkStructureType type = VK_STRUCTURE_TYPE_PIPELINE_ROBUSTNESS_CREATE_INFO_EXT;
+   bool device_default =
+      kr_features_test(&device->enabled_features, KR_FEATURE_Robustness2EXT_robustBufferAccess2);
+   return robustness_pads(kr_chain_find(info->stage.pNext, type), device_default) ||
+          robustness_pads(kr_chain_find(info->pNext, type), device_default);
 }
 
 static struct kr_pipeline_accesses *
@@ -307,8 +332,10 @@ reflect_pipeline(struct kr_device *device, const VkComputePipelineCreateInfo *in
       }
    }
    kr_spirv_reflection_finish(&r, device->alloc);
-   if (a)
+   if (a) {
       a->whole_buffers = pipeline_whole_buffers(device, info);
+      a->pad_ranges = pipeline_pads_ranges(device, info);
+   }
    return a;
 }
 

@@ -38,6 +38,10 @@ struct kr_pipeline_accesses {
    /* Robust buffer access (the device's, or VK_EXT_pipeline_robustness's): an out-of-bounds
     * access may touch any byte of the buffer, so a descriptor's accesses cover all of it. */
    bool whole_buffers;
+   /* robustBufferAccess2 (the device's, or asked for by the pipeline): bounds are checked
+    * against a descriptor's range rounded up to robust*BufferAccessSizeAlignment (at most 256),
+    * so accesses reach that far. */
+   bool pad_ranges;
    const char *why;
    uint32_t count;
    struct kr_pipeline_access_resource resources[];

@@ -11,6 +11,9 @@
 #include "kr_log.h"
 #include "kr_objects.h"
 
+/* The largest robustUniformBufferAccessSizeAlignment the specification allows (storage: 4). */
+#define ROBUST_PADDING 256u
+
 bool
 kr_barrier_forwarded(const struct kr_command_buffer *cb)
 {
@@ -236,6 +239,10 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
             return false;
          offset += extra;
       }
+      /* robustBufferAccess2 checks bounds against the range rounded up to an alignment of at
+       * most 256 bytes (robust*BufferAccessSizeAlignment): accesses may reach that far. */
+      if (cb->barrier.pipeline->pad_ranges && range != VK_WHOLE_SIZE)
+         range = (range + ROBUST_PADDING - 1) / ROBUST_PADDING * ROBUST_PADDING;
       VkBuffer buffer = (VkBuffer)d.object;
       bool reads = uniform || res->read, writes = !uniform && res->written;
       if (reads && !kr_barrier_add_buffer_access(cb, used, buffer, offset, range,
