@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Runs the GPU checks of several issues in one device call, in the order given, each into its
+# own folder under $OUT and each bounded so the call ends before the device's per-call limit:
+#   barrier      tools/gpu-barrier-bench.sh NEW     (issue 11)
+#   descriptor   tools/gpu-descriptor-bench.sh NEW  (issue 10)
+#   sync         tools/gpu-sync-check.sh OLD NEW    (issue 9)
+# A part that would start later than DEADLINE seconds after the start is skipped (and says so
+# in $OUT/session.txt); a part that runs past what is left is stopped.
+#   source .gl/on-device; tools/gpu-session.sh 540 build-old build-gpu barrier descriptor
+set -u
+deadline=$1 old=$2 new=$3
+shift 3
+out=${OUT:?OUT must name the output folder}
+here=$(dirname "${BASH_SOURCE[0]}")
+start=$(date +%s)
+for part in "$@"; do
+  left=$((deadline - ($(date +%s) - start)))
+  if [ "$left" -lt 60 ]; then
+    echo "$part: skipped ($left s left)" >> "$out/session.txt"
+    continue
+  fi
+  mkdir -p "$out/$part"
+  case $part in
+    barrier) cmd=("$here/gpu-barrier-bench.sh" "$new") ;;
+    descriptor) cmd=("$here/gpu-descriptor-bench.sh" "$new") ;;
+    sync) cmd=("$here/gpu-sync-check.sh" "$old" "$new") ;;
+    *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
+  esac
+  t0=$(date +%s)
+  OUT=$out/$part timeout "$left" "${cmd[@]}"
+  echo "$part: exit $? after $(($(date +%s) - t0)) s" >> "$out/session.txt"
+done
