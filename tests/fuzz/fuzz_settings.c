@@ -208,7 +208,7 @@ fuzz_layer_names(const char *text)
       uint32_t want_count;
       bool want = model_layer_names(text, max, starts, lens, &want_count);
       /* Exactly max names and an error buffer of 64 bytes, allocated, for ASan. */
-      char(*names)[VK_MAX_EXTENSION_NAME_SIZE] = malloc(max * sizeof(*names));
+      char (*names)[VK_MAX_EXTENSION_NAME_SIZE] = malloc(max * sizeof(*names));
       char *err = malloc(64);
       CHECK(names && err);
       memset(names, 0x5a, max * sizeof(*names));
