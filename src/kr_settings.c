@@ -44,15 +44,27 @@ kr_setting_enabled(enum kr_setting setting)
    return value && strtol(value, NULL, 10) != 0;
 }
 
+bool
+kr_parse_number(const char *text, unsigned long *number)
+{
+   if (!*text)
+      return false;
+   char *end;
+   unsigned long value = strtoul(text, &end, 10);
+   if (*end)
+      return false;
+   *number = value;
+   return true;
+}
+
 unsigned long
 kr_setting_number(enum kr_setting setting, unsigned long fallback)
 {
    const char *value = kr_setting(setting);
    if (!value || !*value)
       return fallback;
-   char *end;
-   unsigned long number = strtoul(value, &end, 10);
-   if (*end) {
+   unsigned long number;
+   if (!kr_parse_number(value, &number)) {
       kr_warn("%s=%s is not a number: ignored", setting_names[setting], value);
       return fallback;
    }

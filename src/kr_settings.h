@@ -42,7 +42,13 @@ bool kr_optimization_enabled(enum kr_optimization optimization);
  * kr_optimization); unknown names are reported through *unknown (the first one), else NULL. */
 unsigned kr_parse_disable_list(const char *text, char *unknown, unsigned unknown_size);
 
-/* A setting as an unsigned number, or fallback when unset or not a number. */
+/* Parses a setting's value as kr_setting_number reads it: a whole decimal number (strtoul's
+ * syntax, so leading blanks and a sign are taken, and a value too large reads as ULONG_MAX).
+ * False, *number untouched, for an empty string or one with anything after the number. */
+bool kr_parse_number(const char *text, unsigned long *number);
+
+/* A setting as an unsigned number (kr_parse_number), or fallback when unset or empty, or, with
+ * a warning, when not a number. */
 unsigned long kr_setting_number(enum kr_setting setting, unsigned long fallback);
 
 /* The setting's value, or NULL when unset. */

@@ -8,12 +8,12 @@
 #include <sys/stat.h>
 
 #include "kr_alloc.h"
+#include "kr_layer_names.h"
 #include "kr_log.h"
 #include "kr_manifest.h"
 #include "kr_manifest_search.h"
 #include "kr_settings.h"
 
-#define SEPARATORS ":, \t"
 #define MAX_SEARCH_ENTRIES 64
 
 /* The layers named, and what the manifest search found for each. */
@@ -29,31 +29,17 @@ struct layer_search {
    char folders[KR_MAX_MANIFEST_FOLDERS][PATH_MAX];
 };
 
-/* Reads the setting's layer names into search; duplicates count once, as for the loader.
- * False (logged) when there are too many or one is too long. */
+/* Reads the setting's layer names into search. False (logged) when there are too many or one
+ * is too long. */
 static bool
 parse_names(struct layer_search *search, const char *setting)
 {
-   const char *env = kr_setting_name(KR_SETTING_VENDOR_LAYERS);
-   for (const char *p = setting + strspn(setting, SEPARATORS); *p; p += strspn(p, SEPARATORS)) {
-      size_t len = strcspn(p, SEPARATORS);
-      if (len >= VK_MAX_EXTENSION_NAME_SIZE) {
-         kr_error("%s: layer name \"%.*s\" is longer than %d bytes", env, (int)len, p,
-                  VK_MAX_EXTENSION_NAME_SIZE - 1);
-         return false;
-      }
-      bool seen = false;
-      for (uint32_t i = 0; i < search->count && !seen; i++)
-         seen = strlen(search->names[i]) == len && strncmp(search->names[i], p, len) == 0;
-      if (!seen) {
-         if (search->count == KR_MAX_VENDOR_LAYERS) {
-            kr_error("%s: more than %d layers", env, KR_MAX_VENDOR_LAYERS);
-            return false;
-         }
-         memcpy(search->names[search->count], p, len);
-         search->names[search->count++][len] = '\0';
-      }
-      p += len;
+   /* kr_log's line: a name too long is cut where it was when kr_error quoted it. */
+   char err[1024];
+   if (!kr_parse_layer_names(setting, search->names, KR_MAX_VENDOR_LAYERS, &search->count, err,
+                             sizeof(err))) {
+      kr_error("%s: %s", kr_setting_name(KR_SETTING_VENDOR_LAYERS), err);
+      return false;
    }
    search->missing = search->count;
    return true;
@@ -230,7 +216,7 @@ kr_vendor_layers_load(const VkAllocationCallbacks *alloc, struct kr_vendor_layer
    uint32_t opened = 0;
    list->count = 0;
    list->layers = NULL;
-   if (!setting || !setting[strspn(setting, SEPARATORS)])
+   if (!setting || !setting[strspn(setting, KR_LAYER_NAME_SEPARATORS)])
       return VK_SUCCESS;
 
    struct layer_search *search = calloc(1, sizeof(*search));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The tests: set up (Debian packages), build, and run the whole suite twice: plain, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the SPIR-V reflector's
-# libFuzzer target for a bounded time (30 s; README "Fuzzing" says how to run it longer).
+# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the libFuzzer targets
+# (SPIR-V reflector, manifests, settings) for a bounded time each (80 s in all; README
+# "Fuzzing" says how to run them longer).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -26,8 +27,15 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 
-echo "== libFuzzer on the SPIR-V reflector (clang, ASan + UBSan, 30 s)"
+echo "== libFuzzer: SPIR-V reflector 30 s, manifests 30 s, settings 20 s (clang, ASan + UBSan)"
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
 [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true
-meson compile -C build-fuzz tests/fuzz/fuzz_spirv_reflect
+# Only the fuzz targets (and, through the tests' dependencies, the SPIR-V seeds): not the driver
+# and its tests a third time.
+fuzz_targets=()
+for source in tests/fuzz/fuzz_*.c; do
+  name=$(basename "$source" .c)
+  fuzz_targets+=("tests/fuzz/$name")
+done
+meson compile -C build-fuzz "${fuzz_targets[@]}"
 meson test -C build-fuzz --suite fuzz --print-errorlogs
