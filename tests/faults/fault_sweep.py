@@ -2,17 +2,20 @@
 # SPDX-License-Identifier: MIT
 """The fault sweep (issue 12): a program through the loader and Kronos, with the fault driver
 (tests/faultdrv) as Kronos's vendor, run once to count the vendor calls, then once per call
-with that call failing (KRONOS_FAULT_FUNCTION, KRONOS_FAULT_NTH).
+with that call failing (KRONOS_FAULT_FUNCTION, KRONOS_FAULT_NTH) with each error vk.xml lets
+that function return, then once per function called (void ones included) with the vendor's
+proc-addr answering NULL for it (KRONOS_FAULT_NULL).
 
 Every run must end within the timeout, without a signal or a sanitizer report (a leak
 included), and either pass (exit 0: the results are right) or report an error (exit 1). Exit 2
 (wrong results as success) and 3 (a wait timed out) fail. A run whose injected failure never
-reached the application (exit 0 after the injection) is listed as absorbed; --strict fails it.
+reached the application (exit 0 after the injection) is listed as absorbed (a probe of
+Kronos's, a fallback); --strict fails it.
 
 Usage: fault_sweep.py --program P --kronos-manifest K --faultdrv-manifest F
-                      [--results R1,R2] [--max-calls N] [--jobs J] [--timeout S]
---max-calls 0 (the default) sweeps every call; CI runs a subset (meson: suite 'faults'), and
-KRONOS_FAULT_SWEEP_MAX_CALLS overrides --max-calls (0: the full sweep).
+                      [--results R1,R2] [--max-calls N] [--jobs J] [--timeout S] [--no-null]
+--max-calls 0 (the default) sweeps every call; KRONOS_FAULT_SWEEP_MAX_CALLS overrides it.
+--only FUNCTION[:NTH] reruns one case (add --verbose to see its line).
 """
 import argparse
 import collections
@@ -58,14 +61,17 @@ CONDITIONAL = {
 
 
 def read_counts(path):
-    """{function: (calls, [errors it may return])} of the VkResult functions called."""
+    """({function: (calls, [errors it may return])} of the VkResult functions called, [every
+    function called])."""
     counts = {}
+    names = []
     with open(path) as f:
         for line in f:
             name, count, kind, errors = line.split()
+            names.append(name)
             if kind == "VkResult":
                 counts[name] = (int(count), [] if errors == "-" else errors.split(","))
-    return counts
+    return counts, names
 
 
 def results_for(errors, wanted):
@@ -113,11 +119,16 @@ def classify(rc, out, err, injected):
         return "FAIL", "wrong results: " + out.strip().splitlines()[-1]
     if rc == TIMEOUT:
         return "FAIL", "a wait timed out: " + out.strip().splitlines()[-1]
+    reported = next((line for line in out.splitlines() if line.startswith("error:")), "")
+    if injected == "NULL":
+        # A function the driver lacks: Kronos may do without it, or fail cleanly.
+        if rc in (PASS, ERROR):
+            return "ok", reported or "passed"
+        return "FAIL", f"exit status {rc}"
     if rc == PASS:
         return ("absorbed", "passed after the injection") if fired else \
             ("ok", "not reached: passed")
     if rc == ERROR:
-        reported = next((line for line in out.splitlines() if line.startswith("error:")), "")
         if not fired:
             return "FAIL", "failed without the injection: " + reported
         if injected not in reported:
@@ -138,6 +149,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--strict", action="store_true", help="absorbed injections fail")
+    ap.add_argument("--no-null", dest="null", action="store_false",
+                    help="no runs with a function answered NULL by the vendor's proc-addr")
     ap.add_argument("--verbose", action="store_true", help="a line for every run")
     ap.add_argument("--only", help="FUNCTION or FUNCTION:NTH: sweep only these calls")
     args = ap.parse_args()
@@ -150,7 +163,7 @@ def main():
         if rc != PASS:
             print(f"FAIL: the counting run exited with {rc}\n{out}{err}")
             return 1
-        counts = read_counts(counts_path)
+        counts, names = read_counts(counts_path)
     wanted = args.results.split(",")
     calls = [(fn, n) for fn in sorted(counts) for n in range(1, counts[fn][0] + 1)
              if results_for(counts[fn][1], wanted)]
@@ -168,13 +181,21 @@ def main():
     runs = [(fn, n, r) for fn, n in chosen for r in results_for(counts[fn][1], wanted)]
     subset = "" if len(chosen) == len(calls) else " (KRONOS_FAULT_SWEEP_MAX_CALLS=0: every call)"
     print(f"sweeping {len(chosen)} of {len(calls)} calls: {len(runs)} runs{subset}")
+    if args.null and not args.only:
+        # Every function called, its vendor's proc-addr answering NULL (void ones included).
+        runs += [(fn, 0, "NULL") for fn in names]
+        print(f"and {len(names)} functions answered NULL by the vendor's proc-addr: "
+              f"{len(names)} runs")
     sys.stdout.flush()
 
     def one(run):
         fn, n, result = run
-        rc, out, err, _ = run_program(args, {"KRONOS_FAULT_FUNCTION": fn,
-                                             "KRONOS_FAULT_NTH": str(n),
-                                             "KRONOS_FAULT_RESULT": result})
+        if result == "NULL":
+            rc, out, err, _ = run_program(args, {"KRONOS_FAULT_NULL": fn})
+        else:
+            rc, out, err, _ = run_program(args, {"KRONOS_FAULT_FUNCTION": fn,
+                                                 "KRONOS_FAULT_NTH": str(n),
+                                                 "KRONOS_FAULT_RESULT": result})
         verdict, detail = classify(rc, out, err, result)
         return run, verdict, detail, err
 
@@ -186,7 +207,8 @@ def main():
             if args.strict and verdict == "absorbed":
                 verdict = "FAIL"
             tally[verdict] += 1
-            line = f"{verdict}: {fn} call {n} -> {result}: {detail}"
+            what = f"{fn} answered NULL" if result == "NULL" else f"{fn} call {n} -> {result}"
+            line = f"{verdict}: {what}: {detail}"
             if verdict != "ok" or args.verbose:
                 print(line)
                 if verdict == "FAIL":
@@ -194,7 +216,7 @@ def main():
                     tail = err.strip().splitlines()[-15:]
                     print("    " + "\n    ".join(tail))
             sys.stdout.flush()
-    print(f"{len(calls)} vendor calls counted, {len(chosen)} swept, {len(runs)} runs in "
+    print(f"{total} VkResult vendor calls counted, {len(chosen)} swept, {len(runs)} runs in "
           f"{time.monotonic() - start:.0f} s: " +
           ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
     return 1 if failures else 0
