@@ -130,8 +130,16 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
    PFN_vkEnumerateInstanceVersion enumerate_version =
       (PFN_vkEnumerateInstanceVersion)vendor->gipa(VK_NULL_HANDLE, "vkEnumerateInstanceVersion");
    uint32_t vendor_version = VK_API_VERSION_1_0;
-   if (enumerate_version && enumerate_version(&vendor_version) != VK_SUCCESS)
-      vendor_version = VK_API_VERSION_1_0;
+   if (enumerate_version) {
+      VkResult version_result = enumerate_version(&vendor_version);
+      /* Out of memory is the application's error, not the vendor's version. */
+      if (version_result == VK_ERROR_OUT_OF_HOST_MEMORY) {
+         result = version_result;
+         goto done;
+      }
+      if (version_result != VK_SUCCESS)
+         vendor_version = VK_API_VERSION_1_0;
+   }
    if (kr_version_minor(vendor_version) < VK_API_VERSION_1_1) {
       kr_warn("vendor driver %s: Vulkan 1.0 only; Kronos needs 1.1", name);
       goto done;
@@ -260,8 +268,16 @@ enumerate_physical_devices(struct kr_instance *instance)
    uint32_t counts[KR_MAX_VENDORS] = {0}, total = 0;
    for (uint32_t i = 0; i < instance->vendor_instance_count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[i];
-      if (vi->disp.EnumeratePhysicalDevices(vi->handle, &counts[i], NULL) != VK_SUCCESS)
+      VkResult result = vi->disp.EnumeratePhysicalDevices(vi->handle, &counts[i], NULL);
+      /* Out of memory fails the instance, as it does below; other errors leave the vendor
+       * without devices. */
+      if (result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY)
+         return result;
+      if (result != VK_SUCCESS) {
+         kr_warn("vendor driver %s: vkEnumeratePhysicalDevices failed (%d)",
+                 kr_vendor_name(vi->vendor), result);
          counts[i] = 0;
+      }
       total += counts[i];
    }
    instance->physical_devices = kr_zalloc(instance->alloc, sizeof(void *) * KR_MAX(total, 1), 8,
@@ -273,7 +289,7 @@ enumerate_physical_devices(struct kr_instance *instance)
          continue;
       VkResult result = enumerate_vendor_devices(instance, &instance->vendor_instances[i],
                                                  counts[i]);
-      if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+      if (result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY)
          return result;
       if (result != VK_SUCCESS)
          kr_warn("vendor driver %s: vkEnumeratePhysicalDevices failed (%d)",
