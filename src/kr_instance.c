@@ -276,7 +276,7 @@ enumerate_vendor_devices(struct kr_instance *instance, struct kr_vendor_instance
    for (uint32_t i = 0; i < count; i++) {
       struct kr_physical_device *pd;
       VkResult r = kr_physical_device_create(instance, vi, handles[i], &pd);
-      if (r == VK_ERROR_OUT_OF_HOST_MEMORY) {
+      if (out_of_memory(r)) {
          result = r;
          goto done;
       }
