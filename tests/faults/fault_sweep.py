@@ -3,7 +3,8 @@
 """The fault sweep (issue 12): a program through the loader and Kronos, with the fault driver
 (tests/faultdrv) as Kronos's vendor, run once to count the vendor calls, then once per call
 with that call failing (KRONOS_FAULT_FUNCTION, KRONOS_FAULT_NTH) with each error vk.xml lets
-that function return, then once per function called (void ones included) with the vendor's
+that function return; once per function and error with every call of it failing
+(KRONOS_FAULT_TIMES=0); and once per function called (void ones included) with the vendor's
 proc-addr answering NULL for it (KRONOS_FAULT_NULL).
 
 Every run must end within the timeout, without a signal or a sanitizer report (a leak
@@ -13,7 +14,8 @@ reached the application (exit 0 after the injection) is listed as absorbed (a pr
 Kronos's, a fallback); --strict fails it.
 
 Usage: fault_sweep.py --program P --kronos-manifest K --faultdrv-manifest F
-                      [--results R1,R2] [--max-calls N] [--jobs J] [--timeout S] [--no-null]
+                      [--results R1,R2] [--max-calls N] [--jobs J] [--timeout S]
+                      [--no-persistent] [--no-null]
 --max-calls 0 (the default) sweeps every call; KRONOS_FAULT_SWEEP_MAX_CALLS overrides it.
 --only FUNCTION[:NTH] reruns one case (add --verbose to see its line).
 """
@@ -154,6 +156,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=60)
     ap.add_argument("--strict", action="store_true", help="absorbed injections fail")
+    ap.add_argument("--no-persistent", dest="persistent", action="store_false",
+                    help="no runs with every call of a function failing")
     ap.add_argument("--no-null", dest="null", action="store_false",
                     help="no runs with a function answered NULL by the vendor's proc-addr")
     ap.add_argument("--verbose", action="store_true", help="a line for every run")
@@ -186,6 +190,13 @@ def main():
     runs = [(fn, n, r) for fn, n in chosen for r in results_for(counts[fn][1], wanted)]
     subset = "" if len(chosen) == len(calls) else " (KRONOS_FAULT_SWEEP_MAX_CALLS=0: every call)"
     print(f"sweeping {len(chosen)} of {len(calls)} calls: {len(runs)} runs{subset}")
+    if args.persistent:
+        # Every call of a function failing, from its first: no retry may spin forever.
+        persistent = [(fn, 0, r) for fn in sorted(counts)
+                      for r in results_for(counts[fn][1], wanted)
+                      if not args.only or args.only == fn]
+        runs += persistent
+        print(f"and every call of a function failing: {len(persistent)} runs")
     if args.null:
         # Every function called, its vendor's proc-addr answering NULL (void ones included).
         if args.only:
@@ -204,7 +215,8 @@ def main():
             rc, out, err, _ = run_program(args, env)
         else:
             rc, out, err, _ = run_program(args, {"KRONOS_FAULT_FUNCTION": fn,
-                                                 "KRONOS_FAULT_NTH": str(n),
+                                                 "KRONOS_FAULT_NTH": str(max(n, 1)),
+                                                 "KRONOS_FAULT_TIMES": "0" if n == 0 else "1",
                                                  "KRONOS_FAULT_RESULT": result})
         verdict, detail = classify(rc, out, err, result)
         return run, verdict, detail, err
@@ -217,7 +229,8 @@ def main():
             if args.strict and verdict == "absorbed":
                 verdict = "FAIL"
             tally[verdict] += 1
-            what = f"{fn} answered NULL" if result == "NULL" else f"{fn} call {n} -> {result}"
+            what = (f"{fn} answered NULL" if result == "NULL" else
+                    f"{fn} every call -> {result}" if n == 0 else f"{fn} call {n} -> {result}")
             line = f"{verdict}: {what}: {detail}"
             if verdict != "ok" or args.verbose:
                 print(line)
