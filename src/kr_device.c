@@ -199,7 +199,8 @@ destroy_device(struct kr_device *device)
    kr_device_descriptors_finish(device);
    kr_barrier_objects_finish(device);
    kr_memory_pools_finish(device);
-   if (device->handle)
+   /* A vendor device without vkDestroyDevice (refused below) cannot be destroyed. */
+   if (device->handle && device->disp.DestroyDevice)
       device->disp.DestroyDevice(device->handle, device->alloc);
    for (uint32_t i = 0; i < device->queue_count; i++)
       kr_object_base_finish(&device->queues[i].base);
@@ -280,6 +281,17 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       goto fail;
    }
    kr_device_dispatch_load(&device->disp, gdpa, device->handle);
+   /* Kronos calls the vendor's core commands without looking: a device whose driver does not
+    * give one of its version's (a broken driver, or a layer that hides it) cannot be used. */
+   const char *missing = kr_device_dispatch_missing(&device->disp, device->api_version);
+   if (missing) {
+      kr_error("vkCreateDevice on %s: the vendor driver gives no %s, a core command of its "
+               "Vulkan %u.%u", pd->state.device_name, missing,
+               VK_API_VERSION_MAJOR(device->api_version),
+               VK_API_VERSION_MINOR(device->api_version));
+      result = VK_ERROR_INITIALIZATION_FAILED;
+      goto fail;
+   }
    result = kr_memory_pools_init(device);
    if (result != VK_SUCCESS)
       goto fail;

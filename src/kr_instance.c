@@ -37,25 +37,42 @@ kr_EnumerateInstanceLayerProperties(uint32_t *pPropertyCount, VkLayerProperties 
    return VK_SUCCESS;
 }
 
-/* The vendor's instance extensions; *count 0 when it cannot say. Caller frees with free(). */
-static VkExtensionProperties *
-vendor_instance_extensions(const struct kr_vendor *vendor, uint32_t *count)
+static bool
+out_of_memory(VkResult result)
+{
+   return result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY;
+}
+
+/* The vendor's instance extensions in *props (caller frees with free()), *count of them. Out of
+ * memory, the vendor's or Kronos's, is returned (*props NULL, *count 0); any other failure
+ * counts as no extension. */
+static VkResult
+vendor_instance_extensions(const struct kr_vendor *vendor, VkExtensionProperties **props,
+                           uint32_t *count)
 {
    PFN_vkEnumerateInstanceExtensionProperties enumerate =
       (PFN_vkEnumerateInstanceExtensionProperties)vendor->gipa(
          VK_NULL_HANDLE, "vkEnumerateInstanceExtensionProperties");
-   VkExtensionProperties *props = NULL;
+   VkResult result;
+   *props = NULL;
    *count = 0;
-   if (enumerate(NULL, count, NULL) != VK_SUCCESS || *count == 0)
+   result = enumerate(NULL, count, NULL);
+   if (result != VK_SUCCESS || *count == 0)
       goto fail;
-   props = calloc(*count, sizeof(*props));
-   if (!props || enumerate(NULL, count, props) < 0)
+   *props = calloc(*count, sizeof(**props));
+   if (!*props) {
+      result = VK_ERROR_OUT_OF_HOST_MEMORY;
       goto fail;
-   return props;
+   }
+   result = enumerate(NULL, count, *props);
+   if (result < 0)
+      goto fail;
+   return VK_SUCCESS;
 fail:
-   free(props);
+   free(*props);
+   *props = NULL;
    *count = 0;
-   return NULL;
+   return out_of_memory(result) ? result : VK_SUCCESS;
 }
 
 /* The spec version of an extension in a list, 0 when absent. */
@@ -69,16 +86,22 @@ find_extension(const VkExtensionProperties *props, uint32_t count, const char *n
    return 0;
 }
 
-/* Kronos's instance extensions: those it offers that at least one vendor has; the spec
- * version is the lower of the vendor's and the headers'. */
-static uint32_t
+/* Kronos's instance extensions, *out_count of them: those it offers that at least one vendor
+ * has; the spec version is the lower of the vendor's and the headers'. Fails only for lack of
+ * memory. */
+static VkResult
 offered_instance_extensions(const struct kr_vendor_list *vendors,
-                            VkExtensionProperties out[KR_INSTANCE_EXTENSION_COUNT])
+                            VkExtensionProperties out[KR_INSTANCE_EXTENSION_COUNT],
+                            uint32_t *out_count)
 {
    uint32_t spec[KR_INSTANCE_EXTENSION_COUNT] = {0};
+   *out_count = 0;
    for (uint32_t v = 0; v < vendors->count; v++) {
       uint32_t count;
-      VkExtensionProperties *props = vendor_instance_extensions(&vendors->vendors[v], &count);
+      VkExtensionProperties *props;
+      VkResult result = vendor_instance_extensions(&vendors->vendors[v], &props, &count);
+      if (result != VK_SUCCESS)
+         return result;
       for (uint32_t i = 0; i < KR_INSTANCE_EXTENSION_COUNT; i++) {
          uint32_t version = find_extension(props, count, kr_instance_extensions[i].name);
          if (version)
@@ -95,7 +118,8 @@ offered_instance_extensions(const struct kr_vendor_list *vendors,
       out[n].specVersion = spec[i];
       n++;
    }
-   return n;
+   *out_count = n;
+   return VK_SUCCESS;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -109,8 +133,10 @@ kr_EnumerateInstanceExtensionProperties(const char *pLayerName, uint32_t *pPrope
    uint32_t count = 0;
    /* Quiet: the loader asks before creating an instance; vkCreateInstance reports problems. */
    if (kr_vendors_load(NULL, true, &vendors) == VK_SUCCESS) {
-      count = offered_instance_extensions(&vendors, props);
+      VkResult result = offered_instance_extensions(&vendors, props, &count);
       kr_vendors_unload(NULL, &vendors);
+      if (result != VK_SUCCESS)
+         return result;
    }
    return kr_write_array(pProperties, pPropertyCount, props, count, sizeof(props[0]));
 }
@@ -122,16 +148,28 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
    VkResult result = VK_ERROR_INCOMPATIBLE_DRIVER;
    const char *name = kr_vendor_name(vendor);
    uint32_t ext_count = 0;
-   VkExtensionProperties *ext = vendor_instance_extensions(vendor, &ext_count);
+   VkExtensionProperties *ext = NULL;
    const char **enabled = NULL;
    memset(out, 0, sizeof(*out));
    out->vendor = vendor;
+   result = vendor_instance_extensions(vendor, &ext, &ext_count);
+   if (result != VK_SUCCESS)
+      goto done;
+   result = VK_ERROR_INCOMPATIBLE_DRIVER;
 
    PFN_vkEnumerateInstanceVersion enumerate_version =
       (PFN_vkEnumerateInstanceVersion)vendor->gipa(VK_NULL_HANDLE, "vkEnumerateInstanceVersion");
    uint32_t vendor_version = VK_API_VERSION_1_0;
-   if (enumerate_version && enumerate_version(&vendor_version) != VK_SUCCESS)
-      vendor_version = VK_API_VERSION_1_0;
+   if (enumerate_version) {
+      VkResult version_result = enumerate_version(&vendor_version);
+      /* Out of memory is the application's error, not the vendor's version. */
+      if (version_result == VK_ERROR_OUT_OF_HOST_MEMORY) {
+         result = version_result;
+         goto done;
+      }
+      if (version_result != VK_SUCCESS)
+         vendor_version = VK_API_VERSION_1_0;
+   }
    if (kr_version_minor(vendor_version) < VK_API_VERSION_1_1) {
       kr_warn("vendor driver %s: Vulkan 1.0 only; Kronos needs 1.1", name);
       goto done;
@@ -238,7 +276,7 @@ enumerate_vendor_devices(struct kr_instance *instance, struct kr_vendor_instance
    for (uint32_t i = 0; i < count; i++) {
       struct kr_physical_device *pd;
       VkResult r = kr_physical_device_create(instance, vi, handles[i], &pd);
-      if (r == VK_ERROR_OUT_OF_HOST_MEMORY) {
+      if (out_of_memory(r)) {
          result = r;
          goto done;
       }
@@ -260,8 +298,16 @@ enumerate_physical_devices(struct kr_instance *instance)
    uint32_t counts[KR_MAX_VENDORS] = {0}, total = 0;
    for (uint32_t i = 0; i < instance->vendor_instance_count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[i];
-      if (vi->disp.EnumeratePhysicalDevices(vi->handle, &counts[i], NULL) != VK_SUCCESS)
+      VkResult result = vi->disp.EnumeratePhysicalDevices(vi->handle, &counts[i], NULL);
+      /* Out of memory fails the instance, as it does below; other errors leave the vendor
+       * without devices. */
+      if (out_of_memory(result))
+         return result;
+      if (result != VK_SUCCESS) {
+         kr_warn("vendor driver %s: vkEnumeratePhysicalDevices failed (%d)",
+                 kr_vendor_name(vi->vendor), result);
          counts[i] = 0;
+      }
       total += counts[i];
    }
    instance->physical_devices = kr_zalloc(instance->alloc, sizeof(void *) * KR_MAX(total, 1), 8,
@@ -273,7 +319,7 @@ enumerate_physical_devices(struct kr_instance *instance)
          continue;
       VkResult result = enumerate_vendor_devices(instance, &instance->vendor_instances[i],
                                                  counts[i]);
-      if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+      if (out_of_memory(result))
          return result;
       if (result != VK_SUCCESS)
          kr_warn("vendor driver %s: vkEnumeratePhysicalDevices failed (%d)",
@@ -327,7 +373,10 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
       goto fail;
 
    VkExtensionProperties offered[KR_INSTANCE_EXTENSION_COUNT];
-   uint32_t offered_count = offered_instance_extensions(&instance->vendors, offered);
+   uint32_t offered_count;
+   result = offered_instance_extensions(&instance->vendors, offered, &offered_count);
+   if (result != VK_SUCCESS)
+      goto fail;
    for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; i++) {
       const char *e = pCreateInfo->ppEnabledExtensionNames[i];
       if (!find_extension(offered, offered_count, e)) {
@@ -347,7 +396,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
    for (uint32_t i = 0; i < instance->vendors.count; i++) {
       struct kr_vendor_instance *vi = &instance->vendor_instances[instance->vendor_instance_count];
       result = create_vendor_instance(instance, &instance->vendors.vendors[i], pCreateInfo, vi);
-      if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+      if (out_of_memory(result))
          goto fail;
       if (result == VK_SUCCESS)
          instance->vendor_instance_count++;

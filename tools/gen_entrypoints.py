@@ -179,11 +179,25 @@ def gen_dispatch_h(inst, dev):
                "                               VkInstance instance);")
     out.append("void kr_device_dispatch_load(struct kr_device_dispatch *table,\n"
                "                             PFN_vkGetDeviceProcAddr gdpa, VkDevice device);\n")
+    out.append("/* The first core command of Vulkan up to api_version that a vendor device's table "
+               "lacks\n * (its vkGetDeviceProcAddr answered NULL), or NULL when it has them all. */")
+    out.append("const char *kr_device_dispatch_missing(const struct kr_device_dispatch *table,\n"
+               "                                       uint32_t api_version);\n")
     out.append("#endif")
     return "\n".join(out) + "\n"
 
 
-def gen_dispatch_c(inst, dev):
+def core_versions(reg):
+    """{command: (major, minor)} of the core version that first has it."""
+    versions = {}
+    for ver in sorted(reg.versions, key=lambda v: v.version()):
+        for _, cmds, _ in ver.requires:
+            for c in cmds:
+                versions.setdefault(reg.canonical(c), ver.version())
+    return versions
+
+
+def gen_dispatch_c(inst, dev, versions):
     out = [HEADER, '#include "kr_dispatch_table.h"\n', "#include <stddef.h>\n"]
     out.append("void\nkr_instance_dispatch_load(struct kr_instance_dispatch *table,\n"
                "                          PFN_vkGetInstanceProcAddr gipa,\n"
@@ -205,7 +219,16 @@ def gen_dispatch_c(inst, dev):
         for n in e.names:
             out.append(f'   if (!f) f = gdpa(device, "{n}");')
         out.append(f"   table->{e.cmd.name[2:]} = (PFN_{e.cmd.name})f;")
-    out.append("}")
+    out.append("}\n")
+    out.append("const char *\nkr_device_dispatch_missing(const struct kr_device_dispatch *table,\n"
+               "                           uint32_t api_version)\n{")
+    for e in dev:
+        version = versions.get(e.cmd.name)
+        if version is None:
+            continue
+        out.append(f"   if (api_version >= VK_MAKE_API_VERSION(0, {version[0]}, {version[1]}, 0) "
+                   f"&& !table->{e.cmd.name[2:]})\n      return \"{e.cmd.name}\";")
+    out.append("   return NULL;\n}")
     return "\n".join(out) + "\n"
 
 
@@ -328,7 +351,7 @@ def generate(reg):
     dev_slots = {e.cmd.name: i for i, e in enumerate(dev)}
     return {
         "kr_dispatch_table.h": gen_dispatch_h(inst, dev),
-        "kr_dispatch_table.c": gen_dispatch_c(inst, dev),
+        "kr_dispatch_table.c": gen_dispatch_c(inst, dev, core_versions(reg)),
         "kr_entrypoints.h": gen_entrypoints_h(entries),
         "kr_entrypoints.c": gen_entrypoints_c(entries, dev_slots),
     }
