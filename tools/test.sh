@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The tests: set up (Debian packages), build, and run the whole suite twice: plain, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the libFuzzer targets
-# (SPIR-V reflector, manifests, settings) for a bounded time each (80 s in all; README
-# "Fuzzing" says how to run them longer).
+# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the unit and integration
+# suites under ThreadSanitizer; then the libFuzzer targets (SPIR-V reflector, manifests,
+# settings) for a bounded time each (80 s in all; README "Fuzzing" says how to run them longer).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -27,8 +27,19 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0
 run_suite build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 
-echo "== libFuzzer: SPIR-V reflector 30 s, manifests 30 s, settings 20 s (clang, ASan + UBSan)"
+echo "== ThreadSanitizer build"
 unset ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS
+# Any report fails its test. tests/tsan.supp suppresses the vendor driver's, LLVM's and the
+# validation layer's own reports, by library, and says why for each. The benchmarks are not run
+# here, nor the suite no-tsan (single-threaded tests too slow under ThreadSanitizer).
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$root/tests/tsan.supp
+[ -f build-tsan/build.ninja ] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false
+meson compile -C build-tsan
+meson test -C build-tsan --print-errorlogs --num-processes 2 --suite unit --suite integration \
+  --no-suite no-tsan
+unset TSAN_OPTIONS
+
+echo "== libFuzzer: SPIR-V reflector 30 s, manifests 30 s, settings 20 s (clang, ASan + UBSan)"
 [ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzzing=true
 # Only the fuzz targets (and, through the tests' dependencies, the SPIR-V seeds): not the driver
 # and its tests a third time.

@@ -2,18 +2,21 @@
 /* Host allocations through the application's VkAllocationCallbacks: what Kronos (and the vendor
  * behind it) allocates with the callbacks given to vkCreateDevice and vkCreateCommandPool is
  * freed with them, every allocation honours its alignment, and nothing is left at the end. */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "it_common.h"
 
+/* Atomic: the vendor may call the callbacks from threads of its own (lavapipe frees from its
+ * queue thread), concurrently with the application's calls. */
 struct counter {
    const char *name;
-   unsigned long allocations;
-   unsigned long frees;
-   unsigned long reallocations;
-   unsigned long misaligned;
+   _Atomic unsigned long allocations;
+   _Atomic unsigned long frees;
+   _Atomic unsigned long reallocations;
+   _Atomic unsigned long misaligned;
 };
 
 /* Each allocation records its size and the malloc block just before the returned pointer. */
