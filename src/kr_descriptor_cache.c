@@ -58,8 +58,11 @@ kr_descriptor_cache_init(struct kr_descriptor_cache *cache,
       goto fail;
    return VK_SUCCESS;
 fail:
+   /* Cleared: kr_descriptor_cache_finish runs on a cache whose init failed, too. */
    kr_free(alloc, cache->buckets);
    kr_free(alloc, cache->object_buckets);
+   cache->buckets = NULL;
+   cache->object_buckets = NULL;
    return VK_ERROR_OUT_OF_HOST_MEMORY;
 }
 

@@ -45,9 +45,22 @@ fd_init(void)
    return init_ok;
 }
 
+/* The command last entered on this thread: the fault sweep names the vendor's host allocations
+ * by the command they were made in (tests/faults/fault_program.c looks this up). */
+static _Thread_local const char *current_command;
+
+__attribute__((visibility("default"))) const char *kronos_faultdrv_current_command(void);
+
+const char *
+kronos_faultdrv_current_command(void)
+{
+   return current_command;
+}
+
 bool
 fd_call(enum fd_command command, VkResult *fault)
 {
+   current_command = fd_command_names[command];
    uint64_t n = atomic_fetch_add_explicit(&counts[command], 1, memory_order_relaxed) + 1;
    const struct fd_settings *s = &fd_settings;
    if (!fault || !s->fault || s->command != command || n < s->nth ||

@@ -2,6 +2,7 @@
 #include "it_common.h"
 
 #include <dlfcn.h>
+#include <execinfo.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -905,9 +906,12 @@ struct counting_block {
    size_t size;
 };
 
-/* The callbacks that refuse on this thread (none: NULL), after granting this many more. */
+/* The callbacks that refuse on this thread (none: NULL), after granting this many more; then
+ * how many they refuse (-1: every one) before granting again; and how many they granted. */
 static _Thread_local struct it_counting_allocator *counting_refusing;
 static _Thread_local long counting_grant;
+static _Thread_local long counting_refusals;
+static _Thread_local long counting_granted;
 
 static bool
 counting_caller_is_kronos(void *address)
@@ -923,11 +927,24 @@ counting_refuses(struct it_counting_allocator *a, void *caller)
       return false;
    if (a->refuse_only_kronos && !counting_caller_is_kronos(caller))
       return false;
-   if (counting_grant == 0) {
+   if (counting_grant == 0 && counting_refusals != 0) {
+      if (counting_refusals > 0)
+         counting_refusals--;
       atomic_fetch_add(&a->refused, 1);
+      if (a->on_allocation)
+         a->on_allocation(counting_granted + 1, caller, true);
+      if (getenv("IT_COUNTING_BACKTRACE")) {
+         /* Where the refused allocation was asked for (symbols need -rdynamic or a debugger). */
+         void *frames[32];
+         backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
+      }
       return true;
    }
-   counting_grant--;
+   if (counting_grant > 0)
+      counting_grant--;
+   counting_granted++;
+   if (a->on_allocation)
+      a->on_allocation(counting_granted, caller, false);
    return false;
 }
 
@@ -1005,6 +1022,7 @@ it_counting_init(struct it_counting_allocator *a, const char *name)
    atomic_init(&a->refused, 0);
    atomic_init(&a->wrong_frees, 0);
    a->refuse_only_kronos = false;
+   a->on_allocation = NULL;
    a->callbacks = (VkAllocationCallbacks){
       .pUserData = a,
       .pfnAllocation = counting_alloc,
@@ -1018,4 +1036,19 @@ it_counting_refuse(struct it_counting_allocator *a, long grant)
 {
    counting_refusing = a;
    counting_grant = grant;
+   counting_refusals = -1;
+   counting_granted = 0;
+}
+
+void
+it_counting_refuse_one(struct it_counting_allocator *a, long grant)
+{
+   it_counting_refuse(a, grant);
+   counting_refusals = 1;
+}
+
+long
+it_counting_granted(void)
+{
+   return counting_granted;
 }

@@ -290,6 +290,10 @@ struct it_counting_allocator {
    const char *name;
    atomic_long live, total, refused, wrong_frees;
    bool refuse_only_kronos; /* refuse only allocations whose caller is in Kronos's library */
+   /* If set: called for each allocation on the refusing thread, the nth since
+    * it_counting_refuse(_one), with the address the callbacks were called from and whether it
+    * is refused. */
+   void (*on_allocation)(long n, void *caller, bool refused);
    VkAllocationCallbacks callbacks;
 };
 
@@ -298,5 +302,13 @@ void it_counting_init(struct it_counting_allocator *a, const char *name);
 /* From now on, on this thread, a's callbacks grant that many more allocations, then refuse
  * every one (a NULL: none refused). */
 void it_counting_refuse(struct it_counting_allocator *a, long grant);
+
+/* it_counting_refuse, but only the one allocation after those granted is refused; the ones after
+ * it are granted again. */
+void it_counting_refuse_one(struct it_counting_allocator *a, long grant);
+
+/* The allocations granted on this thread since the last it_counting_refuse(_one) (those of
+ * other callbacks, and those refuse_only_kronos exempts, not counted). */
+long it_counting_granted(void);
 
 #endif
