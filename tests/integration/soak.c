@@ -212,6 +212,7 @@ main(int argc, char **argv)
    bool ok = false;
    unsigned started = 0;
    run.seed = o.seed;
+   run.ops = o.ops;
    run.threads = o.threads;
    run.verbose = o.verbose;
    run.sides[0].label = "vendor";

@@ -48,7 +48,7 @@ enum soak_op { SOAK_OPS(SOAK_ENUM) SOAK_OP_COUNT };
 extern const char *const soak_op_names[SOAK_OP_COUNT];
 
 struct soak_run {
-   uint64_t seed;
+   uint64_t seed, ops;
    unsigned threads;
    bool verbose;
    struct soak_side sides[SOAK_SIDES];

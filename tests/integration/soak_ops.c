@@ -45,8 +45,10 @@ mismatch(struct lane *l, const char *what, const char *fmt, ...)
    va_end(args);
    fprintf(stderr,
            "soak: MISMATCH seed %" PRIu64 " thread %u op %" PRIu64 " (%s): %s: %s\n"
-           "soak: reproduce with --seed %" PRIu64 " --threads %u (and the same --ops)\n",
-           l->run->seed, l->index, l->op, l->op_name, what, detail, l->run->seed, l->run->threads);
+           "soak: reproduce: meson test -C <build> <this test> -v --test-args='--seed %" PRIu64
+           " --ops %" PRIu64 " --threads %u'\n",
+           l->run->seed, l->index, l->op, l->op_name, what, detail, l->run->seed, l->run->ops,
+           l->run->threads);
    atomic_store(&l->run->failed, true);
 }
 
