@@ -36,7 +36,7 @@ struct soak_side {
    X(alloc_memory) X(free_memory) X(check_memory) X(map_toggle)                               \
    X(create_buffer) X(destroy_buffer) X(host_write) X(readback)                               \
    X(begin) X(end) X(fill) X(update) X(copy) X(dispatch) X(alloc_set) X(update_set)           \
-   X(barrier) X(submit) X(wait_fences) X(fence_status) X(reset_fences) X(recycle_fence)       \
+   X(barrier) X(submit) X(resubmit) X(wait_fences) X(fence_status) X(reset_fences) X(recycle_fence)       \
    X(wait_semaphores) X(host_signal) X(counter_value) X(queue_idle) X(device_idle)            \
    X(reset_cmd) X(reset_cmd_pool) X(realloc_cmd) X(discard_cmd)                               \
    X(free_set) X(reset_desc_pool) X(recreate_desc_pool)

@@ -12,7 +12,7 @@ enum {
    BUF_SLOTS = 8,
    CMD_SLOTS = 6,
    FENCE_SLOTS = 4,
-   SET_SLOTS = 6,
+   SET_SLOTS = 8,
    RING = 8,          /* progress values remembered for waits */
    SAMPLES = 4,       /* words written and checked in a raw allocation */
    MAX_COMMANDS = 12, /* commands recorded before the generator ends a command buffer */
@@ -51,10 +51,31 @@ struct buf_slot {
 
 enum cmd_state { CMD_IDLE, CMD_RECORDING, CMD_READY, CMD_SUBMITTED };
 
+/* What a recorded command does to the buffers: applied to the model when it is recorded, and
+ * again when its command buffer is queued again (op_resubmit). */
+enum effect_kind { EFFECT_FILL, EFFECT_UPDATE, EFFECT_COPY, EFFECT_DISPATCH };
+
+struct effect {
+   enum effect_kind kind;
+   int src, dst; /* buffer slots (src: copies and dispatches) and their generations */
+   uint32_t src_gen, dst_gen;
+   uint32_t first, count, value; /* fills and updates: words [first, first + count) */
+   uint32_t region_count;        /* copies */
+   VkBufferCopy regions[3];
+   uint32_t n, mul, mask; /* dispatches: the push constants, the set slot and its version */
+   int set;
+   uint64_t set_version;
+   uint32_t data[64]; /* updates */
+};
+
 struct cmd_slot {
    enum cmd_state state;
    uint64_t rec;
    unsigned commands;
+   /* Not one-time and begun with a global barrier: it may be submitted again. */
+   bool replayable;
+   unsigned effect_count;
+   struct effect effects[MAX_COMMANDS];
    VkCommandBuffer h[SOAK_SIDES];
 };
 
@@ -71,6 +92,7 @@ struct set_slot {
    bool live;
    int x, y;
    uint32_t xgen, ygen;
+   uint64_t version; /* the lane's count of set writes at its last write */
    uint64_t last_rec;
    VkDescriptorSet h[SOAK_SIDES];
 };
@@ -89,6 +111,7 @@ struct lane {
    struct fence_slot fence[FENCE_SLOTS];
    struct set_slot set[SET_SLOTS];
    uint32_t next_gen;
+   uint64_t next_version;
 
    VkCommandPool cmd_pool[SOAK_SIDES];
    VkDescriptorPool desc_pool[SOAK_SIDES];
@@ -200,6 +223,7 @@ void destroy_buf_slot(struct lane *l, struct buf_slot *b);
 /* soak_record.c. */
 int op_begin(struct lane *l);
 int op_end(struct lane *l);
+int op_resubmit(struct lane *l);
 int op_fill(struct lane *l);
 int op_update(struct lane *l);
 int op_copy(struct lane *l);

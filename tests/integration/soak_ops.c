@@ -98,6 +98,7 @@ static const struct {
    [SOAK_OP_dispatch] = {op_dispatch, 8, true},
    [SOAK_OP_barrier] = {op_barrier, 3, true},
    [SOAK_OP_submit] = {op_submit, 6, false},
+   [SOAK_OP_resubmit] = {op_resubmit, 8, false},
    [SOAK_OP_wait_fences] = {op_wait_fences, 3, false},
    [SOAK_OP_fence_status] = {op_fence_status, 2, false},
    [SOAK_OP_reset_fences] = {op_reset_fences, 2, false},

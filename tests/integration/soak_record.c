@@ -74,16 +74,58 @@ need(struct lane *l, int b, bool write)
       full_barrier(l, chance(l, 2), chance(l, 2) ? b : -1);
 }
 
+/* The model's copy of the buffers after e. */
 static void
-used(struct lane *l, int b, bool write)
+apply(struct lane *l, const struct effect *e)
 {
-   struct buf_slot *x = &l->buf[b];
-   if (write)
-      x->written = true;
-   else
-      x->read = true;
-   x->last_rec = l->cmd[l->open].rec;
-   l->cmd[l->open].commands++;
+   uint32_t *dst = l->buf[e->dst].shadow;
+   const uint32_t *src =
+      e->kind == EFFECT_COPY || e->kind == EFFECT_DISPATCH ? l->buf[e->src].shadow : NULL;
+   switch (e->kind) {
+   case EFFECT_FILL:
+      for (uint32_t w = e->first; w < e->first + e->count; w++)
+         dst[w] = e->value;
+      break;
+   case EFFECT_UPDATE:
+      memcpy(dst + e->first, e->data, e->count * sizeof(uint32_t));
+      break;
+   case EFFECT_COPY:
+      for (uint32_t k = 0; k < e->region_count; k++)
+         memcpy(dst + e->regions[k].dstOffset / 4, src + e->regions[k].srcOffset / 4,
+                e->regions[k].size);
+      break;
+   case EFFECT_DISPATCH:
+      for (uint32_t w = 0; w < e->n; w++)
+         dst[w] = dst[w] * e->mul + (src[w] ^ e->mask);
+      break;
+   }
+}
+
+/* e's accesses: what a later command must be ordered against, and the recording using them. */
+static void
+touch(struct lane *l, const struct effect *e, uint64_t rec)
+{
+   struct buf_slot *dst = &l->buf[e->dst];
+   dst->written = true;
+   dst->read = dst->read || e->kind == EFFECT_DISPATCH;
+   dst->last_rec = rec;
+   if (e->kind == EFFECT_COPY || e->kind == EFFECT_DISPATCH) {
+      l->buf[e->src].read = true;
+      l->buf[e->src].last_rec = rec;
+   }
+   if (e->kind == EFFECT_DISPATCH)
+      l->set[e->set].last_rec = rec;
+}
+
+/* A command recorded in the open command buffer: its effect on the model, kept in its log. */
+static void
+recorded(struct lane *l, const struct effect *e)
+{
+   struct cmd_slot *c = &l->cmd[l->open];
+   apply(l, e);
+   touch(l, e, c->rec);
+   c->effects[c->effect_count++] = *e;
+   c->commands++;
 }
 
 int
@@ -91,7 +133,10 @@ op_begin(struct lane *l)
 {
    if (l->open >= 0)
       return SKIP;
-   int slot = PICK(l, CMD_SLOTS, cmd_free(l, i));
+   /* One that cannot be submitted again first, so that those that can stay a while. */
+   int slot = PICK(l, CMD_SLOTS, cmd_free(l, i) && !l->cmd[i].replayable);
+   if (slot < 0)
+      slot = PICK(l, CMD_SLOTS, cmd_free(l, i));
    if (slot < 0)
       return SKIP;
    if (l->next_rec >= l->rec_cap) {
@@ -115,10 +160,17 @@ op_begin(struct lane *l)
       r[s] = vkBeginCommandBuffer(l->cmd[slot].h[s], &info);
    if (!results(l, "vkBeginCommandBuffer", r, VK_SUCCESS))
       return FAIL;
-   l->cmd[slot].state = CMD_RECORDING;
-   l->cmd[slot].rec = l->next_rec++;
-   l->cmd[slot].commands = 0;
+   struct cmd_slot *c = &l->cmd[slot];
+   c->state = CMD_RECORDING;
+   c->rec = l->next_rec++;
+   c->commands = 0;
+   c->effect_count = 0;
    l->open = slot;
+   /* Half of the others begin with a barrier ordering them after everything submitted before,
+    * so that they can be submitted again later (op_resubmit). */
+   c->replayable = !(info.flags & VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT) && chance(l, 2);
+   if (c->replayable)
+      full_barrier(l, chance(l, 2), -1);
    return DONE;
 }
 
@@ -144,6 +196,53 @@ op_end(struct lane *l)
    return DONE;
 }
 
+/* Whether command buffer i can be submitted again: executed, not one-time, begun with a global
+ * barrier, and every buffer and set it uses still the one it was recorded with. */
+static bool
+replayable(const struct lane *l, int i)
+{
+   const struct cmd_slot *c = &l->cmd[i];
+   if (!c->replayable || c->state != CMD_SUBMITTED || !rec_done(l, c->rec))
+      return false;
+   for (unsigned k = 0; k < c->effect_count; k++) {
+      const struct effect *e = &c->effects[k];
+      bool reads = e->kind == EFFECT_COPY || e->kind == EFFECT_DISPATCH;
+      if (!l->buf[e->dst].live || l->buf[e->dst].gen != e->dst_gen)
+         return false;
+      if (reads && (!l->buf[e->src].live || l->buf[e->src].gen != e->src_gen))
+         return false;
+      if (e->kind == EFFECT_DISPATCH &&
+          (!l->set[e->set].live || l->set[e->set].version != e->set_version))
+         return false;
+   }
+   return true;
+}
+
+/* Queues an executed command buffer again, after the ready ones: its effects go to the model
+ * again, in the order it will run. The one recording is ended first (an operation of its own):
+ * the model already holds its effects, so it must be submitted before. */
+int
+op_resubmit(struct lane *l)
+{
+   int slot = PICK(l, CMD_SLOTS, replayable(l, i));
+   if (slot < 0)
+      return SKIP;
+   if (l->open >= 0) {
+      if (step(l, SOAK_OP_end) != DONE)
+         return FAIL;
+      l->op_name = soak_op_names[SOAK_OP_resubmit];
+   }
+   struct cmd_slot *c = &l->cmd[slot];
+   for (unsigned k = 0; k < c->effect_count; k++) {
+      apply(l, &c->effects[k]);
+      touch(l, &c->effects[k], c->rec);
+   }
+   l->rec_seq[c->rec] = 0; /* not submitted again yet */
+   c->state = CMD_READY;
+   l->ready[l->ready_count++] = slot;
+   return DONE;
+}
+
 int
 op_fill(struct lane *l)
 {
@@ -159,9 +258,13 @@ op_fill(struct lane *l)
    for (int s = 0; s < SOAK_SIDES; s++)
       vkCmdFillBuffer(l->cmd[l->open].h[s], x->h[s], first * 4ull,
                       whole ? VK_WHOLE_SIZE : count * 4ull, value);
-   for (uint32_t w = first; w < first + count; w++)
-      x->shadow[w] = value;
-   used(l, b, true);
+   struct effect e = {.kind = EFFECT_FILL,
+                      .dst = b,
+                      .dst_gen = x->gen,
+                      .first = first,
+                      .count = count,
+                      .value = value};
+   recorded(l, &e);
    return DONE;
 }
 
@@ -172,17 +275,16 @@ op_update(struct lane *l)
    if (b < 0)
       return SKIP;
    struct buf_slot *x = &l->buf[b];
-   uint32_t data[64];
-   uint32_t first = (uint32_t)rnd(l, x->words);
-   uint32_t room = x->words - first < 64 ? x->words - first : 64;
-   uint32_t count = 1 + (uint32_t)rnd(l, room);
-   for (uint32_t w = 0; w < count; w++)
-      data[w] = (uint32_t)it_random(&l->rng);
+   struct effect e = {.kind = EFFECT_UPDATE, .dst = b, .dst_gen = x->gen};
+   e.first = (uint32_t)rnd(l, x->words);
+   uint32_t room = x->words - e.first < 64 ? x->words - e.first : 64;
+   e.count = 1 + (uint32_t)rnd(l, room);
+   for (uint32_t w = 0; w < e.count; w++)
+      e.data[w] = (uint32_t)it_random(&l->rng);
    need(l, b, true);
    for (int s = 0; s < SOAK_SIDES; s++)
-      vkCmdUpdateBuffer(l->cmd[l->open].h[s], x->h[s], first * 4ull, count * 4ull, data);
-   memcpy(x->shadow + first, data, count * sizeof(uint32_t));
-   used(l, b, true);
+      vkCmdUpdateBuffer(l->cmd[l->open].h[s], x->h[s], e.first * 4ull, e.count * 4ull, e.data);
+   recorded(l, &e);
    return DONE;
 }
 
@@ -194,11 +296,14 @@ op_copy(struct lane *l)
    if (b < 0)
       return SKIP;
    struct buf_slot *src = &l->buf[a], *dst = &l->buf[b];
+   struct effect e = {
+      .kind = EFFECT_COPY, .src = a, .dst = b, .src_gen = src->gen, .dst_gen = dst->gen};
    /* Up to 3 regions, each inside its own third of the destination: they never overlap. */
    uint32_t count = 1 + (uint32_t)rnd(l, 3);
    if (dst->words < 3)
       count = 1;
-   VkBufferCopy regions[3];
+   VkBufferCopy *regions = e.regions;
+   e.region_count = count;
    uint32_t chunk = dst->words / count;
    for (uint32_t k = 0; k < count; k++) {
       uint32_t dst_first = k * chunk + (uint32_t)rnd(l, chunk);
@@ -213,11 +318,7 @@ op_copy(struct lane *l)
    need(l, b, true);
    for (int s = 0; s < SOAK_SIDES; s++)
       vkCmdCopyBuffer(l->cmd[l->open].h[s], src->h[s], dst->h[s], count, regions);
-   for (uint32_t k = 0; k < count; k++)
-      memcpy(dst->shadow + regions[k].dstOffset / 4, src->shadow + regions[k].srcOffset / 4,
-             regions[k].size);
-   used(l, a, false);
-   used(l, b, true);
+   recorded(l, &e);
    return DONE;
 }
 
@@ -257,6 +358,7 @@ set_for(struct lane *l, int x, int y)
       it_write_storage_buffers(l->run->sides[s].device, set->h[s], infos, 2);
    }
    l->counts[SOAK_OP_update_set]++;
+   set->version = ++l->next_version;
    set->x = x;
    set->y = y;
    set->xgen = bx->gen;
@@ -299,12 +401,17 @@ op_dispatch(struct lane *l)
                          &push);
       vkCmdDispatch(cmd, groups, 1, 1);
    }
-   for (uint32_t w = 0; w < push.n; w++)
-      by->shadow[w] = by->shadow[w] * push.mul + (bx->shadow[w] ^ push.mask);
-   used(l, x, false);
-   used(l, y, true);
-   by->read = true;
-   l->set[set].last_rec = l->cmd[l->open].rec;
+   struct effect e = {.kind = EFFECT_DISPATCH,
+                      .src = x,
+                      .dst = y,
+                      .src_gen = bx->gen,
+                      .dst_gen = by->gen,
+                      .n = push.n,
+                      .mul = push.mul,
+                      .mask = push.mask,
+                      .set = set,
+                      .set_version = l->set[set].version};
+   recorded(l, &e);
    return DONE;
 }
 
