@@ -57,14 +57,12 @@ enum effect_kind { EFFECT_FILL, EFFECT_UPDATE, EFFECT_COPY, EFFECT_DISPATCH };
 
 struct effect {
    enum effect_kind kind;
-   int src, dst; /* buffer slots (src: copies and dispatches) and their generations */
-   uint32_t src_gen, dst_gen;
+   int src, dst; /* buffer slots (src: copies and dispatches) */
    uint32_t first, count, value; /* fills and updates: words [first, first + count) */
    uint32_t region_count;        /* copies */
    VkBufferCopy regions[3];
-   uint32_t n, mul, mask; /* dispatches: the push constants, the set slot and its version */
+   uint32_t n, mul, mask; /* dispatches: the push constants and the set slot */
    int set;
-   uint64_t set_version;
    uint32_t data[64]; /* updates */
 };
 
@@ -72,8 +70,11 @@ struct cmd_slot {
    enum cmd_state state;
    uint64_t rec;
    unsigned commands;
-   /* Not one-time and begun with a global barrier: it may be submitted again. */
+   /* Not one-time and begun with a global barrier: it may be submitted again, while the buffers
+    * and sets it names are still those it was recorded with (generation, version; 0: unused). */
    bool replayable;
+   uint32_t buf_gens[BUF_SLOTS];
+   uint64_t set_versions[SET_SLOTS];
    unsigned effect_count;
    struct effect effects[MAX_COMMANDS];
    VkCommandBuffer h[SOAK_SIDES];

@@ -17,6 +17,16 @@
    (VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT |       \
     VK_ACCESS_SHADER_WRITE_BIT)
 
+/* The open command buffer names buffer b: b may not be destroyed before it has run, nor may it
+ * run again once b was. */
+static void
+names_buffer(struct lane *l, int b)
+{
+   struct cmd_slot *c = &l->cmd[l->open];
+   c->buf_gens[b] = l->buf[b].gen;
+   l->buf[b].last_rec = c->rec;
+}
+
 static void
 full_barrier(struct lane *l, bool sync2, int only_buffer)
 {
@@ -61,6 +71,8 @@ full_barrier(struct lane *l, bool sync2, int only_buffer)
       if (only_buffer < 0 || b == only_buffer)
          l->buf[b].written = l->buf[b].read = false;
    }
+   if (only_buffer >= 0)
+      names_buffer(l, only_buffer);
    l->counts[SOAK_OP_barrier]++;
 }
 
@@ -124,6 +136,11 @@ recorded(struct lane *l, const struct effect *e)
    struct cmd_slot *c = &l->cmd[l->open];
    apply(l, e);
    touch(l, e, c->rec);
+   names_buffer(l, e->dst);
+   if (e->kind == EFFECT_COPY || e->kind == EFFECT_DISPATCH)
+      names_buffer(l, e->src);
+   if (e->kind == EFFECT_DISPATCH)
+      c->set_versions[e->set] = l->set[e->set].version;
    c->effects[c->effect_count++] = *e;
    c->commands++;
 }
@@ -165,6 +182,8 @@ op_begin(struct lane *l)
    c->rec = l->next_rec++;
    c->commands = 0;
    c->effect_count = 0;
+   memset(c->buf_gens, 0, sizeof(c->buf_gens));
+   memset(c->set_versions, 0, sizeof(c->set_versions));
    l->open = slot;
    /* Half of the others begin with a barrier ordering them after everything submitted before,
     * so that they can be submitted again later (op_resubmit). */
@@ -204,15 +223,13 @@ replayable(const struct lane *l, int i)
    const struct cmd_slot *c = &l->cmd[i];
    if (!c->replayable || c->state != CMD_SUBMITTED || !rec_done(l, c->rec))
       return false;
-   for (unsigned k = 0; k < c->effect_count; k++) {
-      const struct effect *e = &c->effects[k];
-      bool reads = e->kind == EFFECT_COPY || e->kind == EFFECT_DISPATCH;
-      if (!l->buf[e->dst].live || l->buf[e->dst].gen != e->dst_gen)
+   for (int b = 0; b < BUF_SLOTS; b++) {
+      if (c->buf_gens[b] && (!l->buf[b].live || l->buf[b].gen != c->buf_gens[b]))
          return false;
-      if (reads && (!l->buf[e->src].live || l->buf[e->src].gen != e->src_gen))
-         return false;
-      if (e->kind == EFFECT_DISPATCH &&
-          (!l->set[e->set].live || l->set[e->set].version != e->set_version))
+   }
+   for (int set = 0; set < SET_SLOTS; set++) {
+      if (c->set_versions[set] &&
+          (!l->set[set].live || l->set[set].version != c->set_versions[set]))
          return false;
    }
    return true;
@@ -237,6 +254,10 @@ op_resubmit(struct lane *l)
       apply(l, &c->effects[k]);
       touch(l, &c->effects[k], c->rec);
    }
+   for (int b = 0; b < BUF_SLOTS; b++) {
+      if (c->buf_gens[b])
+         l->buf[b].last_rec = c->rec; /* its buffer barriers too */
+   }
    l->rec_seq[c->rec] = 0; /* not submitted again yet */
    c->state = CMD_READY;
    l->ready[l->ready_count++] = slot;
@@ -258,12 +279,8 @@ op_fill(struct lane *l)
    for (int s = 0; s < SOAK_SIDES; s++)
       vkCmdFillBuffer(l->cmd[l->open].h[s], x->h[s], first * 4ull,
                       whole ? VK_WHOLE_SIZE : count * 4ull, value);
-   struct effect e = {.kind = EFFECT_FILL,
-                      .dst = b,
-                      .dst_gen = x->gen,
-                      .first = first,
-                      .count = count,
-                      .value = value};
+   struct effect e = {
+      .kind = EFFECT_FILL, .dst = b, .first = first, .count = count, .value = value};
    recorded(l, &e);
    return DONE;
 }
@@ -275,7 +292,7 @@ op_update(struct lane *l)
    if (b < 0)
       return SKIP;
    struct buf_slot *x = &l->buf[b];
-   struct effect e = {.kind = EFFECT_UPDATE, .dst = b, .dst_gen = x->gen};
+   struct effect e = {.kind = EFFECT_UPDATE, .dst = b};
    e.first = (uint32_t)rnd(l, x->words);
    uint32_t room = x->words - e.first < 64 ? x->words - e.first : 64;
    e.count = 1 + (uint32_t)rnd(l, room);
@@ -296,8 +313,7 @@ op_copy(struct lane *l)
    if (b < 0)
       return SKIP;
    struct buf_slot *src = &l->buf[a], *dst = &l->buf[b];
-   struct effect e = {
-      .kind = EFFECT_COPY, .src = a, .dst = b, .src_gen = src->gen, .dst_gen = dst->gen};
+   struct effect e = {.kind = EFFECT_COPY, .src = a, .dst = b};
    /* Up to 3 regions, each inside its own third of the destination: they never overlap. */
    uint32_t count = 1 + (uint32_t)rnd(l, 3);
    if (dst->words < 3)
@@ -404,13 +420,10 @@ op_dispatch(struct lane *l)
    struct effect e = {.kind = EFFECT_DISPATCH,
                       .src = x,
                       .dst = y,
-                      .src_gen = bx->gen,
-                      .dst_gen = by->gen,
                       .n = push.n,
                       .mul = push.mul,
                       .mask = push.mask,
-                      .set = set,
-                      .set_version = l->set[set].version};
+                      .set = set};
    recorded(l, &e);
    return DONE;
 }
