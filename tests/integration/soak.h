@@ -38,8 +38,8 @@ struct soak_side {
    X(begin) X(end) X(fill) X(update) X(copy) X(dispatch) X(alloc_set) X(update_set)           \
    X(barrier) X(submit) X(resubmit) X(wait_fences) X(fence_status) X(reset_fences) X(recycle_fence)       \
    X(wait_semaphores) X(host_signal) X(counter_value) X(queue_idle) X(device_idle)            \
-   X(reset_cmd) X(reset_cmd_pool) X(realloc_cmd) X(discard_cmd)                               \
-   X(free_set) X(reset_desc_pool) X(recreate_desc_pool)
+   X(reset_cmd) X(reset_cmd_pool) X(realloc_cmd) X(discard_cmd) X(recreate_cmd_pool)          \
+   X(free_set) X(reset_desc_pool) X(recreate_desc_pool) X(recreate_semaphores)
 
 #define SOAK_ENUM(name) SOAK_OP_##name,
 enum soak_op { SOAK_OPS(SOAK_ENUM) SOAK_OP_COUNT };

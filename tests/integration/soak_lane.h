@@ -237,7 +237,10 @@ int op_realloc_cmd(struct lane *l);
 int op_free_set(struct lane *l);
 int op_reset_desc_pool(struct lane *l);
 int op_recreate_desc_pool(struct lane *l);
+int op_recreate_cmd_pool(struct lane *l);
 int create_desc_pool(struct lane *l);
+/* The command pool and CMD_SLOTS command buffers of it. */
+int create_cmd_pool(struct lane *l);
 
 /* soak_sync.c. check_counters compares both semaphores' counters with the model where it
  * knows them. */
@@ -251,7 +254,12 @@ int op_host_signal(struct lane *l);
 int op_counter_value(struct lane *l);
 int op_queue_idle(struct lane *l);
 int op_device_idle(struct lane *l);
+int op_recreate_semaphores(struct lane *l);
 int create_fence(struct lane *l, int f);
+/* The progress and gate timelines (at initial) and the binary semaphores; destroy_semaphores
+ * destroys them (VK_NULL_HANDLE ones too). */
+int create_semaphores(struct lane *l, uint64_t initial);
+void destroy_semaphores(struct lane *l);
 int check_counters(struct lane *l);
 
 #endif

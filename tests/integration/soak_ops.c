@@ -115,6 +115,8 @@ static const struct {
    [SOAK_OP_free_set] = {op_free_set, 2, false},
    [SOAK_OP_reset_desc_pool] = {op_reset_desc_pool, 1, false},
    [SOAK_OP_recreate_desc_pool] = {op_recreate_desc_pool, 1, false},
+   [SOAK_OP_recreate_cmd_pool] = {op_recreate_cmd_pool, 1, false},
+   [SOAK_OP_recreate_semaphores] = {op_recreate_semaphores, 1, false},
 };
 
 static enum soak_op
@@ -166,45 +168,13 @@ counted(const struct lane *l)
 static bool
 setup(struct lane *l)
 {
-   VkResult r[SOAK_SIDES];
-   for (int s = 0; s < SOAK_SIDES; s++) {
-      const struct soak_side *side = &l->run->sides[s];
-      r[s] = it_create_command_pool(
-         side->device, 0, VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &l->cmd_pool[s]);
-      if (r[s] != VK_SUCCESS)
-         l->cmd_pool[s] = VK_NULL_HANDLE;
-   }
-   if (!results(l, "vkCreateCommandPool", r, VK_SUCCESS))
+   if (create_cmd_pool(l) != DONE)
       return false;
-   for (int i = 0; i < CMD_SLOTS; i++) {
-      for (int s = 0; s < SOAK_SIDES; s++)
-         r[s] = it_allocate_command_buffers(l->run->sides[s].device, l->cmd_pool[s],
-                                            VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &l->cmd[i].h[s]);
-      if (!results(l, "vkAllocateCommandBuffers", r, VK_SUCCESS))
-         return false;
-   }
    for (int f = 0; f < FENCE_SLOTS; f++) {
       if (create_fence(l, f) != DONE)
          return false;
    }
-   if (create_desc_pool(l) != DONE)
-      return false;
-   for (int s = 0; s < SOAK_SIDES; s++) {
-      VkDevice device = l->run->sides[s].device;
-      VkSemaphoreTypeCreateInfo timeline = {
-         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
-         .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
-      };
-      VkSemaphoreCreateInfo info = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
-                                    .pNext = &timeline};
-      r[s] = vkCreateSemaphore(device, &info, NULL, &l->progress[s]);
-      if (r[s] == VK_SUCCESS)
-         r[s] = vkCreateSemaphore(device, &info, NULL, &l->gate[s]);
-      info.pNext = NULL;
-      for (int b = 0; b < 2 && r[s] == VK_SUCCESS; b++)
-         r[s] = vkCreateSemaphore(device, &info, NULL, &l->binary[b][s]);
-   }
-   return results(l, "vkCreateSemaphore", r, VK_SUCCESS);
+   return create_desc_pool(l) == DONE && create_semaphores(l, 0) == DONE;
 }
 
 /* Ends and submits what is recorded, then waits for the queue. */
@@ -263,13 +233,10 @@ teardown(struct lane *l)
       VkDevice device = l->run->sides[s].device;
       for (int f = 0; f < FENCE_SLOTS; f++)
          vkDestroyFence(device, l->fence[f].h[s], NULL);
-      vkDestroySemaphore(device, l->progress[s], NULL);
-      vkDestroySemaphore(device, l->gate[s], NULL);
-      for (int b = 0; b < 2; b++)
-         vkDestroySemaphore(device, l->binary[b][s], NULL);
       vkDestroyDescriptorPool(device, l->desc_pool[s], NULL);
       vkDestroyCommandPool(device, l->cmd_pool[s], NULL);
    }
+   destroy_semaphores(l);
    free(l->rec_seq);
 }
 

@@ -603,3 +603,43 @@ op_recreate_desc_pool(struct lane *l)
    forget_sets(l);
    return create_desc_pool(l);
 }
+
+int
+create_cmd_pool(struct lane *l)
+{
+   VkResult r[SOAK_SIDES];
+   for (int s = 0; s < SOAK_SIDES; s++) {
+      r[s] = it_create_command_pool(l->run->sides[s].device, 0,
+                                    VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL,
+                                    &l->cmd_pool[s]);
+      if (r[s] != VK_SUCCESS)
+         l->cmd_pool[s] = VK_NULL_HANDLE;
+   }
+   if (!results(l, "vkCreateCommandPool", r, VK_SUCCESS))
+      return FAIL;
+   for (int i = 0; i < CMD_SLOTS; i++) {
+      l->cmd[i].state = CMD_IDLE;
+      l->cmd[i].replayable = false;
+      for (int s = 0; s < SOAK_SIDES; s++)
+         r[s] = it_allocate_command_buffers(l->run->sides[s].device, l->cmd_pool[s],
+                                            VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &l->cmd[i].h[s]);
+      if (!results(l, "vkAllocateCommandBuffers", r, VK_SUCCESS))
+         return FAIL;
+   }
+   return DONE;
+}
+
+/* After what is recorded has been submitted and has run (settle), the pool and its command
+ * buffers destroyed and made again. */
+int
+op_recreate_cmd_pool(struct lane *l)
+{
+   if (!settle(l))
+      return FAIL;
+   l->op_name = soak_op_names[SOAK_OP_recreate_cmd_pool];
+   for (int s = 0; s < SOAK_SIDES; s++) {
+      vkDestroyCommandPool(l->run->sides[s].device, l->cmd_pool[s], NULL);
+      l->cmd_pool[s] = VK_NULL_HANDLE;
+   }
+   return create_cmd_pool(l);
+}

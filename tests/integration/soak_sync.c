@@ -423,3 +423,55 @@ op_device_idle(struct lane *l)
 {
    return wait_idle(l, true);
 }
+
+int
+create_semaphores(struct lane *l, uint64_t initial)
+{
+   VkResult r[SOAK_SIDES];
+   for (int s = 0; s < SOAK_SIDES; s++) {
+      VkDevice device = l->run->sides[s].device;
+      VkSemaphoreTypeCreateInfo timeline = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+         .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
+         .initialValue = initial,
+      };
+      VkSemaphoreCreateInfo info = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+                                    .pNext = &timeline};
+      r[s] = vkCreateSemaphore(device, &info, NULL, &l->progress[s]);
+      if (r[s] == VK_SUCCESS)
+         r[s] = vkCreateSemaphore(device, &info, NULL, &l->gate[s]);
+      info.pNext = NULL;
+      for (int b = 0; b < 2 && r[s] == VK_SUCCESS; b++)
+         r[s] = vkCreateSemaphore(device, &info, NULL, &l->binary[b][s]);
+   }
+   l->progress_value = l->gate_value = initial;
+   l->progress_known = true;
+   l->ring_count = l->ring_next = 0;
+   l->binary_seq[0] = l->binary_seq[1] = 0;
+   return results(l, "vkCreateSemaphore", r, VK_SUCCESS) ? DONE : FAIL;
+}
+
+void
+destroy_semaphores(struct lane *l)
+{
+   for (int s = 0; s < SOAK_SIDES; s++) {
+      VkDevice device = l->run->sides[s].device;
+      vkDestroySemaphore(device, l->progress[s], NULL);
+      vkDestroySemaphore(device, l->gate[s], NULL);
+      for (int b = 0; b < 2; b++)
+         vkDestroySemaphore(device, l->binary[b][s], NULL);
+      l->progress[s] = l->gate[s] = l->binary[0][s] = l->binary[1][s] = VK_NULL_HANDLE;
+   }
+}
+
+/* After what is recorded has been submitted and has run (settle: no signal or wait of theirs is
+ * left pending), the semaphores destroyed and made again, the timelines at a random value. */
+int
+op_recreate_semaphores(struct lane *l)
+{
+   if (!settle(l))
+      return FAIL;
+   l->op_name = soak_op_names[SOAK_OP_recreate_semaphores];
+   destroy_semaphores(l);
+   return create_semaphores(l, rnd(l, 1000));
+}
