@@ -20,6 +20,12 @@ case "$library" in
 esac
 [ -f "$dest$library" ] || { echo "installed manifest names $library, which was not installed"; exit 1; }
 [ -f "$dest$prefix/include/kronos/kronos.h" ] || { echo "public header not installed"; exit 1; }
+[ -x "$dest$prefix/bin/kronos-run" ] || { echo "kronos-run not installed"; exit 1; }
+grep -q "^KRONOS_MANIFEST = \"$prefix/share/vulkan/icd.d/kronos_icd" "$dest$prefix/bin/kronos-run" ||
+  { echo "the installed kronos-run does not name the installed manifest"; exit 1; }
+# Its helper module, where the installed script looks (PYTHONPATH: the staged copy).
+PYTHONPATH="$dest$prefix/share/kronos" "$dest$prefix/bin/kronos-run" --list > "$dest/list.txt" 2>&1 ||
+  { cat "$dest/list.txt"; echo "the installed kronos-run --list failed"; exit 1; }
 
 # Point a copy of the manifest at the staged library and load it through the loader.
 staged="$dest/staged.json"
