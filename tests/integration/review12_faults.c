@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/* Hostile review of issue 12 ("Hardening"): cases where an injected failure does not reach the
+ * application as the specification (and issue 12's claim) requires. Each case is one meson test
+ * (tests/faults/meson.build, suite 'review12'); a case marked REVIEW12-FAILS failed on the code
+ * the review started from (main at 3f2d3dc).
+ *
+ *  - pipelines_oom_outputs (REVIEW12-FAILS before the fix in src/kr_descriptor_bind.c):
+ *    vkCreateComputePipelines with 64 create infos while the device's callbacks refuse Kronos's
+ *    allocations. Kronos copies the infos to scratch memory (heap above 4 KiB, i.e. more than
+ *    42 infos) and returned VK_ERROR_OUT_OF_HOST_MEMORY without writing pPipelines: the
+ *    application's array kept its garbage. Spec (vkCreateComputePipelines, "Multiple Pipeline
+ *    Creation"): the entries of pipelines that failed are VK_NULL_HANDLE.
+ *  - wait_before_signal_lost (REVIEW12-FAILS): thread A waits (vkWaitSemaphores, 3 s) on a
+ *    timeline value that no submit signals yet (wait-before-signal, allowed for timeline
+ *    semaphores); then the main thread submits the signal, vkQueueSubmit returns VK_SUCCESS
+ *    (batched), and the flusher thread's vendor vkQueueSubmit2 is refused (the fault driver,
+ *    KRONOS_FAULT_FUNCTION=vkQueueSubmit2 KRONOS_FAULT_NTH=2). A's wait, already in the vendor,
+ *    is never told: it ends in VK_TIMEOUT (with UINT64_MAX: a hang), although the work it waits
+ *    for is lost and the application was told nothing at the submit.
+ *  - event_after_lost_flush (REVIEW12-FAILS): the same loss with the batch's command buffer
+ *    setting an event (vkCmdSetEvent); the application polls vkGetEventStatus, which vk.xml lets
+ *    return VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST: Kronos answers VK_EVENT_RESET
+ *    forever (kr_device_observe drops the flush's error), so a poll loop spins forever while
+ *    vkQueueSubmit said VK_SUCCESS.
+ *
+ * Usage: it_review12_faults CASE. Exit 0: the case held; 1: it failed (said on stdout). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "it_common.h"
+#include "saxpy_spv.h"
+
+#define PIPELINES 64
+
+static struct it_env env;
+static struct it_counting_allocator counting;
+
+static void
+sleep_ms(unsigned ms)
+{
+   struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
+   nanosleep(&t, NULL);
+}
+
+/* --- pipelines_oom_outputs ------------------------------------------------------------------ */
+
+static bool
+pipelines_oom_outputs(void)
+{
+   bool ok = false;
+   VkShaderModule module = VK_NULL_HANDLE;
+   VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
+   VkPipelineLayout layout = VK_NULL_HANDLE;
+   VkPipeline pipelines[PIPELINES];
+   it_counting_init(&counting, "device");
+   counting.refuse_only_kronos = true; /* the vendor's own allocations are granted */
+   CHECK_VK(it_env_open(&env, &counting.callbacks));
+   CHECK_VK(it_create_shader_module(env.device, saxpy_spv, saxpy_spv_size, &module));
+   const VkDescriptorSetLayoutBinding bindings[2] = {
+      {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+      {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+   };
+   CHECK_VK(it_create_set_layout(env.device, 0, NULL, bindings, 2, &set_layout));
+   CHECK_VK(it_create_pipeline_layout(env.device, &set_layout, 1, 8, &layout));
+   VkComputePipelineCreateInfo infos[PIPELINES];
+   for (uint32_t i = 0; i < PIPELINES; i++) {
+      infos[i] = (VkComputePipelineCreateInfo){
+         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+         .stage = {
+            .sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+            .stage = VK_SHADER_STAGE_COMPUTE_BIT,
+            .module = module,
+            .pName = "main",
+         },
+         .layout = layout,
+      };
+   }
+   /* Each refusal count in turn: the first N of Kronos's allocations in the call granted. */
+   for (long grant = 0; grant < 64; grant++) {
+      for (uint32_t i = 0; i < PIPELINES; i++)
+         pipelines[i] = (VkPipeline)(uintptr_t)0xdeadbeef0ull;
+      it_counting_refuse(&counting, grant);
+      VkResult result = vkCreateComputePipelines(env.device, VK_NULL_HANDLE, PIPELINES, infos,
+                                                 NULL, pipelines);
+      it_counting_refuse(NULL, 0);
+      uint32_t garbage = 0, made = 0;
+      for (uint32_t i = 0; i < PIPELINES; i++) {
+         if (pipelines[i] == (VkPipeline)(uintptr_t)0xdeadbeef0ull)
+            garbage++;
+         else if (pipelines[i] != VK_NULL_HANDLE)
+            made++;
+      }
+      printf("grant %ld: %s, %u outputs left as the application's garbage, %u pipelines\n",
+             grant, it_result_name(result), garbage, made);
+      for (uint32_t i = 0; i < PIPELINES; i++) {
+         if (pipelines[i] != VK_NULL_HANDLE &&
+             pipelines[i] != (VkPipeline)(uintptr_t)0xdeadbeef0ull)
+            vkDestroyPipeline(env.device, pipelines[i], NULL);
+      }
+      CHECK(result == VK_SUCCESS || result == VK_ERROR_OUT_OF_HOST_MEMORY);
+      /* Spec: a pipeline that was not created has VK_NULL_HANDLE in pPipelines. */
+      CHECK(garbage == 0);
+      if (result == VK_SUCCESS)
+         break;
+   }
+   ok = true;
+done:
+   it_counting_refuse(NULL, 0);
+   if (env.device) {
+      vkDestroyPipelineLayout(env.device, layout, NULL);
+      vkDestroyDescriptorSetLayout(env.device, set_layout, NULL);
+      vkDestroyShaderModule(env.device, module, NULL);
+   }
+   it_env_close(&env, &counting.callbacks);
+   if (atomic_load(&counting.live) != 0) {
+      printf("leak: %ld blocks of the device's callbacks never freed\n",
+             atomic_load(&counting.live));
+      ok = false;
+   }
+   return ok;
+}
+
+/* --- the lost flush of the flusher thread ----------------------------------------------------- */
+
+/* A submit in flight that cannot complete before the host signals gate to 1 (so that the next
+ * submit is batched, not flushed at once for an idle queue), then what `record` records in a
+ * second command buffer, submitted with the signal of `signal` (a timeline, value 1; may be
+ * VK_NULL_HANDLE). The fault driver refuses the second vendor vkQueueSubmit2: the flusher's. */
+struct lost_flush {
+   VkSemaphore gate, signal;
+   VkCommandPool pool;
+   VkCommandBuffer cmds[2];
+   VkResult submit_result; /* the application's vkQueueSubmit of the lost work */
+};
+
+static VkResult
+create_timeline(VkSemaphore *semaphore)
+{
+   const VkSemaphoreTypeCreateInfo type = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
+   };
+   const VkSemaphoreCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+      .pNext = &type,
+   };
+   return vkCreateSemaphore(env.device, &info, NULL, semaphore);
+}
+
+static VkResult
+submit_gated(struct lost_flush *l)
+{
+   const uint64_t one = 1;
+   const VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+   const VkTimelineSemaphoreSubmitInfo values = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .waitSemaphoreValueCount = 1,
+      .pWaitSemaphoreValues = &one,
+   };
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = &values,
+      .waitSemaphoreCount = 1,
+      .pWaitSemaphores = &l->gate,
+      .pWaitDstStageMask = &stage,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &l->cmds[0],
+   };
+   return vkQueueSubmit(env.queue, 1, &submit, VK_NULL_HANDLE);
+}
+
+static VkResult
+submit_lost(struct lost_flush *l)
+{
+   const uint64_t one = 1;
+   const VkTimelineSemaphoreSubmitInfo values = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .signalSemaphoreValueCount = l->signal ? 1 : 0,
+      .pSignalSemaphoreValues = &one,
+   };
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = &values,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &l->cmds[1],
+      .signalSemaphoreCount = l->signal ? 1 : 0,
+      .pSignalSemaphores = &l->signal,
+   };
+   return vkQueueSubmit(env.queue, 1, &submit, VK_NULL_HANDLE);
+}
+
+static VkResult
+lost_flush_setup(struct lost_flush *l, bool signal)
+{
+   VkResult result = create_timeline(&l->gate);
+   if (result == VK_SUCCESS && signal)
+      result = create_timeline(&l->signal);
+   if (result == VK_SUCCESS)
+      result = it_create_command_pool(env.device, env.family, 0, NULL, &l->pool);
+   if (result == VK_SUCCESS)
+      result = it_allocate_command_buffers(env.device, l->pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+                                           2, l->cmds);
+   if (result == VK_SUCCESS)
+      result = it_record_empty(l->cmds[0], 0);
+   return result;
+}
+
+/* Lets the gated submit complete and everything end (errors of the lost work expected). */
+static void
+lost_flush_finish(struct lost_flush *l)
+{
+   if (!env.device)
+      return;
+   if (l->gate) {
+      const VkSemaphoreSignalInfo signal = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+         .semaphore = l->gate,
+         .value = 1,
+      };
+      vkSignalSemaphore(env.device, &signal);
+   }
+   VkResult idle = vkDeviceWaitIdle(env.device);
+   printf("vkDeviceWaitIdle afterwards: %s\n", it_result_name(idle));
+   vkDestroyCommandPool(env.device, l->pool, NULL);
+   vkDestroySemaphore(env.device, l->signal, NULL);
+   vkDestroySemaphore(env.device, l->gate, NULL);
+}
+
+struct waiter {
+   VkSemaphore semaphore;
+   VkResult result;
+   pthread_t thread;
+};
+
+static void *
+wait_thread(void *arg)
+{
+   struct waiter *w = arg;
+   const uint64_t one = 1;
+   const VkSemaphoreWaitInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+      .semaphoreCount = 1,
+      .pSemaphores = &w->semaphore,
+      .pValues = &one,
+   };
+   /* 3 s stands for UINT64_MAX: the signal comes (or is lost) within 0.2 s. */
+   w->result = vkWaitSemaphores(env.device, &info, 3ull * 1000 * 1000 * 1000);
+   return NULL;
+}
+
+static bool
+wait_before_signal_lost(void)
+{
+   bool ok = false;
+   bool started = false;
+   struct lost_flush l = {0};
+   struct waiter w = {0};
+   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(lost_flush_setup(&l, true));
+   CHECK_VK(it_record_empty(l.cmds[1], 0));
+   CHECK_VK(submit_gated(&l));
+   w.semaphore = l.signal;
+   CHECK(pthread_create(&w.thread, NULL, wait_thread, &w) == 0);
+   started = true;
+   sleep_ms(100); /* A is in the vendor's wait */
+   l.submit_result = submit_lost(&l);
+   printf("vkQueueSubmit of the signal: %s\n", it_result_name(l.submit_result));
+   pthread_join(w.thread, NULL);
+   started = false;
+   printf("the wait that began before the submit: %s\n", it_result_name(w.result));
+   /* A wait begun after the loss: Kronos reports it (covered by sync_losses). */
+   const uint64_t one = 1;
+   const VkSemaphoreWaitInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+      .semaphoreCount = 1,
+      .pSemaphores = &l.signal,
+      .pValues = &one,
+   };
+   printf("a wait begun after the loss: %s\n",
+          it_result_name(vkWaitSemaphores(env.device, &info, 0)));
+   if (l.submit_result == VK_SUCCESS) {
+      /* The application was told nothing at the submit: the wait on the lost work must say it
+       * (issue 12: "on later waits for lost batched work"), not run into its timeout. */
+      CHECK(w.result != VK_TIMEOUT);
+      CHECK(w.result < 0);
+   }
+   ok = true;
+done:
+   if (started)
+      pthread_join(w.thread, NULL);
+   lost_flush_finish(&l);
+   it_env_close(&env, NULL);
+   return ok;
+}
+
+static bool
+event_after_lost_flush(void)
+{
+   bool ok = false;
+   struct lost_flush l = {0};
+   VkEvent event = VK_NULL_HANDLE;
+   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(lost_flush_setup(&l, false));
+   const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   CHECK_VK(vkCreateEvent(env.device, &event_info, NULL, &event));
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   CHECK_VK(vkBeginCommandBuffer(l.cmds[1], &begin));
+   vkCmdSetEvent(l.cmds[1], event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+   CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
+   CHECK_VK(submit_gated(&l));
+   l.submit_result = submit_lost(&l);
+   printf("vkQueueSubmit of the vkCmdSetEvent: %s\n", it_result_name(l.submit_result));
+   /* Let the gated submit run: the event's submit would run right after it. */
+   const VkSemaphoreSignalInfo signal = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+      .semaphore = l.gate,
+      .value = 1,
+   };
+   sleep_ms(100); /* the flusher's flush (refused) */
+   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+   VkResult status = VK_EVENT_RESET;
+   unsigned polls = 0;
+   for (; polls < 2000 && status == VK_EVENT_RESET; polls++) {
+      status = vkGetEventStatus(env.device, event);
+      if (status == VK_EVENT_RESET)
+         sleep_ms(1);
+   }
+   printf("vkGetEventStatus after %u polls (2 s): %s\n", polls, it_result_name(status));
+   if (l.submit_result == VK_SUCCESS) {
+      /* The work that sets the event was lost and the submit said VK_SUCCESS: the poll must end
+       * (an error vk.xml allows vkGetEventStatus), not read VK_EVENT_RESET forever. */
+      CHECK(status != VK_EVENT_RESET);
+   }
+   ok = true;
+done:
+   lost_flush_finish(&l);
+   if (env.device)
+      vkDestroyEvent(env.device, event, NULL);
+   it_env_close(&env, NULL);
+   return ok;
+}
+
+int
+main(int argc, char **argv)
+{
+   static const struct {
+      const char *name;
+      bool (*run)(void);
+   } cases[] = {
+      {"pipelines_oom_outputs", pipelines_oom_outputs},
+      {"wait_before_signal_lost", wait_before_signal_lost},
+      {"event_after_lost_flush", event_after_lost_flush},
+   };
+   if (argc != 2) {
+      fprintf(stderr, "usage: %s CASE\n", argv[0]);
+      return 2;
+   }
+   if (volkInitialize() != VK_SUCCESS) {
+      fprintf(stderr, "cannot load the Vulkan loader\n");
+      return 2;
+   }
+   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+      if (strcmp(argv[1], cases[i].name) == 0) {
+         it_watchdog_arm(cases[i].name, 60);
+         bool ok = cases[i].run();
+         printf("%s: %s\n", cases[i].name, ok ? "held" : "FAILED");
+         return ok ? 0 : 1;
+      }
+   }
+   fprintf(stderr, "no case %s\n", argv[1]);
+   return 2;
+}
