@@ -23,6 +23,17 @@
  *    forever (kr_device_observe drops the flush's error), so a poll loop spins forever while
  *    vkQueueSubmit said VK_SUCCESS.
  *
+ *  - counter_poll_after_lost_flush (REVIEW12-FAILS before the fix in src/kr_semaphore.c): the same
+ *    loss, the batch signalling an application timeline to 1; the application polls
+ *    vkGetSemaphoreCounterValue until it reads 1 (the usual polling loop). Kronos recorded the
+ *    lost signal (a vkWaitSemaphores on it fails at once) but the counter read answered
+ *    VK_SUCCESS and 0 forever. vk.xml lets vkGetSemaphoreCounterValue return
+ *    VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST.
+ * Cases that use sync run on Kronos's device with timeline semaphores enabled, or with
+ * REVIEW12_DIRECT=1 on the loader's first device (the fault driver as the loader's driver,
+ * KRONOS_FAULT_FUNCTION=vkQueueSubmit KRONOS_FAULT_NTH=2: what the vendor alone does, which is
+ * to fail the application's vkQueueSubmit).
+ *
  * Usage: it_review12_faults CASE. Exit 0: the case held; 1: it failed (said on stdout). */
 #include <pthread.h>
 #include <stdio.h>
@@ -38,6 +49,54 @@
 
 static struct it_env env;
 static struct it_counting_allocator counting;
+
+/* The environment of the sync cases: a device with timeline semaphores enabled (they use them),
+ * Kronos's, or with REVIEW12_DIRECT=1 the loader's first device (lavapipe, or the fault driver
+ * as the loader's driver: what the vendor alone does). */
+static VkResult
+open_sync_env(void)
+{
+   memset(&env, 0, sizeof(env));
+   VkResult result = it_create_instance(NULL, 0, NULL, &env.instance);
+   if (result != VK_SUCCESS) {
+      env.instance = VK_NULL_HANDLE;
+      return result;
+   }
+   if (getenv("REVIEW12_DIRECT")) {
+      uint32_t count = 1;
+      result = vkEnumeratePhysicalDevices(env.instance, &count, &env.physical);
+      if (result == VK_INCOMPLETE)
+         result = VK_SUCCESS;
+      if (result == VK_SUCCESS && count == 0)
+         result = VK_ERROR_INITIALIZATION_FAILED;
+   } else {
+      result = it_find_kronos_device(env.instance, &env.physical);
+   }
+   if (result != VK_SUCCESS)
+      return result;
+   env.family = it_compute_family(env.physical);
+   VkPhysicalDeviceVulkan12Features f12 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+      .timelineSemaphore = VK_TRUE,
+   };
+   result = it_create_device(env.physical, env.family, &f12, NULL, NULL, 0, NULL, &env.device);
+   if (result != VK_SUCCESS) {
+      env.device = VK_NULL_HANDLE;
+      return result;
+   }
+   vkGetDeviceQueue(env.device, env.family, 0, &env.queue);
+   return VK_SUCCESS;
+}
+
+static const char *
+result_name(VkResult result)
+{
+   if (result == VK_EVENT_SET)
+      return "VK_EVENT_SET";
+   if (result == VK_EVENT_RESET)
+      return "VK_EVENT_RESET";
+   return it_result_name(result);
+}
 
 static void
 sleep_ms(unsigned ms)
@@ -259,7 +318,7 @@ wait_before_signal_lost(void)
    bool started = false;
    struct lost_flush l = {0};
    struct waiter w = {0};
-   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(open_sync_env());
    CHECK_VK(lost_flush_setup(&l, true));
    CHECK_VK(it_record_empty(l.cmds[1], 0));
    CHECK_VK(submit_gated(&l));
@@ -303,7 +362,7 @@ event_after_lost_flush(void)
    bool ok = false;
    struct lost_flush l = {0};
    VkEvent event = VK_NULL_HANDLE;
-   CHECK_VK(it_env_open(&env, NULL));
+   CHECK_VK(open_sync_env());
    CHECK_VK(lost_flush_setup(&l, false));
    const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
    CHECK_VK(vkCreateEvent(env.device, &event_info, NULL, &event));
@@ -329,7 +388,7 @@ event_after_lost_flush(void)
       if (status == VK_EVENT_RESET)
          sleep_ms(1);
    }
-   printf("vkGetEventStatus after %u polls (2 s): %s\n", polls, it_result_name(status));
+   printf("vkGetEventStatus after %u polls (2 s): %s\n", polls, result_name(status));
    if (l.submit_result == VK_SUCCESS) {
       /* The work that sets the event was lost and the submit said VK_SUCCESS: the poll must end
        * (an error vk.xml allows vkGetEventStatus), not read VK_EVENT_RESET forever. */
@@ -344,6 +403,42 @@ done:
    return ok;
 }
 
+static bool
+counter_poll_after_lost_flush(void)
+{
+   bool ok = false;
+   struct lost_flush l = {0};
+   CHECK_VK(open_sync_env());
+   CHECK_VK(lost_flush_setup(&l, true));
+   CHECK_VK(it_record_empty(l.cmds[1], 0));
+   CHECK_VK(submit_gated(&l));
+   l.submit_result = submit_lost(&l);
+   printf("vkQueueSubmit of the signal: %s\n", it_result_name(l.submit_result));
+   sleep_ms(100); /* the flusher's flush (refused) */
+   /* The common polling loop: read the counter until it reaches the value. */
+   VkResult result = VK_SUCCESS;
+   uint64_t counter = 0;
+   unsigned polls = 0;
+   for (; polls < 2000 && result == VK_SUCCESS && counter < 1; polls++) {
+      result = vkGetSemaphoreCounterValue(env.device, l.signal, &counter);
+      if (result == VK_SUCCESS && counter < 1)
+         sleep_ms(1);
+   }
+   printf("vkGetSemaphoreCounterValue after %u polls (2 s): %s, counter %llu\n", polls,
+          it_result_name(result), (unsigned long long)counter);
+   if (l.submit_result == VK_SUCCESS) {
+      /* The signal the application polls for was lost and the submit said VK_SUCCESS: the read
+       * must report it (vk.xml lets it return VK_ERROR_OUT_OF_HOST_MEMORY and
+       * VK_ERROR_DEVICE_LOST), as every wait on the value does, not read 0 forever. */
+      CHECK(result < 0);
+   }
+   ok = true;
+done:
+   lost_flush_finish(&l);
+   it_env_close(&env, NULL);
+   return ok;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -354,6 +449,7 @@ main(int argc, char **argv)
       {"pipelines_oom_outputs", pipelines_oom_outputs},
       {"wait_before_signal_lost", wait_before_signal_lost},
       {"event_after_lost_flush", event_after_lost_flush},
+      {"counter_poll_after_lost_flush", counter_poll_after_lost_flush},
    };
    if (argc != 2) {
       fprintf(stderr, "usage: %s CASE\n", argv[0]);
