@@ -439,6 +439,228 @@ done:
    return ok;
 }
 
+/* --- host_alloc_sweep ------------------------------------------------------------------------- */
+
+#define SECONDARIES 70 /* past the 64 handles vkCmdExecuteCommands keeps on its stack */
+#define SUBMITS 40
+#define SWEEP_PIPELINES 50
+
+/* What the fault program does not do, with Kronos's Nth allocation on this thread refused: a
+ * device, 70 secondaries executed by a primary that also sets and waits on an event, one
+ * vkQueueSubmit of 40 submit infos (binary semaphores chained), 50 pipelines in one call, a
+ * private data slot set on a fence, a query pool, vkResetCommandPool with RELEASE_RESOURCES and
+ * vkTrimCommandPool. Every call must succeed or return VK_ERROR_OUT_OF_HOST_MEMORY, outputs of
+ * failed multi-object calls must be VK_NULL_HANDLE, and after vkDestroyDevice the device's
+ * callbacks must hold nothing. The sweep ends at the first N with nothing refused.
+ * REVIEW12_SWEEP_EVERY=1: every allocation from the Nth on is refused (persistent exhaustion). */
+static VkResult
+sweep_scenario(VkShaderModule *module, VkDescriptorSetLayout *set_layout,
+               VkPipelineLayout *layout, VkCommandPool *pool, VkEvent *event, VkFence *fence,
+               VkSemaphore sems[2], VkPrivateDataSlot *slot, VkQueryPool *queries,
+               VkPipeline *pipelines, bool *bad_outputs)
+{
+   VkResult r;
+#define SWEEP_TRY(call)                                                                       \
+   do {                                                                                       \
+      if ((r = (call)) != VK_SUCCESS)                                                         \
+         return r;                                                                            \
+   } while (0)
+   SWEEP_TRY(it_create_shader_module(env.device, saxpy_spv, saxpy_spv_size, module));
+   const VkDescriptorSetLayoutBinding bindings[2] = {
+      {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+      {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+   };
+   SWEEP_TRY(it_create_set_layout(env.device, 0, NULL, bindings, 2, set_layout));
+   SWEEP_TRY(it_create_pipeline_layout(env.device, set_layout, 1, 8, layout));
+   VkComputePipelineCreateInfo infos[SWEEP_PIPELINES];
+   for (uint32_t i = 0; i < SWEEP_PIPELINES; i++) {
+      infos[i] = (VkComputePipelineCreateInfo){
+         .sType = VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO,
+         .stage = {.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO,
+                   .stage = VK_SHADER_STAGE_COMPUTE_BIT, .module = *module, .pName = "main"},
+         .layout = *layout,
+      };
+      pipelines[i] = (VkPipeline)(uintptr_t)0xdeadbeef0ull;
+   }
+   r = vkCreateComputePipelines(env.device, VK_NULL_HANDLE, SWEEP_PIPELINES, infos, NULL,
+                                pipelines);
+   for (uint32_t i = 0; i < SWEEP_PIPELINES; i++) {
+      if (pipelines[i] == (VkPipeline)(uintptr_t)0xdeadbeef0ull) {
+         *bad_outputs = true;
+         pipelines[i] = VK_NULL_HANDLE;
+      }
+   }
+   if (r != VK_SUCCESS)
+      return r;
+
+   SWEEP_TRY(it_create_command_pool(env.device, env.family, 0, &counting.callbacks, pool));
+   VkCommandBuffer secondaries[SECONDARIES], primary = VK_NULL_HANDLE;
+   for (uint32_t i = 0; i < SECONDARIES; i++)
+      secondaries[i] = (VkCommandBuffer)(uintptr_t)0xdeadbeef0ull;
+   r = it_allocate_command_buffers(env.device, *pool, VK_COMMAND_BUFFER_LEVEL_SECONDARY,
+                                   SECONDARIES, secondaries);
+   if (r != VK_SUCCESS) {
+      for (uint32_t i = 0; i < SECONDARIES; i++)
+         *bad_outputs |= secondaries[i] != VK_NULL_HANDLE;
+      return r;
+   }
+   SWEEP_TRY(it_allocate_command_buffers(env.device, *pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                         &primary));
+   const VkCommandBufferInheritanceInfo inheritance = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_INFO};
+   const VkCommandBufferBeginInfo secondary_begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .pInheritanceInfo = &inheritance,
+   };
+   for (uint32_t i = 0; i < SECONDARIES; i++) {
+      SWEEP_TRY(vkBeginCommandBuffer(secondaries[i], &secondary_begin));
+      it_memory_barrier(secondaries[i], VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                        VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                        VK_ACCESS_SHADER_READ_BIT);
+      SWEEP_TRY(vkEndCommandBuffer(secondaries[i]));
+   }
+   const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   SWEEP_TRY(vkCreateEvent(env.device, &event_info, &counting.callbacks, event));
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   SWEEP_TRY(vkBeginCommandBuffer(primary, &begin));
+   vkCmdExecuteCommands(primary, SECONDARIES, secondaries);
+   vkCmdSetEvent(primary, *event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+   vkCmdWaitEvents(primary, 1, event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                   VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, NULL, 0, NULL, 0, NULL);
+   vkCmdBindPipeline(primary, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines[0]);
+   SWEEP_TRY(vkEndCommandBuffer(primary));
+
+   const VkSemaphoreCreateInfo binary = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+   SWEEP_TRY(vkCreateSemaphore(env.device, &binary, &counting.callbacks, &sems[0]));
+   SWEEP_TRY(vkCreateSemaphore(env.device, &binary, &counting.callbacks, &sems[1]));
+   const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   SWEEP_TRY(vkCreateFence(env.device, &fence_info, &counting.callbacks, fence));
+   const VkPrivateDataSlotCreateInfo slot_info = {
+      .sType = VK_STRUCTURE_TYPE_PRIVATE_DATA_SLOT_CREATE_INFO};
+   SWEEP_TRY(vkCreatePrivateDataSlot(env.device, &slot_info, &counting.callbacks, slot));
+   SWEEP_TRY(vkSetPrivateData(env.device, VK_OBJECT_TYPE_FENCE, (uint64_t)(uintptr_t)*fence,
+                              *slot, 42));
+   const VkQueryPoolCreateInfo query_info = {
+      .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+      .queryType = VK_QUERY_TYPE_TIMESTAMP,
+      .queryCount = 4,
+   };
+   SWEEP_TRY(vkCreateQueryPool(env.device, &query_info, &counting.callbacks, queries));
+
+   /* 40 submit infos: submit i signals sems[i % 2], submit i + 1 waits on it; the last one
+    * executes the primary. */
+   VkSubmitInfo submits[SUBMITS];
+   const VkPipelineStageFlags stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+   for (uint32_t i = 0; i < SUBMITS; i++) {
+      submits[i] = (VkSubmitInfo){
+         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+         .waitSemaphoreCount = i > 0,
+         .pWaitSemaphores = &sems[(i + 1) % 2],
+         .pWaitDstStageMask = &stage,
+         .commandBufferCount = i + 1 == SUBMITS,
+         .pCommandBuffers = &primary,
+         .signalSemaphoreCount = i + 1 < SUBMITS,
+         .pSignalSemaphores = &sems[i % 2],
+      };
+   }
+   SWEEP_TRY(vkQueueSubmit(env.queue, SUBMITS, submits, *fence));
+   SWEEP_TRY(vkWaitForFences(env.device, 1, fence, VK_TRUE, IT_TIMEOUT_NS));
+   uint64_t data = 0;
+   vkGetPrivateData(env.device, VK_OBJECT_TYPE_FENCE, (uint64_t)(uintptr_t)*fence, *slot, &data);
+   if (data != 42)
+      return VK_ERROR_UNKNOWN;
+   SWEEP_TRY(vkResetCommandPool(env.device, *pool, VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT));
+   vkTrimCommandPool(env.device, *pool, 0);
+   SWEEP_TRY(vkResetFences(env.device, 1, fence));
+   SWEEP_TRY(it_record_empty(primary, 0));
+   SWEEP_TRY(vkQueueSubmit(env.queue, 1, &(VkSubmitInfo){.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+                                                          .commandBufferCount = 1,
+                                                          .pCommandBuffers = &primary},
+                           *fence));
+   SWEEP_TRY(vkQueueWaitIdle(env.queue));
+   SWEEP_TRY(vkGetFenceStatus(env.device, *fence));
+   return VK_SUCCESS;
+#undef SWEEP_TRY
+}
+
+static bool
+host_alloc_sweep(void)
+{
+   long max = getenv("REVIEW12_SWEEP_MAX") ? atol(getenv("REVIEW12_SWEEP_MAX")) : 3000;
+   bool ok = true;
+   it_counting_init(&counting, "device");
+   counting.refuse_only_kronos = true; /* lavapipe 22.3 does not check all of its own */
+   for (long n = 0; n < max; n++) {
+      memset(&env, 0, sizeof(env));
+      VkShaderModule module = VK_NULL_HANDLE;
+      VkDescriptorSetLayout set_layout = VK_NULL_HANDLE;
+      VkPipelineLayout layout = VK_NULL_HANDLE;
+      VkCommandPool pool = VK_NULL_HANDLE;
+      VkEvent event = VK_NULL_HANDLE;
+      VkFence fence = VK_NULL_HANDLE;
+      VkSemaphore sems[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+      VkPrivateDataSlot slot = VK_NULL_HANDLE;
+      VkQueryPool queries = VK_NULL_HANDLE;
+      VkPipeline pipelines[SWEEP_PIPELINES] = {0};
+      bool bad_outputs = false;
+      VkResult result = it_create_instance(NULL, 0, NULL, &env.instance);
+      if (result == VK_SUCCESS)
+         result = it_env_find_device(&env);
+      if (result != VK_SUCCESS) {
+         printf("setup failed: %s\n", it_result_name(result));
+         return false;
+      }
+      long refused_before = atomic_load(&counting.refused);
+      if (getenv("REVIEW12_SWEEP_EVERY"))
+         it_counting_refuse(&counting, n); /* every allocation from the Nth refused */
+      else
+         it_counting_refuse_one(&counting, n);
+      result = it_env_create_device(&env, &counting.callbacks);
+      if (result == VK_SUCCESS)
+         result = sweep_scenario(&module, &set_layout, &layout, &pool, &event, &fence, sems,
+                                 &slot, &queries, pipelines, &bad_outputs);
+      it_counting_refuse(NULL, 0);
+      bool refused = atomic_load(&counting.refused) != refused_before;
+      VkResult idle = env.device ? vkDeviceWaitIdle(env.device) : VK_SUCCESS;
+      if (env.device) {
+         vkDestroyQueryPool(env.device, queries, &counting.callbacks);
+         vkDestroyPrivateDataSlot(env.device, slot, &counting.callbacks);
+         vkDestroyFence(env.device, fence, &counting.callbacks);
+         vkDestroySemaphore(env.device, sems[0], &counting.callbacks);
+         vkDestroySemaphore(env.device, sems[1], &counting.callbacks);
+         vkDestroyEvent(env.device, event, &counting.callbacks);
+         vkDestroyCommandPool(env.device, pool, &counting.callbacks);
+         for (uint32_t i = 0; i < SWEEP_PIPELINES; i++)
+            vkDestroyPipeline(env.device, pipelines[i], NULL);
+         vkDestroyPipelineLayout(env.device, layout, NULL);
+         vkDestroyDescriptorSetLayout(env.device, set_layout, NULL);
+         vkDestroyShaderModule(env.device, module, NULL);
+      }
+      it_env_close(&env, &counting.callbacks);
+      long live = atomic_load(&counting.live);
+      bool wrong = (result != VK_SUCCESS && result != VK_ERROR_OUT_OF_HOST_MEMORY) ||
+                   (result == VK_SUCCESS && idle != VK_SUCCESS && !refused) || bad_outputs ||
+                   live != 0 || atomic_load(&counting.wrong_frees) != 0 ||
+                   (!refused && result != VK_SUCCESS);
+      if (wrong || getenv("REVIEW12_VERBOSE")) {
+         printf("N=%ld: %s%s, wait idle %s, %ld blocks live%s\n", n, it_result_name(result),
+                refused ? " (one refused)" : "", it_result_name(idle), live,
+                bad_outputs ? ", garbage outputs" : "");
+      }
+      if (wrong) {
+         ok = false;
+         atomic_store(&counting.live, 0);
+         atomic_store(&counting.wrong_frees, 0);
+      }
+      if (!refused) {
+         printf("the scenario ran with nothing refused at N=%ld\n", n);
+         return ok;
+      }
+   }
+   printf("the sweep stopped at %ld\n", max);
+   return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -450,6 +672,7 @@ main(int argc, char **argv)
       {"wait_before_signal_lost", wait_before_signal_lost},
       {"event_after_lost_flush", event_after_lost_flush},
       {"counter_poll_after_lost_flush", counter_poll_after_lost_flush},
+      {"host_alloc_sweep", host_alloc_sweep},
    };
    if (argc != 2) {
       fprintf(stderr, "usage: %s CASE\n", argv[0]);
@@ -461,7 +684,7 @@ main(int argc, char **argv)
    }
    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
       if (strcmp(argv[1], cases[i].name) == 0) {
-         it_watchdog_arm(cases[i].name, 60);
+         it_watchdog_arm(cases[i].name, 600);
          bool ok = cases[i].run();
          printf("%s: %s\n", cases[i].name, ok ? "held" : "FAILED");
          return ok ? 0 : 1;
