@@ -661,6 +661,129 @@ host_alloc_sweep(void)
    return false;
 }
 
+/* --- real_fence_kept_flush_hang ---------------------------------------------------------------- */
+
+/* Host memory exhausted for every thread (not only the application's: the counting callbacks of
+ * it_common.h never refuse Kronos's own threads), as a real exhaustion is. */
+static atomic_bool global_refuse;
+static atomic_long global_live;
+
+static void *VKAPI_PTR
+global_alloc(void *user, size_t size, size_t alignment, VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)scope;
+   if (atomic_load(&global_refuse))
+      return NULL;
+   void *p = NULL;
+   if (posix_memalign(&p, alignment < sizeof(void *) ? sizeof(void *) : alignment, size) != 0)
+      return NULL;
+   atomic_fetch_add(&global_live, 1);
+   return p;
+}
+
+static void *VKAPI_PTR
+global_realloc(void *user, void *original, size_t size, size_t alignment,
+               VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)scope;
+   (void)alignment;
+   if (atomic_load(&global_refuse))
+      return NULL;
+   if (!original)
+      return global_alloc(user, size, alignment, scope);
+   return realloc(original, size);
+}
+
+static void VKAPI_PTR
+global_free(void *user, void *memory)
+{
+   (void)user;
+   if (memory)
+      atomic_fetch_sub(&global_live, 1);
+   free(memory);
+}
+
+static const VkAllocationCallbacks global_callbacks = {
+   .pfnAllocation = global_alloc,
+   .pfnReallocation = global_realloc,
+   .pfnFree = global_free,
+};
+
+/* A fence Kronos keeps real (VkExportFenceCreateInfo, no handle type) signalled by a submit
+ * while host memory is exhausted on every thread. Kronos appends the submit (its batch arrays
+ * have room from a first submit), then cannot reserve room to record the fence's loss in the
+ * flush (the first real fence it flushes): the flush is kept, the fence deferred to the next
+ * flush, and vkQueueSubmit returns VK_SUCCESS. vkWaitForFences on a real fence goes straight to
+ * the vendor's wait without flushing: the flusher's retries fail the same way, nothing tells
+ * the waiter, and the wait runs into its timeout (UINT64_MAX: a hang). A point fence in the same
+ * state makes its wait flush and return VK_ERROR_OUT_OF_HOST_MEMORY. On the vendor alone the
+ * vkQueueSubmit fails (REVIEW12_DIRECT=1). */
+static bool
+real_fence_kept_flush_hang(void)
+{
+   bool ok = false;
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   VkFence fence = VK_NULL_HANDLE;
+   memset(&env, 0, sizeof(env));
+   CHECK_VK(it_create_instance(NULL, 0, NULL, &env.instance));
+   if (getenv("REVIEW12_DIRECT")) {
+      uint32_t count = 1;
+      VkResult r = vkEnumeratePhysicalDevices(env.instance, &count, &env.physical);
+      CHECK(r == VK_SUCCESS || r == VK_INCOMPLETE);
+      env.family = it_compute_family(env.physical);
+   } else {
+      CHECK_VK(it_env_find_device(&env));
+   }
+   CHECK_VK(it_env_create_device(&env, &global_callbacks));
+   CHECK_VK(it_create_command_pool(env.device, env.family, 0, NULL, &pool));
+   CHECK_VK(it_allocate_command_buffers(env.device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
+   CHECK_VK(it_record_empty(cmd, 0));
+   const VkExportFenceCreateInfo export_info = {
+      .sType = VK_STRUCTURE_TYPE_EXPORT_FENCE_CREATE_INFO,
+   };
+   const VkFenceCreateInfo fence_info = {
+      .sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO,
+      .pNext = &export_info,
+   };
+   CHECK_VK(vkCreateFence(env.device, &fence_info, NULL, &fence));
+   /* A first submit (no fence) while memory lasts: the batch's arrays have room after it. */
+   CHECK_VK(it_submit(env.queue, 1, &cmd, VK_NULL_HANDLE));
+   CHECK_VK(vkQueueWaitIdle(env.queue));
+
+   atomic_store(&global_refuse, true);
+   VkResult submit = it_submit(env.queue, 1, &cmd, fence);
+   VkResult wait = VK_SUCCESS;
+   if (submit == VK_SUCCESS)
+      wait = vkWaitForFences(env.device, 1, &fence, VK_TRUE, 2ull * 1000 * 1000 * 1000);
+   atomic_store(&global_refuse, false);
+   printf("vkQueueSubmit with the fence, host memory exhausted: %s\n", it_result_name(submit));
+   printf("vkWaitForFences (2 s), still exhausted: %s\n", it_result_name(wait));
+   if (submit == VK_SUCCESS) {
+      /* The work is held back, and the application was told nothing: the wait must say why it
+       * cannot end (VK_ERROR_OUT_OF_HOST_MEMORY), as for a point fence, not time out. */
+      CHECK(wait != VK_TIMEOUT);
+   }
+   ok = true;
+done:
+   atomic_store(&global_refuse, false);
+   if (env.device) {
+      printf("vkDeviceWaitIdle afterwards: %s\n", it_result_name(vkDeviceWaitIdle(env.device)));
+      vkDestroyFence(env.device, fence, NULL);
+      vkDestroyCommandPool(env.device, pool, NULL);
+   }
+   it_env_close(&env, &global_callbacks);
+   if (atomic_load(&global_live) != 0) {
+      printf("leak: %ld blocks of the device's callbacks never freed\n",
+             atomic_load(&global_live));
+      ok = false;
+   }
+   return ok;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -673,6 +796,7 @@ main(int argc, char **argv)
       {"event_after_lost_flush", event_after_lost_flush},
       {"counter_poll_after_lost_flush", counter_poll_after_lost_flush},
       {"host_alloc_sweep", host_alloc_sweep},
+      {"real_fence_kept_flush_hang", real_fence_kept_flush_hang},
    };
    if (argc != 2) {
       fprintf(stderr, "usage: %s CASE\n", argv[0]);
