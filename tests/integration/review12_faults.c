@@ -29,6 +29,8 @@
  *    lost signal (a vkWaitSemaphores on it fails at once) but the counter read answered
  *    VK_SUCCESS and 0 forever. vk.xml lets vkGetSemaphoreCounterValue return
  *    VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST.
+ *  - host_alloc_sweep (held): see the case.
+ *  - real_fence_kept_flush_hang (REVIEW12-FAILS before the fix in src/kr_fence.c): see the case.
  * Cases that use sync run on Kronos's device with timeline semaphores enabled, or with
  * REVIEW12_DIRECT=1 on the loader's first device (the fault driver as the loader's driver,
  * KRONOS_FAULT_FUNCTION=vkQueueSubmit KRONOS_FAULT_NTH=2: what the vendor alone does, which is
