@@ -31,6 +31,10 @@
  *    VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST.
  *  - host_alloc_sweep (held): see the case.
  *  - real_fence_kept_flush_hang (REVIEW12-FAILS before the fix in src/kr_fence.c): see the case.
+ * The three lost-flush cases need the injection (review12_fault_env in tests/faults/meson.build):
+ * their signal is queued behind a submit gated on a host-signalled timeline (so that it is
+ * batched, not flushed at once on an idle queue), so without a failure their waits run into the
+ * timeout by construction.
  * Cases that use sync run on Kronos's device with timeline semaphores enabled, or with
  * REVIEW12_DIRECT=1 on the loader's first device (the fault driver as the loader's driver,
  * KRONOS_FAULT_FUNCTION=vkQueueSubmit KRONOS_FAULT_NTH=2: what the vendor alone does, which is
