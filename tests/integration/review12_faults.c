@@ -29,6 +29,9 @@
  *    lost signal (a vkWaitSemaphores on it fails at once) but the counter read answered
  *    VK_SUCCESS and 0 forever. vk.xml lets vkGetSemaphoreCounterValue return
  *    VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST.
+ *  - query_wait_after_lost_flush (REVIEW12-FAILS): the same loss, the batch writing a timestamp;
+ *    vkGetQueryPoolResults with VK_QUERY_RESULT_WAIT_BIT answers VK_NOT_READY (what lavapipe
+ *    says of a query never written), which WAIT_BIT rules out, instead of the loss.
  *  - host_alloc_sweep (held): see the case.
  *  - real_fence_kept_flush_hang (REVIEW12-FAILS before the fix in src/kr_fence.c): see the case.
  *  - global_oom_stress (held): one thread records, submits and waits 3000 fills while host
@@ -408,6 +411,55 @@ done:
    lost_flush_finish(&l);
    if (env.device)
       vkDestroyEvent(env.device, event, NULL);
+   it_env_close(&env, NULL);
+   return ok;
+}
+
+/* The same loss with the batch's command buffer writing a timestamp: the application reads it
+ * with VK_QUERY_RESULT_WAIT_BIT (vkQueueSubmit said VK_SUCCESS). The read must end, with an
+ * error (vk.xml: VK_ERROR_OUT_OF_HOST_MEMORY, VK_ERROR_DEVICE_LOST) rather than VK_NOT_READY,
+ * which WAIT_BIT rules out. */
+static bool
+query_wait_after_lost_flush(void)
+{
+   bool ok = false;
+   struct lost_flush l = {0};
+   VkQueryPool queries = VK_NULL_HANDLE;
+   CHECK_VK(open_sync_env());
+   CHECK_VK(lost_flush_setup(&l, false));
+   const VkQueryPoolCreateInfo query_info = {
+      .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+      .queryType = VK_QUERY_TYPE_TIMESTAMP,
+      .queryCount = 1,
+   };
+   CHECK_VK(vkCreateQueryPool(env.device, &query_info, NULL, &queries));
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   CHECK_VK(vkBeginCommandBuffer(l.cmds[1], &begin));
+   vkCmdResetQueryPool(l.cmds[1], queries, 0, 1);
+   vkCmdWriteTimestamp(l.cmds[1], VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries, 0);
+   CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
+   CHECK_VK(submit_gated(&l));
+   l.submit_result = submit_lost(&l);
+   printf("vkQueueSubmit of the timestamp: %s\n", it_result_name(l.submit_result));
+   sleep_ms(100); /* the flusher's flush (refused) */
+   const VkSemaphoreSignalInfo signal = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+      .semaphore = l.gate,
+      .value = 1,
+   };
+   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+   uint64_t stamp = 0;
+   VkResult result = vkGetQueryPoolResults(env.device, queries, 0, 1, sizeof(stamp), &stamp,
+                                           sizeof(stamp),
+                                           VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+   printf("vkGetQueryPoolResults with WAIT_BIT: %s\n", it_result_name(result));
+   if (l.submit_result == VK_SUCCESS)
+      CHECK(result < 0);
+   ok = true;
+done:
+   lost_flush_finish(&l);
+   if (env.device)
+      vkDestroyQueryPool(env.device, queries, NULL);
    it_env_close(&env, NULL);
    return ok;
 }
@@ -961,6 +1013,7 @@ main(int argc, char **argv)
       {"wait_before_signal_lost", wait_before_signal_lost},
       {"event_after_lost_flush", event_after_lost_flush},
       {"counter_poll_after_lost_flush", counter_poll_after_lost_flush},
+      {"query_wait_after_lost_flush", query_wait_after_lost_flush},
       {"host_alloc_sweep", host_alloc_sweep},
       {"real_fence_kept_flush_hang", real_fence_kept_flush_hang},
       {"global_oom_stress", global_oom_stress},
