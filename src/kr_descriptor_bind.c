@@ -148,8 +148,13 @@ kr_CreateComputePipelines(VkDevice _device, VkPipelineCache pipelineCache,
    struct kr_scratch scratch;
    VkComputePipelineCreateInfo *infos =
       kr_scratch_get(&scratch, device->alloc, sizeof(*infos) * (createInfoCount + 1));
-   if (!infos)
+   if (!infos) {
+      /* No pipeline was made: the spec wants VK_NULL_HANDLE in every entry of pPipelines
+       * ("Multiple Pipeline Creation"), not what the application's array held. */
+      for (uint32_t i = 0; i < createInfoCount; i++)
+         pPipelines[i] = VK_NULL_HANDLE;
       return VK_ERROR_OUT_OF_HOST_MEMORY;
+   }
    for (uint32_t i = 0; i < createInfoCount; i++) {
       infos[i] = pCreateInfos[i];
       infos[i].layout = kr_pipeline_layout_vendor(infos[i].layout);

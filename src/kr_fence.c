@@ -209,9 +209,38 @@ real_fence_lost(struct kr_device *device, VkFence vendor)
    return kr_lost_signals_find(&device->lost_signals, (uint64_t)(uintptr_t)vendor, 0);
 }
 
+/* A real fence whose flush Kronos could not build (no host memory: the queue's deferred fence,
+ * kr_queue_batch.h) has no vendor submit to signal it yet: an observation flushes its queue
+ * first, and reports a flush that still cannot be built, as a point fence's wait does (the
+ * vendor's wait would otherwise wait for the flusher's retries, for ever while memory stays
+ * exhausted). A refused flush is recorded as the fence's lost signal (real_fence_lost). */
+static VkResult
+flush_deferred_fence(struct kr_device *device, VkFence vendor)
+{
+   if (!kr_device_batching(device))
+      return VK_SUCCESS;
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      struct kr_queue *queue = &device->queues[i];
+      kr_queue_batch_lock(queue);
+      if (queue->batch->deferred_fence != vendor) {
+         kr_queue_batch_unlock(queue);
+         continue;
+      }
+      struct kr_flush_outcome outcome =
+         kr_queue_flush_unlock(queue, KR_FLUSH_OBSERVED, VK_NULL_HANDLE, false);
+      if (outcome.status == KR_FLUSH_KEPT)
+         return outcome.result;
+      kr_device_land_flushes(device);
+   }
+   return VK_SUCCESS;
+}
+
 static VkResult
 real_fence_status(struct kr_device *device, VkFence vendor)
 {
+   VkResult deferred = flush_deferred_fence(device, vendor);
+   if (deferred != VK_SUCCESS)
+      return deferred;
    VkResult lost = real_fence_lost(device, vendor);
    return lost != VK_SUCCESS ? lost : device->disp.GetFenceStatus(device->handle, vendor);
 }
@@ -323,6 +352,11 @@ wait_real_fences(struct kr_device *device, uint32_t count, const VkFence *handle
       VkFence v = kr_fence_from_handle(handles[i])->vendor;
       if (!v)
          continue;
+      VkResult deferred = flush_deferred_fence(device, v);
+      if (deferred != VK_SUCCESS) {
+         kr_scratch_put(&scratch);
+         return deferred;
+      }
       VkResult fence_lost = real_fence_lost(device, v);
       if (fence_lost == VK_SUCCESS)
          vendor[n++] = v;
