@@ -7,6 +7,7 @@
 #include "kr_objects.h"
 #include "kr_queue_batch.h"
 #include "kr_scratch.h"
+#include "kr_time.h"
 #include "kr_util.h"
 
 VkSemaphore
@@ -115,6 +116,32 @@ lost_signals_result(struct kr_device *device, const VkSemaphoreWaitInfo *info)
    return lost;
 }
 
+/* How long one vendor wait on application semaphores lasts before Kronos looks again for signals
+ * lost in refused flushes. A timeline wait may begin before the submit of its signal; if that
+ * submit is batched and its flush refused later (the flusher's, or another thread's), the
+ * vendor's wait is never told: without another look it would wait out its timeout, for ever
+ * with UINT64_MAX. Looking costs a wake-up per slice of a long wait, nothing to a short one. */
+#define LOST_SIGNAL_LOOK_NS (10ull * 1000 * 1000)
+
+static VkResult
+wait_vendor_semaphores(struct kr_device *device, const VkSemaphoreWaitInfo *vendor_info,
+                       const VkSemaphoreWaitInfo *app_info, uint64_t timeout)
+{
+   if (!kr_device_batching(device) || timeout <= LOST_SIGNAL_LOOK_NS)
+      return device->disp.WaitSemaphores(device->handle, vendor_info, timeout);
+   const uint64_t deadline = kr_deadline_after(timeout);
+   for (;;) {
+      const uint64_t left = kr_time_left(deadline);
+      const uint64_t slice = left < LOST_SIGNAL_LOOK_NS ? left : LOST_SIGNAL_LOOK_NS;
+      VkResult result = device->disp.WaitSemaphores(device->handle, vendor_info, slice);
+      if (result != VK_TIMEOUT || slice == left)
+         return result;
+      result = lost_signals_result(device, app_info);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
 {
@@ -139,7 +166,7 @@ kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64
    if (result == VK_SUCCESS) {
       VkSemaphoreWaitInfo info = *pWaitInfo;
       info.pSemaphores = vendor;
-      result = device->disp.WaitSemaphores(device->handle, &info, timeout);
+      result = wait_vendor_semaphores(device, &info, pWaitInfo, timeout);
    }
    kr_scratch_put(&scratch);
    return result;
