@@ -2,6 +2,7 @@
 #include "kr_vendor.h"
 
 #include <dlfcn.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,11 +15,44 @@
 #define KR_LOADER_INTERFACE_VERSION 7
 
 struct load_context {
-   enum kr_log_level level; /* for errors */
+   enum kr_log_level level; /* for errors: error, or warn in the scan */
+   bool quiet;              /* errors at debug level (the loader's pre-instance queries) */
    struct kr_vendor_set *set;
    bool out_of_memory; /* a vendor failed for lack of memory: the load is retried */
    char folders[KR_MAX_MANIFEST_FOLDERS][PATH_MAX];
 };
+
+/* Appends a line to set->deferred_warnings; dropped when there is no memory for it. */
+static void
+defer_warning(struct kr_vendor_set *set, const char *line)
+{
+   size_t old = set->deferred_warnings ? strlen(set->deferred_warnings) : 0;
+   char *grown = realloc(set->deferred_warnings, old + strlen(line) + 2);
+   if (!grown)
+      return;
+   snprintf(grown + old, strlen(line) + 2, "%s\n", line);
+   set->deferred_warnings = grown;
+}
+
+/* A problem with a vendor driver, at ctx->level; when quiet, at debug level, and a warning of
+ * the scan (which leaves the set complete, so vkCreateInstance does not meet it again) is kept
+ * for the first call that is not quiet. */
+static void __attribute__((format(printf, 2, 3)))
+vendor_log(struct load_context *ctx, const char *fmt, ...)
+{
+   char line[1024];
+   va_list args;
+   va_start(args, fmt);
+   vsnprintf(line, sizeof(line), fmt, args);
+   va_end(args);
+   if (!ctx->quiet) {
+      kr_log(ctx->level, "%s", line);
+      return;
+   }
+   kr_debug("%s", line);
+   if (ctx->level == KR_LOG_WARN)
+      defer_warning(ctx->set, line);
+}
 
 static void
 unload_vendor(struct kr_vendor *vendor)
@@ -79,7 +113,7 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
     * tests/lsan.supp matches lavapipe's). dlclose still drops Kronos's reference. */
    vendor->library = dlopen(vendor->library_path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
    if (!vendor->library) {
-      kr_log(ctx->level, "vendor driver %s: cannot load library: %s", name, dlerror());
+      vendor_log(ctx, "vendor driver %s: cannot load library: %s", name, dlerror());
       return false;
    }
 
@@ -106,7 +140,7 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
       uint32_t version = KR_LOADER_INTERFACE_VERSION;
       VkResult result = negotiate(&version);
       if (result != VK_SUCCESS) {
-         kr_log(ctx->level, "vendor driver %s: interface negotiation failed (%d)", name, result);
+         vendor_log(ctx, "vendor driver %s: interface negotiation failed (%d)", name, result);
          goto fail;
       }
       vendor->interface_version = version < KR_LOADER_INTERFACE_VERSION
@@ -116,7 +150,7 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
                            : (PFN_vkGetInstanceProcAddr)dlsym(vendor->library,
                                                               "vkGetInstanceProcAddr");
    if (!vendor->gipa) {
-      kr_log(ctx->level, "vendor driver %s: library %s exports no vk_icdGetInstanceProcAddr",
+      vendor_log(ctx, "vendor driver %s: library %s exports no vk_icdGetInstanceProcAddr",
              name, vendor->library_path);
       goto fail;
    }
@@ -128,13 +162,13 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
                                           "vkEnumerateInstanceExtensionProperties"};
    for (unsigned i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
       if (!vendor->gipa(VK_NULL_HANDLE, required[i])) {
-         kr_log(ctx->level, "vendor driver %s: lacks required function %s", name, required[i]);
+         vendor_log(ctx, "vendor driver %s: lacks required function %s", name, required[i]);
          goto fail;
       }
    }
    VkResult result = query_instance_extensions(vendor);
    if (result != VK_SUCCESS) {
-      kr_log(ctx->level, "vendor driver %s: vkEnumerateInstanceExtensionProperties failed (%d)",
+      vendor_log(ctx, "vendor driver %s: vkEnumerateInstanceExtensionProperties failed (%d)",
              name, result);
       ctx->out_of_memory = true;
       goto fail;
@@ -183,7 +217,7 @@ add_vendor(struct load_context *ctx, const char *manifest_path, const char *libr
       char err[256];
       snprintf(vendor->manifest_path, sizeof(vendor->manifest_path), "%s", manifest_path);
       if (!kr_manifest_load(manifest_path, &manifest, err, sizeof(err))) {
-         kr_log(ctx->level, "vendor driver manifest %s: %s", manifest_path, err);
+         vendor_log(ctx, "vendor driver manifest %s: %s", manifest_path, err);
          return false;
       }
       snprintf(vendor->library_path, sizeof(vendor->library_path), "%s", manifest.library_path);
@@ -229,17 +263,34 @@ visit_manifest(void *ctx, const char *path)
    return true;
 }
 
+/* The scan's warnings that a quiet load kept, logged now. */
+static void
+report_deferred_warnings(struct kr_vendor_set *set)
+{
+   char *save = NULL;
+   for (char *line = set->deferred_warnings ? strtok_r(set->deferred_warnings, "\n", &save)
+                                            : NULL;
+        line; line = strtok_r(NULL, "\n", &save))
+      kr_warn("%s", line);
+   free(set->deferred_warnings);
+   set->deferred_warnings = NULL;
+}
+
 VkResult
 kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set)
 {
-   if (set->complete)
+   if (set->complete) {
+      if (!quiet)
+         report_deferred_warnings(set);
       return VK_SUCCESS;
+   }
    /* The system allocator throughout: what is loaded outlives the instance that asked. */
    struct load_context *ctx = calloc(1, sizeof(*ctx));
    if (!ctx)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    ctx->set = set;
-   ctx->level = quiet ? KR_LOG_DEBUG : KR_LOG_ERROR;
+   ctx->quiet = quiet;
+   ctx->level = KR_LOG_ERROR;
 
    bool complete;
    if (*selection) {
@@ -248,19 +299,23 @@ kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set)
       unsigned n = kr_manifest_standard_folders("vulkan/icd.d", ctx->folders,
                                                 KR_MAX_MANIFEST_FOLDERS);
       /* Manifests that fail to load are only warnings here: other drivers may serve. */
-      enum kr_log_level level = ctx->level;
-      ctx->level = quiet ? KR_LOG_DEBUG : KR_LOG_WARN;
+      ctx->level = KR_LOG_WARN;
       for (unsigned i = 0; i < n; i++)
          kr_manifest_scan_folder(ctx->folders[i], visit_manifest, ctx);
-      ctx->level = level;
+      ctx->level = KR_LOG_ERROR;
       /* A driver that ran out of memory is retried by the next call's scan. */
       complete = set->count > 0 && !ctx->out_of_memory;
       if (set->count == 0 && !ctx->out_of_memory)
-         kr_log(ctx->level, "no vendor Vulkan driver found in the standard manifest folders; "
+         vendor_log(ctx, "no vendor Vulkan driver found in the standard manifest folders; "
                             "set %s to a driver manifest or library",
                 kr_setting_name(KR_SETTING_VENDOR_ICD));
    }
    set->complete = complete;
+   if (!complete) {
+      /* The next call loads again, and says again what fails. */
+      free(set->deferred_warnings);
+      set->deferred_warnings = NULL;
+   }
    VkResult result = complete              ? VK_SUCCESS
                      : ctx->out_of_memory ? VK_ERROR_OUT_OF_HOST_MEMORY
                                           : VK_ERROR_INCOMPATIBLE_DRIVER;
@@ -275,4 +330,6 @@ kr_vendors_unload(struct kr_vendor_set *set)
       unload_vendor(&set->vendors[i]);
    set->count = 0;
    set->complete = false;
+   free(set->deferred_warnings);
+   set->deferred_warnings = NULL;
 }

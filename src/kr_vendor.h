@@ -36,6 +36,9 @@ struct kr_vendor_list {
 struct kr_vendor_set {
    uint32_t count;
    bool complete; /* every driver the selection names is loaded (the scan: it found one) */
+   /* What a quiet scan skipped, with why: lines logged as warnings by the first call that is
+    * not quiet (vkCreateInstance), as they were before loads were kept. */
+   char *deferred_warnings;
    struct kr_vendor vendors[KR_MAX_VENDORS];
 };
 
@@ -43,7 +46,9 @@ struct kr_vendor_set {
  * libraries (KRONOS_VENDOR_ICD; every entry must load), or, when selection is empty, every
  * driver manifest in the standard folders except Kronos's own (one must load). Drivers already
  * in set are not loaded again, so a call after a failure retries only what failed. Errors are
- * logged at error level, or at debug level when quiet (for the loader's pre-instance queries).
+ * logged at error level (the scan's skipped manifests at warn level), or at debug level when
+ * quiet (for the loader's pre-instance queries); the scan's warnings are then logged by the
+ * first call that is not quiet.
  * Memory comes from the system allocator. Not thread-safe: the caller serialises.
  * Returns VK_ERROR_INCOMPATIBLE_DRIVER when set is not complete, VK_ERROR_OUT_OF_HOST_MEMORY when
  * memory ran out (the vendor's included, in its extension query). */

@@ -3,9 +3,12 @@
 # Issue 16: Kronos loads each vendor driver once per process. Runs a command with KRONOS_LOG=info
 # and counts the "kronos: info: vendor driver ... interface version" lines (one per load,
 # kr_vendor.c): LOADS of them in all, no driver named twice, and ERRORS "kronos: error:" lines.
-# Usage: vendor_loads.sh LOADS ERRORS [--uninstrumented] COMMAND [ARGS...]
+# Usage: vendor_loads.sh LOADS ERRORS [--uninstrumented] [--scan VENDOR_MANIFEST] COMMAND...
 # --uninstrumented (vulkaninfo): in a sanitizer build, the sanitizers' runtimes are preloaded
 # for the driver, and the program's own leaks are not checked (as vulkaninfo_report.sh does).
+# --scan: KRONOS_VENDOR_ICD unset, the only manifest folder one that holds a copy of the vendor's
+# manifest and a malformed one: the loader's quiet pre-instance queries scan it, and the skipped
+# manifest must still be reported, once, as a warning (at vkCreateInstance).
 set -u
 loads=$1 errors=$2
 shift 2
@@ -17,6 +20,17 @@ if [ "$1" = --uninstrumented ]; then
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+scan=
+if [ "$1" = --scan ]; then
+  scan=$dir/config/vulkan/icd.d
+  mkdir -p "$scan" "$dir/none"
+  cp "$2" "$scan/vendor_icd.json"
+  printf '{ "file_format_version": "1.0.0", "ICD": { "library_path": ' >"$scan/broken_icd.json"
+  shift 2
+  unset KRONOS_VENDOR_ICD
+  export XDG_CONFIG_HOME=$dir/config XDG_CONFIG_DIRS=$dir/none XDG_DATA_HOME=$dir/none \
+    XDG_DATA_DIRS=$dir/none
+fi
 
 KRONOS_LOG=info LD_PRELOAD=$preload ASAN_OPTIONS=$asan "$@" >"$dir/out" 2>"$dir/err"
 rc=$?
@@ -42,6 +56,13 @@ if [ "$e" -ne "$errors" ]; then
   echo "FAIL: $e \"kronos: error:\" lines, expected $errors" >&2
   status=1
 fi
+if [ -n "$scan" ]; then
+  w=$(grep -c "^kronos: warn: .*$scan/broken_icd.json" "$dir/err")
+  if [ "$w" -ne 1 ]; then
+    echo "FAIL: $w warnings name $scan/broken_icd.json, expected 1" >&2
+    status=1
+  fi
+fi
 if [ "$status" -ne 0 ]; then
   echo "--- stdout:" >&2
   cat "$dir/out" >&2
@@ -51,6 +72,6 @@ else
   cat "$dir/out"
   echo "ok: $n load(s):"
   cat "$dir/loads"
-  grep '^kronos: error: ' "$dir/err"
+  grep '^kronos: \(error\|warn\): ' "$dir/err"
 fi
 exit "$status"
