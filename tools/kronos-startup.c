@@ -179,12 +179,14 @@ static void
 usage(FILE *out)
 {
    fprintf(out,
-      "usage: kronos-startup [--phases ROUNDS] [--help]\n"
+      "usage: kronos-startup [--times | --phases ROUNDS] [--help]\n"
       "\n"
       "A minimal compute program: instance, device, one SAXPY dispatch of %u elements, teardown,\n"
       "on the first device the loader shows (VK_DRIVER_FILES chooses the driver). Exit status 0\n"
       "when the dispatch's result is right.\n"
       "\n"
+      "  --times          prints each phase's time in ms, on one line in this order: instance\n"
+      "                   create, device create, dispatch, device destroy, instance destroy\n"
       "  --phases ROUNDS  the whole program ROUNDS times (2 to %u) in this process, timing each\n"
       "                   phase; prints the first round's times (what a process pays once) and\n"
       "                   the median of the others, in ms\n",
@@ -195,8 +197,16 @@ int
 main(int argc, char **argv)
 {
    unsigned rounds = 0;
+   double times[PHASE_COUNT];
    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
       usage(stdout);
+      return 0;
+   }
+   if (argc == 2 && strcmp(argv[1], "--times") == 0) {
+      if (one_round(times) != VK_SUCCESS)
+         return 1;
+      for (unsigned p = 0; p < PHASE_COUNT; p++)
+         printf("%.3f%c", times[p], p + 1 < PHASE_COUNT ? ' ' : '\n');
       return 0;
    }
    if (argc == 3 && strcmp(argv[1], "--phases") == 0) {
@@ -213,7 +223,6 @@ main(int argc, char **argv)
       return 2;
    }
 
-   double times[PHASE_COUNT];
    if (!rounds)
       return one_round(times) == VK_SUCCESS ? 0 : 1;
 

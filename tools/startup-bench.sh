@@ -3,8 +3,11 @@
 # Start-up cost of Kronos (issue 16): whole processes of tools/kronos-startup (instance, device,
 # one small dispatch, teardown) on the vendor directly and through Kronos over it, alternating
 # (which goes first alternates too), RUNS of each; prints every run, the medians and Kronos's
-# extra time per process, then the in-process phases (kronos-startup --phases) of each, and of
-# Kronos with every optimization off (what the pools, batching and the flusher cost).
+# extra time per process. Then each phase (instance create, device create, the dispatch, device
+# destroy, instance destroy) as a process pays it (kronos-startup --times, median of RUNS
+# processes a side), directly, through Kronos and through Kronos with every optimization off
+# (KRONOS_DISABLE=all: what the pools, batching and the flusher thread cost); then the same
+# phases repeated in one process (kronos-startup --phases 20: first round and later ones).
 # The vendor: tools/vendor-manifest.sh's (KRONOS_VENDOR_ICD, else NVIDIA_ICD, else NVIDIA's or
 # lavapipe's manifest). With LIMIT_MS, exits 1 when Kronos's median exceeds the direct one by
 # more than that.
@@ -79,6 +82,41 @@ cpu_diff=$(awk -v a="$mkc" -v b="$mdc" 'BEGIN {printf "%.1f", a - b}')
 echo "median wall: direct $mdw ms, kronos $mkw ms: kronos - direct $diff ms per process"
 echo "median cpu:  direct $mdc ms, kronos $mkc ms: kronos - direct $cpu_diff ms per process"
 echo "($runs runs each; the load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+
+# Each phase of a process's one round (kronos-startup --times), median of RUNS processes a side:
+# what a process pays for each, Kronos's library and vendor load included in instance create.
+# phase_medians: the medians of each column of kronos-startup --times lines, after a label.
+phase_medians() { # label, file
+  awk -v label="$1" '
+    { for (p = 1; p <= 5; p++) v[p, NR] = $p; n = NR }
+    END {
+      printf "%-28s", label
+      for (p = 1; p <= 5; p++) {
+        for (i = 1; i <= n; i++) a[i] = v[p, i]
+        for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+        printf " %11.2f", (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+      }
+      printf "\n"
+    }' "$2"
+}
+kronos_disabled() { KRONOS_DISABLE=all through_kronos "$@"; }
+sides=(direct through_kronos kronos_disabled)
+phase_dir=$(mktemp -d)
+trap 'rm -rf "$phase_dir"' EXIT
+for ((i = 0; i < runs; i++)); do
+  for ((j = 0; j < 3; j++)); do # each side first in turn
+    side=${sides[(i + j) % 3]}
+    "$side" "$program" --times >> "$phase_dir/$side" ||
+      { echo "kronos-startup --times failed ($side)" >&2; exit 1; }
+  done
+done
+echo
+echo "each phase of a process (its one round), median of $runs processes a side, alternating (ms):"
+printf '%-28s %11s %11s %11s %11s %11s\n' "" "instance" "device" "dispatch" "device" "instance"
+printf '%-28s %11s %11s %11s %11s %11s\n' "" "create" "create" "" "destroy" "destroy"
+phase_medians direct "$phase_dir/direct"
+phase_medians "through Kronos" "$phase_dir/through_kronos"
+phase_medians "Kronos, KRONOS_DISABLE=all" "$phase_dir/kronos_disabled"
 
 echo
 echo "in one process, 20 rounds, direct:"
