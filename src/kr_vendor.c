@@ -151,7 +151,7 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
                                                               "vkGetInstanceProcAddr");
    if (!vendor->gipa) {
       vendor_log(ctx, "vendor driver %s: library %s exports no vk_icdGetInstanceProcAddr",
-             name, vendor->library_path);
+                 name, vendor->library_path);
       goto fail;
    }
    if (vendor->interface_version >= 4)
@@ -169,7 +169,7 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
    VkResult result = query_instance_extensions(vendor);
    if (result != VK_SUCCESS) {
       vendor_log(ctx, "vendor driver %s: vkEnumerateInstanceExtensionProperties failed (%d)",
-             name, result);
+                 name, result);
       ctx->out_of_memory = true;
       goto fail;
    }
@@ -226,7 +226,8 @@ add_vendor(struct load_context *ctx, const char *manifest_path, const char *libr
    }
    if (!open_vendor(ctx, vendor))
       return false;
-   /* Once per vendor and process (kr_vendor_set.c): tests count this line. */
+   /* Once per vendor and KRONOS_VENDOR_ICD value (kr_vendor_set.c), so once per process as a
+    * rule: the vendor_loads tests count this line. */
    kr_info("vendor driver %s (%s), interface version %u", kr_vendor_name(vendor),
            vendor->library_path, vendor->interface_version);
    set->count++;
@@ -307,8 +308,8 @@ kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set)
       complete = set->count > 0 && !ctx->out_of_memory;
       if (set->count == 0 && !ctx->out_of_memory)
          vendor_log(ctx, "no vendor Vulkan driver found in the standard manifest folders; "
-                            "set %s to a driver manifest or library",
-                kr_setting_name(KR_SETTING_VENDOR_ICD));
+                         "set %s to a driver manifest or library",
+                    kr_setting_name(KR_SETTING_VENDOR_ICD));
    }
    set->complete = complete;
    if (!complete) {
