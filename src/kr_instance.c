@@ -11,6 +11,7 @@
 #include "kr_objects.h"
 #include "kr_physical_device.h"
 #include "kr_util.h"
+#include "kr_vendor_set.h"
 
 /* Instance functions the loader requires of a driver; a vendor lacking one cannot be used. */
 static const char *const required_instance_functions[] = {
@@ -43,38 +44,6 @@ out_of_memory(VkResult result)
    return result == VK_ERROR_OUT_OF_HOST_MEMORY || result == VK_ERROR_OUT_OF_DEVICE_MEMORY;
 }
 
-/* The vendor's instance extensions in *props (caller frees with free()), *count of them. Out of
- * memory, the vendor's or Kronos's, is returned (*props NULL, *count 0); any other failure
- * counts as no extension. */
-static VkResult
-vendor_instance_extensions(const struct kr_vendor *vendor, VkExtensionProperties **props,
-                           uint32_t *count)
-{
-   PFN_vkEnumerateInstanceExtensionProperties enumerate =
-      (PFN_vkEnumerateInstanceExtensionProperties)vendor->gipa(
-         VK_NULL_HANDLE, "vkEnumerateInstanceExtensionProperties");
-   VkResult result;
-   *props = NULL;
-   *count = 0;
-   result = enumerate(NULL, count, NULL);
-   if (result != VK_SUCCESS || *count == 0)
-      goto fail;
-   *props = calloc(*count, sizeof(**props));
-   if (!*props) {
-      result = VK_ERROR_OUT_OF_HOST_MEMORY;
-      goto fail;
-   }
-   result = enumerate(NULL, count, *props);
-   if (result < 0)
-      goto fail;
-   return VK_SUCCESS;
-fail:
-   free(*props);
-   *props = NULL;
-   *count = 0;
-   return out_of_memory(result) ? result : VK_SUCCESS;
-}
-
 /* The spec version of an extension in a list, 0 when absent. */
 static uint32_t
 find_extension(const VkExtensionProperties *props, uint32_t count, const char *name)
@@ -87,27 +56,22 @@ find_extension(const VkExtensionProperties *props, uint32_t count, const char *n
 }
 
 /* Kronos's instance extensions, *out_count of them: those it offers that at least one vendor
- * has; the spec version is the lower of the vendor's and the headers'. Fails only for lack of
- * memory. */
-static VkResult
+ * has; the spec version is the lower of the vendor's and the headers'. */
+static void
 offered_instance_extensions(const struct kr_vendor_list *vendors,
                             VkExtensionProperties out[KR_INSTANCE_EXTENSION_COUNT],
                             uint32_t *out_count)
 {
    uint32_t spec[KR_INSTANCE_EXTENSION_COUNT] = {0};
-   *out_count = 0;
    for (uint32_t v = 0; v < vendors->count; v++) {
-      uint32_t count;
-      VkExtensionProperties *props;
-      VkResult result = vendor_instance_extensions(&vendors->vendors[v], &props, &count);
-      if (result != VK_SUCCESS)
-         return result;
+      const struct kr_vendor *vendor = &vendors->vendors[v];
       for (uint32_t i = 0; i < KR_INSTANCE_EXTENSION_COUNT; i++) {
-         uint32_t version = find_extension(props, count, kr_instance_extensions[i].name);
+         uint32_t version = find_extension(vendor->instance_extensions,
+                                           vendor->instance_extension_count,
+                                           kr_instance_extensions[i].name);
          if (version)
             spec[i] = KR_MAX(spec[i], KR_MIN(version, kr_instance_extensions[i].spec_version));
       }
-      free(props);
    }
    uint32_t n = 0;
    for (uint32_t i = 0; i < KR_INSTANCE_EXTENSION_COUNT; i++) {
@@ -119,7 +83,6 @@ offered_instance_extensions(const struct kr_vendor_list *vendors,
       n++;
    }
    *out_count = n;
-   return VK_SUCCESS;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -131,13 +94,13 @@ kr_EnumerateInstanceExtensionProperties(const char *pLayerName, uint32_t *pPrope
    struct kr_vendor_list vendors;
    VkExtensionProperties props[KR_INSTANCE_EXTENSION_COUNT];
    uint32_t count = 0;
-   /* Quiet: the loader asks before creating an instance; vkCreateInstance reports problems. */
-   if (kr_vendors_load(NULL, true, &vendors) == VK_SUCCESS) {
-      VkResult result = offered_instance_extensions(&vendors, props, &count);
-      kr_vendors_unload(NULL, &vendors);
-      if (result != VK_SUCCESS)
-         return result;
-   }
+   /* Quiet: the loader asks before creating an instance; vkCreateInstance reports problems.
+    * The vendors are loaded once per process (kr_vendor_set.h): later calls cost nothing. */
+   VkResult result = kr_vendor_set_get(true, &vendors);
+   if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
+      return result;
+   if (result == VK_SUCCESS)
+      offered_instance_extensions(&vendors, props, &count);
    return kr_write_array(pProperties, pPropertyCount, props, count, sizeof(props[0]));
 }
 
@@ -147,15 +110,11 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
 {
    VkResult result = VK_ERROR_INCOMPATIBLE_DRIVER;
    const char *name = kr_vendor_name(vendor);
-   uint32_t ext_count = 0;
-   VkExtensionProperties *ext = NULL;
+   const VkExtensionProperties *ext = vendor->instance_extensions;
+   uint32_t ext_count = vendor->instance_extension_count;
    const char **enabled = NULL;
    memset(out, 0, sizeof(*out));
    out->vendor = vendor;
-   result = vendor_instance_extensions(vendor, &ext, &ext_count);
-   if (result != VK_SUCCESS)
-      goto done;
-   result = VK_ERROR_INCOMPATIBLE_DRIVER;
 
    PFN_vkEnumerateInstanceVersion enumerate_version =
       (PFN_vkEnumerateInstanceVersion)vendor->gipa(VK_NULL_HANDLE, "vkEnumerateInstanceVersion");
@@ -256,7 +215,6 @@ fail_destroy:
    out->handle = VK_NULL_HANDLE;
 done:
    free(enabled);
-   free(ext);
    return result;
 }
 
@@ -342,7 +300,7 @@ destroy_instance(struct kr_instance *instance)
    }
    kr_free(instance->alloc, instance->vendor_instances);
    kr_vendor_layers_unload(instance->alloc, &instance->layers);
-   kr_vendors_unload(instance->alloc, &instance->vendors);
+   /* instance->vendors is the process's (kr_vendor_set.h): kept for the next instance. */
    kr_object_base_finish(&instance->base);
    const VkAllocationCallbacks *alloc = instance->alloc;
    kr_free(alloc, instance);
@@ -366,7 +324,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
    const VkApplicationInfo *app = pCreateInfo->pApplicationInfo;
    instance->api_version = app && app->apiVersion ? app->apiVersion : VK_API_VERSION_1_0;
 
-   result = kr_vendors_load(instance->alloc, false, &instance->vendors);
+   result = kr_vendor_set_get(false, &instance->vendors);
    if (result == VK_SUCCESS)
       result = kr_vendor_layers_load(instance->alloc, &instance->layers);
    if (result != VK_SUCCESS)
@@ -374,9 +332,7 @@ kr_CreateInstance(const VkInstanceCreateInfo *pCreateInfo, const VkAllocationCal
 
    VkExtensionProperties offered[KR_INSTANCE_EXTENSION_COUNT];
    uint32_t offered_count;
-   result = offered_instance_extensions(&instance->vendors, offered, &offered_count);
-   if (result != VK_SUCCESS)
-      goto fail;
+   offered_instance_extensions(&instance->vendors, offered, &offered_count);
    for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; i++) {
       const char *e = pCreateInfo->ppEnabledExtensionNames[i];
       if (!find_extension(offered, offered_count, e)) {

@@ -80,7 +80,7 @@ struct kr_instance {
    VkAllocationCallbacks alloc_storage;
    const VkAllocationCallbacks *alloc; /* &alloc_storage, or NULL for the C library */
    uint32_t api_version;
-   struct kr_vendor_list vendors;
+   struct kr_vendor_list vendors; /* the process's (kr_vendor_set.h), not the instance's */
    struct kr_vendor_layer_list layers; /* KRONOS_VENDOR_LAYERS, for every vendor instance */
    uint32_t vendor_instance_count;
    struct kr_vendor_instance *vendor_instances;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The vendor drivers Kronos forwards to: found, dlopen'ed and negotiated with as the Khronos
- * loader would. */
+ * loader would. Loading is kr_vendors_load's, for a set that is kept and grown across calls;
+ * kr_vendor_set.h keeps one such set per process. */
 #ifndef KR_VENDOR_H
 #define KR_VENDOR_H
 
@@ -18,21 +19,43 @@ struct kr_vendor {
    uint32_t interface_version;   /* negotiated loader-ICD interface version */
    PFN_vkGetInstanceProcAddr gipa;
    PFN_vk_icdGetPhysicalDeviceProcAddr gpdpa; /* NULL before interface version 4 */
+   /* The driver's instance extensions, asked once at load (system allocator: they live as long
+    * as the vendor, past any instance). NULL when it has none. */
+   VkExtensionProperties *instance_extensions;
+   uint32_t instance_extension_count;
 };
 
+/* A view of loaded vendors (the process's set, kr_vendor_set.h): not owned. */
 struct kr_vendor_list {
    uint32_t count;
-   struct kr_vendor *vendors;
+   const struct kr_vendor *vendors;
 };
 
-/* Finds and loads the vendor drivers: KRONOS_VENDOR_ICD if set (every entry must load), else
- * every driver manifest in the standard folders except Kronos's own. Errors are logged at error
- * level, or at debug level when quiet (for the loader's pre-instance queries).
- * Returns VK_ERROR_INCOMPATIBLE_DRIVER when no vendor driver can be used. */
-VkResult kr_vendors_load(const VkAllocationCallbacks *alloc, bool quiet,
-                         struct kr_vendor_list *list);
+/* Vendor drivers loaded so far for one selection; only kr_vendors_load adds to it, and a vendor
+ * once added stays where it is (instances point at it) until kr_vendors_unload. */
+struct kr_vendor_set {
+   uint32_t count;
+   bool complete; /* every driver the selection names is loaded (the scan: it found one) */
+   /* What a quiet scan skipped, with why: lines logged as warnings by the first call that is
+    * not quiet (vkCreateInstance), as they were before loads were kept. */
+   char *deferred_warnings;
+   struct kr_vendor vendors[KR_MAX_VENDORS];
+};
 
-void kr_vendors_unload(const VkAllocationCallbacks *alloc, struct kr_vendor_list *list);
+/* Loads what set still lacks of the drivers selection names: ':'-separated manifests or
+ * libraries (KRONOS_VENDOR_ICD; every entry must load), or, when selection is empty, every
+ * driver manifest in the standard folders except Kronos's own (one must load). Drivers already
+ * in set are not loaded again, so a call after a failure retries only what failed. Errors are
+ * logged at error level (the scan's skipped manifests at warn level), or at debug level when
+ * quiet (for the loader's pre-instance queries); the scan's warnings are then logged by the
+ * first call that is not quiet.
+ * Memory comes from the system allocator. Not thread-safe: the caller serialises.
+ * Returns VK_ERROR_INCOMPATIBLE_DRIVER when set is not complete, VK_ERROR_OUT_OF_HOST_MEMORY when
+ * memory ran out (the vendor's included, in its extension query). */
+VkResult kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set);
+
+/* Drops Kronos's reference to every driver of set (dlclose) and frees what loading kept. */
+void kr_vendors_unload(struct kr_vendor_set *set);
 
 /* A name to show for the vendor in messages: its manifest, else its library. */
 static inline const char *
