@@ -17,6 +17,12 @@
 /* How long the thread keeps polling after the last pending batch before it sleeps. */
 #define KR_FLUSHER_IDLE_NS (5ull * 1000 * 1000)
 
+/* How long the thread waits before it tries again a flush it could not build (no host memory):
+ * the first wait, doubled while the flushes stay kept, up to the longest. Waits and
+ * observations on the application's threads still flush at once. */
+#define KR_FLUSHER_FIRST_BACKOFF_NS (100ull * 1000)
+#define KR_FLUSHER_MAX_BACKOFF_NS (10ull * 1000 * 1000)
+
 struct kr_flusher {
    struct kr_device *device;
    uint64_t bound_ns;
@@ -29,6 +35,7 @@ struct kr_flusher {
     * before its last look at the batches, so no such submit is missed. */
    _Atomic bool sleeping;
    _Atomic uint64_t wake;
+   uint64_t backoff_ns; /* the thread's own: the wait before retrying a kept flush (0: none) */
 };
 
 /* Flushes the batches that are full or waited the bound; returns when to look again: the
@@ -53,7 +60,18 @@ flush_expired(struct kr_flusher *f)
          uint32_t records = b->record_count;
          uint64_t waited = now - b->oldest_ns;
          /* A failure is recorded in the queue and reported by the waits on it. */
-         kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE, false);
+         struct kr_flush_outcome outcome =
+            kr_queue_flush_unlock(queue, reason, VK_NULL_HANDLE, false);
+         if (outcome.status == KR_FLUSH_KEPT) {
+            /* No host memory to build it: retrying every bound would only spin. */
+            f->backoff_ns = f->backoff_ns ? f->backoff_ns * 2 : KR_FLUSHER_FIRST_BACKOFF_NS;
+            if (f->backoff_ns > KR_FLUSHER_MAX_BACKOFF_NS)
+               f->backoff_ns = KR_FLUSHER_MAX_BACKOFF_NS;
+            if (now + f->backoff_ns < deadline)
+               deadline = now + f->backoff_ns;
+            continue;
+         }
+         f->backoff_ns = 0;
          if (kr_log_enabled(KR_LOG_DEBUG))
             kr_debug("flusher: %u submits (%s) flushed %llu us after the oldest, in %llu us",
                      records, reason == KR_FLUSH_FULL ? "full" : "time bound",

@@ -195,12 +195,18 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    }
    if (result != VK_SUCCESS) {
       qb->deferred_fence = vendor_fence; /* a real fence waits for the next flush */
+      const bool say = !qb->kept_said;
+      qb->kept_said = true;
       pthread_mutex_unlock(&qb->submit_lock);
       kr_queue_batch_unlock(queue);
-      kr_error("submit batching: out of host memory while flushing a batch; it stays pending");
+      if (say) {
+         kr_error("submit batching: out of host memory while flushing a batch; it stays pending "
+                  "(said once until a flush of this queue is built)");
+      }
       return (struct kr_flush_outcome){KR_FLUSH_KEPT, result};
    }
    qb->deferred_fence = VK_NULL_HANDLE;
+   qb->kept_said = false;
    if (pending) {
       atomic_fetch_sub_explicit(&device->pending_batches, 1, memory_order_relaxed);
       kr_timeline_take(&qb->timeline, value);

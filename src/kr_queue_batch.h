@@ -38,6 +38,9 @@ struct kr_queue_batch {
    /* A real fence whose flush Kronos could not build (out of host memory): the next flush
     * signals it (its work is in the batch). Under the batch lock. */
    VkFence deferred_fence;
+   /* Said that a flush could not be built; cleared by the next flush built (under the batch
+    * lock): while host memory stays exhausted, retries do not repeat the error line. */
+   bool kept_said;
 };
 
 /* What a flush did. */
