@@ -198,6 +198,7 @@ kr_batch_flush_plan_finish(struct kr_batch_flush_plan *plan)
    kr_free(plan->alloc, plan->infos);
    kr_free(plan->alloc, plan->command_buffers);
    kr_free(plan->alloc, plan->semaphores);
+   kr_free(plan->alloc, plan->resources);
    memset(plan, 0, sizeof(*plan));
 }
 
@@ -213,12 +214,15 @@ static VkResult
 reserve_plan(struct kr_batch_flush_plan *plan, const struct kr_batch *b)
 {
    plan->info_count = plan->command_buffer_count = plan->semaphore_count = 0;
+   plan->resource_count = 0;
    VkResult result = GROW(plan->alloc, plan, infos, info, b->record_count);
    if (result == VK_SUCCESS)
       result = GROW(plan->alloc, plan, command_buffers, command_buffer, b->command_buffer_count);
    if (result == VK_SUCCESS)
       result = GROW(plan->alloc, plan, semaphores, semaphore,
                     (uint64_t)b->wait_count + b->signal_count + b->record_count);
+   if (result == VK_SUCCESS)
+      result = GROW(plan->alloc, plan, resources, resource, b->resource_count);
    return result;
 }
 
@@ -310,6 +314,7 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    plan->reason = reason;
    if (kr_batch_is_empty(b)) {
       plan->info_count = plan->command_buffer_count = plan->semaphore_count = 0;
+      plan->resource_count = 0;
       plan->first_value = plan->value = *value = b->flushed_value;
       return VK_SUCCESS;
    }
@@ -320,6 +325,9 @@ kr_batch_flush(struct kr_batch *b, enum kr_flush_reason reason,
    plan->value = *value = b->next_value;
    close_value(b);
    build_plan(plan, b);
+   if (b->resource_count)
+      memcpy(plan->resources, b->resources, sizeof(*b->resources) * b->resource_count);
+   plan->resource_count = b->resource_count;
 
    b->flushed_value = *value;
    b->stats.vendor_submits++;

@@ -66,7 +66,8 @@ struct kr_batch_point {
 };
 
 /* An application submit, as appended. The arrays are copied; resources names extra objects the
- * command buffers use (buffers, query pools, events...) for kr_batch_uses_resource. */
+ * command buffers use for kr_batch_uses_resource: Kronos gives the events and query pools they
+ * set, reset or write, which a flush plan hands back (kr_batch_flush_plan.resources). */
 struct kr_batch_submit {
    uint32_t command_buffer_count;
    void *const *command_buffers;
@@ -160,6 +161,9 @@ struct kr_batch_flush_plan {
    /* Each info's waits, then its signals and its timeline signal, contiguous. */
    VkSemaphoreSubmitInfo *semaphores;
    uint32_t semaphore_count, semaphore_capacity;
+   /* The resources of the flushed submits (duplicates kept): whom a refused flush concerns. */
+   uint64_t *resources;
+   uint32_t resource_count, resource_capacity;
 };
 
 void kr_batch_init(struct kr_batch *b, const VkAllocationCallbacks *alloc, uint64_t timeline,

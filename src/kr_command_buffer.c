@@ -38,6 +38,7 @@ free_buffer_object(struct kr_command_pool *pool, struct kr_command_buffer *cb)
    kr_command_buffer_release_descriptors(cb);
    kr_barrier_recording_finish(cb);
    kr_free(pool->alloc, cb->held);
+   kr_free(pool->alloc, cb->host_objects);
    kr_object_base_finish(&cb->base);
    kr_free(pool->alloc, cb);
 }
@@ -103,8 +104,10 @@ kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolRe
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    /* Reset command buffers can no longer be submitted: their cached descriptor sets go free. */
-   for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next)
+   for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next) {
       kr_command_buffer_release_descriptors(cb);
+      cb->host_object_count = 0;
+   }
    return device->disp.ResetCommandPool(device->handle, pool->handle, flags);
 }
 
@@ -193,6 +196,7 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    cb->record_result = VK_SUCCESS;
    cb->waits_on_events = false;
+   cb->host_object_count = 0;
    memset(&cb->counts, 0, sizeof(cb->counts));
    /* Beginning resets the command buffer: what it held is let go, and the new recording is a
     * new holder. */
@@ -208,6 +212,7 @@ kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags f
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    kr_command_buffer_release_descriptors(cb);
+   cb->host_object_count = 0;
    return cb->disp->ResetCommandBuffer(cb->handle, flags);
 }
 
@@ -254,6 +259,8 @@ kr_CmdExecuteCommands(VkCommandBuffer commandBuffer, uint32_t commandBufferCount
       struct kr_command_buffer *secondary = kr_command_buffer_from_handle(pCommandBuffers[i]);
       handles[i] = secondary->handle;
       cb->waits_on_events |= secondary->waits_on_events;
+      for (uint32_t j = 0; j < secondary->host_object_count; j++)
+         kr_command_buffer_note_host_object(cb, secondary->host_objects[j]);
    }
    cb->disp->CmdExecuteCommands(cb->handle, commandBufferCount, handles);
    if (handles != stack)

@@ -56,9 +56,18 @@ kr_lost_signals_add(struct kr_lost_signals *lost, uint64_t object, uint64_t valu
 {
    pthread_mutex_lock(&lost->lock);
    uint32_t n = atomic_load(&lost->count);
+   lost->reserved--;
+   /* The same object and value again (an event every lost flush sets): one entry, the newest
+    * error, so that repeated losses do not grow the list. */
+   for (uint32_t i = 0; i < n; i++) {
+      if (lost->entries[i].object == object && lost->entries[i].value == value) {
+         lost->entries[i].result = result;
+         pthread_mutex_unlock(&lost->lock);
+         return;
+      }
+   }
    /* The caller reserved the entry: count + reserved <= capacity. */
    lost->entries[n] = (struct kr_lost_signal){object, value, result};
-   lost->reserved--;
    atomic_store(&lost->count, n + 1);
    pthread_mutex_unlock(&lost->lock);
 }

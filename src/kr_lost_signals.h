@@ -2,9 +2,11 @@
 /* Signals of real vendor objects (application timeline semaphores, exported or imported
  * semaphores and fences) that were in a flush the vendor refused, where no vkQueueSubmit
  * returned the refusal (issue 9): the vendor will never make them, so a wait on one reports
- * the vendor's error instead of waiting for ever. A device keeps one list; an entry goes when
- * the object is destroyed or reset, when a new submit signals it, or when a binary
- * semaphore's wait consumes it. */
+ * the vendor's error instead of waiting for ever. The events and query pools such a flush
+ * would have set, reset or written are kept alike (value 0), for vkGetEventStatus and
+ * vkGetQueryPoolResults. A device keeps one list; an entry goes when the object is destroyed
+ * or reset (an event set or reset by the host, a query pool reset by the host), when a new
+ * submit the vendor takes signals (touches) it, or when a binary semaphore's wait consumes it. */
 #ifndef KR_LOST_SIGNALS_H
 #define KR_LOST_SIGNALS_H
 
@@ -41,7 +43,8 @@ VkResult kr_lost_signals_reserve(struct kr_lost_signals *lost, uint32_t n);
 /* Gives back n reserved entries that were not used. */
 void kr_lost_signals_release(struct kr_lost_signals *lost, uint32_t n);
 
-/* Records a lost signal in a reserved entry (value 0 for binary semaphores and fences). */
+/* Records a lost signal in a reserved entry (value 0 for binary semaphores and fences, events
+ * and query pools); one already recorded for the object and value takes the new result. */
 void kr_lost_signals_add(struct kr_lost_signals *lost, uint64_t object, uint64_t value,
                          VkResult result);
 

@@ -172,6 +172,12 @@ struct kr_command_buffer {
    /* Recorded vkCmdWaitEvents (itself or through secondaries): its submit opens a new
     * timeline value in the batch, as a semaphore wait does. */
    bool waits_on_events;
+   /* The events this recording sets or resets and the query pools it writes or resets (itself
+    * or through secondaries), as vendor handles, each once: should the vendor refuse the flush
+    * that carries it, their host observers (vkGetEventStatus, vkGetQueryPoolResults) report
+    * the loss (kr_queue_batch.h). Emptied when recording begins. */
+   uint64_t *host_objects;
+   uint32_t host_object_count, host_object_capacity;
    /* Cached vendor descriptor sets this recording bound (kr_descriptor.h), held until the
     * command buffer is reset, begun again or freed, and the value that names the holder. */
    uint64_t descriptor_holder;
@@ -232,6 +238,11 @@ KR_DEFINE_NONDISPATCHABLE_CASTS(kr_private_data_slot, VkPrivateDataSlot)
 /* Records that an unsupported (graphics) command was recorded: logs it, and makes
  * vkEndCommandBuffer fail with VK_ERROR_FEATURE_NOT_PRESENT. */
 void kr_command_buffer_record_unsupported(VkCommandBuffer command_buffer, const char *command);
+
+/* Records that the command buffer sets or resets the event, or writes or resets queries of the
+ * query pool (the vendor handle as an integer): kr_command_buffer.host_objects. Out of host
+ * memory fails the recording (vkEndCommandBuffer reports it). */
+void kr_command_buffer_note_host_object(struct kr_command_buffer *cb, uint64_t object);
 
 /* The vendor's handle for an object named by (type, handle) on device, as debug-utils calls
  * name them: Kronos objects are unwrapped (0 where there is no vendor object of their own:

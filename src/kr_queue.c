@@ -245,18 +245,31 @@ undo_all(struct signal_undo_log *log)
    log->count = 0;
 }
 
+/* The events and query pools the submit's command buffers touch (with duplicates). */
+static uint32_t
+host_object_count(const VkSubmitInfo2 *s)
+{
+   uint32_t n = 0;
+   for (uint32_t j = 0; j < s->commandBufferInfoCount; j++)
+      n += kr_command_buffer_from_handle(s->pCommandBufferInfos[j].commandBuffer)
+              ->host_object_count;
+   return n;
+}
+
 /* The batch's form of one VkSubmitInfo2, in scratch arrays: vendor command buffers; waits on
  * real semaphores as they are and on point binary semaphores as the timeline value of their
  * signal (which the wait consumes); signals of real semaphores only (point ones take the
- * submit's value once it is appended). */
+ * submit's value once it is appended); as resources, the events and query pools the command
+ * buffers touch (a refused flush makes their observers report the loss). */
 static struct kr_batch_submit
 batch_submit(const VkSubmitInfo2 *s, void **command_buffers, struct kr_batch_point *points,
-             struct signal_undo_log *undo)
+             uint64_t *resources, struct signal_undo_log *undo)
 {
    struct kr_batch_submit submit = {
       .command_buffers = command_buffers,
       .command_buffer_count = s->commandBufferInfoCount,
       .waits = points,
+      .resources = resources,
       .flags = s->flags,
    };
    for (uint32_t j = 0; j < s->commandBufferInfoCount; j++) {
@@ -264,6 +277,8 @@ batch_submit(const VkSubmitInfo2 *s, void **command_buffers, struct kr_batch_poi
          kr_command_buffer_from_handle(s->pCommandBufferInfos[j].commandBuffer);
       command_buffers[j] = cb->handle;
       submit.waits_on_events |= cb->waits_on_events;
+      for (uint32_t k = 0; k < cb->host_object_count; k++)
+         resources[submit.resource_count++] = cb->host_objects[k];
    }
    uint32_t n = 0;
    for (uint32_t j = 0; j < s->waitSemaphoreInfoCount; j++) {
@@ -322,19 +337,22 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
                bool point_fence, uint64_t now, uint64_t *value, bool *full,
                struct signal_undo_log *undo)
 {
-   uint32_t cbs = 0, waits = 0, signals = 0, most = 0;
+   uint32_t cbs = 0, waits = 0, signals = 0, resources = 0, most = 0;
    for (uint32_t i = 0; i < count; i++) {
       const VkSubmitInfo2 *s = &submits[i];
+      uint32_t objects = host_object_count(s);
       cbs += s->commandBufferInfoCount;
       waits += s->waitSemaphoreInfoCount;
       signals += s->signalSemaphoreInfoCount;
-      /* In 8-byte words: a vendor handle each command buffer, a point each semaphore. */
-      most = KR_MAX(most, s->commandBufferInfoCount +
+      resources += objects;
+      /* In 8-byte words: a vendor handle each command buffer, a point each semaphore, a word
+       * each event or query pool. */
+      most = KR_MAX(most, s->commandBufferInfoCount + objects +
                              (uint32_t)(sizeof(struct kr_batch_point) / sizeof(uint64_t)) *
                                 (s->waitSemaphoreInfoCount + s->signalSemaphoreInfoCount));
    }
    struct kr_batch *b = &queue->batch->batch;
-   VkResult result = kr_batch_reserve(b, KR_MAX(count, 1u), cbs, waits, signals, 0);
+   VkResult result = kr_batch_reserve(b, KR_MAX(count, 1u), cbs, waits, signals, resources);
    if (result != VK_SUCCESS)
       return result;
    /* One submit's vendor command buffers and points at a time. */
@@ -349,10 +367,11 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
       const VkSubmitInfo2 *s = i < count ? &submits[i] : NULL;
       if (s) {
          void **command_buffers = (void **)words;
-         submit = batch_submit(s, command_buffers,
-                               (struct kr_batch_point *)(command_buffers +
-                                                         s->commandBufferInfoCount),
-                               undo);
+         struct kr_batch_point *points =
+            (struct kr_batch_point *)(command_buffers + s->commandBufferInfoCount);
+         uint64_t *objects = (uint64_t *)(points + s->waitSemaphoreInfoCount +
+                                          s->signalSemaphoreInfoCount);
+         submit = batch_submit(s, command_buffers, points, objects, undo);
       }
       if (point_fence && i + 1 == KR_MAX(count, 1u))
          submit.unobserved = false;

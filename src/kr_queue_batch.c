@@ -134,7 +134,9 @@ static const enum kr_stat flush_stat[KR_FLUSH_REASON_COUNT] = {
  * replace the objects' earlier lost signals (up to their values). Refused, with no
  * vkQueueSubmit reporting it: the vendor will never make them, and waits on them report
  * result (in the entries reserved before the flush). The queue's own timeline values are
- * accounted by the timeline. */
+ * accounted by the timeline. The events and query pools the flush's command buffers touch
+ * (plan->resources) are kept the same way, as value 0: their host observers report a loss
+ * (kr_device_lost_work), and work of theirs that the vendor took replaces it. */
 static void
 note_real_signals(struct kr_device *device, const struct kr_batch_flush_plan *plan,
                   VkFence vendor_fence, VkResult result, bool record)
@@ -152,6 +154,12 @@ note_real_signals(struct kr_device *device, const struct kr_batch_flush_plan *pl
          else if (record)
             kr_lost_signals_add(lost, id, signal->value, result);
       }
+   }
+   for (uint32_t i = 0; i < plan->resource_count; i++) {
+      if (result == VK_SUCCESS)
+         kr_lost_signals_forget(lost, plan->resources[i]);
+      else if (record)
+         kr_lost_signals_add(lost, plan->resources[i], 0, result);
    }
    if (vendor_fence == VK_NULL_HANDLE)
       return;
@@ -184,8 +192,10 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
     * the order of their values; appends go on while the vendor works on this one. */
    pthread_mutex_lock(&qb->submit_lock);
    /* What can fail (host memory) happens before the batch is emptied: the plan, and room to
-    * record the signals of real objects should the vendor refuse the flush. */
-   uint32_t reserved = qb->batch.signal_count + (vendor_fence != VK_NULL_HANDLE);
+    * record the signals of real objects (and the events and query pools touched) should the
+    * vendor refuse the flush. */
+   uint32_t reserved = qb->batch.signal_count + qb->batch.resource_count +
+                       (vendor_fence != VK_NULL_HANDLE);
    uint64_t value = 0;
    VkResult result = kr_lost_signals_reserve(&device->lost_signals, reserved);
    if (result == VK_SUCCESS) {
@@ -330,6 +340,14 @@ kr_device_forget_lost_signals(struct kr_device *device, uint64_t object)
 {
    if (device->batching)
       kr_lost_signals_forget(&device->lost_signals, object);
+}
+
+VkResult
+kr_device_lost_work(struct kr_device *device, uint64_t object)
+{
+   if (!device->batching)
+      return VK_SUCCESS;
+   return kr_lost_signals_find(&device->lost_signals, object, 0);
 }
 
 VkResult

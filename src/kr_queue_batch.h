@@ -130,15 +130,24 @@ VkResult kr_semaphore_lost_signal(struct kr_device *device, const struct kr_sema
 VkResult kr_queue_wait_idle(struct kr_queue *queue);
 
 /* Forgets the lost signals of a real vendor fence or semaphore (its handle as an integer): it is
- * destroyed, reset or given an imported payload. Nothing on a device that does not batch. */
+ * destroyed, reset or given an imported payload; or the loss of an event's or query pool's
+ * work: it is destroyed, or the host sets, resets or resets it. Nothing on a device that does
+ * not batch. */
 void kr_device_forget_lost_signals(struct kr_device *device, uint64_t object);
+
+/* The error of a refused flush whose command buffers set or reset the event, or wrote or reset
+ * queries of the query pool (its vendor handle as an integer), with nothing since that
+ * re-established it (kr_device_forget_lost_signals, a flush the vendor took that touches it);
+ * else VK_SUCCESS. Call after kr_device_observe, so that what was pending has landed. */
+VkResult kr_device_lost_work(struct kr_device *device, uint64_t object);
 
 /* vkDeviceWaitIdle for a batching device: every batch first (no queue waits on another's work
  * still held back), then each queue's wait idle; the first error. */
 VkResult kr_device_wait_idle(struct kr_device *device);
 
 /* What the host observes (events, query results): every pending batch goes to the vendor and
- * every flush on its way lands. Errors stay with the queues' waits. */
+ * every flush on its way lands. A refused flush's error reaches the observers of the events and
+ * query pools it touched through kr_device_lost_work. */
 void kr_device_observe(struct kr_device *device);
 
 /* Waits until every flush of every queue taken so far has reached the vendor. */

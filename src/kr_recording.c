@@ -9,6 +9,7 @@
 #include "kr_log.h"
 #include "kr_objects.h"
 #include "kr_queue_family.h"
+#include "kr_scratch.h"
 
 static const struct kr_queue_family_map *
 family_map(const struct kr_command_buffer *cb)
@@ -23,6 +24,27 @@ record_out_of_memory(struct kr_command_buffer *cb, const char *command)
 {
    kr_error("%s: out of host memory translating queue family indices", command);
    cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+}
+
+void
+kr_command_buffer_note_host_object(struct kr_command_buffer *cb, uint64_t object)
+{
+   /* Each once: a command buffer usually touches few events and pools, and a loss concerns
+    * each object once. */
+   for (uint32_t i = 0; i < cb->host_object_count; i++) {
+      if (cb->host_objects[i] == object)
+         return;
+   }
+   if (kr_array_grow(cb->pool->alloc, (void **)&cb->host_objects, &cb->host_object_capacity,
+                     cb->host_object_count, (uint64_t)cb->host_object_count + 1,
+                     sizeof(*cb->host_objects), 8) != VK_SUCCESS) {
+      /* Unrecorded, a loss of the command buffer's work could leave this object's observers
+       * without an answer: the recording fails instead. */
+      kr_error("out of host memory recording the events and query pools a command buffer uses");
+      cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      return;
+   }
+   cb->host_objects[cb->host_object_count++] = object;
 }
 
 /* Translates the family indices of vkCmdPipelineBarrier/vkCmdWaitEvents barriers; *storage is
@@ -197,6 +219,7 @@ kr_CmdSetEvent2(VkCommandBuffer commandBuffer, VkEvent event,
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    kr_barrier_untracked(cb, KRONOS_BARRIER_EVENT, 0, 0);
+   kr_command_buffer_note_host_object(cb, (uint64_t)(uintptr_t)event);
    void *storage;
    if (!dependency_families_to_vendor(cb, "vkCmdSetEvent2", 1, &pDependencyInfo, &storage))
       return;

@@ -141,10 +141,19 @@ def classify(reg):
             kind = "FORWARD"
         entries.append(Entry(cmd, kind, level, names))
     forwarded = {e.cmd.name for e in entries if e.kind == "FORWARD"}
-    hooked = policy.BATCH_OBSERVERS
+    hooked = set(policy.RECORDED_HOST_OBJECTS)
     if hooked - forwarded:
-        raise SystemExit("BATCH_OBSERVERS names commands without a generated "
+        raise SystemExit("RECORDED_HOST_OBJECTS names commands without a generated "
                          f"trampoline: {sorted(hooked - forwarded)}")
+    for e in entries:
+        name = e.cmd.name
+        if e.kind == "FORWARD" and name.startswith("vkCmd") and name not in hooked and any(
+                p.type in ("VkEvent", "VkQueryPool") for p in e.cmd.params):
+            raise SystemExit(f"{name} takes an event or query pool: add it to "
+                             "RECORDED_HOST_OBJECTS (or write it by hand)")
+        param = policy.RECORDED_HOST_OBJECTS.get(name)
+        if param and param not in [p.name for p in e.cmd.params]:
+            raise SystemExit(f"{name} has no parameter {param} (RECORDED_HOST_OBJECTS)")
     missing = policy.HANDWRITTEN - {e.cmd.name for e in entries}
     if missing:
         raise SystemExit(f"HANDWRITTEN names commands that are not exposed: {sorted(missing)}")
@@ -307,12 +316,11 @@ def gen_entrypoints_c(entries, dev_slots):
                     raise SystemExit(f"no failure rule for {e.cmd.name}")
                 guard = (f"   if (!{fn}) {{\n      kr_warn(\"{e.cmd.name}: not supported by the "
                          f"vendor driver of this device\");\n      {fail}\n   }}\n")
-            # Flush errors stay with the queues' waits; the host operation goes on.
             observe = ""
-            if e.cmd.name in policy.BATCH_OBSERVERS:
-                observe = "   kr_device_observe(obj);\n"
-            if observe and e.cmd.first_type != "VkDevice":
-                raise SystemExit(f"{e.cmd.name}: batch observers must take a VkDevice")
+            host_object = policy.RECORDED_HOST_OBJECTS.get(e.cmd.name)
+            if host_object:
+                observe = (f"   kr_command_buffer_note_host_object(obj, "
+                           f"(uint64_t)(uintptr_t){host_object});\n")
             # Recorded commands the barrier policy does not understand: what is pending goes to
             # the vendor before them (kr_barrier_record.h).
             hook = policy.barrier_hook(e.cmd.name) if e.cmd.name.startswith("vkCmd") else None

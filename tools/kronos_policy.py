@@ -162,6 +162,11 @@ HANDWRITTEN = {
     "vkQueueWaitIdle", "vkDeviceWaitIdle",
     # recorded event waits make a submit open a new timeline value
     "vkCmdWaitEvents", "vkCmdWaitEvents2",
+    # host observers of events and queries: every pending submit batch goes to the vendor first,
+    # flushes on their way land, and work lost in a refused flush is reported
+    # (src/kr_host_observers.c)
+    "vkGetEventStatus", "vkSetEvent", "vkResetEvent", "vkDestroyEvent",
+    "vkGetQueryPoolResults", "vkResetQueryPool", "vkDestroyQueryPool",
     # queue labels go to the vendor queue in order with the batches, under its submit lock
     "vkQueueBeginDebugUtilsLabelEXT", "vkQueueEndDebugUtilsLabelEXT",
     "vkQueueInsertDebugUtilsLabelEXT",
@@ -176,11 +181,17 @@ HANDWRITTEN = {
     "vkGetPhysicalDeviceSparseImageFormatProperties2",
 }
 
-# Generated trampolines where the host observes what the queues do (events, query results): every
-# pending submit batch goes to the vendor first, and flushes on their way land.
-BATCH_OBSERVERS = {
-    "vkGetEventStatus", "vkSetEvent", "vkResetEvent", "vkGetQueryPoolResults",
-    "vkResetQueryPool",
+# Recorded commands that set or reset an event or write or reset queries: the generated trampoline
+# notes the object (the parameter named here) in the command buffer, so that the host observers of
+# events and queries (src/kr_host_observers.c) report the loss of work the vendor refused. The
+# generator fails on a generated vkCmd* that takes a VkEvent or VkQueryPool and is not listed
+# here (those written by hand note it themselves: vkCmdSetEvent2; vkCmdWaitEvents and
+# vkCmdCopyQueryPoolResults only read).
+RECORDED_HOST_OBJECTS = {
+    "vkCmdSetEvent": "event", "vkCmdResetEvent": "event", "vkCmdResetEvent2": "event",
+    "vkCmdBeginQuery": "queryPool", "vkCmdEndQuery": "queryPool",
+    "vkCmdResetQueryPool": "queryPool", "vkCmdWriteTimestamp": "queryPool",
+    "vkCmdWriteTimestamp2": "queryPool",
 }
 
 # Generated vkCmd* trampolines and the barrier policy (src/kr_barrier_record.h): a command it does

@@ -17,11 +17,11 @@
  *    KRONOS_FAULT_FUNCTION=vkQueueSubmit2 KRONOS_FAULT_NTH=2). A's wait, already in the vendor,
  *    is never told: it ends in VK_TIMEOUT (with UINT64_MAX: a hang), although the work it waits
  *    for is lost and the application was told nothing at the submit.
- *  - event_after_lost_flush (REVIEW12-FAILS): the same loss with the batch's command buffer
- *    setting an event (vkCmdSetEvent); the application polls vkGetEventStatus, which vk.xml lets
- *    return VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST: Kronos answers VK_EVENT_RESET
- *    forever (kr_device_observe drops the flush's error), so a poll loop spins forever while
- *    vkQueueSubmit said VK_SUCCESS.
+ *  - event_after_lost_flush (REVIEW12-FAILS before the fix in src/kr_host_observers.c): the
+ *    same loss with the batch's command buffer setting an event (vkCmdSetEvent); the
+ *    application polls vkGetEventStatus, which vk.xml lets return VK_ERROR_OUT_OF_HOST_MEMORY /
+ *    VK_ERROR_DEVICE_LOST: Kronos answered VK_EVENT_RESET forever (kr_device_observe dropped the
+ *    flush's error), so a poll loop spun forever while vkQueueSubmit said VK_SUCCESS.
  *
  *  - counter_poll_after_lost_flush (REVIEW12-FAILS before the fix in src/kr_semaphore.c): the same
  *    loss, the batch signalling an application timeline to 1; the application polls
@@ -29,15 +29,19 @@
  *    lost signal (a vkWaitSemaphores on it fails at once) but the counter read answered
  *    VK_SUCCESS and 0 forever. vk.xml lets vkGetSemaphoreCounterValue return
  *    VK_ERROR_OUT_OF_HOST_MEMORY / VK_ERROR_DEVICE_LOST.
- *  - query_wait_after_lost_flush (REVIEW12-FAILS): the same loss, the batch writing a timestamp;
- *    vkGetQueryPoolResults with VK_QUERY_RESULT_WAIT_BIT answers VK_NOT_READY (what lavapipe
- *    says of a query never written), which WAIT_BIT rules out, instead of the loss.
+ *  - query_wait_after_lost_flush (REVIEW12-FAILS before the fix in src/kr_host_observers.c): the
+ *    same loss, the batch writing a timestamp; vkGetQueryPoolResults with
+ *    VK_QUERY_RESULT_WAIT_BIT answered VK_NOT_READY (what lavapipe says of a query never
+ *    written), which WAIT_BIT rules out, instead of the loss.
+ *  - observers_precise_after_lost_flush (after the fix of the two above): only the event and
+ *    query pool the lost work touched report the loss (one through a secondary command buffer);
+ *    those of work the vendor took read as before; vkSetEvent and vkResetQueryPool clear it.
  *  - host_alloc_sweep (held): see the case.
  *  - real_fence_kept_flush_hang (REVIEW12-FAILS before the fix in src/kr_fence.c): see the case.
  *  - global_oom_stress (held): one thread records, submits and waits 3000 fills while host
  *    memory runs out on every thread (the flusher's included) in random bursts; only VK_SUCCESS
  *    and VK_ERROR_OUT_OF_HOST_MEMORY, a successful wait sees its word, nothing leaks.
- * The three lost-flush cases need the injection (review12_fault_env in tests/faults/meson.build):
+ * The lost-flush cases need the injection (review12_fault_env in tests/faults/meson.build):
  * their signal is queued behind a submit gated on a host-signalled timeline (so that it is
  * batched, not flushed at once on an idle queue), so without a failure their waits run into the
  * timeout by construction.
@@ -90,6 +94,7 @@ open_sync_env(void)
    VkPhysicalDeviceVulkan12Features f12 = {
       .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
       .timelineSemaphore = VK_TRUE,
+      .hostQueryReset = VK_TRUE, /* observers_precise_after_lost_flush */
    };
    result = it_create_device(env.physical, env.family, &f12, NULL, NULL, 0, NULL, &env.device);
    if (result != VK_SUCCESS) {
@@ -286,7 +291,12 @@ lost_flush_finish(struct lost_flush *l)
 {
    if (!env.device)
       return;
-   if (l->gate) {
+   uint64_t gate_value = 0;
+   /* Not again when the case signalled it: a timeline signal must increase its value (lavapipe
+    * marks the device lost otherwise, and its wait idle returns at once, with the gated work
+    * still running while the pool is destroyed). */
+   if (l->gate && (vkGetSemaphoreCounterValue(env.device, l->gate, &gate_value) != VK_SUCCESS ||
+                   gate_value < 1)) {
       const VkSemaphoreSignalInfo signal = {
          .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
          .semaphore = l->gate,
@@ -460,6 +470,126 @@ done:
    lost_flush_finish(&l);
    if (env.device)
       vkDestroyQueryPool(env.device, queries, NULL);
+   it_env_close(&env, NULL);
+   return ok;
+}
+
+/* Follow-up of the two cases above (after their fix): only the events and query pools the lost
+ * work touched report the loss, and the host re-establishes them. The lost command buffer sets
+ * an event through a secondary command buffer and writes a timestamp; the gated command
+ * buffer, which the vendor takes, sets another event and writes another pool: those read as
+ * on the vendor. Then vkSetEvent and vkResetQueryPool (host) clear the loss. */
+static bool
+observers_precise_after_lost_flush(void)
+{
+   bool ok = false;
+   struct lost_flush l = {0};
+   VkEvent lost_event = VK_NULL_HANDLE, other_event = VK_NULL_HANDLE;
+   VkQueryPool lost_queries = VK_NULL_HANDLE, other_queries = VK_NULL_HANDLE;
+   VkCommandBuffer secondary = VK_NULL_HANDLE;
+   CHECK_VK(open_sync_env());
+   CHECK_VK(lost_flush_setup(&l, false));
+   const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   CHECK_VK(vkCreateEvent(env.device, &event_info, NULL, &lost_event));
+   CHECK_VK(vkCreateEvent(env.device, &event_info, NULL, &other_event));
+   const VkQueryPoolCreateInfo query_info = {
+      .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+      .queryType = VK_QUERY_TYPE_TIMESTAMP,
+      .queryCount = 1,
+   };
+   CHECK_VK(vkCreateQueryPool(env.device, &query_info, NULL, &lost_queries));
+   CHECK_VK(vkCreateQueryPool(env.device, &query_info, NULL, &other_queries));
+
+   /* The work the vendor takes (the gated submit). */
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   CHECK_VK(vkBeginCommandBuffer(l.cmds[0], &begin));
+   vkCmdResetQueryPool(l.cmds[0], other_queries, 0, 1);
+   vkCmdWriteTimestamp(l.cmds[0], VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, other_queries, 0);
+   vkCmdSetEvent(l.cmds[0], other_event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+   CHECK_VK(vkEndCommandBuffer(l.cmds[0]));
+   /* The lost work: the event through a secondary command buffer. */
+   CHECK_VK(it_allocate_command_buffers(env.device, l.pool, VK_COMMAND_BUFFER_LEVEL_SECONDARY, 1,
+                                        &secondary));
+   const VkCommandBufferInheritanceInfo inheritance = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_INHERITANCE_INFO,
+   };
+   const VkCommandBufferBeginInfo secondary_begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .pInheritanceInfo = &inheritance,
+   };
+   CHECK_VK(vkBeginCommandBuffer(secondary, &secondary_begin));
+   vkCmdSetEvent(secondary, lost_event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
+   CHECK_VK(vkEndCommandBuffer(secondary));
+   CHECK_VK(vkBeginCommandBuffer(l.cmds[1], &begin));
+   vkCmdExecuteCommands(l.cmds[1], 1, &secondary);
+   vkCmdResetQueryPool(l.cmds[1], lost_queries, 0, 1);
+   vkCmdWriteTimestamp(l.cmds[1], VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, lost_queries, 0);
+   CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
+
+   CHECK_VK(submit_gated(&l));
+   l.submit_result = submit_lost(&l);
+   printf("vkQueueSubmit of the lost work: %s\n", it_result_name(l.submit_result));
+   sleep_ms(100); /* the flusher's flush (refused) */
+   const VkSemaphoreSignalInfo signal = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+      .semaphore = l.gate,
+      .value = 1,
+   };
+   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+
+   /* The untouched objects: no false error. */
+   VkResult status = VK_EVENT_RESET;
+   for (unsigned polls = 0; polls < 2000 && status == VK_EVENT_RESET; polls++) {
+      status = vkGetEventStatus(env.device, other_event);
+      if (status == VK_EVENT_RESET)
+         sleep_ms(1);
+   }
+   printf("the other event: %s\n", result_name(status));
+   CHECK(status == VK_EVENT_SET);
+   uint64_t stamp = 0;
+   VkResult result = vkGetQueryPoolResults(env.device, other_queries, 0, 1, sizeof(stamp), &stamp,
+                                           sizeof(stamp),
+                                           VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+   printf("the other pool, WAIT_BIT: %s\n", it_result_name(result));
+   CHECK(result == VK_SUCCESS);
+
+   if (l.submit_result == VK_SUCCESS) {
+      /* The touched ones report the loss: the event set through the secondary, the pool with
+       * and without WAIT_BIT. */
+      status = vkGetEventStatus(env.device, lost_event);
+      printf("the lost work's event: %s\n", result_name(status));
+      CHECK(status < 0);
+      result = vkGetQueryPoolResults(env.device, lost_queries, 0, 1, sizeof(stamp), &stamp,
+                                     sizeof(stamp),
+                                     VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+      printf("the lost work's pool, WAIT_BIT: %s\n", it_result_name(result));
+      CHECK(result < 0);
+      result = vkGetQueryPoolResults(env.device, lost_queries, 0, 1, sizeof(stamp), &stamp,
+                                     sizeof(stamp), VK_QUERY_RESULT_64_BIT);
+      printf("the lost work's pool: %s\n", it_result_name(result));
+      CHECK(result < 0);
+   }
+   /* The host re-establishes them: the loss says nothing more. */
+   CHECK_VK(vkSetEvent(env.device, lost_event));
+   status = vkGetEventStatus(env.device, lost_event);
+   printf("the lost work's event after vkSetEvent: %s\n", result_name(status));
+   CHECK(status == VK_EVENT_SET);
+   CHECK_VK(vkResetEvent(env.device, lost_event));
+   CHECK(vkGetEventStatus(env.device, lost_event) == VK_EVENT_RESET);
+   vkResetQueryPool(env.device, lost_queries, 0, 1);
+   result = vkGetQueryPoolResults(env.device, lost_queries, 0, 1, sizeof(stamp), &stamp,
+                                  sizeof(stamp), VK_QUERY_RESULT_64_BIT);
+   printf("the lost work's pool after vkResetQueryPool: %s\n", it_result_name(result));
+   CHECK(result == VK_NOT_READY);
+   ok = true;
+done:
+   lost_flush_finish(&l);
+   if (env.device) {
+      vkDestroyEvent(env.device, lost_event, NULL);
+      vkDestroyEvent(env.device, other_event, NULL);
+      vkDestroyQueryPool(env.device, lost_queries, NULL);
+      vkDestroyQueryPool(env.device, other_queries, NULL);
+   }
    it_env_close(&env, NULL);
    return ok;
 }
@@ -1014,6 +1144,7 @@ main(int argc, char **argv)
       {"event_after_lost_flush", event_after_lost_flush},
       {"counter_poll_after_lost_flush", counter_poll_after_lost_flush},
       {"query_wait_after_lost_flush", query_wait_after_lost_flush},
+      {"observers_precise_after_lost_flush", observers_precise_after_lost_flush},
       {"host_alloc_sweep", host_alloc_sweep},
       {"real_fence_kept_flush_hang", real_fence_kept_flush_hang},
       {"global_oom_stress", global_oom_stress},

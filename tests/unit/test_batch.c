@@ -324,6 +324,9 @@ trigger_observed(void **state)
    assert_false(kr_batch_observes_point(&b, sig));
    assert_false(kr_batch_uses_resource(&b, 42));
    assert_false(kr_batch_uses_resource(&b, 7));
+   /* The plan hands back the resources of the flushed submits (whom a refused flush concerns). */
+   assert_int_equal(plan.resource_count, 1);
+   assert_int_equal(plan.resources[0], 42);
    assert_int_equal(b.stats.flushes[KR_FLUSH_OBSERVED], 1);
    teardown_batch(&b, &plan);
 }
