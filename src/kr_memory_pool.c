@@ -10,13 +10,14 @@
 #include "kr_util.h"
 
 #define MiB ((VkDeviceSize)1 << 20)
-/* VMA's sizing: 256 MiB blocks, 1/8 of heaps under 1 GiB; the first blocks an eighth of that,
- * doubling, so small programs do not reserve much. */
+/* VMA's sizing: 256 MiB blocks, 1/8 of heaps under 1 GiB. The first block of a type is 1 MiB
+ * (or what its first allocation needs), each next one twice the last: a vendor allocation costs
+ * time in proportion to its size (drivers clear every page, and pin host-visible ones), so a
+ * program that uses little memory pays for little, and a large one still reaches full blocks
+ * in a few steps. */
 #define KR_POOL_LARGE_HEAP (1024 * MiB)
 #define KR_POOL_BLOCK_SIZE (256 * MiB)
 #define KR_POOL_MIN_BLOCK_SIZE (1 * MiB)
-/* Empty blocks kept per memory type, so that allocate/free loops reach no vendor call. */
-#define KR_POOL_SPARE_BLOCKS 1
 
 static VkDeviceSize
 round_up(VkDeviceSize value, VkDeviceSize alignment)
@@ -140,7 +141,7 @@ kr_memory_pools_init(struct kr_device *device)
       pool->preferred_block_size =
          heap >= KR_POOL_LARGE_HEAP ? KR_POOL_BLOCK_SIZE
                                     : KR_MAX(round_up(heap / 8, MiB), KR_POOL_MIN_BLOCK_SIZE);
-      pool->next_block_size = KR_MAX(pool->preferred_block_size / 8, KR_POOL_MIN_BLOCK_SIZE);
+      pool->next_block_size = KR_POOL_MIN_BLOCK_SIZE; /* preferred_block_size is never less */
       if (pthread_mutex_init(&pool->lock, NULL) != 0) {
          for (uint32_t j = 0; j < i; j++)
             pthread_mutex_destroy(&pools->types[j].lock);
@@ -296,7 +297,7 @@ kr_memory_pool_allocate(struct kr_device *device, uint32_t type, VkDeviceSize si
                                  &memory->range);
       if (result == VK_SUCCESS) {
          if (was_empty)
-            pool->empty_blocks--;
+            pool->empty_bytes -= block->size;
          break;
       }
       if (result == VK_ERROR_OUT_OF_HOST_MEMORY)
@@ -309,7 +310,7 @@ kr_memory_pool_allocate(struct kr_device *device, uint32_t type, VkDeviceSize si
       result = kr_suballoc_alloc(&block->suballoc, reserved, pools->alignment, kind,
                                  &memory->range);
       if (result != VK_SUCCESS) {
-         pool->empty_blocks++; /* the new block stays, empty, for the next request */
+         pool->empty_bytes += block->size; /* the new block stays, empty, for the next request */
          goto done;
       }
    }
@@ -322,6 +323,33 @@ done:
    return result;
 }
 
+/* Empty blocks stay for reuse up to the size of the type's next block (the largest of them
+ * always): the blocks grow by doubling, so the ones a round of allocations grew stay for the
+ * next round together (an allocate/free loop reaches no vendor call), and what stays is never
+ * more than one full block. Beyond that, the smallest empty blocks go. Called with the pool's
+ * lock held. */
+static void
+trim_empty_blocks(struct kr_device *device, struct kr_memory_type_pool *pool)
+{
+   while (pool->empty_bytes > pool->next_block_size) {
+      struct kr_memory_block **smallest = NULL;
+      uint32_t empty = 0;
+      for (struct kr_memory_block **link = &pool->blocks; *link; link = &(*link)->next) {
+         if (!kr_suballoc_is_empty(&(*link)->suballoc))
+            continue;
+         empty++;
+         if (!smallest || (*link)->size < (*smallest)->size)
+            smallest = link;
+      }
+      if (empty < 2)
+         return;
+      struct kr_memory_block *victim = *smallest;
+      *smallest = victim->next;
+      pool->empty_bytes -= victim->size;
+      destroy_block(device, victim);
+   }
+}
+
 void
 kr_memory_pool_free(struct kr_device *device, struct kr_memory *memory)
 {
@@ -332,15 +360,8 @@ kr_memory_pool_free(struct kr_device *device, struct kr_memory *memory)
    pthread_mutex_lock(&pool->lock);
    kr_suballoc_free(&block->suballoc, &memory->range);
    if (kr_suballoc_is_empty(&block->suballoc)) {
-      if (pool->empty_blocks < KR_POOL_SPARE_BLOCKS) {
-         pool->empty_blocks++;
-      } else {
-         struct kr_memory_block **link = &pool->blocks;
-         while (*link != block)
-            link = &(*link)->next;
-         *link = block->next;
-         destroy_block(device, block);
-      }
+      pool->empty_bytes += block->size;
+      trim_empty_blocks(device, pool);
    }
    pthread_mutex_unlock(&pool->lock);
 }

@@ -27,7 +27,7 @@ struct kr_memory_block {
 struct kr_memory_type_pool {
    pthread_mutex_t lock;
    struct kr_memory_block *blocks;
-   uint32_t empty_blocks; /* kept for reuse, at most KR_POOL_SPARE_BLOCKS */
+   VkDeviceSize empty_bytes; /* of the empty blocks kept for reuse */
    VkDeviceSize preferred_block_size;
    VkDeviceSize next_block_size; /* first blocks are smaller, growing to the preferred size */
    VkMemoryPropertyFlags flags;

@@ -1481,6 +1481,38 @@ done:
    return ok;
 }
 
+/* A program's first small allocation of a memory type reserves a small block (1 MiB), not a
+ * large one: vendor allocations cost time in proportion to their size. Runs on the fresh
+ * device, before anything else has grown the pools. */
+static bool
+small_first_block(void)
+{
+   bool ok = false;
+   const struct side *s = &sides[KRONOS];
+   const struct VolkDeviceTable *vk = &s->dev.vk;
+   VkDeviceMemory memory = VK_NULL_HANDLE;
+   VkKronosDeviceStatistics before, after;
+   CHECK(read_stats(&before));
+   CHECK(before.pool_bytes_reserved == 0);
+   const VkMemoryAllocateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO,
+      .allocationSize = 4096,
+      .memoryTypeIndex = 0,
+   };
+   CHECK_VK(vk->vkAllocateMemory(s->dev.handle, &info, NULL, &memory));
+   CHECK(read_stats(&after));
+   printf("  one 4 KiB allocation: %" PRIu64 " vendor allocation(s), pool bytes reserved %" PRIu64
+          "\n", after.vendor_allocations - before.vendor_allocations, after.pool_bytes_reserved);
+   CHECK(after.vendor_allocations - before.vendor_allocations == 1);
+   if (options.expect_pool)
+      CHECK(after.pool_bytes_reserved == 1u << 20);
+   ok = true;
+done:
+   if (memory != VK_NULL_HANDLE)
+      vk->vkFreeMemory(s->dev.handle, memory, NULL);
+   return ok;
+}
+
 static bool
 churn(void)
 {
@@ -1780,6 +1812,7 @@ main(int argc, char **argv)
    }
    static const struct it_test all[] = {
       {"vendor and Kronos devices in one instance", setup, true},
+      {"a small first allocation reserves a 1 MiB block", small_first_block},
       {"2000 mixed buffers, round 1: bytes equal the vendor's", mixed_round_1},
       {"2000 mixed buffers, round 2: bytes equal the vendor's", mixed_round_2},
       {"dedicated allocations and allocations over 64 MiB", dedicated_and_large},
