@@ -5,8 +5,8 @@
 # (which goes first alternates too), RUNS of each; prints every run, the medians and Kronos's
 # extra time per process. Then each phase (instance create, device create, the dispatch, device
 # destroy, instance destroy) as a process pays it (kronos-startup --times, median of RUNS
-# processes a side), directly, through Kronos and through Kronos with every optimization off
-# (KRONOS_DISABLE=all: what the pools, batching and the flusher thread cost); then the same
+# processes a side), directly, through Kronos, through Kronos with every optimization off
+# (KRONOS_DISABLE=all) and with each optimization off alone (which one costs what); then the same
 # phases repeated in one process (kronos-startup --phases 20: first round and later ones).
 # The vendor: tools/vendor-manifest.sh's (KRONOS_VENDOR_ICD, else NVIDIA_ICD, else NVIDIA's or
 # lavapipe's manifest). With LIMIT_MS, exits 1 when Kronos's median exceeds the direct one by
@@ -90,7 +90,7 @@ phase_medians() { # label, file
   awk -v label="$1" '
     { for (p = 1; p <= 5; p++) v[p, NR] = $p; n = NR }
     END {
-      printf "%-28s", label
+      printf "%-34s", label
       for (p = 1; p <= 5; p++) {
         for (i = 1; i <= n; i++) a[i] = v[p, i]
         for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j >= 1 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
@@ -99,24 +99,41 @@ phase_medians() { # label, file
       printf "\n"
     }' "$2"
 }
-kronos_disabled() { KRONOS_DISABLE=all through_kronos "$@"; }
-sides=(direct through_kronos kronos_disabled)
+# A side: "direct", or "kronos" with what KRONOS_DISABLE turns off after the colon (nothing,
+# everything, or one optimization at a time: which one a phase's extra time belongs to).
+run_side() { # side, arguments...
+  local side=$1
+  shift
+  if [ "$side" = direct ]; then
+    direct "$@"
+  else
+    KRONOS_DISABLE=${side#kronos:} through_kronos "$@"
+  fi
+}
+side_label() {
+  case $1 in
+    direct) echo direct ;;
+    kronos:) echo "through Kronos" ;;
+    *) echo "Kronos, KRONOS_DISABLE=${1#kronos:}" ;;
+  esac
+}
+sides=(direct kronos: kronos:all kronos:pool kronos:batch kronos:descriptor kronos:barrier)
 phase_dir=$(mktemp -d)
 trap 'rm -rf "$phase_dir"' EXIT
 for ((i = 0; i < runs; i++)); do
-  for ((j = 0; j < 3; j++)); do # each side first in turn
-    side=${sides[(i + j) % 3]}
-    "$side" "$program" --times >> "$phase_dir/$side" ||
+  for ((j = 0; j < ${#sides[@]}; j++)); do # each side first in turn
+    side=${sides[(i + j) % ${#sides[@]}]}
+    run_side "$side" "$program" --times >> "$phase_dir/${side/:/-}" ||
       { echo "kronos-startup --times failed ($side)" >&2; exit 1; }
   done
 done
 echo
 echo "each phase of a process (its one round), median of $runs processes a side, alternating (ms):"
-printf '%-28s %11s %11s %11s %11s %11s\n' "" "instance" "device" "dispatch" "device" "instance"
-printf '%-28s %11s %11s %11s %11s %11s\n' "" "create" "create" "" "destroy" "destroy"
-phase_medians direct "$phase_dir/direct"
-phase_medians "through Kronos" "$phase_dir/through_kronos"
-phase_medians "Kronos, KRONOS_DISABLE=all" "$phase_dir/kronos_disabled"
+printf '%-34s %11s %11s %11s %11s %11s\n' "" "instance" "device" "dispatch" "device" "instance"
+printf '%-34s %11s %11s %11s %11s %11s\n' "" "create" "create" "" "destroy" "destroy"
+for side in "${sides[@]}"; do
+  phase_medians "$(side_label "$side")" "$phase_dir/${side/:/-}"
+done
 
 echo
 echo "in one process, 20 rounds, direct:"
