@@ -244,6 +244,27 @@ bench_stats_check_barriers(const VkKronosDeviceStatistics *delta,
       }
       return ok;
    }
+   if (passthrough & BENCH_PASSTHROUGH_DESCRIPTOR) {
+      /* Descriptor sets are vendor sets (KRONOS_DISABLE=descriptor): the policy cannot see
+       * what a dispatch touches, so it keeps every barrier (emitted for a reason other than a
+       * hazard) and drops none. */
+      if (emitted[KRONOS_BARRIER_HAZARD] != 0) {
+         complain(why, why_size, "barriers", "(vendor) emitted for a hazard is",
+                  emitted[KRONOS_BARRIER_HAZARD], 0);
+         ok = false;
+      }
+      if (delta->barriers_dropped != 0) {
+         complain(why, why_size, "barriers", "dropped (sets not modelled) is",
+                  delta->barriers_dropped, 0);
+         ok = false;
+      }
+      uint64_t vendor = passthrough & BENCH_DROP_ALL ? 0 : delta->app_barriers;
+      if (delta->vendor_barriers != vendor) {
+         complain(why, why_size, "barriers", "(vendor) is", delta->vendor_barriers, vendor);
+         ok = false;
+      }
+      return ok;
+   }
    uint64_t other = 0;
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
       if (i != KRONOS_BARRIER_HAZARD && i != KRONOS_BARRIER_END && i != KRONOS_BARRIER_QUERY)

@@ -161,6 +161,20 @@ test_barrier_row_check(void **state)
    d = delta_with(3, 768, 0, 396, 3);
    assert_true(bench_stats_check_barriers(&d, &expect, BENCH_DROP_ALL, why, sizeof(why)));
    assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   /* KRONOS_DISABLE=descriptor: vendor sets the policy cannot see into, so every barrier is
+    * kept (for another reason than a hazard) and none dropped */
+   why[0] = '\0';
+   d = delta_with(3, 768, 768, 0, 3);
+   d.app_barriers = 768;
+   d.barriers_emitted[KRONOS_BARRIER_NOT_UNDERSTOOD] = 765;
+   assert_true(bench_stats_check_barriers(&d, &expect, BENCH_PASSTHROUGH_DESCRIPTOR, why,
+                                          sizeof(why)));
+   assert_false(bench_stats_check_barriers(&d, &expect, 0, why, sizeof(why)));
+   d.vendor_barriers = 767;
+   d.barriers_dropped = 1;
+   assert_false(bench_stats_check_barriers(&d, &expect, BENCH_PASSTHROUGH_DESCRIPTOR, why,
+                                           sizeof(why)));
+   assert_non_null(strstr(why, "dropped (sets not modelled) is 1, expected 0"));
 }
 
 /* bench_stats_check: every application barrier is vendor, dropped or merged. */
