@@ -10,9 +10,13 @@ runs=$(mktemp -d)
 { date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
    > "$out/info.txt" 2>&1
 
-# The vendor's device and the Kronos driver of a build folder, in one instance.
+# The vendor's device and the Kronos driver of a build folder, in one instance; the validation
+# layer the slim build carries (tools/gpu-slim-build.sh) where the machine has none of its own.
 gpu_use() { # build folder
   export VK_DRIVER_FILES=$vendor:$(cd "$1" && pwd)/icd/kronos_icd.x86_64.json
+  if [ -d "$1/layers" ] && [ ! -r /usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json ]; then
+    export VK_LAYER_PATH=$(cd "$1/layers" && pwd)${VK_LAYER_PATH:+:$VK_LAYER_PATH}
+  fi
 }
 
 # One program run, appended to $out/FILE: "=== LABEL", what it printed, "exit status N".

@@ -4,7 +4,8 @@
 # a build folder into a small one, since what a GPU machine run carries is limited (tens of
 # MiB): the driver and its manifest, kronos-bench, kronos-startup (tools/startup-bench.sh) and
 # the it_sync_*, it_descriptor* and it_barrier_* programs (shaders are compiled into the
-# programs).
+# programs), and this machine's Khronos validation layer (Debian's vulkan-validationlayers), since
+# the GPU machine has none: tools/gpu-common.sh points VK_LAYER_PATH at it there.
 #   tools/gpu-slim-build.sh build build-gpu
 set -euo pipefail
 src=$1 dst=$2
@@ -18,4 +19,17 @@ for f in "$src"/tests/integration/it_sync_* "$src"/tests/integration/it_descript
          "$src"/tests/integration/it_barrier_*; do
   [ -f "$f" ] && cp "$f" "$dst/tests/integration/"
 done
+layer=/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
+if [ -r "$layer" ]; then
+  mkdir -p "$dst/layers"
+  library=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["layer"]["library_path"])' "$layer")
+  [ "${library#/}" = "$library" ] && library=/usr/lib/x86_64-linux-gnu/$library
+  cp "$library" "$dst/layers/"
+  # The manifest names its library relative to itself, so the copy finds its own.
+  python3 -c '
+import json, os, sys
+m = json.load(open(sys.argv[1]))
+m["layer"]["library_path"] = "./" + os.path.basename(m["layer"]["library_path"])
+json.dump(m, open(sys.argv[2], "w"), indent=4)' "$layer" "$dst/layers/VkLayer_khronos_validation.json"
+fi
 du -sh "$dst"
