@@ -7,7 +7,8 @@
 #  - it_barrier_race at a GPU's size (64 MiB, 64 rounds): normal (vendor and Kronos right, every
 #    barrier forwarded), then with KRONOS_BARRIER_DROP_ALL=1 --expect-race (passes only if
 #    Kronos's result, with no barrier given to the vendor, is wrong: the test catches a missing
-#    barrier), three times each;
+#    barrier), three times each, and the same in its late-write form (--late: a one-invocation
+#    write that spins 10^6 steps first, and a one-invocation read of it);
 #  - kronos-bench's micro rows, the policy on, then off (KRONOS_DISABLE=barrier
 #    --expect-passthrough=barrier), alternating twice, all in this one machine session.
 # BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
@@ -26,10 +27,14 @@ test_run "it_barrier_policy (on)" "$p/it_barrier_policy"
 test_run "it_barrier_policy (off)" KRONOS_DISABLE=barrier "$p/it_barrier_policy" \
    --expect-passthrough
 race=(--size 64M --rounds 64)
+late=(--late --rounds 64 --spin 1000000)
 for i in 1 2 3; do
   test_run "it_barrier_race $i (on)" "$p/it_barrier_race" "${race[@]}"
   test_run "it_barrier_race $i (KRONOS_BARRIER_DROP_ALL=1, --expect-race)" \
      KRONOS_BARRIER_DROP_ALL=1 "$p/it_barrier_race" "${race[@]}" --expect-race
+  test_run "it_barrier_race --late $i (on)" "$p/it_barrier_race" "${late[@]}"
+  test_run "it_barrier_race --late $i (KRONOS_BARRIER_DROP_ALL=1, --expect-race)" \
+     KRONOS_BARRIER_DROP_ALL=1 "$p/it_barrier_race" "${late[@]}" --expect-race
 done
 
 bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller

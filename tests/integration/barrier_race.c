@@ -18,8 +18,19 @@
  * one word of its result is wrong; the program fails if Kronos's result is right, since then
  * the test could not have caught a missing barrier. lavapipe may run dispatches one after the
  * other, so there a missing barrier loses nothing: CI runs the normal mode only.
+ *
+ * --late: a race that does not depend on two large dispatches overlapping at their edges. Each
+ * round, one invocation spins (shaders/race_late_write.comp: --spin steps of a linear
+ * congruential generator seeded with the round) and then writes data[round]; after a barrier,
+ * one invocation copies data[round] to acc[round] (race_late_read.comp). Both dispatches are
+ * one workgroup, so a GPU that runs dispatches side by side starts the read while the write
+ * still spins: without the barrier acc[round] keeps data's 0. Checked against the host's own
+ * generator.
  *   --size BYTES   the data (and acc) size, K/M/G suffixes (default 4M; on a GPU 64M)
- *   --rounds N     rounds per command buffer (default 16; on a GPU 64) */
+ *   --rounds N     rounds per command buffer (default 16; on a GPU 64)
+ *   --late         the spinning write instead of the large one
+ *   --spin N       --late's generator steps per write (default 50000: llvmpipe ends a shader's
+ *                  loops after 65535 iterations, so more is for a GPU) */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,6 +40,8 @@
 
 #include "descriptor_common.h"
 #include "race_fill_spv.h"
+#include "race_late_read_spv.h"
+#include "race_late_write_spv.h"
 #include "race_sum_spv.h"
 
 #define ROUND_STEP 0x9e3779b9u
@@ -37,6 +50,8 @@
 static uint64_t size_bytes = 4u << 20;
 static uint32_t rounds = 16;
 static bool expect_race;
+static bool late;
+static uint32_t spin = 50000;
 
 static uint32_t
 hash(uint32_t x)
@@ -50,9 +65,21 @@ hash(uint32_t x)
    return x;
 }
 
+/* --late: what round r's write leaves in data[r] (as shaders/race_late_write.comp). */
+static uint32_t
+late_value(uint32_t r)
+{
+   uint32_t x = r + 1;
+   for (uint32_t i = 0; i < spin; i++)
+      x = x * 1664525u + 1013904223u;
+   return x;
+}
+
 static uint32_t
 expected(uint32_t n, uint32_t i)
 {
+   if (late)
+      return i < rounds ? late_value(i) : 0;
    uint32_t sum_of_rounds = (uint32_t)((uint64_t)rounds * (rounds - 1) / 2);
    return rounds * hash(n - 1 - i) + ROUND_STEP * sum_of_rounds;
 }
@@ -129,7 +156,7 @@ race_create(struct dc_side *s, struct race *r)
    r->n = (uint32_t)(size_bytes / 4);
    VkPhysicalDeviceProperties props;
    vkGetPhysicalDeviceProperties(s->physical, &props);
-   uint64_t groups = (r->n + LOCAL_SIZE - 1) / LOCAL_SIZE;
+   uint64_t groups = late ? 1 : (r->n + LOCAL_SIZE - 1) / LOCAL_SIZE;
    r->groups = (uint32_t)(groups < props.limits.maxComputeWorkGroupCount[0]
                              ? groups
                              : props.limits.maxComputeWorkGroupCount[0]);
@@ -138,9 +165,16 @@ race_create(struct dc_side *s, struct race *r)
       {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
    };
    CHECK_VK(dc_set_layout(s, 0, bindings, 2, &r->set_layout));
-   CHECK_VK(it_create_pipeline_layout(s->device, &r->set_layout, 1, 8, &r->layout));
-   CHECK_VK(dc_pipeline(s, race_fill_spv, sizeof(race_fill_spv), r->layout, &r->fill));
-   CHECK_VK(dc_pipeline(s, race_sum_spv, sizeof(race_sum_spv), r->layout, &r->sum));
+   CHECK_VK(it_create_pipeline_layout(s->device, &r->set_layout, 1, 12, &r->layout));
+   if (late) {
+      CHECK_VK(dc_pipeline(s, race_late_write_spv, sizeof(race_late_write_spv), r->layout,
+                           &r->fill));
+      CHECK_VK(dc_pipeline(s, race_late_read_spv, sizeof(race_late_read_spv), r->layout,
+                           &r->sum));
+   } else {
+      CHECK_VK(dc_pipeline(s, race_fill_spv, sizeof(race_fill_spv), r->layout, &r->fill));
+      CHECK_VK(dc_pipeline(s, race_sum_spv, sizeof(race_sum_spv), r->layout, &r->sum));
+   }
    const VkDescriptorPoolSize pool_size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2};
    CHECK_VK(it_create_descriptor_pool(s->device, 0, 1, &pool_size, 1, NULL, &r->pool));
    CHECK_VK(dc_allocate_sets(s, r->pool, &r->set_layout, 1, &r->set));
@@ -175,7 +209,7 @@ done:
 static void
 dispatch(const struct race *r, VkCommandBuffer cmd, VkPipeline pipeline, uint32_t round)
 {
-   const uint32_t push[2] = {r->n, round};
+   const uint32_t push[3] = {r->n, round, spin};
    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
    vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, r->layout, 0, 1, &r->set, 0,
                            NULL);
@@ -218,6 +252,11 @@ count_wrong(const struct race *r, const uint32_t *acc)
          continue;
       if (wrong++ >= 4)
          continue;
+      if (late) {
+         printf("  %s: acc[%u] is 0x%08x, expected 0x%08x%s\n", r->s->label, i, acc[i], want,
+                acc[i] == 0 ? " (read before the write)" : "");
+         continue;
+      }
       /* a read of another round's value is off by whole steps (0x144cbc89 is the inverse of
        * ROUND_STEP modulo 2^32); a lost addition is off by a hash */
       int32_t steps = (int32_t)((acc[i] - want) * 0x144cbc89u);
@@ -241,6 +280,7 @@ run_side(struct dc_side *s, uint64_t *wrong)
    CHECK(race_create(s, &r));
    CHECK_VK(dc_begin(s, &cmd));
    vkCmdFillBuffer(cmd, r.acc.buffer, 0, VK_WHOLE_SIZE, 0);
+   vkCmdFillBuffer(cmd, r.data.buffer, 0, VK_WHOLE_SIZE, 0); /* --late reads it early */
    it_memory_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                      VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
@@ -267,8 +307,13 @@ run_side(struct dc_side *s, uint64_t *wrong)
    cmd = VK_NULL_HANDLE;
 
    *wrong = count_wrong(&r, r.readback.data);
-   printf("  %s: %u rounds of %" PRIu64 " bytes in %.3f s (%u workgroups a dispatch): %" PRIu64
-          " of %u words wrong\n", s->label, rounds, size_bytes, elapsed, r.groups, *wrong, r.n);
+   if (late)
+      printf("  %s: %u rounds of a write spinning %u steps and a read, in %.3f s: %" PRIu64
+             " of %u words wrong\n", s->label, rounds, spin, elapsed, *wrong, rounds);
+   else
+      printf("  %s: %u rounds of %" PRIu64 " bytes in %.3f s (%u workgroups a dispatch): %" PRIu64
+             " of %u words wrong\n", s->label, rounds, size_bytes, elapsed, r.groups, *wrong,
+             r.n);
    if (s->kronos) {
       uint64_t app = after.app_barriers - before.app_barriers;
       uint64_t vendor = after.vendor_barriers - before.vendor_barriers;
@@ -347,13 +392,13 @@ parse_size(const char *text, uint64_t *out)
 }
 
 static bool
-parse_count(const char *text, uint64_t *out)
+parse_count(const char *text, uint64_t max, uint64_t *out)
 {
    char *end = NULL;
    errno = 0;
    unsigned long long value = strtoull(text, &end, 10);
    *out = value;
-   return !errno && end != text && *end == '\0' && value > 0 && value <= 100000;
+   return !errno && end != text && *end == '\0' && value > 0 && value <= max;
 }
 
 int
@@ -363,19 +408,30 @@ main(int argc, char **argv)
       uint64_t value;
       if (strcmp(argv[i], "--expect-race") == 0) {
          expect_race = true;
+      } else if (strcmp(argv[i], "--late") == 0) {
+         late = true;
+      } else if (strcmp(argv[i], "--spin") == 0 && i + 1 < argc &&
+                 parse_count(argv[i + 1], 100000000, &value)) {
+         spin = (uint32_t)value;
+         i++;
       } else if (strcmp(argv[i], "--size") == 0 && i + 1 < argc &&
                  parse_size(argv[i + 1], &size_bytes)) {
          i++;
       } else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc &&
-                 parse_count(argv[i + 1], &value)) {
+                 parse_count(argv[i + 1], 100000, &value)) {
          rounds = (uint32_t)value;
          i++;
       } else {
-         fprintf(stderr, "usage: %s [--expect-race] [--size BYTES] [--rounds N]\n", argv[0]);
+         fprintf(stderr, "usage: %s [--expect-race] [--size BYTES] [--rounds N] [--late] "
+                 "[--spin N]\n", argv[0]);
          return 2;
       }
    }
-   printf("%u rounds of %" PRIu64 " bytes%s\n", rounds, size_bytes,
+   if (late && rounds > size_bytes / 4) {
+      fprintf(stderr, "%s: --late needs --size of at least 4 bytes a round\n", argv[0]);
+      return 2;
+   }
+   printf("%u rounds of %" PRIu64 " bytes%s%s\n", rounds, size_bytes, late ? ", late writes" : "",
           expect_race ? "; expecting Kronos to lose the race (KRONOS_BARRIER_DROP_ALL=1)" : "");
    static const struct it_test tests[] = {
       {"find the vendor's device and Kronos's, open both", dc_setup, true},
