@@ -390,7 +390,10 @@ static bool
 held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_entry *const *recent,
         uint32_t recent_count)
 {
-   if (entry->holders && entry->last_holder == holder)
+   /* The holder's recent holds are held: an entry no one holds is not among them. */
+   if (!entry->holders)
+      return false;
+   if (entry->last_holder == holder)
       return true;
    for (uint32_t i = 0; i < recent_count; i++) {
       if (recent[i] == entry)
