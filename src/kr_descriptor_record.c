@@ -6,6 +6,11 @@
 #include "kr_alloc.h"
 #include "kr_util.h"
 
+/* The helpers of one descriptor write: GCC's -O2 heuristics leave several of them out of line
+ * (store alone is called from four loops), which doubled a write's cost; a framework writes
+ * hundreds of descriptors per dispatch. */
+#define KR_HOT_INLINE inline __attribute__((always_inline))
+
 VkResult
 kr_descriptor_record_init(struct kr_descriptor_record *record,
                           const struct kr_set_layout_model *model,
@@ -85,7 +90,7 @@ fmix64(uint64_t h)
 
 /* One descriptor's share of the content hash: 0 for an unwritten one. Each field is multiplied
  * by its own odd constant (independent multiplies, no chain), then mixed once. */
-static inline uint64_t
+static KR_HOT_INLINE uint64_t
 slot_hash(uint32_t index, const struct kr_descriptor *d)
 {
    if (!d->state)
@@ -103,7 +108,7 @@ slot_hash(uint32_t index, const struct kr_descriptor *d)
    return h ^ (h >> 32);
 }
 
-static inline bool
+static KR_HOT_INLINE bool
 same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
 {
    return a->object == b->object && a->sampler == b->sampler && a->offset == b->offset &&
@@ -113,7 +118,7 @@ same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
 /* Every change of a descriptor goes through here, keeping the hash up to date. Storing the
  * value a descriptor already holds changes nothing (hash, dirty): re-binding a set rewritten
  * with its own content then takes the cache's fast path. Returns whether it changed. */
-static inline bool
+static KR_HOT_INLINE bool
 store(struct kr_descriptor_record *record, uint32_t index, struct kr_descriptor d)
 {
    struct kr_descriptor *slot = &record->descriptors[index];
@@ -171,7 +176,7 @@ struct run {
    bool inline_block;
 };
 
-static bool
+static KR_HOT_INLINE bool
 find_run(const struct kr_set_layout_model *model, uint32_t binding, uint32_t element,
          uint32_t count, struct run *run)
 {
@@ -201,7 +206,7 @@ kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32_t bi
    return true;
 }
 
-static bool
+static KR_HOT_INLINE bool
 is_image_type(VkDescriptorType type)
 {
    return type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER ||
@@ -209,7 +214,7 @@ is_image_type(VkDescriptorType type)
           type == VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
 }
 
-static bool
+static KR_HOT_INLINE bool
 is_texel_type(VkDescriptorType type)
 {
    return type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER ||
@@ -217,7 +222,7 @@ is_texel_type(VkDescriptorType type)
 }
 
 /* The binding that holds flat descriptor index `index`, walking forward from b. */
-static const struct kr_binding_model *
+static KR_HOT_INLINE const struct kr_binding_model *
 binding_at(const struct kr_set_layout_model *model, const struct kr_binding_model *b,
            uint32_t index)
 {
@@ -229,7 +234,7 @@ binding_at(const struct kr_set_layout_model *model, const struct kr_binding_mode
 }
 
 /* An image descriptor from the application's structure: only what the type uses. */
-static struct kr_descriptor
+static KR_HOT_INLINE struct kr_descriptor
 from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immutable)
 {
    struct kr_descriptor d = {.state = (uint32_t)type + 1};
@@ -247,7 +252,7 @@ from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immuta
 /* Writes count descriptors of an application array into the run; returns whether any changed
  * (see store). Buffers and texel buffers, the common case, are filled in place without looking
  * at bindings; only images need each descriptor's binding (immutable samplers). */
-static bool
+static KR_HOT_INLINE bool
 fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescriptorType type,
          uint32_t count, const void *base, size_t stride)
 {
@@ -282,7 +287,7 @@ fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescripto
    return changed;
 }
 
-static size_t
+static KR_HOT_INLINE size_t
 array_stride(VkDescriptorType type)
 {
    if (is_image_type(type))
@@ -292,7 +297,7 @@ array_stride(VkDescriptorType type)
    return sizeof(VkDescriptorBufferInfo);
 }
 
-static const void *
+static KR_HOT_INLINE const void *
 write_array(const VkWriteDescriptorSet *write)
 {
    if (is_image_type(write->descriptorType))
@@ -302,25 +307,51 @@ write_array(const VkWriteDescriptorSet *write)
    return write->pBufferInfo;
 }
 
-bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+/* A write other than buffers into buffer bindings: inline bytes, images, texel buffers. Out of
+ * line, so the common case below stays small. */
+static bool __attribute__((noinline))
+write_other(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write,
+            const struct run *run)
 {
-   struct run run;
-   if (kr_descriptor_kind(write->descriptorType) == KR_DESCRIPTOR_KIND_UNKNOWN ||
-       !find_run(record->model, write->dstBinding, write->dstArrayElement,
-                 write->descriptorCount, &run))
-      return false;
-   if (run.inline_block) {
+   if (run->inline_block) {
       const VkWriteDescriptorSetInlineUniformBlock *block =
          kr_chain_find(write->pNext, VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK);
       if (!block || block->dataSize < write->descriptorCount)
          return false;
-      if (store_bytes(record, run.start, block->pData, write->descriptorCount))
+      if (store_bytes(record, run->start, block->pData, write->descriptorCount))
          record->dirty = true;
       return true;
    }
-   if (fill_run(record, &run, write->descriptorType, write->descriptorCount, write_array(write),
+   if (fill_run(record, run, write->descriptorType, write->descriptorCount, write_array(write),
                 array_stride(write->descriptorType)))
+      record->dirty = true;
+   return true;
+}
+
+bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   struct run run;
+   VkDescriptorType type = write->descriptorType;
+   if (kr_descriptor_kind(type) == KR_DESCRIPTOR_KIND_UNKNOWN ||
+       !find_run(record->model, write->dstBinding, write->dstArrayElement,
+                 write->descriptorCount, &run))
+      return false;
+   /* Uniform and storage buffers (dynamic or not), the common case, inline here. */
+   if (run.inline_block || type < VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER ||
+       type > VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC)
+      return write_other(record, write, &run);
+   const VkDescriptorBufferInfo *info = write->pBufferInfo;
+   uint32_t state = (uint32_t)type + 1;
+   bool changed = false;
+   for (uint32_t i = 0; i < write->descriptorCount; i++) {
+      const struct kr_descriptor d = {.object = (uint64_t)info[i].buffer,
+                                      .offset = info[i].offset,
+                                      .range = info[i].range,
+                                      .state = state};
+      changed |= store(record, run.start + i, d);
+   }
+   if (changed)
       record->dirty = true;
    return true;
 }
