@@ -111,8 +111,12 @@ slot_hash(uint32_t index, const struct kr_descriptor *d)
 static KR_HOT_INLINE bool
 same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
 {
-   return a->object == b->object && a->sampler == b->sampler && a->offset == b->offset &&
-          a->range == b->range && a->layout == b->layout && a->state == b->state;
+   /* A first write into a fresh set differs in state; a rewrite usually matches in every field
+    * or differs in one: the rest is compared without branches. */
+   if (a->state != b->state)
+      return false;
+   return ((a->object ^ b->object) | (a->sampler ^ b->sampler) | (a->offset ^ b->offset) |
+           (a->range ^ b->range) | (uint64_t)(a->layout ^ b->layout)) == 0;
 }
 
 /* Every change of a descriptor goes through here, keeping the hash up to date. Storing the
