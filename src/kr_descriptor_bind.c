@@ -21,14 +21,14 @@ kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
 }
 
 /* Keeps a new hold until the command buffer lets go; false when out of memory (the hold is
- * released at once and the recording fails). */
+ * released at once and the recording fails). The cache's lock is held. */
 static bool
 keep_hold(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
 {
    if (cb->held_count == cb->held_capacity &&
        kr_array_grow(cb->pool->alloc, (void **)&cb->held, &cb->held_capacity, cb->held_count,
                      (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) != VK_SUCCESS) {
-      kr_descriptor_cache_release(&cb->device->descriptor_cache, &entry, 1);
+      kr_descriptor_cache_release_locked(&cb->device->descriptor_cache, &entry, 1);
       kr_error("vkCmdBindDescriptorSets: out of host memory for the command buffer's sets");
       cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
       return false;
@@ -38,22 +38,29 @@ keep_hold(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
 }
 
 /* The vendor set to bind for a Kronos set; VK_NULL_HANDLE where none could be had (recorded as
- * the command buffer's error). */
+ * the command buffer's error). The cache's lock is taken on the first set that needs it and
+ * kept for the rest of the command (*locked). */
 static VkDescriptorSet
-vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle)
+vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locked)
 {
    struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
    if (!set)
       return VK_NULL_HANDLE;
    if (!set->layout->model.modeled)
       return set->vendor;
+   struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
+   if (!*locked) {
+      kr_descriptor_cache_lock(cache);
+      *locked = true;
+   }
    struct kr_cache_entry *entry;
    bool new_hold;
    uint32_t recent = KR_MIN(cb->held_count, RECENT_HOLDS);
-   VkResult result = kr_descriptor_cache_bind(&cb->device->descriptor_cache, set->layout,
-                                              &set->record, cb->descriptor_holder,
-                                              recent ? cb->held + cb->held_count - recent : NULL,
-                                              recent, &entry, &new_hold);
+   VkResult result = kr_descriptor_cache_bind_locked(cache, set->layout, &set->record,
+                                                     cb->descriptor_holder,
+                                                     recent ? cb->held + cb->held_count - recent
+                                                            : NULL,
+                                                     recent, &entry, &new_hold);
    if (result != VK_SUCCESS) {
       /* vkEndCommandBuffer may report only memory errors: a vendor pool that refused a set is
        * out of device memory to the application. */
@@ -68,6 +75,51 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle)
    return vendor;
 }
 
+/* Binds the sets, their vendor sets gathered in `vendor` (room for descriptorSetCount). */
+static void
+bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipelineLayout layout,
+          uint32_t first_set, uint32_t set_count, const VkDescriptorSet *sets,
+          uint32_t dynamic_count, const uint32_t *dynamic_offsets, VkDescriptorSet *vendor)
+{
+   bool complete = true, locked = false;
+   for (uint32_t i = 0; i < set_count; i++) {
+      vendor[i] = vendor_set_for(cb, sets[i], &locked);
+      complete &= vendor[i] != VK_NULL_HANDLE || sets[i] == VK_NULL_HANDLE;
+   }
+   if (locked)
+      kr_descriptor_cache_unlock(&cb->device->descriptor_cache);
+   /* A set without its vendor set is not bound: vkEndCommandBuffer reports why. */
+   if (!complete)
+      return;
+   kr_barrier_bind_sets(cb, bind_point, first_set, set_count, sets, dynamic_count,
+                        dynamic_offsets);
+   cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
+                                   first_set, set_count, vendor, dynamic_count, dynamic_offsets);
+}
+
+/* Sets bound by one command that fit in a small array on the stack; more take scratch memory,
+ * out of line so the common case's frame stays small. */
+#define STACK_SETS 8u
+
+static void __attribute__((noinline))
+bind_many_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+               VkPipelineLayout layout, uint32_t first_set, uint32_t set_count,
+               const VkDescriptorSet *sets, uint32_t dynamic_count,
+               const uint32_t *dynamic_offsets)
+{
+   struct kr_scratch scratch;
+   VkDescriptorSet *vendor = kr_scratch_get(&scratch, cb->pool->alloc,
+                                            sizeof(*vendor) * set_count);
+   if (!vendor) {
+      kr_error("vkCmdBindDescriptorSets: out of host memory");
+      cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+      return;
+   }
+   bind_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count, dynamic_offsets,
+             vendor);
+   kr_scratch_put(&scratch);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
                          VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
@@ -75,29 +127,14 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
                          const uint32_t *pDynamicOffsets)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   struct kr_scratch scratch;
-   VkDescriptorSet *vendor = kr_scratch_get(&scratch, cb->pool->alloc,
-                                            sizeof(*vendor) * (descriptorSetCount + 1));
-   if (!vendor) {
-      kr_error("vkCmdBindDescriptorSets: out of host memory");
-      cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
+   if (descriptorSetCount > STACK_SETS) {
+      bind_many_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount,
+                     pDescriptorSets, dynamicOffsetCount, pDynamicOffsets);
       return;
    }
-   bool complete = true;
-   for (uint32_t i = 0; i < descriptorSetCount; i++) {
-      vendor[i] = vendor_set_for(cb, pDescriptorSets[i]);
-      complete &= vendor[i] != VK_NULL_HANDLE || pDescriptorSets[i] == VK_NULL_HANDLE;
-   }
-   /* A set without its vendor set is not bound: vkEndCommandBuffer reports why. */
-   if (complete) {
-      kr_barrier_bind_sets(cb, pipelineBindPoint, firstSet, descriptorSetCount, pDescriptorSets,
-                           dynamicOffsetCount, pDynamicOffsets);
-      cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
-                                      kr_pipeline_layout_vendor(layout), firstSet,
-                                      descriptorSetCount, vendor, dynamicOffsetCount,
-                                      pDynamicOffsets);
-   }
-   kr_scratch_put(&scratch);
+   VkDescriptorSet vendor[STACK_SETS];
+   bind_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
+             dynamicOffsetCount, pDynamicOffsets, vendor);
 }
 
 VKAPI_ATTR void VKAPI_CALL

@@ -390,7 +390,10 @@ static bool
 held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_entry *const *recent,
         uint32_t recent_count)
 {
-   if (entry->holders && entry->last_holder == holder)
+   /* The holder's recent holds are held: an entry no one holds is not among them. */
+   if (!entry->holders)
+      return false;
+   if (entry->last_holder == holder)
       return true;
    for (uint32_t i = 0; i < recent_count; i++) {
       if (recent[i] == entry)
@@ -399,28 +402,38 @@ held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_ent
    return false;
 }
 
+void
+kr_descriptor_cache_lock(struct kr_descriptor_cache *cache)
+{
+   pthread_mutex_lock(&cache->lock);
+}
+
+void
+kr_descriptor_cache_unlock(struct kr_descriptor_cache *cache)
+{
+   pthread_mutex_unlock(&cache->lock);
+}
+
 VkResult
-kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
-                         struct kr_descriptor_record *record, uint64_t holder,
-                         struct kr_cache_entry *const *recent, uint32_t recent_count,
-                         struct kr_cache_entry **out, bool *new_hold)
+kr_descriptor_cache_bind_locked(struct kr_descriptor_cache *cache, void *layout,
+                                struct kr_descriptor_record *record, uint64_t holder,
+                                struct kr_cache_entry *const *recent, uint32_t recent_count,
+                                struct kr_cache_entry **out, bool *new_hold)
 {
    *new_hold = false;
-   VkResult result = VK_SUCCESS;
-   pthread_mutex_lock(&cache->lock);
    /* The record's content is unchanged since it was bound through a still-linked entry. */
    struct kr_cache_entry *entry = record->entry;
    if (!(entry && entry->linked && !record->dirty)) {
       uint64_t hash = kr_descriptor_record_hash(record);
       entry = lookup(cache, layout, record, hash);
       if (!entry) {
-         result = insert(cache, layout, record, hash, &entry);
+         VkResult result = insert(cache, layout, record, hash, &entry);
          if (result != VK_SUCCESS) {
             /* The record no longer holds its entry's content, and computing the hash above
              * cleared record->dirty: a link left in place would send its next bind down the
              * fast path to that stale entry. */
             unlink_record(cache, record);
-            goto out;
+            return result;
          }
          count(cache, KR_STAT_DESCRIPTOR_CACHE_MISSES, 1); /* a vendor set was made */
          link_record(cache, record, entry);
@@ -438,19 +451,28 @@ hold:
    }
    *out = entry;
    /* Evict only after the new entry is held, so it is not its own victim. */
-   evict_beyond_limit(cache);
-out:
+   if (cache->linked_count > cache->max_entries)
+      evict_beyond_limit(cache);
+   return VK_SUCCESS;
+}
+
+VkResult
+kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layout,
+                         struct kr_descriptor_record *record, uint64_t holder,
+                         struct kr_cache_entry *const *recent, uint32_t recent_count,
+                         struct kr_cache_entry **out, bool *new_hold)
+{
+   pthread_mutex_lock(&cache->lock);
+   VkResult result = kr_descriptor_cache_bind_locked(cache, layout, record, holder, recent,
+                                                     recent_count, out, new_hold);
    pthread_mutex_unlock(&cache->lock);
    return result;
 }
 
 void
-kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
-                            struct kr_cache_entry *const *entries, uint32_t n)
+kr_descriptor_cache_release_locked(struct kr_descriptor_cache *cache,
+                                   struct kr_cache_entry *const *entries, uint32_t n)
 {
-   if (!n)
-      return;
-   pthread_mutex_lock(&cache->lock);
    for (uint32_t i = 0; i < n; i++) {
       struct kr_cache_entry *entry = entries[i];
       if (--entry->holders)
@@ -462,6 +484,16 @@ kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
          settle(cache, entry);
    }
    evict_beyond_limit(cache);
+}
+
+void
+kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
+                            struct kr_cache_entry *const *entries, uint32_t n)
+{
+   if (!n)
+      return;
+   pthread_mutex_lock(&cache->lock);
+   kr_descriptor_cache_release_locked(cache, entries, n);
    pthread_mutex_unlock(&cache->lock);
 }
 

@@ -16,8 +16,9 @@
  *   an unchanged set again): the entry's memory stays while records link to it, its vendor set
  *   does not.
  *
- * Every function takes the cache's lock; ops are called under it (allocating and writing a
- * vendor descriptor set never blocks). */
+ * Every function takes the cache's lock, except the *_locked ones, whose caller holds it
+ * (kr_descriptor_cache_lock); ops are called under it (allocating and writing a vendor
+ * descriptor set never blocks). */
 #ifndef KR_DESCRIPTOR_CACHE_H
 #define KR_DESCRIPTOR_CACHE_H
 
@@ -103,6 +104,18 @@ VkResult kr_descriptor_cache_bind(struct kr_descriptor_cache *cache, void *layou
 /* Lets go of count holds. */
 void kr_descriptor_cache_release(struct kr_descriptor_cache *cache,
                                  struct kr_cache_entry *const *entries, uint32_t count);
+
+/* The two above for a caller that holds the cache's lock: binding several sets in one command
+ * takes it once. */
+void kr_descriptor_cache_lock(struct kr_descriptor_cache *cache);
+void kr_descriptor_cache_unlock(struct kr_descriptor_cache *cache);
+VkResult kr_descriptor_cache_bind_locked(struct kr_descriptor_cache *cache, void *layout,
+                                         struct kr_descriptor_record *record, uint64_t holder,
+                                         struct kr_cache_entry *const *recent,
+                                         uint32_t recent_count, struct kr_cache_entry **entry,
+                                         bool *new_hold);
+void kr_descriptor_cache_release_locked(struct kr_descriptor_cache *cache,
+                                        struct kr_cache_entry *const *entries, uint32_t count);
 
 /* The record is going away: drops its link to an entry. */
 void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,

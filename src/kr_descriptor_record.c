@@ -6,6 +6,11 @@
 #include "kr_alloc.h"
 #include "kr_util.h"
 
+/* The helpers of one descriptor write: GCC's -O2 heuristics leave several of them out of line
+ * (store alone is called from four loops), which doubled a write's cost; a framework writes
+ * hundreds of descriptors per dispatch. */
+#define KR_HOT_INLINE inline __attribute__((always_inline))
+
 VkResult
 kr_descriptor_record_init(struct kr_descriptor_record *record,
                           const struct kr_set_layout_model *model,
@@ -85,7 +90,7 @@ fmix64(uint64_t h)
 
 /* One descriptor's share of the content hash: 0 for an unwritten one. Each field is multiplied
  * by its own odd constant (independent multiplies, no chain), then mixed once. */
-static inline uint64_t
+static KR_HOT_INLINE uint64_t
 slot_hash(uint32_t index, const struct kr_descriptor *d)
 {
    if (!d->state)
@@ -103,13 +108,41 @@ slot_hash(uint32_t index, const struct kr_descriptor *d)
    return h ^ (h >> 32);
 }
 
-/* Every change of a descriptor goes through here, keeping the hash up to date. */
-static inline void
+static KR_HOT_INLINE bool
+same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
+{
+   /* A first write into a fresh set differs in state; a rewrite usually matches in every field
+    * or differs in one: the rest is compared without branches. */
+   if (a->state != b->state)
+      return false;
+   return ((a->object ^ b->object) | (a->sampler ^ b->sampler) | (a->offset ^ b->offset) |
+           (a->range ^ b->range) | (uint64_t)(a->layout ^ b->layout)) == 0;
+}
+
+/* Every change of a descriptor goes through here, keeping the hash up to date. Storing the
+ * value a descriptor already holds changes nothing (hash, dirty): re-binding a set rewritten
+ * with its own content then takes the cache's fast path. Returns whether it changed. */
+static KR_HOT_INLINE bool
 store(struct kr_descriptor_record *record, uint32_t index, struct kr_descriptor d)
 {
    struct kr_descriptor *slot = &record->descriptors[index];
+   if (same_descriptor(slot, &d))
+      return false;
    record->descriptor_hash += slot_hash(index, &d) - slot_hash(index, slot);
    *slot = d;
+   return true;
+}
+
+/* Inline bytes, as store: whether they changed. */
+static bool
+store_bytes(struct kr_descriptor_record *record, uint32_t start, const void *data,
+            uint32_t count)
+{
+   if (memcmp(record->inline_bytes + start, data, count) == 0)
+      return false;
+   memmove(record->inline_bytes + start, data, count);
+   record->inline_changed = true;
+   return true;
 }
 
 static uint64_t
@@ -147,7 +180,7 @@ struct run {
    bool inline_block;
 };
 
-static bool
+static KR_HOT_INLINE bool
 find_run(const struct kr_set_layout_model *model, uint32_t binding, uint32_t element,
          uint32_t count, struct run *run)
 {
@@ -177,7 +210,7 @@ kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32_t bi
    return true;
 }
 
-static bool
+static KR_HOT_INLINE bool
 is_image_type(VkDescriptorType type)
 {
    return type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER ||
@@ -185,7 +218,7 @@ is_image_type(VkDescriptorType type)
           type == VK_DESCRIPTOR_TYPE_INPUT_ATTACHMENT;
 }
 
-static bool
+static KR_HOT_INLINE bool
 is_texel_type(VkDescriptorType type)
 {
    return type == VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER ||
@@ -193,7 +226,7 @@ is_texel_type(VkDescriptorType type)
 }
 
 /* The binding that holds flat descriptor index `index`, walking forward from b. */
-static const struct kr_binding_model *
+static KR_HOT_INLINE const struct kr_binding_model *
 binding_at(const struct kr_set_layout_model *model, const struct kr_binding_model *b,
            uint32_t index)
 {
@@ -205,7 +238,7 @@ binding_at(const struct kr_set_layout_model *model, const struct kr_binding_mode
 }
 
 /* An image descriptor from the application's structure: only what the type uses. */
-static struct kr_descriptor
+static KR_HOT_INLINE struct kr_descriptor
 from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immutable)
 {
    struct kr_descriptor d = {.state = (uint32_t)type + 1};
@@ -220,51 +253,45 @@ from_image(VkDescriptorType type, const VkDescriptorImageInfo *info, bool immuta
    return d;
 }
 
-/* Writes count descriptors of an application array into the run. Buffers and texel buffers,
- * the common case, are filled in place without looking at bindings; only images need each
- * descriptor's binding (immutable samplers). */
-static void
+/* Writes count descriptors of an application array into the run; returns whether any changed
+ * (see store). Buffers and texel buffers, the common case, are filled in place without looking
+ * at bindings; only images need each descriptor's binding (immutable samplers). */
+static KR_HOT_INLINE bool
 fill_run(struct kr_descriptor_record *record, const struct run *run, VkDescriptorType type,
          uint32_t count, const void *base, size_t stride)
 {
    const uint8_t *at = base;
-   struct kr_descriptor *slot = record->descriptors + run->start;
-   uint64_t hash = record->descriptor_hash;
    uint32_t state = (uint32_t)type + 1;
+   bool changed = false;
    if (is_image_type(type)) {
       const struct kr_binding_model *b = run->binding;
       for (uint32_t i = 0; i < count; i++) {
          uint32_t index = run->start + i;
          b = binding_at(record->model, b, index);
-         struct kr_descriptor d = from_image(type, (const VkDescriptorImageInfo *)(at + stride * i),
-                                             b->immutable_samplers);
-         hash += slot_hash(index, &d) - slot_hash(index, &slot[i]);
-         slot[i] = d;
+         changed |= store(record, index,
+                          from_image(type, (const VkDescriptorImageInfo *)(at + stride * i),
+                                     b->immutable_samplers));
       }
    } else if (is_texel_type(type)) {
       for (uint32_t i = 0; i < count; i++) {
-         uint32_t index = run->start + i;
-         hash -= slot_hash(index, &slot[i]);
-         slot[i] = (struct kr_descriptor){.object = (uint64_t)*(const VkBufferView *)(at + stride * i),
-                                          .state = state};
-         hash += slot_hash(index, &slot[i]);
+         const struct kr_descriptor d = {.object = (uint64_t)*(const VkBufferView *)(at + stride * i),
+                                         .state = state};
+         changed |= store(record, run->start + i, d);
       }
    } else {
       for (uint32_t i = 0; i < count; i++) {
-         uint32_t index = run->start + i;
          const VkDescriptorBufferInfo *info = (const VkDescriptorBufferInfo *)(at + stride * i);
-         hash -= slot_hash(index, &slot[i]);
-         slot[i] = (struct kr_descriptor){.object = (uint64_t)info->buffer,
-                                          .offset = info->offset,
-                                          .range = info->range,
-                                          .state = state};
-         hash += slot_hash(index, &slot[i]);
+         const struct kr_descriptor d = {.object = (uint64_t)info->buffer,
+                                         .offset = info->offset,
+                                         .range = info->range,
+                                         .state = state};
+         changed |= store(record, run->start + i, d);
       }
    }
-   record->descriptor_hash = hash;
+   return changed;
 }
 
-static size_t
+static KR_HOT_INLINE size_t
 array_stride(VkDescriptorType type)
 {
    if (is_image_type(type))
@@ -274,7 +301,7 @@ array_stride(VkDescriptorType type)
    return sizeof(VkDescriptorBufferInfo);
 }
 
-static const void *
+static KR_HOT_INLINE const void *
 write_array(const VkWriteDescriptorSet *write)
 {
    if (is_image_type(write->descriptorType))
@@ -284,26 +311,52 @@ write_array(const VkWriteDescriptorSet *write)
    return write->pBufferInfo;
 }
 
-bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+/* A write other than buffers into buffer bindings: inline bytes, images, texel buffers. Out of
+ * line, so the common case below stays small. */
+static bool __attribute__((noinline))
+write_other(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write,
+            const struct run *run)
 {
-   struct run run;
-   if (kr_descriptor_kind(write->descriptorType) == KR_DESCRIPTOR_KIND_UNKNOWN ||
-       !find_run(record->model, write->dstBinding, write->dstArrayElement,
-                 write->descriptorCount, &run))
-      return false;
-   record->dirty = true;
-   if (run.inline_block) {
+   if (run->inline_block) {
       const VkWriteDescriptorSetInlineUniformBlock *block =
          kr_chain_find(write->pNext, VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET_INLINE_UNIFORM_BLOCK);
       if (!block || block->dataSize < write->descriptorCount)
          return false;
-      memcpy(record->inline_bytes + run.start, block->pData, write->descriptorCount);
-      record->inline_changed = true;
+      if (store_bytes(record, run->start, block->pData, write->descriptorCount))
+         record->dirty = true;
       return true;
    }
-   fill_run(record, &run, write->descriptorType, write->descriptorCount, write_array(write),
-            array_stride(write->descriptorType));
+   if (fill_run(record, run, write->descriptorType, write->descriptorCount, write_array(write),
+                array_stride(write->descriptorType)))
+      record->dirty = true;
+   return true;
+}
+
+bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   struct run run;
+   VkDescriptorType type = write->descriptorType;
+   if (kr_descriptor_kind(type) == KR_DESCRIPTOR_KIND_UNKNOWN ||
+       !find_run(record->model, write->dstBinding, write->dstArrayElement,
+                 write->descriptorCount, &run))
+      return false;
+   /* Uniform and storage buffers (dynamic or not), the common case, inline here. */
+   if (run.inline_block || type < VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER ||
+       type > VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC)
+      return write_other(record, write, &run);
+   const VkDescriptorBufferInfo *info = write->pBufferInfo;
+   uint32_t state = (uint32_t)type + 1;
+   bool changed = false;
+   for (uint32_t i = 0; i < write->descriptorCount; i++) {
+      const struct kr_descriptor d = {.object = (uint64_t)info[i].buffer,
+                                      .offset = info[i].offset,
+                                      .range = info[i].range,
+                                      .state = state};
+      changed |= store(record, run.start + i, d);
+   }
+   if (changed)
+      record->dirty = true;
    return true;
 }
 
@@ -333,21 +386,23 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record,
                  &to) ||
        from.inline_block != to.inline_block)
       return false;
-   record->dirty = true;
    if (to.inline_block) {
-      memmove(record->inline_bytes + to.start, src->inline_bytes + from.start,
-              copy->descriptorCount);
-      record->inline_changed = true;
+      /* memmove in store_bytes: src may be record itself */
+      if (store_bytes(record, to.start, src->inline_bytes + from.start, copy->descriptorCount))
+         record->dirty = true;
       return true;
    }
    const struct kr_binding_model *b = to.binding;
+   bool changed = false;
    for (uint32_t i = 0; i < copy->descriptorCount; i++) {
       struct kr_descriptor d = kr_descriptor_record_read(src, from.start + i);
       b = binding_at(record->model, b, to.start + i);
       if (b->immutable_samplers)
          d.sampler = 0; /* the destination's immutable samplers are used */
-      store(record, to.start + i, d);
+      changed |= store(record, to.start + i, d);
    }
+   if (changed)
+      record->dirty = true;
    return true;
 }
 
@@ -356,8 +411,7 @@ kr_descriptor_record_apply_template(struct kr_descriptor_record *record, uint32_
                                     const VkDescriptorUpdateTemplateEntry *entries,
                                     const void *data)
 {
-   bool ok = true;
-   record->dirty = true;
+   bool ok = true, changed = false;
    for (uint32_t e = 0; e < entry_count; e++) {
       const VkDescriptorUpdateTemplateEntry *entry = &entries[e];
       struct run run;
@@ -368,13 +422,14 @@ kr_descriptor_record_apply_template(struct kr_descriptor_record *record, uint32_
          continue;
       }
       const uint8_t *base = (const uint8_t *)data + entry->offset;
-      if (run.inline_block) {
-         memcpy(record->inline_bytes + run.start, base, entry->descriptorCount);
-         record->inline_changed = true;
-      } else
-         fill_run(record, &run, entry->descriptorType, entry->descriptorCount, base,
-                  entry->stride);
+      if (run.inline_block)
+         changed |= store_bytes(record, run.start, base, entry->descriptorCount);
+      else
+         changed |= fill_run(record, &run, entry->descriptorType, entry->descriptorCount, base,
+                             entry->stride);
    }
+   if (changed)
+      record->dirty = true;
    return ok;
 }
 

@@ -37,8 +37,9 @@ struct kr_descriptor_record {
    uint64_t descriptor_hash;
    uint64_t inline_hash;
    bool inline_changed;
-   /* Changed since the last kr_descriptor_record_hash (the cache's fast path for re-binding an
-    * unchanged set). */
+   /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
+    * re-binding an unchanged set). An update storing the values the descriptors already hold
+    * changes nothing, so it leaves dirty as it was. */
    bool dirty;
    /* The cache entry the record was last bound through (a reference the record holds), while
     * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */

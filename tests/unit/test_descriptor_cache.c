@@ -519,6 +519,47 @@ forgetting_an_object_unlinks_its_sets(void **state)
    kr_set_layout_model_finish(&m, NULL);
 }
 
+/* A set rewritten with the values it holds stays clean and re-binds through its linked entry
+ * (the fast path), but never through an entry unlinked since: a destroyed object's set. */
+static void
+same_value_rewrites_rebind_without_lookup(void **state)
+{
+   (void)state;
+   struct fixture f;
+   fixture_init(&f, 16);
+   struct kr_set_layout_model m = small_model();
+   struct kr_descriptor_record a = record_with_buffer(&m, 0x100);
+   set_bytes(&a, 7);
+   struct bound b1 = bind(&f, &layout_tag_a, &a, 1);
+   assert_ptr_equal(a.entry, b1.entry);
+   assert_false(a.dirty);
+   release(&f, &b1);
+
+   /* The same values again: nothing changed, the same entry, a hit. */
+   set_buffer(&a, 0, 0x100, 0);
+   set_bytes(&a, 7);
+   assert_false(a.dirty);
+   struct bound b2 = bind(&f, &layout_tag_a, &a, 2);
+   assert_ptr_equal(b2.entry, b1.entry);
+   assert_int_equal(stat(&f, KR_STAT_DESCRIPTOR_CACHE_HITS), 1);
+   assert_int_equal(stat(&f, KR_STAT_DESCRIPTOR_CACHE_MISSES), 1);
+   release(&f, &b2);
+
+   /* Buffer 0x100 destroyed, a new one given its value, the set rewritten with it: the record
+    * is still clean, yet its entry is unlinked, so the bind makes a new vendor set. */
+   kr_descriptor_cache_forget_object(&f.cache, 0x100);
+   assert_false(live(&f, b1.vendor_set));
+   set_buffer(&a, 0, 0x100, 0);
+   assert_false(a.dirty);
+   struct bound b3 = bind(&f, &layout_tag_a, &a, 3);
+   assert_true(b3.vendor_set != b1.vendor_set);
+   assert_int_equal(stat(&f, KR_STAT_DESCRIPTOR_CACHE_MISSES), 2);
+   release(&f, &b3);
+   record_free(&f, &a);
+   fixture_finish(&f);
+   kr_set_layout_model_finish(&m, NULL);
+}
+
 /* Many entries naming one object, many objects per entry, enough to grow the tables. */
 static void
 forgetting_unlinks_every_entry_naming_it(void **state)
@@ -1676,6 +1717,7 @@ main(void)
       cmocka_unit_test(hits_and_misses),
       cmocka_unit_test(holds_are_per_holder),
       cmocka_unit_test(forgetting_an_object_unlinks_its_sets),
+      cmocka_unit_test(same_value_rewrites_rebind_without_lookup),
       cmocka_unit_test(forgetting_unlinks_every_entry_naming_it),
       cmocka_unit_test(eviction_never_touches_a_held_set),
       cmocka_unit_test(weak_links_survive_eviction_and_invalidation),

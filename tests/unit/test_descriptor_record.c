@@ -659,6 +659,57 @@ hash_follows_the_content(void **state)
    kr_set_layout_model_finish(&m, NULL);
 }
 
+/* An update storing what the descriptors already hold (writes of every kind, a copy, a
+ * template) leaves a clean record clean and its hash as it was, so the cache can re-bind the set
+ * without looking it up; any real change makes it dirty. */
+static void
+same_value_updates_leave_the_record_clean(void **state)
+{
+   (void)state;
+   struct kr_set_layout_model m =
+      make_model(every_type_bindings, ARRAY_SIZE(every_type_bindings));
+   struct kr_descriptor_record a = make_record(&m);
+   const VkDescriptorBufferInfo buffers[2] = {{BUF(0x100), 0, 16}, {BUF(0x101), 16, 32}};
+   const VkDescriptorImageInfo image = {SAMP(0x300), IVIEW(0x200), VK_IMAGE_LAYOUT_GENERAL};
+   const VkBufferView views[2] = {BVIEW(0x400), BVIEW(0x401)};
+   const uint8_t bytes[4] = {1, 2, 3, 4};
+   assert_true(write_buffers(&a, 8, 0, SB, buffers, 2));
+   assert_true(write_images(&a, 1, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &image, 1));
+   assert_true(write_texels(&a, 5, 0, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, views, 2));
+   assert_true(write_inline(&a, 11, 4, bytes, 4));
+   assert_true(copy_descriptors(&a, &a, 8, 0, 8, 2, 2));
+   uint64_t h = kr_descriptor_record_hash(&a);
+   assert_false(a.dirty);
+
+   /* The same values again, every way an update can come. */
+   assert_true(write_buffers(&a, 8, 0, SB, buffers, 2));
+   assert_true(write_images(&a, 1, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, &image, 1));
+   assert_true(write_texels(&a, 5, 0, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, views, 2));
+   assert_true(write_inline(&a, 11, 4, bytes, 4));
+   assert_true(copy_descriptors(&a, &a, 8, 0, 8, 2, 2));
+   const VkDescriptorUpdateTemplateEntry entry = {8, 0, 2, SB, 0,
+                                                  sizeof(VkDescriptorBufferInfo)};
+   assert_true(kr_descriptor_record_apply_template(&a, 1, &entry, buffers));
+   assert_false(a.dirty);
+   assert_false(a.inline_changed);
+   assert_true(kr_descriptor_record_hash(&a) == h);
+
+   /* A change of one field of one descriptor, or one byte, dirties it. */
+   const VkDescriptorBufferInfo moved = {BUF(0x101), 16, 48};
+   assert_true(write_buffers(&a, 8, 1, SB, &moved, 1));
+   assert_true(a.dirty);
+   assert_true(kr_descriptor_record_hash(&a) != h);
+   assert_true(write_buffers(&a, 8, 1, SB, &buffers[1], 1));
+   assert_true(a.dirty);
+   assert_true(kr_descriptor_record_hash(&a) == h);
+   const uint8_t other[1] = {9};
+   assert_true(write_inline(&a, 11, 5, other, 1));
+   assert_true(a.dirty);
+   assert_true(kr_descriptor_record_hash(&a) != h);
+   kr_descriptor_record_finish(&a, NULL);
+   kr_set_layout_model_finish(&m, NULL);
+}
+
 /* --- writes across bindings, refused writes --------------------------------------------------- */
 
 static void
@@ -1307,6 +1358,7 @@ main(void)
       cmocka_unit_test(texel_buffer_types_keep_the_view),
       cmocka_unit_test(inline_uniform_blocks_keep_their_bytes),
       cmocka_unit_test(hash_follows_the_content),
+      cmocka_unit_test(same_value_updates_leave_the_record_clean),
       cmocka_unit_test(write_runs_into_consecutive_bindings),
       cmocka_unit_test(refused_updates_change_nothing),
       cmocka_unit_test(copies_move_descriptors_as_writes_would),
