@@ -17,6 +17,7 @@
  * not contain, or with pending requests after it and L not after it. */
 #include "kr_barrier_policy.h"
 
+#include <assert.h>
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -49,8 +50,15 @@ static const struct {
 
 #define ALL_KINDS ((uint16_t)((1u << KR_ACCESS_KIND_COUNT) - 1))
 
-static uint16_t
-write_kinds(void)
+/* The kinds that write (those with write set in the table above); a constant, as it is needed
+ * for every read a command records. */
+#define WRITE_KINDS                                                                               \
+   ((uint16_t)((1u << KR_ACCESS_SHADER_STORAGE_WRITE) | (1u << KR_ACCESS_COPY_WRITE) |          \
+               (1u << KR_ACCESS_CLEAR_WRITE)))
+
+/* WRITE_KINDS from the table (checked against it when a tracker is made). */
+static inline uint16_t
+table_write_kinds(void)
 {
    uint16_t mask = 0;
    for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
@@ -119,25 +127,52 @@ accesses_in_scope(VkAccessFlags2 mask)
    return mask;
 }
 
-/* Whether barrier m orders entry e before a later access of kind k: e in the first scope, k in
- * the second (and, when e writes, e's access made available and k's access made visible). Every
- * stage of e and of k must be in the scopes (a kind with two stages may be either). */
-static bool
-barrier_orders(const struct kr_barrier_masks *m, const struct kr_barrier_entry *e, unsigned k)
+/* What a barrier orders, worked out once per barrier from its masks (for an earlier access
+ * that only reads: [0]; one that writes: [1], which also needs its access made available):
+ * entry e is in the first scope when its stages are in src_stages[e->write] (and, when e
+ * writes, its access in src_access), and then the vendor orders it before a later access of
+ * every kind in kinds_ordered[e->write]. Every stage of e and of the kind must be in the
+ * scopes (a kind with two stages may be either); a later kind is ordered after a write only
+ * when the second access scope makes its access visible. */
+struct barrier_scopes {
+   VkPipelineStageFlags2 src_stages[2];
+   VkAccessFlags2 src_access;
+   uint16_t kinds_ordered[2];
+};
+
+static void
+barrier_scopes(const struct kr_barrier_masks *m, struct barrier_scopes *s)
 {
-   bool memory = e->write;
-   if (e->stages & ~stages_in_scope(m->src_stages, true, memory))
-      return false;
-   if (kinds[k].stage & ~stages_in_scope(m->dst_stages, false, memory))
-      return false;
-   if (!memory)
-      return true;
-   return !(e->access & ~accesses_in_scope(m->src_access)) &&
-          (accesses_in_scope(m->dst_access) & kinds[k].access);
+   VkAccessFlags2 dst_access = accesses_in_scope(m->dst_access);
+   s->src_access = accesses_in_scope(m->src_access);
+   for (unsigned memory = 0; memory < 2; memory++) {
+      s->src_stages[memory] = stages_in_scope(m->src_stages, true, memory);
+      VkPipelineStageFlags2 dst_stages = stages_in_scope(m->dst_stages, false, memory);
+      uint16_t ordered = 0;
+      for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
+         if ((kinds[k].stage & ~dst_stages) || (memory && !(dst_access & kinds[k].access)))
+            continue;
+         ordered |= (uint16_t)(1u << k);
+      }
+      s->kinds_ordered[memory] = ordered;
+   }
+}
+
+/* The later access kinds the barrier orders entry e before (none when e is not in its first
+ * scope). */
+static uint16_t
+kinds_ordered_after(const struct barrier_scopes *s, const struct kr_barrier_entry *e)
+{
+   unsigned memory = e->write;
+   if (e->stages & ~s->src_stages[memory])
+      return 0;
+   if (memory && (e->access & ~s->src_access))
+      return 0;
+   return s->kinds_ordered[memory];
 }
 
 /* Every bit of b is in a: b's scopes are inside a's. */
-static bool
+static inline bool
 masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
    return !(b->src_stages & ~a->src_stages) && !(b->dst_stages & ~a->dst_stages) &&
@@ -156,6 +191,7 @@ masks_add(struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 void
 kr_barrier_tracker_init(struct kr_barrier_tracker *t, const VkAllocationCallbacks *alloc)
 {
+   assert(table_write_kinds() == WRITE_KINDS);
    memset(t, 0, sizeof(*t));
    t->alloc = alloc;
 }
@@ -227,9 +263,9 @@ grow_entries(struct kr_barrier_tracker *t)
 static bool
 coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
 {
-   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->write == b->write &&
-          a->stages == b->stages && a->access == b->access && a->begin <= b->end &&
-          b->begin <= a->end;
+   /* Entries of one kind have the same stages, access and write. */
+   return a->kind == b->kind && !a->any_memory && !b->any_memory && a->memory == b->memory &&
+          a->begin <= b->end && b->begin <= a->end;
 }
 
 /* Adds e. A recent entry of the same kind of access recorded since the last emitted barrier, to
@@ -239,10 +275,11 @@ coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
 static void
 add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
 {
+   /* Newest first: the likeliest to take it in (the one before it usually does). */
    uint32_t look = t->count < 8 ? t->count : 8;
-   for (uint32_t i = t->count - look; i < t->count; i++) {
+   for (uint32_t i = t->count; i-- > t->count - look;) {
       struct kr_barrier_entry *old = &t->entries[i];
-      if ((!t->has_last || old->position > t->last_position) && coalescable(old, e)) {
+      if (coalescable(old, e) && (!t->has_last || old->position > t->last_position)) {
          old->begin = old->begin < e->begin ? old->begin : e->begin;
          old->end = old->end > e->end ? old->end : e->end;
          return;
@@ -269,7 +306,7 @@ add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAcces
       .stages = stages,
       .access = writes,
       .write = writes != 0,
-      .unordered = writes ? ALL_KINDS : write_kinds(),
+      .unordered = writes ? ALL_KINDS : WRITE_KINDS,
       .any_memory = true,
    };
    add_entry(t, &e);
@@ -329,15 +366,17 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->counts.emitted[why]++;
    t->counts.merged += t->pending_count - 1;
 
+   struct barrier_scopes scopes;
+   barrier_scopes(&t->pending, &scopes);
    uint32_t kept = 0;
    for (uint32_t i = 0; i < t->count; i++) {
-      struct kr_barrier_entry e = t->entries[i];
-      for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
-         if ((e.unordered & (1u << k)) && barrier_orders(&t->pending, &e, k))
-            e.unordered &= (uint16_t)~(1u << k);
-      }
-      if (e.unordered)
-         t->entries[kept++] = e;
+      struct kr_barrier_entry *e = &t->entries[i];
+      uint16_t unordered = e->unordered & (uint16_t)~kinds_ordered_after(&scopes, e);
+      if (!unordered)
+         continue;
+      if (kept != i)
+         t->entries[kept] = *e;
+      t->entries[kept++].unordered = unordered;
    }
    t->count = kept;
 
@@ -396,7 +435,8 @@ kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier
          .position = position,
          .stages = kinds[access->kind].stage,
          .access = kinds[access->kind].access,
-         .unordered = write ? ALL_KINDS : write_kinds(),
+         .unordered = write ? ALL_KINDS : WRITE_KINDS,
+         .kind = (uint8_t)access->kind,
          .write = write,
       };
       add_entry(t, &e);

@@ -84,6 +84,7 @@ struct kr_barrier_entry {
    VkAccessFlags2 access;         /* its access (a wildcard: the writes it may make) */
    uint16_t unordered;            /* later access kinds (1 << kind) the vendor does not order
                                      after it yet */
+   uint8_t kind;                  /* its enum kr_barrier_access_kind (not a wildcard's) */
    bool write, any_memory;
 };
 
