@@ -415,6 +415,19 @@ needs_barrier(const struct kr_barrier_tracker *t, const struct kr_barrier_access
    return false;
 }
 
+/* Whether write w (of the same command as read r) covers r: the same memory, all of r's bytes
+ * and every stage of r's. Then r need not be kept: w has r's position, conflicts with every
+ * later access that r conflicts with (a write conflicts with any access, and its unordered
+ * kinds stay a superset of r's), and a barrier that orders w before a later access orders r
+ * too (w's stages are in the first scope, which for an execution dependency only is no
+ * smaller; the kinds ordered after a read are no fewer than after a write). */
+static bool
+write_covers(const struct kr_barrier_access *w, const struct kr_barrier_access *r)
+{
+   return kinds[w->kind].write && w->memory == r->memory && w->begin <= r->begin &&
+          r->end <= w->end && !(kinds[r->kind].stage & ~kinds[w->kind].stage);
+}
+
 bool
 kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier_access *accesses,
                            uint32_t count, struct kr_barrier_emit *emit)
@@ -428,6 +441,10 @@ kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier
       if (access->begin >= access->end)
          continue;
       bool write = kinds[access->kind].write;
+      /* A descriptor read and written: its read, then its write (only the next access is
+       * looked at, so that a command of many accesses stays linear). */
+      if (!write && a + 1 < count && write_covers(&accesses[a + 1], access))
+         continue;
       struct kr_barrier_entry e = {
          .memory = access->memory,
          .begin = access->begin,
