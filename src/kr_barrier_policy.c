@@ -258,33 +258,10 @@ grow_entries(struct kr_barrier_tracker *t)
    return true;
 }
 
-/* Whether b can grow to take in a: the same kind of access to touching or overlapping bytes of
- * the same memory, so the union of their bytes is one range. */
-static bool
-coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
-{
-   /* Entries of one kind have the same stages, access and write. */
-   return a->kind == b->kind && !a->any_memory && !b->any_memory && a->memory == b->memory &&
-          a->begin <= b->end && b->begin <= a->end;
-}
-
-/* Adds e. A recent entry of the same kind of access recorded since the last emitted barrier, to
- * touching or overlapping bytes, grows to take it in instead: the same unordered kinds, the
- * union of the bytes, and the earlier position (a pending request after e is after it too). So
- * dispatches over neighbouring regions, or reading the same input, keep the list short. */
+/* Adds e at the end of the list. */
 static void
-add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+append_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
 {
-   /* Newest first: the likeliest to take it in (the one before it usually does). */
-   uint32_t look = t->count < 8 ? t->count : 8;
-   for (uint32_t i = t->count; i-- > t->count - look;) {
-      struct kr_barrier_entry *old = &t->entries[i];
-      if (coalescable(old, e) && (!t->has_last || old->position > t->last_position)) {
-         old->begin = old->begin < e->begin ? old->begin : e->begin;
-         old->end = old->end > e->end ? old->end : e->end;
-         return;
-      }
-   }
    if (t->count == t->capacity && !grow_entries(t)) {
       if (!t->entries) {
          t->entries = &t->fallback;
@@ -298,6 +275,44 @@ add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
    t->entries[t->count++] = *e;
 }
 
+/* Adds a tracked command's access, recorded at position. A recent entry of the same kind of
+ * access recorded since the last emitted barrier, to touching or overlapping bytes of the same
+ * memory, grows to take it in instead: the same unordered kinds (no barrier went to the vendor
+ * since it was made), the union of the bytes, and the earlier position (a pending request after
+ * the access is after it too). So dispatches over neighbouring regions, or reading the same
+ * input, keep the list short. */
+static void
+add_access(struct kr_barrier_tracker *t, const struct kr_barrier_access *a, uint64_t position)
+{
+   /* Newest first: the likeliest to take it in (the one before it usually does). */
+   uint32_t look = t->count < 8 ? t->count : 8;
+   for (uint32_t i = t->count; i-- > t->count - look;) {
+      struct kr_barrier_entry *old = &t->entries[i];
+      /* Entries of one kind have the same stages, access and write. */
+      if (old->kind != a->kind || old->any_memory || old->memory != a->memory ||
+          old->begin > a->end || a->begin > old->end)
+         continue;
+      if (t->has_last && old->position <= t->last_position)
+         continue;
+      old->begin = old->begin < a->begin ? old->begin : a->begin;
+      old->end = old->end > a->end ? old->end : a->end;
+      return;
+   }
+   bool write = kinds[a->kind].write;
+   const struct kr_barrier_entry e = {
+      .memory = a->memory,
+      .begin = a->begin,
+      .end = a->end,
+      .position = position,
+      .stages = kinds[a->kind].stage,
+      .access = kinds[a->kind].access,
+      .unordered = write ? ALL_KINDS : WRITE_KINDS,
+      .kind = (uint8_t)a->kind,
+      .write = write,
+   };
+   append_entry(t, &e);
+}
+
 static void
 add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
 {
@@ -309,7 +324,7 @@ add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAcces
       .unordered = writes ? ALL_KINDS : WRITE_KINDS,
       .any_memory = true,
    };
-   add_entry(t, &e);
+   append_entry(t, &e);
 }
 
 void
@@ -326,15 +341,6 @@ kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
     * with later writes, which a write conflicts with too). */
    add_wildcard(t, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT);
    t->recorded_since_last = true;
-}
-
-/* The last emitted barrier is after e: then only pending requests it does not contain matter. */
-static bool
-may_need_order(const struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
-{
-   if (t->has_last && t->last_position > e->position)
-      return t->last_undominated > e->position;
-   return t->last_pending > e->position;
 }
 
 void
@@ -389,10 +395,24 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->last_pending = t->last_undominated = 0;
 }
 
-static bool
+/* Whether a pending request may order entry e before a later command that the vendor does
+ * not already order it before (see the top of this file): the last emitted barrier is after e,
+ * so only pending requests it does not contain matter, or it is not. */
+static inline bool
+may_need_order(const struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+{
+   if (t->has_last && t->last_position > e->position)
+      return t->last_undominated > e->position;
+   return t->last_pending > e->position;
+}
+
+/* Whether a later access conflicts with e, unordered: e leaves the access's kind unordered
+ * and their bytes meet. Two reads never conflict: an entry that reads has only write kinds
+ * unordered (it starts with WRITE_KINDS, and barriers only take kinds away). */
+static inline bool
 conflicts(const struct kr_barrier_entry *e, const struct kr_barrier_access *a)
 {
-   if (!(e->unordered & (1u << a->kind)) || !(e->write || kinds[a->kind].write))
+   if (!(e->unordered & (1u << a->kind)))
       return false;
    return e->any_memory || (e->memory == a->memory && e->begin < a->end && a->begin < e->end);
 }
@@ -403,9 +423,12 @@ needs_barrier(const struct kr_barrier_tracker *t, const struct kr_barrier_access
 {
    if (!t->pending_count)
       return false;
+   uint16_t command_kinds = 0;
+   for (uint32_t a = 0; a < count; a++)
+      command_kinds |= (uint16_t)(1u << accesses[a].kind);
    for (uint32_t i = 0; i < t->count; i++) {
       const struct kr_barrier_entry *e = &t->entries[i];
-      if (!may_need_order(t, e))
+      if (!(e->unordered & command_kinds) || !may_need_order(t, e))
          continue;
       for (uint32_t a = 0; a < count; a++) {
          if (conflicts(e, &accesses[a]))
@@ -440,23 +463,11 @@ kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier
       const struct kr_barrier_access *access = &accesses[a];
       if (access->begin >= access->end)
          continue;
-      bool write = kinds[access->kind].write;
       /* A descriptor read and written: its read, then its write (only the next access is
        * looked at, so that a command of many accesses stays linear). */
-      if (!write && a + 1 < count && write_covers(&accesses[a + 1], access))
+      if (!kinds[access->kind].write && a + 1 < count && write_covers(&accesses[a + 1], access))
          continue;
-      struct kr_barrier_entry e = {
-         .memory = access->memory,
-         .begin = access->begin,
-         .end = access->end,
-         .position = position,
-         .stages = kinds[access->kind].stage,
-         .access = kinds[access->kind].access,
-         .unordered = write ? ALL_KINDS : WRITE_KINDS,
-         .kind = (uint8_t)access->kind,
-         .write = write,
-      };
-      add_entry(t, &e);
+      add_access(t, access, position);
    }
    t->recorded_since_last = true;
    return emitted;
