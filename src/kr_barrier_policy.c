@@ -127,21 +127,15 @@ accesses_in_scope(VkAccessFlags2 mask)
    return mask;
 }
 
-/* What a barrier orders, worked out once per barrier from its masks (for an earlier access
+/* What a barrier orders (struct kr_barrier_scopes), from its masks (for an earlier access
  * that only reads: [0]; one that writes: [1], which also needs its access made available):
  * entry e is in the first scope when its stages are in src_stages[e->write] (and, when e
  * writes, its access in src_access), and then the vendor orders it before a later access of
  * every kind in kinds_ordered[e->write]. Every stage of e and of the kind must be in the
  * scopes (a kind with two stages may be either); a later kind is ordered after a write only
  * when the second access scope makes its access visible. */
-struct barrier_scopes {
-   VkPipelineStageFlags2 src_stages[2];
-   VkAccessFlags2 src_access;
-   uint16_t kinds_ordered[2];
-};
-
 static void
-barrier_scopes(const struct kr_barrier_masks *m, struct barrier_scopes *s)
+barrier_scopes(const struct kr_barrier_masks *m, struct kr_barrier_scopes *s)
 {
    VkAccessFlags2 dst_access = accesses_in_scope(m->dst_access);
    s->src_access = accesses_in_scope(m->src_access);
@@ -161,7 +155,7 @@ barrier_scopes(const struct kr_barrier_masks *m, struct barrier_scopes *s)
 /* The later access kinds the barrier orders entry e before (none when e is not in its first
  * scope). */
 static uint16_t
-kinds_ordered_after(const struct barrier_scopes *s, const struct kr_barrier_entry *e)
+kinds_ordered_after(const struct kr_barrier_scopes *s, const struct kr_barrier_entry *e)
 {
    unsigned memory = e->write;
    if (e->stages & ~s->src_stages[memory])
@@ -172,6 +166,13 @@ kinds_ordered_after(const struct barrier_scopes *s, const struct kr_barrier_entr
 }
 
 /* Every bit of b is in a: b's scopes are inside a's. */
+static inline bool
+masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
+          a->src_access == b->src_access && a->dst_access == b->dst_access;
+}
+
 static inline bool
 masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
@@ -333,8 +334,14 @@ kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
    const VkAllocationCallbacks *alloc = t->alloc;
    struct kr_barrier_entry *entries = t->entries;
    uint32_t capacity = t->capacity;
+   const bool scopes_ready = t->scopes_ready;
+   const struct kr_barrier_masks scopes_masks = t->scopes_masks;
+   const struct kr_barrier_scopes scopes = t->scopes;
    memset(t, 0, sizeof(*t));
    t->alloc = alloc;
+   t->scopes_ready = scopes_ready;
+   t->scopes_masks = scopes_masks;
+   t->scopes = scopes;
    t->entries = entries == &t->fallback ? NULL : entries;
    t->capacity = entries == &t->fallback ? 0 : capacity;
    /* What earlier submits did: any command, any write (reads are covered: they conflict only
@@ -372,8 +379,12 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->counts.emitted[why]++;
    t->counts.merged += t->pending_count - 1;
 
-   struct barrier_scopes scopes;
-   barrier_scopes(&t->pending, &scopes);
+   if (!t->scopes_ready || !masks_equal(&t->scopes_masks, &t->pending)) {
+      barrier_scopes(&t->pending, &t->scopes);
+      t->scopes_masks = t->pending;
+      t->scopes_ready = true;
+   }
+   const struct kr_barrier_scopes scopes = t->scopes;
    uint32_t kept = 0;
    for (uint32_t i = 0; i < t->count; i++) {
       struct kr_barrier_entry *e = &t->entries[i];

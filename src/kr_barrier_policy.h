@@ -88,6 +88,13 @@ struct kr_barrier_entry {
    bool write, any_memory;
 };
 
+/* What a barrier orders, worked out from its masks (kr_barrier_policy.c says how). */
+struct kr_barrier_scopes {
+   VkPipelineStageFlags2 src_stages[2]; /* [0]: for an earlier read, [1]: an earlier write */
+   VkAccessFlags2 src_access;
+   uint16_t kinds_ordered[2];
+};
+
 /* Entries past this many are folded into one wildcard (correct, only more conservative). */
 #define KR_BARRIER_MAX_ENTRIES 4096
 
@@ -107,6 +114,11 @@ struct kr_barrier_tracker {
    uint32_t count, capacity;
    struct kr_barrier_entry fallback;
    struct kr_barrier_counts counts;
+   /* the scopes of the masks last emitted (scopes_ready), kept across recordings: a program
+    * mostly emits the same masks */
+   bool scopes_ready;
+   struct kr_barrier_masks scopes_masks;
+   struct kr_barrier_scopes scopes;
 };
 
 void kr_barrier_tracker_init(struct kr_barrier_tracker *t, const VkAllocationCallbacks *alloc);
