@@ -165,7 +165,6 @@ kinds_ordered_after(const struct kr_barrier_scopes *s, const struct kr_barrier_e
    return s->kinds_ordered[memory];
 }
 
-/* Every bit of b is in a: b's scopes are inside a's. */
 static inline bool
 masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
@@ -173,6 +172,7 @@ masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
           a->src_access == b->src_access && a->dst_access == b->dst_access;
 }
 
+/* Every bit of b is in a: b's scopes are inside a's. */
 static inline bool
 masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
