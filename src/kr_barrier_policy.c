@@ -17,12 +17,19 @@
  * not contain, or with pending requests after it and L not after it. */
 #include "kr_barrier_policy.h"
 
-#include <assert.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "kr_alloc.h"
 
 #define ALL_BITS (~(uint64_t)0)
+
+/* The kinds that write: the table's write column comes from it, and it is at hand (a constant)
+ * for every read a command records. */
+#define WRITE_KINDS                                                                               \
+   ((uint16_t)((1u << KR_ACCESS_SHADER_STORAGE_WRITE) | (1u << KR_ACCESS_COPY_WRITE) |          \
+               (1u << KR_ACCESS_CLEAR_WRITE)))
+#define WRITES(kind) ((WRITE_KINDS >> (kind)) & 1u)
 
 static const struct {
    VkPipelineStageFlags2 stage;
@@ -30,43 +37,32 @@ static const struct {
    bool write;
 } kinds[KR_ACCESS_KIND_COUNT] = {
    [KR_ACCESS_SHADER_STORAGE_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT, false},
+                                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_STORAGE_READ)},
    [KR_ACCESS_SHADER_UNIFORM_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_UNIFORM_READ_BIT, false},
+                                      VK_ACCESS_2_UNIFORM_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_UNIFORM_READ)},
    [KR_ACCESS_SHADER_SAMPLED_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, false},
+                                      VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_SAMPLED_READ)},
    [KR_ACCESS_SHADER_STORAGE_WRITE] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                       VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, true},
-   [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT, false},
-   [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
+                                       VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
+                                       WRITES(KR_ACCESS_SHADER_STORAGE_WRITE)},
+   [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+                            WRITES(KR_ACCESS_COPY_READ)},
+   [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                             WRITES(KR_ACCESS_COPY_WRITE)},
    /* Fill and update are "transfer" operations; some read them as clears, some (the 1.3.239
     * validation layer, drivers that run them as copies) as copies: both stages, so the
     * vendor's barriers must name both to order them. */
    [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT | VK_PIPELINE_STAGE_2_COPY_BIT,
-                              VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
+                              VK_ACCESS_2_TRANSFER_WRITE_BIT, WRITES(KR_ACCESS_CLEAR_WRITE)},
    [KR_ACCESS_INDIRECT_READ] = {VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
-                                VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT, false},
+                                VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT,
+                                WRITES(KR_ACCESS_INDIRECT_READ)},
 };
 
 #define ALL_KINDS ((uint16_t)((1u << KR_ACCESS_KIND_COUNT) - 1))
-
-/* The kinds that write (those with write set in the table above); a constant, as it is needed
- * for every read a command records. */
-#define WRITE_KINDS                                                                               \
-   ((uint16_t)((1u << KR_ACCESS_SHADER_STORAGE_WRITE) | (1u << KR_ACCESS_COPY_WRITE) |          \
-               (1u << KR_ACCESS_CLEAR_WRITE)))
-
-/* WRITE_KINDS from the table (checked against it when a tracker is made). */
-static inline uint16_t
-table_write_kinds(void)
-{
-   uint16_t mask = 0;
-   for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
-      if (kinds[k].write)
-         mask |= (uint16_t)(1u << k);
-   }
-   return mask;
-}
 
 VkPipelineStageFlags2
 kr_barrier_kind_stage(enum kr_barrier_access_kind kind)
@@ -192,7 +188,6 @@ masks_add(struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 void
 kr_barrier_tracker_init(struct kr_barrier_tracker *t, const VkAllocationCallbacks *alloc)
 {
-   assert(table_write_kinds() == WRITE_KINDS);
    memset(t, 0, sizeof(*t));
    t->alloc = alloc;
 }
@@ -334,14 +329,9 @@ kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
    const VkAllocationCallbacks *alloc = t->alloc;
    struct kr_barrier_entry *entries = t->entries;
    uint32_t capacity = t->capacity;
-   const bool scopes_ready = t->scopes_ready;
-   const struct kr_barrier_masks scopes_masks = t->scopes_masks;
-   const struct kr_barrier_scopes scopes = t->scopes;
-   memset(t, 0, sizeof(*t));
+   /* Everything but the scopes kept (the last fields) starts from zero. */
+   memset(t, 0, offsetof(struct kr_barrier_tracker, scopes_ready));
    t->alloc = alloc;
-   t->scopes_ready = scopes_ready;
-   t->scopes_masks = scopes_masks;
-   t->scopes = scopes;
    t->entries = entries == &t->fallback ? NULL : entries;
    t->capacity = entries == &t->fallback ? 0 : capacity;
    /* What earlier submits did: any command, any write (reads are covered: they conflict only

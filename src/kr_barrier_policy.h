@@ -114,8 +114,9 @@ struct kr_barrier_tracker {
    uint32_t count, capacity;
    struct kr_barrier_entry fallback;
    struct kr_barrier_counts counts;
-   /* the scopes of the masks last emitted (scopes_ready), kept across recordings: a program
-    * mostly emits the same masks */
+   /* the scopes of the masks last emitted (scopes_ready), kept across recordings (so they
+    * come last: kr_barrier_tracker_begin clears what comes before): a program mostly emits the
+    * same masks */
    bool scopes_ready;
    struct kr_barrier_masks scopes_masks;
    struct kr_barrier_scopes scopes;
