@@ -26,6 +26,7 @@ kr_barrier_objects_init(struct kr_device *device)
    o->whole_buffers =
       kr_features_test(&device->enabled_features, KR_FEATURE_robustBufferAccess) &&
       !kr_features_test(&device->enabled_features, KR_FEATURE_Robustness2EXT_robustBufferAccess2);
+   atomic_init(&o->buffers_destroyed, 0);
    if (pthread_rwlock_init(&o->lock, NULL) != 0)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    kr_handle_map_init(&o->buffers, device->alloc);
@@ -131,8 +132,16 @@ kr_barrier_buffer_bound(struct kr_device *device, VkBuffer buffer, VkDeviceMemor
 void
 kr_barrier_buffer_destroyed(struct kr_device *device, VkBuffer buffer)
 {
-   if (device->barrier_objects.enabled && buffer)
-      kr_free(device->alloc, take(device, &device->barrier_objects.buffers, (uint64_t)buffer));
+   if (!device->barrier_objects.enabled || !buffer)
+      return;
+   kr_free(device->alloc, take(device, &device->barrier_objects.buffers, (uint64_t)buffer));
+   atomic_fetch_add_explicit(&device->barrier_objects.buffers_destroyed, 1, memory_order_relaxed);
+}
+
+uint64_t
+kr_barrier_buffers_destroyed(const struct kr_device *device)
+{
+   return atomic_load_explicit(&device->barrier_objects.buffers_destroyed, memory_order_relaxed);
 }
 
 bool

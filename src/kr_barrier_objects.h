@@ -55,6 +55,10 @@ struct kr_barrier_objects {
    bool whole_buffers;
    pthread_rwlock_t lock;
    struct kr_handle_map buffers, modules, pipelines;
+   /* Buffers destroyed so far: a recording that keeps the bindings it looked up (they never
+    * change once made) forgets them when this moves, as a handle may then name another
+    * buffer. Relaxed: the application orders a destroy before any use of a reused handle. */
+   _Atomic uint64_t buffers_destroyed;
 };
 
 VkResult kr_barrier_objects_init(struct kr_device *device);
@@ -70,6 +74,8 @@ void kr_barrier_buffer_bound(struct kr_device *device, VkBuffer buffer, VkDevice
 void kr_barrier_buffer_destroyed(struct kr_device *device, VkBuffer buffer);
 bool kr_barrier_buffer_lookup(struct kr_device *device, VkBuffer buffer,
                               struct kr_buffer_binding *out);
+/* The count of buffers destroyed so far (see buffers_destroyed). */
+uint64_t kr_barrier_buffers_destroyed(const struct kr_device *device);
 
 void kr_barrier_pipelines_created(struct kr_device *device, uint32_t count,
                                   const VkComputePipelineCreateInfo *infos,

@@ -17,11 +17,19 @@
  * not contain, or with pending requests after it and L not after it. */
 #include "kr_barrier_policy.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "kr_alloc.h"
 
 #define ALL_BITS (~(uint64_t)0)
+
+/* The kinds that write: the table's write column comes from it, and it is at hand (a constant)
+ * for every read a command records. */
+#define WRITE_KINDS                                                                               \
+   ((uint16_t)((1u << KR_ACCESS_SHADER_STORAGE_WRITE) | (1u << KR_ACCESS_COPY_WRITE) |          \
+               (1u << KR_ACCESS_CLEAR_WRITE)))
+#define WRITES(kind) ((WRITE_KINDS >> (kind)) & 1u)
 
 static const struct {
    VkPipelineStageFlags2 stage;
@@ -29,36 +37,32 @@ static const struct {
    bool write;
 } kinds[KR_ACCESS_KIND_COUNT] = {
    [KR_ACCESS_SHADER_STORAGE_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT, false},
+                                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_STORAGE_READ)},
    [KR_ACCESS_SHADER_UNIFORM_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_UNIFORM_READ_BIT, false},
+                                      VK_ACCESS_2_UNIFORM_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_UNIFORM_READ)},
    [KR_ACCESS_SHADER_SAMPLED_READ] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                      VK_ACCESS_2_SHADER_SAMPLED_READ_BIT, false},
+                                      VK_ACCESS_2_SHADER_SAMPLED_READ_BIT,
+                                      WRITES(KR_ACCESS_SHADER_SAMPLED_READ)},
    [KR_ACCESS_SHADER_STORAGE_WRITE] = {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                                       VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, true},
-   [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT, false},
-   [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
+                                       VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
+                                       WRITES(KR_ACCESS_SHADER_STORAGE_WRITE)},
+   [KR_ACCESS_COPY_READ] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_READ_BIT,
+                            WRITES(KR_ACCESS_COPY_READ)},
+   [KR_ACCESS_COPY_WRITE] = {VK_PIPELINE_STAGE_2_COPY_BIT, VK_ACCESS_2_TRANSFER_WRITE_BIT,
+                             WRITES(KR_ACCESS_COPY_WRITE)},
    /* Fill and update are "transfer" operations; some read them as clears, some (the 1.3.239
     * validation layer, drivers that run them as copies) as copies: both stages, so the
     * vendor's barriers must name both to order them. */
    [KR_ACCESS_CLEAR_WRITE] = {VK_PIPELINE_STAGE_2_CLEAR_BIT | VK_PIPELINE_STAGE_2_COPY_BIT,
-                              VK_ACCESS_2_TRANSFER_WRITE_BIT, true},
+                              VK_ACCESS_2_TRANSFER_WRITE_BIT, WRITES(KR_ACCESS_CLEAR_WRITE)},
    [KR_ACCESS_INDIRECT_READ] = {VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
-                                VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT, false},
+                                VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT,
+                                WRITES(KR_ACCESS_INDIRECT_READ)},
 };
 
 #define ALL_KINDS ((uint16_t)((1u << KR_ACCESS_KIND_COUNT) - 1))
-
-static uint16_t
-write_kinds(void)
-{
-   uint16_t mask = 0;
-   for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
-      if (kinds[k].write)
-         mask |= (uint16_t)(1u << k);
-   }
-   return mask;
-}
 
 VkPipelineStageFlags2
 kr_barrier_kind_stage(enum kr_barrier_access_kind kind)
@@ -119,25 +123,53 @@ accesses_in_scope(VkAccessFlags2 mask)
    return mask;
 }
 
-/* Whether barrier m orders entry e before a later access of kind k: e in the first scope, k in
- * the second (and, when e writes, e's access made available and k's access made visible). Every
- * stage of e and of k must be in the scopes (a kind with two stages may be either). */
-static bool
-barrier_orders(const struct kr_barrier_masks *m, const struct kr_barrier_entry *e, unsigned k)
+/* What a barrier orders (struct kr_barrier_scopes), from its masks (for an earlier access
+ * that only reads: [0]; one that writes: [1], which also needs its access made available):
+ * entry e is in the first scope when its stages are in src_stages[e->write] (and, when e
+ * writes, its access in src_access), and then the vendor orders it before a later access of
+ * every kind in kinds_ordered[e->write]. Every stage of e and of the kind must be in the
+ * scopes (a kind with two stages may be either); a later kind is ordered after a write only
+ * when the second access scope makes its access visible. */
+static void
+barrier_scopes(const struct kr_barrier_masks *m, struct kr_barrier_scopes *s)
 {
-   bool memory = e->write;
-   if (e->stages & ~stages_in_scope(m->src_stages, true, memory))
-      return false;
-   if (kinds[k].stage & ~stages_in_scope(m->dst_stages, false, memory))
-      return false;
-   if (!memory)
-      return true;
-   return !(e->access & ~accesses_in_scope(m->src_access)) &&
-          (accesses_in_scope(m->dst_access) & kinds[k].access);
+   VkAccessFlags2 dst_access = accesses_in_scope(m->dst_access);
+   s->src_access = accesses_in_scope(m->src_access);
+   for (unsigned memory = 0; memory < 2; memory++) {
+      s->src_stages[memory] = stages_in_scope(m->src_stages, true, memory);
+      VkPipelineStageFlags2 dst_stages = stages_in_scope(m->dst_stages, false, memory);
+      uint16_t ordered = 0;
+      for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
+         if ((kinds[k].stage & ~dst_stages) || (memory && !(dst_access & kinds[k].access)))
+            continue;
+         ordered |= (uint16_t)(1u << k);
+      }
+      s->kinds_ordered[memory] = ordered;
+   }
+}
+
+/* The later access kinds the barrier orders entry e before (none when e is not in its first
+ * scope). */
+static uint16_t
+kinds_ordered_after(const struct kr_barrier_scopes *s, const struct kr_barrier_entry *e)
+{
+   unsigned memory = e->write;
+   if (e->stages & ~s->src_stages[memory])
+      return 0;
+   if (memory && (e->access & ~s->src_access))
+      return 0;
+   return s->kinds_ordered[memory];
+}
+
+static inline bool
+masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
+          a->src_access == b->src_access && a->dst_access == b->dst_access;
 }
 
 /* Every bit of b is in a: b's scopes are inside a's. */
-static bool
+static inline bool
 masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
    return !(b->src_stages & ~a->src_stages) && !(b->dst_stages & ~a->dst_stages) &&
@@ -222,32 +254,10 @@ grow_entries(struct kr_barrier_tracker *t)
    return true;
 }
 
-/* Whether b can grow to take in a: the same kind of access to touching or overlapping bytes of
- * the same memory, so the union of their bytes is one range. */
-static bool
-coalescable(const struct kr_barrier_entry *a, const struct kr_barrier_entry *b)
-{
-   return !a->any_memory && !b->any_memory && a->memory == b->memory && a->write == b->write &&
-          a->stages == b->stages && a->access == b->access && a->begin <= b->end &&
-          b->begin <= a->end;
-}
-
-/* Adds e. A recent entry of the same kind of access recorded since the last emitted barrier, to
- * touching or overlapping bytes, grows to take it in instead: the same unordered kinds, the
- * union of the bytes, and the earlier position (a pending request after e is after it too). So
- * dispatches over neighbouring regions, or reading the same input, keep the list short. */
+/* Adds e at the end of the list. */
 static void
-add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+append_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
 {
-   uint32_t look = t->count < 8 ? t->count : 8;
-   for (uint32_t i = t->count - look; i < t->count; i++) {
-      struct kr_barrier_entry *old = &t->entries[i];
-      if ((!t->has_last || old->position > t->last_position) && coalescable(old, e)) {
-         old->begin = old->begin < e->begin ? old->begin : e->begin;
-         old->end = old->end > e->end ? old->end : e->end;
-         return;
-      }
-   }
    if (t->count == t->capacity && !grow_entries(t)) {
       if (!t->entries) {
          t->entries = &t->fallback;
@@ -261,6 +271,44 @@ add_entry(struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
    t->entries[t->count++] = *e;
 }
 
+/* Adds a tracked command's access, recorded at position. A recent entry of the same kind of
+ * access recorded since the last emitted barrier, to touching or overlapping bytes of the same
+ * memory, grows to take it in instead: the same unordered kinds (no barrier went to the vendor
+ * since it was made), the union of the bytes, and the earlier position (a pending request after
+ * the access is after it too). So dispatches over neighbouring regions, or reading the same
+ * input, keep the list short. */
+static void
+add_access(struct kr_barrier_tracker *t, const struct kr_barrier_access *a, uint64_t position)
+{
+   /* Newest first: the likeliest to take it in (the one before it usually does). */
+   uint32_t look = t->count < 8 ? t->count : 8;
+   for (uint32_t i = t->count; i-- > t->count - look;) {
+      struct kr_barrier_entry *old = &t->entries[i];
+      /* Entries of one kind have the same stages, access and write. */
+      if (old->kind != a->kind || old->any_memory || old->memory != a->memory ||
+          old->begin > a->end || a->begin > old->end)
+         continue;
+      if (t->has_last && old->position <= t->last_position)
+         continue;
+      old->begin = old->begin < a->begin ? old->begin : a->begin;
+      old->end = old->end > a->end ? old->end : a->end;
+      return;
+   }
+   bool write = kinds[a->kind].write;
+   const struct kr_barrier_entry e = {
+      .memory = a->memory,
+      .begin = a->begin,
+      .end = a->end,
+      .position = position,
+      .stages = kinds[a->kind].stage,
+      .access = kinds[a->kind].access,
+      .unordered = write ? ALL_KINDS : WRITE_KINDS,
+      .kind = (uint8_t)a->kind,
+      .write = write,
+   };
+   append_entry(t, &e);
+}
+
 static void
 add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
 {
@@ -269,10 +317,10 @@ add_wildcard(struct kr_barrier_tracker *t, VkPipelineStageFlags2 stages, VkAcces
       .stages = stages,
       .access = writes,
       .write = writes != 0,
-      .unordered = writes ? ALL_KINDS : write_kinds(),
+      .unordered = writes ? ALL_KINDS : WRITE_KINDS,
       .any_memory = true,
    };
-   add_entry(t, &e);
+   append_entry(t, &e);
 }
 
 void
@@ -281,7 +329,8 @@ kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
    const VkAllocationCallbacks *alloc = t->alloc;
    struct kr_barrier_entry *entries = t->entries;
    uint32_t capacity = t->capacity;
-   memset(t, 0, sizeof(*t));
+   /* Everything but the scopes kept (the last fields) starts from zero. */
+   memset(t, 0, offsetof(struct kr_barrier_tracker, scopes_ready));
    t->alloc = alloc;
    t->entries = entries == &t->fallback ? NULL : entries;
    t->capacity = entries == &t->fallback ? 0 : capacity;
@@ -289,15 +338,6 @@ kr_barrier_tracker_begin(struct kr_barrier_tracker *t)
     * with later writes, which a write conflicts with too). */
    add_wildcard(t, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_ACCESS_2_MEMORY_WRITE_BIT);
    t->recorded_since_last = true;
-}
-
-/* The last emitted barrier is after e: then only pending requests it does not contain matter. */
-static bool
-may_need_order(const struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
-{
-   if (t->has_last && t->last_position > e->position)
-      return t->last_undominated > e->position;
-   return t->last_pending > e->position;
 }
 
 void
@@ -329,15 +369,21 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->counts.emitted[why]++;
    t->counts.merged += t->pending_count - 1;
 
+   if (!t->scopes_ready || !masks_equal(&t->scopes_masks, &t->pending)) {
+      barrier_scopes(&t->pending, &t->scopes);
+      t->scopes_masks = t->pending;
+      t->scopes_ready = true;
+   }
+   const struct kr_barrier_scopes scopes = t->scopes;
    uint32_t kept = 0;
    for (uint32_t i = 0; i < t->count; i++) {
-      struct kr_barrier_entry e = t->entries[i];
-      for (unsigned k = 0; k < KR_ACCESS_KIND_COUNT; k++) {
-         if ((e.unordered & (1u << k)) && barrier_orders(&t->pending, &e, k))
-            e.unordered &= (uint16_t)~(1u << k);
-      }
-      if (e.unordered)
-         t->entries[kept++] = e;
+      struct kr_barrier_entry *e = &t->entries[i];
+      uint16_t unordered = e->unordered & (uint16_t)~kinds_ordered_after(&scopes, e);
+      if (!unordered)
+         continue;
+      if (kept != i)
+         t->entries[kept] = *e;
+      t->entries[kept++].unordered = unordered;
    }
    t->count = kept;
 
@@ -350,10 +396,24 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->last_pending = t->last_undominated = 0;
 }
 
-static bool
+/* Whether a pending request may order entry e before a later command that the vendor does
+ * not already order it before (see the top of this file): the last emitted barrier is after e,
+ * so only pending requests it does not contain matter, or it is not. */
+static inline bool
+may_need_order(const struct kr_barrier_tracker *t, const struct kr_barrier_entry *e)
+{
+   if (t->has_last && t->last_position > e->position)
+      return t->last_undominated > e->position;
+   return t->last_pending > e->position;
+}
+
+/* Whether a later access conflicts with e, unordered: e leaves the access's kind unordered
+ * and their bytes meet. Two reads never conflict: an entry that reads has only write kinds
+ * unordered (it starts with WRITE_KINDS, and barriers only take kinds away). */
+static inline bool
 conflicts(const struct kr_barrier_entry *e, const struct kr_barrier_access *a)
 {
-   if (!(e->unordered & (1u << a->kind)) || !(e->write || kinds[a->kind].write))
+   if (!(e->unordered & (1u << a->kind)))
       return false;
    return e->any_memory || (e->memory == a->memory && e->begin < a->end && a->begin < e->end);
 }
@@ -364,9 +424,12 @@ needs_barrier(const struct kr_barrier_tracker *t, const struct kr_barrier_access
 {
    if (!t->pending_count)
       return false;
+   uint16_t command_kinds = 0;
+   for (uint32_t a = 0; a < count; a++)
+      command_kinds |= (uint16_t)(1u << accesses[a].kind);
    for (uint32_t i = 0; i < t->count; i++) {
       const struct kr_barrier_entry *e = &t->entries[i];
-      if (!may_need_order(t, e))
+      if (!(e->unordered & command_kinds) || !may_need_order(t, e))
          continue;
       for (uint32_t a = 0; a < count; a++) {
          if (conflicts(e, &accesses[a]))
@@ -374,6 +437,19 @@ needs_barrier(const struct kr_barrier_tracker *t, const struct kr_barrier_access
       }
    }
    return false;
+}
+
+/* Whether write w (of the same command as read r) covers r: the same memory, all of r's bytes
+ * and every stage of r's. Then r need not be kept: w has r's position, conflicts with every
+ * later access that r conflicts with (a write conflicts with any access, and its unordered
+ * kinds stay a superset of r's), and a barrier that orders w before a later access orders r
+ * too (w's stages are in the first scope, which for an execution dependency only is no
+ * smaller; the kinds ordered after a read are no fewer than after a write). */
+static bool
+write_covers(const struct kr_barrier_access *w, const struct kr_barrier_access *r)
+{
+   return kinds[w->kind].write && w->memory == r->memory && w->begin <= r->begin &&
+          r->end <= w->end && !(kinds[r->kind].stage & ~kinds[w->kind].stage);
 }
 
 bool
@@ -388,18 +464,11 @@ kr_barrier_tracker_command(struct kr_barrier_tracker *t, const struct kr_barrier
       const struct kr_barrier_access *access = &accesses[a];
       if (access->begin >= access->end)
          continue;
-      bool write = kinds[access->kind].write;
-      struct kr_barrier_entry e = {
-         .memory = access->memory,
-         .begin = access->begin,
-         .end = access->end,
-         .position = position,
-         .stages = kinds[access->kind].stage,
-         .access = kinds[access->kind].access,
-         .unordered = write ? ALL_KINDS : write_kinds(),
-         .write = write,
-      };
-      add_entry(t, &e);
+      /* A descriptor read and written: its read, then its write (only the next access is
+       * looked at, so that a command of many accesses stays linear). */
+      if (!kinds[access->kind].write && a + 1 < count && write_covers(&accesses[a + 1], access))
+         continue;
+      add_access(t, access, position);
    }
    t->recorded_since_last = true;
    return emitted;

@@ -84,7 +84,15 @@ struct kr_barrier_entry {
    VkAccessFlags2 access;         /* its access (a wildcard: the writes it may make) */
    uint16_t unordered;            /* later access kinds (1 << kind) the vendor does not order
                                      after it yet */
+   uint8_t kind;                  /* its enum kr_barrier_access_kind (not a wildcard's) */
    bool write, any_memory;
+};
+
+/* What a barrier orders, worked out from its masks (kr_barrier_policy.c says how). */
+struct kr_barrier_scopes {
+   VkPipelineStageFlags2 src_stages[2]; /* [0]: for an earlier read, [1]: an earlier write */
+   VkAccessFlags2 src_access;
+   uint16_t kinds_ordered[2];
 };
 
 /* Entries past this many are folded into one wildcard (correct, only more conservative). */
@@ -106,6 +114,12 @@ struct kr_barrier_tracker {
    uint32_t count, capacity;
    struct kr_barrier_entry fallback;
    struct kr_barrier_counts counts;
+   /* the scopes of the masks last emitted (scopes_ready), kept across recordings (so they
+    * come last: kr_barrier_tracker_begin clears what comes before): a program mostly emits the
+    * same masks */
+   bool scopes_ready;
+   struct kr_barrier_masks scopes_masks;
+   struct kr_barrier_scopes scopes;
 };
 
 void kr_barrier_tracker_init(struct kr_barrier_tracker *t, const VkAllocationCallbacks *alloc);

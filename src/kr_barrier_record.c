@@ -60,7 +60,9 @@ forget_bindings(struct kr_barrier_recording *r)
 {
    kr_pipeline_accesses_unref(r->pipeline);
    r->pipeline = NULL;
-   memset(r->sets, 0, sizeof(r->sets));
+   memset(r->sets, 0, r->sets_touched * sizeof(r->sets[0]));
+   r->sets_touched = 0;
+   r->dispatch_valid = false;
 }
 
 void
@@ -148,28 +150,73 @@ reserve_accesses(struct kr_command_buffer *cb, uint32_t used, uint32_t count)
    return true;
 }
 
-/* Appends the access of bytes [offset, offset + size) of buffer (VK_WHOLE_SIZE: to its end);
- * false when the buffer's memory is not known. */
-bool
-kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuffer buffer,
-                  VkDeviceSize offset, VkDeviceSize size, enum kr_barrier_access_kind kind)
+/* Forgets the buffer bindings kept (and the last dispatch's accesses, made of them) when a
+ * buffer of the device was destroyed since: its handle may name another buffer now. */
+static void
+check_buffer_generation(struct kr_command_buffer *cb)
 {
+   struct kr_barrier_recording *r = &cb->barrier;
+   uint64_t generation = kr_barrier_buffers_destroyed(cb->device);
+   if (generation == r->buffer_generation)
+      return;
+   memset(r->buffers, 0, sizeof(r->buffers));
+   r->buffer_generation = generation;
+   r->dispatch_valid = false;
+}
+
+/* The buffer's binding: kept by the recording, or looked up (and kept) when bound to known
+ * memory; false when not known. check_buffer_generation comes first. */
+static bool
+buffer_binding(struct kr_command_buffer *cb, VkBuffer buffer, struct kr_barrier_cached_buffer *out)
+{
+   uint64_t key = (uint64_t)buffer;
+   struct kr_barrier_cached_buffer *slot =
+      &cb->barrier.buffers[(key * 0x9e3779b97f4a7c15ull) >> (64 - KR_BARRIER_BUFFER_CACHE_LOG2)];
+   if (key && slot->buffer == key) {
+      *out = *slot;
+      return true;
+   }
    struct kr_buffer_binding b;
-   if (!kr_barrier_buffer_lookup(cb->device, buffer, &b) || offset > b.size)
+   if (!key || !kr_barrier_buffer_lookup(cb->device, buffer, &b))
       return false;
-   if (size == VK_WHOLE_SIZE || size > b.size - offset)
-      size = b.size - offset;
+   *slot = (struct kr_barrier_cached_buffer){key, b.size, b.memory, b.offset};
+   *out = *slot;
+   return true;
+}
+
+/* Appends the access of bytes [offset, offset + size) of a buffer (VK_WHOLE_SIZE: to its end);
+ * false when out of its bounds or out of memory. */
+static bool
+append_access(struct kr_command_buffer *cb, uint32_t *used,
+              const struct kr_barrier_cached_buffer *b, VkDeviceSize offset, VkDeviceSize size,
+              enum kr_barrier_access_kind kind)
+{
+   if (offset > b->size)
+      return false;
+   if (size == VK_WHOLE_SIZE || size > b->size - offset)
+      size = b->size - offset;
    if (!size)
       return true;
    if (!reserve_accesses(cb, *used, 1))
       return false;
    cb->barrier.accesses[(*used)++] = (struct kr_barrier_access){
-      .memory = b.memory,
-      .begin = b.offset + offset,
-      .end = b.offset + offset + size,
+      .memory = b->memory,
+      .begin = b->offset + offset,
+      .end = b->offset + offset + size,
       .kind = kind,
    };
    return true;
+}
+
+/* For commands other than dispatches, which use the access list too. */
+bool
+kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuffer buffer,
+                  VkDeviceSize offset, VkDeviceSize size, enum kr_barrier_access_kind kind)
+{
+   cb->barrier.dispatch_valid = false;
+   check_buffer_generation(cb);
+   struct kr_barrier_cached_buffer b;
+   return buffer_binding(cb, buffer, &b) && append_access(cb, used, &b, offset, size, kind);
 }
 
 /* The dynamic descriptors of the layout's first `count` bindings (in binding-number order, as
@@ -252,17 +299,29 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
        * most 256 bytes (robust*BufferAccessSizeAlignment): accesses may reach that far. */
       if (cb->barrier.pipeline->pad_ranges && range != VK_WHOLE_SIZE)
          range = (range + ROBUST_PADDING - 1) / ROBUST_PADDING * ROBUST_PADDING;
-      VkBuffer buffer = (VkBuffer)d.object;
-      bool reads = uniform || res->read, writes = !uniform && res->written;
-      if (reads && !kr_barrier_add_buffer_access(cb, used, buffer, offset, range,
-                                                 uniform ? KR_ACCESS_SHADER_UNIFORM_READ
-                                                         : KR_ACCESS_SHADER_STORAGE_READ))
+      struct kr_barrier_cached_buffer b;
+      if (!buffer_binding(cb, (VkBuffer)d.object, &b))
          return false;
-      if (writes && !kr_barrier_add_buffer_access(cb, used, buffer, offset, range,
-                                                  KR_ACCESS_SHADER_STORAGE_WRITE))
+      bool reads = uniform || res->read, writes = !uniform && res->written;
+      if (reads && !append_access(cb, used, &b, offset, range,
+                                  uniform ? KR_ACCESS_SHADER_UNIFORM_READ
+                                          : KR_ACCESS_SHADER_STORAGE_READ))
+         return false;
+      if (writes && !append_access(cb, used, &b, offset, range, KR_ACCESS_SHADER_STORAGE_WRITE))
          return false;
    }
    return true;
+}
+
+/* Gives the tracker the first count accesses of the list, and the vendor any barrier it asks
+ * for. */
+static void
+track_accesses(struct kr_command_buffer *cb, uint32_t count)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_barrier_emit emit;
+   if (kr_barrier_tracker_command(&r->tracker, r->accesses, count, &emit))
+      emit_to_vendor(cb, &emit);
 }
 
 void
@@ -271,13 +330,22 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active)
       return;
+   check_buffer_generation(cb);
+   /* Dispatching again with the same bindings: the same accesses. */
+   if (r->dispatch_valid && r->dispatch_indirect == indirect && r->dispatch_offset == offset) {
+      track_accesses(cb, r->dispatch_count);
+      return;
+   }
+   r->dispatch_valid = false;
    const struct kr_pipeline_accesses *p = r->pipeline;
    uint32_t used = 0;
    bool known = p && !p->unknown_memory;
-   if (known && indirect)
-      known = kr_barrier_add_buffer_access(cb, &used, indirect, offset,
-                                           sizeof(VkDispatchIndirectCommand),
-                                           KR_ACCESS_INDIRECT_READ);
+   if (known && indirect) {
+      struct kr_barrier_cached_buffer b;
+      known = buffer_binding(cb, indirect, &b) &&
+              append_access(cb, &used, &b, offset, sizeof(VkDispatchIndirectCommand),
+                            KR_ACCESS_INDIRECT_READ);
+   }
    for (uint32_t i = 0; known && i < p->count; i++)
       known = resource_accesses(cb, &used, &p->resources[i]);
    if (!known) {
@@ -290,16 +358,17 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
                            VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
       return;
    }
-   kr_barrier_command(cb, used);
+   r->dispatch_valid = true;
+   r->dispatch_count = used;
+   r->dispatch_indirect = indirect;
+   r->dispatch_offset = offset;
+   track_accesses(cb, used);
 }
 
 void
 kr_barrier_command(struct kr_command_buffer *cb, uint32_t count)
 {
-   struct kr_barrier_recording *r = &cb->barrier;
-   struct kr_barrier_emit emit;
-   if (kr_barrier_tracker_command(&r->tracker, r->accesses, count, &emit))
-      emit_to_vendor(cb, &emit);
+   track_accesses(cb, count);
 }
 
 void
@@ -311,6 +380,7 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
       return;
    kr_pipeline_accesses_unref(r->pipeline);
    r->pipeline = kr_barrier_pipeline_lookup(cb->device, pipeline);
+   r->dispatch_valid = false;
 }
 
 void
@@ -321,8 +391,11 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return;
+   r->dispatch_valid = false;
    uint32_t next_dynamic = 0;
    for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
+      if (first + i >= r->sets_touched)
+         r->sets_touched = first + i + 1;
       struct kr_barrier_bound_set *bound = &r->sets[first + i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
       *bound = (struct kr_barrier_bound_set){0};
@@ -346,8 +419,10 @@ void
 kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, uint32_t set)
 {
    if (cb->barrier.active && bind_point == VK_PIPELINE_BIND_POINT_COMPUTE &&
-       set < KR_BARRIER_BOUND_SETS)
+       set < KR_BARRIER_BOUND_SETS) {
       cb->barrier.sets[set] = (struct kr_barrier_bound_set){0}; /* pushed: not tracked */
+      cb->barrier.dispatch_valid = false;
+   }
 }
 
 /* Flags other than BY_REGION (which only narrows framebuffer dependencies: leaving it out is a

@@ -28,6 +28,15 @@ struct kr_barrier_bound_set {
    uint32_t dynamic[KR_BARRIER_DYNAMIC_OFFSETS];
 };
 
+/* A buffer's binding as a recording keeps it (buffer 0: an empty slot). */
+struct kr_barrier_cached_buffer {
+   uint64_t buffer;
+   uint64_t size, memory, offset;
+};
+
+/* Slots of the recording's buffer bindings (a power of two). */
+#define KR_BARRIER_BUFFER_CACHE_LOG2 5
+
 struct kr_barrier_recording {
    bool active; /* the policy runs on this recording */
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
@@ -35,8 +44,21 @@ struct kr_barrier_recording {
    struct kr_barrier_tracker tracker;
    struct kr_pipeline_accesses *pipeline; /* the bound compute pipeline's, referenced */
    struct kr_barrier_bound_set sets[KR_BARRIER_BOUND_SETS];
+   uint32_t sets_touched; /* sets[] past this index are all empty */
    struct kr_barrier_access *accesses; /* a dispatch's, reused */
    uint32_t access_capacity;
+   /* The last dispatch's accesses, the first dispatch_count of accesses, while nothing they
+    * come from changed: the pipeline, the bound sets, the indirect buffer and offset, and the
+    * buffers (buffer_generation). A valid recording cannot change a bound set's contents. */
+   bool dispatch_valid;
+   uint32_t dispatch_count;
+   VkBuffer dispatch_indirect;
+   VkDeviceSize dispatch_offset;
+   /* Buffer bindings looked up in this recording, by a hash of the handle: a binding never
+    * changes once made, and while the device's count of destroyed buffers stays
+    * buffer_generation no handle can name another buffer. */
+   uint64_t buffer_generation;
+   struct kr_barrier_cached_buffer buffers[1u << KR_BARRIER_BUFFER_CACHE_LOG2];
 };
 
 /* Lifetime, from the command buffer's own calls. */

@@ -999,6 +999,49 @@ done:
    return ok;
 }
 
+/* One set bound once, y = f(y) in place four times with a full barrier after each, and a fill
+ * of an unrelated buffer e between the second and the third: Kronos works out a dispatch's
+ * accesses again only when something was bound, or when another command used its list (the
+ * fill), so this dispatches with both kept and new accesses. Each dispatch depends on the one
+ * before: a vendor barrier before each (the first's for earlier submits), none for the fill,
+ * one at the end. */
+static bool
+same_bindings(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer *y, *e;
+   VkCommandBuffer cmd;
+   uint32_t want_y[REGION_WORDS], want_e[REGION_WORDS];
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(y = buffer(&r, REGION_WORDS, 0, 8));
+   CHECK(ZEROS(&r, &e));
+   memcpy(want_y, y->data, sizeof(want_y));
+   CHECK_VK(begin(&r, &cmd));
+   full_barrier(cmd);
+   CHECK(bind(&r, cmd, y->buffer, 0, y->buffer, 0, REGION_WORDS, 3));
+   for (uint32_t i = 0; i < 4; i++) {
+      if (i == 2)
+         vkCmdFillBuffer(cmd, e->buffer, 0, VK_WHOLE_SIZE, 0x5eu);
+      vkCmdDispatch(cmd, REGION_WORDS / 64, 1, 1);
+      full_barrier(cmd);
+      host_apply(want_y, want_y, REGION_WORDS, 3);
+   }
+   CHECK_VK(end_submit(&r, cmd));
+   for (uint32_t i = 0; i < REGION_WORDS; i++)
+      want_e[i] = 0x5eu;
+   CHECK(expect_words(&r, "y", y->data, want_y, REGION_WORDS));
+   CHECK(expect_words(&r, "e", e->data, want_e, REGION_WORDS));
+   output(&out, y);
+   output(&out, e);
+   CHECK(check_hazards(&r, 5, 4, 1));
+   ok = true;
+done:
+   run_end(&r);
+   return ok;
+}
+
 /* --- Program -------------------------------------------------------------------------------- */
 
 /* case_NAME: NAME on both devices, each writing `words` output words. */
@@ -1019,6 +1062,7 @@ ON_BOTH(subranges, 5 * REGION_WORDS)
 ON_BOTH(previous_submit, 2 * REGION_WORDS)
 ON_BOTH(secondary, 3 * REGION_WORDS)
 ON_BOTH(events, 3 * REGION_WORDS)
+ON_BOTH(same_bindings, 2 * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1081,6 +1125,7 @@ main(int argc, char **argv)
       {"previous_submit", case_previous_submit, false},
       {"secondary", case_secondary, false},
       {"events", case_events, false},
+      {"same_bindings", case_same_bindings, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];

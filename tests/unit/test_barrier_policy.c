@@ -1400,6 +1400,27 @@ ranges_and_memories(void **state)
    assert_emit(s, byte, 1, NULL);
 }
 
+/* A read that the same command's next access writes over is not kept by the tracker; that
+ * must not lose the read's own ordering when the write's stage differs: a copy read with a
+ * shader write of the same bytes, a barrier that orders the write (from the compute stage)
+ * but not the read, then a copy-to-copy request before a copy that writes the bytes. */
+static void
+covered_read_of_another_stage(void **state)
+{
+   struct fixture *f = *state;
+   struct stream *s = &f->stream;
+   prologue(s);
+   COMMAND(s, acc(MEM_A, 0, 16, KR_ACCESS_COPY_READ),
+           acc(MEM_A, 0, 32, KR_ACCESS_SHADER_STORAGE_WRITE));
+   stream_barrier(s, bar(S_COMPUTE, A_SHADER_WRITE, S_ALL, A_MEMORY_READ | A_MEMORY_WRITE));
+   const uint32_t raw = COMMAND(s, acc(MEM_A, 16, 32, KR_ACCESS_SHADER_STORAGE_READ));
+   stream_barrier(s, bar(S_COPY, 0, S_COPY, 0));
+   const uint32_t war = COMMAND(s, acc(MEM_A, 0, 16, KR_ACCESS_COPY_WRITE));
+   run(f);
+   assert_emit(s, raw, 1, NULL);
+   assert_emit(s, war, 1, NULL);
+}
+
 /* A barrier before the first command protects against what earlier submits did (a wildcard):
  * it goes to the vendor before a dispatch that reads, and before a copy that writes. */
 static void
@@ -2061,6 +2082,27 @@ gen_untracked(struct test_random *r, struct item *it)
    }
 }
 
+/* A descriptor both read and written, as a dispatch reports it: a read, then a write of the
+ * same bytes of the same memory or more (of a kind whose stage may differ). */
+static void
+gen_read_then_write(struct test_random *r, struct item *it)
+{
+   const enum kr_barrier_access_kind reads[] = {
+      KR_ACCESS_SHADER_STORAGE_READ, KR_ACCESS_SHADER_UNIFORM_READ, KR_ACCESS_COPY_READ,
+      KR_ACCESS_INDIRECT_READ};
+   const enum kr_barrier_access_kind writes[] = {
+      KR_ACCESS_SHADER_STORAGE_WRITE, KR_ACCESS_COPY_WRITE, KR_ACCESS_CLEAR_WRITE};
+   const uint32_t k = roll(r, it->access_count - 1);
+   struct kr_barrier_access *read = &it->accesses[k], *write = &it->accesses[k + 1];
+   read->kind = roll(r, 2) ? KR_ACCESS_SHADER_STORAGE_READ : reads[roll(r, ARRAY_SIZE(reads))];
+   *write = *read;
+   write->kind = roll(r, 2) ? KR_ACCESS_SHADER_STORAGE_WRITE : writes[roll(r, ARRAY_SIZE(writes))];
+   if (roll(r, 3) == 0 && write->begin > 0)
+      write->begin--;
+   if (roll(r, 3) == 0 && write->end < UINT64_MAX)
+      write->end++;
+}
+
 /* A random stream: tracked commands (0 to 3 accesses), barriers (now and then the same twice),
  * untracked commands; mostly short, now and then longer. */
 static void
@@ -2076,6 +2118,8 @@ gen_stream(struct stream *s, struct test_random *r)
          it->access_count = roll(r, 20) ? 1 + roll(r, MAX_ACCESSES) : 0;
          for (uint32_t k = 0; k < it->access_count; k++)
             it->accesses[k] = gen_access(r, &shape);
+         if (it->access_count >= 2 && roll(r, 3) == 0)
+            gen_read_then_write(r, it);
       } else if (x < 85) {
          const struct kr_barrier_masks m = gen_barrier(r);
          stream_barrier(s, m);
@@ -2187,6 +2231,7 @@ main(void)
       TARGETED(write_after_read_and_read_after_read),
       TARGETED(ranges_and_memories),
       TARGETED(barrier_at_the_start),
+      TARGETED(covered_read_of_another_stage),
       TARGETED(untracked_commands),
       TARGETED(narrow_barriers),
       TARGETED(top_and_bottom_of_pipe),
