@@ -90,6 +90,7 @@ build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info, boo
    struct kr_feature_set vendor_features = device->enabled_features;
    if (batching)
       kr_batching_vendor_features(&vendor_features);
+   kr_profile_vendor_features(pd, &vendor_features);
    kr_feature_chain_write(chain->features, &vendor_features);
    VkBaseOutStructure *tail = (VkBaseOutStructure *)chain->features;
    while (tail->pNext)
@@ -195,6 +196,7 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
 static void
 destroy_device(struct kr_device *device)
 {
+   kr_profile_finish(device); /* reads what is left, writes the profile */
    kr_device_batching_finish(device);
    kr_device_descriptors_finish(device);
    kr_barrier_objects_finish(device);
@@ -306,6 +308,8 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    result = kr_device_descriptors_init(device);
    if (result == VK_SUCCESS)
       result = create_queues(device, pCreateInfo, queue_total);
+   if (result == VK_SUCCESS)
+      kr_profile_init(device); /* its one clock probe goes straight to the vendor queue */
    if (result == VK_SUCCESS && batching)
       result = kr_device_batching_init(device);
    if (result != VK_SUCCESS)

@@ -10,6 +10,7 @@
 #include "kr_flusher.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_queue_batch.h"
 #include "kr_scratch.h"
 #include "kr_util.h"
@@ -502,10 +503,10 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    return result;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+static VkResult
+queue_submit(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo *pSubmits,
+             VkFence fence)
 {
-   struct kr_queue *queue = kr_queue_from_handle(_queue);
    kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    if (!queue->batch)
       return submit_direct(queue, submitCount, pSubmits, fence);
@@ -520,30 +521,66 @@ kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmit
    return result;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
+static VkResult
+queue_submit2(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits,
+              VkFence fence)
 {
-   struct kr_queue *queue = kr_queue_from_handle(_queue);
    kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    if (!queue->batch)
       return submit2_direct(queue, submitCount, pSubmits, fence);
    return submit_batched(queue, submitCount, pSubmits, fence);
 }
 
+/* Profiling (kr_profile.h): earlier results are read before the submit, the submit's timed
+ * command buffers become pending after it, and the call is a CPU slice. */
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+{
+   struct kr_queue *queue = kr_queue_from_handle(_queue);
+   uint64_t start = kr_profile_cpu_start(queue->device);
+   if (!start)
+      return queue_submit(queue, submitCount, pSubmits, fence);
+   kr_profile_before_submit(queue, submitCount, pSubmits, NULL);
+   VkResult result = queue_submit(queue, submitCount, pSubmits, fence);
+   if (result == VK_SUCCESS)
+      kr_profile_after_submit(queue, submitCount, pSubmits, NULL);
+   kr_profile_cpu_end(queue->device, "vkQueueSubmit", start);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
+{
+   struct kr_queue *queue = kr_queue_from_handle(_queue);
+   uint64_t start = kr_profile_cpu_start(queue->device);
+   if (!start)
+      return queue_submit2(queue, submitCount, pSubmits, fence);
+   kr_profile_before_submit(queue, submitCount, NULL, pSubmits);
+   VkResult result = queue_submit2(queue, submitCount, pSubmits, fence);
+   if (result == VK_SUCCESS)
+      kr_profile_after_submit(queue, submitCount, NULL, pSubmits);
+   kr_profile_cpu_end(queue->device, "vkQueueSubmit2", start);
+   return result;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueWaitIdle(VkQueue _queue)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
-   if (!queue->batch)
-      return queue->disp->QueueWaitIdle(queue->handle);
-   return kr_queue_wait_idle(queue);
+   uint64_t start = kr_profile_cpu_start(queue->device);
+   VkResult result = queue->batch ? kr_queue_wait_idle(queue)
+                                  : queue->disp->QueueWaitIdle(queue->handle);
+   kr_profile_host_wait_done(queue->device, "vkQueueWaitIdle", start, result);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_DeviceWaitIdle(VkDevice _device)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   if (!kr_device_batching(device))
-      return device->disp.DeviceWaitIdle(device->handle);
-   return kr_device_wait_idle(device);
+   uint64_t start = kr_profile_cpu_start(device);
+   VkResult result = kr_device_batching(device) ? kr_device_wait_idle(device)
+                                                : device->disp.DeviceWaitIdle(device->handle);
+   kr_profile_host_wait_done(device, "vkDeviceWaitIdle", start, result);
+   return result;
 }
