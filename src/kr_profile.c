@@ -24,9 +24,10 @@ void
 kr_profile_vendor_features(const struct kr_physical_device *pd, struct kr_feature_set *features)
 {
    const char *path;
-   /* Reads of Kronos's queries reset them from the host (kr_profile_collect.c). */
-   if (profile_wanted(&path) && kr_features_test(&pd->state.features, KR_FEATURE_hostQueryReset))
-      kr_features_set(features, KR_FEATURE_hostQueryReset, true);
+   /* Completion points of submits that are not batched (kr_profile_collect.c). */
+   if (profile_wanted(&path) &&
+       kr_features_test(&pd->state.features, KR_FEATURE_timelineSemaphore))
+      kr_features_set(features, KR_FEATURE_timelineSemaphore, true);
 }
 
 static void
@@ -50,6 +51,44 @@ free_profile(struct kr_profile *profile)
    kr_free(alloc, profile);
 }
 
+/* One per queue, whether it batches or not: batching starts after the profiler. */
+static VkResult
+create_timelines(struct kr_device *device, struct kr_profile *profile)
+{
+   profile->timelines = kr_zalloc(device->alloc, sizeof(VkSemaphore) * device->queue_count, 8,
+                                  VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   profile->timeline_values = kr_zalloc(device->alloc, sizeof(uint64_t) * device->queue_count,
+                                        8, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!profile->timelines || !profile->timeline_values)
+      return VK_ERROR_OUT_OF_HOST_MEMORY;
+   const VkSemaphoreTypeCreateInfo type = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
+   };
+   const VkSemaphoreCreateInfo info = {.sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+                                       .pNext = &type};
+   for (uint32_t i = 0; i < device->queue_count; i++) {
+      VkResult result = device->disp.CreateSemaphore(device->handle, &info, device->alloc,
+                                                     &profile->timelines[i]);
+      if (result != VK_SUCCESS)
+         return result;
+   }
+   return VK_SUCCESS;
+}
+
+static void
+destroy_timelines(struct kr_device *device, struct kr_profile *profile)
+{
+   for (uint32_t i = 0; profile->timelines && i < device->queue_count; i++) {
+      if (profile->timelines[i])
+         device->disp.DestroySemaphore(device->handle, profile->timelines[i], device->alloc);
+   }
+   kr_free(device->alloc, profile->timelines);
+   kr_free(device->alloc, profile->timeline_values);
+   profile->timelines = NULL;
+   profile->timeline_values = NULL;
+}
+
 void
 kr_profile_init(struct kr_device *device)
 {
@@ -57,10 +96,10 @@ kr_profile_init(struct kr_device *device)
    if (!profile_wanted(&path))
       return;
    const struct kr_physical_device *pd = device->physical;
-   if (!kr_features_test(&pd->state.features, KR_FEATURE_hostQueryReset) ||
-       !device->disp.ResetQueryPool) {
-      kr_error("profiler: %s has no hostQueryReset, which the profiler needs: not profiling",
-               pd->state.device_name);
+   if (!kr_features_test(&pd->state.features, KR_FEATURE_timelineSemaphore) ||
+       !device->disp.GetSemaphoreCounterValue || !device->disp.WaitSemaphores) {
+      kr_error("profiler: %s has no timeline semaphores, which the profiler needs: not "
+               "profiling", pd->state.device_name);
       return;
    }
    if (device->queue_count == 0)
@@ -84,10 +123,13 @@ kr_profile_init(struct kr_device *device)
          result = VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    if (result == VK_SUCCESS)
+      result = create_timelines(device, profile);
+   if (result == VK_SUCCESS)
       result = kr_profile_clock_init(device, profile);
    if (result != VK_SUCCESS) {
       kr_error("profiler: setting up on %s failed (%d): not profiling", pd->state.device_name,
                result);
+      destroy_timelines(device, profile);
       free_profile(profile);
       return;
    }
@@ -117,9 +159,11 @@ kr_profile_finish(struct kr_device *device)
       cb->profile.pending = false;
       cb->profile.next_pending = NULL;
    }
+   profile->pending_tail = NULL;
    pthread_mutex_unlock(&profile->lock);
    kr_profile_output(device, profile);
    device->profile = NULL;
+   destroy_timelines(device, profile);
    free_profile(profile);
 }
 

@@ -8,13 +8,16 @@
  * reset in the command buffer before their first timestamp. Debug-utils labels become nested
  * slices. The command buffer keeps its slices: name, kind, grid, first query.
  *
- * Reading: a submit puts its timed command buffers on the device's pending list. The pending
- * ones are polled (vkGetQueryPoolResults without WAIT_BIT: the vendor's own word that the
- * submit's work is done) at later submits, after host waits, and when the device is destroyed;
- * a command buffer that is begun, reset, freed or submitted again while its last results are
- * unread is read first (waiting then, only if its work is still running: counted). After a read
- * the queries are reset from the host, so a poll never mistakes the last submit's results for
- * the next one's.
+ * Reading: a submit puts its timed command buffers on the device's pending list with the
+ * point its work completes at: the batch's timeline value of the submit (batching), else a
+ * value of a timeline semaphore of the profiler's that an empty vendor submit signals right
+ * after the application's (a signal covers all earlier work of the queue). Pending command
+ * buffers whose point completed (a counter read, no wait) are read with vkGetQueryPoolResults
+ * without WAIT_BIT, at later submits, after host waits, and when the device is destroyed; a
+ * command buffer that is begun, reset, freed or submitted again while its last results are
+ * unread is read first (waiting then for its point, only if its work still runs: counted).
+ * Queries are never read before their point: lavapipe's vkGetQueryPoolResults is not safe
+ * against its queue thread running the queries' work.
  *
  * Output, when the device is destroyed: the Chrome trace (kr_profile_trace.h; one track per
  * queue for the GPU, one per thread for the CPU slices of submits and host waits) and the
@@ -67,6 +70,7 @@ struct kr_profile_recording {
    bool pending;
    bool waiting; /* a thread reads it with WAIT_BIT, without the lock: pollers leave it */
    struct kr_queue *queue; /* of the last submit */
+   uint64_t point;         /* its completion on the queue's timeline (kr_profile_after_submit) */
    struct kr_command_buffer *next_pending;
    const char *pipeline_name; /* of the bound compute pipeline, interned */
    VkQueryPool *pools;
@@ -85,7 +89,7 @@ struct kr_profile_recording {
  * profiling is off. A failure to set up profiling is reported and leaves it off: the
  * application's device still works. */
 void kr_profile_init(struct kr_device *device);
-/* What the vendor device needs enabled for profiling (hostQueryReset), when it is wanted. */
+/* What the vendor device needs enabled for profiling (timeline semaphores), when wanted. */
 void kr_profile_vendor_features(const struct kr_physical_device *pd,
                                 struct kr_feature_set *features);
 void kr_profile_finish(struct kr_device *device);
@@ -121,9 +125,11 @@ void kr_profile_label_end_slow(struct kr_command_buffer *cb);
  * still runs, which only simultaneous-use command buffers allow). */
 void kr_profile_before_submit(struct kr_queue *queue, uint32_t count, const VkSubmitInfo *submits,
                               const VkSubmitInfo2 *submits2);
-/* After a submit the vendor (or the batch) took: its timed command buffers are pending. */
+/* After a submit the vendor (or the batch) took: its timed command buffers are pending until
+ * point completes on the queue's timeline (batching: the batch's value of the call's last
+ * submit; else 0, and the profiler signals a timeline semaphore of its own after the submit). */
 void kr_profile_after_submit(struct kr_queue *queue, uint32_t count, const VkSubmitInfo *submits,
-                             const VkSubmitInfo2 *submits2);
+                             const VkSubmitInfo2 *submits2, uint64_t point);
 /* Reads whatever pending results are ready (no wait). */
 void kr_profile_poll(struct kr_device *device);
 /* A CPU slice on the calling thread's track, from start_ns (kr_now_ns) to now. */

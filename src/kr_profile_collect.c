@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The profiler's reading (kr_profile.h): submitted command buffers wait on the device's pending
- * list until their queries are all available (vkGetQueryPoolResults without WAIT_BIT says so:
- * the vendor's own completion of exactly that work), then their slices become events in host
- * time and durations in the per-kernel table, and their queries are reset from the host so that
- * the next submit's results cannot be mistaken for these. */
+ * list until the point their submit completes at has completed (a counter read: no wait), then
+ * their queries are read (vkGetQueryPoolResults without WAIT_BIT) and their slices become
+ * events in host time and durations in the per-kernel table. Each run resets its queries at
+ * its start, so what is read after its point is its own. */
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -40,9 +40,13 @@ kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_profile_
 static void
 unlink_pending(struct kr_profile *profile, struct kr_command_buffer *cb)
 {
-   for (struct kr_command_buffer **p = &profile->pending; *p; p = &(*p)->profile.next_pending) {
+   struct kr_command_buffer *prev = NULL;
+   for (struct kr_command_buffer **p = &profile->pending; *p;
+        prev = *p, p = &(*p)->profile.next_pending) {
       if (*p == cb) {
          *p = cb->profile.next_pending;
+         if (profile->pending_tail == cb)
+            profile->pending_tail = prev;
          break;
       }
    }
@@ -86,20 +90,61 @@ add_slices(struct kr_device *device, struct kr_profile *profile,
    }
 }
 
+/* The timeline and value a pending command buffer's work completes at. */
+static VkSemaphore
+point_semaphore(const struct kr_device *device, const struct kr_profile_recording *rec)
+{
+   if (rec->queue->batch)
+      return rec->queue->batch->timeline.semaphore;
+   return device->profile->timelines[rec->queue - device->queues];
+}
+
+/* Whether the point completed; an error when it never will (its flush was refused, the
+ * device is lost). No wait. */
+static VkResult
+point_done(struct kr_device *device, const struct kr_profile_recording *rec, bool *done)
+{
+   uint64_t completed = 0;
+   VkResult result;
+   if (rec->queue->batch)
+      result = kr_queue_completed(rec->queue, rec->point, &completed);
+   else
+      result = device->disp.GetSemaphoreCounterValue(device->handle,
+                                                     point_semaphore(device, rec), &completed);
+   *done = result == VK_SUCCESS && completed >= rec->point;
+   return result;
+}
+
+static void
+give_up_locked(struct kr_profile *profile, struct kr_command_buffer *cb, const char *what,
+               VkResult result)
+{
+   kr_error("profiler: %s failed (%d): %u slices of a submit lost", what, result,
+            cb->profile.slice_count);
+   profile->lost_slices += cb->profile.slice_count;
+   unlink_pending(profile, cb);
+}
+
 bool
-kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb, bool give_up)
+kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb)
 {
    struct kr_profile *profile = device->profile;
    struct kr_profile_recording *rec = &cb->profile;
+   bool done;
+   VkResult result = point_done(device, rec, &done);
+   if (result != VK_SUCCESS) {
+      give_up_locked(profile, cb, "waiting for a submit's completion", result);
+      return true;
+   }
+   if (!done)
+      return false;
    uint32_t queries = rec->queries;
    if (profile->results_capacity < queries) {
       uint64_t *results = kr_alloc(profile->alloc, sizeof(*results) * queries, 8,
                                    VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
       if (!results) {
-         kr_error("profiler: out of host memory reading timestamps: %u slices lost",
-                  rec->slice_count);
-         profile->lost_slices += rec->slice_count;
-         goto done;
+         give_up_locked(profile, cb, "keeping timestamps", VK_ERROR_OUT_OF_HOST_MEMORY);
+         return true;
       }
       kr_free(profile->alloc, profile->results);
       profile->results = results;
@@ -108,25 +153,18 @@ kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb, b
    for (uint32_t first = 0; first < queries; first += KR_PROFILE_POOL_QUERIES) {
       uint32_t count = queries - first < KR_PROFILE_POOL_QUERIES ? queries - first
                                                                   : KR_PROFILE_POOL_QUERIES;
-      VkResult result = device->disp.GetQueryPoolResults(
+      /* The work completed: every query is available (VK_NOT_READY would be a vendor bug). */
+      result = device->disp.GetQueryPoolResults(
          device->handle, rec->pools[first / KR_PROFILE_POOL_QUERIES], 0, count,
          sizeof(uint64_t) * count, profile->results + first, sizeof(uint64_t),
          VK_QUERY_RESULT_64_BIT);
-      if (result == VK_NOT_READY && !give_up)
-         return false;
       if (result != VK_SUCCESS) {
-         kr_error("profiler: reading a command buffer's timestamps failed (%d): %u slices lost",
-                  result, rec->slice_count);
-         profile->lost_slices += rec->slice_count;
-         goto done;
+         give_up_locked(profile, cb, "reading timestamps", result);
+         return true;
       }
    }
    profile->reads++;
    add_slices(device, profile, rec, profile->results);
-done:
-   /* Unavailable again until the command buffer's next run writes them. */
-   for (uint32_t i = 0; i < rec->pool_count; i++)
-      device->disp.ResetQueryPool(device->handle, rec->pools[i], 0, KR_PROFILE_POOL_QUERIES);
    unlink_pending(profile, cb);
    return true;
 }
@@ -137,52 +175,65 @@ kr_profile_poll(struct kr_device *device)
    struct kr_profile *profile = device->profile;
    if (!profile)
       return;
+   /* Queues (the first 64) with an unfinished point: their later ones are not looked at. */
+   uint64_t blocked = 0;
    pthread_mutex_lock(&profile->lock);
    for (struct kr_command_buffer *cb = profile->pending, *next; cb; cb = next) {
       next = cb->profile.next_pending;
-      if (!cb->profile.waiting)
-         kr_profile_read_locked(device, cb, false);
+      uint32_t queue = (uint32_t)(cb->profile.queue - device->queues);
+      uint64_t bit = queue < 64 ? 1ull << queue : 0;
+      if (cb->profile.waiting || (blocked & bit))
+         continue;
+      if (!kr_profile_read_locked(device, cb))
+         blocked |= bit;
    }
    pthread_mutex_unlock(&profile->lock);
 }
 
-/* Reads a pending command buffer's results, waiting for its work when it still runs (the
- * profiler's lock not held: the wait is the vendor's). */
+/* Reads a pending command buffer's results, waiting for its point when its work still runs
+ * (the profiler's lock not held during the wait, which is the vendor's). */
 static void
 read_waiting(struct kr_device *device, struct kr_command_buffer *cb)
 {
    struct kr_profile *profile = device->profile;
    struct kr_profile_recording *rec = &cb->profile;
    pthread_mutex_lock(&profile->lock);
-   if (!rec->pending || kr_profile_read_locked(device, cb, false)) {
+   if (!rec->pending || kr_profile_read_locked(device, cb)) {
       pthread_mutex_unlock(&profile->lock);
       return;
    }
-   rec->waiting = true; /* pollers leave it alone: its pools are this thread's for now */
+   rec->waiting = true; /* pollers leave it alone meanwhile */
    profile->waited_reads++;
    pthread_mutex_unlock(&profile->lock);
 
-   /* Its submit may still be in a batch: the vendor must have it before a wait. A flush the
-    * vendor refused never writes the queries: then there is nothing to wait for. */
-   kr_device_observe(device);
-   VkResult result = VK_SUCCESS;
-   for (uint32_t i = 0; i < rec->pool_count && result == VK_SUCCESS; i++)
-      result = kr_device_lost_work(device, (uint64_t)(uintptr_t)rec->pools[i]);
-   for (uint32_t first = 0; first < rec->queries && result == VK_SUCCESS; first += 64) {
-      uint64_t ignored[64];
-      uint32_t count = rec->queries - first < 64 ? rec->queries - first : 64;
-      result = device->disp.GetQueryPoolResults(
-         device->handle, rec->pools[first / KR_PROFILE_POOL_QUERIES],
-         first % KR_PROFILE_POOL_QUERIES, count, sizeof(ignored), ignored, sizeof(uint64_t),
-         VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
+   /* A batched submit may not have reached the vendor yet: it must before a wait. */
+   if (rec->queue->batch)
+      kr_device_observe(device);
+   VkSemaphore semaphore = point_semaphore(device, rec);
+   const VkSemaphoreWaitInfo wait = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+      .semaphoreCount = 1,
+      .pSemaphores = &semaphore,
+      .pValues = &rec->point,
+   };
+   for (;;) {
+      bool done;
+      VkResult result = point_done(device, rec, &done);
+      if (result != VK_SUCCESS || done)
+         break; /* read_locked below says an error */
+      /* In slices, so that a loss the batch learns meanwhile ends the wait. */
+      result = device->disp.WaitSemaphores(device->handle, &wait, 10ull * 1000 * 1000);
+      if (result != VK_SUCCESS && result != VK_TIMEOUT) {
+         pthread_mutex_lock(&profile->lock);
+         rec->waiting = false;
+         give_up_locked(profile, cb, "waiting for a submit's completion", result);
+         pthread_mutex_unlock(&profile->lock);
+         return;
+      }
    }
-   if (result != VK_SUCCESS)
-      kr_error("profiler: waiting for a command buffer's timestamps failed (%d)", result);
-
    pthread_mutex_lock(&profile->lock);
    rec->waiting = false;
-   /* On failure its slices are given up (reported), not waited for again. */
-   kr_profile_read_locked(device, cb, true);
+   kr_profile_read_locked(device, cb);
    pthread_mutex_unlock(&profile->lock);
 }
 
@@ -225,28 +276,80 @@ kr_profile_before_submit(struct kr_queue *queue, uint32_t count, const VkSubmitI
    }
 }
 
+/* Without batching: an empty vendor submit signals the profiler's timeline after the
+ * application's submit; a semaphore signal covers all earlier work of the queue. Called by the
+ * queue's submitting thread (externally synchronized), without the profiler's lock. */
+static VkResult
+signal_direct_point(struct kr_queue *queue, uint64_t *point)
+{
+   struct kr_device *device = queue->device;
+   struct kr_profile *profile = device->profile;
+   uint32_t index = (uint32_t)(queue - device->queues);
+   uint64_t value = profile->timeline_values[index] + 1;
+   const VkTimelineSemaphoreSubmitInfo values = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .signalSemaphoreValueCount = 1,
+      .pSignalSemaphoreValues = &value,
+   };
+   const VkSubmitInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = &values,
+      .signalSemaphoreCount = 1,
+      .pSignalSemaphores = &profile->timelines[index],
+   };
+   /* Not counted in the statistics: the profiler's, not the application's. */
+   VkResult result = queue->disp->QueueSubmit(queue->handle, 1, &info, VK_NULL_HANDLE);
+   if (result == VK_SUCCESS)
+      profile->timeline_values[index] = *point = value;
+   return result;
+}
+
+static bool
+timed(const struct kr_command_buffer *cb)
+{
+   return cb && cb->profile.timed && cb->profile.slice_count;
+}
+
 void
 kr_profile_after_submit(struct kr_queue *queue, uint32_t count, const VkSubmitInfo *submits,
-                        const VkSubmitInfo2 *submits2)
+                        const VkSubmitInfo2 *submits2, uint64_t point)
 {
    struct kr_profile *profile = queue->device->profile;
+   bool any = false;
+   for (uint32_t i = 0; i < count && !any; i++) {
+      uint32_t n = 1;
+      for (uint32_t j = 0; j < n && !any; j++)
+         any = timed(submitted_buffer(submits, submits2, i, j, &n));
+   }
+   if (!any)
+      return;
+   VkResult result = queue->batch ? VK_SUCCESS : signal_direct_point(queue, &point);
    pthread_mutex_lock(&profile->lock);
    for (uint32_t i = 0; i < count; i++) {
       uint32_t n = 1;
       for (uint32_t j = 0; j < n; j++) {
          struct kr_command_buffer *cb = submitted_buffer(submits, submits2, i, j, &n);
-         struct kr_profile_recording *rec = cb ? &cb->profile : NULL;
-         if (!rec || !rec->timed || !rec->slice_count)
+         if (!timed(cb))
             continue;
-         if (rec->pending) {
-            /* The same command buffer twice in one call: one run's results are read. */
+         struct kr_profile_recording *rec = &cb->profile;
+         if (result != VK_SUCCESS || rec->pending) {
+            /* No point to read it at; or the same command buffer twice in one call, whose
+             * one run's results are read. */
+            if (result != VK_SUCCESS)
+               kr_error("profiler: the submit that marks a submit's completion failed (%d): "
+                        "its slices are lost", result);
             profile->lost_slices += rec->slice_count;
             continue;
          }
          rec->pending = true;
          rec->queue = queue;
-         rec->next_pending = profile->pending;
-         profile->pending = cb;
+         rec->point = point;
+         rec->next_pending = NULL;
+         if (profile->pending_tail)
+            profile->pending_tail->profile.next_pending = cb;
+         else
+            profile->pending = cb;
+         profile->pending_tail = cb;
       }
    }
    pthread_mutex_unlock(&profile->lock);

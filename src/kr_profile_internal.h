@@ -32,7 +32,14 @@ struct kr_profile {
    uint64_t valid_mask;
    const char *clock_source; /* how the offset was found, for the trace's metadata */
    uint64_t start_ns;        /* device creation: the trace's zero */
-   struct kr_command_buffer *pending; /* submitted, unread (kr_profile_recording.next_pending) */
+   /* Submitted, unread, in submission order (kr_profile_recording.next_pending): on one queue
+    * points complete in order, so a poll stops at a queue's first unfinished one. */
+   struct kr_command_buffer *pending, *pending_tail;
+   /* Per queue without batching: the timeline semaphore an empty submit signals after each
+    * application submit, and its last value (the queue's submitting thread's: the queue is
+    * externally synchronized). */
+   VkSemaphore *timelines;
+   uint64_t *timeline_values;
    struct kr_profile_event *events;
    uint64_t event_count, event_capacity;
    struct kr_profile_table table;
@@ -55,9 +62,9 @@ struct kr_profile_pipeline {
 /* Appends an event (the lock held); counted as dropped when out of host memory. */
 void kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_profile_event *e);
 
-/* Reads a pending command buffer's results if ready (the lock held): true when read (it left
- * the pending list). */
-bool kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb, bool wait);
+/* Reads a pending command buffer's results once its point completed (the lock held): true
+ * when it left the pending list (read, or given up with an error said). */
+bool kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb);
 
 /* Measures the GPU clock against CLOCK_MONOTONIC (kr_profile_clock.c). */
 VkResult kr_profile_clock_init(struct kr_device *device, struct kr_profile *profile);

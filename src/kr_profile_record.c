@@ -25,8 +25,7 @@ stop_timing(struct kr_command_buffer *cb, const char *why, VkResult result)
    rec->unrecorded_labels = 0;
 }
 
-/* A new pool, reset from the host (its queries start unavailable, so a poll never reads
- * them before the GPU writes them) and in the command buffer before its first use. */
+/* A new pool; reset in the command buffer before its first use. */
 static VkResult
 add_pool(struct kr_command_buffer *cb)
 {
@@ -46,7 +45,6 @@ add_pool(struct kr_command_buffer *cb)
    result = device->disp.CreateQueryPool(device->handle, &info, device->alloc, &pool);
    if (result != VK_SUCCESS)
       return result;
-   device->disp.ResetQueryPool(device->handle, pool, 0, KR_PROFILE_POOL_QUERIES);
    rec->pools[rec->pool_count++] = pool;
    return VK_SUCCESS;
 }
