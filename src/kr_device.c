@@ -198,6 +198,7 @@ destroy_device(struct kr_device *device)
 {
    kr_profile_finish(device); /* reads what is left, writes the profile */
    kr_device_batching_finish(device);
+   kr_profile_destroy(device); /* after the flusher thread, which may add a slice, stopped */
    kr_device_descriptors_finish(device);
    kr_barrier_objects_finish(device);
    kr_memory_pools_finish(device);

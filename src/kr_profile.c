@@ -160,8 +160,17 @@ kr_profile_finish(struct kr_device *device)
       cb->profile.next_pending = NULL;
    }
    profile->pending_tail = NULL;
+   profile->closed = true;
    pthread_mutex_unlock(&profile->lock);
    kr_profile_output(device, profile);
+}
+
+void
+kr_profile_destroy(struct kr_device *device)
+{
+   struct kr_profile *profile = device->profile;
+   if (!profile)
+      return;
    device->profile = NULL;
    destroy_timelines(device, profile);
    free_profile(profile);

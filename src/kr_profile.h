@@ -93,6 +93,8 @@ void kr_profile_init(struct kr_device *device);
 void kr_profile_vendor_features(const struct kr_physical_device *pd,
                                 struct kr_feature_set *features);
 void kr_profile_finish(struct kr_device *device);
+/* Frees the profiler (after kr_profile_finish and once no other thread may add a slice). */
+void kr_profile_destroy(struct kr_device *device);
 
 /* Names (kr_profile_names.c): what a dispatch is called. */
 void kr_profile_module_created(struct kr_device *device, VkShaderModule module,

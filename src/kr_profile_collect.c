@@ -367,6 +367,7 @@ kr_profile_cpu_slice(struct kr_device *device, const char *name, uint64_t start_
       .kind = KR_PROFILE_KIND_COUNT,
    };
    pthread_mutex_lock(&profile->lock);
-   kr_profile_add_event_locked(profile, &e);
+   if (!profile->closed)
+      kr_profile_add_event_locked(profile, &e);
    pthread_mutex_unlock(&profile->lock);
 }

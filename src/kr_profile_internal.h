@@ -49,6 +49,7 @@ struct kr_profile {
    struct kr_handle_map pipelines; /* VkPipeline -> struct kr_profile_pipeline */
    uint64_t *results; /* a read's timestamps */
    uint32_t results_capacity;
+   bool closed; /* written out (kr_profile_finish): later slices are dropped */
    /* Counted and printed with the table. */
    uint64_t reads, waited_reads, lost_slices, dropped_events;
 };

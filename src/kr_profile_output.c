@@ -5,6 +5,7 @@
  * track per thread (its id) for submits and host waits; time 0 is the device's creation. */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -84,24 +85,42 @@ write_trace(struct kr_device *device, struct kr_profile *profile, FILE *out)
    return kr_trace_end(&w);
 }
 
+/* The file of the process's n-th profile (from 0): KRONOS_PROFILE itself for the first, then
+ * "name.<n>.json" (or "name.<n>" without a .json suffix), so that a program that makes
+ * several devices loses none of their profiles. */
+static void
+trace_path(const char *path, unsigned n, char *out, size_t size)
+{
+   size_t len = strlen(path);
+   if (n == 0)
+      snprintf(out, size, "%s", path);
+   else if (len > 5 && strcmp(path + len - 5, ".json") == 0)
+      snprintf(out, size, "%.*s.%u.json", (int)(len - 5), path, n);
+   else
+      snprintf(out, size, "%s.%u", path, n);
+}
+
 void
 kr_profile_output(struct kr_device *device, struct kr_profile *profile)
 {
+   static _Atomic unsigned written;
+   char path[4096] = "";
    if (profile->path) {
-      FILE *out = fopen(profile->path, "w");
+      trace_path(profile->path, atomic_fetch_add(&written, 1), path, sizeof(path));
+      FILE *out = fopen(path, "w");
       if (!out) {
-         kr_error("profiler: cannot open %s: %s", profile->path, strerror(errno));
+         kr_error("profiler: cannot open %s: %s", path, strerror(errno));
       } else {
          bool ok = write_trace(device, profile, out);
          if (fclose(out) != 0 || !ok)
-            kr_error("profiler: writing %s failed", profile->path);
+            kr_error("profiler: writing %s failed", path);
       }
    }
    fprintf(stderr,
-           "kronos: profile of %s: %" PRIu64 " reads of submitted command buffers (%" PRIu64
+           "kronos: profile of %s%s%s: %" PRIu64 " reads of submitted command buffers (%" PRIu64
            " waited for), %" PRIu64 " slices lost, %" PRIu64 " not kept (no host memory)\n",
-           device->physical->state.device_name, profile->reads, profile->waited_reads,
-           profile->lost_slices, profile->dropped_events);
+           device->physical->state.device_name, *path ? ", trace in " : "", path, profile->reads,
+           profile->waited_reads, profile->lost_slices, profile->dropped_events);
    if (!kr_profile_table_print(&profile->table, stderr))
       kr_error("profiler: printing the per-kernel table failed");
 }
