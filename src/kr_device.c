@@ -260,6 +260,23 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    VkDeviceCreateInfo vendor_info = *pCreateInfo;
    if (queue_infos)
       vendor_info.pQueueCreateInfos = queue_infos;
+   /* The profiler's extension (calibrated timestamps), after the application's. */
+   const char **extensions = NULL;
+   const char *profile_extension = kr_profile_vendor_extension(pd, &device->enabled_extensions);
+   if (profile_extension) {
+      extensions = kr_alloc(device->alloc,
+                            sizeof(*extensions) * (pCreateInfo->enabledExtensionCount + 1), 8,
+                            VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!extensions) {
+         kr_free(device->alloc, chain.features);
+         result = VK_ERROR_OUT_OF_HOST_MEMORY;
+         goto fail;
+      }
+      for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; i++)
+         extensions[i] = pCreateInfo->ppEnabledExtensionNames[i];
+      extensions[vendor_info.enabledExtensionCount++] = profile_extension;
+      vendor_info.ppEnabledExtensionNames = extensions;
+   }
    vendor_info.pNext = chain.features;
    vendor_info.pEnabledFeatures = NULL;
    vendor_info.enabledLayerCount = 0;
@@ -276,6 +293,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
    kr_free(device->alloc, chain.features);
    kr_free(device->alloc, queue_infos);
+   kr_free(device->alloc, extensions);
    queue_infos = NULL;
    if (result != VK_SUCCESS) {
       kr_warn("vkCreateDevice on %s failed in the vendor driver (%d)", pd->state.device_name,

@@ -20,6 +20,18 @@ profile_wanted(const char **path)
    return *path || kr_setting_enabled(KR_SETTING_PROFILE_SUMMARY);
 }
 
+const char *
+kr_profile_vendor_extension(const struct kr_physical_device *pd,
+                            const struct kr_extension_set *app_enabled)
+{
+   const char *path;
+   if (!profile_wanted(&path) ||
+       !kr_extensions_test(&pd->state.extensions, KR_EXT_EXT_calibrated_timestamps) ||
+       kr_extensions_test(app_enabled, KR_EXT_EXT_calibrated_timestamps))
+      return NULL;
+   return VK_EXT_CALIBRATED_TIMESTAMPS_EXTENSION_NAME;
+}
+
 void
 kr_profile_vendor_features(const struct kr_physical_device *pd, struct kr_feature_set *features)
 {

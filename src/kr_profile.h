@@ -38,6 +38,7 @@ struct kr_command_buffer;
 struct kr_profile;
 struct kr_physical_device;
 struct kr_feature_set;
+struct kr_extension_set;
 
 enum kr_profile_kind {
    KR_PROFILE_DISPATCH,
@@ -89,6 +90,11 @@ struct kr_profile_recording {
  * profiling is off. A failure to set up profiling is reported and leaves it off: the
  * application's device still works. */
 void kr_profile_init(struct kr_device *device);
+/* The vendor extension the profiler adds to the vendor device when profiling is wanted
+ * (VK_EXT_calibrated_timestamps, where the vendor has it and the application did not enable
+ * it), or NULL. */
+const char *kr_profile_vendor_extension(const struct kr_physical_device *pd,
+                                        const struct kr_extension_set *app_enabled);
 /* What the vendor device needs enabled for profiling (timeline semaphores), when wanted. */
 void kr_profile_vendor_features(const struct kr_physical_device *pd,
                                 struct kr_feature_set *features);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The profiler's clock (kr_profile.h): GPU timestamps become host time (CLOCK_MONOTONIC) with
- * timestampPeriod and an offset measured once, when the device is created: one vendor submit of
- * one timestamp, between two readings of the host clock. Where the timestamp falls between
- * them without an offset, the vendor counts on the host's own clock (lavapipe does) and the
- * offset is 0; else it is taken at the middle of the round trip, which bounds its error by half
- * the round trip. VK_KHR/EXT_calibrated_timestamps would do better and is not used yet. */
+ * timestampPeriod and an offset found once, when the device is created. Where the vendor has
+ * VK_EXT_calibrated_timestamps with the device and CLOCK_MONOTONIC time domains (Kronos enables
+ * it on the vendor device when profiling), the two clocks are read together. Else the offset is
+ * measured: one vendor submit of one timestamp, between two readings of the host clock. Where
+ * the timestamp falls between them without an offset, the vendor counts on the host's own clock
+ * and the offset is 0; else it is taken at the middle of the round trip, which bounds its error
+ * by half the round trip. */
 #include "kr_alloc.h"
 #include "kr_log.h"
 #include "kr_objects.h"
@@ -98,6 +100,51 @@ probe(struct kr_device *device, struct kr_queue *queue, struct clock_probe *p, u
                                            VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT);
 }
 
+/* Both clocks at once through VK_EXT_calibrated_timestamps; false (said) where it cannot. */
+static bool
+calibrate(struct kr_device *device, struct kr_profile *profile)
+{
+   const struct kr_physical_device *pd = device->physical;
+   if (!kr_extensions_test(&pd->state.extensions, KR_EXT_EXT_calibrated_timestamps) ||
+       !device->disp.GetCalibratedTimestampsEXT ||
+       !pd->disp->GetPhysicalDeviceCalibrateableTimeDomainsEXT)
+      return false;
+   VkTimeDomainEXT domains[16];
+   uint32_t count = 16;
+   VkResult result =
+      pd->disp->GetPhysicalDeviceCalibrateableTimeDomainsEXT(pd->handle, &count, domains);
+   if (result != VK_SUCCESS && result != VK_INCOMPLETE) {
+      kr_warn("profiler: vkGetPhysicalDeviceCalibrateableTimeDomainsEXT failed (%d): measuring "
+              "the GPU clock instead", result);
+      return false;
+   }
+   bool device_domain = false, monotonic = false;
+   for (uint32_t i = 0; i < count; i++) {
+      device_domain |= domains[i] == VK_TIME_DOMAIN_DEVICE_EXT;
+      monotonic |= domains[i] == VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT;
+   }
+   if (!device_domain || !monotonic)
+      return false;
+   const VkCalibratedTimestampInfoEXT infos[2] = {
+      {VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, NULL, VK_TIME_DOMAIN_DEVICE_EXT},
+      {VK_STRUCTURE_TYPE_CALIBRATED_TIMESTAMP_INFO_EXT, NULL, VK_TIME_DOMAIN_CLOCK_MONOTONIC_EXT},
+   };
+   uint64_t stamps[2], deviation = 0;
+   result = device->disp.GetCalibratedTimestampsEXT(device->handle, 2, infos, stamps, &deviation);
+   if (result != VK_SUCCESS) {
+      kr_warn("profiler: vkGetCalibratedTimestampsEXT failed (%d): measuring the GPU clock "
+              "instead", result);
+      return false;
+   }
+   profile->offset_ns =
+      (double)stamps[1] - (double)(stamps[0] & profile->valid_mask) * profile->period_ns;
+   profile->clock_source = "calibrated timestamps (VK_EXT_calibrated_timestamps)";
+   kr_info("profiler: GPU clock to host: period %.3f ns, offset %.0f ns (%s; max deviation "
+           "%llu ns)", profile->period_ns, profile->offset_ns, profile->clock_source,
+           (unsigned long long)deviation);
+   return true;
+}
+
 VkResult
 kr_profile_clock_init(struct kr_device *device, struct kr_profile *profile)
 {
@@ -111,6 +158,8 @@ kr_profile_clock_init(struct kr_device *device, struct kr_profile *profile)
    }
    profile->valid_mask = bits >= 64 ? UINT64_MAX : (1ull << bits) - 1;
    profile->period_ns = pd->state.limits.timestampPeriod;
+   if (calibrate(device, profile))
+      return VK_SUCCESS;
    struct clock_probe p = {0};
    uint64_t ticks = 0, before = 0, after = 0;
    VkResult result = probe(device, queue, &p, &ticks, &before, &after);
