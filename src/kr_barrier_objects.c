@@ -163,6 +163,8 @@ kr_CreateShaderModule(VkDevice _device, const VkShaderModuleCreateInfo *pCreateI
    struct kr_device *device = kr_device_from_handle(_device);
    VkResult result = device->disp.CreateShaderModule(device->handle, pCreateInfo, pAllocator,
                                                      pShaderModule);
+   if (result == VK_SUCCESS)
+      kr_profile_module_created(device, *pShaderModule, pCreateInfo);
    if (result != VK_SUCCESS || !device->barrier_objects.enabled)
       return result;
    /* The code is kept until the module is destroyed: pipelines are reflected when created. */
@@ -185,6 +187,7 @@ kr_DestroyShaderModule(VkDevice _device, VkShaderModule shaderModule,
                        const VkAllocationCallbacks *pAllocator)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   kr_profile_module_destroyed(device, shaderModule);
    if (device->barrier_objects.enabled && shaderModule)
       kr_free(device->alloc,
               take(device, &device->barrier_objects.modules, (uint64_t)shaderModule));
@@ -195,6 +198,7 @@ VKAPI_ATTR void VKAPI_CALL
 kr_DestroyPipeline(VkDevice _device, VkPipeline pipeline, const VkAllocationCallbacks *pAllocator)
 {
    struct kr_device *device = kr_device_from_handle(_device);
+   kr_profile_pipeline_destroyed(device, pipeline);
    if (device->barrier_objects.enabled && pipeline)
       kr_pipeline_accesses_unref(
          take(device, &device->barrier_objects.pipelines, (uint64_t)pipeline));

@@ -6,6 +6,7 @@
 #include "kr_barrier_record.h"
 #include "kr_entrypoints.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 
 /* One region of a transfer. */
 struct transfer_range {
@@ -65,7 +66,9 @@ kr_CmdCopyBuffer(VkCommandBuffer commandBuffer, VkBuffer srcBuffer, VkBuffer dst
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    track_copy(cb, srcBuffer, dstBuffer, regionCount, pRegions, NULL);
+   kr_profile_cmd_begin(cb, KR_PROFILE_COPY, "vkCmdCopyBuffer", NULL);
    cb->disp->CmdCopyBuffer(cb->handle, srcBuffer, dstBuffer, regionCount, pRegions);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -78,7 +81,9 @@ kr_CmdCopyBuffer2(VkCommandBuffer commandBuffer, const VkCopyBufferInfo2 *pCopyB
    else
       track_copy(cb, pCopyBufferInfo->srcBuffer, pCopyBufferInfo->dstBuffer,
                  pCopyBufferInfo->regionCount, NULL, pCopyBufferInfo->pRegions);
+   kr_profile_cmd_begin(cb, KR_PROFILE_COPY, "vkCmdCopyBuffer2", NULL);
    cb->disp->CmdCopyBuffer2(cb->handle, pCopyBufferInfo);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -88,7 +93,9 @@ kr_CmdFillBuffer(VkCommandBuffer commandBuffer, VkBuffer dstBuffer, VkDeviceSize
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    const struct transfer_range range = {dstBuffer, dstOffset, size, KR_ACCESS_CLEAR_WRITE};
    track_transfer(cb, &range, 1, kr_barrier_kind_stage(KR_ACCESS_CLEAR_WRITE));
+   kr_profile_cmd_begin(cb, KR_PROFILE_FILL, "vkCmdFillBuffer", NULL);
    cb->disp->CmdFillBuffer(cb->handle, dstBuffer, dstOffset, size, data);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -98,7 +105,9 @@ kr_CmdUpdateBuffer(VkCommandBuffer commandBuffer, VkBuffer dstBuffer, VkDeviceSi
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    const struct transfer_range range = {dstBuffer, dstOffset, dataSize, KR_ACCESS_CLEAR_WRITE};
    track_transfer(cb, &range, 1, kr_barrier_kind_stage(KR_ACCESS_CLEAR_WRITE));
+   kr_profile_cmd_begin(cb, KR_PROFILE_UPDATE, "vkCmdUpdateBuffer", NULL);
    cb->disp->CmdUpdateBuffer(cb->handle, dstBuffer, dstOffset, dataSize, pData);
+   kr_profile_cmd_end(cb);
 }
 
 /* It reads query results, which the policy does not track: everything pending goes first. Its

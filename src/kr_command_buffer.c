@@ -35,6 +35,7 @@ unlink_buffer(struct kr_command_pool *pool, struct kr_command_buffer *cb)
 static void
 free_buffer_object(struct kr_command_pool *pool, struct kr_command_buffer *cb)
 {
+   kr_profile_recording_finish(cb);
    kr_command_buffer_release_descriptors(cb);
    kr_barrier_recording_finish(cb);
    kr_free(pool->alloc, cb->held);
@@ -105,6 +106,7 @@ kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolRe
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    /* Reset command buffers can no longer be submitted: their cached descriptor sets go free. */
    for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next) {
+      kr_profile_recording_reset(cb);
       kr_command_buffer_release_descriptors(cb);
       cb->host_object_count = 0;
    }
@@ -194,6 +196,7 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginInfo *pBeginInfo)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_profile_recording_reset(cb); /* the last run's results, before the slices go */
    cb->record_result = VK_SUCCESS;
    cb->waits_on_events = false;
    cb->host_object_count = 0;
@@ -204,13 +207,19 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    cb->descriptor_holder = atomic_fetch_add_explicit(&cb->device->descriptor_holder_serial, 1,
                                                      memory_order_relaxed) + 1;
    kr_barrier_recording_begin(cb);
-   return cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
+   VkResult result = cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
+   if (result == VK_SUCCESS)
+      kr_profile_recording_begin(cb); /* resets its queries: inside the command buffer */
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags flags)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
+   kr_profile_recording_reset(cb);
+   cb->profile.timed = false;
+   cb->profile.slice_count = 0;
    kr_command_buffer_release_descriptors(cb);
    cb->host_object_count = 0;
    return cb->disp->ResetCommandBuffer(cb->handle, flags);
@@ -222,6 +231,7 @@ kr_EndCommandBuffer(VkCommandBuffer commandBuffer)
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    /* Every pending barrier request goes to the vendor: the next submit may depend on it. */
    kr_barrier_recording_end(cb);
+   kr_profile_recording_end(cb); /* labels left open end here */
    VkResult result = cb->disp->EndCommandBuffer(cb->handle);
    kr_stats_add_recorded(&cb->device->stats, &cb->counts);
    return cb->record_result != VK_SUCCESS ? cb->record_result : result;

@@ -91,6 +91,9 @@ kr_SetDebugUtilsObjectNameEXT(VkDevice _device, const VkDebugUtilsObjectNameInfo
       if (result != VK_SUCCESS)
          return result;
    }
+   /* Pipelines are the vendor's: the profiler keeps their names for the dispatches. */
+   kr_profile_object_named(device, pNameInfo->objectType, pNameInfo->objectHandle,
+                           pNameInfo->pObjectName);
    struct kr_object_base *base = kr_object_base_from_handle(pNameInfo->objectType,
                                                             pNameInfo->objectHandle);
    return base ? kr_object_base_set_name(base, pNameInfo->pObjectName) : VK_SUCCESS;

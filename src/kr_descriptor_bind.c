@@ -7,6 +7,7 @@
 #include "kr_descriptor.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
+#include "kr_profile_hooks.h"
 #include "kr_scratch.h"
 #include "kr_util.h"
 
@@ -202,6 +203,8 @@ kr_CreateComputePipelines(VkDevice _device, VkPipelineCache pipelineCache,
    /* Each pipeline made (some may be, even on failure) is reflected for the barrier policy. */
    if (result == VK_SUCCESS || result == VK_PIPELINE_COMPILE_REQUIRED)
       kr_barrier_pipelines_created(device, createInfoCount, pCreateInfos, pPipelines);
+   if (result == VK_SUCCESS || result == VK_PIPELINE_COMPILE_REQUIRED)
+      kr_profile_pipelines_created(device, createInfoCount, pCreateInfos, pPipelines);
    kr_scratch_put(&scratch);
    return result;
 }
@@ -212,5 +215,6 @@ kr_CmdBindPipeline(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBi
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    kr_barrier_bind_pipeline(cb, pipelineBindPoint, pipeline);
+   kr_profile_bind_pipeline(cb, pipelineBindPoint, pipeline);
    cb->disp->CmdBindPipeline(cb->handle, pipelineBindPoint, pipeline);
 }

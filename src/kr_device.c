@@ -90,6 +90,7 @@ build_vendor_chain(struct kr_device *device, const VkDeviceCreateInfo *info, boo
    struct kr_feature_set vendor_features = device->enabled_features;
    if (batching)
       kr_batching_vendor_features(&vendor_features);
+   kr_profile_vendor_features(pd, &vendor_features);
    kr_feature_chain_write(chain->features, &vendor_features);
    VkBaseOutStructure *tail = (VkBaseOutStructure *)chain->features;
    while (tail->pNext)
@@ -195,7 +196,9 @@ create_queues(struct kr_device *device, const VkDeviceCreateInfo *info, uint32_t
 static void
 destroy_device(struct kr_device *device)
 {
+   kr_profile_finish(device); /* reads what is left, writes the profile */
    kr_device_batching_finish(device);
+   kr_profile_destroy(device); /* after the flusher thread, which may add a slice, stopped */
    kr_device_descriptors_finish(device);
    kr_barrier_objects_finish(device);
    kr_memory_pools_finish(device);
@@ -257,6 +260,23 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    VkDeviceCreateInfo vendor_info = *pCreateInfo;
    if (queue_infos)
       vendor_info.pQueueCreateInfos = queue_infos;
+   /* The profiler's extension (calibrated timestamps), after the application's. */
+   const char **extensions = NULL;
+   const char *profile_extension = kr_profile_vendor_extension(pd, &device->enabled_extensions);
+   if (profile_extension) {
+      extensions = kr_alloc(device->alloc,
+                            sizeof(*extensions) * (pCreateInfo->enabledExtensionCount + 1), 8,
+                            VK_SYSTEM_ALLOCATION_SCOPE_COMMAND);
+      if (!extensions) {
+         kr_free(device->alloc, chain.features);
+         result = VK_ERROR_OUT_OF_HOST_MEMORY;
+         goto fail;
+      }
+      for (uint32_t i = 0; i < pCreateInfo->enabledExtensionCount; i++)
+         extensions[i] = pCreateInfo->ppEnabledExtensionNames[i];
+      extensions[vendor_info.enabledExtensionCount++] = profile_extension;
+      vendor_info.ppEnabledExtensionNames = extensions;
+   }
    vendor_info.pNext = chain.features;
    vendor_info.pEnabledFeatures = NULL;
    vendor_info.enabledLayerCount = 0;
@@ -273,6 +293,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       result = pd->disp->CreateDevice(pd->handle, &vendor_info, device->alloc, &device->handle);
    kr_free(device->alloc, chain.features);
    kr_free(device->alloc, queue_infos);
+   kr_free(device->alloc, extensions);
    queue_infos = NULL;
    if (result != VK_SUCCESS) {
       kr_warn("vkCreateDevice on %s failed in the vendor driver (%d)", pd->state.device_name,
@@ -306,6 +327,8 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    result = kr_device_descriptors_init(device);
    if (result == VK_SUCCESS)
       result = create_queues(device, pCreateInfo, queue_total);
+   if (result == VK_SUCCESS)
+      kr_profile_init(device); /* its one clock probe goes straight to the vendor queue */
    if (result == VK_SUCCESS && batching)
       result = kr_device_batching_init(device);
    if (result != VK_SUCCESS)

@@ -7,6 +7,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_queue_batch.h"
 #include "kr_scratch.h"
 #include "kr_util.h"
@@ -463,11 +464,10 @@ wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bo
    }
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, VkBool32 waitAll,
-                 uint64_t timeout)
+static VkResult
+wait_for_fences(struct kr_device *device, uint32_t fenceCount, const VkFence *pFences,
+                VkBool32 waitAll, uint64_t timeout)
 {
-   struct kr_device *device = kr_device_from_handle(_device);
    if (!kr_device_batching(device))
       return wait_real_fences(device, fenceCount, pFences, waitAll, timeout);
    struct kr_scratch scratch;
@@ -477,6 +477,17 @@ kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, 
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    VkResult result = wait_fences(device, fenceCount, pFences, waitAll, timeout, values);
    kr_scratch_put(&scratch);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_WaitForFences(VkDevice _device, uint32_t fenceCount, const VkFence *pFences, VkBool32 waitAll,
+                 uint64_t timeout)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   uint64_t start = kr_profile_cpu_start(device); /* a CPU slice when profiling */
+   VkResult result = wait_for_fences(device, fenceCount, pFences, waitAll, timeout);
+   kr_profile_host_wait_done(device, "vkWaitForFences", start, result);
    return result;
 }
 

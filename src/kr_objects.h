@@ -17,6 +17,7 @@
 #include "kr_dispatch_table.h"
 #include "kr_memory_pool.h"
 #include "kr_object.h"
+#include "kr_profile.h"
 #include "kr_stats.h"
 #include "kr_layer_chain.h"
 #include "kr_lost_signals.h"
@@ -144,6 +145,7 @@ struct kr_device {
     * setting KRONOS_BARRIER_DROP_ALL (kr_barrier_record.h). */
    struct kr_barrier_objects barrier_objects;
    bool barrier_drop_all;
+   struct kr_profile *profile; /* the GPU profiler (kr_profile.h); NULL when off */
    struct kr_device_dispatch disp;
 };
 
@@ -185,6 +187,7 @@ struct kr_command_buffer {
    uint32_t held_count, held_capacity;
    bool secondary;
    struct kr_barrier_recording barrier; /* the barrier policy's state (kr_barrier_record.h) */
+   struct kr_profile_recording profile; /* timed commands (kr_profile.h) */
 };
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */

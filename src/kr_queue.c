@@ -10,6 +10,7 @@
 #include "kr_flusher.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_queue_batch.h"
 #include "kr_scratch.h"
 #include "kr_util.h"
@@ -334,7 +335,7 @@ set_point_signals(const VkSubmitInfo2 *s, struct kr_queue *queue, uint64_t value
  * *value receives the point the last one completes at, on which a point fence waits. */
 static VkResult
 append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *submits,
-               bool point_fence, uint64_t now, uint64_t *value, bool *full,
+               bool observed, uint64_t now, uint64_t *value, bool *full,
                struct signal_undo_log *undo)
 {
    uint32_t cbs = 0, waits = 0, signals = 0, resources = 0, most = 0;
@@ -373,7 +374,7 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
                                           s->signalSemaphoreInfoCount);
          submit = batch_submit(s, command_buffers, points, objects, undo);
       }
-      if (point_fence && i + 1 == KR_MAX(count, 1u))
+      if (observed && i + 1 == KR_MAX(count, 1u))
          submit.unobserved = false;
       struct kr_batch_point point;
       bool flush_now = false;
@@ -389,9 +390,12 @@ append_submits(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    return result;
 }
 
+/* point (the profiler's, may be NULL): receives the timeline value the call's last submit
+ * completes at, which is then signalled as if a fence observed it, so that the profiler can
+ * read its timestamps once it completed. */
 static VkResult
 submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *submits,
-               VkFence _fence)
+               VkFence _fence, uint64_t *point)
 {
    struct kr_device *device = queue->device;
    struct kr_queue_batch *qb = queue->batch;
@@ -429,7 +433,8 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    uint64_t value = 0;
    bool full = false;
    bool point_fence = fence && !fence->vendor;
-   result = append_submits(queue, count, submits, point_fence, now, &value, &full, &undo);
+   result = append_submits(queue, count, submits, point_fence || point, now, &value, &full,
+                           &undo);
    if (result != VK_SUCCESS) {
       undo_all(&undo);
       kr_queue_batch_unlock(queue);
@@ -440,6 +445,8 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
       atomic_fetch_add_explicit(&device->pending_batches, 1, memory_order_relaxed);
    if (point_fence)
       kr_fence_set_pending(fence, queue, value);
+   if (point)
+      *point = value;
 
    /* Nothing in flight (as far as the waits saw): holding this first submit back could only
     * delay it. A stale view errs towards batching, which the time bound covers. */
@@ -502,10 +509,10 @@ submit_batched(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
    return result;
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+static VkResult
+queue_submit(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo *pSubmits,
+             VkFence fence, uint64_t *point)
 {
-   struct kr_queue *queue = kr_queue_from_handle(_queue);
    kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    if (!queue->batch)
       return submit_direct(queue, submitCount, pSubmits, fence);
@@ -515,8 +522,35 @@ kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmit
                                          &submits);
    if (result != VK_SUCCESS)
       return result;
-   result = submit_batched(queue, submitCount, submits, fence);
+   result = submit_batched(queue, submitCount, submits, fence, point);
    kr_scratch_put(&scratch);
+   return result;
+}
+
+static VkResult
+queue_submit2(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits,
+              VkFence fence, uint64_t *point)
+{
+   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
+   if (!queue->batch)
+      return submit2_direct(queue, submitCount, pSubmits, fence);
+   return submit_batched(queue, submitCount, pSubmits, fence, point);
+}
+
+/* Profiling (kr_profile.h): earlier results are read before the submit, the submit's timed
+ * command buffers become pending after it, and the call is a CPU slice. */
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
+{
+   struct kr_queue *queue = kr_queue_from_handle(_queue);
+   uint64_t start = kr_profile_cpu_start(queue->device), point = 0;
+   if (!start)
+      return queue_submit(queue, submitCount, pSubmits, fence, NULL);
+   kr_profile_before_submit(queue, submitCount, pSubmits, NULL);
+   VkResult result = queue_submit(queue, submitCount, pSubmits, fence, &point);
+   if (result == VK_SUCCESS)
+      kr_profile_after_submit(queue, submitCount, pSubmits, NULL, point);
+   kr_profile_cpu_end(queue->device, "vkQueueSubmit", start);
    return result;
 }
 
@@ -524,26 +558,35 @@ VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
-   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
-   if (!queue->batch)
-      return submit2_direct(queue, submitCount, pSubmits, fence);
-   return submit_batched(queue, submitCount, pSubmits, fence);
+   uint64_t start = kr_profile_cpu_start(queue->device), point = 0;
+   if (!start)
+      return queue_submit2(queue, submitCount, pSubmits, fence, NULL);
+   kr_profile_before_submit(queue, submitCount, NULL, pSubmits);
+   VkResult result = queue_submit2(queue, submitCount, pSubmits, fence, &point);
+   if (result == VK_SUCCESS)
+      kr_profile_after_submit(queue, submitCount, NULL, pSubmits, point);
+   kr_profile_cpu_end(queue->device, "vkQueueSubmit2", start);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueWaitIdle(VkQueue _queue)
 {
    struct kr_queue *queue = kr_queue_from_handle(_queue);
-   if (!queue->batch)
-      return queue->disp->QueueWaitIdle(queue->handle);
-   return kr_queue_wait_idle(queue);
+   uint64_t start = kr_profile_cpu_start(queue->device);
+   VkResult result = queue->batch ? kr_queue_wait_idle(queue)
+                                  : queue->disp->QueueWaitIdle(queue->handle);
+   kr_profile_host_wait_done(queue->device, "vkQueueWaitIdle", start, result);
+   return result;
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_DeviceWaitIdle(VkDevice _device)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   if (!kr_device_batching(device))
-      return device->disp.DeviceWaitIdle(device->handle);
-   return kr_device_wait_idle(device);
+   uint64_t start = kr_profile_cpu_start(device);
+   VkResult result = kr_device_batching(device) ? kr_device_wait_idle(device)
+                                                : device->disp.DeviceWaitIdle(device->handle);
+   kr_profile_host_wait_done(device, "vkDeviceWaitIdle", start, result);
+   return result;
 }

@@ -6,6 +6,7 @@
 #include "kr_flusher.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_scratch.h"
 #include "kr_settings.h"
 #include "kr_util.h"
@@ -226,6 +227,7 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    kr_stats_add(&device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    if (pending)
       kr_stats_add(&device->stats, flush_stat[reason], 1);
+   uint64_t profile_start = kr_profile_cpu_start(device); /* the flush's CPU slice */
    result = device->disp.QueueSubmit2(queue->handle, qb->plan.info_count, qb->plan.infos,
                                       vendor_fence);
    /* Before the values land: a waiter that saw them land finds the lost signals recorded. */
@@ -237,6 +239,8 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
                        reported_by_caller);
    }
    pthread_mutex_unlock(&qb->submit_lock);
+   /* After the submit lock: the profiler's lock is never taken under it. */
+   kr_profile_cpu_end(device, "Kronos batch flush (vendor vkQueueSubmit2)", profile_start);
    if (result == VK_SUCCESS)
       return flush_sent;
    kr_error("submit batching: the vendor's vkQueueSubmit2 failed (%d); the submits of queue "

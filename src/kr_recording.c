@@ -8,6 +8,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_queue_family.h"
 #include "kr_scratch.h"
 
@@ -101,7 +102,10 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
    if (!dispatch_reaches_vendor(cb))
       return;
    kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
+   kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH, NULL,
+                        (const uint32_t[3]){groupCountX, groupCountY, groupCountZ});
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -111,7 +115,9 @@ kr_CmdDispatchIndirect(VkCommandBuffer commandBuffer, VkBuffer buffer, VkDeviceS
    if (!dispatch_reaches_vendor(cb))
       return;
    kr_barrier_dispatch(cb, buffer, offset);
+   kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH_INDIRECT, NULL, NULL);
    cb->disp->CmdDispatchIndirect(cb->handle, buffer, offset);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -123,8 +129,11 @@ kr_CmdDispatchBase(VkCommandBuffer commandBuffer, uint32_t baseGroupX, uint32_t 
    if (!dispatch_reaches_vendor(cb))
       return;
    kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
+   kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH, NULL,
+                        (const uint32_t[3]){groupCountX, groupCountY, groupCountZ});
    cb->disp->CmdDispatchBase(cb->handle, baseGroupX, baseGroupY, baseGroupZ, groupCountX,
                              groupCountY, groupCountZ);
+   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL

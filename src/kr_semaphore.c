@@ -5,6 +5,7 @@
 #include "kr_entrypoints.h"
 #include "kr_log.h"
 #include "kr_objects.h"
+#include "kr_profile_hooks.h"
 #include "kr_queue_batch.h"
 #include "kr_scratch.h"
 #include "kr_time.h"
@@ -142,10 +143,9 @@ wait_vendor_semaphores(struct kr_device *device, const VkSemaphoreWaitInfo *vend
    }
 }
 
-VKAPI_ATTR VkResult VKAPI_CALL
-kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
+static VkResult
+wait_semaphores(struct kr_device *device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
 {
-   struct kr_device *device = kr_device_from_handle(_device);
    uint32_t count = pWaitInfo->semaphoreCount;
    struct kr_scratch scratch;
    VkSemaphore *vendor = kr_scratch_get(&scratch, device->alloc, sizeof(*vendor) * count);
@@ -169,6 +169,16 @@ kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64
       result = wait_vendor_semaphores(device, &info, pWaitInfo, timeout);
    }
    kr_scratch_put(&scratch);
+   return result;
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_WaitSemaphores(VkDevice _device, const VkSemaphoreWaitInfo *pWaitInfo, uint64_t timeout)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   uint64_t start = kr_profile_cpu_start(device); /* a CPU slice when profiling */
+   VkResult result = wait_semaphores(device, pWaitInfo, timeout);
+   kr_profile_host_wait_done(device, "vkWaitSemaphores", start, result);
    return result;
 }
 

@@ -141,6 +141,9 @@ def classify(reg):
             kind = "FORWARD"
         entries.append(Entry(cmd, kind, level, names))
     forwarded = {e.cmd.name for e in entries if e.kind == "FORWARD"}
+    if set(policy.PROFILE_HOOKS) - forwarded:
+        raise SystemExit("PROFILE_HOOKS names commands without a generated trampoline: "
+                         f"{sorted(set(policy.PROFILE_HOOKS) - forwarded)}")
     hooked = set(policy.RECORDED_HOST_OBJECTS)
     if hooked - forwarded:
         raise SystemExit("RECORDED_HOST_OBJECTS names commands without a generated "
@@ -297,6 +300,7 @@ def gen_stub_body(e):
 
 def gen_entrypoints_c(entries, dev_slots):
     out = [HEADER, '#include "kr_entrypoints.h"', '#include "kr_objects.h"',
+           '#include "kr_profile_hooks.h"',
            '#include "kr_queue_batch.h"', '#include "kr_log.h"\n', "#include <stdlib.h>",
            "#include <string.h>\n"]
     for e in entries:
@@ -326,8 +330,14 @@ def gen_entrypoints_c(entries, dev_slots):
             hook = policy.barrier_hook(e.cmd.name) if e.cmd.name.startswith("vkCmd") else None
             if hook:
                 observe += f"   kr_barrier_untracked(obj, {hook});\n"
+            profile_before, profile_after = policy.PROFILE_HOOKS.get(e.cmd.name, ("", ""))
+            if profile_before or profile_after:
+                if e.cmd.return_type != "void":
+                    raise SystemExit(f"PROFILE_HOOKS: {e.cmd.name} returns a value")
+                profile_before = f"   {profile_before}\n" if profile_before else ""
+                profile_after = f"   {profile_after}\n" if profile_after else ""
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n   {pre.format(p=p0)}\n{guard}"
-                       f"{observe}   {ret}{fn}({args});\n}}\n")
+                       f"{observe}{profile_before}   {ret}{fn}({args});\n{profile_after}}}\n")
         elif e.kind == "GRAPHICS_STUB":
             out.append(f"static {proto(e.cmd, e.func)}\n{{\n{gen_stub_body(e)}\n}}\n")
     rows = []

@@ -194,6 +194,22 @@ RECORDED_HOST_OBJECTS = {
     "vkCmdWriteTimestamp2": "queryPool",
 }
 
+# Generated vkCmd* trampolines and the profiler (src/kr_profile.h): commands it times, and the
+# labels that become nested slices, as (code before the vendor's call, code after it). The
+# barrier hook comes first, so a slice begins after the barriers emitted for its command.
+def _timed(kind, name):
+    return (f'kr_profile_cmd_begin(obj, {kind}, "{name}", NULL);', "kr_profile_cmd_end(obj);")
+
+
+PROFILE_HOOKS = {
+    "vkCmdBeginDebugUtilsLabelEXT": ("", "kr_profile_label_begin(obj, pLabelInfo);"),
+    "vkCmdEndDebugUtilsLabelEXT": ("kr_profile_label_end(obj);", ""),
+    **{name: _timed("KR_PROFILE_COPY", name) for name in (
+        "vkCmdCopyImage", "vkCmdCopyImage2", "vkCmdCopyBufferToImage", "vkCmdCopyBufferToImage2",
+        "vkCmdCopyImageToBuffer", "vkCmdCopyImageToBuffer2")},
+    "vkCmdClearColorImage": _timed("KR_PROFILE_FILL", "vkCmdClearColorImage"),
+}
+
 # Generated vkCmd* trampolines and the barrier policy (src/kr_barrier_record.h): a command it does
 # not understand gets every pending barrier before it and then counts as touching what the hook
 # says (reason, stages, writes). Commands that touch no memory and need no earlier work done

@@ -37,6 +37,11 @@
  * debug setting that makes programs wrong on purpose: race tests use it to show they catch a
  * missing barrier */
 #define KRONOS_ENV_BARRIER_DROP_ALL "KRONOS_BARRIER_DROP_ALL"
+/* A file: time every dispatch, copy, fill and update on the GPU and write a Chrome trace-event
+ * JSON there when the device is destroyed, with the per-kernel table on stderr (issue 13) */
+#define KRONOS_ENV_PROFILE "KRONOS_PROFILE"
+/* 1: profile as KRONOS_PROFILE does, printing only the per-kernel table (no file needed) */
+#define KRONOS_ENV_PROFILE_SUMMARY "KRONOS_PROFILE_SUMMARY"
 
 /* --- Statistics ------------------------------------------------------------------------------
  * Per device, counted by Kronos itself on real calls since the device was created: what the
