@@ -538,35 +538,38 @@ queue_submit2(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo2 
 }
 
 /* Profiling (kr_profile.h): earlier results are read before the submit, the submit's timed
- * command buffers become pending after it, and the call is a CPU slice. */
+ * command buffers become pending after it, and the call is a CPU slice. submits2: the
+ * application called vkQueueSubmit2 (with submits2; submits NULL), else vkQueueSubmit. */
+static VkResult
+profiled_submit(struct kr_queue *queue, bool submit2, uint32_t count,
+                const VkSubmitInfo *submits, const VkSubmitInfo2 *submits2, VkFence fence)
+{
+   uint64_t start = kr_profile_cpu_start(queue->device), point = 0;
+   uint64_t *profile_point = start ? &point : NULL;
+   if (start)
+      kr_profile_before_submit(queue, count, submits, submits2);
+   VkResult result = submit2 ? queue_submit2(queue, count, submits2, fence, profile_point)
+                             : queue_submit(queue, count, submits, fence, profile_point);
+   if (!start)
+      return result;
+   if (result == VK_SUCCESS)
+      kr_profile_after_submit(queue, count, submits, submits2, point);
+   kr_profile_cpu_end(queue->device, submit2 ? "vkQueueSubmit2" : "vkQueueSubmit", start);
+   return result;
+}
+
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueSubmit(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo *pSubmits, VkFence fence)
 {
-   struct kr_queue *queue = kr_queue_from_handle(_queue);
-   uint64_t start = kr_profile_cpu_start(queue->device), point = 0;
-   if (!start)
-      return queue_submit(queue, submitCount, pSubmits, fence, NULL);
-   kr_profile_before_submit(queue, submitCount, pSubmits, NULL);
-   VkResult result = queue_submit(queue, submitCount, pSubmits, fence, &point);
-   if (result == VK_SUCCESS)
-      kr_profile_after_submit(queue, submitCount, pSubmits, NULL, point);
-   kr_profile_cpu_end(queue->device, "vkQueueSubmit", start);
-   return result;
+   return profiled_submit(kr_queue_from_handle(_queue), false, submitCount, pSubmits, NULL,
+                          fence);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_QueueSubmit2(VkQueue _queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits, VkFence fence)
 {
-   struct kr_queue *queue = kr_queue_from_handle(_queue);
-   uint64_t start = kr_profile_cpu_start(queue->device), point = 0;
-   if (!start)
-      return queue_submit2(queue, submitCount, pSubmits, fence, NULL);
-   kr_profile_before_submit(queue, submitCount, NULL, pSubmits);
-   VkResult result = queue_submit2(queue, submitCount, pSubmits, fence, &point);
-   if (result == VK_SUCCESS)
-      kr_profile_after_submit(queue, submitCount, NULL, pSubmits, point);
-   kr_profile_cpu_end(queue->device, "vkQueueSubmit2", start);
-   return result;
+   return profiled_submit(kr_queue_from_handle(_queue), true, submitCount, NULL, pSubmits,
+                          fence);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL

@@ -53,18 +53,6 @@ static bool expect_race;
 static bool late;
 static uint32_t spin = 50000;
 
-static uint32_t
-hash(uint32_t x)
-{
-   /* as shaders/race_fill.comp */
-   x ^= x >> 16;
-   x *= 0x7feb352du;
-   x ^= x >> 15;
-   x *= 0x846ca68bu;
-   x ^= x >> 16;
-   return x;
-}
-
 /* --late: what round r's write leaves in data[r] (as shaders/race_late_write.comp). */
 static uint32_t
 late_value(uint32_t r)
@@ -81,7 +69,7 @@ expected(uint32_t n, uint32_t i)
    if (late)
       return i < rounds ? late_value(i) : 0;
    uint32_t sum_of_rounds = (uint32_t)((uint64_t)rounds * (rounds - 1) / 2);
-   return rounds * hash(n - 1 - i) + ROUND_STEP * sum_of_rounds;
+   return rounds * it_race_fill_hash(n - 1 - i) + ROUND_STEP * sum_of_rounds;
 }
 
 /* A buffer in its own device-local memory (any memory where there is none). */

@@ -311,4 +311,17 @@ void it_counting_refuse_one(struct it_counting_allocator *a, long grant);
  * other callbacks, and those refuse_only_kronos exempts, not counted). */
 long it_counting_granted(void);
 
+/* The hash shaders/race_fill.comp writes (data[i] = hash(i) + round * 0x9e3779b9): what the
+ * programs that run it check against. */
+static inline uint32_t
+it_race_fill_hash(uint32_t x)
+{
+   x ^= x >> 16;
+   x *= 0x7feb352du;
+   x ^= x >> 15;
+   x *= 0x846ca68bu;
+   x ^= x >> 16;
+   return x;
+}
+
 #endif

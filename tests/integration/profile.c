@@ -128,17 +128,6 @@ done:
    return ok;
 }
 
-static uint32_t
-fill_hash(uint32_t x)
-{
-   x ^= x >> 16;
-   x *= 0x7feb352du;
-   x ^= x >> 15;
-   x *= 0x846ca68bu;
-   x ^= x >> 16;
-   return x;
-}
-
 /* One submit (two back to back), waited for: the kernels' results and the application's own
  * queries. */
 static bool
@@ -156,7 +145,7 @@ submit_and_check(struct scene *s)
    for (uint32_t i = 0; i < WORDS; i++) {
       uint32_t a = i < 4 ? 100 + i : 5;
       CHECK(b[i] == a + ADD);
-      CHECK(c[i] == fill_hash(i) + ROUND * 0x9e3779b9u);
+      CHECK(c[i] == it_race_fill_hash(i) + ROUND * 0x9e3779b9u);
    }
    /* The application's queries: as it wrote them, and the two it never wrote not ready. */
    uint64_t stamps[2];
