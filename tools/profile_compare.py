@@ -83,21 +83,22 @@ def main():
     except InputError as e:
         print(f"profile_compare.py: {e}", file=sys.stderr)
         return 2
-    print(f"{'row':<10} {'size':>8} {'batch':>5} {'disp':>6} {'bench us':>11} "
+    print(f"{'row':<10} {'size':>8} {'batch':>5} {'run':>3} {'disp':>6} {'bench us':>11} "
           f"{'profile us':>11} {'mean us':>11} {'diff':>8}  kernels")
-    beyond = []
+    beyond, runs = [], {}
     for name, size, batch, count, bench, profile, mean, kernels in results:
+        run = runs[(name, size, batch)] = runs.get((name, size, batch), 0) + 1
         if bench:
             diff = 100.0 * (profile - bench) / bench
             shown, text = f"{bench:11.3f}", f"{diff:+7.2f}%"
             if abs(diff) > args.limit:
-                beyond.append(f"{name} {size} x{batch}")
+                beyond.append(f"{name} {size} x{batch} run {run}")
         else:
             shown, text = f"{'n/a':>11}", f"{'n/a':>8}"
-        print(f"{name:<10} {size:>8} {batch:>5} {count:>6} {shown} {profile:11.3f} "
+        print(f"{name:<10} {size:>8} {batch:>5} {run:>3} {count:>6} {shown} {profile:11.3f} "
               f"{mean:11.3f} {text}  {kernels}")
     print("bench us: kronos-bench's GPU us per dispatch (median of repetitions); profile us: "
-          "the profiler's, the same way; diff: profile vs bench")
+          "the profiler's, the same way; run: the row's nth pair; diff: profile vs bench")
     if beyond:
         print(f"FAIL: {len(beyond)} of {len(results)} rows differ by more than "
               f"{args.limit:g}%: {'; '.join(beyond)}")
