@@ -5,21 +5,11 @@ workload (bars per input size and batch) and one for the micro rows; dots mark t
 ratio where the device has timestamps. Usage: plot_bench.py BENCH_JSON OUTPUT_PNG"""
 import json
 import math
-import os
 import sys
 
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's python3-matplotlib is installed for this one
+from kronos_matplotlib import pyplot
 
-try:
-    import matplotlib
-except ImportError:
-    if os.path.realpath(sys.executable) != os.path.realpath(SYSTEM_PYTHON) and \
-            os.access(SYSTEM_PYTHON, os.X_OK) and not os.environ.get("KRONOS_PLOT_REEXEC"):
-        os.environ["KRONOS_PLOT_REEXEC"] = "1"
-        os.execv(SYSTEM_PYTHON, [SYSTEM_PYTHON] + sys.argv)
-    sys.exit("plot_bench.py: matplotlib is missing (Debian: apt-get install python3-matplotlib)")
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+plt = pyplot("plot_bench.py")
 
 
 def ratio(row, key):
