@@ -65,15 +65,23 @@ kr_AllocateMemory(VkDevice _device, const VkMemoryAllocateInfo *pAllocateInfo,
    }
 
    VkResult result;
-   if (poolable(device, pAllocateInfo)) {
-      result = kr_memory_pool_allocate(device, memory->type, memory->size, memory);
-      if (result == VK_SUCCESS || result == VK_ERROR_OUT_OF_HOST_MEMORY)
-         goto done;
-      /* No block could be had: try an allocation of its own, which may still fit. */
-      kr_info("vkAllocateMemory: no pool block for %llu bytes of type %u (%d): allocating "
-              "directly", (unsigned long long)memory->size, memory->type, result);
+   for (bool retried = false;; retried = true) {
+      if (poolable(device, pAllocateInfo)) {
+         result = kr_memory_pool_allocate(device, memory->type, memory->size, memory);
+         if (result == VK_SUCCESS || result == VK_ERROR_OUT_OF_HOST_MEMORY)
+            goto done;
+         /* No block could be had: try an allocation of its own, which may still fit. */
+         kr_info("vkAllocateMemory: no pool block for %llu bytes of type %u (%d): allocating "
+                 "directly", (unsigned long long)memory->size, memory->type, result);
+      }
+      result = kr_vendor_allocate(device, pAllocateInfo, pAllocator, &memory->vendor);
+      /* Refused (out of device memory, or at the vendor allocation limit) while the pools keep
+       * empty blocks: those go, and the allocation is tried once more. */
+      if (result == VK_SUCCESS || retried ||
+          (result != VK_ERROR_OUT_OF_DEVICE_MEMORY && result != VK_ERROR_TOO_MANY_OBJECTS) ||
+          !kr_memory_pools_release_empty(device))
+         break;
    }
-   result = kr_vendor_allocate(device, pAllocateInfo, pAllocator, &memory->vendor);
 done:
    if (result != VK_SUCCESS) {
       kr_free(alloc, memory);

@@ -350,6 +350,30 @@ trim_empty_blocks(struct kr_device *device, struct kr_memory_type_pool *pool)
    }
 }
 
+bool
+kr_memory_pools_release_empty(struct kr_device *device)
+{
+   struct kr_memory_pools *pools = &device->pools;
+   bool released = false;
+   for (uint32_t i = 0; i < pools->type_count; i++) {
+      struct kr_memory_type_pool *pool = &pools->types[i];
+      pthread_mutex_lock(&pool->lock);
+      for (struct kr_memory_block **link = &pool->blocks; *link;) {
+         struct kr_memory_block *block = *link;
+         if (!kr_suballoc_is_empty(&block->suballoc)) {
+            link = &block->next;
+            continue;
+         }
+         *link = block->next;
+         pool->empty_bytes -= block->size;
+         destroy_block(device, block);
+         released = true;
+      }
+      pthread_mutex_unlock(&pool->lock);
+   }
+   return released;
+}
+
 void
 kr_memory_pool_free(struct kr_device *device, struct kr_memory *memory)
 {

@@ -79,6 +79,12 @@ VkResult kr_memory_pool_allocate(struct kr_device *device, uint32_t type, VkDevi
                                  struct kr_memory *memory);
 void kr_memory_pool_free(struct kr_device *device, struct kr_memory *memory);
 
+/* Destroys every empty block kept for reuse, of every memory type (takes each type's lock in
+ * turn: call it holding none). Whether any was destroyed. For an allocation the vendor refused
+ * (out of memory, or at the vendor allocation limit): the empty blocks may be what is in the
+ * way. */
+bool kr_memory_pools_release_empty(struct kr_device *device);
+
 /* Whether an allocation of this size and type may be pooled at all. */
 bool kr_memory_pool_accepts(const struct kr_device *device, uint32_t type, VkDeviceSize size);
 
