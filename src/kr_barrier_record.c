@@ -219,29 +219,13 @@ kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuf
    return buffer_binding(cb, buffer, &b) && append_access(cb, used, &b, offset, size, kind);
 }
 
-/* The dynamic descriptors of the layout's first `count` bindings (in binding-number order, as
- * dynamic offsets are given). */
-static uint32_t
-dynamic_descriptors_before(const struct kr_set_layout_model *model, uint32_t count)
-{
-   uint32_t dynamic = 0;
-   for (uint32_t i = 0; i < count; i++) {
-      VkDescriptorType type = model->bindings[i].type;
-      if (type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC ||
-          type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC)
-         dynamic += model->bindings[i].count;
-   }
-   return dynamic;
-}
-
 /* The dynamic offset of a binding's element: dynamic descriptors are numbered in binding order,
  * then by element. UINT32_MAX when the bind did not give it. */
 static uint32_t
-dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_set_layout_model *model,
-               const struct kr_binding_model *binding, uint32_t element)
+dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_binding_model *binding,
+               uint32_t element)
 {
-   uint32_t index = dynamic_descriptors_before(model, (uint32_t)(binding - model->bindings));
-   index += element;
+   uint32_t index = binding->dynamic_first + element;
    return index < bound->dynamic_count ? bound->dynamic[index] : UINT32_MAX;
 }
 
@@ -290,7 +274,7 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
          offset = 0;
          range = VK_WHOLE_SIZE;
       } else if (dynamic) {
-         uint32_t extra = dynamic_offset(bound, model, binding, e);
+         uint32_t extra = dynamic_offset(bound, binding, e);
          if (extra == UINT32_MAX)
             return false;
          offset += extra;
@@ -402,8 +386,7 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
       if (!set)
          continue;
       /* The set's dynamic offsets follow those of the sets before it. */
-      const struct kr_set_layout_model *model = &set->layout->model;
-      uint32_t mine = dynamic_descriptors_before(model, model->binding_count);
+      uint32_t mine = set->layout->model.dynamic_count;
       if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
           next_dynamic + mine <= dynamic_count) {
          bound->set = set;
