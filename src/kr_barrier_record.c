@@ -295,8 +295,10 @@ is_buffer_type(VkDescriptorType type)
 }
 
 /* Resolves the entry's buffer descriptors (a binding never changes once made; the entry is
- * unlinked before a buffer it names can be destroyed and its handle reused). NULL when out of
- * host memory: the set's record is read instead. */
+ * unlinked before a buffer it names can be destroyed and its handle reused). Through the
+ * recording's kept bindings (check_buffer_generation came first), and neighbours naming one
+ * buffer resolve once: a miss on a set of many bindings pays this. NULL when out of host
+ * memory: the set's record is read instead. */
 static struct kr_barrier_resolved *
 resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
 {
@@ -309,6 +311,7 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
    if (!resolved)
       return NULL;
    resolved->count = model->descriptor_count;
+   const struct kr_barrier_resolved_buffer *last = NULL; /* the last buffer resolved */
    for (uint32_t i = 0; i < model->binding_count; i++) {
       const struct kr_binding_model *binding = &model->bindings[i];
       if (!is_buffer_type(binding->type))
@@ -320,9 +323,10 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
             continue;
          out->offset = d->offset;
          out->range = d->range;
-         struct kr_buffer_binding bb;
-         if (kr_barrier_buffer_lookup(device, (VkBuffer)d->object, &bb))
-            out->b = (struct kr_barrier_cached_buffer){d->object, bb.size, bb.memory, bb.offset};
+         if (last && last->b.buffer == d->object)
+            out->b = last->b;
+         else if (buffer_binding(cb, (VkBuffer)d->object, &out->b))
+            last = out;
          else
             out->unknown = true;
       }
