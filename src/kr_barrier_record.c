@@ -273,9 +273,10 @@ element_accesses(struct kr_command_buffer *cb, uint32_t *used,
 /* A buffer descriptor of a cache entry's content, resolved to vendor memory when the entry was
  * first bound with the policy on. */
 struct kr_barrier_resolved_buffer {
-   struct kr_barrier_cached_buffer b; /* b.buffer 0: no buffer (never written, or null) */
-   uint64_t offset, range;            /* the descriptor's */
-   bool unknown;                      /* a buffer whose memory the policy does not know */
+   /* b.buffer 0: no buffer (never written, or null); b.memory 0: a buffer whose memory the
+    * policy does not know (a known binding's memory is never 0). */
+   struct kr_barrier_cached_buffer b;
+   uint64_t offset, range; /* the descriptor's */
 };
 
 /* The derived data the policy keeps on a descriptor cache entry: one element per descriptor of
@@ -304,31 +305,37 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
 {
    struct kr_device *device = cb->device;
    const struct kr_set_layout_model *model = entry->model;
+   /* Not zeroed as a whole: every element is written below (a large set's block is big). */
    struct kr_barrier_resolved *resolved =
-      kr_zalloc(device->descriptor_cache.alloc,
-                sizeof(*resolved) + sizeof(resolved->buffers[0]) * model->descriptor_count, 8,
-                VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+      kr_alloc(device->descriptor_cache.alloc,
+               sizeof(*resolved) + sizeof(resolved->buffers[0]) * model->descriptor_count, 8,
+               VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    if (!resolved)
       return NULL;
    resolved->count = model->descriptor_count;
    const struct kr_barrier_resolved_buffer *last = NULL; /* the last buffer resolved */
    for (uint32_t i = 0; i < model->binding_count; i++) {
       const struct kr_binding_model *binding = &model->bindings[i];
-      if (!is_buffer_type(binding->type))
+      if (binding->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
+         continue; /* its count is bytes, not descriptors */
+      if (!is_buffer_type(binding->type)) {
+         memset(&resolved->buffers[binding->first], 0,
+                sizeof(resolved->buffers[0]) * binding->count);
          continue;
+      }
       for (uint32_t e = 0; e < binding->count; e++) {
          const struct kr_descriptor *d = &entry->descriptors[binding->first + e];
          struct kr_barrier_resolved_buffer *out = &resolved->buffers[binding->first + e];
-         if (!d->object)
-            continue;
          out->offset = d->offset;
          out->range = d->range;
-         if (last && last->b.buffer == d->object)
+         if (!d->object)
+            out->b = (struct kr_barrier_cached_buffer){0};
+         else if (last && last->b.buffer == d->object)
             out->b = last->b;
          else if (buffer_binding(cb, (VkBuffer)d->object, &out->b))
             last = out;
          else
-            out->unknown = true;
+            out->b = (struct kr_barrier_cached_buffer){.buffer = d->object};
       }
    }
    return resolved;
@@ -383,10 +390,10 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
          return false; /* not the layout it was resolved for: cannot happen */
       for (uint32_t e = 0; e < binding->count; e++) {
          const struct kr_barrier_resolved_buffer *rb = &resolved->buffers[binding->first + e];
-         if (rb->unknown)
-            return false;
          if (!rb->b.buffer)
             continue; /* never written, or a null descriptor: nothing to access */
+         if (!rb->b.memory)
+            return false; /* memory not known */
          if (!element_accesses(cb, used, res, bound, binding, e, &rb->b, rb->offset, rb->range))
             return false;
       }
