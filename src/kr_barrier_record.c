@@ -235,7 +235,7 @@ dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_binding
 
 /* One buffer descriptor's accesses (descriptor offset and range as written, the buffer's binding
  * b) for the resource; false when not known. */
-static bool
+static inline __attribute__((always_inline)) bool
 element_accesses(struct kr_command_buffer *cb, uint32_t *used,
                  const struct kr_pipeline_access_resource *res,
                  const struct kr_barrier_bound_set *bound, const struct kr_binding_model *binding,
@@ -500,7 +500,10 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
          r->sets_touched = first + i + 1;
       struct kr_barrier_bound_set *bound = &r->sets[first + i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
-      *bound = (struct kr_barrier_bound_set){0};
+      /* dynamic[] past dynamic_count is never read: not cleared. */
+      bound->set = NULL;
+      bound->resolved = NULL;
+      bound->dynamic_count = 0;
       if (!set)
          continue;
       /* The set's dynamic offsets follow those of the sets before it. */
