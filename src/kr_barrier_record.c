@@ -162,6 +162,10 @@ check_buffer_generation(struct kr_command_buffer *cb)
    memset(r->buffers, 0, sizeof(r->buffers));
    r->buffer_generation = generation;
    r->dispatch_valid = false;
+   /* Resolved ranges of bound sets may name the destroyed buffer's binding too: their records
+    * are read again (the check the buffer lookups make there). */
+   for (uint32_t i = 0; i < r->sets_touched; i++)
+      r->sets[i].resolved = NULL;
 }
 
 /* The buffer's binding: kept by the recording, or looked up (and kept) when bound to known
@@ -219,30 +223,136 @@ kr_barrier_add_buffer_access(struct kr_command_buffer *cb, uint32_t *used, VkBuf
    return buffer_binding(cb, buffer, &b) && append_access(cb, used, &b, offset, size, kind);
 }
 
-/* The dynamic descriptors of the layout's first `count` bindings (in binding-number order, as
- * dynamic offsets are given). */
-static uint32_t
-dynamic_descriptors_before(const struct kr_set_layout_model *model, uint32_t count)
-{
-   uint32_t dynamic = 0;
-   for (uint32_t i = 0; i < count; i++) {
-      VkDescriptorType type = model->bindings[i].type;
-      if (type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC ||
-          type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC)
-         dynamic += model->bindings[i].count;
-   }
-   return dynamic;
-}
-
 /* The dynamic offset of a binding's element: dynamic descriptors are numbered in binding order,
  * then by element. UINT32_MAX when the bind did not give it. */
 static uint32_t
-dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_set_layout_model *model,
-               const struct kr_binding_model *binding, uint32_t element)
+dynamic_offset(const struct kr_barrier_bound_set *bound, const struct kr_binding_model *binding,
+               uint32_t element)
 {
-   uint32_t index = dynamic_descriptors_before(model, (uint32_t)(binding - model->bindings));
-   index += element;
+   uint32_t index = binding->dynamic_first + element;
    return index < bound->dynamic_count ? bound->dynamic[index] : UINT32_MAX;
+}
+
+/* One buffer descriptor's accesses (descriptor offset and range as written, the buffer's binding
+ * b) for the resource; false when not known. */
+static inline __attribute__((always_inline)) bool
+element_accesses(struct kr_command_buffer *cb, uint32_t *used,
+                 const struct kr_pipeline_access_resource *res,
+                 const struct kr_barrier_bound_set *bound, const struct kr_binding_model *binding,
+                 uint32_t element, const struct kr_barrier_cached_buffer *b, uint64_t offset,
+                 uint64_t range)
+{
+   VkDescriptorType type = binding->type;
+   bool dynamic = type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC ||
+                  type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+   bool uniform = type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER ||
+                  type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC;
+   if (cb->barrier.pipeline->whole_buffers) {
+      offset = 0;
+      range = VK_WHOLE_SIZE;
+   } else if (dynamic) {
+      uint32_t extra = dynamic_offset(bound, binding, element);
+      if (extra == UINT32_MAX)
+         return false;
+      offset += extra;
+   }
+   /* robustBufferAccess2 checks bounds against the range rounded up to an alignment of at
+    * most 256 bytes (robust*BufferAccessSizeAlignment): accesses may reach that far. */
+   if (cb->barrier.pipeline->pad_ranges && range != VK_WHOLE_SIZE)
+      range = (range + ROBUST_PADDING - 1) / ROBUST_PADDING * ROBUST_PADDING;
+   bool reads = uniform || res->read, writes = !uniform && res->written;
+   if (reads && !append_access(cb, used, b, offset, range,
+                               uniform ? KR_ACCESS_SHADER_UNIFORM_READ
+                                       : KR_ACCESS_SHADER_STORAGE_READ))
+      return false;
+   if (writes && !append_access(cb, used, b, offset, range, KR_ACCESS_SHADER_STORAGE_WRITE))
+      return false;
+   return true;
+}
+
+/* A buffer descriptor of a cache entry's content, resolved to vendor memory when the entry was
+ * first bound with the policy on. */
+struct kr_barrier_resolved_buffer {
+   /* b.buffer 0: no buffer (never written, or null); b.memory 0: a buffer whose memory the
+    * policy does not know (a known binding's memory is never 0). */
+   struct kr_barrier_cached_buffer b;
+   uint64_t offset, range; /* the descriptor's */
+};
+
+/* The derived data the policy keeps on a descriptor cache entry: one element per descriptor of
+ * the layout (index: the descriptor's in a record), those of other types left empty. */
+struct kr_barrier_resolved {
+   uint32_t count;
+   struct kr_barrier_resolved_buffer buffers[];
+};
+
+static bool
+is_buffer_type(VkDescriptorType type)
+{
+   return type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER ||
+          type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC ||
+          type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER ||
+          type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+}
+
+/* Resolves the entry's buffer descriptors (a binding never changes once made; the entry is
+ * unlinked before a buffer it names can be destroyed and its handle reused). Through the
+ * recording's kept bindings (check_buffer_generation came first), and neighbours naming one
+ * buffer resolve once: a miss on a set of many bindings pays this. NULL when out of host
+ * memory: the set's record is read instead. */
+static struct kr_barrier_resolved *
+resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
+{
+   struct kr_device *device = cb->device;
+   const struct kr_set_layout_model *model = entry->model;
+   /* Not zeroed as a whole: every element is written below (a large set's block is big). */
+   struct kr_barrier_resolved *resolved =
+      kr_alloc(device->descriptor_cache.alloc,
+               sizeof(*resolved) + sizeof(resolved->buffers[0]) * model->descriptor_count, 8,
+               VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   if (!resolved)
+      return NULL;
+   resolved->count = model->descriptor_count;
+   const struct kr_barrier_resolved_buffer *last = NULL; /* the last buffer resolved */
+   for (uint32_t i = 0; i < model->binding_count; i++) {
+      const struct kr_binding_model *binding = &model->bindings[i];
+      if (binding->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK)
+         continue; /* its count is bytes, not descriptors */
+      if (!is_buffer_type(binding->type)) {
+         memset(&resolved->buffers[binding->first], 0,
+                sizeof(resolved->buffers[0]) * binding->count);
+         continue;
+      }
+      for (uint32_t e = 0; e < binding->count; e++) {
+         const struct kr_descriptor *d = &entry->descriptors[binding->first + e];
+         struct kr_barrier_resolved_buffer *out = &resolved->buffers[binding->first + e];
+         out->offset = d->offset;
+         out->range = d->range;
+         if (!d->object)
+            out->b = (struct kr_barrier_cached_buffer){0};
+         else if (last && last->b.buffer == d->object)
+            out->b = last->b;
+         else if (buffer_binding(cb, (VkBuffer)d->object, &out->b))
+            last = out;
+         else
+            out->b = (struct kr_barrier_cached_buffer){.buffer = d->object};
+      }
+   }
+   return resolved;
+}
+
+/* The entry's resolved ranges, made at its first bind with the policy on; NULL when none could
+ * be made. */
+static const struct kr_barrier_resolved *
+entry_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
+{
+   const struct kr_barrier_resolved *resolved = kr_descriptor_cache_derived(entry);
+   if (resolved)
+      return resolved;
+   struct kr_barrier_resolved *made = resolve_entry(cb, entry);
+   if (!made)
+      return NULL;
+   return kr_descriptor_cache_publish_derived(&cb->device->descriptor_cache, entry, made);
 }
 
 /* The accesses of one resource the pipeline uses; false when not known. */
@@ -262,52 +372,41 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
    const struct kr_binding_model *binding = kr_set_layout_model_binding(model, res->binding);
    if (!binding)
       return false;
-   bool dynamic = false, uniform = false;
    switch (binding->type) {
    case VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK:
    case VK_DESCRIPTOR_TYPE_SAMPLER:
       return true; /* no memory of the device's */
    case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC:
-      dynamic = true;
-      /* fallthrough */
    case VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER:
-      uniform = true;
-      break;
    case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC:
-      dynamic = true;
-      break;
    case VK_DESCRIPTOR_TYPE_STORAGE_BUFFER:
       break;
    default:
       return false; /* images and texel buffers (views): not tracked */
    }
+   const struct kr_barrier_resolved *resolved = bound->resolved;
+   if (resolved) {
+      if (binding->first + binding->count > resolved->count)
+         return false; /* not the layout it was resolved for: cannot happen */
+      for (uint32_t e = 0; e < binding->count; e++) {
+         const struct kr_barrier_resolved_buffer *rb = &resolved->buffers[binding->first + e];
+         if (!rb->b.buffer)
+            continue; /* never written, or a null descriptor: nothing to access */
+         if (!rb->b.memory)
+            return false; /* memory not known */
+         if (!element_accesses(cb, used, res, bound, binding, e, &rb->b, rb->offset, rb->range))
+            return false;
+      }
+      return true;
+   }
    for (uint32_t e = 0; e < binding->count; e++) {
       struct kr_descriptor d = kr_descriptor_record_read(&set->record, binding->first + e);
       if (!d.object)
          continue; /* never written, or a null descriptor: nothing to access */
-      uint64_t offset = d.offset, range = d.range;
-      if (cb->barrier.pipeline->whole_buffers) {
-         offset = 0;
-         range = VK_WHOLE_SIZE;
-      } else if (dynamic) {
-         uint32_t extra = dynamic_offset(bound, model, binding, e);
-         if (extra == UINT32_MAX)
-            return false;
-         offset += extra;
-      }
-      /* robustBufferAccess2 checks bounds against the range rounded up to an alignment of at
-       * most 256 bytes (robust*BufferAccessSizeAlignment): accesses may reach that far. */
-      if (cb->barrier.pipeline->pad_ranges && range != VK_WHOLE_SIZE)
-         range = (range + ROBUST_PADDING - 1) / ROBUST_PADDING * ROBUST_PADDING;
       struct kr_barrier_cached_buffer b;
       if (!buffer_binding(cb, (VkBuffer)d.object, &b))
          return false;
-      bool reads = uniform || res->read, writes = !uniform && res->written;
-      if (reads && !append_access(cb, used, &b, offset, range,
-                                  uniform ? KR_ACCESS_SHADER_UNIFORM_READ
-                                          : KR_ACCESS_SHADER_STORAGE_READ))
-         return false;
-      if (writes && !append_access(cb, used, &b, offset, range, KR_ACCESS_SHADER_STORAGE_WRITE))
+      if (!element_accesses(cb, used, res, bound, binding, e, &b, d.offset, d.range))
          return false;
    }
    return true;
@@ -386,11 +485,14 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
 void
 kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                      uint32_t first, uint32_t count, const VkDescriptorSet *sets,
-                     uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+                     struct kr_cache_entry *const *entries, uint32_t dynamic_count,
+                     const uint32_t *dynamic_offsets)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return;
+   /* Resolved ranges taken now are dropped at the next buffer destroyed. */
+   check_buffer_generation(cb);
    r->dispatch_valid = false;
    uint32_t next_dynamic = 0;
    for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
@@ -398,15 +500,19 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
          r->sets_touched = first + i + 1;
       struct kr_barrier_bound_set *bound = &r->sets[first + i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
-      *bound = (struct kr_barrier_bound_set){0};
+      /* dynamic[] past dynamic_count is never read: not cleared. */
+      bound->set = NULL;
+      bound->resolved = NULL;
+      bound->dynamic_count = 0;
       if (!set)
          continue;
       /* The set's dynamic offsets follow those of the sets before it. */
-      const struct kr_set_layout_model *model = &set->layout->model;
-      uint32_t mine = dynamic_descriptors_before(model, model->binding_count);
+      uint32_t mine = set->layout->model.dynamic_count;
       if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
           next_dynamic + mine <= dynamic_count) {
          bound->set = set;
+         if (entries && entries[i])
+            bound->resolved = entry_resolved(cb, entries[i]);
          bound->dynamic_count = mine;
          if (mine)
             memcpy(bound->dynamic, dynamic_offsets + next_dynamic, mine * sizeof(uint32_t));

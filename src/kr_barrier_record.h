@@ -17,6 +17,8 @@
 
 struct kr_command_buffer;
 struct kr_descriptor_set;
+struct kr_cache_entry;
+struct kr_barrier_resolved;
 
 #define KR_BARRIER_BOUND_SETS 32
 #define KR_BARRIER_DYNAMIC_OFFSETS 16
@@ -24,6 +26,10 @@ struct kr_descriptor_set;
 /* What the dispatches of a recording would read through each set index. */
 struct kr_barrier_bound_set {
    struct kr_descriptor_set *set; /* NULL: nothing bound, or what is bound is not known */
+   /* The buffer ranges of the set's content, resolved once per descriptor cache entry (its
+    * derived data, kept by the entry the command buffer holds); NULL: read the set's record.
+    * Dropped when a buffer of the device is destroyed (buffer_generation). */
+   const struct kr_barrier_resolved *resolved;
    uint32_t dynamic_count;
    uint32_t dynamic[KR_BARRIER_DYNAMIC_OFFSETS];
 };
@@ -87,9 +93,12 @@ void kr_barrier_command(struct kr_command_buffer *cb, uint32_t count);
 /* What dispatches will use. */
 void kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                               VkPipeline pipeline);
+/* entries: the descriptor cache entry each set was bound through, held by the command buffer
+ * until it is reset or freed (NULL for a set bound as it is, or entries NULL for none). */
 void kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                           uint32_t first, uint32_t count, const VkDescriptorSet *sets,
-                          uint32_t dynamic_count, const uint32_t *dynamic_offsets);
+                          struct kr_cache_entry *const *entries, uint32_t dynamic_count,
+                          const uint32_t *dynamic_offsets);
 void kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                          uint32_t set);
 

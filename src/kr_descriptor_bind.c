@@ -42,8 +42,10 @@ keep_hold(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
  * the command buffer's error). The cache's lock is taken on the first set that needs it and
  * kept for the rest of the command (*locked). */
 static VkDescriptorSet
-vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locked)
+vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locked,
+               struct kr_cache_entry **held)
 {
+   *held = NULL;
    struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
    if (!set)
       return VK_NULL_HANDLE;
@@ -73,18 +75,22 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locke
    VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
    if (new_hold && !keep_hold(cb, entry))
       return VK_NULL_HANDLE;
+   *held = entry;
    return vendor;
 }
 
-/* Binds the sets, their vendor sets gathered in `vendor` (room for descriptorSetCount). */
+/* Binds the sets, their vendor sets gathered in `vendor` and the cache entries they came from
+ * (held by the command buffer; NULL for unmodeled sets) in `entries` (room for
+ * descriptorSetCount each). */
 static void
 bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipelineLayout layout,
           uint32_t first_set, uint32_t set_count, const VkDescriptorSet *sets,
-          uint32_t dynamic_count, const uint32_t *dynamic_offsets, VkDescriptorSet *vendor)
+          uint32_t dynamic_count, const uint32_t *dynamic_offsets, VkDescriptorSet *vendor,
+          struct kr_cache_entry **entries)
 {
    bool complete = true, locked = false;
    for (uint32_t i = 0; i < set_count; i++) {
-      vendor[i] = vendor_set_for(cb, sets[i], &locked);
+      vendor[i] = vendor_set_for(cb, sets[i], &locked, &entries[i]);
       complete &= vendor[i] != VK_NULL_HANDLE || sets[i] == VK_NULL_HANDLE;
    }
    if (locked)
@@ -92,7 +98,7 @@ bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipeli
    /* A set without its vendor set is not bound: vkEndCommandBuffer reports why. */
    if (!complete)
       return;
-   kr_barrier_bind_sets(cb, bind_point, first_set, set_count, sets, dynamic_count,
+   kr_barrier_bind_sets(cb, bind_point, first_set, set_count, sets, entries, dynamic_count,
                         dynamic_offsets);
    cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
                                    first_set, set_count, vendor, dynamic_count, dynamic_offsets);
@@ -109,15 +115,18 @@ bind_many_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                const uint32_t *dynamic_offsets)
 {
    struct kr_scratch scratch;
+   /* The vendor sets, then the entries (both 8-byte elements). */
+   _Static_assert(sizeof(VkDescriptorSet) == sizeof(struct kr_cache_entry *),
+                  "the entries follow the vendor sets without padding");
    VkDescriptorSet *vendor = kr_scratch_get(&scratch, cb->pool->alloc,
-                                            sizeof(*vendor) * set_count);
+                                            2 * sizeof(*vendor) * set_count);
    if (!vendor) {
       kr_error("vkCmdBindDescriptorSets: out of host memory");
       cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
       return;
    }
    bind_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count, dynamic_offsets,
-             vendor);
+             vendor, (struct kr_cache_entry **)(vendor + set_count));
    kr_scratch_put(&scratch);
 }
 
@@ -134,8 +143,9 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
       return;
    }
    VkDescriptorSet vendor[STACK_SETS];
+   struct kr_cache_entry *entries[STACK_SETS];
    bind_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
-             dynamicOffsetCount, pDynamicOffsets, vendor);
+             dynamicOffsetCount, pDynamicOffsets, vendor, entries);
 }
 
 VKAPI_ATTR void VKAPI_CALL

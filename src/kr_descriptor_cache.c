@@ -197,6 +197,7 @@ settle(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    idle_remove(entry); /* from the unlinked list */
    cache->bytes -= entry->bytes;
    count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES, -(int64_t)entry->bytes);
+   kr_free(cache->alloc, atomic_load_explicit(&entry->derived, memory_order_acquire));
    kr_free(cache->alloc, entry);
 }
 
@@ -294,6 +295,7 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
       entry->hash = hash;
       entry->bytes = size;
       entry->link_count = links;
+      atomic_init(&entry->derived, NULL);
       entry->links = (struct kr_cache_object_link *)(entry + 1);
       entry->descriptors = (struct kr_descriptor *)(entry->links + links);
       entry->inline_bytes = (uint8_t *)(entry->descriptors + model->descriptor_count);
@@ -400,6 +402,18 @@ held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_ent
          return true;
    }
    return false;
+}
+
+const void *
+kr_descriptor_cache_publish_derived(struct kr_descriptor_cache *cache,
+                                    struct kr_cache_entry *entry, void *derived)
+{
+   void *expected = NULL;
+   if (atomic_compare_exchange_strong_explicit(&entry->derived, &expected, derived,
+                                               memory_order_acq_rel, memory_order_acquire))
+      return derived;
+   kr_free(cache->alloc, derived); /* another thread's came first: the same content's */
+   return expected;
 }
 
 void

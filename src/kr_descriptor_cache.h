@@ -23,6 +23,7 @@
 #define KR_DESCRIPTOR_CACHE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <vulkan/vulkan.h>
@@ -60,6 +61,10 @@ struct kr_cache_entry {
    struct kr_descriptor *descriptors;
    uint8_t *inline_bytes;
    size_t bytes;
+   /* What another module derived from the content, which never changes (the barrier policy's
+    * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
+    * with the entry's memory. Published without the lock (first writer wins). */
+   _Atomic(void *) derived;
 };
 
 struct kr_descriptor_cache {
@@ -116,6 +121,21 @@ VkResult kr_descriptor_cache_bind_locked(struct kr_descriptor_cache *cache, void
                                          bool *new_hold);
 void kr_descriptor_cache_release_locked(struct kr_descriptor_cache *cache,
                                         struct kr_cache_entry *const *entries, uint32_t count);
+
+/* The entry's derived data (see kr_cache_entry.derived), or NULL. Valid while the entry is held:
+ * an entry unlinked because an object it names was destroyed is never found by a bind again, so
+ * whatever was derived from that object stays with the holders of the old entry. */
+static inline const void *
+kr_descriptor_cache_derived(const struct kr_cache_entry *entry)
+{
+   return atomic_load_explicit(&((struct kr_cache_entry *)entry)->derived, memory_order_acquire);
+}
+
+/* Publishes derived data (a single block allocated through the cache's allocator) for an entry
+ * the caller holds, unless another thread published first: returns the block that stays,
+ * having freed the other. */
+const void *kr_descriptor_cache_publish_derived(struct kr_descriptor_cache *cache,
+                                                struct kr_cache_entry *entry, void *derived);
 
 /* The record is going away: drops its link to an entry. */
 void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,

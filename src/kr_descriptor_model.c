@@ -153,6 +153,10 @@ kr_set_layout_model_init(struct kr_set_layout_model *model,
       qsort(model->bindings, model->binding_count, sizeof(*model->bindings), compare_bindings);
    for (uint32_t i = 0; i < model->binding_count; i++) {
       struct kr_binding_model *b = &model->bindings[i];
+      b->dynamic_first = model->dynamic_count;
+      if (b->type == VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC ||
+          b->type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC)
+         model->dynamic_count += b->count;
       if (b->type == VK_DESCRIPTOR_TYPE_INLINE_UNIFORM_BLOCK) {
          b->first = model->inline_bytes;
          model->inline_bytes += b->count;

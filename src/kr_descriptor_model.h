@@ -47,6 +47,9 @@ struct kr_binding_model {
    VkDescriptorType type;
    uint32_t count;      /* descriptors; bytes for an inline uniform block */
    uint32_t first;      /* its first descriptor in a record (its first byte for inline blocks) */
+   /* Dynamic descriptors of the bindings before it: the index of its element 0's dynamic
+    * offset, which are given in binding-number order (kept so binding a set need not count). */
+   uint32_t dynamic_first;
    bool immutable_samplers;
    const uint64_t *samplers; /* the immutable samplers (count of them), or NULL */
 };
@@ -62,6 +65,7 @@ struct kr_set_layout_model {
    uint64_t *immutable_samplers;      /* every binding's, one array (bindings point into it) */
    bool has_immutable_samplers;
    uint32_t inline_bytes;             /* bytes of all inline uniform blocks */
+   uint32_t dynamic_count;            /* dynamic buffer descriptors: dynamic offsets a bind takes */
    /* What one set of this layout takes from a pool: descriptors by kind (bytes for inline
     * blocks), and its inline uniform block bindings. */
    uint32_t pool_counts[KR_DESCRIPTOR_KIND_COUNT];

@@ -331,6 +331,75 @@ done:
    return ok;
 }
 
+/* Held: the buffer ranges the policy resolves once per descriptor cache entry. Set s names X
+ * (memory m1) and is dispatched: its entry's ranges say m1. X is destroyed (the entry is
+ * unlinked) and Z made, bound to m2 at another offset; the vendor may hand Z X's handle, and
+ * then rewriting s with Z is a same-value write that leaves its record clean. A dispatch through
+ * s writes Z, and after a barrier one through a new set reads Z: with m1's ranges kept for s,
+ * the write and the read would not overlap and the barrier would be dropped. */
+static bool
+case_cached_ranges_reuse(void)
+{
+   bool ok = false;
+   struct it_host_buffer *scratch, *a, *c;
+   VkBuffer x = VK_NULL_HANDLE, z = VK_NULL_HANDLE;
+   VkDeviceMemory m1 = VK_NULL_HANDLE, m2 = VK_NULL_HANDLE;
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   CHECK(scratch = buffer(256));
+   CHECK(BUFFERS(&a, &c));
+   fill_words(a, 0, 7, 2);
+   const VkBufferCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .size = BYTES,
+      .usage = USAGE,
+   };
+   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &x));
+   VkMemoryRequirements req;
+   vkGetBufferMemoryRequirements(rv.device, x, &req);
+   req.size *= 4;
+   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m1));
+   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m2));
+   CHECK_VK(vkBindBufferMemory(rv.device, x, m1, 0));
+   VkDescriptorSet s = make_set(a->buffer, 0, x, 0);
+   CHECK(s);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
+   dispatch(cmd, rv.add, s, 1);
+   CHECK_VK(end_submit(cmd));
+   VkBuffer old = x;
+   vkDestroyBuffer(rv.device, x, NULL);
+   x = VK_NULL_HANDLE;
+   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &z));
+   if (z == old)
+      printf("cached_ranges_reuse: the vendor reused the handle\n");
+   const VkBindBufferMemoryInfo bind = {
+      .sType = VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO,
+      .buffer = z,
+      .memory = m2,
+      .memoryOffset = 2 * BYTES,
+   };
+   CHECK_VK(vkBindBufferMemory2(rv.device, 1, &bind));
+   const VkDescriptorBufferInfo infos[] = {{a->buffer, 0, BYTES}, {z, 0, BYTES}};
+   it_write_storage_buffers(rv.device, s, infos, 2);
+   VkDescriptorSet s2 = make_set(z, 0, c->buffer, 0);
+   CHECK(s2);
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
+   dispatch(cmd, rv.add, s, 1);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+   dispatch(cmd, rv.add, s2, 2);
+   CHECK_VK(end_submit(cmd));
+   CHECK(expect_words("c", c, 0, 10, 2));
+   CHECK(no_hazard());
+   ok = true;
+done:
+   vkDestroyBuffer(rv.device, x, NULL);
+   vkDestroyBuffer(rv.device, z, NULL);
+   vkFreeMemory(rv.device, m1, NULL);
+   vkFreeMemory(rv.device, m2, NULL);
+   return ok;
+}
+
 /* --- main --------------------------------------------------------------------------------- */
 
 static const struct review_case cases[] = {
@@ -338,6 +407,7 @@ static const struct review_case cases[] = {
    {"unknown_update_then_read", case_unknown_update_then_read},
    {"dynamic_offsets", case_dynamic_offsets},
    {"handle_reuse", case_handle_reuse},
+   {"cached_ranges_reuse", case_cached_ranges_reuse},
 };
 
 int

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <vulkan/vulkan.h>
 
+#include "kr_alloc.h"
 #include "kr_descriptor_cache.h"
 #include "kr_descriptor_record.h"
 #include "kr_stats.h"
@@ -881,6 +882,55 @@ out_of_host_memory_leaves_nothing_behind(void **state)
    kr_set_layout_model_finish(&m, NULL);
 }
 
+/* Derived data (the barrier policy's resolved ranges): the first block published stays, a later
+ * one is freed at once; the block is freed with the entry, after the entry is unlinked (an object
+ * it names destroyed) and no holder or record is left, and a bind after that gets a new entry
+ * without it. The counting allocator sees every block freed. */
+static void
+derived_data_dies_with_its_entry(void **state)
+{
+   (void)state;
+   struct counting_allocator counter = {0};
+   const VkAllocationCallbacks alloc = {
+      .pUserData = &counter,
+      .pfnAllocation = counting_alloc,
+      .pfnFree = counting_free,
+   };
+   struct fixture f;
+   memset(&f, 0, sizeof(f));
+   assert_int_equal(kr_descriptor_cache_init(&f.cache, &fake_ops, &f.vendor, 4, &alloc,
+                                             &f.stats),
+                    VK_SUCCESS);
+   struct kr_set_layout_model m = small_model();
+   struct kr_descriptor_record a = record_with_buffer(&m, 0x100);
+   struct bound first = bind(&f, &layout_tag_a, &a, 1);
+   assert_null(kr_descriptor_cache_derived(first.entry));
+   uint32_t live = counter.live;
+   void *mine = kr_alloc(&alloc, 64, 8, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   void *theirs = kr_alloc(&alloc, 64, 8, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
+   assert_non_null(mine);
+   assert_non_null(theirs);
+   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, mine), mine);
+   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, theirs), mine);
+   assert_int_equal(counter.live, live + 1); /* theirs freed */
+   assert_ptr_equal(kr_descriptor_cache_derived(first.entry), mine);
+   /* The object is destroyed while the entry is held and the record links to it: the block
+    * stays for the holder. */
+   kr_descriptor_cache_forget_object(&f.cache, 0x100);
+   assert_ptr_equal(kr_descriptor_cache_derived(first.entry), mine);
+   /* The same content again (a new object with the old handle): a new entry, nothing derived. */
+   struct bound second = bind(&f, &layout_tag_a, &a, 2);
+   assert_ptr_not_equal(second.entry, first.entry);
+   assert_null(kr_descriptor_cache_derived(second.entry));
+   release(&f, &first);
+   release(&f, &second);
+   record_free(&f, &a);
+   kr_descriptor_cache_finish(&f.cache);
+   assert_int_equal(counter.live, 0);
+   fake_finish(&f.vendor);
+   kr_set_layout_model_finish(&m, NULL);
+}
+
 /* --- finish --------------------------------------------------------------------------------- */
 
 /* The device goes away: every entry and vendor set is freed, whatever still holds or links to
@@ -1724,6 +1774,7 @@ main(void)
       cmocka_unit_test(a_failing_create_leaves_nothing_behind),
       cmocka_unit_test(a_failing_create_keeps_no_stale_link),
       cmocka_unit_test(out_of_host_memory_leaves_nothing_behind),
+      cmocka_unit_test(derived_data_dies_with_its_entry),
       cmocka_unit_test(finish_frees_everything),
       cmocka_unit_test(finish_after_an_orderly_teardown),
       cmocka_unit_test(random_operations_against_a_model),
