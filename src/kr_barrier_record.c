@@ -300,6 +300,13 @@ is_buffer_type(VkDescriptorType type)
  * recording's kept bindings (check_buffer_generation came first), and neighbours naming one
  * buffer resolve once: a miss on a set of many bindings pays this. NULL when out of host
  * memory: the set's record is read instead. */
+static size_t
+resolved_size(const struct kr_set_layout_model *model)
+{
+   return sizeof(struct kr_barrier_resolved) +
+          sizeof(((struct kr_barrier_resolved *)NULL)->buffers[0]) * model->descriptor_count;
+}
+
 static struct kr_barrier_resolved *
 resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
 {
@@ -307,8 +314,7 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
    const struct kr_set_layout_model *model = entry->model;
    /* Not zeroed as a whole: every element is written below (a large set's block is big). */
    struct kr_barrier_resolved *resolved =
-      kr_alloc(device->descriptor_cache.alloc,
-               sizeof(*resolved) + sizeof(resolved->buffers[0]) * model->descriptor_count, 8,
+      kr_alloc(device->descriptor_cache.alloc, resolved_size(model), 8,
                VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    if (!resolved)
       return NULL;
@@ -352,7 +358,8 @@ entry_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
    struct kr_barrier_resolved *made = resolve_entry(cb, entry);
    if (!made)
       return NULL;
-   return kr_descriptor_cache_publish_derived(&cb->device->descriptor_cache, entry, made);
+   return kr_descriptor_cache_publish_derived(&cb->device->descriptor_cache, entry, made,
+                                              resolved_size(entry->model));
 }
 
 /* The accesses of one resource the pipeline uses; false when not known. */

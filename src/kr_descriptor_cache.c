@@ -195,8 +195,9 @@ settle(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    if (entry->records)
       return;
    idle_remove(entry); /* from the unlinked list */
-   cache->bytes -= entry->bytes;
-   count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES, -(int64_t)entry->bytes);
+   cache->bytes -= entry->bytes + entry->derived_bytes;
+   count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES,
+         -(int64_t)(entry->bytes + entry->derived_bytes));
    kr_free(cache->alloc, atomic_load_explicit(&entry->derived, memory_order_acquire));
    kr_free(cache->alloc, entry);
 }
@@ -296,6 +297,7 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
       entry->bytes = size;
       entry->link_count = links;
       atomic_init(&entry->derived, NULL);
+      entry->derived_bytes = 0;
       entry->links = (struct kr_cache_object_link *)(entry + 1);
       entry->descriptors = (struct kr_descriptor *)(entry->links + links);
       entry->inline_bytes = (uint8_t *)(entry->descriptors + model->descriptor_count);
@@ -406,12 +408,21 @@ held_by(const struct kr_cache_entry *entry, uint64_t holder, struct kr_cache_ent
 
 const void *
 kr_descriptor_cache_publish_derived(struct kr_descriptor_cache *cache,
-                                    struct kr_cache_entry *entry, void *derived)
+                                    struct kr_cache_entry *entry, void *derived, size_t size)
 {
    void *expected = NULL;
    if (atomic_compare_exchange_strong_explicit(&entry->derived, &expected, derived,
-                                               memory_order_acq_rel, memory_order_acquire))
+                                               memory_order_acq_rel, memory_order_acquire)) {
+      /* Under the lock: the cache's bytes are the entries' memory, which the statistic
+       * mirrors. Once per entry, at its first use with the barrier policy on (never called with
+       * the lock held). */
+      pthread_mutex_lock(&cache->lock);
+      entry->derived_bytes = size;
+      cache->bytes += size;
+      count(cache, KR_STAT_DESCRIPTOR_CACHE_BYTES, (int64_t)size);
+      pthread_mutex_unlock(&cache->lock);
       return derived;
+   }
    kr_free(cache->alloc, derived); /* another thread's came first: the same content's */
    return expected;
 }

@@ -65,6 +65,7 @@ struct kr_cache_entry {
     * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
     * with the entry's memory. Published without the lock (first writer wins). */
    _Atomic(void *) derived;
+   size_t derived_bytes; /* written once, by the thread whose block was published */
 };
 
 struct kr_descriptor_cache {
@@ -131,11 +132,13 @@ kr_descriptor_cache_derived(const struct kr_cache_entry *entry)
    return atomic_load_explicit(&((struct kr_cache_entry *)entry)->derived, memory_order_acquire);
 }
 
-/* Publishes derived data (a single block allocated through the cache's allocator) for an entry
- * the caller holds, unless another thread published first: returns the block that stays,
- * having freed the other. */
+/* Publishes derived data (a single block of `size` bytes allocated through the cache's
+ * allocator, counted in the cache's memory statistic while the entry lives) for an entry the
+ * caller holds, unless another thread published first: returns the block that stays, having
+ * freed the other. */
 const void *kr_descriptor_cache_publish_derived(struct kr_descriptor_cache *cache,
-                                                struct kr_cache_entry *entry, void *derived);
+                                                struct kr_cache_entry *entry, void *derived,
+                                                size_t size);
 
 /* The record is going away: drops its link to an entry. */
 void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,

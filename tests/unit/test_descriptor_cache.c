@@ -910,9 +910,12 @@ derived_data_dies_with_its_entry(void **state)
    void *theirs = kr_alloc(&alloc, 64, 8, VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    assert_non_null(mine);
    assert_non_null(theirs);
-   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, mine), mine);
-   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, theirs), mine);
+   uint64_t bytes = stat(&f, KR_STAT_DESCRIPTOR_CACHE_BYTES);
+   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, mine, 64), mine);
+   assert_ptr_equal(kr_descriptor_cache_publish_derived(&f.cache, first.entry, theirs, 64), mine);
    assert_int_equal(counter.live, live + 1); /* theirs freed */
+   /* the published block counts in the cache's memory, once */
+   assert_int_equal(stat(&f, KR_STAT_DESCRIPTOR_CACHE_BYTES), bytes + 64);
    assert_ptr_equal(kr_descriptor_cache_derived(first.entry), mine);
    /* The object is destroyed while the entry is held and the record links to it: the block
     * stays for the holder. */
@@ -927,6 +930,7 @@ derived_data_dies_with_its_entry(void **state)
    record_free(&f, &a);
    kr_descriptor_cache_finish(&f.cache);
    assert_int_equal(counter.live, 0);
+   assert_int_equal(stat(&f, KR_STAT_DESCRIPTOR_CACHE_BYTES), 0);
    fake_finish(&f.vendor);
    kr_set_layout_model_finish(&m, NULL);
 }
