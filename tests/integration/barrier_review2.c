@@ -274,6 +274,31 @@ done:
    return ok;
 }
 
+/* The handle-reuse cases' start: buffer x bound to m1 at 0, and m2 (each four buffers large)
+ * for the buffer that replaces it. */
+static const VkBufferCreateInfo reuse_info = {
+   .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+   .size = BYTES,
+   .usage = USAGE,
+};
+
+static VkResult
+buffer_and_two_memories(VkBuffer *x, VkDeviceMemory *m1, VkDeviceMemory *m2)
+{
+   VkResult result = vkCreateBuffer(rv.device, &reuse_info, NULL, x);
+   if (result != VK_SUCCESS)
+      return result;
+   VkMemoryRequirements req;
+   vkGetBufferMemoryRequirements(rv.device, *x, &req);
+   req.size *= 4;
+   result = it_allocate_memory(rv.physical, rv.device, &req, 0, m1);
+   if (result == VK_SUCCESS)
+      result = it_allocate_memory(rv.physical, rv.device, &req, 0, m2);
+   if (result == VK_SUCCESS)
+      result = vkBindBufferMemory(rv.device, *x, *m1, 0);
+   return result;
+}
+
 /* Held: a buffer destroyed and another created (the vendor may hand out the same handle),
  * bound to other memory: a write then a read of the new buffer after a barrier. */
 static bool
@@ -287,22 +312,11 @@ case_handle_reuse(void)
    CHECK(scratch = buffer(256));
    CHECK(BUFFERS(&a, &c));
    fill_words(a, 0, 7, 2);
-   const VkBufferCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-      .size = BYTES,
-      .usage = USAGE,
-   };
-   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &x));
-   VkMemoryRequirements req;
-   vkGetBufferMemoryRequirements(rv.device, x, &req);
-   req.size *= 4;
-   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m1));
-   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m2));
-   CHECK_VK(vkBindBufferMemory(rv.device, x, m1, 0));
+   CHECK_VK(buffer_and_two_memories(&x, &m1, &m2));
    VkBuffer old = x;
    vkDestroyBuffer(rv.device, x, NULL);
    x = VK_NULL_HANDLE;
-   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &z));
+   CHECK_VK(vkCreateBuffer(rv.device, &reuse_info, NULL, &z));
    if (z == old)
       printf("handle_reuse: the vendor reused the handle\n");
    const VkBindBufferMemoryInfo bind = {
@@ -348,18 +362,7 @@ case_cached_ranges_reuse(void)
    CHECK(scratch = buffer(256));
    CHECK(BUFFERS(&a, &c));
    fill_words(a, 0, 7, 2);
-   const VkBufferCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
-      .size = BYTES,
-      .usage = USAGE,
-   };
-   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &x));
-   VkMemoryRequirements req;
-   vkGetBufferMemoryRequirements(rv.device, x, &req);
-   req.size *= 4;
-   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m1));
-   CHECK_VK(it_allocate_memory(rv.physical, rv.device, &req, 0, &m2));
-   CHECK_VK(vkBindBufferMemory(rv.device, x, m1, 0));
+   CHECK_VK(buffer_and_two_memories(&x, &m1, &m2));
    VkDescriptorSet s = make_set(a->buffer, 0, x, 0);
    CHECK(s);
    CHECK_VK(begin_with_prologue(&cmd, scratch));
@@ -368,7 +371,7 @@ case_cached_ranges_reuse(void)
    VkBuffer old = x;
    vkDestroyBuffer(rv.device, x, NULL);
    x = VK_NULL_HANDLE;
-   CHECK_VK(vkCreateBuffer(rv.device, &info, NULL, &z));
+   CHECK_VK(vkCreateBuffer(rv.device, &reuse_info, NULL, &z));
    if (z == old)
       printf("cached_ranges_reuse: the vendor reused the handle\n");
    const VkBindBufferMemoryInfo bind = {
