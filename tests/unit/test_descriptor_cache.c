@@ -839,21 +839,34 @@ counting_free(void *user, void *p)
    free(p);
 }
 
+static VkAllocationCallbacks
+counting_callbacks(struct counting_allocator *counter)
+{
+   return (VkAllocationCallbacks){
+      .pUserData = counter,
+      .pfnAllocation = counting_alloc,
+      .pfnFree = counting_free,
+   };
+}
+
+/* A cache of 4 entries whose host memory comes from alloc (which must outlive it). */
+static void
+counting_fixture_init(struct fixture *f, const VkAllocationCallbacks *alloc)
+{
+   memset(f, 0, sizeof(*f));
+   assert_int_equal(kr_descriptor_cache_init(&f->cache, &fake_ops, &f->vendor, 4, alloc,
+                                             &f->stats),
+                    VK_SUCCESS);
+}
+
 static void
 out_of_host_memory_leaves_nothing_behind(void **state)
 {
    (void)state;
    struct counting_allocator counter = {0};
-   const VkAllocationCallbacks alloc = {
-      .pUserData = &counter,
-      .pfnAllocation = counting_alloc,
-      .pfnFree = counting_free,
-   };
+   const VkAllocationCallbacks alloc = counting_callbacks(&counter);
    struct fixture f;
-   memset(&f, 0, sizeof(f));
-   assert_int_equal(kr_descriptor_cache_init(&f.cache, &fake_ops, &f.vendor, 4, &alloc,
-                                             &f.stats),
-                    VK_SUCCESS);
+   counting_fixture_init(&f, &alloc);
    struct kr_set_layout_model m = small_model();
    struct kr_descriptor_record a = record_with_buffer(&m, 0x100);
    struct bound first = bind(&f, &layout_tag_a, &a, 1);
@@ -891,16 +904,9 @@ derived_data_dies_with_its_entry(void **state)
 {
    (void)state;
    struct counting_allocator counter = {0};
-   const VkAllocationCallbacks alloc = {
-      .pUserData = &counter,
-      .pfnAllocation = counting_alloc,
-      .pfnFree = counting_free,
-   };
+   const VkAllocationCallbacks alloc = counting_callbacks(&counter);
    struct fixture f;
-   memset(&f, 0, sizeof(f));
-   assert_int_equal(kr_descriptor_cache_init(&f.cache, &fake_ops, &f.vendor, 4, &alloc,
-                                             &f.stats),
-                    VK_SUCCESS);
+   counting_fixture_init(&f, &alloc);
    struct kr_set_layout_model m = small_model();
    struct kr_descriptor_record a = record_with_buffer(&m, 0x100);
    struct bound first = bind(&f, &layout_tag_a, &a, 1);
