@@ -285,6 +285,32 @@ lost_flush_setup(struct lost_flush *l, bool signal)
    return result;
 }
 
+/* Opens the gate: the gated submit (and what follows it on the queue) may run. */
+static VkResult
+open_gate(struct lost_flush *l)
+{
+   const VkSemaphoreSignalInfo signal = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+      .semaphore = l->gate,
+      .value = 1,
+   };
+   return vkSignalSemaphore(env.device, &signal);
+}
+
+/* The gated submit, then the lost one (its result in l->submit_result, printed as the submit of
+ * `what`), then 100 ms for the flusher's flush, which the vendor refuses. */
+static VkResult
+submit_gated_then_lost(struct lost_flush *l, const char *what)
+{
+   VkResult result = submit_gated(l);
+   if (result != VK_SUCCESS)
+      return result;
+   l->submit_result = submit_lost(l);
+   printf("vkQueueSubmit of %s: %s\n", what, it_result_name(l->submit_result));
+   sleep_ms(100);
+   return VK_SUCCESS;
+}
+
 /* Lets the gated submit complete and everything end (errors of the lost work expected). */
 static void
 lost_flush_finish(struct lost_flush *l)
@@ -296,14 +322,8 @@ lost_flush_finish(struct lost_flush *l)
     * marks the device lost otherwise, and its wait idle returns at once, with the gated work
     * still running while the pool is destroyed). */
    if (l->gate && (vkGetSemaphoreCounterValue(env.device, l->gate, &gate_value) != VK_SUCCESS ||
-                   gate_value < 1)) {
-      const VkSemaphoreSignalInfo signal = {
-         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-         .semaphore = l->gate,
-         .value = 1,
-      };
-      vkSignalSemaphore(env.device, &signal);
-   }
+                   gate_value < 1))
+      open_gate(l);
    VkResult idle = vkDeviceWaitIdle(env.device);
    printf("vkDeviceWaitIdle afterwards: %s\n", it_result_name(idle));
    vkDestroyCommandPool(env.device, l->pool, NULL);
@@ -392,17 +412,9 @@ event_after_lost_flush(void)
    CHECK_VK(vkBeginCommandBuffer(l.cmds[1], &begin));
    vkCmdSetEvent(l.cmds[1], event, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT);
    CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
-   CHECK_VK(submit_gated(&l));
-   l.submit_result = submit_lost(&l);
-   printf("vkQueueSubmit of the vkCmdSetEvent: %s\n", it_result_name(l.submit_result));
+   CHECK_VK(submit_gated_then_lost(&l, "the vkCmdSetEvent"));
    /* Let the gated submit run: the event's submit would run right after it. */
-   const VkSemaphoreSignalInfo signal = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-      .semaphore = l.gate,
-      .value = 1,
-   };
-   sleep_ms(100); /* the flusher's flush (refused) */
-   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+   CHECK_VK(open_gate(&l));
    VkResult status = VK_EVENT_RESET;
    unsigned polls = 0;
    for (; polls < 2000 && status == VK_EVENT_RESET; polls++) {
@@ -448,16 +460,8 @@ query_wait_after_lost_flush(void)
    vkCmdResetQueryPool(l.cmds[1], queries, 0, 1);
    vkCmdWriteTimestamp(l.cmds[1], VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, queries, 0);
    CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
-   CHECK_VK(submit_gated(&l));
-   l.submit_result = submit_lost(&l);
-   printf("vkQueueSubmit of the timestamp: %s\n", it_result_name(l.submit_result));
-   sleep_ms(100); /* the flusher's flush (refused) */
-   const VkSemaphoreSignalInfo signal = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-      .semaphore = l.gate,
-      .value = 1,
-   };
-   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+   CHECK_VK(submit_gated_then_lost(&l, "the timestamp"));
+   CHECK_VK(open_gate(&l));
    uint64_t stamp = 0;
    VkResult result = vkGetQueryPoolResults(env.device, queries, 0, 1, sizeof(stamp), &stamp,
                                            sizeof(stamp),
@@ -526,16 +530,8 @@ observers_precise_after_lost_flush(void)
    vkCmdWriteTimestamp(l.cmds[1], VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, lost_queries, 0);
    CHECK_VK(vkEndCommandBuffer(l.cmds[1]));
 
-   CHECK_VK(submit_gated(&l));
-   l.submit_result = submit_lost(&l);
-   printf("vkQueueSubmit of the lost work: %s\n", it_result_name(l.submit_result));
-   sleep_ms(100); /* the flusher's flush (refused) */
-   const VkSemaphoreSignalInfo signal = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
-      .semaphore = l.gate,
-      .value = 1,
-   };
-   CHECK_VK(vkSignalSemaphore(env.device, &signal));
+   CHECK_VK(submit_gated_then_lost(&l, "the lost work"));
+   CHECK_VK(open_gate(&l));
 
    /* The untouched objects: no false error. */
    VkResult status = VK_EVENT_RESET;
@@ -602,10 +598,7 @@ counter_poll_after_lost_flush(void)
    CHECK_VK(open_sync_env());
    CHECK_VK(lost_flush_setup(&l, true));
    CHECK_VK(it_record_empty(l.cmds[1], 0));
-   CHECK_VK(submit_gated(&l));
-   l.submit_result = submit_lost(&l);
-   printf("vkQueueSubmit of the signal: %s\n", it_result_name(l.submit_result));
-   sleep_ms(100); /* the flusher's flush (refused) */
+   CHECK_VK(submit_gated_then_lost(&l, "the signal"));
    /* The common polling loop: read the counter until it reaches the value. */
    VkResult result = VK_SUCCESS;
    uint64_t counter = 0;
