@@ -26,7 +26,7 @@ static const char *const required_instance_functions[] = {
 VKAPI_ATTR VkResult VKAPI_CALL
 kr_EnumerateInstanceVersion(uint32_t *pApiVersion)
 {
-   *pApiVersion = VK_HEADER_VERSION_COMPLETE;
+   *pApiVersion = KR_API_VERSION;
    return VK_SUCCESS;
 }
 
@@ -133,8 +133,9 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
       kr_warn("vendor driver %s: Vulkan 1.0 only; Kronos needs 1.1", name);
       goto done;
    }
-   /* Kronos itself uses up to 1.3 of the vendor, whatever the application asked for. */
-   out->api_version = KR_MIN(vendor_version, VK_HEADER_VERSION_COMPLETE);
+   /* Kronos itself uses as much of the vendor as it offers (KR_API_VERSION), whatever the
+    * application asked for. */
+   out->api_version = KR_MIN(vendor_version, KR_API_VERSION);
 
    /* The application's extensions that this vendor has (the others stay Kronos-side). */
    enabled = calloc(info->enabledExtensionCount + 1, sizeof(*enabled));

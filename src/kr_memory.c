@@ -133,6 +133,25 @@ kr_UnmapMemory(VkDevice _device, VkDeviceMemory _memory)
       device->disp.UnmapMemory(device->handle, memory->vendor);
 }
 
+#ifdef VK_KHR_map_memory2
+/* VK_KHR_map_memory2 (core in Vulkan 1.4): the same as vkMapMemory and vkUnmapMemory. Their
+ * only pNext and flags (VK_EXT_map_memory_placed's) belong to an extension Kronos does not
+ * offer. */
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_MapMemory2KHR(VkDevice device, const VkMemoryMapInfoKHR *pMemoryMapInfo, void **ppData)
+{
+   return kr_MapMemory(device, pMemoryMapInfo->memory, pMemoryMapInfo->offset,
+                       pMemoryMapInfo->size, pMemoryMapInfo->flags, ppData);
+}
+
+VKAPI_ATTR VkResult VKAPI_CALL
+kr_UnmapMemory2KHR(VkDevice device, const VkMemoryUnmapInfoKHR *pMemoryUnmapInfo)
+{
+   kr_UnmapMemory(device, pMemoryUnmapInfo->memory);
+   return VK_SUCCESS;
+}
+#endif
+
 typedef VkResult(VKAPI_PTR *range_fn)(VkDevice, uint32_t, const VkMappedMemoryRange *);
 
 /* Flush and invalidate: ranges move into the block, whole atoms (kr_memory_range.h). */

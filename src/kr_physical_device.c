@@ -122,6 +122,52 @@ patch_properties(VkBaseOutStructure *s)
       p->maxMultiviewInstanceIndex = 0;
       break;
    }
+#ifdef VK_VERSION_1_4
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_PROPERTIES: {
+      VkPhysicalDeviceVulkan14Properties *p = (void *)s;
+      /* Lines, vertex input, dynamic rendering and fragment operations are graphics. */
+      p->lineSubPixelPrecisionBits = 0;
+      p->maxVertexAttribDivisor = 0;
+      p->supportsNonZeroFirstInstance = VK_FALSE;
+      p->dynamicRenderingLocalReadDepthStencilAttachments = VK_FALSE;
+      p->dynamicRenderingLocalReadMultisampledAttachments = VK_FALSE;
+      p->earlyFragmentMultisampleCoverageAfterSampleCounting = VK_FALSE;
+      p->earlyFragmentSampleMaskTestBeforeSampleCounting = VK_FALSE;
+      p->depthStencilSwizzleOneSupport = VK_FALSE;
+      p->polygonModePointSize = VK_FALSE;
+      p->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;
+      p->nonStrictWideLinesUseParallelogram = VK_FALSE;
+      p->fragmentShadingRateClampCombinerInputs = VK_FALSE;
+      /* Host image copies are not offered (hostImageCopy reads VK_FALSE): no layouts. */
+      p->copySrcLayoutCount = 0;
+      p->pCopySrcLayouts = NULL;
+      p->copyDstLayoutCount = 0;
+      p->pCopyDstLayouts = NULL;
+      memset(p->optimalTilingLayoutUUID, 0, sizeof(p->optimalTilingLayoutUUID));
+      p->identicalMemoryTypeRequirements = VK_FALSE;
+      break;
+   }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES: {
+      VkPhysicalDeviceHostImageCopyProperties *p = (void *)s;
+      p->copySrcLayoutCount = 0;
+      p->pCopySrcLayouts = NULL;
+      p->copyDstLayoutCount = 0;
+      p->pCopyDstLayouts = NULL;
+      memset(p->optimalTilingLayoutUUID, 0, sizeof(p->optimalTilingLayoutUUID));
+      p->identicalMemoryTypeRequirements = VK_FALSE;
+      break;
+   }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_5_PROPERTIES: {
+      VkPhysicalDeviceMaintenance5Properties *p = (void *)s;
+      p->earlyFragmentMultisampleCoverageAfterSampleCounting = VK_FALSE;
+      p->earlyFragmentSampleMaskTestBeforeSampleCounting = VK_FALSE;
+      p->depthStencilSwizzleOneSupport = VK_FALSE;
+      p->polygonModePointSize = VK_FALSE;
+      p->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;
+      p->nonStrictWideLinesUseParallelogram = VK_FALSE;
+      break;
+   }
+#endif
    default:
       break;
    }
@@ -209,7 +255,7 @@ kr_physical_device_create(struct kr_instance *instance, struct kr_vendor_instanc
 
    VkPhysicalDeviceProperties props;
    pd->disp->GetPhysicalDeviceProperties(handle, &props);
-   pd->state.api_version = KR_MIN(props.apiVersion, VK_HEADER_VERSION_COMPLETE);
+   pd->state.api_version = KR_MIN(props.apiVersion, KR_API_VERSION);
    VkResult result = VK_ERROR_INCOMPATIBLE_DRIVER;
    if (kr_version_minor(pd->state.api_version) < VK_API_VERSION_1_1) {
       kr_warn("%s (%s): Vulkan 1.0 device; Kronos needs 1.1", props.deviceName,
@@ -272,6 +318,37 @@ kr_GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
    fill_properties(kr_physical_device_from_handle(physicalDevice), pProperties);
 }
 
+/* Copies a captured structure into the application's, whose header (and arrays it points to)
+ * stay its own. */
+static void
+copy_properties(VkBaseOutStructure *s, const void *captured, size_t size)
+{
+   size_t header = sizeof(VkBaseOutStructure);
+#ifdef VK_VERSION_1_4
+   /* Host image copy layouts (none: patch_properties) go to arrays the application gives. */
+   VkImageLayout *src_layouts = NULL, *dst_layouts = NULL;
+   if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_PROPERTIES) {
+      VkPhysicalDeviceVulkan14Properties *p = (void *)s;
+      src_layouts = p->pCopySrcLayouts;
+      dst_layouts = p->pCopyDstLayouts;
+      memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
+      p->pCopySrcLayouts = src_layouts;
+      p->pCopyDstLayouts = dst_layouts;
+      return;
+   }
+   if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES) {
+      VkPhysicalDeviceHostImageCopyProperties *p = (void *)s;
+      src_layouts = p->pCopySrcLayouts;
+      dst_layouts = p->pCopyDstLayouts;
+      memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
+      p->pCopySrcLayouts = src_layouts;
+      p->pCopyDstLayouts = dst_layouts;
+      return;
+   }
+#endif
+   memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
                                 VkPhysicalDeviceProperties2 *pProperties)
@@ -285,10 +362,8 @@ kr_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
       if (!desc)
          continue;
       const void *captured = pd->state.properties[desc - kr_property_structs];
-      if (captured) {
-         size_t header = sizeof(VkBaseOutStructure);
-         memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, desc->size - header);
-      }
+      if (captured)
+         copy_properties(s, captured, desc->size);
    }
 }
 

@@ -143,3 +143,24 @@ kr_GetDeviceImageSparseMemoryRequirements(
                                                        pSparseMemoryRequirementCount,
                                                        pSparseMemoryRequirements);
 }
+
+#ifdef VK_KHR_maintenance5
+/* VK_KHR_maintenance5 (core in 1.4): an image's subresource layout from its create info, whose
+ * queue family indices are Kronos's. */
+VKAPI_ATTR void VKAPI_CALL
+kr_GetDeviceImageSubresourceLayoutKHR(VkDevice _device, const VkDeviceImageSubresourceInfoKHR *pInfo,
+                                      VkSubresourceLayout2KHR *pLayout)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   VkImageCreateInfo create_info;
+   uint32_t families[KR_MAX_QUEUE_FAMILIES];
+   if (!image_info_to_vendor(device, pInfo->pCreateInfo, &create_info, families)) {
+      log_invalid_sharing(device, "vkGetDeviceImageSubresourceLayout");
+      memset(&pLayout->subresourceLayout, 0, sizeof(pLayout->subresourceLayout));
+      return;
+   }
+   VkDeviceImageSubresourceInfoKHR info = *pInfo;
+   info.pCreateInfo = &create_info;
+   device->disp.GetDeviceImageSubresourceLayoutKHR(device->handle, &info, pLayout);
+}
+#endif

@@ -24,6 +24,7 @@ OWNERS = [  # structures that own feature bits, with the version that introduced
     ("VkPhysicalDeviceVulkan11Features", (1, 2)),
     ("VkPhysicalDeviceVulkan12Features", (1, 2)),
     ("VkPhysicalDeviceVulkan13Features", (1, 3)),
+    ("VkPhysicalDeviceVulkan14Features", (1, 4)),  # where the registry knows 1.4
 ]
 
 
@@ -36,14 +37,14 @@ def providers(reg):
     core, ext = {}, {}
     for ver in reg.versions:
         v = ver.version()
-        if v > policy.MAX_CORE_VERSION:
+        if v > policy.max_core_version(reg):
             continue
         for _, _, types in ver.requires:
             for t in types:
                 t = reg.struct_alias.get(t, t)
                 if t not in core or v < core[t]:
                     core[t] = v
-    offered = policy.DEVICE_EXTENSIONS
+    offered = policy.device_extensions(reg)
     for name in offered:
         for _, _, types in reg.extensions[name].requires:
             for t in types:
@@ -63,7 +64,10 @@ def feature_model(reg, prov):
     bits = []  # (enum name, member name, graphics)
     owner_bit = {}  # member -> (bit, owner version)
     structs = []  # (struct, core_v, covered_v, ext, [(member, bit)])
+    graphics = policy.graphics_features(reg)
     for owner, ver in OWNERS:
+        if ver > policy.max_core_version(reg):
+            continue
         s = reg.structs[owner]
         members = []
         for m in s.body_members:
@@ -71,7 +75,7 @@ def feature_model(reg, prov):
                 raise SystemExit(f"feature {m.name} owned twice")
             owner_bit[m.name] = (len(bits), ver)
             members.append((m.name, len(bits)))
-            bits.append((f"KR_FEATURE_{m.name}", m.name, m.name in policy.GRAPHICS_FEATURES))
+            bits.append((f"KR_FEATURE_{m.name}", m.name, m.name in graphics))
         structs.append((s, ver if owner != "VkPhysicalDeviceFeatures" else (1, 0), None, None,
                         members))
     for name in sorted(prov):
@@ -92,7 +96,7 @@ def feature_model(reg, prov):
             for m in body:
                 members.append((m.name, len(bits)))
                 bits.append((f"KR_FEATURE_{short}_{m.name}", m.name,
-                             m.name in policy.GRAPHICS_FEATURES))
+                             m.name in graphics))
         structs.append((s, core_v, covered, ext, members))
     return bits, structs
 
@@ -120,8 +124,8 @@ def limits_model(reg):
     return fields
 
 
-def ext_index(name):
-    return policy.DEVICE_EXTENSIONS.index(name) if name else -1
+def ext_index(reg, name):
+    return policy.device_extensions(reg).index(name) if name else -1
 
 
 def spec_macro(reg, ext_name):
@@ -165,13 +169,18 @@ def gen_h(reg, bits, structs, props, limits):
     out = [HEADER, "#ifndef KR_COMPACT_TABLES_H\n#define KR_COMPACT_TABLES_H\n",
            "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n"
            "#include <vulkan/vulkan.h>\n"]
+    newest = policy.max_core_version(reg)
+    out.append("/* The Vulkan version Kronos offers at most: the newest core version of the policy that "
+               "the\n * headers know, with their patch version. */")
+    out.append(f"#define KR_API_VERSION VK_MAKE_API_VERSION(0, {newest[0]}, {newest[1]}, "
+               "VK_HEADER_VERSION)\n")
     out.append("struct kr_extension_info {\n   const char *name;\n   uint32_t spec_version;\n};\n")
-    out.append(f"#define KR_INSTANCE_EXTENSION_COUNT {len(policy.INSTANCE_EXTENSIONS)}")
-    out.append(f"#define KR_DEVICE_EXTENSION_COUNT {len(policy.DEVICE_EXTENSIONS)}")
+    out.append(f"#define KR_INSTANCE_EXTENSION_COUNT {len(policy.instance_extensions(reg))}")
+    out.append(f"#define KR_DEVICE_EXTENSION_COUNT {len(policy.device_extensions(reg))}")
     out.append("extern const struct kr_extension_info kr_instance_extensions[];")
     out.append("extern const struct kr_extension_info kr_device_extensions[];\n")
     out.append("enum kr_device_extension {")
-    for i, e in enumerate(policy.DEVICE_EXTENSIONS):
+    for i, e in enumerate(policy.device_extensions(reg)):
         out.append(f"   KR_EXT_{e[3:]} = {i},")
     out.append("};\n")
     out.append("enum kr_feature {")
@@ -227,8 +236,8 @@ def gen_h(reg, bits, structs, props, limits):
 
 def gen_c(reg, bits, structs, props, limits):
     out = [HEADER, '#include "kr_compact_tables.h"\n', "#include <string.h>\n"]
-    for kind, exts in (("instance", policy.INSTANCE_EXTENSIONS),
-                       ("device", policy.DEVICE_EXTENSIONS)):
+    for kind, exts in (("instance", policy.instance_extensions(reg)),
+                       ("device", policy.device_extensions(reg))):
         out.append(f"const struct kr_extension_info kr_{kind}_extensions[] = {{")
         for e in exts:
             out.append(f'   {{"{e}", {spec_macro(reg, e)}}},')
@@ -251,12 +260,12 @@ def gen_c(reg, bits, structs, props, limits):
     for s, core_v, covered, ext, members in structs:
         stype = s.stype or "0"
         out.append(f'   {{"{s.name}", {stype}, sizeof({s.name}), {api(core_v)}, {api(covered)}, '
-                   f"{ext_index(ext)}, {len(members)}, members_{s.name}}},")
+                   f"{ext_index(reg, ext)}, {len(members)}, members_{s.name}}},")
     out.append("};\n")
     out.append("const struct kr_struct_desc kr_property_structs[] = {")
     for s, core_v, ext in props:
         out.append(f'   {{"{s.name}", {s.stype}, sizeof({s.name}), {api(core_v)}, 0, '
-                   f"{ext_index(ext)}, 0, NULL}},")
+                   f"{ext_index(reg, ext)}, 0, NULL}},")
     out.append("};\n")
     compact = [m for m in limits if m.name not in policy.GRAPHICS_LIMITS]
     out.append("void\nkr_limits_pack(const VkPhysicalDeviceLimits *full, "
@@ -296,9 +305,9 @@ def generate(reg):
     prov = providers(reg)
     bits, structs = feature_model(reg, prov)
     known = {b[1] for b in bits}
-    if set(policy.GRAPHICS_FEATURES) - known:
+    if policy.graphics_features(reg) - known:
         raise SystemExit(f"GRAPHICS_FEATURES names unknown features: "
-                         f"{sorted(set(policy.GRAPHICS_FEATURES) - known)}")
+                         f"{sorted(policy.graphics_features(reg) - known)}")
     props = property_model(reg, prov)
     limits = limits_model(reg)
     return {

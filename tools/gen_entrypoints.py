@@ -47,10 +47,7 @@ def collect_exposed(reg):
     """Return ({canonical: origin}, set of exposed names incl. aliases).
 
     origin is "core" or "extension"; core wins when both provide a command."""
-    allowed_ext = set(policy.INSTANCE_EXTENSIONS) | set(policy.DEVICE_EXTENSIONS)
-    for e in allowed_ext:
-        if e not in reg.extensions:
-            raise SystemExit(f"policy names unknown extension {e}")
+    allowed_ext = set(policy.instance_extensions(reg)) | set(policy.device_extensions(reg))
 
     def cond_ok(tokens):
         for t in tokens:
@@ -108,29 +105,44 @@ def carries_family_index(reg, cmd):
 
 
 class Entry:
-    def __init__(self, cmd, kind, level, names):
+    def __init__(self, cmd, kind, level, names, c_name):
         self.cmd = cmd
         self.kind = kind  # FORWARD, HANDWRITTEN, GRAPHICS_STUB
         self.level = level
-        self.names = names  # exposed names (canonical first)
+        self.names = names  # exposed names (canonical first when exposed)
+        # The name its function (kr_...) and vendor table slot take: the name src/ knows it by
+        # (kronos_policy.c_names), whatever the registry's canonical name, so that src/ builds
+        # with every header version; else the canonical name.
+        self.c_name = c_name
 
     @property
     def func(self):
-        return "kr_" + self.cmd.name[2:]
+        return "kr_" + self.c_name[2:]
+
+    @property
+    def vendor_names(self):
+        """Every name of the command, exposed ones first: the vendor may know only an alias."""
+        return self.names + [n for n in [self.cmd.name] + self.cmd.aliases if n not in self.names]
+
+    @property
+    def slot(self):
+        return self.c_name[2:]
 
 
 def classify(reg):
     origin, exposed_names = collect_exposed(reg)
+    handwritten = policy.handwritten(reg)
+    c_names = policy.c_names(reg)
     entries = []
     for name in sorted(origin):
         cmd = reg.commands[name]
         level = LEVEL_BY_TYPE.get(cmd.first_type, "GLOBAL")
-        names = [name] + [a for a in cmd.aliases if a in exposed_names]
+        names = [n for n in [name] + cmd.aliases if n in exposed_names]
         if policy.is_graphics_command(cmd):
             if origin[name] != "core":
                 continue  # graphics extension commands resolve to NULL
             kind = "GRAPHICS_STUB"
-        elif name in policy.HANDWRITTEN:
+        elif name in handwritten:
             kind = "HANDWRITTEN"
         elif needs_translation(reg, cmd):
             raise SystemExit(f"{name} needs handle translation: add it to HANDWRITTEN and write it")
@@ -139,7 +151,7 @@ def classify(reg):
                              "translate it (kr_queue_family.h)")
         else:
             kind = "FORWARD"
-        entries.append(Entry(cmd, kind, level, names))
+        entries.append(Entry(cmd, kind, level, names, c_names.get(name, name)))
     forwarded = {e.cmd.name for e in entries if e.kind == "FORWARD"}
     if set(policy.PROFILE_HOOKS) - forwarded:
         raise SystemExit("PROFILE_HOOKS names commands without a generated trampoline: "
@@ -157,9 +169,10 @@ def classify(reg):
         param = policy.RECORDED_HOST_OBJECTS.get(name)
         if param and param not in [p.name for p in e.cmd.params]:
             raise SystemExit(f"{name} has no parameter {param} (RECORDED_HOST_OBJECTS)")
-    missing = policy.HANDWRITTEN - {e.cmd.name for e in entries}
+    missing = set(handwritten) - {e.cmd.name for e in entries}
     if missing:
-        raise SystemExit(f"HANDWRITTEN names commands that are not exposed: {sorted(missing)}")
+        raise SystemExit("HANDWRITTEN names commands that are not exposed: "
+                         f"{sorted(handwritten[m] for m in missing)}")
     return entries
 
 
@@ -179,11 +192,11 @@ def gen_dispatch_h(inst, dev):
            "#include <vulkan/vulkan.h>\n#include <vulkan/vk_icd.h>\n"]
     out.append("/* One vendor instance's functions (instance and physical-device level). */")
     out.append("struct kr_instance_dispatch {")
-    out += [f"   PFN_{e.cmd.name} {e.cmd.name[2:]};" for e in inst]
+    out += [f"   PFN_{e.cmd.name} {e.slot};" for e in inst]
     out.append("};\n")
     out.append("/* One vendor device's functions. */")
     out.append("struct kr_device_dispatch {")
-    out += [f"   PFN_{e.cmd.name} {e.cmd.name[2:]};" for e in dev]
+    out += [f"   PFN_{e.cmd.name} {e.slot};" for e in dev]
     out.append("};\n")
     out.append("void kr_instance_dispatch_load(struct kr_instance_dispatch *table,\n"
                "                               PFN_vkGetInstanceProcAddr gipa,\n"
@@ -217,20 +230,20 @@ def gen_dispatch_c(inst, dev, versions):
                "                          VkInstance instance)\n{\n   PFN_vkVoidFunction f;")
     for e in inst:
         out.append("   f = NULL;")
-        for n in e.names:
+        for n in e.vendor_names:
             out.append(f'   if (!f) f = gipa(instance, "{n}");')
             if e.level == "PHYSICAL_DEVICE":
                 out.append(f'   if (!f && gpdpa) f = gpdpa(instance, "{n}");')
-        out.append(f"   table->{e.cmd.name[2:]} = (PFN_{e.cmd.name})f;")
+        out.append(f"   table->{e.slot} = (PFN_{e.cmd.name})f;")
     out.append("}\n")
     out.append("void\nkr_device_dispatch_load(struct kr_device_dispatch *table,\n"
                "                        PFN_vkGetDeviceProcAddr gdpa, VkDevice device)\n"
                "{\n   PFN_vkVoidFunction f;")
     for e in dev:
         out.append("   f = NULL;")
-        for n in e.names:
+        for n in e.vendor_names:
             out.append(f'   if (!f) f = gdpa(device, "{n}");')
-        out.append(f"   table->{e.cmd.name[2:]} = (PFN_{e.cmd.name})f;")
+        out.append(f"   table->{e.slot} = (PFN_{e.cmd.name})f;")
     out.append("}\n")
     out.append("const char *\nkr_device_dispatch_missing(const struct kr_device_dispatch *table,\n"
                "                           uint32_t api_version)\n{")
@@ -239,7 +252,7 @@ def gen_dispatch_c(inst, dev, versions):
         if version is None:
             continue
         out.append(f"   if (api_version >= VK_MAKE_API_VERSION(0, {version[0]}, {version[1]}, 0) "
-                   f"&& !table->{e.cmd.name[2:]})\n      return \"{e.cmd.name}\";")
+                   f"&& !table->{e.slot})\n      return \"{e.cmd.name}\";")
     out.append("   return NULL;\n}")
     return "\n".join(out) + "\n"
 
@@ -309,7 +322,7 @@ def gen_entrypoints_c(entries, dev_slots):
             pre, call = UNWRAP[e.cmd.first_type]
             args = ", ".join(["obj->handle"] + [p.name for p in e.cmd.params[1:]])
             ret = "" if e.cmd.return_type == "void" else "return "
-            fn = call.format(n=e.cmd.name[2:])
+            fn = call.format(n=e.slot)
             guard = ""
             if e.level == "PHYSICAL_DEVICE":
                 # One entry table serves every vendor: a physical-device command this device's

@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: MIT
 """What Kronos exposes: the compute-only policy shared by the generators.
 
-Kronos offers core Vulkan up to 1.3 minus graphics, plus the compute-relevant extensions below
+Kronos offers core Vulkan up to 1.4 minus graphics, plus the compute-relevant extensions below
 when the vendor has them.  Everything else (surfaces, swapchains, displays, rasterisation
 extensions, video) is not offered and its functions resolve to NULL.
+
+The same policy serves every Vulkan-Headers version Kronos builds with (Debian 12's 1.3.239 and
+newer ones, README "Vulkan headers"): a core version or an extension that the registry does not
+know is simply not offered (the *_for functions below), and commands are matched by any of their
+names, since a command promoted to core is renamed (vkCmdPushDescriptorSetKHR is an alias of
+vkCmdPushDescriptorSet from 1.4 on).
 """
 
-MAX_CORE_VERSION = (1, 3)
+MAX_CORE_VERSION = (1, 4)
 
 INSTANCE_EXTENSIONS = [
     "VK_KHR_get_physical_device_properties2",
@@ -36,6 +42,11 @@ DEVICE_EXTENSIONS = [
     "VK_KHR_maintenance2",
     "VK_KHR_maintenance3",
     "VK_KHR_maintenance4",
+    "VK_KHR_maintenance5",
+    "VK_KHR_maintenance6",
+    "VK_KHR_maintenance7",
+    "VK_KHR_maintenance8",
+    "VK_KHR_map_memory2",
     "VK_KHR_copy_commands2",
     "VK_KHR_format_feature_flags2",
     "VK_KHR_image_format_list",
@@ -78,6 +89,15 @@ DEVICE_EXTENSIONS = [
     "VK_KHR_shader_float16_int8",
     "VK_KHR_shader_float_controls",
     "VK_KHR_shader_integer_dot_product",
+    "VK_KHR_shader_float_controls2",
+    "VK_KHR_shader_subgroup_rotate",
+    "VK_KHR_shader_expect_assume",
+    "VK_KHR_shader_relaxed_extended_instruction",
+    "VK_KHR_shader_maximal_reconvergence",
+    "VK_KHR_shader_bfloat16",
+    "VK_KHR_compute_shader_derivatives",
+    "VK_KHR_cooperative_matrix",
+    "VK_EXT_shader_replicated_composites",
     "VK_KHR_shader_non_semantic_info",
     "VK_KHR_shader_subgroup_extended_types",
     "VK_KHR_shader_subgroup_uniform_control_flow",
@@ -90,6 +110,7 @@ DEVICE_EXTENSIONS = [
     "VK_EXT_shader_atomic_float2",
     "VK_EXT_shader_image_atomic_int64",
     "VK_NV_cooperative_matrix",
+    "VK_NV_cooperative_matrix2",
     "VK_NV_shader_sm_builtins",
     "VK_NV_shader_subgroup_partitioned",
     "VK_NV_compute_shader_derivatives",
@@ -100,6 +121,47 @@ DEVICE_EXTENSIONS = [
     "VK_EXT_physical_device_drm",
     "VK_EXT_tooling_info",
 ]
+
+
+
+def max_core_version(reg):
+    """The newest core version Kronos offers with this registry."""
+    newest = max(v.version() for v in reg.versions)
+    return min(newest, MAX_CORE_VERSION)
+
+
+def instance_extensions(reg):
+    """INSTANCE_EXTENSIONS that the registry knows, in order."""
+    return [e for e in INSTANCE_EXTENSIONS if e in reg.extensions]
+
+
+def device_extensions(reg):
+    """DEVICE_EXTENSIONS that the registry knows, in order."""
+    return [e for e in DEVICE_EXTENSIONS if e in reg.extensions]
+
+
+def handwritten(reg):
+    """{canonical command name: the name HANDWRITTEN gives it} for the commands the registry
+    knows. The functions in src/ are named after HANDWRITTEN's names (kr_CmdPushDescriptorSetKHR),
+    whatever the registry's canonical name is."""
+    return _known(reg, HANDWRITTEN)
+
+
+def c_names(reg):
+    """{canonical command name: the name src/ knows it by} (HANDWRITTEN and VENDOR_SLOT_NAMES):
+    the name of its kr_ function and of its slot in the vendor dispatch tables."""
+    return {**_known(reg, VENDOR_SLOT_NAMES), **_known(reg, HANDWRITTEN)}
+
+
+def _known(reg, names):
+    return {reg.canonical(n): n for n in names if reg.canonical(n) in reg.commands}
+
+
+# Generated commands that src/ calls through the vendor dispatch tables by a name that is an
+# alias in newer registries (VK_EXT_calibrated_timestamps' commands are aliases of
+# VK_KHR_calibrated_timestamps' from 1.3.2xx on): their table slots keep this name.
+VENDOR_SLOT_NAMES = {"vkGetCalibratedTimestampsEXT", "vkGetPhysicalDeviceCalibrateableTimeDomainsEXT"}
+
 
 # Handle types that Kronos wraps even though they are not dispatchable: a command that takes
 # one must be written by hand.
@@ -134,6 +196,9 @@ HANDWRITTEN = {
     "vkCmdPipelineBarrier", "vkCmdPipelineBarrier2",
     "vkUpdateDescriptorSets", "vkUpdateDescriptorSetWithTemplate",
     "vkCmdPushDescriptorSetKHR", "vkCmdPushDescriptorSetWithTemplateKHR",
+    # VK_KHR_maintenance6 (core in 1.4): the info-structure forms of binds and pushes
+    "vkCmdBindDescriptorSets2KHR", "vkCmdPushConstants2KHR", "vkCmdPushDescriptorSet2KHR",
+    "vkCmdPushDescriptorSetWithTemplate2KHR",
     # descriptor objects are Kronos's (persistent descriptors, kr_descriptor.h)
     "vkCreateDescriptorSetLayout", "vkDestroyDescriptorSetLayout",
     "vkCreatePipelineLayout", "vkDestroyPipelineLayout",
@@ -151,6 +216,7 @@ HANDWRITTEN = {
     # VkDeviceMemory is a Kronos object (memory pools)
     "vkMapMemory", "vkUnmapMemory", "vkFlushMappedMemoryRanges",
     "vkInvalidateMappedMemoryRanges", "vkBindBufferMemory", "vkBindBufferMemory2",
+    "vkMapMemory2KHR", "vkUnmapMemory2KHR",
     "vkBindImageMemory", "vkBindImageMemory2", "vkGetDeviceMemoryCommitment",
     "vkGetDeviceMemoryOpaqueCaptureAddress", "vkGetMemoryFdKHR", "vkSetDeviceMemoryPriorityEXT",
     "vkQueueBindSparse",
@@ -174,6 +240,7 @@ HANDWRITTEN = {
     # they reach the vendor translated (the generator fails on any other command carrying one)
     "vkCmdSetEvent2", "vkCreateBuffer", "vkCreateImage", "vkGetDeviceBufferMemoryRequirements",
     "vkGetDeviceImageMemoryRequirements", "vkGetDeviceImageSparseMemoryRequirements",
+    "vkGetDeviceImageSubresourceLayoutKHR",
     # format queries are compute-only (GRAPHICS_FORMAT_FEATURE_PATTERNS, ..._USAGE_PATTERNS)
     "vkGetPhysicalDeviceFormatProperties", "vkGetPhysicalDeviceFormatProperties2",
     "vkGetPhysicalDeviceImageFormatProperties", "vkGetPhysicalDeviceImageFormatProperties2",
@@ -243,13 +310,13 @@ def barrier_hook(name):
 GRAPHICS_CORE_COMMANDS = {
     "vkCreateGraphicsPipelines", "vkCreateFramebuffer", "vkDestroyFramebuffer",
     "vkCreateRenderPass", "vkCreateRenderPass2", "vkDestroyRenderPass",
-    "vkGetRenderAreaGranularity",
+    "vkGetRenderAreaGranularity", "vkGetRenderingAreaGranularityKHR",
 }
 
 
 def is_graphics_command(cmd):
     """A command recorded only on graphics queues, or a graphics object's create/destroy."""
-    if cmd.name in GRAPHICS_CORE_COMMANDS:
+    if cmd.name in GRAPHICS_CORE_COMMANDS or set(cmd.aliases) & GRAPHICS_CORE_COMMANDS:
         return True
     if cmd.name.startswith("vkCmd") and cmd.queues:
         return not (cmd.queues & {"compute", "transfer"})
@@ -275,6 +342,24 @@ GRAPHICS_FEATURES = {
     # Vulkan 1.3
     "dynamicRendering", "shaderDemoteToHelperInvocation",
 }
+
+# The same for features that only newer registries know (checked only where VK_VERSION_1_4 is
+# known). Host image copies are left out too: copies between host memory and images that
+# bypass every command buffer, whose use for compute is not clear (issue 15).
+GRAPHICS_FEATURES_1_4 = {
+    "dynamicRenderingLocalRead", "indexTypeUint8", "vertexAttributeInstanceRateDivisor",
+    "vertexAttributeInstanceRateZeroDivisor", "rectangularLines", "bresenhamLines",
+    "smoothLines", "stippledRectangularLines", "stippledBresenhamLines", "stippledSmoothLines",
+    "hostImageCopy",
+}
+
+
+def graphics_features(reg):
+    """Every graphics-only feature name (GRAPHICS_FEATURES, and GRAPHICS_FEATURES_1_4 where the
+    registry knows Vulkan 1.4)."""
+    if max_core_version(reg) >= (1, 4):
+        return GRAPHICS_FEATURES | GRAPHICS_FEATURES_1_4
+    return set(GRAPHICS_FEATURES)
 
 # Format features only graphics uses: format queries clear them (linear, optimal and buffer
 # features, VkFormatFeatureFlags and VkFormatFeatureFlags2 alike). Patterns matched against the

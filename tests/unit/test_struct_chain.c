@@ -133,10 +133,26 @@ chain_for_vulkan_1_3(void **state)
       chain_has(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_ATOMIC_FLOAT_FEATURES_EXT));
    assert_false(chain_has(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SYNCHRONIZATION_2_FEATURES));
    assert_false(chain_has(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_4_FEATURES));
-   /* With every extension, every feature bit has its place in a 1.3 chain. */
+   kr_free(NULL, chain);
+}
+
+/* With every extension, every feature bit has its place in a chain of the newest version Kronos
+ * offers with these headers (1.3 with Debian 12's, 1.4 with newer ones). */
+static void
+chain_for_newest_version(void **state)
+{
+   (void)state;
+   struct kr_extension_set ext = all_extensions();
+   VkPhysicalDeviceFeatures2 *chain = kr_feature_chain_create(NULL, KR_API_VERSION, &ext);
+   check_feature_chain(chain, KR_API_VERSION, &ext);
    struct kr_feature_set bits = chain_bits(chain);
    for (unsigned bit = 0; bit < KR_FEATURE_COUNT; bit++)
       assert_true(kr_features_test(&bits, bit));
+#ifdef VK_VERSION_1_4
+   assert_true(chain_has(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_FEATURES));
+   /* promoted to 1.4: its bits are Vulkan14Features' */
+   assert_false(chain_has(chain, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_5_FEATURES));
+#endif
    kr_free(NULL, chain);
 }
 
@@ -253,7 +269,7 @@ property_chain(void **state)
 {
    (void)state;
    struct kr_extension_set ext = all_extensions();
-   VkPhysicalDeviceProperties2 *chain = kr_property_chain_create(NULL, V(1, 3, 0), &ext);
+   VkPhysicalDeviceProperties2 *chain = kr_property_chain_create(NULL, KR_API_VERSION, &ext);
    assert_non_null(chain);
    assert_int_equal(chain->sType, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
    unsigned length = 0;
@@ -353,6 +369,7 @@ main(void)
       cmocka_unit_test(chain_for_vulkan_1_1),
       cmocka_unit_test(chain_for_vulkan_1_2),
       cmocka_unit_test(chain_for_vulkan_1_3),
+      cmocka_unit_test(chain_for_newest_version),
       cmocka_unit_test(chain_without_extensions),
       cmocka_unit_test(chain_round_trips),
       cmocka_unit_test(read_ignores_unknown_structures),
