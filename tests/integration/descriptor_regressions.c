@@ -420,6 +420,32 @@ done:
    return ok;
 }
 
+/* A copy into bindings with immutable samplers keeps them ("the sampler updates are ignored",
+ * VkDescriptorSetLayoutBinding): the result must be image_immutable_samplers'. Mesa 25.0's
+ * lavapipe takes the copy's sampler instead; where the vendor does, Kronos must still give the
+ * specification's answer, and is compared with that rather than with the vendor. */
+static bool
+copy_into_immutable_case(const char *name)
+{
+   static const enum image_case copy = IMAGE_COPY_PLAIN_TO_IMMUTABLE, immutable = IMAGE_IMMUTABLE;
+   uint32_t vendor_copy[IMAGE_OUT_WORDS] = {0}, vendor_immutable[IMAGE_OUT_WORDS] = {0};
+   if (!images_on(&dc_sides[DC_VENDOR], &copy, vendor_copy) ||
+       !images_on(&dc_sides[DC_VENDOR], &immutable, vendor_immutable))
+      return false;
+   if (memcmp(vendor_copy, vendor_immutable, sizeof(vendor_copy)) == 0)
+      return dc_on_both(name, images_on, &copy, IMAGE_OUT_WORDS);
+   printf("  the vendor's copy into immutable samplers differs from its immutable samplers "
+          "(it takes the copied sampler): Kronos is checked against the specification\n");
+   uint32_t kronos_copy[IMAGE_OUT_WORDS] = {0};
+   if (!images_on(&dc_sides[DC_KRONOS], &copy, kronos_copy))
+      return false;
+   if (memcmp(kronos_copy, vendor_immutable, sizeof(kronos_copy)) != 0) {
+      printf("  MISMATCH in %s: Kronos's copy does not keep the immutable samplers\n", name);
+      return false;
+   }
+   return true;
+}
+
 static bool
 images_case(const char *name, enum image_case which)
 {
@@ -431,6 +457,8 @@ images_case(const char *name, enum image_case which)
          return true;
       }
    }
+   if (which == IMAGE_COPY_PLAIN_TO_IMMUTABLE)
+      return copy_into_immutable_case(name);
    return dc_on_both(name, images_on, &which, IMAGE_OUT_WORDS);
 }
 

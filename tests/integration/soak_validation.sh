@@ -13,6 +13,8 @@ shift
 soak_args=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 validation=VK_LAYER_KHRONOS_validation
+. "$here/layer_age.sh"
+layer_older_than_headers "${KRONOS_VALIDATION_MANIFEST:?names the validation layer manifest}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 # The validation layer's own leaks (sanitizer builds); never Kronos's.

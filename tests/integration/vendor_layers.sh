@@ -45,6 +45,7 @@ kronos_bench=$8
 barrier_policy=$9
 
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/layer_age.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 log=$dir/validation.log
@@ -83,6 +84,7 @@ need_layer() {
   for folder in "${list[@]}"; do
     layer_manifest=$(grep -ls "\"$1\"" "$folder"/vulkan/explicit_layer.d/*.json | head -n 1)
     if [ -n "$layer_manifest" ]; then
+      layer_older_than_headers "$layer_manifest"
       return 0
     fi
   done
