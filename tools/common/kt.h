@@ -5,6 +5,7 @@
 
 #include "kt_buffer.h"
 #include "kt_check.h"
+#include "kt_cooperative_matrix.h"
 #include "kt_device.h"
 #include "kt_instance.h"
 #include "kt_physical_device.h"

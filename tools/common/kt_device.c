@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kt_check.h"
+#include "kt_cooperative_matrix.h"
 
 uint32_t
 kt_compute_family_size(const struct kt_physical_device *physical, uint32_t *family)
@@ -57,10 +58,23 @@ kt_device_create(const struct kt_physical_device *physical, uint32_t queues_want
       .queueCount = queue_count,
       .pQueuePriorities = priorities,
    };
+   /* Cooperative matrices where the device has them (kronos-bench's gemm-coopmat). */
+   struct kt_cooperative_matrix_features matrix;
+   const char *extension = NULL;
+   void *features = NULL;
+   if (!kt_cooperative_matrix_unsupported(physical)) {
+      features = kt_cooperative_matrix_features(&matrix, NULL);
+#ifdef VK_KHR_cooperative_matrix
+      extension = VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;
+#endif
+   }
    const VkDeviceCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
+      .pNext = features,
       .queueCreateInfoCount = 1,
       .pQueueCreateInfos = &queue_info,
+      .enabledExtensionCount = extension ? 1 : 0,
+      .ppEnabledExtensionNames = extension ? &extension : NULL,
    };
    result = vkCreateDevice(physical->handle, &info, NULL, &out->handle);
    if (result != VK_SUCCESS) {
@@ -81,6 +95,7 @@ kt_device_create(const struct kt_physical_device *physical, uint32_t queues_want
       }
    }
    out->queue_count = queue_count;
+   out->cooperative_matrix = extension != NULL;
    return VK_SUCCESS;
 
 cleanup:

@@ -25,10 +25,14 @@ struct kt_device {
    uint32_t queue_family_size; /* how many queues that family has */
    uint32_t queue_count;       /* how many this device created: min(wanted, family size) */
    VkQueue queues[KT_MAX_QUEUES];
+   /* VK_KHR_cooperative_matrix with float16 storage and arithmetic, enabled where the device
+    * has them all (kt_cooperative_matrix.h) */
+   bool cooperative_matrix;
 };
 
 /* Creates a device on `physical` with min(queues_wanted, family size, KT_MAX_QUEUES) queues of
- * its first compute family. `physical` must outlive the device. On failure *out is zeroed. */
+ * its first compute family, and cooperative matrices where it has them. `physical` must outlive
+ * the device. On failure *out is zeroed. */
 VkResult kt_device_create(const struct kt_physical_device *physical, uint32_t queues_wanted,
                           struct kt_device *out);
 
