@@ -17,7 +17,10 @@
 struct bench_workload;
 
 struct bench_workload_ops {
-   const char *name; /* "saxpy", "reduce", "scan", "gemm" */
+   const char *name; /* "saxpy", "reduce", "scan", "gemm", "gemm-coopmat" */
+   /* NULL, or a function that says why the device cannot run the workload (NULL: it can); its
+    * rows are then skipped with that reason. */
+   const char *(*unsupported)(const struct kt_device *device);
    /* Buffers (device-local, with staging for upload and readback), pipelines and descriptor
     * sets for a problem whose input is about `input_bytes`. Inputs are filled from `seed`
     * deterministically, so that two devices given the same seed compute the same thing. */

@@ -188,6 +188,25 @@ run_workload_size(struct bench_session *session, const struct bench_workload_ops
    char size_label[24];
    bench_format_size(size, size_label, sizeof(size_label));
 
+   /* A device that cannot run the workload: its rows are skipped, saying why. */
+   const char *unsupported = NULL;
+   for (uint32_t s = 0; s < BENCH_SIDE_COUNT && !unsupported && ops->unsupported; s++)
+      unsupported = ops->unsupported(&session->devices[s]);
+   if (unsupported) {
+      for (uint32_t b = 0; b < options->batch_count; b++) {
+         struct bench_row *row = bench_results_add(results, GROUP, ops->name);
+         if (!row)
+            return false;
+         row->size_bytes = size;
+         snprintf(row->size_label, sizeof(row->size_label), "%s", size_label);
+         row->batch = options->batches[b];
+         row->unit = "dispatch";
+         row->status = BENCH_ROW_SKIPPED;
+         snprintf(row->message, sizeof(row->message), "%s", unsupported);
+      }
+      return true;
+   }
+
    VkResult created = VK_SUCCESS;
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT && created == VK_SUCCESS; s++) {
       sides[s].ops = ops;

@@ -80,6 +80,10 @@ static const struct test_case cases[] = {
    {"gemm", 8 * 130 * 130, 0, false, "N = 130"},
    {"gemm", 8 * 130 * 130, 2, false, "N = 130, grid of 2 x 2 groups"},
    {"gemm", 8 * 256 * 256, 0, false, "N = 256"},
+   /* skipped where the device has no cooperative matrices (lavapipe; see the workload) */
+   {"gemm-coopmat", 4 * 16 * 16, 0, false, "N = 16"},
+   {"gemm-coopmat", 4 * 48 * 48, 0, false, "N = 48"},
+   {"gemm-coopmat", 64 * KIB, 0, false, "N = 128, benchmark row"},
 };
 
 struct options {
@@ -261,6 +265,13 @@ run_case(const struct test_case *c, uint32_t index, uint32_t records,
    }
    printf("%-7s %8zu bytes (%s)\n", c->workload, c->input_bytes, c->note);
    fflush(stdout);
+   const char *unsupported = NULL;
+   if (ops->unsupported && !(unsupported = ops->unsupported(vendor)))
+      unsupported = ops->unsupported(kronos);
+   if (unsupported) {
+      printf("    skipped: %s\n", unsupported);
+      return true;
+   }
    uint32_t seed = 0x4b524f4eu + index;
    void *vendor_out = NULL, *kronos_out = NULL;
    size_t vendor_size = 0, kronos_size = 0;

@@ -29,6 +29,7 @@ extern const struct bench_workload_ops bench_workload_saxpy;
 extern const struct bench_workload_ops bench_workload_reduce;
 extern const struct bench_workload_ops bench_workload_scan;
 extern const struct bench_workload_ops bench_workload_gemm;
+extern const struct bench_workload_ops bench_workload_gemm_coopmat;
 
 /* Test hook: when nonzero, every dispatch grid is limited to this many groups per dimension
  * (besides the device's maxComputeWorkGroupCount), so tests can exercise the kernels' loops over

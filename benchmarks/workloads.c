@@ -8,5 +8,6 @@ const struct bench_workload_ops *const bench_workloads[] = {
    &bench_workload_reduce,
    &bench_workload_scan,
    &bench_workload_gemm,
+   &bench_workload_gemm_coopmat,
    NULL,
 };
