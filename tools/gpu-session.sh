@@ -7,6 +7,7 @@
 #   sync         tools/gpu-sync-check.sh OLD NEW    (issue 9)
 #   startup      tools/startup-bench.sh NEW 20 10   (issue 16)
 #   profile      tools/profile-check.sh $PROFILE_CHECK_ARGS NEW  (issue 13)
+#   vulkan14     tools/gpu-vulkan14-check.sh NEW    (issue 15; NEW built with the newer headers)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped.
 #   source .gl/on-device; tools/gpu-session.sh 540 build-old build-gpu barrier descriptor
@@ -29,6 +30,7 @@ for part in "$@"; do
     sync) cmd=("$here/gpu-sync-check.sh" "$old" "$new") ;;
     startup) cmd=("$here/startup-bench.sh" "$new" 20 10) ;;
     profile) cmd=("$here/profile-check.sh" ${PROFILE_CHECK_ARGS:-} "$new") ;;
+    vulkan14) cmd=("$here/gpu-vulkan14-check.sh" "$new") ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
   t0=$(date +%s)

@@ -3,7 +3,7 @@
 # Copies what tools/gpu-sync-check.sh, gpu-descriptor-bench.sh and gpu-barrier-bench.sh run from
 # a build folder into a small one, since what a GPU machine run carries is limited (tens of
 # MiB): the driver and its manifest, kronos-bench, kronos-startup (tools/startup-bench.sh) and
-# the it_sync_*, it_descriptor* and it_barrier_* programs (shaders are compiled into the
+# the it_sync_*, it_descriptor*, it_barrier_* and it_maintenance6 programs (shaders are compiled into the
 # programs), and this machine's Khronos validation layer (Debian's vulkan-validationlayers), since
 # the GPU machine has none: tools/gpu-common.sh points VK_LAYER_PATH at it there.
 #   tools/gpu-slim-build.sh build build-gpu
@@ -16,7 +16,7 @@ cp "$src/icd/kronos_icd.x86_64.json" "$dst/icd/"   # its library_path is relativ
 cp "$src/benchmarks/kronos-bench" "$dst/benchmarks/"
 cp "$src/tools/kronos-startup" "$dst/tools/"
 for f in "$src"/tests/integration/it_sync_* "$src"/tests/integration/it_descriptor* \
-         "$src"/tests/integration/it_barrier_*; do
+         "$src"/tests/integration/it_barrier_* "$src"/tests/integration/it_maintenance6; do
   [ -f "$f" ] && cp "$f" "$dst/tests/integration/"
 done
 layer=/usr/share/vulkan/explicit_layer.d/VkLayer_khronos_validation.json
