@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# The tests: set up (Debian packages), build, and run the whole suite twice: plain, and with
-# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer on); then the unit and integration
+# The tests: set up (Debian packages), build, and run the whole suite three times: plain, plain
+# with the Vulkan 1.4 headers over Mesa 25's lavapipe, and with AddressSanitizer +
+# UndefinedBehaviorSanitizer (LeakSanitizer on); then the unit and integration
 # suites under ThreadSanitizer; then the libFuzzer targets (SPIR-V reflector, manifests,
 # settings) for a bounded time each (80 s in all; README "Fuzzing" says how to run them longer).
 set -euo pipefail
@@ -18,8 +19,14 @@ run_suite() {
   meson test -C "$dir" --print-errorlogs --num-processes 2
 }
 
-echo "== plain build"
+echo "== plain build (Debian 12's Vulkan headers, 1.3.239; Mesa 22.3's lavapipe as the vendor)"
 run_suite build
+
+# The same suite built with Vulkan-Headers 1.4.309 over Mesa 25's lavapipe, a Vulkan 1.4 vendor
+# (both unpacked into build-deps/ by tools/newer-vulkan.sh; README "Vulkan headers").
+echo "== Vulkan 1.4 headers (Debian 13's), Mesa 25's lavapipe as the vendor"
+run_suite build-vk14 -Dvulkan_headers="$(tools/newer-vulkan.sh --print-headers)" \
+  -Dlavapipe_manifest="$(tools/newer-vulkan.sh --print-mesa)"
 
 echo "== AddressSanitizer + UndefinedBehaviorSanitizer build"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_odr_violation=0
