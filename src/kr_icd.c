@@ -5,6 +5,7 @@
 
 #include "kr_entrypoints.h"
 #include "kr_objects.h"
+#include "kr_util.h"
 
 #define KR_EXPORT __attribute__((visibility("default")))
 
@@ -73,6 +74,28 @@ kr_GetInstanceProcAddr(VkInstance instance, const char *pName)
    return vk_icdGetInstanceProcAddr(instance, pName);
 }
 
+/* Whether the application may have this name of a command from vkGetDeviceProcAddr: a core
+ * version that has it under this name is within the version of the device (the lower of the
+ * application's apiVersion and the device's), or a device extension that has it is enabled, or
+ * an instance extension has it. An alias is available only through what introduced it, whatever
+ * other names the command has, and core commands of versions above the application's are not
+ * (as VK_KHR_maintenance5 requires). */
+static bool
+name_enabled(const struct kr_device *dev, const struct kr_entrypoint *entry)
+{
+   if (entry->instance_extension)
+      return true;
+   uint32_t version = KR_MIN(dev->physical->instance->api_version, dev->api_version);
+   version = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(version), VK_API_VERSION_MINOR(version), 0);
+   if (entry->core_version && entry->core_version <= version)
+      return true;
+   for (unsigned i = 0; i < entry->gate_count; i++) {
+      if (kr_extensions_test(&dev->enabled_extensions, kr_entry_gates[entry->gate_first + i]))
+         return true;
+   }
+   return false;
+}
+
 VKAPI_ATTR PFN_vkVoidFunction VKAPI_CALL
 kr_GetDeviceProcAddr(VkDevice device, const char *pName)
 {
@@ -81,10 +104,12 @@ kr_GetDeviceProcAddr(VkDevice device, const char *pName)
       return kronos_extension(pName);
    if (entry->level != KR_LEVEL_DEVICE)
       return NULL;
-   /* A command the vendor device does not have (extension not enabled, version too low) is
-    * not offered either; graphics stubs have no vendor slot and are always offered. */
+   struct kr_device *dev = kr_device_from_handle(device);
+   if (!name_enabled(dev, entry))
+      return NULL;
+   /* A command the vendor device does not have is not offered either; graphics stubs have no
+    * vendor slot. */
    if (entry->device_slot >= 0) {
-      struct kr_device *dev = kr_device_from_handle(device);
       PFN_vkVoidFunction slot;
       memcpy(&slot, (const char *)&dev->disp + (size_t)entry->device_slot * sizeof(slot),
              sizeof(slot));

@@ -76,6 +76,41 @@ def collect_exposed(reg):
     return origin, names
 
 
+class Gate:
+    """What makes one exposed name of a device-level command available from
+    vkGetDeviceProcAddr: the core version that lists it under this name, the device extensions
+    that list it, or an instance extension (always available once the instance has it)."""
+
+    def __init__(self):
+        self.core = None
+        self.device_extensions = set()
+        self.instance_extension = False
+
+
+def name_gates(reg):
+    """{exposed name: Gate}."""
+    device_exts = policy.device_extensions(reg)
+    instance_exts = set(policy.instance_extensions(reg))
+    gates = {}
+    for ver in reg.versions:
+        if ver.version() > policy.MAX_CORE_VERSION:
+            continue
+        for _, cmds, _ in ver.requires:
+            for c in cmds:
+                g = gates.setdefault(c, Gate())
+                if g.core is None or ver.version() < g.core:
+                    g.core = ver.version()
+    for name in device_exts + sorted(instance_exts):
+        for _, cmds, _ in reg.extensions[name].requires:
+            for c in cmds:
+                g = gates.setdefault(c, Gate())
+                if name in instance_exts:
+                    g.instance_extension = True
+                else:
+                    g.device_extensions.add(device_exts.index(name))
+    return gates
+
+
 def needs_translation(reg, cmd):
     def bad(t):
         return reg.is_dispatchable(t) or t in policy.WRAPPED_HANDLES
@@ -259,7 +294,7 @@ def gen_dispatch_c(inst, dev, versions):
 
 def gen_entrypoints_h(entries):
     out = [HEADER, "#ifndef KR_ENTRYPOINTS_H\n#define KR_ENTRYPOINTS_H\n",
-           "#include <stdint.h>\n#include <vulkan/vulkan.h>\n"]
+           "#include <stdbool.h>\n#include <stdint.h>\n#include <vulkan/vulkan.h>\n"]
     out.append("enum kr_entry_kind {\n   KR_ENTRY_FORWARD,        /* generated trampoline */\n"
                "   KR_ENTRY_HANDWRITTEN,    /* implemented in src/ */\n"
                "   KR_ENTRY_GRAPHICS_STUB,  /* core graphics command: logs and fails */\n};\n")
@@ -269,7 +304,16 @@ def gen_entrypoints_h(entries):
                "   uint8_t kind;             /* enum kr_entry_kind */\n"
                "   uint8_t level;            /* enum kr_entry_level */\n"
                "   int16_t device_slot;      /* index in struct kr_device_dispatch, or -1 */\n"
+               "   /* What makes this name available from vkGetDeviceProcAddr (device level):\n"
+               "    * the core version that has it under this name (0: none), the device\n"
+               "    * extensions that have it (kr_entry_gates[gate_first .. + gate_count): enum\n"
+               "    * kr_device_extension), or an instance extension (always). */\n"
+               "   uint32_t core_version;\n"
+               "   uint16_t gate_first;\n"
+               "   uint8_t gate_count;\n"
+               "   bool instance_extension;\n"
                "};\n")
+    out.append("extern const uint16_t kr_entry_gates[];\n")
     out.append("/* The entry for an exposed command name (aliases included), or NULL. */")
     out.append("const struct kr_entrypoint *kr_entrypoint_find(const char *name);\n")
     out.append("extern const struct kr_entrypoint kr_entrypoints[];")
@@ -311,7 +355,7 @@ def gen_stub_body(e):
     return "\n".join(lines)
 
 
-def gen_entrypoints_c(entries, dev_slots):
+def gen_entrypoints_c(entries, dev_slots, gates):
     out = [HEADER, '#include "kr_entrypoints.h"', '#include "kr_objects.h"',
            '#include "kr_profile_hooks.h"',
            '#include "kr_queue_batch.h"', '#include "kr_log.h"\n', "#include <stdlib.h>",
@@ -359,10 +403,21 @@ def gen_entrypoints_c(entries, dev_slots):
         for n in e.names:
             rows.append((n, e, slot))
     rows.sort(key=lambda r: r[0])
-    out.append("const struct kr_entrypoint kr_entrypoints[] = {")
+    gate_list = []
+    table = []
     for n, e, slot in rows:
-        out.append(f'   {{"{n}", (PFN_vkVoidFunction){e.func}, KR_ENTRY_{e.kind}, '
-                   f"KR_LEVEL_{e.level}, {slot}}},")
+        g = gates.get(n, Gate())
+        exts = sorted(g.device_extensions)
+        core = f"VK_MAKE_API_VERSION(0, {g.core[0]}, {g.core[1]}, 0)" if g.core else "0"
+        table.append(f'   {{"{n}", (PFN_vkVoidFunction){e.func}, KR_ENTRY_{e.kind}, '
+                     f"KR_LEVEL_{e.level}, {slot}, {core}, {len(gate_list)}, {len(exts)}, "
+                     f"{'true' if g.instance_extension else 'false'}}},")
+        gate_list += exts
+    out.append("const uint16_t kr_entry_gates[] = {")
+    out += [f"   {x}," for x in gate_list] or ["   0,"]
+    out.append("};\n")
+    out.append("const struct kr_entrypoint kr_entrypoints[] = {")
+    out += table
     out.append("};\n")
     out.append(f"const uint32_t kr_entrypoint_count = {len(rows)};\n")
     out.append("static int\ncompare_entry(const void *key, const void *elem)\n{\n"
@@ -384,7 +439,7 @@ def generate(reg):
         "kr_dispatch_table.h": gen_dispatch_h(inst, dev),
         "kr_dispatch_table.c": gen_dispatch_c(inst, dev, core_versions(reg)),
         "kr_entrypoints.h": gen_entrypoints_h(entries),
-        "kr_entrypoints.c": gen_entrypoints_c(entries, dev_slots),
+        "kr_entrypoints.c": gen_entrypoints_c(entries, dev_slots, name_gates(reg)),
     }
 
 
