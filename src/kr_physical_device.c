@@ -10,6 +10,7 @@
 #include "kr_alloc.h"
 #include "kr_entrypoints.h"
 #include "kr_log.h"
+#include "kr_properties_copy.h"
 #include "kr_struct_chain.h"
 #include "kr_util.h"
 #include "kronos/kronos.h"
@@ -155,6 +156,23 @@ patch_properties(VkBaseOutStructure *s)
       p->pCopyDstLayouts = NULL;
       memset(p->optimalTilingLayoutUUID, 0, sizeof(p->optimalTilingLayoutUUID));
       p->identicalMemoryTypeRequirements = VK_FALSE;
+      break;
+   }
+   /* The structures promoted to 1.4 say what Vulkan14Properties says. */
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_LINE_RASTERIZATION_PROPERTIES: {
+      VkPhysicalDeviceLineRasterizationProperties *p = (void *)s;
+      p->lineSubPixelPrecisionBits = 0;
+      break;
+   }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VERTEX_ATTRIBUTE_DIVISOR_PROPERTIES: {
+      VkPhysicalDeviceVertexAttributeDivisorProperties *p = (void *)s;
+      p->maxVertexAttribDivisor = 0;
+      p->supportsNonZeroFirstInstance = VK_FALSE;
+      break;
+   }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_6_PROPERTIES: {
+      VkPhysicalDeviceMaintenance6Properties *p = (void *)s;
+      p->fragmentShadingRateClampCombinerInputs = VK_FALSE;
       break;
    }
    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_5_PROPERTIES: {
@@ -318,37 +336,6 @@ kr_GetPhysicalDeviceProperties(VkPhysicalDevice physicalDevice,
    fill_properties(kr_physical_device_from_handle(physicalDevice), pProperties);
 }
 
-/* Copies a captured structure into the application's, whose header (and arrays it points to)
- * stay its own. */
-static void
-copy_properties(VkBaseOutStructure *s, const void *captured, size_t size)
-{
-   size_t header = sizeof(VkBaseOutStructure);
-#ifdef VK_VERSION_1_4
-   /* Host image copy layouts (none: patch_properties) go to arrays the application gives. */
-   VkImageLayout *src_layouts = NULL, *dst_layouts = NULL;
-   if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_PROPERTIES) {
-      VkPhysicalDeviceVulkan14Properties *p = (void *)s;
-      src_layouts = p->pCopySrcLayouts;
-      dst_layouts = p->pCopyDstLayouts;
-      memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
-      p->pCopySrcLayouts = src_layouts;
-      p->pCopyDstLayouts = dst_layouts;
-      return;
-   }
-   if (s->sType == VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES) {
-      VkPhysicalDeviceHostImageCopyProperties *p = (void *)s;
-      src_layouts = p->pCopySrcLayouts;
-      dst_layouts = p->pCopyDstLayouts;
-      memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
-      p->pCopySrcLayouts = src_layouts;
-      p->pCopyDstLayouts = dst_layouts;
-      return;
-   }
-#endif
-   memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
-}
-
 VKAPI_ATTR void VKAPI_CALL
 kr_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
                                 VkPhysicalDeviceProperties2 *pProperties)
@@ -363,7 +350,7 @@ kr_GetPhysicalDeviceProperties2(VkPhysicalDevice physicalDevice,
          continue;
       const void *captured = pd->state.properties[desc - kr_property_structs];
       if (captured)
-         copy_properties(s, captured, desc->size);
+         kr_properties_copy(pd, s, captured, desc->size);
    }
 }
 

@@ -107,6 +107,12 @@ def property_model(reg, prov):
         s = reg.structs.get(name)
         if s and "VkPhysicalDeviceProperties2" in s.extends:
             core_v, ext = prov[name]
+            pointers = [m.name for m in s.body_members if m.is_pointer]
+            if pointers and name not in policy.PROPERTY_POINTER_STRUCTS:
+                raise SystemExit(f"{name} has pointer members {pointers}: copying it would "
+                                 "overwrite the application's; handle it in "
+                                 "src/kr_properties_copy.c and list it in "
+                                 "PROPERTY_POINTER_STRUCTS")
             out.append((s, core_v, ext))
     return out
 

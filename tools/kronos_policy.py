@@ -386,6 +386,14 @@ GRAPHICS_IMAGE_USAGE_PATTERNS = [
     "INVOCATION_MASK",           # ray tracing
 ]
 
+# Property structures with pointers to the application's arrays: src/kr_properties_copy.c copies
+# each without overwriting them (gen_compact.py fails on any other property structure with a
+# pointer member).
+PROPERTY_POINTER_STRUCTS = {
+    "VkPhysicalDeviceVulkan14Properties", "VkPhysicalDeviceHostImageCopyProperties",
+    "VkPhysicalDeviceLayeredApiPropertiesListKHR",
+}
+
 # Limits that only graphics work uses: they read as zero.
 GRAPHICS_LIMITS = {
     "maxFramebufferWidth", "maxFramebufferHeight", "maxFramebufferLayers",
