@@ -156,11 +156,11 @@ def graphics_masks(reg):
     matched = {}  # pattern -> whether it matched a bit of any enum
     for macro, enum, ctype, suffix, patterns, prefix in (
             ("KR_GRAPHICS_FORMAT_FEATURES", "VkFormatFeatureFlagBits", "VkFormatFeatureFlags",
-             "u", policy.GRAPHICS_FORMAT_FEATURE_PATTERNS, "VK_FORMAT_FEATURE_"),
+             "u", policy.format_feature_patterns(reg), "VK_FORMAT_FEATURE_"),
             ("KR_GRAPHICS_FORMAT_FEATURES_2", "VkFormatFeatureFlagBits2", "VkFormatFeatureFlags2",
-             "ull", policy.GRAPHICS_FORMAT_FEATURE_PATTERNS, "VK_FORMAT_FEATURE_2_"),
+             "ull", policy.format_feature_patterns(reg), "VK_FORMAT_FEATURE_2_"),
             ("KR_GRAPHICS_IMAGE_USAGES", "VkImageUsageFlagBits", "VkImageUsageFlags", "u",
-             policy.GRAPHICS_IMAGE_USAGE_PATTERNS, "VK_IMAGE_USAGE_")):
+             policy.image_usage_patterns(reg), "VK_IMAGE_USAGE_")):
         mask, names = graphics_bits(reg, enum, patterns, prefix)
         for p in patterns:
             matched[p] = matched.get(p, False) or any(p in n[len(prefix):] for n in names)

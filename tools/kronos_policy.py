@@ -376,6 +376,24 @@ GRAPHICS_FORMAT_FEATURE_PATTERNS = [
     "OPTICAL_FLOW_",
 ]
 
+# Format features and image usages of what Kronos does not offer beyond graphics, known only to
+# newer registries (used where VK_VERSION_1_4 is known): host image copies.
+NOT_OFFERED_FORMAT_FEATURE_PATTERNS_1_4 = ["HOST_IMAGE_TRANSFER"]
+NOT_OFFERED_IMAGE_USAGE_PATTERNS_1_4 = ["HOST_TRANSFER"]
+
+
+def format_feature_patterns(reg):
+    """GRAPHICS_FORMAT_FEATURE_PATTERNS, and the 1.4 ones where the registry knows 1.4."""
+    extra = NOT_OFFERED_FORMAT_FEATURE_PATTERNS_1_4 if max_core_version(reg) >= (1, 4) else []
+    return GRAPHICS_FORMAT_FEATURE_PATTERNS + extra
+
+
+def image_usage_patterns(reg):
+    """GRAPHICS_IMAGE_USAGE_PATTERNS, and the 1.4 ones where the registry knows 1.4."""
+    extra = NOT_OFFERED_IMAGE_USAGE_PATTERNS_1_4 if max_core_version(reg) >= (1, 4) else []
+    return GRAPHICS_IMAGE_USAGE_PATTERNS + extra
+
+
 # Image usages only graphics uses: image format queries asking for one answer
 # VK_ERROR_FORMAT_NOT_SUPPORTED, sparse ones report no properties. Patterns as above.
 GRAPHICS_IMAGE_USAGE_PATTERNS = [

@@ -25,7 +25,12 @@ static const VkFormatFeatureFlags graphics_features =
 static const VkFormatFeatureFlags2 graphics_features2 =
    (VkFormatFeatureFlags2)graphics_features | VK_FORMAT_FEATURE_2_LINEAR_COLOR_ATTACHMENT_BIT_NV |
    VK_FORMAT_FEATURE_2_OPTICAL_FLOW_IMAGE_BIT_NV | VK_FORMAT_FEATURE_2_OPTICAL_FLOW_VECTOR_BIT_NV |
-   VK_FORMAT_FEATURE_2_OPTICAL_FLOW_COST_BIT_NV;
+   VK_FORMAT_FEATURE_2_OPTICAL_FLOW_COST_BIT_NV
+#ifdef VK_VERSION_1_4
+   /* not graphics, but not offered either: host image copies (newer headers) */
+   | VK_FORMAT_FEATURE_2_HOST_IMAGE_TRANSFER_BIT
+#endif
+   ;
 
 static const VkImageUsageFlags graphics_usages[] = {
    VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
@@ -37,6 +42,9 @@ static const VkImageUsageFlags graphics_usages[] = {
    VK_IMAGE_USAGE_VIDEO_DECODE_DST_BIT_KHR,
    VK_IMAGE_USAGE_ATTACHMENT_FEEDBACK_LOOP_BIT_EXT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT,
    VK_IMAGE_USAGE_STORAGE_BIT | VK_IMAGE_USAGE_COLOR_ATTACHMENT_BIT, /* mixed */
+#ifdef VK_VERSION_1_4
+   VK_IMAGE_USAGE_HOST_TRANSFER_BIT | VK_IMAGE_USAGE_STORAGE_BIT, /* host image copy */
+#endif
 };
 
 static const VkImageUsageFlags compute_usages[] = {
