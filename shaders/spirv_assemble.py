@@ -4,8 +4,10 @@
 
 Debian 12's glslang (11.13) and SPIRV-Tools (2023.1) predate SPV_KHR_cooperative_matrix, so the
 cooperative-matrix GEMM (gemm_coopmat.spvasm) is written in SPIR-V assembly and assembled here.
-The text is spirv-as's: `%name = OpX operands`, enumerants by name (masks joined with |),
-"strings", integer and floating literals; a newer spirv-as assembles the same file.
+The text is spirv-as's, for what the project's kernels use: `%name = OpX operands`,
+enumerants by name (masks joined with |), "strings", integer literals and floating ones
+(decimal or hexadecimal, 16, 32 or 64 bits); OpSwitch selectors of 32 bits only. A newer
+spirv-as assembles the same file.
 
 Opcodes and enumerants come from the SPIR-V grammar installed with spirv-headers
 (spirv.core.grammar.json), plus those of SPV_KHR_cooperative_matrix where the installed grammar
@@ -100,10 +102,14 @@ class Assembler:
             width = int(operands[0])
             is_float = op == "OpTypeFloat"
         if is_float:
+            # decimal, or hexadecimal as spirv-dis prints float16 constants (0x1.8p+0)
+            value = float.fromhex(token) if "0x" in token.lower() else float(token)
+            if width == 64:
+                return list(struct.unpack("<II", struct.pack("<d", value)))
             if width == 32:
-                return list(struct.unpack("<I", struct.pack("<f", float(token))))
+                return list(struct.unpack("<I", struct.pack("<f", value)))
             if width == 16:
-                return [struct.unpack("<H", struct.pack("<e", float(token)))[0]]
+                return [struct.unpack("<H", struct.pack("<e", value))[0]]
             raise SystemExit(f"float literal of width {width}")
         value = int(token, 0)
         if width == 64:
@@ -143,7 +149,8 @@ class Assembler:
             elif kind.startswith("Literal"):
                 out += self.literal(tokens.pop(0), result_type)
             elif kind.startswith("Pair"):
-                out += [self.id_of(t) if t.startswith("%") else int(t, 0)
+                # (OpSwitch's case literals: 32 bits, so no 64-bit selectors)
+                out += [self.id_of(t) if t.startswith("%") else int(t, 0) & 0xFFFFFFFF
                         for t in (tokens.pop(0), tokens.pop(0))]
             else:
                 value, params = self.enum(kind, tokens.pop(0))

@@ -130,14 +130,41 @@ def max_core_version(reg):
     return min(newest, MAX_CORE_VERSION)
 
 
+# Extensions of the lists above published after Vulkan-Headers 1.3.239 (Debian 12's), and of
+# those, the ones after 1.4.309 (Debian 13's): a registry may lack them. Any other extension the
+# registry lacks is a mistake in the lists, and so is one of the first set missing from a
+# 1.4.309 or newer registry (the generators fail).
+EXTENSIONS_AFTER_1_3_239 = {
+    "VK_KHR_maintenance5", "VK_KHR_maintenance6", "VK_KHR_maintenance7", "VK_KHR_maintenance8",
+    "VK_KHR_map_memory2", "VK_KHR_shader_float_controls2", "VK_KHR_shader_subgroup_rotate",
+    "VK_KHR_shader_expect_assume", "VK_KHR_shader_relaxed_extended_instruction",
+    "VK_KHR_shader_maximal_reconvergence", "VK_KHR_shader_bfloat16",
+    "VK_KHR_compute_shader_derivatives", "VK_KHR_cooperative_matrix",
+    "VK_EXT_shader_replicated_composites", "VK_NV_cooperative_matrix2",
+}
+EXTENSIONS_AFTER_1_4_309 = {"VK_KHR_shader_bfloat16"}
+
+
+def _known_extensions(reg, names):
+    for e in names:
+        if e in reg.extensions:
+            continue
+        newer = EXTENSIONS_AFTER_1_3_239 if reg.header_version < 309 else EXTENSIONS_AFTER_1_4_309
+        if e not in newer:
+            raise SystemExit(f"the policy names {e}, which vk.xml (header version "
+                             f"{reg.header_version}) does not know: a mistake, or list it in "
+                             "EXTENSIONS_AFTER_1_3_239 / EXTENSIONS_AFTER_1_4_309")
+    return [e for e in names if e in reg.extensions]
+
+
 def instance_extensions(reg):
     """INSTANCE_EXTENSIONS that the registry knows, in order."""
-    return [e for e in INSTANCE_EXTENSIONS if e in reg.extensions]
+    return _known_extensions(reg, INSTANCE_EXTENSIONS)
 
 
 def device_extensions(reg):
     """DEVICE_EXTENSIONS that the registry knows, in order."""
-    return [e for e in DEVICE_EXTENSIONS if e in reg.extensions]
+    return _known_extensions(reg, DEVICE_EXTENSIONS)
 
 
 def handwritten(reg):

@@ -8,7 +8,8 @@
 #                    own manifest mesa/lvp_icd.json (a Vulkan 1.4 vendor for the tests)
 # Packages are fetched by name with `apt-get download` through an apt state of its own (Debian 13
 # and bookworm-backports, signed by Debian's archive keys), so the machine's sources stay as
-# they are. Does nothing for what is already unpacked. Prints nothing on success unless asked:
+# they are. Does nothing for what is already unpacked; says on stderr what it unpacked, and on
+# stdout only what it is asked for:
 #   tools/newer-vulkan.sh [--dir DIR] [--print-headers | --print-mesa]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

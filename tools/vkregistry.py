@@ -132,6 +132,14 @@ class Feature:
 class Registry:
     def __init__(self, path):
         root = ET.parse(path).getroot()
+        self.header_version = 0  # VK_HEADER_VERSION (the patch version of the headers)
+        for t in root.find("types").findall("type"):
+            name = t.find("name")
+            if t.get("category") == "define" and name is not None and \
+                    name.text == "VK_HEADER_VERSION" and _for_vulkan(t):
+                m = re.search(r"VK_HEADER_VERSION\s+(\d+)", _text(t))
+                if m:
+                    self.header_version = int(m.group(1))
         self.handles = {}  # name -> dispatchable?
         self.handle_alias = {}
         self.structs = {}
