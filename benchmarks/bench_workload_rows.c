@@ -175,6 +175,21 @@ measure_batch(struct bench_session *session, struct workload_side sides[BENCH_SI
       *record_ns = measured;
 }
 
+/* A new row of the workload at this size and batch (NULL: out of memory, reported). */
+static struct bench_row *
+add_row(struct bench_results *results, const struct bench_workload_ops *ops, uint64_t size,
+        const char *size_label, uint32_t batch)
+{
+   struct bench_row *row = bench_results_add(results, GROUP, ops->name);
+   if (!row)
+      return NULL;
+   row->size_bytes = size;
+   snprintf(row->size_label, sizeof(row->size_label), "%s", size_label);
+   row->batch = batch;
+   row->unit = "dispatch";
+   return row;
+}
+
 /* The rows of one workload and size: create on both devices, measure every batch, verify. */
 static bool
 run_workload_size(struct bench_session *session, const struct bench_workload_ops *ops,
@@ -194,13 +209,9 @@ run_workload_size(struct bench_session *session, const struct bench_workload_ops
       unsupported = ops->unsupported(&session->devices[s]);
    if (unsupported) {
       for (uint32_t b = 0; b < options->batch_count; b++) {
-         struct bench_row *row = bench_results_add(results, GROUP, ops->name);
+         struct bench_row *row = add_row(results, ops, size, size_label, options->batches[b]);
          if (!row)
             return false;
-         row->size_bytes = size;
-         snprintf(row->size_label, sizeof(row->size_label), "%s", size_label);
-         row->batch = options->batches[b];
-         row->unit = "dispatch";
          row->status = BENCH_ROW_SKIPPED;
          snprintf(row->message, sizeof(row->message), "%s", unsupported);
       }
@@ -229,13 +240,9 @@ run_workload_size(struct bench_session *session, const struct bench_workload_ops
       record_ns = scaled_estimate(hint, bytes, flops);
    }
    for (uint32_t b = 0; b < options->batch_count; b++) {
-      struct bench_row *row = bench_results_add(results, GROUP, ops->name);
+      struct bench_row *row = add_row(results, ops, size, size_label, options->batches[b]);
       if (!row)
          return false;
-      row->size_bytes = size;
-      snprintf(row->size_label, sizeof(row->size_label), "%s", size_label);
-      row->batch = options->batches[b];
-      row->unit = "dispatch";
       bench_progress_begin(session, row);
       if (created != VK_SUCCESS) {
          bench_row_fail(row, "creating the workload failed: %s", kt_result_name(created));

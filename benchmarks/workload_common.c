@@ -210,3 +210,33 @@ bench_why(char *why, size_t why_size, const char *format, ...)
    vsnprintf(why, why_size, format, args);
    va_end(args);
 }
+
+bool
+bench_verify_matrix(uint32_t n, uint32_t check_all_max, uint32_t samples, uint32_t seed,
+                    bool (*check)(const void *context, uint32_t i, uint32_t j, char *why,
+                                  size_t why_size),
+                    const void *context, char *why, size_t why_size)
+{
+   if (n <= check_all_max) {
+      for (uint32_t i = 0; i < n; i++) {
+         for (uint32_t j = 0; j < n; j++) {
+            if (!check(context, i, j, why, why_size))
+               return false;
+         }
+      }
+      return true;
+   }
+   const uint32_t corners[4][2] = {{0, 0}, {0, n - 1}, {n - 1, 0}, {n - 1, n - 1}};
+   for (uint32_t c = 0; c < 4; c++) {
+      if (!check(context, corners[c][0], corners[c][1], why, why_size))
+         return false;
+   }
+   uint32_t state = seed ^ 0x53414d50u; /* "SAMP" */
+   for (uint32_t s = 0; s < samples; s++) {
+      uint32_t i = kt_random_next(&state) % n;
+      uint32_t j = kt_random_next(&state) % n;
+      if (!check(context, i, j, why, why_size))
+         return false;
+   }
+   return true;
+}

@@ -129,6 +129,14 @@ VkResult bench_pipeline_create(const struct kt_device *device, const uint32_t *c
 /* The `output` operation shared by every workload. */
 const void *bench_workload_output(const struct bench_workload *w, size_t *size);
 
+/* Checks an n x n output element by element with check(context, i, j, why, why_size): every
+ * element when n <= check_all_max, else the four corners and `samples` elements drawn from
+ * `seed` (deterministic). False at the first element that fails (its `why`). */
+bool bench_verify_matrix(uint32_t n, uint32_t check_all_max, uint32_t samples, uint32_t seed,
+                         bool (*check)(const void *context, uint32_t i, uint32_t j, char *why,
+                                       size_t why_size),
+                         const void *context, char *why, size_t why_size);
+
 /* snprintf into `why` (the verify message). */
 void bench_why(char *why, size_t why_size, const char *format, ...)
    __attribute__((format(printf, 3, 4)));

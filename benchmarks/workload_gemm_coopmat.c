@@ -154,9 +154,10 @@ coopmat_dispatches_per_record(const struct bench_workload *w)
 }
 
 static bool
-coopmat_check_element(const struct coopmat_workload *g, uint32_t i, uint32_t j, char *why,
+coopmat_check_element(const void *context, uint32_t i, uint32_t j, char *why,
                       size_t why_size)
 {
+   const struct coopmat_workload *g = context;
    const uint32_t n = g->n;
    float ref = 0.0f; /* exact: see the top of this file */
    for (uint32_t k = 0; k < n; k++)
@@ -181,29 +182,8 @@ coopmat_verify(struct bench_workload *w, char *why, size_t why_size)
       bench_why(why, why_size, "gemm-coopmat: reading the output back failed");
       return false;
    }
-   const uint32_t n = g->n;
-   if (n <= CHECK_ALL_MAX_N) {
-      for (uint32_t i = 0; i < n; i++) {
-         for (uint32_t j = 0; j < n; j++) {
-            if (!coopmat_check_element(g, i, j, why, why_size))
-               return false;
-         }
-      }
-      return true;
-   }
-   const uint32_t corners[4][2] = {{0, 0}, {0, n - 1}, {n - 1, 0}, {n - 1, n - 1}};
-   for (uint32_t c = 0; c < 4; c++) {
-      if (!coopmat_check_element(g, corners[c][0], corners[c][1], why, why_size))
-         return false;
-   }
-   uint32_t state = g->seed ^ 0x53414d50u; /* "SAMP" */
-   for (uint32_t s = 0; s < SAMPLES; s++) {
-      uint32_t i = kt_random_next(&state) % n;
-      uint32_t j = kt_random_next(&state) % n;
-      if (!coopmat_check_element(g, i, j, why, why_size))
-         return false;
-   }
-   return true;
+   return bench_verify_matrix(g->n, CHECK_ALL_MAX_N, SAMPLES, g->seed, coopmat_check_element,
+                              g, why, why_size);
 }
 
 static double

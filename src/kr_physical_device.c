@@ -75,6 +75,18 @@ patch_driver_identity(char name[VK_MAX_DRIVER_NAME_SIZE], char info[VK_MAX_DRIVE
    memset(conformance, 0, sizeof(*conformance));
 }
 
+/* Host image copies are not offered (hostImageCopy reads VK_FALSE): no layouts, in both
+ * structures that describe them (the same members). */
+#define NO_HOST_IMAGE_COPY(p)                                                                     \
+   do {                                                                                          \
+      (p)->copySrcLayoutCount = 0;                                                               \
+      (p)->pCopySrcLayouts = NULL;                                                               \
+      (p)->copyDstLayoutCount = 0;                                                               \
+      (p)->pCopyDstLayouts = NULL;                                                               \
+      memset((p)->optimalTilingLayoutUUID, 0, sizeof((p)->optimalTilingLayoutUUID));            \
+      (p)->identicalMemoryTypeRequirements = VK_FALSE;                                           \
+   } while (0)
+
 static void
 patch_properties(VkBaseOutStructure *s)
 {
@@ -139,23 +151,12 @@ patch_properties(VkBaseOutStructure *s)
       p->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;
       p->nonStrictWideLinesUseParallelogram = VK_FALSE;
       p->fragmentShadingRateClampCombinerInputs = VK_FALSE;
-      /* Host image copies are not offered (hostImageCopy reads VK_FALSE): no layouts. */
-      p->copySrcLayoutCount = 0;
-      p->pCopySrcLayouts = NULL;
-      p->copyDstLayoutCount = 0;
-      p->pCopyDstLayouts = NULL;
-      memset(p->optimalTilingLayoutUUID, 0, sizeof(p->optimalTilingLayoutUUID));
-      p->identicalMemoryTypeRequirements = VK_FALSE;
+      NO_HOST_IMAGE_COPY(p);
       break;
    }
    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES: {
       VkPhysicalDeviceHostImageCopyProperties *p = (void *)s;
-      p->copySrcLayoutCount = 0;
-      p->pCopySrcLayouts = NULL;
-      p->copyDstLayoutCount = 0;
-      p->pCopyDstLayouts = NULL;
-      memset(p->optimalTilingLayoutUUID, 0, sizeof(p->optimalTilingLayoutUUID));
-      p->identicalMemoryTypeRequirements = VK_FALSE;
+      NO_HOST_IMAGE_COPY(p);
       break;
    }
    /* The structures promoted to 1.4 say what Vulkan14Properties says. */

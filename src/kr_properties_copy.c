@@ -10,6 +10,16 @@ copy_body(VkBaseOutStructure *s, const void *captured, size_t size)
    memcpy((uint8_t *)s + header, (const uint8_t *)captured + header, size - header);
 }
 
+/* The captured body, the application's copy layout arrays kept (the two structures that have
+ * them name them alike). */
+#define KEEP_LAYOUT_ARRAYS(p, captured, size)                                                    \
+   do {                                                                                          \
+      VkImageLayout *src = (p)->pCopySrcLayouts, *dst = (p)->pCopyDstLayouts;                    \
+      copy_body((VkBaseOutStructure *)(p), captured, size);                                      \
+      (p)->pCopySrcLayouts = src;                                                                \
+      (p)->pCopyDstLayouts = dst;                                                                \
+   } while (0)
+
 #ifdef VK_KHR_maintenance7
 /* Kronos is a layered implementation: the one layer beneath it is the vendor's Vulkan device.
  * Its entries go into the application's array (none when the application asks for none); a
@@ -49,22 +59,12 @@ kr_properties_copy(struct kr_physical_device *pd, VkBaseOutStructure *s, const v
    switch (s->sType) {
 #ifdef VK_VERSION_1_4
    /* Host image copy layouts: none (patch_properties), and the application's arrays stay. */
-   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_PROPERTIES: {
-      VkPhysicalDeviceVulkan14Properties *p = (void *)s;
-      VkImageLayout *src = p->pCopySrcLayouts, *dst = p->pCopyDstLayouts;
-      copy_body(s, captured, size);
-      p->pCopySrcLayouts = src;
-      p->pCopyDstLayouts = dst;
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_4_PROPERTIES:
+      KEEP_LAYOUT_ARRAYS((VkPhysicalDeviceVulkan14Properties *)s, captured, size);
       return;
-   }
-   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES: {
-      VkPhysicalDeviceHostImageCopyProperties *p = (void *)s;
-      VkImageLayout *src = p->pCopySrcLayouts, *dst = p->pCopyDstLayouts;
-      copy_body(s, captured, size);
-      p->pCopySrcLayouts = src;
-      p->pCopyDstLayouts = dst;
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_HOST_IMAGE_COPY_PROPERTIES:
+      KEEP_LAYOUT_ARRAYS((VkPhysicalDeviceHostImageCopyProperties *)s, captured, size);
       return;
-   }
 #endif
 #ifdef VK_KHR_maintenance7
    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_LAYERED_API_PROPERTIES_LIST_KHR:
