@@ -87,6 +87,18 @@ patch_driver_identity(char name[VK_MAX_DRIVER_NAME_SIZE], char info[VK_MAX_DRIVE
       (p)->identicalMemoryTypeRequirements = VK_FALSE;                                           \
    } while (0)
 
+/* Maintenance5's graphics properties (fragment operations, depth/stencil, lines), in its own
+ * structure and in Vulkan14Properties alike. */
+#define NO_MAINTENANCE5_GRAPHICS(p)                                                               \
+   do {                                                                                          \
+      (p)->earlyFragmentMultisampleCoverageAfterSampleCounting = VK_FALSE;                       \
+      (p)->earlyFragmentSampleMaskTestBeforeSampleCounting = VK_FALSE;                           \
+      (p)->depthStencilSwizzleOneSupport = VK_FALSE;                                             \
+      (p)->polygonModePointSize = VK_FALSE;                                                      \
+      (p)->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;                             \
+      (p)->nonStrictWideLinesUseParallelogram = VK_FALSE;                                        \
+   } while (0)
+
 static void
 patch_properties(VkBaseOutStructure *s)
 {
@@ -144,12 +156,7 @@ patch_properties(VkBaseOutStructure *s)
       p->supportsNonZeroFirstInstance = VK_FALSE;
       p->dynamicRenderingLocalReadDepthStencilAttachments = VK_FALSE;
       p->dynamicRenderingLocalReadMultisampledAttachments = VK_FALSE;
-      p->earlyFragmentMultisampleCoverageAfterSampleCounting = VK_FALSE;
-      p->earlyFragmentSampleMaskTestBeforeSampleCounting = VK_FALSE;
-      p->depthStencilSwizzleOneSupport = VK_FALSE;
-      p->polygonModePointSize = VK_FALSE;
-      p->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;
-      p->nonStrictWideLinesUseParallelogram = VK_FALSE;
+      NO_MAINTENANCE5_GRAPHICS(p);
       p->fragmentShadingRateClampCombinerInputs = VK_FALSE;
       NO_HOST_IMAGE_COPY(p);
       break;
@@ -178,12 +185,7 @@ patch_properties(VkBaseOutStructure *s)
    }
    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_5_PROPERTIES: {
       VkPhysicalDeviceMaintenance5Properties *p = (void *)s;
-      p->earlyFragmentMultisampleCoverageAfterSampleCounting = VK_FALSE;
-      p->earlyFragmentSampleMaskTestBeforeSampleCounting = VK_FALSE;
-      p->depthStencilSwizzleOneSupport = VK_FALSE;
-      p->polygonModePointSize = VK_FALSE;
-      p->nonStrictSinglePixelWideLinesUseParallelogram = VK_FALSE;
-      p->nonStrictWideLinesUseParallelogram = VK_FALSE;
+      NO_MAINTENANCE5_GRAPHICS(p);
       break;
    }
 #endif
