@@ -2,18 +2,23 @@
 /* Every device Kronos offers, driven at once (issue 14): one thread per Kronos device, each
  * running the same work on that device and, alike, on the vendor device it runs on (the
  * deviceUUID pair), and comparing the two byte for byte:
- *  - pooled memory: the workloads' buffers (SAXPY and the tree reduction of kronos-bench,
- *    benchmarks/workload_*.c) and a ring of extra buffers allocated and freed every round;
- *  - batched submits with a semaphore and a fence: each round submits the reduction, SAXPY
- *    signalling a timeline semaphore, and the reduction again waiting for it with a fence (three
- *    vkQueueSubmit calls: Kronos gives the vendor the last two as one); then the fence is waited
- *    for and both outputs are read back, checked against their CPU references and compared with
- *    the vendor's.
+ *  - pooled memory: each round creates the workloads afresh (SAXPY and the tree reduction of
+ *    kronos-bench, benchmarks/workload_*.c, inputs from a seed of the round's own, so that every
+ *    round's outputs differ from the last's and a round whose work was lost cannot pass on what
+ *    an earlier one left) and frees them after, with a ring of extra buffers allocated and freed;
+ *  - batched submits with semaphores and a fence: each round submits the reduction waiting for a
+ *    timeline value the host signals later, SAXPY signalling the next value, and the reduction
+ *    again waiting for that with the fence (three vkQueueSubmit calls); then the host signals,
+ *    the fence is waited for and both outputs are read back, checked against their CPU
+ *    references and compared with the vendor's. The first submit holds the queue until the
+ *    host signals, so through Kronos the two after it wait in one batch: always, since the
+ *    program raises Kronos's batch time bound to a second (KRONOS_BATCH_TIME_BOUND_US, unless
+ *    set) so that a slow machine's scheduling cannot flush the second alone.
  * Device d runs rounds + d rounds, so its statistics differ from every other's: each Kronos
  * device's own counters (vkGetDeviceStatisticsKRONOS) must show exactly its own dispatches, at
- * least its own submits and allocations (the readbacks add theirs), fewer vendor allocations
- * than the application's (the pool) and fewer vendor submits (the batches) — nothing of another
- * device's work: pools and batches are per device.
+ * least its own submits and allocations (uploads and readbacks add theirs), fewer vendor
+ * allocations than the application's (the pool) and at least one batch a round — nothing of
+ * another device's work: pools and batches are per device.
  *
  * With one vendor (lavapipe in CI) there is one device; with two vendors in one Kronos instance
  * (Mesa 22.3's and Mesa 25's lavapipe in CI, or a GPU and lavapipe) there are two:
@@ -60,6 +65,7 @@ struct side_state {
    VkFence fence;
    uint64_t timeline_value;
    uint32_t submits, allocations; /* the application's, counted here */
+   uint64_t dispatches;           /* recorded, counted here */
 };
 
 struct worker {
@@ -97,16 +103,12 @@ side_open(struct worker *w, enum side s)
       return r;
    const struct VolkDeviceTable *vk = &st->device.vk;
    VkDevice device = st->device.handle;
-   r = bench_workload_saxpy.create(&st->device, SAXPY_BYTES, 7 + w->index, &st->saxpy);
-   if (r == VK_SUCCESS)
-      r = bench_workload_reduce.create(&st->device, REDUCE_BYTES, 11 + w->index, &st->reduce);
    const VkCommandPoolCreateInfo pool_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
       .flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
       .queueFamilyIndex = st->device.queue_family,
    };
-   if (r == VK_SUCCESS)
-      r = vk->vkCreateCommandPool(device, &pool_info, NULL, &st->pool);
+   r = vk->vkCreateCommandPool(device, &pool_info, NULL, &st->pool);
    const VkCommandBufferAllocateInfo cmd_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
       .commandPool = st->pool,
@@ -130,6 +132,27 @@ side_open(struct worker *w, enum side s)
 }
 
 static void
+workloads_close(struct side_state *st)
+{
+   if (st->reduce)
+      bench_workload_reduce.destroy(st->reduce);
+   if (st->saxpy)
+      bench_workload_saxpy.destroy(st->saxpy);
+   st->reduce = st->saxpy = NULL;
+}
+
+/* The round's workloads, from the round's seed: other inputs, so other outputs, every round. */
+static VkResult
+workloads_open(struct worker *w, struct side_state *st, uint32_t round)
+{
+   uint32_t seed = 1000u * w->index + round;
+   VkResult r = bench_workload_saxpy.create(&st->device, SAXPY_BYTES, seed, &st->saxpy);
+   if (r == VK_SUCCESS)
+      r = bench_workload_reduce.create(&st->device, REDUCE_BYTES, seed ^ 0x55u, &st->reduce);
+   return r;
+}
+
+static void
 side_close(struct side_state *st)
 {
    if (!st->device.handle)
@@ -143,10 +166,7 @@ side_close(struct side_state *st)
       vk->vkDestroySemaphore(device, st->timeline, NULL);
    if (st->pool)
       vk->vkDestroyCommandPool(device, st->pool, NULL);
-   if (st->reduce)
-      bench_workload_reduce.destroy(st->reduce);
-   if (st->saxpy)
-      bench_workload_saxpy.destroy(st->saxpy);
+   workloads_close(st);
    kt_device_destroy(&st->device);
 }
 
@@ -170,20 +190,28 @@ record(struct side_state *st)
       bench_workload_reduce.record(st->reduce, st->cmds[1]);
    if (r == VK_SUCCESS)
       r = vk->vkEndCommandBuffer(st->cmds[1]);
+   if (r == VK_SUCCESS)
+      st->dispatches += SAXPY_RECORDS * bench_workload_saxpy.dispatches_per_record(st->saxpy) +
+                        bench_workload_reduce.dispatches_per_record(st->reduce);
    return r;
 }
 
-/* Three vkQueueSubmit calls: the reduction's command buffer, then SAXPY's signalling the
- * timeline, then the reduction's again waiting for it, with the fence; then the fence is waited
- * for. The first reaches the vendor at once (an idle queue); through Kronos the two after it,
- * made while it runs, wait in the batch and reach the vendor together at the wait. (The kernels
- * write out of place: applying them again leaves the same outputs.) */
+/* Three vkQueueSubmit calls: the reduction's command buffer waiting for a timeline value the
+ * host signals only after the three (so the queue is busy while the next two are made), SAXPY's
+ * signalling the next value, and the reduction's again waiting for it, with the fence; then the
+ * host signals and the fence is waited for. (The kernels write out of place: applying them again
+ * leaves the same outputs.) */
 static VkResult
 submit_round(struct side_state *st)
 {
    const struct VolkDeviceTable *vk = &st->device.vk;
-   uint64_t signal = ++st->timeline_value;
+   uint64_t host_value = ++st->timeline_value, signal = ++st->timeline_value;
    const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT;
+   const VkTimelineSemaphoreSubmitInfo host_wait_values = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .waitSemaphoreValueCount = 1,
+      .pWaitSemaphoreValues = &host_value,
+   };
    const VkTimelineSemaphoreSubmitInfo signal_values = {
       .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
       .signalSemaphoreValueCount = 1,
@@ -194,8 +222,12 @@ submit_round(struct side_state *st)
       .waitSemaphoreValueCount = 1,
       .pWaitSemaphoreValues = &signal,
    };
-   const VkSubmitInfo plain = {
+   const VkSubmitInfo held = {
       .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = &host_wait_values,
+      .waitSemaphoreCount = 1,
+      .pWaitSemaphores = &st->timeline,
+      .pWaitDstStageMask = &wait_stage,
       .commandBufferCount = 1,
       .pCommandBuffers = &st->cmds[1],
    };
@@ -219,15 +251,22 @@ submit_round(struct side_state *st)
    /* The reduction's command buffer is in two submits: it may be pending twice. */
    VkResult r = vk->vkResetFences(st->device.handle, 1, &st->fence);
    if (r == VK_SUCCESS)
-      r = vk->vkQueueSubmit(st->device.queues[0], 1, &plain, VK_NULL_HANDLE);
+      r = vk->vkQueueSubmit(st->device.queues[0], 1, &held, VK_NULL_HANDLE);
    if (r == VK_SUCCESS)
       r = vk->vkQueueSubmit(st->device.queues[0], 1, &signalling, VK_NULL_HANDLE);
    if (r == VK_SUCCESS)
       r = vk->vkQueueSubmit(st->device.queues[0], 1, &waiting, st->fence);
    if (r == VK_SUCCESS) {
       st->submits += 3;
-      r = kt_fence_wait(&st->device, st->fence, "multi-device round");
+      const VkSemaphoreSignalInfo release = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SIGNAL_INFO,
+         .semaphore = st->timeline,
+         .value = host_value,
+      };
+      r = vk->vkSignalSemaphore(st->device.handle, &release);
    }
+   if (r == VK_SUCCESS)
+      r = kt_fence_wait(&st->device, st->fence, "multi-device round");
    return r;
 }
 
@@ -287,11 +326,6 @@ check_statistics(struct worker *w, const VkKronosDeviceStatistics *before,
    uint64_t vendor_submits = after->vendor_submits - before->vendor_submits;
    uint64_t allocations = after->app_allocations - before->app_allocations;
    uint64_t vendor_allocations = after->vendor_allocations - before->vendor_allocations;
-   /* recorded, not executed: the reduction's command buffer is recorded once a round */
-   uint64_t want_dispatches =
-      (uint64_t)w->rounds *
-      (SAXPY_RECORDS * bench_workload_saxpy.dispatches_per_record(st->saxpy) +
-       bench_workload_reduce.dispatches_per_record(st->reduce));
    printf("device %" PRIu32 " (%s, over %s): %" PRIu32 " rounds: %" PRIu64 " dispatches, %" PRIu64
           " application submits in %" PRIu64 " vendor submits, %" PRIu64
           " allocations (%" PRIu64 " from the vendor), pool %" PRIu64 " bytes reserved\n",
@@ -300,26 +334,35 @@ check_statistics(struct worker *w, const VkKronosDeviceStatistics *before,
                                       : kt_physical_device_driver_name(w->pair->vendor),
           w->rounds, dispatches, submits,
           vendor_submits, allocations, vendor_allocations, after->pool_bytes_reserved);
+   printf("device %" PRIu32 ": batches flushed when full %" PRIu64 ", observed %" PRIu64
+          ", timed out %" PRIu64 ", on an idle queue %" PRIu64 "\n", w->index,
+          after->batches_flushed[KRONOS_FLUSH_FULL] - before->batches_flushed[KRONOS_FLUSH_FULL],
+          after->batches_flushed[KRONOS_FLUSH_OBSERVED] -
+             before->batches_flushed[KRONOS_FLUSH_OBSERVED],
+          after->batches_flushed[KRONOS_FLUSH_TIMEOUT] -
+             before->batches_flushed[KRONOS_FLUSH_TIMEOUT],
+          after->batches_flushed[KRONOS_FLUSH_IDLE] - before->batches_flushed[KRONOS_FLUSH_IDLE]);
    /* What this thread did on this device and nothing else: the counts of the loop (the
     * readbacks of verify() submit too, but never dispatch or allocate). */
-   if (dispatches != want_dispatches)
+   if (dispatches != st->dispatches)
       fail(w, "device %" PRIu32 " counted %" PRIu64 " dispatches, not its own %" PRIu64,
-           w->index, dispatches, want_dispatches);
-   /* Each readback (two per round) submits once and allocates a staging buffer. */
-   uint64_t want_submits = st->submits + 2ull * w->rounds;
-   uint64_t want_allocations = st->allocations + 2ull * w->rounds;
-   if (submits != want_submits)
-      fail(w, "device %" PRIu32 " counted %" PRIu64 " submits, not its own %" PRIu64, w->index,
-           submits, want_submits);
-   if (allocations != want_allocations)
-      fail(w, "device %" PRIu32 " counted %" PRIu64 " allocations, not its own %" PRIu64,
-           w->index, allocations, want_allocations);
+           w->index, dispatches, st->dispatches);
+   /* The workloads' uploads and readbacks submit and allocate too: at least the loop's own. */
+   uint64_t least_submits = st->submits + 2ull * w->rounds; /* and a readback per workload */
+   if (submits < least_submits)
+      fail(w, "device %" PRIu32 " counted %" PRIu64 " submits, fewer than its own %" PRIu64,
+           w->index, submits, least_submits);
+   if (allocations < st->allocations)
+      fail(w, "device %" PRIu32 " counted %" PRIu64 " allocations, fewer than its own %" PRIu32,
+           w->index, allocations, st->allocations);
    if (vendor_allocations >= allocations)
       fail(w, "device %" PRIu32 ": %" PRIu64 " of %" PRIu64 " allocations reached the vendor: "
            "no pooling", w->index, vendor_allocations, allocations);
-   if (vendor_submits >= submits)
+   /* Every round's last two submits go to the vendor as one (the first holds the queue). */
+   if (vendor_submits + w->rounds > submits)
       fail(w, "device %" PRIu32 ": %" PRIu64 " vendor submits for %" PRIu64 " of the "
-           "application's: no batching", w->index, vendor_submits, submits);
+           "application's in %" PRIu32 " rounds: a round without a batch", w->index,
+           vendor_submits, submits, w->rounds);
 }
 
 static void *
@@ -340,7 +383,9 @@ run_worker(void *arg)
    for (uint32_t round = 0; round < w->rounds && w->ok; round++) {
       for (enum side s = VENDOR; s < SIDES && w->ok; s++) {
          struct side_state *st = &w->sides[s];
-         r = record(st);
+         r = workloads_open(w, st, round);
+         if (r == VK_SUCCESS)
+            r = record(st);
          if (r == VK_SUCCESS)
             r = submit_round(st);
          if (r == VK_SUCCESS)
@@ -361,6 +406,8 @@ run_worker(void *arg)
       if (w->ok)
          outputs_equal(w, &bench_workload_reduce, w->sides[VENDOR].reduce,
                        w->sides[KRONOS].reduce);
+      for (enum side s = VENDOR; s < SIDES; s++)
+         workloads_close(&w->sides[s]);
    }
    if (w->ok) {
       VkKronosDeviceStatistics after = statistics(&w->sides[KRONOS].device);
@@ -414,6 +461,7 @@ main(int argc, char **argv)
    struct options options;
    if (!parse(argc, argv, &options))
       return 2;
+   setenv("KRONOS_BATCH_TIME_BOUND_US", "1000000", 0); /* see the top of this file */
    watchdog_seconds = options.timeout_s;
    signal(SIGALRM, watchdog);
    alarm(watchdog_seconds);
