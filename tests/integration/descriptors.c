@@ -839,6 +839,16 @@ set0_piece_writes(VkDescriptorSet set0, const struct types_infos *i, const struc
  * {binding 2, element 1, 2 buffers} left the first of the two at element 0; a write from
  * element 1 of binding 1 running into binding 2 landed one element early), which the
  * specification requires. */
+/* Binding 11, the immutable sampler, in a push: a pushed set has no descriptor the application
+ * did not push, immutable samplers included ("to push an immutable sampler, use a
+ * VkWriteDescriptorSet with dstBinding and dstArrayElement selecting the immutable sampler's
+ * binding"; pImageInfo is ignored). Lavapipe fills it without the write, NVIDIA does not. */
+static VkWriteDescriptorSet
+push_immutable_sampler(const struct types_infos *i)
+{
+   return write_images(VK_NULL_HANDLE, 11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, &i->samp[0]);
+}
+
 static uint32_t
 set0_push_writes(const struct types_infos *i, const struct types_infos *j, VkWriteDescriptorSet *w)
 {
@@ -859,10 +869,11 @@ set0_push_writes(const struct types_infos *i, const struct types_infos *j, VkWri
    w[n++] = write_views(none, 4, VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, &i->utb);
    w[n++] = write_buffers(none, 3, 0, 1, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER, &i->ua);
    w[n++] = write_buffers(none, 0, 0, 1, storage, &i->out);
+   w[n++] = push_immutable_sampler(i);
    return n;
 }
 
-#define SET0_PUSH_WRITES 13u
+#define SET0_PUSH_WRITES 14u
 
 /* Set 1's bindings of c in pieces: the inline uniform block in three byte ranges (blocks[3]
  * holds what they point to); returns the count. */
@@ -1073,6 +1084,8 @@ static const VkDescriptorUpdateTemplateEntry push_entries[] = {
    {9, 0, 2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, TD_OFFSET(images[5].info),
     sizeof(struct template_image)},
    {10, 0, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, TD_OFFSET(images[7].info), 0},
+   /* the immutable sampler: pushed too (push_immutable_sampler); its data is ignored */
+   {11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, TD_OFFSET(images[3].info), 0},
 };
 
 static const VkDescriptorUpdateTemplateEntry set1_entries_inline[] = {
@@ -1275,9 +1288,11 @@ record_types_dispatch(const struct side *s, VkCommandBuffer cmd, const struct ty
       vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, 1, &d->set0, 0,
                               NULL);
    } else if (d->provide == PROVIDE_PUSH) {
-      VkWriteDescriptorSet w[SET0_WRITES];
+      VkWriteDescriptorSet w[SET0_WRITES + 1];
       set0_writes(VK_NULL_HANDLE, &infos, w);
-      vkCmdPushDescriptorSetKHR(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, SET0_WRITES, w);
+      w[SET0_WRITES] = push_immutable_sampler(&infos);
+      vkCmdPushDescriptorSetKHR(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout, 0, SET0_WRITES + 1,
+                                w);
    } else if (d->provide == PROVIDE_PUSH_PIECES) {
       VkWriteDescriptorSet w[SET0_PUSH_WRITES];
       struct types_infos junk;
