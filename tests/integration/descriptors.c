@@ -656,6 +656,7 @@ struct types_infos {
    VkDescriptorBufferInfo out, storage[5], ua, ds, du, ib;
    VkBufferView utb, stb;
    VkDescriptorImageInfo simg, tex[2], samp[2], cis[2], cis_fixed;
+   VkDescriptorImageInfo samp_fixed; /* binding 11's immutable sampler, for pushes */
    VkWriteDescriptorSetInlineUniformBlock block;
 };
 
@@ -689,6 +690,7 @@ types_infos_make(const struct side *s, const struct types_content *c, struct typ
       i->cis[k] = image_info(s->samplers[c->cis_sampler[k]], s->images[c->cis_image[k]].view);
    }
    i->cis_fixed = image_info(VK_NULL_HANDLE, s->images[c->cis_fixed].view);
+   i->samp_fixed = image_info(s->samplers[SAMPLER_CLAMP], VK_NULL_HANDLE);
    i->ds = buffer_info(s, c->ds);
    i->du = buffer_info(s, c->du);
    i->ib = buffer_info(s, c->ib);
@@ -842,11 +844,13 @@ set0_piece_writes(VkDescriptorSet set0, const struct types_infos *i, const struc
 /* Binding 11, the immutable sampler, in a push: a pushed set has no descriptor the application
  * did not push, immutable samplers included ("to push an immutable sampler, use a
  * VkWriteDescriptorSet with dstBinding and dstArrayElement selecting the immutable sampler's
- * binding"; pImageInfo is ignored). Lavapipe fills it without the write, NVIDIA does not. */
+ * binding"; pImageInfo is ignored). Lavapipe (22.3) fills it without the write, NVIDIA does not.
+ * The info given is the immutable sampler itself, since Mesa 25.0's lavapipe uses it instead of
+ * ignoring it in a push template's data: every reading gives the same sampler. */
 static VkWriteDescriptorSet
 push_immutable_sampler(const struct types_infos *i)
 {
-   return write_images(VK_NULL_HANDLE, 11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, &i->samp[0]);
+   return write_images(VK_NULL_HANDLE, 11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, &i->samp_fixed);
 }
 
 static uint32_t
@@ -1012,7 +1016,8 @@ struct template_data {
    struct template_buffer buffers[6]; /* out, storage[0..4] */
    VkBufferView views[2];             /* utb, stb */
    VkDescriptorBufferInfo ua;
-   struct template_image images[8]; /* simg, tex[0..1], samp[0..1], cis[0..1], cis_fixed */
+   struct template_image images[9]; /* simg, tex[0..1], samp[0..1], cis[0..1], cis_fixed,
+                                       samp_fixed */
    VkDescriptorBufferInfo ds, du, ib;
    uint32_t inline_words[INLINE_WORDS];
 };
@@ -1028,9 +1033,10 @@ template_data_make(const struct types_infos *i, const struct types_content *c,
    d->views[0] = i->utb;
    d->views[1] = i->stb;
    d->ua = i->ua;
-   const VkDescriptorImageInfo images[8] = {i->simg,   i->tex[0], i->tex[1], i->samp[0],
-                                            i->samp[1], i->cis[0], i->cis[1], i->cis_fixed};
-   for (uint32_t k = 0; k < 8; k++)
+   const VkDescriptorImageInfo images[9] = {i->simg,   i->tex[0], i->tex[1],  i->samp[0],
+                                            i->samp[1], i->cis[0], i->cis[1],  i->cis_fixed,
+                                            i->samp_fixed};
+   for (uint32_t k = 0; k < 9; k++)
       d->images[k].info = images[k];
    d->ds = i->ds;
    d->du = i->du;
@@ -1084,8 +1090,8 @@ static const VkDescriptorUpdateTemplateEntry push_entries[] = {
    {9, 0, 2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, TD_OFFSET(images[5].info),
     sizeof(struct template_image)},
    {10, 0, 1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, TD_OFFSET(images[7].info), 0},
-   /* the immutable sampler: pushed too (push_immutable_sampler); its data is ignored */
-   {11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, TD_OFFSET(images[3].info), 0},
+   /* the immutable sampler: pushed too (push_immutable_sampler) */
+   {11, 0, 1, VK_DESCRIPTOR_TYPE_SAMPLER, TD_OFFSET(images[8].info), 0},
 };
 
 static const VkDescriptorUpdateTemplateEntry set1_entries_inline[] = {
