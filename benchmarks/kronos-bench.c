@@ -142,8 +142,13 @@ run_pair(const struct bench_options *options, const struct kt_device_pair *pair)
    make_plan(options, &session.plan);
    bench_utc_date(results.date, sizeof(results.date));
 
-   if (kt_device_create(pair->vendor, 1, &session.devices[BENCH_DIRECT]) != VK_SUCCESS ||
-       kt_device_create(pair->kronos, 1, &session.devices[BENCH_KRONOS]) != VK_SUCCESS ||
+   /* Cooperative matrices (gemm-coopmat) only without the validation layer, which cannot check
+    * them (kt_device_create_with). */
+   bool matrix = !options->validation;
+   if (kt_device_create_with(pair->vendor, 1, matrix, &session.devices[BENCH_DIRECT]) !=
+          VK_SUCCESS ||
+       kt_device_create_with(pair->kronos, 1, matrix, &session.devices[BENCH_KRONOS]) !=
+          VK_SUCCESS ||
        bench_stats_init(&session.devices[BENCH_KRONOS], &session.stats) != VK_SUCCESS)
       goto cleanup;
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++)

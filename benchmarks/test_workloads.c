@@ -332,8 +332,10 @@ main(int argc, char **argv)
    printf("vendor device: %s (%s)\n", pair->vendor->properties.deviceName,
           kt_physical_device_driver_name(pair->vendor));
    printf("kronos device: %s\n", pair->kronos->properties.deviceName);
-   if (kt_device_create(pair->vendor, 1, &vendor) != VK_SUCCESS ||
-       kt_device_create(pair->kronos, 1, &kronos) != VK_SUCCESS)
+   /* Cooperative matrices only without the validation layer (kt_device_create_with). */
+   bool matrix = !options.validation && !options.sync_validation;
+   if (kt_device_create_with(pair->vendor, 1, matrix, &vendor) != VK_SUCCESS ||
+       kt_device_create_with(pair->kronos, 1, matrix, &kronos) != VK_SUCCESS)
       goto cleanup;
    PFN_vkGetDeviceStatisticsKRONOS stats =
       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(kronos.handle,

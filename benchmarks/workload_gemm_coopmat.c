@@ -56,7 +56,8 @@ coopmat_unsupported(const struct kt_device *device)
 {
    if (!device->cooperative_matrix) {
       const char *why = kt_cooperative_matrix_unsupported(device->physical);
-      return why ? why : "cooperative matrices were not enabled on the device";
+      return why ? why : "cooperative matrices were not enabled on the device (the validation "
+                         "layer, which cannot check them, is on)";
    }
    return kt_cooperative_matrix_shape_missing(device->physical, TILE, TILE, TILE, SUBGROUP);
 }

@@ -32,6 +32,13 @@ VkResult
 kt_device_create(const struct kt_physical_device *physical, uint32_t queues_wanted,
                  struct kt_device *out)
 {
+   return kt_device_create_with(physical, queues_wanted, false, out);
+}
+
+VkResult
+kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues_wanted,
+                      bool cooperative_matrix, struct kt_device *out)
+{
    memset(out, 0, sizeof(*out));
    out->physical = physical;
    float priorities[KT_MAX_QUEUES];
@@ -58,11 +65,11 @@ kt_device_create(const struct kt_physical_device *physical, uint32_t queues_want
       .queueCount = queue_count,
       .pQueuePriorities = priorities,
    };
-   /* Cooperative matrices where the device has them (kronos-bench's gemm-coopmat). */
+   /* Cooperative matrices where asked and the device has them (kronos-bench's gemm-coopmat). */
    struct kt_cooperative_matrix_features matrix;
    const char *extension = NULL;
    void *features = NULL;
-   if (!kt_cooperative_matrix_unsupported(physical)) {
+   if (cooperative_matrix && !kt_cooperative_matrix_unsupported(physical)) {
       features = kt_cooperative_matrix_features(&matrix, NULL);
 #ifdef VK_KHR_cooperative_matrix
       extension = VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;

@@ -5,6 +5,7 @@
 #ifndef KT_DEVICE_H
 #define KT_DEVICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <volk.h>
@@ -25,16 +26,22 @@ struct kt_device {
    uint32_t queue_family_size; /* how many queues that family has */
    uint32_t queue_count;       /* how many this device created: min(wanted, family size) */
    VkQueue queues[KT_MAX_QUEUES];
-   /* VK_KHR_cooperative_matrix with float16 storage and arithmetic, enabled where the device
-    * has them all (kt_cooperative_matrix.h) */
+   /* VK_KHR_cooperative_matrix with float16 storage and arithmetic, enabled
+    * (kt_device_create_with) */
    bool cooperative_matrix;
 };
 
 /* Creates a device on `physical` with min(queues_wanted, family size, KT_MAX_QUEUES) queues of
- * its first compute family, and cooperative matrices where it has them. `physical` must outlive
- * the device. On failure *out is zeroed. */
+ * its first compute family. `physical` must outlive the device. On failure *out is zeroed. */
 VkResult kt_device_create(const struct kt_physical_device *physical, uint32_t queues_wanted,
                           struct kt_device *out);
+
+/* kt_device_create, with VK_KHR_cooperative_matrix and float16 storage and arithmetic enabled
+ * where the device has them all (kt_cooperative_matrix.h) when `cooperative_matrix` is set.
+ * Programs that run under Debian 12's validation layer leave it off: the layer (1.3.239) knows
+ * neither the extension nor its feature structure and reports both as errors. */
+VkResult kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues_wanted,
+                               bool cooperative_matrix, struct kt_device *out);
 
 /* Waits for the device to go idle and destroys it; a zeroed device is ignored. */
 void kt_device_destroy(struct kt_device *device);
