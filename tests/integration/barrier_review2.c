@@ -299,6 +299,50 @@ buffer_and_two_memories(VkBuffer *x, VkDeviceMemory *m1, VkDeviceMemory *m2)
    return result;
 }
 
+/* Destroys *x and makes *z, bound to m2 at an offset other than *x's (the vendor may hand *z
+ * *x's handle: said, naming the case). */
+static VkResult
+replace_buffer(const char *name, VkBuffer *x, VkDeviceMemory m2, VkBuffer *z)
+{
+   VkBuffer old = *x;
+   vkDestroyBuffer(rv.device, *x, NULL);
+   *x = VK_NULL_HANDLE;
+   VkResult result = vkCreateBuffer(rv.device, &reuse_info, NULL, z);
+   if (result != VK_SUCCESS)
+      return result;
+   if (*z == old)
+      printf("%s: the vendor reused the handle\n", name);
+   const VkBindBufferMemoryInfo bind = {
+      .sType = VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO,
+      .buffer = *z,
+      .memory = m2,
+      .memoryOffset = 2 * BYTES,
+   };
+   return vkBindBufferMemory2(rv.device, 1, &bind);
+}
+
+/* One submit: a dispatch through `writes` (+1), a write-to-read barrier, one through `reads`
+ * (+2) into c; then c must hold 10, 12, ... and no hazard be reported. */
+static bool
+write_then_read(const struct it_host_buffer *scratch, VkDescriptorSet writes,
+                VkDescriptorSet reads, const struct it_host_buffer *c)
+{
+   bool ok = false;
+   VkCommandBuffer cmd = VK_NULL_HANDLE;
+   CHECK_VK(begin_with_prologue(&cmd, scratch));
+   dispatch(cmd, rv.add, writes, 1);
+   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
+   dispatch(cmd, rv.add, reads, 2);
+   CHECK_VK(end_submit(cmd));
+   CHECK(expect_words("c", c, 0, 10, 2));
+   CHECK(no_hazard());
+   ok = true;
+done:
+   return ok;
+}
+
 /* Held: a buffer destroyed and another created (the vendor may hand out the same handle),
  * bound to other memory: a write then a read of the new buffer after a barrier. */
 static bool
@@ -308,37 +352,17 @@ case_handle_reuse(void)
    struct it_host_buffer *scratch, *a, *c;
    VkBuffer x = VK_NULL_HANDLE, z = VK_NULL_HANDLE;
    VkDeviceMemory m1 = VK_NULL_HANDLE, m2 = VK_NULL_HANDLE;
-   VkCommandBuffer cmd = VK_NULL_HANDLE;
    CHECK(scratch = buffer(256));
    CHECK(BUFFERS(&a, &c));
    fill_words(a, 0, 7, 2);
    CHECK_VK(buffer_and_two_memories(&x, &m1, &m2));
-   VkBuffer old = x;
-   vkDestroyBuffer(rv.device, x, NULL);
-   x = VK_NULL_HANDLE;
-   CHECK_VK(vkCreateBuffer(rv.device, &reuse_info, NULL, &z));
-   if (z == old)
-      printf("handle_reuse: the vendor reused the handle\n");
-   const VkBindBufferMemoryInfo bind = {
-      .sType = VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO,
-      .buffer = z,
-      .memory = m2,
-      .memoryOffset = 2 * BYTES,
-   };
-   CHECK_VK(vkBindBufferMemory2(rv.device, 1, &bind));
+   CHECK_VK(replace_buffer("handle_reuse", &x, m2, &z));
    VkDescriptorSet s1 = make_set(a->buffer, 0, z, 0), s2 = make_set(z, 0, c->buffer, 0);
    CHECK(s1 && s2);
-   CHECK_VK(begin_with_prologue(&cmd, scratch));
-   dispatch(cmd, rv.add, s1, 1);
-   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                      VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
-   dispatch(cmd, rv.add, s2, 2);
-   CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("c", c, 0, 10, 2));
-   CHECK(no_hazard());
+   CHECK(write_then_read(scratch, s1, s2, c));
    ok = true;
 done:
+   vkDestroyBuffer(rv.device, x, NULL);
    vkDestroyBuffer(rv.device, z, NULL);
    vkFreeMemory(rv.device, m1, NULL);
    vkFreeMemory(rv.device, m2, NULL);
@@ -368,32 +392,12 @@ case_cached_ranges_reuse(void)
    CHECK_VK(begin_with_prologue(&cmd, scratch));
    dispatch(cmd, rv.add, s, 1);
    CHECK_VK(end_submit(cmd));
-   VkBuffer old = x;
-   vkDestroyBuffer(rv.device, x, NULL);
-   x = VK_NULL_HANDLE;
-   CHECK_VK(vkCreateBuffer(rv.device, &reuse_info, NULL, &z));
-   if (z == old)
-      printf("cached_ranges_reuse: the vendor reused the handle\n");
-   const VkBindBufferMemoryInfo bind = {
-      .sType = VK_STRUCTURE_TYPE_BIND_BUFFER_MEMORY_INFO,
-      .buffer = z,
-      .memory = m2,
-      .memoryOffset = 2 * BYTES,
-   };
-   CHECK_VK(vkBindBufferMemory2(rv.device, 1, &bind));
+   CHECK_VK(replace_buffer("cached_ranges_reuse", &x, m2, &z));
    const VkDescriptorBufferInfo infos[] = {{a->buffer, 0, BYTES}, {z, 0, BYTES}};
    it_write_storage_buffers(rv.device, s, infos, 2);
    VkDescriptorSet s2 = make_set(z, 0, c->buffer, 0);
    CHECK(s2);
-   CHECK_VK(begin_with_prologue(&cmd, scratch));
-   dispatch(cmd, rv.add, s, 1);
-   it_memory_barrier2(cmd, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                      VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-                      VK_ACCESS_2_SHADER_STORAGE_READ_BIT);
-   dispatch(cmd, rv.add, s2, 2);
-   CHECK_VK(end_submit(cmd));
-   CHECK(expect_words("c", c, 0, 10, 2));
-   CHECK(no_hazard());
+   CHECK(write_then_read(scratch, s, s2, c));
    ok = true;
 done:
    vkDestroyBuffer(rv.device, x, NULL);
