@@ -277,6 +277,15 @@ struct kr_barrier_resolved_buffer {
     * policy does not know (a known binding's memory is never 0). */
    struct kr_barrier_cached_buffer b;
    uint64_t offset, range; /* the descriptor's */
+   /* What a dispatch touches through it when no dynamic offset or robustness widening applies
+    * (the common case, worked out once here rather than at every dispatch): bytes [begin, end)
+    * of b.memory, as append_access would clamp them. */
+   uint64_t begin, end;
+   enum kr_resolved_use {
+      KR_RESOLVED_NOTHING, /* no buffer, or an empty range */
+      KR_RESOLVED_RANGE,   /* [begin, end) */
+      KR_RESOLVED_UNKNOWN, /* memory not known, or an offset past the buffer's end */
+   } use;
 };
 
 /* The derived data the policy keeps on a descriptor cache entry: one element per descriptor of
@@ -305,6 +314,29 @@ resolved_size(const struct kr_set_layout_model *model)
 {
    return sizeof(struct kr_barrier_resolved) +
           sizeof(((struct kr_barrier_resolved *)NULL)->buffers[0]) * model->descriptor_count;
+}
+
+/* The plain use of a resolved descriptor (kr_barrier_resolved_buffer.use), with
+ * append_access's bounds rules. */
+static void
+resolve_use(struct kr_barrier_resolved_buffer *out)
+{
+   const struct kr_barrier_cached_buffer *b = &out->b;
+   out->begin = out->end = 0;
+   if (!b->buffer) {
+      out->use = KR_RESOLVED_NOTHING;
+      return;
+   }
+   if (!b->memory || out->offset > b->size) {
+      out->use = KR_RESOLVED_UNKNOWN;
+      return;
+   }
+   uint64_t size = out->range;
+   if (size == VK_WHOLE_SIZE || size > b->size - out->offset)
+      size = b->size - out->offset;
+   out->use = size ? KR_RESOLVED_RANGE : KR_RESOLVED_NOTHING;
+   out->begin = b->offset + out->offset;
+   out->end = out->begin + size;
 }
 
 static struct kr_barrier_resolved *
@@ -342,6 +374,7 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
             last = out;
          else
             out->b = (struct kr_barrier_cached_buffer){.buffer = d->object};
+         resolve_use(out);
       }
    }
    return resolved;
@@ -360,6 +393,50 @@ entry_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
       return NULL;
    return kr_descriptor_cache_publish_derived(&cb->device->descriptor_cache, entry, made,
                                               resolved_size(entry->model));
+}
+
+/* Whether a binding's accesses are its resolved ranges as they are: no dynamic offset, and no
+ * robustness that widens them. */
+static inline bool
+plain_binding(const struct kr_command_buffer *cb, const struct kr_binding_model *binding)
+{
+   const struct kr_pipeline_accesses *p = cb->barrier.pipeline;
+   return !p->whole_buffers && !p->pad_ranges &&
+          binding->type != VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC &&
+          binding->type != VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+}
+
+/* A plain binding's accesses (element_accesses without the per-element work): false when one
+ * is not known. */
+static bool
+plain_accesses(struct kr_command_buffer *cb, uint32_t *used,
+               const struct kr_pipeline_access_resource *res,
+               const struct kr_binding_model *binding,
+               const struct kr_barrier_resolved_buffer *buffers)
+{
+   bool uniform = binding->type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER;
+   bool reads = uniform || res->read, writes = !uniform && res->written;
+   enum kr_barrier_access_kind read_kind =
+      uniform ? KR_ACCESS_SHADER_UNIFORM_READ : KR_ACCESS_SHADER_STORAGE_READ;
+   if (!reserve_accesses(cb, *used, 2 * binding->count))
+      return false;
+   struct kr_barrier_access *out = cb->barrier.accesses + *used;
+   for (uint32_t e = 0; e < binding->count; e++) {
+      const struct kr_barrier_resolved_buffer *rb = &buffers[e];
+      if (rb->use == KR_RESOLVED_NOTHING)
+         continue;
+      if (rb->use == KR_RESOLVED_UNKNOWN)
+         return false;
+      /* The read before the write, as element_accesses gives them (the tracker keeps only the
+       * write when it covers the read). */
+      if (reads)
+         *out++ = (struct kr_barrier_access){rb->b.memory, rb->begin, rb->end, read_kind};
+      if (writes)
+         *out++ = (struct kr_barrier_access){rb->b.memory, rb->begin, rb->end,
+                                             KR_ACCESS_SHADER_STORAGE_WRITE};
+   }
+   *used = (uint32_t)(out - cb->barrier.accesses);
+   return true;
 }
 
 /* The accesses of one resource the pipeline uses; false when not known. */
@@ -395,6 +472,8 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
    if (resolved) {
       if (binding->first + binding->count > resolved->count)
          return false; /* not the layout it was resolved for: cannot happen */
+      if (plain_binding(cb, binding))
+         return plain_accesses(cb, used, res, binding, resolved->buffers + binding->first);
       for (uint32_t e = 0; e < binding->count; e++) {
          const struct kr_barrier_resolved_buffer *rb = &resolved->buffers[binding->first + e];
          if (!rb->b.buffer)
