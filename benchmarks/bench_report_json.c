@@ -156,6 +156,8 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_uint(j, "pool_bytes_in_use_after", d->pool_bytes_in_use);
    bench_json_uint(j, "barriers_dropped", d->barriers_dropped);
    bench_json_uint(j, "barriers_merged", d->barriers_merged);
+   bench_json_uint(j, "barrier_events_replayed", d->barrier_events_replayed);
+   bench_json_uint(j, "barrier_replays_diverged", d->barrier_replays_diverged);
    bench_json_object_begin(j, "barriers_emitted"); /* by enum kronos_barrier_reason */
    static const char *const reasons[] = {
       [KRONOS_BARRIER_HAZARD] = "hazard",

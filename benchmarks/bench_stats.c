@@ -58,6 +58,10 @@ bench_stats_delta(const VkKronosDeviceStatistics *before, const VkKronosDeviceSt
       delta->batches_flushed[i] = after->batches_flushed[i] - before->batches_flushed[i];
    delta->barriers_dropped = after->barriers_dropped - before->barriers_dropped;
    delta->barriers_merged = after->barriers_merged - before->barriers_merged;
+   delta->barrier_events_replayed =
+      after->barrier_events_replayed - before->barrier_events_replayed;
+   delta->barrier_replays_diverged =
+      after->barrier_replays_diverged - before->barrier_replays_diverged;
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
       delta->barriers_emitted[i] = after->barriers_emitted[i] - before->barriers_emitted[i];
 }

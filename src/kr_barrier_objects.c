@@ -212,6 +212,13 @@ kr_pipeline_accesses_unref(struct kr_pipeline_accesses *accesses)
       kr_free(accesses->alloc, accesses);
 }
 
+uint64_t
+kr_barrier_serial(void)
+{
+   static _Atomic uint64_t next = 1;
+   return atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
+}
+
 static struct kr_pipeline_accesses *
 unknown_accesses(struct kr_device *device, const char *why)
 {
@@ -222,6 +229,7 @@ unknown_accesses(struct kr_device *device, const char *why)
       a->alloc = device->alloc;
       a->unknown_memory = true;
       a->why = why;
+      a->serial = kr_barrier_serial();
    }
    return a;
 }
@@ -341,7 +349,12 @@ reflect_pipeline(struct kr_device *device, const VkComputePipelineCreateInfo *in
                continue;
             a->resources[a->count++] = (struct kr_pipeline_access_resource){
                res->set, res->binding, res->read, res->written};
+            if (res->set < 32)
+               a->set_mask |= 1u << res->set;
+            else
+               a->sets_beyond = true;
          }
+         a->serial = kr_barrier_serial();
       }
    }
    kr_spirv_reflection_finish(&r, device->alloc);

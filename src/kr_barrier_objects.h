@@ -43,9 +43,17 @@ struct kr_pipeline_accesses {
     * so accesses reach that far. */
    bool pad_ranges;
    const char *why;
+   /* Unique in the process (kr_barrier_serial): the replay keys of dispatches name the pipeline
+    * by it, as its address may be reused once it is freed. */
+   uint64_t serial;
+   uint32_t set_mask; /* the set indices below 32 that its resources are in */
+   bool sets_beyond;  /* a resource is in set 32 or above */
    uint32_t count;
    struct kr_pipeline_access_resource resources[];
 };
+
+/* A number no earlier call returned (in this process). */
+uint64_t kr_barrier_serial(void);
 
 struct kr_barrier_objects {
    bool enabled;

@@ -72,17 +72,22 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    forget_bindings(r);
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
-   if (!r->tracker_ready) {
-      kr_barrier_tracker_init(&r->tracker, cb->pool->alloc);
-      r->tracker_ready = true;
+   if (!r->replay_ready) {
+      kr_barrier_replay_init(&r->replay, cb->pool->alloc);
+      r->replay_ready = true;
    }
-   kr_barrier_tracker_begin(&r->tracker);
+   r->replayed_before = r->replay.replayed;
+   r->diverged_before = r->replay.diverged;
+   kr_barrier_replay_begin(&r->replay, cb->device->barrier_replay);
 }
 
 static void
 add_counts(struct kr_command_buffer *cb)
 {
-   const struct kr_barrier_counts *c = &cb->barrier.tracker.counts;
+   struct kr_barrier_recording *r = &cb->barrier;
+   const struct kr_barrier_counts *c = kr_barrier_replay_counts(&r->replay);
+   cb->counts.barrier_events_replayed += (uint32_t)(r->replay.replayed - r->replayed_before);
+   cb->counts.barrier_replays_diverged += (uint32_t)(r->replay.diverged - r->diverged_before);
    cb->counts.barriers_dropped += c->dropped;
    cb->counts.barriers_merged += c->merged;
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
@@ -96,7 +101,7 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    if (!r->active)
       return;
    struct kr_barrier_emit emit;
-   if (kr_barrier_tracker_end(&r->tracker, &emit))
+   if (kr_barrier_replay_end(&r->replay, &emit))
       emit_to_vendor(cb, &emit);
    add_counts(cb);
    forget_bindings(r);
@@ -107,9 +112,9 @@ kr_barrier_recording_finish(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
-   if (r->tracker_ready)
-      kr_barrier_tracker_finish(&r->tracker);
-   r->tracker_ready = false;
+   if (r->replay_ready)
+      kr_barrier_replay_finish(&r->replay);
+   r->replay_ready = false;
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
@@ -123,7 +128,7 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
    if (!r->active)
       return;
    struct kr_barrier_emit emit;
-   if (kr_barrier_tracker_untracked(&r->tracker, why, stages, writes, &emit))
+   if (kr_barrier_replay_untracked(&r->replay, why, stages, writes, &emit))
       emit_to_vendor(cb, &emit);
 }
 
@@ -291,6 +296,7 @@ struct kr_barrier_resolved_buffer {
 /* The derived data the policy keeps on a descriptor cache entry: one element per descriptor of
  * the layout (index: the descriptor's in a record), those of other types left empty. */
 struct kr_barrier_resolved {
+   uint64_t serial; /* kr_barrier_serial(): the replay keys of dispatches name it by this */
    uint32_t count;
    struct kr_barrier_resolved_buffer buffers[];
 };
@@ -351,6 +357,7 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
    if (!resolved)
       return NULL;
    resolved->count = model->descriptor_count;
+   resolved->serial = kr_barrier_serial();
    const struct kr_barrier_resolved_buffer *last = NULL; /* the last buffer resolved */
    for (uint32_t i = 0; i < model->binding_count; i++) {
       const struct kr_binding_model *binding = &model->bindings[i];
@@ -498,27 +505,69 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
    return true;
 }
 
-/* Gives the tracker the first count accesses of the list, and the vendor any barrier it asks
- * for. */
+/* Words of a dispatch's replay key at most (a dispatch whose key would be longer is not
+ * keyed). */
+#define DISPATCH_KEY_WORDS 64u
+
+/* The replay key of a dispatch (kr_barrier_replay.h): what its accesses, or its being untracked,
+ * are worked out from. The pipeline's reflection (by its serial); the indirect buffer's binding
+ * and the offset; and for every set the pipeline uses, the resolved ranges of the descriptor
+ * cache entry bound there (immutable once made, numbered by their serial: a linked entry names
+ * no destroyed buffer) and the set's dynamic offsets. 0 when it cannot be keyed (a set whose
+ * record is read instead). */
+static uint32_t
+dispatch_key(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
+             uint64_t key[DISPATCH_KEY_WORDS])
+{
+   const struct kr_barrier_recording *r = &cb->barrier;
+   const struct kr_pipeline_accesses *p = r->pipeline;
+   struct kr_barrier_cached_buffer b = {0};
+   uint64_t indirect_state = 0; /* 0: none, 1: its memory is not known, 2: known (b) */
+   if (indirect)
+      indirect_state = buffer_binding(cb, indirect, &b) ? 2 : 1;
+   uint32_t n = 0;
+   key[n++] = KR_REPLAY_KEY_CALLER;
+   key[n++] = p ? p->serial : 0;
+   key[n++] = indirect_state;
+   key[n++] = b.memory;
+   key[n++] = b.offset;
+   key[n++] = b.size;
+   key[n++] = offset;
+   if (!p || p->unknown_memory)
+      return n;
+   if (p->sets_beyond)
+      return 0;
+   for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
+      const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
+      if (!bound->resolved || n + 2 + bound->dynamic_count > DISPATCH_KEY_WORDS)
+         return 0;
+      key[n++] = bound->resolved->serial;
+      key[n++] = bound->dynamic_count;
+      for (uint32_t i = 0; i < bound->dynamic_count; i++)
+         key[n++] = bound->dynamic[i];
+   }
+   return n;
+}
+
+/* Gives the tracker (through the replay log, which opened this event) the first count accesses
+ * of the list, and the vendor any barrier it asks for. */
 static void
-track_accesses(struct kr_command_buffer *cb, uint32_t count)
+track_dispatch(struct kr_command_buffer *cb, uint32_t count)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    struct kr_barrier_emit emit;
-   if (kr_barrier_tracker_command(&r->tracker, r->accesses, count, &emit))
+   if (kr_barrier_replay_live_command(&r->replay, r->accesses, count, &emit))
       emit_to_vendor(cb, &emit);
 }
 
-void
-kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+/* The live part of a dispatch: its accesses, worked out and given to the tracker. */
+static void
+dispatch_live(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active)
-      return;
-   check_buffer_generation(cb);
    /* Dispatching again with the same bindings: the same accesses. */
    if (r->dispatch_valid && r->dispatch_indirect == indirect && r->dispatch_offset == offset) {
-      track_accesses(cb, r->dispatch_count);
+      track_dispatch(cb, r->dispatch_count);
       return;
    }
    r->dispatch_valid = false;
@@ -539,21 +588,48 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
       VkPipelineStageFlags2 stages = VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT;
       if (indirect)
          stages |= VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT;
-      kr_barrier_untracked(cb, KRONOS_BARRIER_UNKNOWN_ACCESS, stages,
-                           VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
+      struct kr_barrier_emit emit;
+      if (kr_barrier_replay_live_untracked(&r->replay, KRONOS_BARRIER_UNKNOWN_ACCESS, stages,
+                                           VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, &emit))
+         emit_to_vendor(cb, &emit);
       return;
    }
    r->dispatch_valid = true;
    r->dispatch_count = used;
    r->dispatch_indirect = indirect;
    r->dispatch_offset = offset;
-   track_accesses(cb, used);
+   track_dispatch(cb, used);
+}
+
+void
+kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return;
+   check_buffer_generation(cb);
+   uint64_t key[DISPATCH_KEY_WORDS];
+   uint32_t n = dispatch_key(cb, indirect, offset, key);
+   bool emitted;
+   struct kr_barrier_emit emit;
+   if (!kr_barrier_replay_match(&r->replay, key, n, &emitted, &emit)) {
+      dispatch_live(cb, indirect, offset);
+      return;
+   }
+   /* The previous recording's decision for the same inputs; the accesses were not worked out,
+    * so the list no longer holds the last dispatch's. */
+   r->dispatch_valid = false;
+   if (emitted)
+      emit_to_vendor(cb, &emit);
 }
 
 void
 kr_barrier_command(struct kr_command_buffer *cb, uint32_t count)
 {
-   track_accesses(cb, count);
+   struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_barrier_emit emit;
+   if (kr_barrier_replay_accesses(&r->replay, r->accesses, count, &emit))
+      emit_to_vendor(cb, &emit);
 }
 
 void
@@ -667,7 +743,7 @@ kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages
       m.src_access |= buffers[i].srcAccessMask;
       m.dst_access |= buffers[i].dstAccessMask;
    }
-   kr_barrier_tracker_request(&r->tracker, &m);
+   kr_barrier_replay_request(&r->replay, &m);
    return true;
 }
 
@@ -700,6 +776,6 @@ kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info)
       m.src_access |= b->srcAccessMask;
       m.dst_access |= b->dstAccessMask;
    }
-   kr_barrier_tracker_request(&r->tracker, &m);
+   kr_barrier_replay_request(&r->replay, &m);
    return true;
 }

@@ -14,6 +14,7 @@
 
 #include "kr_barrier_objects.h"
 #include "kr_barrier_policy.h"
+#include "kr_barrier_replay.h"
 
 struct kr_command_buffer;
 struct kr_descriptor_set;
@@ -46,8 +47,11 @@ struct kr_barrier_cached_buffer {
 struct kr_barrier_recording {
    bool active; /* the policy runs on this recording */
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
-   bool tracker_ready; /* tracker initialized (at the first recording) */
-   struct kr_barrier_tracker tracker;
+   bool replay_ready; /* replay initialized (at the first recording) */
+   /* The tracker, behind the log of the previous recording's decisions (kr_barrier_replay.h):
+    * kept across recordings of the command buffer. */
+   struct kr_barrier_replay replay;
+   uint64_t replayed_before, diverged_before; /* the replay's counters when recording began */
    struct kr_pipeline_accesses *pipeline; /* the bound compute pipeline's, referenced */
    struct kr_barrier_bound_set sets[KR_BARRIER_BOUND_SETS];
    uint32_t sets_touched; /* sets[] past this index are all empty */

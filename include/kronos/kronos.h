@@ -37,6 +37,9 @@
  * debug setting that makes programs wrong on purpose: race tests use it to show they catch a
  * missing barrier */
 #define KRONOS_ENV_BARRIER_DROP_ALL "KRONOS_BARRIER_DROP_ALL"
+/* 0: the barrier policy decides every recording afresh, never replaying the decisions of a
+ * command buffer's previous recording of the same commands (default 1) */
+#define KRONOS_ENV_BARRIER_REPLAY "KRONOS_BARRIER_REPLAY"
 /* A file: time every dispatch, copy, fill and update on the GPU and write a Chrome trace-event
  * JSON there when the device is destroyed, with the per-kernel table on stderr (issue 13) */
 #define KRONOS_ENV_PROFILE "KRONOS_PROFILE"
@@ -50,7 +53,7 @@
  *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
  * which is NULL on any driver that is not Kronos. */
 
-#define KRONOS_STATISTICS_VERSION 4
+#define KRONOS_STATISTICS_VERSION 5
 
 /* Why a pending submit batch went to the vendor. */
 enum kronos_flush_reason {
@@ -114,6 +117,12 @@ typedef struct VkKronosDeviceStatistics {
     * passed through as recorded (image barriers ..., and all with the policy off). */
    uint64_t barriers_dropped, barriers_merged;
    uint64_t barriers_emitted[KRONOS_BARRIER_REASON_COUNT];
+   /* barrier policy replay (version 5), counted when a command buffer ends recording: the
+    * policy's events (barrier requests, tracked and untracked commands, the end) whose decision
+    * came from the command buffer's previous recording of the same commands instead of the
+    * tracker, and recordings that departed from their previous one (the tracker then ran from
+    * that point on) */
+   uint64_t barrier_events_replayed, barrier_replays_diverged;
 } VkKronosDeviceStatistics;
 
 typedef VkResult(VKAPI_PTR *PFN_vkGetDeviceStatisticsKRONOS)(VkDevice device,

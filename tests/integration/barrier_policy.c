@@ -21,7 +21,10 @@
  *  - previous_submit: a barrier at the start of a command buffer that protects what the one
  *    submitted before it wrote (full, then compute-to-compute);
  *  - secondary: a secondary command buffer between dispatches of the primary;
- *  - events: vkCmdSetEvent and vkCmdWaitEvents between dispatches, next to pipeline barriers.
+ *  - events: vkCmdSetEvent and vkCmdWaitEvents between dispatches, next to pipeline barriers;
+ *  - same_bindings: dispatches again with the same bindings, a fill between them;
+ *  - rerecorded: one command buffer recorded again with the same commands (its decisions
+ *    replayed, src/kr_barrier_replay.h), then with a dispatch that reads what another wrote.
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -33,6 +36,7 @@
  *                         application's, and the policy dropped, merged and emitted none
  *   --expect-drop-all     KRONOS_BARRIER_DROP_ALL=1: the vendor got no barrier at all (outputs
  *                         are still compared; validation errors are expected, not counted)
+ *   --no-replay           KRONOS_BARRIER_REPLAY=0: no decision is replayed (rerecorded)
  *   --only CASE           the setup, CASE and the closing check
  * Validation errors (VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation above, or the layer below
  * Kronos reporting to the program's messenger) fail the program. */
@@ -53,6 +57,7 @@
 
 enum expectation { EXPECT_POLICY, EXPECT_PASSTHROUGH, EXPECT_DROP_ALL };
 static enum expectation expectation = EXPECT_POLICY;
+static bool replay = true; /* --no-replay: KRONOS_BARRIER_REPLAY=0, nothing is replayed */
 
 /* desc_simple's pipeline on each device, made once. */
 struct kit {
@@ -1042,6 +1047,103 @@ done:
    return ok;
 }
 
+/* The replay's counters since `before`: events replayed and recordings diverged, against what
+ * one recording should give (checked only with the policy on: off, no event reaches it). */
+static bool
+check_replay(const struct run *r, const VkKronosDeviceStatistics *before, uint64_t replayed,
+             uint64_t diverged, const char *what)
+{
+   if (!r->s->kronos || expectation != EXPECT_POLICY)
+      return true;
+   if (!replay)
+      replayed = diverged = 0;
+   VkKronosDeviceStatistics after = dc_statistics(r->s);
+   uint64_t got_replayed = delta(after.barrier_events_replayed, before->barrier_events_replayed);
+   uint64_t got_diverged = delta(after.barrier_replays_diverged, before->barrier_replays_diverged);
+   printf("  kronos replay, %s: %" PRIu64 " events replayed, %" PRIu64 " diverged\n", what,
+          got_replayed, got_diverged);
+   if (got_replayed != replayed || got_diverged != diverged) {
+      printf("  kronos: expected %" PRIu64 " replayed and %" PRIu64 " diverged\n", replayed,
+             diverged);
+      return false;
+   }
+   return true;
+}
+
+/* One recording of the rerecorded case: a full barrier, a dispatch x -> a, a full barrier, a
+ * dispatch src -> c, ended, submitted and waited for. */
+static bool
+record_twice_step(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a, VkBuffer src,
+                  VkBuffer c)
+{
+   const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
+      return false;
+   full_barrier(cmd);
+   if (!dispatch(r, cmd, x, 0, a, 0, REGION_WORDS, 1))
+      return false;
+   full_barrier(cmd);
+   if (!dispatch(r, cmd, src, 0, c, 0, REGION_WORDS, 2))
+      return false;
+   return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
+}
+
+/* One command buffer recorded three times (the pool resets it at each vkBeginCommandBuffer),
+ * each with new descriptor sets: a full barrier, a dispatch x -> a, a full barrier, a dispatch
+ * b -> c. The first barrier goes to the vendor before the first dispatch (it may order what
+ * earlier submits wrote); the second orders nothing between the dispatches and goes at the end.
+ * The second recording is the same commands: every decision comes from the first one's log (5
+ * events: two requests, two dispatches, the end). The third reads a instead of b in its second
+ * dispatch, a read of what the first wrote: the recording departs from the log there (the sets
+ * hold other content), and the second barrier goes before that dispatch, none at the end. */
+static bool
+rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer *x, *b, *a, *c;
+   VkCommandBuffer cmd;
+   uint32_t want_a[REGION_WORDS], want_c[REGION_WORDS];
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(x = buffer(&r, REGION_WORDS, 0, 21));
+   CHECK(b = buffer(&r, REGION_WORDS, 0, 22));
+   CHECK(ZEROS(&r, &a, &c));
+   CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
+                                        VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
+   CHECK(track(&r, cmd));
+   host_apply(want_a, x->data, REGION_WORDS, 1);
+   host_apply(want_c, b->data, REGION_WORDS, 2);
+   VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer));
+   CHECK(check_hazards(&r, 2, 1, 1));
+   CHECK(check_replay(&r, &before, 0, 0, "first recording"));
+   CHECK(expect_words(&r, "c, first recording", c->data, want_c, REGION_WORDS));
+
+   if (s->kronos)
+      r.before = before = dc_statistics(s);
+   memset(c->data, 0, REGION_BYTES);
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer));
+   CHECK(check_hazards(&r, 2, 1, 1));
+   CHECK(check_replay(&r, &before, 5, 0, "the same commands"));
+   CHECK(expect_words(&r, "c, second recording", c->data, want_c, REGION_WORDS));
+
+   if (s->kronos)
+      r.before = before = dc_statistics(s);
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer));
+   host_apply(want_c, want_a, REGION_WORDS, 2);
+   CHECK(check_hazards(&r, 2, 2, 0));
+   CHECK(check_replay(&r, &before, 3, 1, "the second dispatch reading a"));
+   CHECK(expect_words(&r, "a", a->data, want_a, REGION_WORDS));
+   CHECK(expect_words(&r, "c, third recording", c->data, want_c, REGION_WORDS));
+   output(&out, a);
+   output(&out, c);
+   ok = true;
+done:
+   run_end(&r);
+   return ok;
+}
+
 /* --- Program -------------------------------------------------------------------------------- */
 
 /* case_NAME: NAME on both devices, each writing `words` output words. */
@@ -1063,6 +1165,7 @@ ON_BOTH(previous_submit, 2 * REGION_WORDS)
 ON_BOTH(secondary, 3 * REGION_WORDS)
 ON_BOTH(events, 3 * REGION_WORDS)
 ON_BOTH(same_bindings, 2 * REGION_WORDS)
+ON_BOTH(rerecorded, 2 * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1126,6 +1229,7 @@ main(int argc, char **argv)
       {"secondary", case_secondary, false},
       {"events", case_events, false},
       {"same_bindings", case_same_bindings, false},
+      {"rerecorded", case_rerecorded, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
@@ -1135,10 +1239,13 @@ main(int argc, char **argv)
          expectation = EXPECT_PASSTHROUGH;
       } else if (strcmp(argv[i], "--expect-drop-all") == 0) {
          expectation = EXPECT_DROP_ALL;
+      } else if (strcmp(argv[i], "--no-replay") == 0) {
+         replay = false;
       } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
          only = argv[++i];
       } else {
-         fprintf(stderr, "usage: %s [--expect-passthrough | --expect-drop-all] [--only CASE]\n",
+         fprintf(stderr, "usage: %s [--expect-passthrough | --expect-drop-all] [--no-replay] "
+                 "[--only CASE]\n",
                  argv[0]);
          return 2;
       }

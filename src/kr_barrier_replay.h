@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* Replaying the barrier policy's decisions when a command buffer records the same commands
+ * again (pure logic, around the tracker of kr_barrier_policy.h).
+ *
+ * Programs record the same command buffer over and over (a framework re-records its graph each
+ * iteration; benchmarks too). The tracker is a deterministic function of its inputs (requests,
+ * tracked commands' accesses, untracked commands, the end), so a recording whose inputs equal the
+ * last one's, event for event, gets the same decisions. The replay log keeps, per event of the
+ * last recording, a key that determines the event's input, the input itself and the decision
+ * (whether a barrier went to the vendor before it, with which masks). While a new recording's
+ * events match the log's keys, decisions come from the log and the tracker does not run; at the
+ * first event that differs, the tracker is rebuilt from the logged inputs of the matched prefix
+ * (the inputs this recording gave too) and runs live from there, logging anew.
+ *
+ * A key must determine the input exactly: for requests, untracked commands, the end and buffer
+ * copies it is the input itself; a dispatch's key names what its accesses are computed from
+ * (kr_barrier_record.c), so a matching dispatch skips computing them. */
+#ifndef KR_BARRIER_REPLAY_H
+#define KR_BARRIER_REPLAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kr_barrier_policy.h"
+
+/* Keys that callers make (kr_barrier_replay_match) start with a word of at least this value;
+ * smaller first words are the replay's own keys. */
+#define KR_REPLAY_KEY_CALLER 0x100u
+
+/* Events a log holds at most; a recording with more is not logged (the next one runs live). */
+#define KR_REPLAY_MAX_EVENTS 16384u
+
+struct kr_replay_event;
+
+struct kr_barrier_replay {
+   const VkAllocationCallbacks *alloc;
+   struct kr_barrier_tracker tracker; /* valid while live */
+   bool live;     /* the tracker runs, and events are appended to the log */
+   bool logging;  /* this recording is being logged (false: out of memory, or too long) */
+   bool complete; /* the log holds one whole recording (ended while logging) */
+   uint32_t next; /* events of this recording so far */
+   struct kr_replay_event *events;
+   uint32_t event_count, event_capacity;
+   uint64_t *keys; /* every event's key words, one after another */
+   uint32_t key_count, key_capacity;
+   struct kr_barrier_access *accesses; /* tracked commands' inputs, one after another */
+   uint32_t access_count, access_capacity;
+   struct kr_barrier_counts end_counts; /* the tracker's counts at the logged recording's end */
+   /* Counters of the replay itself (tests and statistics): events replayed from a log, and
+    * recordings that diverged from theirs. */
+   uint64_t replayed, diverged;
+};
+
+void kr_barrier_replay_init(struct kr_barrier_replay *r, const VkAllocationCallbacks *alloc);
+void kr_barrier_replay_finish(struct kr_barrier_replay *r);
+
+/* A new recording (kr_barrier_tracker_begin's moment). enabled false: no replay, no log. */
+void kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled);
+
+/* The tracker's calls, through the log (same meaning and results as kr_barrier_tracker_*). */
+void kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_masks *m);
+bool kr_barrier_replay_untracked(struct kr_barrier_replay *r, enum kronos_barrier_reason why,
+                                 VkPipelineStageFlags2 stages, VkAccessFlags2 write_access,
+                                 struct kr_barrier_emit *emit);
+bool kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit);
+/* A tracked command whose accesses are their own key (copies, fills, updates). */
+bool kr_barrier_replay_accesses(struct kr_barrier_replay *r,
+                                const struct kr_barrier_access *accesses, uint32_t count,
+                                struct kr_barrier_emit *emit);
+
+/* An event known by a key of its own (a dispatch): true when the log's next event has this key,
+ * and then *emitted and *emit are its decision and the event is done. false: the caller works
+ * out the input and gives it with one of the kr_barrier_replay_live_* calls, which logs it under
+ * this key (key words are copied; n 0 logs a key that never matches). */
+bool kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n,
+                             bool *emitted, struct kr_barrier_emit *emit);
+bool kr_barrier_replay_live_command(struct kr_barrier_replay *r,
+                                    const struct kr_barrier_access *accesses, uint32_t count,
+                                    struct kr_barrier_emit *emit);
+bool kr_barrier_replay_live_untracked(struct kr_barrier_replay *r,
+                                      enum kronos_barrier_reason why,
+                                      VkPipelineStageFlags2 stages,
+                                      VkAccessFlags2 write_access, struct kr_barrier_emit *emit);
+
+/* The recording's counts (valid after kr_barrier_replay_end). */
+const struct kr_barrier_counts *kr_barrier_replay_counts(const struct kr_barrier_replay *r);
+
+#endif

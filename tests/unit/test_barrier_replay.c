@@ -1,0 +1,433 @@
+/* SPDX-License-Identifier: MIT */
+/* The barrier policy's replay log (kr_barrier_replay.h): a command buffer recorded again with
+ * the same commands gets the same decisions without running the tracker, and any difference
+ * (a changed, added or missing event, a recording abandoned half way, allocations failing)
+ * gives exactly the decisions of a tracker run afresh.
+ *
+ * The differential check: random programs of events (barrier requests, tracked commands, keyed
+ * dispatches whose key names their input, untracked commands), each recorded several times
+ * through one replay (unchanged, or changed at a random point), every decision compared with a
+ * fresh tracker's on the same recording. KRONOS_REPLAY_CHECK_PROGRAMS sets how many (default
+ * 20000). */
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kr_barrier_replay.h"
+#include "test_counting.h"
+#include "test_random.h"
+
+#define MAX_EVENTS 48
+#define MAX_ACCESSES 3
+#define DISPATCH_INPUTS 12 /* the distinct inputs keyed dispatches take, per program */
+
+enum event_type { EV_REQUEST, EV_COMMAND, EV_DISPATCH, EV_UNTRACKED };
+
+struct input {
+   uint32_t access_count; /* UINT32_MAX: the dispatch turns out untracked */
+   struct kr_barrier_access accesses[MAX_ACCESSES];
+};
+
+struct event {
+   enum event_type type;
+   struct kr_barrier_masks masks;    /* requests */
+   struct input input;               /* commands */
+   uint32_t dispatch;                /* keyed dispatches: which of the program's inputs */
+   VkPipelineStageFlags2 stages;     /* untracked */
+   VkAccessFlags2 writes;
+   enum kronos_barrier_reason why;
+};
+
+struct program {
+   uint32_t count;
+   struct event events[MAX_EVENTS];
+   struct input dispatches[DISPATCH_INPUTS]; /* key k names dispatches[k] */
+};
+
+/* One decision: whether a barrier went before the event, and its masks. */
+struct decision {
+   bool emitted;
+   struct kr_barrier_masks masks;
+};
+
+static uint32_t
+roll(struct test_random *r, uint32_t n)
+{
+   return (uint32_t)(test_random_next(r) % n);
+}
+
+static struct kr_barrier_masks
+random_masks(struct test_random *r)
+{
+   static const struct kr_barrier_masks usual[] = {
+      {VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+       VK_ACCESS_2_MEMORY_WRITE_BIT, VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT},
+      {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+       VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT},
+      {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COPY_BIT,
+       VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_TRANSFER_READ_BIT},
+      {VK_PIPELINE_STAGE_2_COPY_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+       VK_ACCESS_2_TRANSFER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT},
+      {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, 0, 0},
+      {VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_DRAW_INDIRECT_BIT,
+       VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_INDIRECT_COMMAND_READ_BIT},
+   };
+   return usual[roll(r, sizeof(usual) / sizeof(usual[0]))];
+}
+
+static void
+random_input(struct test_random *r, struct input *in, bool may_be_untracked)
+{
+   if (may_be_untracked && roll(r, 8) == 0) {
+      in->access_count = UINT32_MAX;
+      return;
+   }
+   in->access_count = roll(r, MAX_ACCESSES + 1);
+   for (uint32_t i = 0; i < in->access_count; i++) {
+      uint64_t begin = 16 * roll(r, 6);
+      in->accesses[i] = (struct kr_barrier_access){
+         .memory = 1 + roll(r, 2),
+         .begin = begin,
+         .end = begin + 16 * (1 + roll(r, 2)),
+         .kind = (enum kr_barrier_access_kind)roll(r, KR_ACCESS_KIND_COUNT),
+      };
+   }
+}
+
+static void
+random_event(struct test_random *r, struct event *e)
+{
+   memset(e, 0, sizeof(*e));
+   uint32_t x = roll(r, 100);
+   if (x < 35) {
+      e->type = EV_REQUEST;
+      e->masks = random_masks(r);
+   } else if (x < 55) {
+      e->type = EV_COMMAND;
+      random_input(r, &e->input, false);
+   } else if (x < 90) {
+      e->type = EV_DISPATCH;
+      e->dispatch = roll(r, DISPATCH_INPUTS);
+   } else {
+      e->type = EV_UNTRACKED;
+      e->stages = roll(r, 3) ? VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT : 0;
+      e->writes = roll(r, 2) ? VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT : 0;
+      e->why = roll(r, 2) ? KRONOS_BARRIER_OTHER_COMMAND : KRONOS_BARRIER_QUERY;
+   }
+}
+
+static void
+random_program(struct test_random *r, struct program *p)
+{
+   p->count = 1 + roll(r, MAX_EVENTS);
+   for (uint32_t i = 0; i < p->count; i++)
+      random_event(r, &p->events[i]);
+   for (uint32_t k = 0; k < DISPATCH_INPUTS; k++)
+      random_input(r, &p->dispatches[k], true);
+}
+
+/* The next recording of a program: the same, or with one event changed, added or removed, or
+ * cut short. */
+static void
+vary_program(struct test_random *r, struct program *p)
+{
+   uint32_t at = roll(r, p->count + 1);
+   switch (roll(r, 6)) {
+   case 0:
+   case 1:
+      break; /* the same commands again */
+   case 2:
+      if (at < p->count)
+         random_event(r, &p->events[at]);
+      break;
+   case 3:
+      if (p->count < MAX_EVENTS) {
+         memmove(&p->events[at + 1], &p->events[at], (p->count - at) * sizeof(p->events[0]));
+         random_event(r, &p->events[at]);
+         p->count++;
+      }
+      break;
+   case 4:
+      if (at < p->count) {
+         memmove(&p->events[at], &p->events[at + 1],
+                 (p->count - at - 1) * sizeof(p->events[0]));
+         p->count--;
+      }
+      break;
+   default:
+      p->count = at;
+      break;
+   }
+}
+
+/* One event through the replay; its decision. */
+static struct decision
+replay_event(struct kr_barrier_replay *r, const struct program *p, const struct event *e)
+{
+   struct decision d = {0};
+   struct kr_barrier_emit emit = {0};
+   switch (e->type) {
+   case EV_REQUEST:
+      kr_barrier_replay_request(r, &e->masks);
+      return d;
+   case EV_COMMAND:
+      d.emitted = kr_barrier_replay_accesses(r, e->input.accesses, e->input.access_count, &emit);
+      break;
+   case EV_DISPATCH: {
+      const uint64_t key[2] = {KR_REPLAY_KEY_CALLER, e->dispatch};
+      if (kr_barrier_replay_match(r, key, 2, &d.emitted, &emit))
+         break;
+      const struct input *in = &p->dispatches[e->dispatch];
+      if (in->access_count == UINT32_MAX)
+         d.emitted = kr_barrier_replay_live_untracked(r, KRONOS_BARRIER_UNKNOWN_ACCESS,
+                                                      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                                      VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT,
+                                                      &emit);
+      else
+         d.emitted = kr_barrier_replay_live_command(r, in->accesses, in->access_count, &emit);
+      break;
+   }
+   case EV_UNTRACKED:
+      d.emitted = kr_barrier_replay_untracked(r, e->why, e->stages, e->writes, &emit);
+      break;
+   }
+   if (d.emitted)
+      d.masks = emit.masks;
+   return d;
+}
+
+/* The same event through a tracker. */
+static struct decision
+tracker_event(struct kr_barrier_tracker *t, const struct program *p, const struct event *e)
+{
+   struct decision d = {0};
+   struct kr_barrier_emit emit = {0};
+   switch (e->type) {
+   case EV_REQUEST:
+      kr_barrier_tracker_request(t, &e->masks);
+      return d;
+   case EV_COMMAND:
+      d.emitted = kr_barrier_tracker_command(t, e->input.accesses, e->input.access_count, &emit);
+      break;
+   case EV_DISPATCH: {
+      const struct input *in = &p->dispatches[e->dispatch];
+      if (in->access_count == UINT32_MAX)
+         d.emitted = kr_barrier_tracker_untracked(t, KRONOS_BARRIER_UNKNOWN_ACCESS,
+                                                  VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                                                  VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT, &emit);
+      else
+         d.emitted = kr_barrier_tracker_command(t, in->accesses, in->access_count, &emit);
+      break;
+   }
+   case EV_UNTRACKED:
+      d.emitted = kr_barrier_tracker_untracked(t, e->why, e->stages, e->writes, &emit);
+      break;
+   }
+   if (d.emitted)
+      d.masks = emit.masks;
+   return d;
+}
+
+static bool
+decisions_equal(const struct decision *a, const struct decision *b)
+{
+   if (a->emitted != b->emitted)
+      return false;
+   return !a->emitted ||
+          (a->masks.src_stages == b->masks.src_stages &&
+           a->masks.dst_stages == b->masks.dst_stages &&
+           a->masks.src_access == b->masks.src_access &&
+           a->masks.dst_access == b->masks.dst_access);
+}
+
+static bool
+counts_equal(const struct kr_barrier_counts *a, const struct kr_barrier_counts *b)
+{
+   return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+/* Records the program through the replay and through a fresh tracker, comparing every
+ * decision; `abandon` stops the recording before its end (the command buffer is reset). */
+static void
+record_both(struct kr_barrier_replay *r, const struct program *p, uint32_t abandon,
+            const char *label)
+{
+   struct kr_barrier_tracker t;
+   kr_barrier_tracker_init(&t, NULL);
+   kr_barrier_tracker_begin(&t);
+   kr_barrier_replay_begin(r, true);
+   for (uint32_t i = 0; i < p->count && i < abandon; i++) {
+      const struct decision a = replay_event(r, p, &p->events[i]);
+      const struct decision b = tracker_event(&t, p, &p->events[i]);
+      if (!decisions_equal(&a, &b))
+         fail_msg("%s: event %u (type %d): the replay %s, the tracker %s", label, i,
+                  p->events[i].type, a.emitted ? "emits" : "does not emit",
+                  b.emitted ? "emits" : "does not emit");
+   }
+   if (abandon > p->count) {
+      struct decision a = {0}, b = {0};
+      struct kr_barrier_emit emit;
+      a.emitted = kr_barrier_replay_end(r, &emit);
+      if (a.emitted)
+         a.masks = emit.masks;
+      b.emitted = kr_barrier_tracker_end(&t, &emit);
+      if (b.emitted)
+         b.masks = emit.masks;
+      if (!decisions_equal(&a, &b))
+         fail_msg("%s: the end differs", label);
+      if (!counts_equal(kr_barrier_replay_counts(r), &t.counts))
+         fail_msg("%s: the recording's counts differ", label);
+   }
+   kr_barrier_tracker_finish(&t);
+}
+
+/* A recording repeated unchanged is replayed whole: no tracker, no divergence. */
+static void
+same_commands_replay_whole(void **state)
+{
+   (void)state;
+   struct test_random rnd;
+   test_random_seed(&rnd, 7);
+   struct program p;
+   random_program(&rnd, &p);
+   struct kr_barrier_replay r;
+   kr_barrier_replay_init(&r, NULL);
+   record_both(&r, &p, UINT32_MAX, "first");
+   assert_int_equal(r.replayed, 0);
+   for (int round = 0; round < 3; round++) {
+      uint64_t replayed = r.replayed;
+      record_both(&r, &p, UINT32_MAX, "again");
+      assert_int_equal(r.diverged, 0);
+      assert_int_equal(r.replayed - replayed, p.count + 1); /* every event and the end */
+   }
+   kr_barrier_replay_finish(&r);
+}
+
+/* One changed event: the prefix before it is replayed, the rest runs live, and the recording
+ * after that replays the changed program whole. */
+static void
+a_change_diverges_once(void **state)
+{
+   (void)state;
+   struct program p = {.count = 4};
+   const struct kr_barrier_masks full = {
+      VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
+      VK_ACCESS_2_MEMORY_WRITE_BIT, VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT};
+   p.dispatches[0] = (struct input){1, {{1, 0, 16, KR_ACCESS_SHADER_STORAGE_WRITE}}};
+   p.dispatches[1] = (struct input){1, {{1, 0, 16, KR_ACCESS_SHADER_STORAGE_READ}}};
+   p.dispatches[2] = (struct input){1, {{2, 0, 16, KR_ACCESS_SHADER_STORAGE_READ}}};
+   p.events[0] = (struct event){.type = EV_DISPATCH, .dispatch = 0};
+   p.events[1] = (struct event){.type = EV_REQUEST, .masks = full};
+   p.events[2] = (struct event){.type = EV_DISPATCH, .dispatch = 2};
+   p.events[3] = (struct event){.type = EV_DISPATCH, .dispatch = 0};
+   struct kr_barrier_replay r;
+   kr_barrier_replay_init(&r, NULL);
+   record_both(&r, &p, UINT32_MAX, "first");
+   /* Now the third event reads what the first wrote: the pending barrier must go before it,
+    * which the log (no conflict there) does not say. */
+   p.events[2].dispatch = 1;
+   uint64_t replayed = r.replayed;
+   record_both(&r, &p, UINT32_MAX, "changed");
+   assert_int_equal(r.diverged, 1);
+   assert_int_equal(r.replayed - replayed, 2);
+   replayed = r.replayed;
+   record_both(&r, &p, UINT32_MAX, "changed, again");
+   assert_int_equal(r.diverged, 1);
+   assert_int_equal(r.replayed - replayed, p.count + 1);
+   kr_barrier_replay_finish(&r);
+}
+
+/* With replay off nothing is logged or replayed. */
+static void
+disabled_never_replays(void **state)
+{
+   (void)state;
+   struct test_random rnd;
+   test_random_seed(&rnd, 11);
+   struct program p;
+   random_program(&rnd, &p);
+   struct kr_barrier_replay r;
+   kr_barrier_replay_init(&r, NULL);
+   for (int round = 0; round < 3; round++) {
+      kr_barrier_replay_begin(&r, false);
+      for (uint32_t i = 0; i < p.count; i++)
+         replay_event(&r, &p, &p.events[i]);
+      struct kr_barrier_emit emit;
+      kr_barrier_replay_end(&r, &emit);
+   }
+   assert_int_equal(r.replayed, 0);
+   assert_int_equal(r.event_count, 0);
+   kr_barrier_replay_finish(&r);
+}
+
+static uint64_t
+env_u64(const char *name, uint64_t fallback)
+{
+   const char *value = getenv(name);
+   if (!value || !*value)
+      return fallback;
+   return strtoull(value, NULL, 0);
+}
+
+/* The differential check (see the top of the file), one program in six with the replay's
+ * allocations failing after a few (it then stops logging; decisions must not change). */
+static void
+random_programs_against_a_fresh_tracker(void **state)
+{
+   (void)state;
+   const uint64_t programs = env_u64("KRONOS_REPLAY_CHECK_PROGRAMS", 20000);
+   uint64_t replayed = 0, diverged = 0;
+   char label[96];
+   for (uint64_t n = 0; n < programs; n++) {
+      struct test_random rnd;
+      test_random_seed(&rnd, 0x5eed0000ull + n);
+      struct program p;
+      random_program(&rnd, &p);
+      struct test_counting c;
+      const VkAllocationCallbacks cbs = test_counting_callbacks(&c);
+      const bool failing = roll(&rnd, 6) == 0;
+      if (failing)
+         c.fail_after = (long)roll(&rnd, 6);
+      struct kr_barrier_replay r;
+      kr_barrier_replay_init(&r, &cbs);
+      /* Only the log's allocations fail: a tracker short of memory folds its entries and so
+       * decides differently from the fresh one (test_barrier_policy.c checks that path). */
+      r.tracker.alloc = NULL;
+      for (uint32_t rec = 0; rec < 6; rec++) {
+         /* Now and then a recording abandoned half way (the command buffer reset). */
+         uint32_t abandon = roll(&rnd, 8) == 0 ? roll(&rnd, p.count + 1) : UINT32_MAX;
+         snprintf(label, sizeof(label), "program %" PRIu64 ", recording %u%s", n, rec,
+                  failing ? " (allocations failing)" : "");
+         record_both(&r, &p, abandon, label);
+         vary_program(&rnd, &p);
+      }
+      replayed += r.replayed;
+      diverged += r.diverged;
+      kr_barrier_replay_finish(&r);
+      assert_int_equal(c.live, 0);
+   }
+   print_message("%" PRIu64 " programs: %" PRIu64 " events replayed, %" PRIu64
+                 " recordings diverged\n", programs, replayed, diverged);
+   /* The check means something only if both paths ran often. */
+   assert_true(replayed > programs);
+   assert_true(diverged > programs / 4);
+}
+
+int
+main(void)
+{
+   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(same_commands_replay_whole),
+      cmocka_unit_test(a_change_diverges_once),
+      cmocka_unit_test(disabled_never_replays),
+      cmocka_unit_test(random_programs_against_a_fresh_tracker),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
