@@ -73,7 +73,10 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
    if (!r->replay_ready) {
-      kr_barrier_replay_init(&r->replay, cb->pool->alloc);
+      struct kr_command_pool *pool = cb->pool;
+      struct kr_replay_log *spare =
+         pool->spare_log_count ? &pool->spare_logs[--pool->spare_log_count] : NULL;
+      kr_barrier_replay_init(&r->replay, pool->alloc, spare);
       r->replay_ready = true;
    }
    r->replayed_before = r->replay.replayed;
@@ -107,17 +110,41 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    forget_bindings(r);
 }
 
-void
-kr_barrier_recording_finish(struct kr_command_buffer *cb)
+static void
+finish(struct kr_command_buffer *cb, bool keep_log)
 {
    struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_command_pool *pool = cb->pool;
    forget_bindings(r);
-   if (r->replay_ready)
-      kr_barrier_replay_finish(&r->replay);
+   if (r->replay_ready) {
+      bool room = keep_log && pool->spare_log_count < KR_POOL_SPARE_LOGS;
+      if (kr_barrier_replay_finish(&r->replay,
+                                   room ? &pool->spare_logs[pool->spare_log_count] : NULL))
+         pool->spare_log_count++;
+   }
    r->replay_ready = false;
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
+}
+
+void
+kr_barrier_recording_finish(struct kr_command_buffer *cb)
+{
+   finish(cb, true);
+}
+
+void
+kr_barrier_recording_release(struct kr_command_buffer *cb)
+{
+   finish(cb, false);
+}
+
+void
+kr_barrier_pool_release_logs(struct kr_command_pool *pool)
+{
+   while (pool->spare_log_count)
+      kr_replay_log_free(&pool->spare_logs[--pool->spare_log_count], pool->alloc);
 }
 
 void
@@ -608,6 +635,10 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    if (!r->active)
       return;
    check_buffer_generation(cb);
+   if (!kr_barrier_replay_keyed(&r->replay)) {
+      dispatch_live(cb, indirect, offset); /* no log to read or write: no key to work out */
+      return;
+   }
    uint64_t key[DISPATCH_KEY_WORDS];
    uint32_t n = dispatch_key(cb, indirect, offset, key);
    bool emitted;

@@ -17,9 +17,13 @@
 #include "kr_barrier_replay.h"
 
 struct kr_command_buffer;
+struct kr_command_pool;
 struct kr_descriptor_set;
 struct kr_cache_entry;
 struct kr_barrier_resolved;
+
+/* Replay logs a command pool keeps from its freed command buffers. */
+#define KR_POOL_SPARE_LOGS 4u
 
 #define KR_BARRIER_BOUND_SETS 32
 #define KR_BARRIER_DYNAMIC_OFFSETS 16
@@ -71,10 +75,16 @@ struct kr_barrier_recording {
    struct kr_barrier_cached_buffer buffers[1u << KR_BARRIER_BUFFER_CACHE_LOG2];
 };
 
-/* Lifetime, from the command buffer's own calls. */
+/* Lifetime, from the command buffer's own calls. Finishing (the command buffer is freed) leaves
+ * its replay log, when whole, with the pool for the next command buffer it allocates. */
 void kr_barrier_recording_begin(struct kr_command_buffer *cb);
 void kr_barrier_recording_end(struct kr_command_buffer *cb);
 void kr_barrier_recording_finish(struct kr_command_buffer *cb);
+/* A reset that releases resources (VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT, or the
+ * pool's): the recording's memory goes, its replay log with it. */
+void kr_barrier_recording_release(struct kr_command_buffer *cb);
+/* The pool is trimmed, reset releasing its resources, or destroyed: its spare logs go. */
+void kr_barrier_pool_release_logs(struct kr_command_pool *pool);
 
 /* A command the policy does not understand (the generated trampolines call this): every pending
  * barrier goes to the vendor first; the command may then touch memory in `stages` with the

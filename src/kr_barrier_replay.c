@@ -39,40 +39,54 @@ struct kr_replay_event {
 #define MAX_KEYED_ACCESSES 16u
 
 void
-kr_barrier_replay_init(struct kr_barrier_replay *r, const VkAllocationCallbacks *alloc)
+kr_barrier_replay_init(struct kr_barrier_replay *r, const VkAllocationCallbacks *alloc,
+                       struct kr_replay_log *log)
 {
    memset(r, 0, sizeof(*r));
    r->alloc = alloc;
    kr_barrier_tracker_init(&r->tracker, alloc);
+   if (log) {
+      r->log = *log;
+      memset(log, 0, sizeof(*log));
+   }
 }
 
 void
-kr_barrier_replay_finish(struct kr_barrier_replay *r)
+kr_replay_log_free(struct kr_replay_log *log, const VkAllocationCallbacks *alloc)
+{
+   kr_free(alloc, log->events);
+   kr_free(alloc, log->keys);
+   kr_free(alloc, log->accesses);
+   memset(log, 0, sizeof(*log));
+}
+
+bool
+kr_barrier_replay_finish(struct kr_barrier_replay *r, struct kr_replay_log *keep)
 {
    kr_barrier_tracker_finish(&r->tracker);
-   kr_free(r->alloc, r->events);
-   kr_free(r->alloc, r->keys);
-   kr_free(r->alloc, r->accesses);
-   r->events = NULL;
-   r->keys = NULL;
-   r->accesses = NULL;
-   r->event_count = r->event_capacity = r->key_count = r->key_capacity = 0;
-   r->access_count = r->access_capacity = 0;
-   r->complete = false;
+   bool kept = keep && r->log.complete;
+   if (kept) {
+      *keep = r->log;
+      memset(&r->log, 0, sizeof(r->log));
+   } else {
+      kr_replay_log_free(&r->log, r->alloc);
+   }
+   return kept;
 }
 
 static void
 stop_logging(struct kr_barrier_replay *r)
 {
    r->logging = false;
-   r->complete = false;
+   r->log.complete = false;
 }
 
 void
 kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
 {
    r->next = 0;
-   if (enabled && r->complete) {
+   r->recovery = false;
+   if (enabled && r->log.complete) {
       /* The tracker starts only if this recording departs from the log. */
       r->live = false;
       r->logging = true;
@@ -80,32 +94,50 @@ kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
    }
    r->live = true;
    r->logging = enabled;
-   r->complete = false;
-   r->event_count = r->key_count = r->access_count = 0;
+   r->log.complete = false;
+   r->log.event_count = r->log.key_count = r->log.access_count = 0;
    kr_barrier_tracker_begin(&r->tracker);
 }
 
-/* Gives a logged event's input to the tracker (rebuilding its state; the decision is the one
- * logged, as the inputs are the same). */
+static bool
+masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
+          a->src_access == b->src_access && a->dst_access == b->dst_access;
+}
+
 static void
+masks_add(struct kr_barrier_masks *to, const struct kr_barrier_masks *m)
+{
+   to->src_stages |= m->src_stages;
+   to->dst_stages |= m->dst_stages;
+   to->src_access |= m->src_access;
+   to->dst_access |= m->dst_access;
+}
+
+/* Gives a logged event's input to the tracker, rebuilding its state; returns whether the
+ * tracker decided what the log says the vendor was given. */
+static bool
 feed(struct kr_barrier_replay *r, const struct kr_replay_event *e)
 {
-   struct kr_barrier_emit ignored;
+   struct kr_barrier_emit emit;
+   bool emitted = false;
    switch ((enum replay_input)e->input) {
    case INPUT_REQUEST:
       kr_barrier_tracker_request(&r->tracker, &e->masks);
       break;
    case INPUT_COMMAND:
-      kr_barrier_tracker_command(&r->tracker, r->accesses + e->access_first, e->access_count,
-                                 &ignored);
+      emitted = kr_barrier_tracker_command(&r->tracker, r->log.accesses + e->access_first,
+                                           e->access_count, &emit);
       break;
    case INPUT_UNTRACKED:
-      kr_barrier_tracker_untracked(&r->tracker, (enum kronos_barrier_reason)e->why,
-                                   e->masks.src_stages, e->masks.src_access, &ignored);
+      emitted = kr_barrier_tracker_untracked(&r->tracker, (enum kronos_barrier_reason)e->why,
+                                             e->masks.src_stages, e->masks.src_access, &emit);
       break;
    case INPUT_END:
       break; /* the last event of a log: never in a prefix that is followed by another */
    }
+   return emitted == e->emitted && (!emitted || masks_equal(&emit.masks, &e->emit.masks));
 }
 
 /* This recording departs from the log at event `next`: the log keeps the matched prefix, the
@@ -114,19 +146,61 @@ static void
 diverge(struct kr_barrier_replay *r)
 {
    r->diverged++;
-   r->complete = false;
-   r->event_count = r->next;
+   r->log.complete = false;
+   r->log.event_count = r->next;
    if (r->next) {
-      const struct kr_replay_event *last = &r->events[r->next - 1];
-      r->key_count = last->key_first + last->key_count;
-      r->access_count = last->access_first + last->access_count;
+      const struct kr_replay_event *last = &r->log.events[r->next - 1];
+      r->log.key_count = last->key_first + last->key_count;
+      r->log.access_count = last->access_first + last->access_count;
    } else {
-      r->key_count = r->access_count = 0;
+      r->log.key_count = r->log.access_count = 0;
    }
    kr_barrier_tracker_begin(&r->tracker);
-   for (uint32_t i = 0; i < r->next; i++)
-      feed(r, &r->events[i]);
+   /* Same inputs, same decisions, except where memory ran short: a tracker that cannot grow
+    * folds its entries and decides differently (more barriers, or earlier ones). Then the
+    * rebuilt tracker's idea of what the vendor got is not what it got: a full barrier,
+    * containing every request so far, orders all the matched prefix before whatever comes
+    * next, and goes to the vendor before the next command (recovery). */
+   bool same = true;
+   struct kr_barrier_masks requests = {0};
+   for (uint32_t i = 0; i < r->next; i++) {
+      const struct kr_replay_event *e = &r->log.events[i];
+      same &= feed(r, e);
+      if (e->input == INPUT_REQUEST)
+         masks_add(&requests, &e->masks);
+   }
+   if (!same) {
+      r->recovery = true;
+      r->recoveries++;
+      r->recovery_masks = (struct kr_barrier_masks){
+         .src_stages = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_2_HOST_BIT,
+         .dst_stages = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT | VK_PIPELINE_STAGE_2_HOST_BIT,
+         .src_access = VK_ACCESS_2_MEMORY_WRITE_BIT | VK_ACCESS_2_HOST_WRITE_BIT,
+         .dst_access = VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT |
+                       VK_ACCESS_2_HOST_READ_BIT | VK_ACCESS_2_HOST_WRITE_BIT,
+      };
+      masks_add(&r->recovery_masks, &requests);
+   }
    r->live = true;
+}
+
+/* A live event's decision with the recovery barrier (see diverge) added: the event's own
+ * barrier, if any, and the recovery barrier become one barrier of both masks before it, which
+ * orders at least what the two in a row would. */
+static bool
+with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit *emit)
+{
+   if (!r->recovery)
+      return emitted;
+   r->recovery = false;
+   if (emitted) {
+      masks_add(&emit->masks, &r->recovery_masks);
+   } else {
+      emit->masks = r->recovery_masks;
+      emit->requests = 0;
+      r->tracker.counts.emitted[KRONOS_BARRIER_HAZARD]++;
+   }
+   return true;
 }
 
 /* Appends a live event under the key (copied); false when the recording is not (or no longer)
@@ -136,22 +210,22 @@ open_event(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n)
 {
    if (!r->logging)
       return false;
-   if (r->event_count >= KR_REPLAY_MAX_EVENTS ||
-       kr_array_grow(r->alloc, (void **)&r->events, &r->event_capacity, r->event_count,
-                     (uint64_t)r->event_count + 1, sizeof(*r->events), 64) != VK_SUCCESS ||
-       kr_array_grow(r->alloc, (void **)&r->keys, &r->key_capacity, r->key_count,
-                     (uint64_t)r->key_count + n, sizeof(*r->keys), 256) != VK_SUCCESS) {
+   if (r->log.event_count >= KR_REPLAY_MAX_EVENTS || r->log.key_count + n > KR_REPLAY_MAX_WORDS ||
+       kr_array_grow(r->alloc, (void **)&r->log.events, &r->log.event_capacity, r->log.event_count,
+                     (uint64_t)r->log.event_count + 1, sizeof(*r->log.events), 64) != VK_SUCCESS ||
+       kr_array_grow(r->alloc, (void **)&r->log.keys, &r->log.key_capacity, r->log.key_count,
+                     (uint64_t)r->log.key_count + n, sizeof(*r->log.keys), 256) != VK_SUCCESS) {
       stop_logging(r);
       return false;
    }
-   struct kr_replay_event *e = &r->events[r->event_count++];
+   struct kr_replay_event *e = &r->log.events[r->log.event_count++];
    memset(e, 0, sizeof(*e));
-   e->key_first = r->key_count;
+   e->key_first = r->log.key_count;
    e->key_count = n;
    if (n)
-      memcpy(r->keys + r->key_count, key, n * sizeof(*key));
-   r->key_count += n;
-   e->access_first = r->access_count;
+      memcpy(r->log.keys + r->log.key_count, key, n * sizeof(*key));
+   r->log.key_count += n;
+   e->access_first = r->log.access_count;
    return true;
 }
 
@@ -159,7 +233,7 @@ open_event(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n)
 static struct kr_replay_event *
 open_one(struct kr_barrier_replay *r)
 {
-   return r->logging && r->event_count ? &r->events[r->event_count - 1] : NULL;
+   return r->logging && r->log.event_count ? &r->log.events[r->log.event_count - 1] : NULL;
 }
 
 static void
@@ -181,9 +255,9 @@ kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key, uint32
                         bool *emitted, struct kr_barrier_emit *emit)
 {
    if (!r->live) {
-      if (n && r->next < r->event_count) {
-         const struct kr_replay_event *e = &r->events[r->next];
-         if (e->key_count == n && memcmp(r->keys + e->key_first, key, n * sizeof(*key)) == 0) {
+      if (n && r->next < r->log.event_count) {
+         const struct kr_replay_event *e = &r->log.events[r->next];
+         if (e->key_count == n && memcmp(r->log.keys + e->key_first, key, n * sizeof(*key)) == 0) {
             *emitted = e->emitted;
             if (e->emitted)
                *emit = e->emit;
@@ -204,17 +278,20 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
                                struct kr_barrier_emit *emit)
 {
    bool emitted = kr_barrier_tracker_command(&r->tracker, accesses, count, emit);
+   emitted = with_recovery(r, emitted, emit);
    struct kr_replay_event *e = open_one(r);
-   if (e) {
-      if (kr_array_grow(r->alloc, (void **)&r->accesses, &r->access_capacity, r->access_count,
-                        (uint64_t)r->access_count + count, sizeof(*r->accesses),
+   if (e && r->log.access_count + count > KR_REPLAY_MAX_ACCESSES) {
+      stop_logging(r);
+   } else if (e) {
+      if (kr_array_grow(r->alloc, (void **)&r->log.accesses, &r->log.access_capacity, r->log.access_count,
+                        (uint64_t)r->log.access_count + count, sizeof(*r->log.accesses),
                         256) != VK_SUCCESS) {
          stop_logging(r);
       } else {
          if (count)
-            memcpy(r->accesses + r->access_count, accesses, count * sizeof(*accesses));
+            memcpy(r->log.accesses + r->log.access_count, accesses, count * sizeof(*accesses));
          e->access_count = count;
-         r->access_count += count;
+         r->log.access_count += count;
       }
    }
    close_event(r, INPUT_COMMAND, emitted, emit);
@@ -227,6 +304,7 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
                                  struct kr_barrier_emit *emit)
 {
    bool emitted = kr_barrier_tracker_untracked(&r->tracker, why, stages, write_access, emit);
+   emitted = with_recovery(r, emitted, emit);
    struct kr_replay_event *e = open_one(r);
    if (e) {
       e->why = (uint8_t)why;
@@ -294,11 +372,11 @@ kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit)
    bool emitted;
    if (kr_barrier_replay_match(r, key, 1, &emitted, emit))
       return emitted; /* the whole recording matched: the log stays complete */
-   emitted = kr_barrier_tracker_end(&r->tracker, emit);
+   emitted = with_recovery(r, kr_barrier_tracker_end(&r->tracker, emit), emit);
    close_event(r, INPUT_END, emitted, emit);
    if (r->logging) {
-      r->end_counts = r->tracker.counts;
-      r->complete = true;
+      r->log.end_counts = r->tracker.counts;
+      r->log.complete = true;
    }
    return emitted;
 }
@@ -306,5 +384,5 @@ kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit)
 const struct kr_barrier_counts *
 kr_barrier_replay_counts(const struct kr_barrier_replay *r)
 {
-   return r->live ? &r->tracker.counts : &r->end_counts;
+   return r->live ? &r->tracker.counts : &r->log.end_counts;
 }

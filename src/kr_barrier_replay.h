@@ -27,32 +27,59 @@
  * smaller first words are the replay's own keys. */
 #define KR_REPLAY_KEY_CALLER 0x100u
 
-/* Events a log holds at most; a recording with more is not logged (the next one runs live). */
+/* What a log holds at most (events, key words, accesses: about 4 MiB in all); a recording with
+ * more is not logged (the next one runs live). */
 #define KR_REPLAY_MAX_EVENTS 16384u
+#define KR_REPLAY_MAX_WORDS 131072u
+#define KR_REPLAY_MAX_ACCESSES 65536u
 
 struct kr_replay_event;
 
-struct kr_barrier_replay {
-   const VkAllocationCallbacks *alloc;
-   struct kr_barrier_tracker tracker; /* valid while live */
-   bool live;     /* the tracker runs, and events are appended to the log */
-   bool logging;  /* this recording is being logged (false: out of memory, or too long) */
-   bool complete; /* the log holds one whole recording (ended while logging) */
-   uint32_t next; /* events of this recording so far */
+/* One recording's log. Any log may serve any command buffer of the device (keys decide), so a
+ * command pool keeps the logs of freed command buffers for the next ones it allocates. */
+struct kr_replay_log {
+   bool complete; /* it holds one whole recording (ended while logging) */
    struct kr_replay_event *events;
    uint32_t event_count, event_capacity;
    uint64_t *keys; /* every event's key words, one after another */
    uint32_t key_count, key_capacity;
    struct kr_barrier_access *accesses; /* tracked commands' inputs, one after another */
    uint32_t access_count, access_capacity;
-   struct kr_barrier_counts end_counts; /* the tracker's counts at the logged recording's end */
-   /* Counters of the replay itself (tests and statistics): events replayed from a log, and
-    * recordings that diverged from theirs. */
-   uint64_t replayed, diverged;
+   struct kr_barrier_counts end_counts; /* the tracker's counts at the recording's end */
 };
 
-void kr_barrier_replay_init(struct kr_barrier_replay *r, const VkAllocationCallbacks *alloc);
-void kr_barrier_replay_finish(struct kr_barrier_replay *r);
+struct kr_barrier_replay {
+   const VkAllocationCallbacks *alloc;
+   struct kr_barrier_tracker tracker; /* valid while live */
+   bool live;     /* the tracker runs, and events are appended to the log */
+   bool logging;  /* this recording is being logged (false: out of memory, or too long) */
+   uint32_t next; /* events of this recording so far */
+   struct kr_replay_log log;
+   /* A full barrier owed to the vendor before the next command (kr_barrier_replay.c: diverge). */
+   bool recovery;
+   struct kr_barrier_masks recovery_masks;
+   /* Counters of the replay itself (tests and statistics): events replayed from a log,
+    * recordings that diverged from theirs, and of those, recordings whose rebuilt tracker did
+    * not decide as the log (memory ran short in one of the two) and got a recovery barrier. */
+   uint64_t replayed, diverged, recoveries;
+};
+
+/* log: a log to start from (taken over; from kr_barrier_replay_finish), or NULL. */
+void kr_barrier_replay_init(struct kr_barrier_replay *r, const VkAllocationCallbacks *alloc,
+                            struct kr_replay_log *log);
+/* keep: where the log goes when it holds a whole recording (the caller frees it later with
+ * kr_replay_log_free), or NULL to free it now; returns whether it went there. */
+bool kr_barrier_replay_finish(struct kr_barrier_replay *r, struct kr_replay_log *keep);
+void kr_replay_log_free(struct kr_replay_log *log, const VkAllocationCallbacks *alloc);
+
+/* Whether events need keys: false when the replay neither reads nor writes a log (replay off,
+ * or this recording stopped logging), so a caller may skip working out a costly key and give
+ * the event live. */
+static inline bool
+kr_barrier_replay_keyed(const struct kr_barrier_replay *r)
+{
+   return !r->live || r->logging;
+}
 
 /* A new recording (kr_barrier_tracker_begin's moment). enabled false: no replay, no log. */
 void kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled);

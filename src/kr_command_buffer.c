@@ -95,6 +95,7 @@ kr_DestroyCommandPool(VkDevice _device, VkCommandPool commandPool,
       next = cb->next;
       free_buffer_object(pool, cb);
    }
+   kr_barrier_pool_release_logs(pool);
    kr_object_base_finish(&pool->base);
    kr_free(pool->alloc, pool);
 }
@@ -105,11 +106,16 @@ kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolRe
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    /* Reset command buffers can no longer be submitted: their cached descriptor sets go free. */
+   bool release = flags & VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT;
    for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next) {
       kr_profile_recording_reset(cb);
       kr_command_buffer_release_descriptors(cb);
       cb->host_object_count = 0;
+      if (release)
+         kr_barrier_recording_release(cb);
    }
+   if (release)
+      kr_barrier_pool_release_logs(pool);
    return device->disp.ResetCommandPool(device->handle, pool->handle, flags);
 }
 
@@ -117,8 +123,9 @@ VKAPI_ATTR void VKAPI_CALL
 kr_TrimCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolTrimFlags flags)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   device->disp.TrimCommandPool(device->handle, kr_command_pool_from_handle(commandPool)->handle,
-                                flags);
+   struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
+   kr_barrier_pool_release_logs(pool);
+   device->disp.TrimCommandPool(device->handle, pool->handle, flags);
 }
 
 VKAPI_ATTR VkResult VKAPI_CALL
@@ -222,6 +229,8 @@ kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags f
    cb->profile.slice_count = 0;
    kr_command_buffer_release_descriptors(cb);
    cb->host_object_count = 0;
+   if (flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT)
+      kr_barrier_recording_release(cb);
    return cb->disp->ResetCommandBuffer(cb->handle, flags);
 }
 

@@ -158,6 +158,11 @@ struct kr_command_pool {
    const VkAllocationCallbacks *alloc;
    VkCommandPool handle;
    struct kr_command_buffer *buffers; /* doubly linked through prev/next */
+   /* The barrier policy's replay logs of command buffers freed from this pool, for the next
+    * ones it allocates (kr_barrier_record.h): programs that allocate their command buffers anew
+    * each iteration record the same commands into them. */
+   struct kr_replay_log spare_logs[KR_POOL_SPARE_LOGS];
+   uint32_t spare_log_count;
 };
 
 struct kr_command_buffer {

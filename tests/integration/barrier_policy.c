@@ -24,7 +24,8 @@
  *  - events: vkCmdSetEvent and vkCmdWaitEvents between dispatches, next to pipeline barriers;
  *  - same_bindings: dispatches again with the same bindings, a fill between them;
  *  - rerecorded: one command buffer recorded again with the same commands (its decisions
- *    replayed, src/kr_barrier_replay.h), then with a dispatch that reads what another wrote.
+ *    replayed, src/kr_barrier_replay.h), then with a dispatch that reads what another wrote,
+ *    then into a new command buffer that takes the freed one's log from the pool.
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -1095,13 +1096,17 @@ record_twice_step(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a, Vk
  * The second recording is the same commands: every decision comes from the first one's log (5
  * events: two requests, two dispatches, the end). The third reads a instead of b in its second
  * dispatch, a read of what the first wrote: the recording departs from the log there (the sets
- * hold other content), and the second barrier goes before that dispatch, none at the end. */
+ * hold other content), and the second barrier goes before that dispatch, none at the end. The
+ * fourth, into a command buffer allocated after freeing the first, replays the third's log,
+ * which the pool kept. */
 static bool
 rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
 {
    (void)arg;
    struct run r;
    struct it_host_buffer *x, *b, *a, *c;
+   /* A pool of its own: no other case's freed command buffer leaves it a log. */
+   VkCommandPool pool = VK_NULL_HANDLE;
    VkCommandBuffer cmd;
    uint32_t want_a[REGION_WORDS], want_c[REGION_WORDS];
    bool ok = false;
@@ -1109,9 +1114,10 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(x = buffer(&r, REGION_WORDS, 0, 21));
    CHECK(b = buffer(&r, REGION_WORDS, 0, 22));
    CHECK(ZEROS(&r, &a, &c));
-   CHECK_VK(it_allocate_command_buffers(s->device, s->command_pool,
-                                        VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1, &cmd));
-   CHECK(track(&r, cmd));
+   CHECK_VK(it_create_command_pool(s->device, s->family,
+                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
+   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
    host_apply(want_a, x->data, REGION_WORDS, 1);
    host_apply(want_c, b->data, REGION_WORDS, 2);
    VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
@@ -1136,10 +1142,25 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(check_replay(&r, &before, 3, 1, "the second dispatch reading a"));
    CHECK(expect_words(&r, "a", a->data, want_a, REGION_WORDS));
    CHECK(expect_words(&r, "c, third recording", c->data, want_c, REGION_WORDS));
+
+   /* A new command buffer in place of the freed one gets its log from the pool: the same
+    * commands again replay whole. */
+   vkFreeCommandBuffers(s->device, pool, 1, &cmd);
+   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
+   if (s->kronos)
+      r.before = before = dc_statistics(s);
+   memset(c->data, 0, REGION_BYTES);
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer));
+   CHECK(check_hazards(&r, 2, 2, 0));
+   CHECK(check_replay(&r, &before, 5, 0, "a new command buffer, the pool's log"));
+   CHECK(expect_words(&r, "c, fourth recording", c->data, want_c, REGION_WORDS));
    output(&out, a);
    output(&out, c);
    ok = true;
 done:
+   if (pool)
+      vkDestroyCommandPool(s->device, pool, NULL);
    run_end(&r);
    return ok;
 }
