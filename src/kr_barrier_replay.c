@@ -280,18 +280,18 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
    bool emitted = kr_barrier_tracker_command(&r->tracker, accesses, count, emit);
    emitted = with_recovery(r, emitted, emit);
    struct kr_replay_event *e = open_one(r);
-   if (e && r->log.access_count + count > KR_REPLAY_MAX_ACCESSES) {
-      stop_logging(r);
-   } else if (e) {
-      if (kr_array_grow(r->alloc, (void **)&r->log.accesses, &r->log.access_capacity, r->log.access_count,
-                        (uint64_t)r->log.access_count + count, sizeof(*r->log.accesses),
-                        256) != VK_SUCCESS) {
+   if (e) {
+      struct kr_replay_log *log = &r->log;
+      if (log->access_count + count > KR_REPLAY_MAX_ACCESSES ||
+          kr_array_grow(r->alloc, (void **)&log->accesses, &log->access_capacity,
+                        log->access_count, (uint64_t)log->access_count + count,
+                        sizeof(*log->accesses), 256) != VK_SUCCESS) {
          stop_logging(r);
       } else {
          if (count)
-            memcpy(r->log.accesses + r->log.access_count, accesses, count * sizeof(*accesses));
+            memcpy(log->accesses + log->access_count, accesses, count * sizeof(*accesses));
          e->access_count = count;
-         r->log.access_count += count;
+         log->access_count += count;
       }
    }
    close_event(r, INPUT_COMMAND, emitted, emit);
@@ -318,6 +318,11 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
 void
 kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_masks *m)
 {
+   if (!kr_barrier_replay_keyed(r)) {
+      kr_barrier_tracker_request(&r->tracker, m);
+      r->next++;
+      return;
+   }
    const uint64_t key[5] = {TAG_REQUEST, m->src_stages, m->dst_stages, m->src_access,
                             m->dst_access};
    bool emitted;
@@ -336,6 +341,8 @@ kr_barrier_replay_untracked(struct kr_barrier_replay *r, enum kronos_barrier_rea
                             VkPipelineStageFlags2 stages, VkAccessFlags2 write_access,
                             struct kr_barrier_emit *emit)
 {
+   if (!kr_barrier_replay_keyed(r))
+      return kr_barrier_replay_live_untracked(r, why, stages, write_access, emit);
    const uint64_t key[4] = {TAG_UNTRACKED, (uint64_t)why, stages, write_access};
    bool emitted;
    if (kr_barrier_replay_match(r, key, 4, &emitted, emit))
@@ -347,6 +354,8 @@ bool
 kr_barrier_replay_accesses(struct kr_barrier_replay *r, const struct kr_barrier_access *accesses,
                            uint32_t count, struct kr_barrier_emit *emit)
 {
+   if (!kr_barrier_replay_keyed(r))
+      return kr_barrier_replay_live_command(r, accesses, count, emit);
    uint64_t key[2 + 4 * MAX_KEYED_ACCESSES];
    uint32_t n = 0;
    if (count <= MAX_KEYED_ACCESSES) {
