@@ -161,28 +161,12 @@ kinds_ordered_after(const struct kr_barrier_scopes *s, const struct kr_barrier_e
    return s->kinds_ordered[memory];
 }
 
-static inline bool
-masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
-{
-   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
-          a->src_access == b->src_access && a->dst_access == b->dst_access;
-}
-
 /* Every bit of b is in a: b's scopes are inside a's. */
 static inline bool
 masks_contain(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
 {
    return !(b->src_stages & ~a->src_stages) && !(b->dst_stages & ~a->dst_stages) &&
           !(b->src_access & ~a->src_access) && !(b->dst_access & ~a->dst_access);
-}
-
-static void
-masks_add(struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
-{
-   a->src_stages |= b->src_stages;
-   a->dst_stages |= b->dst_stages;
-   a->src_access |= b->src_access;
-   a->dst_access |= b->dst_access;
 }
 
 void
@@ -352,7 +336,7 @@ kr_barrier_tracker_request(struct kr_barrier_tracker *t, const struct kr_barrier
       t->counts.dropped++;
       return;
    }
-   masks_add(&t->pending, m);
+   kr_barrier_masks_add(&t->pending, m);
    t->pending_count++;
    t->last_pending = ++t->now;
    if (!t->has_last || !masks_contain(&t->last, m))
@@ -369,7 +353,7 @@ emit_pending(struct kr_barrier_tracker *t, enum kronos_barrier_reason why,
    t->counts.emitted[why]++;
    t->counts.merged += t->pending_count - 1;
 
-   if (!t->scopes_ready || !masks_equal(&t->scopes_masks, &t->pending)) {
+   if (!t->scopes_ready || !kr_barrier_masks_equal(&t->scopes_masks, &t->pending)) {
       barrier_scopes(&t->pending, &t->scopes);
       t->scopes_masks = t->pending;
       t->scopes_ready = true;

@@ -64,6 +64,23 @@ struct kr_barrier_masks {
    VkAccessFlags2 src_access, dst_access;
 };
 
+static inline bool
+kr_barrier_masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
+          a->src_access == b->src_access && a->dst_access == b->dst_access;
+}
+
+/* Adds b's bits to a. */
+static inline void
+kr_barrier_masks_add(struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
+{
+   a->src_stages |= b->src_stages;
+   a->dst_stages |= b->dst_stages;
+   a->src_access |= b->src_access;
+   a->dst_access |= b->dst_access;
+}
+
 /* What the vendor must be given before the command: a barrier with these masks. */
 struct kr_barrier_emit {
    struct kr_barrier_masks masks;

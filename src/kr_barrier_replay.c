@@ -99,22 +99,6 @@ kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
    kr_barrier_tracker_begin(&r->tracker);
 }
 
-static bool
-masks_equal(const struct kr_barrier_masks *a, const struct kr_barrier_masks *b)
-{
-   return a->src_stages == b->src_stages && a->dst_stages == b->dst_stages &&
-          a->src_access == b->src_access && a->dst_access == b->dst_access;
-}
-
-static void
-masks_add(struct kr_barrier_masks *to, const struct kr_barrier_masks *m)
-{
-   to->src_stages |= m->src_stages;
-   to->dst_stages |= m->dst_stages;
-   to->src_access |= m->src_access;
-   to->dst_access |= m->dst_access;
-}
-
 /* Gives a logged event's input to the tracker, rebuilding its state; returns whether the
  * tracker decided what the log says the vendor was given. */
 static bool
@@ -137,7 +121,8 @@ feed(struct kr_barrier_replay *r, const struct kr_replay_event *e)
    case INPUT_END:
       break; /* the last event of a log: never in a prefix that is followed by another */
    }
-   return emitted == e->emitted && (!emitted || masks_equal(&emit.masks, &e->emit.masks));
+   return emitted == e->emitted &&
+          (!emitted || kr_barrier_masks_equal(&emit.masks, &e->emit.masks));
 }
 
 /* This recording departs from the log at event `next`: the log keeps the matched prefix, the
@@ -167,7 +152,7 @@ diverge(struct kr_barrier_replay *r)
       const struct kr_replay_event *e = &r->log.events[i];
       same &= feed(r, e);
       if (e->input == INPUT_REQUEST)
-         masks_add(&requests, &e->masks);
+         kr_barrier_masks_add(&requests, &e->masks);
    }
    if (!same) {
       r->recovery = true;
@@ -179,7 +164,7 @@ diverge(struct kr_barrier_replay *r)
          .dst_access = VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT |
                        VK_ACCESS_2_HOST_READ_BIT | VK_ACCESS_2_HOST_WRITE_BIT,
       };
-      masks_add(&r->recovery_masks, &requests);
+      kr_barrier_masks_add(&r->recovery_masks, &requests);
    }
    r->live = true;
 }
@@ -194,7 +179,7 @@ with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit 
       return emitted;
    r->recovery = false;
    if (emitted) {
-      masks_add(&emit->masks, &r->recovery_masks);
+      kr_barrier_masks_add(&emit->masks, &r->recovery_masks);
    } else {
       emit->masks = r->recovery_masks;
       emit->requests = 0;
