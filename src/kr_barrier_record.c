@@ -73,9 +73,10 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
    if (!r->replay_ready) {
+      /* A spare log only for a recording that can use one (not a secondary's). */
       struct kr_command_pool *pool = cb->pool;
-      struct kr_replay_log *spare =
-         pool->spare_log_count ? &pool->spare_logs[--pool->spare_log_count] : NULL;
+      bool use = r->active && cb->device->barrier_replay && pool->spare_log_count;
+      struct kr_replay_log *spare = use ? &pool->spare_logs[--pool->spare_log_count] : NULL;
       kr_barrier_replay_init(&r->replay, pool->alloc, spare);
       r->replay_ready = true;
    }

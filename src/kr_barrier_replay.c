@@ -27,8 +27,9 @@ enum replay_input {
 struct kr_replay_event {
    uint32_t key_first, key_count; /* in keys[]; key_count 0: never matches */
    uint32_t access_first, access_count; /* a command's input, in accesses[] */
-   uint8_t input; /* enum replay_input */
-   uint8_t why;   /* an untracked command's reason */
+   uint8_t input;  /* enum replay_input */
+   uint8_t why;    /* an untracked command's reason */
+   uint8_t reason; /* why the barrier before it was emitted (enum kronos_barrier_reason) */
    bool emitted;
    /* A request's masks; an untracked command's stages (src_stages) and writes (src_access). */
    struct kr_barrier_masks masks;
@@ -74,11 +75,17 @@ kr_barrier_replay_finish(struct kr_barrier_replay *r, struct kr_replay_log *keep
    return kept;
 }
 
+/* Recordings not logged after one that could not be (past a cap, or out of memory): a command
+ * buffer that always records too much would pay for logging and never replay. */
+#define SKIP_AFTER_UNLOGGED 16u
+
+/* This recording cannot be logged: what the log holds goes (nothing of it will be replayed). */
 static void
 stop_logging(struct kr_barrier_replay *r)
 {
    r->logging = false;
-   r->log.complete = false;
+   r->skip_logging = SKIP_AFTER_UNLOGGED;
+   kr_replay_log_free(&r->log, r->alloc);
 }
 
 void
@@ -86,6 +93,10 @@ kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
 {
    r->next = 0;
    r->recovery = false;
+   if (enabled && r->skip_logging) {
+      r->skip_logging--;
+      enabled = false;
+   }
    if (enabled && r->log.complete) {
       /* The tracker starts only if this recording departs from the log. */
       r->live = false;
@@ -155,6 +166,13 @@ diverge(struct kr_barrier_replay *r)
          kr_barrier_masks_add(&requests, &e->masks);
    }
    if (!same) {
+      /* The counts by reason are what the vendor was given: the log's. */
+      memset(r->tracker.counts.emitted, 0, sizeof(r->tracker.counts.emitted));
+      for (uint32_t i = 0; i < r->next; i++) {
+         const struct kr_replay_event *e = &r->log.events[i];
+         if (e->emitted)
+            r->tracker.counts.emitted[e->reason]++;
+      }
       r->recovery = true;
       r->recoveries++;
       r->recovery_masks = (struct kr_barrier_masks){
@@ -171,9 +189,11 @@ diverge(struct kr_barrier_replay *r)
 
 /* A live event's decision with the recovery barrier (see diverge) added: the event's own
  * barrier, if any, and the recovery barrier become one barrier of both masks before it, which
- * orders at least what the two in a row would. */
+ * orders at least what the two in a row would. A recovery barrier alone counts as emitted for
+ * the event's reason. */
 static bool
-with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit *emit)
+with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit *emit,
+              enum kronos_barrier_reason reason)
 {
    if (!r->recovery)
       return emitted;
@@ -183,7 +203,7 @@ with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit 
    } else {
       emit->masks = r->recovery_masks;
       emit->requests = 0;
-      r->tracker.counts.emitted[KRONOS_BARRIER_HAZARD]++;
+      r->tracker.counts.emitted[reason]++;
    }
    return true;
 }
@@ -223,11 +243,12 @@ open_one(struct kr_barrier_replay *r)
 
 static void
 close_event(struct kr_barrier_replay *r, enum replay_input input, bool emitted,
-            const struct kr_barrier_emit *emit)
+            const struct kr_barrier_emit *emit, enum kronos_barrier_reason reason)
 {
    struct kr_replay_event *e = open_one(r);
    if (e) {
       e->input = (uint8_t)input;
+      e->reason = (uint8_t)reason;
       e->emitted = emitted;
       if (emitted)
          e->emit = *emit;
@@ -263,7 +284,7 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
                                struct kr_barrier_emit *emit)
 {
    bool emitted = kr_barrier_tracker_command(&r->tracker, accesses, count, emit);
-   emitted = with_recovery(r, emitted, emit);
+   emitted = with_recovery(r, emitted, emit, KRONOS_BARRIER_HAZARD);
    struct kr_replay_event *e = open_one(r);
    if (e) {
       struct kr_replay_log *log = &r->log;
@@ -279,7 +300,7 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
          log->access_count += count;
       }
    }
-   close_event(r, INPUT_COMMAND, emitted, emit);
+   close_event(r, INPUT_COMMAND, emitted, emit, KRONOS_BARRIER_HAZARD);
    return emitted;
 }
 
@@ -289,14 +310,14 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
                                  struct kr_barrier_emit *emit)
 {
    bool emitted = kr_barrier_tracker_untracked(&r->tracker, why, stages, write_access, emit);
-   emitted = with_recovery(r, emitted, emit);
+   emitted = with_recovery(r, emitted, emit, why);
    struct kr_replay_event *e = open_one(r);
    if (e) {
       e->why = (uint8_t)why;
       e->masks.src_stages = stages;
       e->masks.src_access = write_access;
    }
-   close_event(r, INPUT_UNTRACKED, emitted, emit);
+   close_event(r, INPUT_UNTRACKED, emitted, emit, why);
    return emitted;
 }
 
@@ -318,7 +339,7 @@ kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_m
    struct kr_replay_event *e = open_one(r);
    if (e)
       e->masks = *m;
-   close_event(r, INPUT_REQUEST, false, NULL);
+   close_event(r, INPUT_REQUEST, false, NULL, KRONOS_BARRIER_HAZARD);
 }
 
 bool
@@ -366,8 +387,9 @@ kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit)
    bool emitted;
    if (kr_barrier_replay_match(r, key, 1, &emitted, emit))
       return emitted; /* the whole recording matched: the log stays complete */
-   emitted = with_recovery(r, kr_barrier_tracker_end(&r->tracker, emit), emit);
-   close_event(r, INPUT_END, emitted, emit);
+   emitted = with_recovery(r, kr_barrier_tracker_end(&r->tracker, emit), emit,
+                           KRONOS_BARRIER_END);
+   close_event(r, INPUT_END, emitted, emit, KRONOS_BARRIER_END);
    if (r->logging) {
       r->log.end_counts = r->tracker.counts;
       r->log.complete = true;

@@ -53,6 +53,7 @@ struct kr_barrier_replay {
    struct kr_barrier_tracker tracker; /* valid while live */
    bool live;     /* the tracker runs, and events are appended to the log */
    bool logging;  /* this recording is being logged (false: out of memory, or too long) */
+   uint32_t skip_logging; /* recordings left not to log, after one that could not be */
    uint32_t next; /* events of this recording so far */
    struct kr_replay_log log;
    /* A full barrier owed to the vendor before the next command (kr_barrier_replay.c: diverge). */

@@ -447,8 +447,55 @@ tracker_short_of_memory(void **state)
          assert_int_equal(r.diverged, 1);
          assert_int_equal(r.recoveries, 1);
       }
-      kr_barrier_replay_end(&r, &emit);
+      uint32_t vendor = kr_barrier_replay_end(&r, &emit) ? 1 : 0;
+      for (uint32_t i = 0; i < 5; i++)
+         vendor += s.barrier_before[i];
+      /* The counts by reason add up to the barriers the vendor was given. */
+      const struct kr_barrier_counts *counts = kr_barrier_replay_counts(&r);
+      uint32_t counted = 0;
+      for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
+         counted += counts->emitted[i];
+      assert_int_equal(counted, vendor);
    }
+   kr_barrier_replay_finish(&r, NULL);
+}
+
+/* A recording past the log's cap is not logged, its log's memory goes, and the next
+ * recordings are not logged either for a while (a command buffer that always records too much
+ * would pay for logging and never replay); then logging resumes. */
+static void
+too_long_to_log(void **state)
+{
+   (void)state;
+   const struct kr_barrier_masks compute = {
+      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+      VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT};
+   struct kr_barrier_replay r;
+   kr_barrier_replay_init(&r, NULL, NULL);
+   struct kr_barrier_emit emit;
+   uint32_t recordings = 0;
+   for (;; recordings++) {
+      kr_barrier_replay_begin(&r, true);
+      uint32_t events = recordings == 0 ? KR_REPLAY_MAX_EVENTS + 1 : 3;
+      for (uint32_t i = 0; i < events; i++)
+         kr_barrier_replay_request(&r, &compute);
+      kr_barrier_replay_end(&r, &emit);
+      if (recordings == 0) {
+         assert_false(r.log.complete);
+         assert_null(r.log.events); /* freed */
+      }
+      if (r.log.complete)
+         break;
+      assert_true(recordings < 64);
+   }
+   /* The first logged recording after the long one comes some recordings later. */
+   assert_true(recordings > 1);
+   uint64_t replayed = r.replayed;
+   kr_barrier_replay_begin(&r, true);
+   for (uint32_t i = 0; i < 3; i++)
+      kr_barrier_replay_request(&r, &compute);
+   kr_barrier_replay_end(&r, &emit);
+   assert_int_equal(r.replayed - replayed, 4);
    kr_barrier_replay_finish(&r, NULL);
 }
 
@@ -514,6 +561,7 @@ main(void)
       cmocka_unit_test(a_change_diverges_once),
       cmocka_unit_test(disabled_never_replays),
       cmocka_unit_test(tracker_short_of_memory),
+      cmocka_unit_test(too_long_to_log),
       cmocka_unit_test(random_programs_against_a_fresh_tracker),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
