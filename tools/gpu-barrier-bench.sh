@@ -9,8 +9,9 @@
 #    Kronos's result, with no barrier given to the vendor, is wrong: the test catches a missing
 #    barrier), three times each, and the same in its late-write form (--late: a one-invocation
 #    write that spins 10^6 steps first, and a one-invocation read of it);
-#  - kronos-bench's micro rows, the policy on, then off (KRONOS_DISABLE=barrier
-#    --expect-passthrough=barrier), alternating twice, all in this one machine session.
+#  - kronos-bench's micro rows, the policy on, on without replaying recorded decisions
+#    (KRONOS_BARRIER_REPLAY=0), then off (KRONOS_DISABLE=barrier --expect-passthrough=barrier),
+#    alternating twice, all in this one machine session.
 # BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
 # info.txt, tests.txt, barrier-rows.txt (the barrier table and the chain-barriers /
 # chain-nobarriers ratios of each run), and results.tgz (every run's bench.json, summary.md and
@@ -42,12 +43,14 @@ bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
   shift
   "$build/benchmarks/kronos-bench" --no-plot --workload micro --out "$runs/$name" "$@" \
      > "$runs/$name.log" 2>&1
-  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}; $*): exit $?" >> "$out/barrier-rows.txt"
+  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}" \
+       "KRONOS_BARRIER_REPLAY=${KRONOS_BARRIER_REPLAY:-}; $*): exit $?" >> "$out/barrier-rows.txt"
   sed -n '/^barrier rows/,/^chain-barriers direct/p' "$runs/$name.log" >> "$out/barrier-rows.txt"
   grep -E "^(result|  (chain|graph)-)" "$runs/$name.log" >> "$out/barrier-rows.txt"
 }
 for i in 1 2; do
   KRONOS_DISABLE='' bench "on-$i"
+  KRONOS_DISABLE='' KRONOS_BARRIER_REPLAY=0 bench "no-replay-$i"
   KRONOS_DISABLE=barrier bench "off-$i" --expect-passthrough=barrier
 done
 tar -czf "$out/results.tgz" -C "$runs" .

@@ -7,7 +7,8 @@
 #    (cache of 4096 and of 1 set, and passthrough), holds with a cache of one, six threads;
 #  - kronos-bench, every row: everything on, persistent descriptors off
 #    (KRONOS_DISABLE=descriptor), the barrier policy off (KRONOS_DISABLE=barrier: issue 11's
-#    "every other row" comparison), alternating twice, all in this one machine session; then the
+#    "every other row" comparison), the barrier policy without replaying recorded decisions
+#    (KRONOS_BARRIER_REPLAY=0), alternating twice, all in this one machine session; then the
 #    descriptor rows alone with
 #    the validation layers (--validation, --sync-validation) where the machine has them.
 # BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT (default $OUT):
@@ -36,13 +37,15 @@ bench() { # name, then kronos-bench arguments; KRONOS_DISABLE from the caller
   local name=$1
   shift
   "$build/benchmarks/kronos-bench" --no-plot --out "$runs/$name" "$@" > "$runs/$name.log" 2>&1
-  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}; $*): exit $?" >> "$out/descriptor-rows.txt"
+  echo "== $name (KRONOS_DISABLE=${KRONOS_DISABLE:-}" \
+       "KRONOS_BARRIER_REPLAY=${KRONOS_BARRIER_REPLAY:-}; $*): exit $?" >> "$out/descriptor-rows.txt"
   sed -n '/^descriptor rows/,/^batch:/p' "$runs/$name.log" >> "$out/descriptor-rows.txt"
 }
 for i in 1 2; do
   KRONOS_DISABLE= bench "on-$i"
   KRONOS_DISABLE=descriptor bench "off-$i" --expect-passthrough=descriptor
   KRONOS_DISABLE=barrier bench "barrier-off-$i" --expect-passthrough=barrier
+  KRONOS_DISABLE= KRONOS_BARRIER_REPLAY=0 bench "no-replay-$i"
 done
 KRONOS_DISABLE= bench validation --workload descriptor-updates,descriptor-framework --quick \
    --validation

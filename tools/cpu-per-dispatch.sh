@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Kronos's own CPU cost per dispatch in steady state, counted in instructions by callgrind
+# (valgrind's tool; Debian package valgrind), for kronos-bench micro rows on lavapipe.
+#
+# Each row runs twice under callgrind, with 3 and with 13 measured repetitions (one recording
+# of the row's command buffer per repetition); the difference of the two runs is ten recordings
+# in steady state, without the start-up and first-use costs both share. Per function of
+# libvulkan_kronos.so it prints the instructions of that difference divided by the difference
+# in vkCmdDispatch calls through Kronos, and their sum (the vendor's and the benchmark's own
+# functions are left out). Instruction counts, unlike times, do not move with the machine's load.
+#   tools/cpu-per-dispatch.sh BUILD ROW [ROW...]     e.g. build chain-barriers descriptor-updates
+# Environment: VENDOR_ICD (default lavapipe's manifest), OUT (a folder to keep the callgrind
+# files in; default a temporary one).
+set -eu
+if [ $# -lt 2 ]; then
+  echo "usage: $0 BUILD ROW [ROW...]" >&2
+  exit 2
+fi
+build=$(cd "$1" && pwd)
+shift
+vendor=${VENDOR_ICD:-/usr/share/vulkan/icd.d/lvp_icd.x86_64.json}
+command -v valgrind > /dev/null || { echo "$0: valgrind is not installed" >&2; exit 2; }
+out=${OUT:-$(mktemp -d)}
+mkdir -p "$out"
+for row in "$@"; do
+  for reps in 3 13; do
+    VK_DRIVER_FILES="$vendor:$build/icd/kronos_icd.x86_64.json" KRONOS_VENDOR_ICD="$vendor" \
+      valgrind --tool=callgrind --callgrind-out-file="$out/$row.$reps.out" \
+      "$build/benchmarks/kronos-bench" --workload "$row" --reps "$reps" --warmup 1 \
+      --min-ms 1 --max-iterations 1 --no-plot > "$out/$row.$reps.log" 2>&1 ||
+      { echo "$0: kronos-bench $row failed (see $out/$row.$reps.log)" >&2; exit 1; }
+    callgrind_annotate --auto=no --threshold=100 "$out/$row.$reps.out" \
+      > "$out/$row.$reps.self" 2> /dev/null
+    callgrind_annotate --inclusive=yes --auto=no --threshold=100 --tree=caller \
+      "$out/$row.$reps.out" \
+      > "$out/$row.$reps.tree" 2> /dev/null
+  done
+  python3 - "$out" "$row" << 'EOF'
+import re, sys
+out, row = sys.argv[1:]
+def functions(path):
+    costs = {}
+    for line in open(path):
+        # Kronos's functions; code inlined from its headers is named by file alone
+        m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+)(?: \[(.*)\])?\s*$', line)
+        if m and ((m.group(3) or '').endswith('libvulkan_kronos.so') or
+                  (not m.group(3) and '/src/kr_' in m.group(2))):
+            costs[m.group(2)] = int(m.group(1).replace(',', ''))
+    return costs
+def dispatches(path):
+    # the callers of kr_CmdDispatch: "< ... (Nx)" lines right above "* ...kr_CmdDispatch"
+    calls, pending = 0, []
+    for line in open(path):
+        if '<' in line:
+            m = re.search(r'\(([\d,]+)x\)', line)
+            pending.append(int(m.group(1).replace(',', '')) if m else 0)
+        elif '*' in line:
+            if re.search(r':kr_CmdDispatch(\s+\[.*\])?\s*$', line):
+                calls += sum(pending)
+            pending = []
+        else:
+            pending = []
+    return calls
+a, b = functions(f'{out}/{row}.3.self'), functions(f'{out}/{row}.13.self')
+n = dispatches(f'{out}/{row}.13.tree') - dispatches(f'{out}/{row}.3.tree')
+if n <= 0:
+    sys.exit(f'{row}: no dispatch through Kronos between the two runs')
+rows = sorted(((b.get(k, 0) - a.get(k, 0)) / n, k) for k in set(a) | set(b))
+print(f'{row}: Kronos instructions per dispatch ({n} dispatches in the difference)')
+for cost, name in reversed(rows):
+    if cost >= 1:
+        print(f'  {cost:8.1f}  {name.split("/")[-1]}')
+print(f'  {sum(c for c, _ in rows):8.1f}  total')
+EOF
+done
