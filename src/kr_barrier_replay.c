@@ -27,9 +27,8 @@ enum replay_input {
 struct kr_replay_event {
    uint32_t key_first, key_count; /* in keys[]; key_count 0: never matches */
    uint32_t access_first, access_count; /* a command's input, in accesses[] */
-   uint8_t input;  /* enum replay_input */
-   uint8_t why;    /* an untracked command's reason */
-   uint8_t reason; /* why the barrier before it was emitted (enum kronos_barrier_reason) */
+   uint8_t input; /* enum replay_input */
+   uint8_t why;   /* an untracked command's reason */
    bool emitted;
    /* A request's masks; an untracked command's stages (src_stages) and writes (src_access). */
    struct kr_barrier_masks masks;
@@ -110,6 +109,22 @@ kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
    kr_barrier_tracker_begin(&r->tracker);
 }
 
+/* Why a barrier before the event was emitted: what the tracker counts it as. */
+static enum kronos_barrier_reason
+event_reason(const struct kr_replay_event *e)
+{
+   switch ((enum replay_input)e->input) {
+   case INPUT_UNTRACKED:
+      return (enum kronos_barrier_reason)e->why;
+   case INPUT_END:
+      return KRONOS_BARRIER_END;
+   case INPUT_REQUEST:
+   case INPUT_COMMAND:
+      break;
+   }
+   return KRONOS_BARRIER_HAZARD;
+}
+
 /* Gives a logged event's input to the tracker, rebuilding its state; returns whether the
  * tracker decided what the log says the vendor was given. */
 static bool
@@ -171,7 +186,7 @@ diverge(struct kr_barrier_replay *r)
       for (uint32_t i = 0; i < r->next; i++) {
          const struct kr_replay_event *e = &r->log.events[i];
          if (e->emitted)
-            r->tracker.counts.emitted[e->reason]++;
+            r->tracker.counts.emitted[event_reason(e)]++;
       }
       r->recovery = true;
       r->recoveries++;
@@ -243,12 +258,11 @@ open_one(struct kr_barrier_replay *r)
 
 static void
 close_event(struct kr_barrier_replay *r, enum replay_input input, bool emitted,
-            const struct kr_barrier_emit *emit, enum kronos_barrier_reason reason)
+            const struct kr_barrier_emit *emit)
 {
    struct kr_replay_event *e = open_one(r);
    if (e) {
       e->input = (uint8_t)input;
-      e->reason = (uint8_t)reason;
       e->emitted = emitted;
       if (emitted)
          e->emit = *emit;
@@ -300,7 +314,7 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
          log->access_count += count;
       }
    }
-   close_event(r, INPUT_COMMAND, emitted, emit, KRONOS_BARRIER_HAZARD);
+   close_event(r, INPUT_COMMAND, emitted, emit);
    return emitted;
 }
 
@@ -317,7 +331,7 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
       e->masks.src_stages = stages;
       e->masks.src_access = write_access;
    }
-   close_event(r, INPUT_UNTRACKED, emitted, emit, why);
+   close_event(r, INPUT_UNTRACKED, emitted, emit);
    return emitted;
 }
 
@@ -339,7 +353,7 @@ kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_m
    struct kr_replay_event *e = open_one(r);
    if (e)
       e->masks = *m;
-   close_event(r, INPUT_REQUEST, false, NULL, KRONOS_BARRIER_HAZARD);
+   close_event(r, INPUT_REQUEST, false, NULL);
 }
 
 bool
@@ -389,7 +403,7 @@ kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit)
       return emitted; /* the whole recording matched: the log stays complete */
    emitted = with_recovery(r, kr_barrier_tracker_end(&r->tracker, emit), emit,
                            KRONOS_BARRIER_END);
-   close_event(r, INPUT_END, emitted, emit, KRONOS_BARRIER_END);
+   close_event(r, INPUT_END, emitted, emit);
    if (r->logging) {
       r->log.end_counts = r->tracker.counts;
       r->log.complete = true;
