@@ -102,10 +102,19 @@ VkResult
 it_create_instance(const char *const *extensions, uint32_t extension_count,
                    const VkAllocationCallbacks *allocator, VkInstance *instance)
 {
+   return it_create_instance_version(VK_API_VERSION_1_3, extensions, extension_count, allocator,
+                                     instance);
+}
+
+VkResult
+it_create_instance_version(uint32_t api_version, const char *const *extensions,
+                           uint32_t extension_count, const VkAllocationCallbacks *allocator,
+                           VkInstance *instance)
+{
    const VkApplicationInfo app = {
       .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
       .pApplicationName = "kronos-integration-test",
-      .apiVersion = VK_API_VERSION_1_3,
+      .apiVersion = api_version,
    };
    const VkInstanceCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,

@@ -64,6 +64,10 @@ size_t it_select_tests(const struct it_test *tests, size_t count, const char *on
 /* A Vulkan 1.3 instance with these instance extensions; volk is loaded for it. */
 VkResult it_create_instance(const char *const *extensions, uint32_t extension_count,
                             const VkAllocationCallbacks *allocator, VkInstance *instance);
+/* The same for another VkApplicationInfo::apiVersion. */
+VkResult it_create_instance_version(uint32_t api_version, const char *const *extensions,
+                                    uint32_t extension_count,
+                                    const VkAllocationCallbacks *allocator, VkInstance *instance);
 
 /* Whether the device's VkPhysicalDeviceDriverProperties::driverName is Kronos's. */
 bool it_is_kronos(VkPhysicalDevice physical_device);

@@ -47,24 +47,6 @@ static const char *const wanted_extensions[] = {
    "VK_KHR_maintenance5",     "VK_KHR_maintenance6",          "VK_KHR_map_memory2",
 };
 
-static VkResult
-create_instance(uint32_t api_version, VkInstance *instance)
-{
-   const VkApplicationInfo app = {
-      .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
-      .pApplicationName = "kronos-proc-addr",
-      .apiVersion = api_version,
-   };
-   const VkInstanceCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,
-      .pApplicationInfo = &app,
-   };
-   VkResult result = vkCreateInstance(&info, NULL, instance);
-   if (result == VK_SUCCESS)
-      volkLoadInstance(*instance);
-   return result;
-}
-
 /* One configuration: a device on each side with the wanted extensions both have (or none),
  * then every name compared. */
 static bool
@@ -73,7 +55,7 @@ check_config(uint32_t api_version, bool extensions)
    VkInstance instance = VK_NULL_HANDLE;
    VkDevice devices[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE}; /* vendor, kronos */
    bool ok = false;
-   if (create_instance(api_version, &instance) != VK_SUCCESS) {
+   if (it_create_instance_version(api_version, NULL, 0, NULL, &instance) != VK_SUCCESS) {
       printf("  vkCreateInstance failed\n");
       return false;
    }
