@@ -14,7 +14,7 @@ mkdir -p "$dst/src" "$dst/icd" "$dst/benchmarks" "$dst/tools" "$dst/tests/integr
 cp "$src/src/libvulkan_kronos.so" "$dst/src/"
 cp "$src/icd/kronos_icd.x86_64.json" "$dst/icd/"   # its library_path is relative
 cp "$src/benchmarks/kronos-bench" "$dst/benchmarks/"
-cp "$src/tools/kronos-startup" "$dst/tools/"
+cp "$src/tools/kronos-startup" "$src/tools/timestamp-cost" "$dst/tools/"
 for f in "$src"/tests/integration/it_sync_* "$src"/tests/integration/it_descriptor* \
          "$src"/tests/integration/it_barrier_* "$src"/tests/integration/it_maintenance6; do
   [ -f "$f" ] && cp "$f" "$dst/tests/integration/"

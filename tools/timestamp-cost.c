@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/* timestamp-cost: what timestamp queries cost a command buffer of short dispatches on the first
+ * device the loader shows (VK_DRIVER_FILES chooses the driver), to choose how the profiler
+ * (issue 13) brackets dispatches. One command buffer per mode, recorded once: DISPATCHES SAXPY
+ * dispatches over ELEMENTS floats in device-local buffers, a compute barrier after each, plus
+ * the mode's queries:
+ *   none          nothing else
+ *   reset         vkCmdResetQueryPool of the query pool at the start
+ *   end           reset, and a BOTTOM_OF_PIPE timestamp after each dispatch
+ *   pair          reset, TOP_OF_PIPE before and BOTTOM_OF_PIPE after each dispatch (the
+ *                 profiler's way)
+ *   pair-compute  reset, COMPUTE_SHADER timestamps before and after each dispatch
+ * Each repetition submits every mode's command buffer SUBMITS times, each submit waited for
+ * with a fence, the modes in turn; per mode it prints the median over repetitions of the wall
+ * time per submit and the difference from `none` per dispatch.
+ *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kt.h"
+
+enum mode { MODE_NONE, MODE_RESET, MODE_END, MODE_PAIR, MODE_PAIR_COMPUTE, MODE_COUNT };
+static const char *const mode_names[MODE_COUNT] = {"none", "reset", "end", "pair",
+                                                    "pair-compute"};
+#define MAX_REPS 101
+
+struct options {
+   uint32_t dispatches, elements, submits, reps;
+};
+
+struct experiment {
+   const struct kt_device *device;
+   struct kt_compute_pipeline pipeline;
+   VkBuffer buffers[2];
+   VkDeviceMemory memory[2];
+   VkDescriptorPool descriptor_pool;
+   VkDescriptorSet set;
+   VkQueryPool queries;
+   VkCommandPool command_pool;
+   VkCommandBuffer cmd[MODE_COUNT];
+   VkFence fence;
+};
+
+static double
+now_us(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int32_t
+pick_device_local(const VkPhysicalDeviceMemoryProperties *memory, uint32_t type_bits)
+{
+   return kt_memory_type_find(memory, type_bits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+}
+
+static void
+record(const struct experiment *e, const struct options *o, enum mode mode, VkCommandBuffer cmd)
+{
+   const struct VolkDeviceTable *vk = &e->device->vk;
+   if (mode != MODE_NONE)
+      vk->vkCmdResetQueryPool(cmd, e->queries, 0, 2 * o->dispatches);
+   VkPipelineStageFlagBits before = mode == MODE_PAIR_COMPUTE ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT
+                                                               : VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT;
+   VkPipelineStageFlagBits after = mode == MODE_PAIR_COMPUTE ? VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT
+                                                              : VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT;
+   for (uint32_t d = 0; d < o->dispatches; d++) {
+      if (mode == MODE_PAIR || mode == MODE_PAIR_COMPUTE)
+         vk->vkCmdWriteTimestamp(cmd, before, e->queries, 2 * d);
+      kt_saxpy_record(e->device, cmd, &e->pipeline, e->set, o->elements, 1.0f);
+      if (mode >= MODE_END)
+         vk->vkCmdWriteTimestamp(cmd, after, e->queries, 2 * d + 1);
+      kt_cmd_memory_barrier(e->device, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                            VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+   }
+}
+
+static VkResult
+setup(struct experiment *e, const struct options *o)
+{
+   const struct kt_device *device = e->device;
+   const struct VolkDeviceTable *vk = &device->vk;
+   VkResult result = kt_saxpy_pipeline_create(device, &e->pipeline);
+   VkDescriptorBufferInfo infos[2];
+   for (uint32_t i = 0; i < 2 && result == VK_SUCCESS; i++) {
+      result = kt_buffer_memory_create(device, (VkDeviceSize)o->elements * sizeof(float),
+                                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, pick_device_local,
+                                       "device-local", i ? "y" : "x", &e->buffers[i],
+                                       &e->memory[i], NULL);
+      infos[i] = (VkDescriptorBufferInfo){.buffer = e->buffers[i], .range = VK_WHOLE_SIZE};
+   }
+   if (result == VK_SUCCESS)
+      result = kt_descriptor_pool_create(device, 1, e->pipeline.storage_buffer_count,
+                                         &e->descriptor_pool);
+   if (result == VK_SUCCESS)
+      result = kt_descriptor_set_create(device, e->descriptor_pool, &e->pipeline, infos, &e->set);
+   if (result != VK_SUCCESS)
+      return result;
+   const VkQueryPoolCreateInfo query_info = {
+      .sType = VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO,
+      .queryType = VK_QUERY_TYPE_TIMESTAMP,
+      .queryCount = 2 * o->dispatches,
+   };
+   result = vk->vkCreateQueryPool(device->handle, &query_info, NULL, &e->queries);
+   if (!kt_ok(result, "vkCreateQueryPool"))
+      return result;
+   const VkCommandPoolCreateInfo pool_info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .queueFamilyIndex = device->queue_family,
+   };
+   result = vk->vkCreateCommandPool(device->handle, &pool_info, NULL, &e->command_pool);
+   if (!kt_ok(result, "vkCreateCommandPool"))
+      return result;
+   const VkCommandBufferAllocateInfo alloc = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+      .commandPool = e->command_pool,
+      .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+      .commandBufferCount = MODE_COUNT,
+   };
+   result = vk->vkAllocateCommandBuffers(device->handle, &alloc, e->cmd);
+   if (!kt_ok(result, "vkAllocateCommandBuffers"))
+      return result;
+   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   for (uint32_t m = 0; m < MODE_COUNT; m++) {
+      result = vk->vkBeginCommandBuffer(e->cmd[m], &begin);
+      if (!kt_ok(result, "vkBeginCommandBuffer"))
+         return result;
+      record(e, o, (enum mode)m, e->cmd[m]);
+      result = vk->vkEndCommandBuffer(e->cmd[m]);
+      if (!kt_ok(result, "vkEndCommandBuffer"))
+         return result;
+   }
+   const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   result = vk->vkCreateFence(device->handle, &fence_info, NULL, &e->fence);
+   kt_ok(result, "vkCreateFence");
+   return result;
+}
+
+static void
+teardown(struct experiment *e)
+{
+   const struct kt_device *device = e->device;
+   const struct VolkDeviceTable *vk = &device->vk;
+   if (e->fence)
+      vk->vkDestroyFence(device->handle, e->fence, NULL);
+   if (e->command_pool)
+      vk->vkDestroyCommandPool(device->handle, e->command_pool, NULL);
+   if (e->queries)
+      vk->vkDestroyQueryPool(device->handle, e->queries, NULL);
+   if (e->descriptor_pool)
+      vk->vkDestroyDescriptorPool(device->handle, e->descriptor_pool, NULL);
+   for (uint32_t i = 0; i < 2; i++) {
+      if (e->buffers[i])
+         vk->vkDestroyBuffer(device->handle, e->buffers[i], NULL);
+      if (e->memory[i])
+         vk->vkFreeMemory(device->handle, e->memory[i], NULL);
+   }
+   kt_compute_pipeline_destroy(device, &e->pipeline);
+}
+
+/* Wall time per submit of one mode's command buffer, each submit waited for. */
+static VkResult
+time_mode(struct experiment *e, const struct options *o, enum mode mode, double *us)
+{
+   const struct VolkDeviceTable *vk = &e->device->vk;
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &e->cmd[mode],
+   };
+   double start = now_us();
+   for (uint32_t s = 0; s < o->submits; s++) {
+      VkResult result = vk->vkQueueSubmit(e->device->queues[0], 1, &submit, e->fence);
+      if (!kt_ok(result, "vkQueueSubmit"))
+         return result;
+      result = kt_fence_wait(e->device, e->fence, mode_names[mode]);
+      if (result != VK_SUCCESS)
+         return result;
+      result = vk->vkResetFences(e->device->handle, 1, &e->fence);
+      if (!kt_ok(result, "vkResetFences"))
+         return result;
+   }
+   *us = (now_us() - start) / o->submits;
+   return VK_SUCCESS;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+   double x = *(const double *)a, y = *(const double *)b;
+   return (x > y) - (x < y);
+}
+
+static bool
+parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
+{
+   char *end = NULL;
+   errno = 0;
+   unsigned long v = strtoul(text, &end, 10);
+   if (errno || !end || *end || v < min || v > max)
+      return false;
+   *out = (uint32_t)v;
+   return true;
+}
+
+static bool
+parse_options(int argc, char **argv, struct options *o)
+{
+   *o = (struct options){.dispatches = 16, .elements = 2u << 20, .submits = 50, .reps = 15};
+   for (int i = 1; i < argc; i++) {
+      const char *value = i + 1 < argc ? argv[i + 1] : "";
+      bool ok;
+      if (strcmp(argv[i], "--dispatches") == 0)
+         ok = parse_u32(value, 1, 4096, &o->dispatches);
+      else if (strcmp(argv[i], "--elements") == 0)
+         ok = parse_u32(value, 1, 1u << 28, &o->elements);
+      else if (strcmp(argv[i], "--submits") == 0)
+         ok = parse_u32(value, 1, 100000, &o->submits);
+      else if (strcmp(argv[i], "--reps") == 0)
+         ok = parse_u32(value, 1, MAX_REPS, &o->reps);
+      else
+         ok = false;
+      if (!ok) {
+         fprintf(stderr, "usage: timestamp-cost [--dispatches N] [--elements N] [--submits N] "
+                         "[--reps N]\n");
+         return false;
+      }
+      i++;
+   }
+   return true;
+}
+
+int
+main(int argc, char **argv)
+{
+   struct options o;
+   if (!parse_options(argc, argv, &o))
+      return 2;
+   struct kt_instance *instance = NULL;
+   struct kt_physical_device *physical = NULL;
+   uint32_t physical_count = 0;
+   struct kt_device device = {0};
+   struct experiment e = {.device = &device};
+   static double samples[MODE_COUNT][MAX_REPS];
+   int status = 1;
+   const struct kt_instance_options instance_options = {.application_name = "timestamp-cost"};
+   if (volkInitialize() != VK_SUCCESS) {
+      kt_error("cannot load the Vulkan loader (libvulkan.so.1)");
+      return 1;
+   }
+   if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS ||
+       kt_physical_devices_list(instance, &physical, &physical_count) != VK_SUCCESS)
+      goto cleanup;
+   if (!physical_count) {
+      kt_error("no Vulkan device (VK_DRIVER_FILES?)");
+      goto cleanup;
+   }
+   if (kt_device_create(&physical[0], 1, &device) != VK_SUCCESS || setup(&e, &o) != VK_SUCCESS)
+      goto cleanup;
+   for (uint32_t r = 0; r < o.reps + 1; r++) { /* the first round warms up */
+      for (uint32_t m = 0; m < MODE_COUNT; m++) {
+         double us = 0;
+         if (time_mode(&e, &o, (enum mode)m, &us) != VK_SUCCESS)
+            goto cleanup;
+         if (r)
+            samples[m][r - 1] = us;
+      }
+   }
+   printf("%s (%s), %u dispatches of %u elements per command buffer, %u submits x %u reps\n",
+          physical[0].properties.deviceName, kt_physical_device_driver_name(&physical[0]),
+          o.dispatches, o.elements, o.submits, o.reps);
+   printf("%-14s %14s %20s\n", "mode", "us per submit", "+us per dispatch");
+   double none = 0;
+   for (uint32_t m = 0; m < MODE_COUNT; m++) {
+      qsort(samples[m], o.reps, sizeof(double), compare_doubles);
+      double median = samples[m][o.reps / 2];
+      if (m == MODE_NONE)
+         none = median;
+      printf("%-14s %14.2f %20.3f\n", mode_names[m], median, (median - none) / o.dispatches);
+   }
+   status = 0;
+cleanup:
+   if (device.handle) {
+      device.vk.vkDeviceWaitIdle(device.handle);
+      teardown(&e);
+   }
+   kt_device_destroy(&device);
+   free(physical);
+   kt_instance_destroy(instance);
+   return status;
+}
