@@ -11,6 +11,7 @@ run_once(bench_run_fn run, void *context, uint32_t iterations, struct bench_samp
 {
    memset(sample, 0, sizeof(*sample));
    sample->latency_ns = NAN;
+   sample->dispatch_gpu_ns = NAN;
    uint64_t cpu = bench_process_cpu_ns();
    uint64_t wall = bench_wall_ns();
    VkResult result = run(context, iterations, sample);
@@ -35,6 +36,7 @@ to_figures(const struct bench_sample *sample, struct bench_figures *out)
    out->cpu_us = per(sample->cpu_ns, sample->units);
    out->latency_us = per(sample->latency_ns, sample->units);
    out->record_submit_us = per(sample->record_ns + sample->submit_ns, sample->units);
+   out->dispatch_gpu_us = per(sample->dispatch_gpu_ns, sample->units);
 }
 
 static void
@@ -54,6 +56,7 @@ medians(struct bench_side_result *side, uint32_t reps)
    MEDIAN_OF(cpu_us);
    MEDIAN_OF(latency_us);
    MEDIAN_OF(record_submit_us);
+   MEDIAN_OF(dispatch_gpu_us);
 #undef MEDIAN_OF
 }
 

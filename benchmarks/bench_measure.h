@@ -25,6 +25,7 @@ struct bench_sample {
    uint64_t units;   /* what the row counts: dispatches, allocations, submits, round trips */
    uint64_t submits; /* vkQueueSubmit calls */
    double wall_ns, record_ns, submit_ns, gpu_ns, cpu_ns, latency_ns;
+   double dispatch_gpu_ns; /* the timed dispatches alone (--dispatch-timestamps); NaN: none */
    struct bench_did did; /* application calls made, for checking the counters */
 };
 
@@ -43,6 +44,7 @@ struct bench_plan {
  * recording and vkQueueSubmit together, per unit (NaN for rows that record nothing). */
 struct bench_figures {
    double wall_us, record_us, submit_us, gpu_us, cpu_us, latency_us, record_submit_us;
+   double dispatch_gpu_us;
 };
 
 struct bench_side_result {

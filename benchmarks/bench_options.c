@@ -84,6 +84,11 @@ usage(FILE *out)
       "  --validation         enable VK_LAYER_KHRONOS_validation; any validation error fails\n"
       "                       the run (timings then mean little)\n"
       "  --sync-validation    --validation plus synchronization validation\n"
+      "  --dispatch-timestamps\n"
+      "                       workload rows also bracket each dispatch with timestamps of\n"
+      "                       their own (as Kronos's profiler does) and report the GPU time\n"
+      "                       of the dispatches alone (dispatch_gpu_us), besides the command\n"
+      "                       buffer's span (gpu_us: barriers and gaps included)\n"
       "  --list-devices       print the vendor/Kronos device pairs and exit (2 if none)\n"
       "  --help               this text\n"
       "\n"
@@ -311,6 +316,8 @@ bench_options_parse(int argc, char **argv, struct bench_options *out)
       } else if (strcmp(arg, "--sync-validation") == 0) {
          out->validation = true;
          out->sync_validation = true;
+      } else if (strcmp(arg, "--dispatch-timestamps") == 0) {
+         out->dispatch_timestamps = true;
       } else if (strcmp(arg, "--list-devices") == 0) {
          out->list_devices = true;
       } else if (TAKES_VALUE("--workload")) {

@@ -45,6 +45,7 @@ struct bench_options {
    bool list_devices;
    bool validation;            /* VK_LAYER_KHRONOS_validation; any error fails the run */
    bool sync_validation;       /* ... with synchronization validation */
+   bool dispatch_timestamps;   /* workload rows also time each dispatch (dispatch_gpu_us) */
    int argc;
    char **argv;
 };

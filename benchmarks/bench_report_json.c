@@ -82,6 +82,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    bench_json_number(j, "submit_us_per_submit", r->median.submit_us);
    bench_json_number(j, "record_submit_us", r->median.record_submit_us);
    bench_json_number(j, "gpu_us", r->median.gpu_us);
+   bench_json_number(j, "dispatch_gpu_us", r->median.dispatch_gpu_us);
    bench_json_number(j, "process_cpu_us", r->median.cpu_us);
    bench_json_number(j, "latency_us", r->median.latency_us);
    bench_json_number(j, "gb_per_s", bench_row_gbps(row, side));
@@ -102,6 +103,7 @@ side_info(struct bench_json *j, const char *key, const struct bench_row *row,
    SAMPLES(submit_us);
    SAMPLES(record_submit_us);
    SAMPLES(gpu_us);
+   SAMPLES(dispatch_gpu_us);
    SAMPLES(cpu_us);
    SAMPLES(latency_us);
 #undef SAMPLES

@@ -44,6 +44,11 @@ struct bench_workload_ops {
    void (*destroy)(struct bench_workload *w);
 };
 
+struct bench_dispatch_timer;
+/* Has the workload bracket each dispatch it records with `timer`'s timestamps
+ * (bench_dispatch_timer.h); NULL stops it. */
+void bench_workload_time_dispatches(struct bench_workload *w, struct bench_dispatch_timer *timer);
+
 /* Every workload, NULL-terminated. */
 extern const struct bench_workload_ops *const bench_workloads[];
 

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "bench_cmd.h"
+#include "bench_dispatch_timer.h"
 #include "bench_time.h"
 #include "bench_workload.h"
 
@@ -15,6 +16,7 @@
 /* One side of a row: its command buffer and its instance of the workload. */
 struct workload_side {
    struct bench_cmd cmd;
+   struct bench_dispatch_timer timer; /* --dispatch-timestamps; zeroed without */
    const struct bench_workload_ops *ops;
    struct bench_workload *workload;
    uint32_t batch;
@@ -30,6 +32,8 @@ run_workload(void *context, uint32_t iterations, struct bench_sample *sample)
       VkResult result = bench_cmd_begin(&side->cmd);
       if (result != VK_SUCCESS)
          return result;
+      if (side->timer.pool != VK_NULL_HANDLE)
+         bench_dispatch_timer_begin_recording(&side->timer, side->cmd.cmd);
       for (uint32_t b = 0; b < side->batch; b++)
          side->ops->record(side->workload, side->cmd.cmd);
       result = bench_cmd_end(&side->cmd);
@@ -46,6 +50,14 @@ run_workload(void *context, uint32_t iterations, struct bench_sample *sample)
       if (result != VK_SUCCESS)
          return result;
       sample->gpu_ns += gpu_ns;
+      if (side->timer.pool != VK_NULL_HANDLE) {
+         double dispatch_ns;
+         result = bench_dispatch_timer_read(&side->timer, &dispatch_ns);
+         if (result != VK_SUCCESS)
+            return result;
+         sample->dispatch_gpu_ns = (isnan(sample->dispatch_gpu_ns) ? 0.0 : sample->dispatch_gpu_ns) +
+                                   dispatch_ns;
+      }
 
       uint64_t dispatches = (uint64_t)side->batch * side->dispatches_per_record;
       sample->units += dispatches;
@@ -231,6 +243,17 @@ run_workload_size(struct bench_session *session, const struct bench_workload_ops
       }
       sides[s].dispatches_per_record = ops->dispatches_per_record(sides[s].workload);
       created = bench_cmd_create(&session->devices[s], &sides[s].cmd);
+      if (created == VK_SUCCESS && options->dispatch_timestamps) {
+         uint32_t max_batch = 0;
+         for (uint32_t b = 0; b < options->batch_count; b++)
+            max_batch = options->batches[b] > max_batch ? options->batches[b] : max_batch;
+         created = bench_dispatch_timer_create(&session->devices[s],
+                                              max_batch * sides[s].dispatches_per_record,
+                                              bench_timestamp_valid_bits(&session->devices[s]),
+                                              &sides[s].timer);
+         if (created == VK_SUCCESS)
+            bench_workload_time_dispatches(sides[s].workload, &sides[s].timer);
+      }
    }
 
    double record_ns = 0.0, bytes = 0.0, flops = 0.0;
@@ -273,7 +296,8 @@ run_workload_size(struct bench_session *session, const struct bench_workload_ops
       verify_sides(sides, &results->rows[first], (uint32_t)count);
 
    for (uint32_t s = 0; s < BENCH_SIDE_COUNT; s++) {
-      bench_cmd_destroy(&sides[s].cmd);
+      bench_cmd_destroy(&sides[s].cmd); /* waits for the device to go idle */
+      bench_dispatch_timer_destroy(&sides[s].timer);
       if (sides[s].workload)
          ops->destroy(sides[s].workload);
    }

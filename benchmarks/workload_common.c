@@ -77,16 +77,21 @@ bench_binding_alignment(const struct kt_device *device)
 }
 
 void
-bench_record_dispatch(const struct kt_device *device, VkCommandBuffer cmd,
+bench_record_dispatch(const struct bench_workload *w, VkCommandBuffer cmd,
                       const struct kt_compute_pipeline *pipeline, VkDescriptorSet set,
                       const void *push, uint32_t push_size, struct bench_grid grid)
 {
+   const struct kt_device *device = w->device;
    const struct VolkDeviceTable *vk = &device->vk;
    vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline->handle);
    vk->vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline->layout, 0, 1, &set,
                                0, NULL);
    vk->vkCmdPushConstants(cmd, pipeline->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, push_size, push);
+   if (w->timer)
+      bench_dispatch_timer_before(w->timer);
    vk->vkCmdDispatch(cmd, grid.x, grid.y, 1);
+   if (w->timer)
+      bench_dispatch_timer_after(w->timer);
    kt_cmd_memory_barrier(device, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                          VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                          VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);

@@ -13,6 +13,7 @@
 #include <volk.h>
 
 #include "bench_buffer.h"
+#include "bench_dispatch_timer.h"
 #include "bench_workload.h"
 #include "kt.h"
 
@@ -20,6 +21,8 @@
  * struct bench_workload * is a pointer to it. */
 struct bench_workload {
    const struct kt_device *device;
+   /* Brackets each dispatch (bench_workload_time_dispatches); NULL: none. */
+   struct bench_dispatch_timer *timer;
    void *output;       /* the output as read back by the last verify (zeros before) */
    size_t output_size; /* bytes */
 };
@@ -69,10 +72,11 @@ VkDeviceSize bench_align(VkDeviceSize value, VkDeviceSize alignment);
 /* The offset alignment for storage-buffer bindings at offsets inside one buffer. */
 VkDeviceSize bench_binding_alignment(const struct kt_device *device);
 
-/* Binds `pipeline` and `set`, pushes `push_size` bytes, dispatches `grid`, then records the
- * barrier the next command needs: compute-shader writes before compute-shader reads and
- * writes (exactly one vkCmdPipelineBarrier per dispatch). */
-void bench_record_dispatch(const struct kt_device *device, VkCommandBuffer cmd,
+/* Binds `pipeline` and `set`, pushes `push_size` bytes, dispatches `grid` (between the
+ * workload's timer's timestamps, if it has one), then records the barrier the next command
+ * needs: compute-shader writes before compute-shader reads and writes (exactly one
+ * vkCmdPipelineBarrier per dispatch). */
+void bench_record_dispatch(const struct bench_workload *w, VkCommandBuffer cmd,
                            const struct kt_compute_pipeline *pipeline, VkDescriptorSet set,
                            const void *push, uint32_t push_size, struct bench_grid grid);
 

@@ -127,7 +127,7 @@ gemm_record(struct bench_workload *w, VkCommandBuffer cmd)
    struct gemm_workload *g = (struct gemm_workload *)w;
    const struct gemm_push push = {.n = g->n,
                                   .tiles_x = g->n / GEMM_TILE + (g->n % GEMM_TILE != 0)};
-   bench_record_dispatch(w->device, cmd, &g->pipeline, g->set, &push, sizeof(push), g->grid);
+   bench_record_dispatch(w, cmd, &g->pipeline, g->set, &push, sizeof(push), g->grid);
 }
 
 static uint32_t

@@ -144,7 +144,7 @@ coopmat_record(struct bench_workload *w, VkCommandBuffer cmd)
    struct coopmat_workload *g = (struct coopmat_workload *)w;
    const struct coopmat_push push = {.k = g->n, .n = g->n};
    const struct bench_grid grid = {.x = g->n / TILE, .y = g->n / TILE};
-   bench_record_dispatch(w->device, cmd, &g->pipeline, g->set, &push, sizeof(push), grid);
+   bench_record_dispatch(w, cmd, &g->pipeline, g->set, &push, sizeof(push), grid);
 }
 
 static uint32_t

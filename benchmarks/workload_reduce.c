@@ -144,7 +144,7 @@ reduce_record(struct bench_workload *w, VkCommandBuffer cmd)
       const struct reduce_pass *pass = &r->passes[k];
       const struct reduce_push push = {.n = pass->n, .blocks = pass->blocks,
                                        .per_thread = r->per_thread};
-      bench_record_dispatch(w->device, cmd, &r->pipeline, pass->set, &push, sizeof(push),
+      bench_record_dispatch(w, cmd, &r->pipeline, pass->set, &push, sizeof(push),
                             pass->grid);
    }
 }

@@ -107,7 +107,7 @@ saxpy_record(struct bench_workload *w, VkCommandBuffer cmd)
 {
    struct saxpy_workload *s = (struct saxpy_workload *)w;
    const struct saxpy_push push = {.n = s->n, .a = SAXPY_A};
-   bench_record_dispatch(w->device, cmd, &s->pipeline, s->set, &push, sizeof(push), s->grid);
+   bench_record_dispatch(w, cmd, &s->pipeline, s->set, &push, sizeof(push), s->grid);
 }
 
 static uint32_t

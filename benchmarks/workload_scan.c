@@ -201,14 +201,14 @@ scan_record(struct bench_workload *w, VkCommandBuffer cmd)
       const struct scan_block_push push = {.n = level->n, .blocks = level->blocks,
                                            .write_sums = k < top,
                                            .per_thread = s->per_thread};
-      bench_record_dispatch(w->device, cmd, &s->block_pipeline, level->scan_set, &push,
+      bench_record_dispatch(w, cmd, &s->block_pipeline, level->scan_set, &push,
                             sizeof(push), level->scan_grid);
    }
    for (uint32_t k = top; k-- > 0;) {
       const struct scan_level *level = &s->levels[k];
       const struct scan_add_push push = {.n = level->n, .blocks = level->blocks,
                                          .per_thread = s->per_thread};
-      bench_record_dispatch(w->device, cmd, &s->add_pipeline, level->add_set, &push,
+      bench_record_dispatch(w, cmd, &s->add_pipeline, level->add_set, &push,
                             sizeof(push), level->add_grid);
    }
 }

@@ -11,3 +11,9 @@ const struct bench_workload_ops *const bench_workloads[] = {
    &bench_workload_gemm_coopmat,
    NULL,
 };
+
+void
+bench_workload_time_dispatches(struct bench_workload *w, struct bench_dispatch_timer *timer)
+{
+   w->timer = timer;
+}

@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: MIT
 # Checks Kronos's profiler (issue 13) with kronos-bench's workload rows, one kronos-bench process
 # per row (workload, size, batch), so that each trace holds one row's kernels:
-#  1. accuracy: in each run with KRONOS_PROFILE (the Kronos device only; the direct one is the
-#     vendor's own), the profiler's GPU us per dispatch of the row's measured dispatches vs the
-#     benchmark's own timestamps (tools/profile_compare.py; goal: within LIMIT %);
-#  2. overhead: the Kronos side's wall time per unit with profiling off and on, ROUNDS runs of
-#     each, alternating (which goes first alternates too), medians (tools/profile_overhead.py;
-#     goal: at most LIMIT %);
+#  1. accuracy: in a run with KRONOS_PROFILE (the Kronos device only; the direct one is the
+#     vendor's own) and kronos-bench --dispatch-timestamps (the benchmark's own timestamps
+#     around each dispatch, besides those around the command buffer), the profiler's GPU us per
+#     dispatch of the row's measured dispatches vs the benchmark's (tools/profile_compare.py;
+#     goal: within LIMIT %), one such run per round;
+#  2. overhead: the Kronos side's wall time per unit with profiling off and on (without the
+#     benchmark's dispatch timestamps), ROUNDS runs of each, alternating (which goes first
+#     alternates too), medians (tools/profile_overhead.py; goal: at most LIMIT %);
 #  3. a PNG of the first trace (tools/profile_png.py).
 # Everything goes under OUT (default $OUT): report.txt, profile.png, runs/ROW/{on,off}-N/.
 # The vendor: tools/vendor-manifest.sh's (NVIDIA_ICD after `source .gl/on-device`, else
@@ -68,18 +70,20 @@ echo "rows: workloads $workloads, sizes $sizes, batches $batches; $rounds runs a
 echo
 
 # One kronos-bench run of one row into DIR (bench.json, log; trace.json when profiled).
-bench_run() { # dir, on|off, workload, size, batch
+# accuracy: profiled, with the benchmark's timestamps around each dispatch.
+bench_run() { # dir, on|off|accuracy, workload, size, batch
   local dir=$1 start=$SECONDS
   mkdir -p "$dir"
-  local env=()
-  [ "$2" = on ] && env=(KRONOS_PROFILE="$dir/trace.json")
-  if ! env "${env[@]}" "$bench" "${quick[@]}" --workload "$3" --size "$4" --batch "$5" \
-      --no-plot --out "$dir" > "$dir/log" 2>&1; then
+  local env=() args=()
+  [ "$2" != off ] && env=(KRONOS_PROFILE="$dir/trace.json")
+  [ "$2" = accuracy ] && args=(--dispatch-timestamps)
+  if ! env "${env[@]}" "$bench" "${quick[@]}" "${args[@]}" --workload "$3" --size "$4" \
+      --batch "$5" --no-plot --out "$dir" > "$dir/log" 2>&1; then
     echo "kronos-bench failed ($3 $4 x$5, profiling $2): $dir/log says:" >&2
     tail -5 "$dir/log" >&2
     exit 1
   fi
-  printf '  %-8s %-5s x%-4s profiling %-3s %4d s\n' "$3" "$4" "$5" "$2" $((SECONDS - start))
+  printf '  %-8s %-5s x%-4s profiling %-8s %4d s\n' "$3" "$4" "$5" "$2" $((SECONDS - start))
 }
 
 pairs=() tagged=() first=
@@ -94,7 +98,8 @@ for workload in ${workloads//,/ }; do
           bench_run "$row/$side-$r" "$side" "$workload" "$size" "$batch"
           tagged+=("$side:$row/$side-$r/bench.json")
         done
-        pairs+=("$row/on-$r/bench.json" "$row/on-$r/trace.json")
+        bench_run "$row/accuracy-$r" accuracy "$workload" "$size" "$batch"
+        pairs+=("$row/accuracy-$r/bench.json" "$row/accuracy-$r/trace.json")
         first=${first:-$row/on-$r/trace.json}
       done
     done

@@ -6,9 +6,11 @@ KRONOS_PROFILE=TRACE: DIR/bench.json and TRACE. The row's measured dispatches on
 device are the last reps x units_per_measurement dispatch slices of the trace (the warm-ups and
 the first sizing run come before them, the check's copies after, and setup work is copies and
 fills); the profiler's figure is, as the benchmark's, the median over the repetitions of the
-mean GPU µs per dispatch. The benchmark's spans each command buffer (its timestamps before the
-first dispatch and after the last), so it also holds the barriers between dispatches; the
-profiler's holds the dispatches alone. "mean" is the mean over all measured dispatches.
+mean GPU µs per dispatch. The benchmark's figure compared is its timestamps around each dispatch
+(dispatch_gpu_us: runs made with kronos-bench --dispatch-timestamps), the dispatches alone as
+the profiler's slices; without them, its span of each command buffer (gpu_us), which also holds
+the barriers between dispatches. Both are printed. "mean" is the mean over all measured
+dispatches.
 Exits 1 when a row differs by more than --limit percent, 2 on an unreadable or unexpected file.
 Usage: profile_compare.py [--limit PCT] BENCH_JSON TRACE_JSON [BENCH_JSON TRACE_JSON...]"""
 import argparse
@@ -63,9 +65,11 @@ def compare(bench_path, trace_path):
     rep_means = [statistics.fmean(s.dur for s in measured[i * per_rep:(i + 1) * per_rep])
                  for i in range(reps)]
     kernels = ",".join(sorted({s.name for s in measured}))
-    gpu = kronos.get("gpu_us")
+    def number(key):
+        value = kronos.get(key)
+        return value if isinstance(value, (int, float)) else None
     return (row["name"], row.get("size", "?"), row.get("batch", "?"), count,
-            gpu if isinstance(gpu, (int, float)) else None, statistics.median(rep_means),
+            number("dispatch_gpu_us"), number("gpu_us"), statistics.median(rep_means),
             statistics.fmean(s.dur for s in measured), kernels)
 
 
@@ -84,10 +88,12 @@ def main():
         print(f"profile_compare.py: {e}", file=sys.stderr)
         return 2
     print(f"{'row':<10} {'size':>8} {'batch':>5} {'run':>3} {'disp':>6} {'bench us':>11} "
-          f"{'profile us':>11} {'mean us':>11} {'diff':>8}  kernels")
+          f"{'span us':>11} {'profile us':>11} {'mean us':>11} {'diff':>8}  kernels")
     beyond, runs = [], {}
-    for name, size, batch, count, bench, profile, mean, kernels in results:
+    for name, size, batch, count, dispatch, span, profile, mean, kernels in results:
         run = runs[(name, size, batch)] = runs.get((name, size, batch), 0) + 1
+        bench = dispatch if dispatch is not None else span
+        span_text = f"{span:11.3f}" if span is not None else f"{'n/a':>11}"
         if bench:
             diff = 100.0 * (profile - bench) / bench
             shown, text = f"{bench:11.3f}", f"{diff:+7.2f}%"
@@ -95,10 +101,12 @@ def main():
                 beyond.append(f"{name} {size} x{batch} run {run}")
         else:
             shown, text = f"{'n/a':>11}", f"{'n/a':>8}"
-        print(f"{name:<10} {size:>8} {batch:>5} {run:>3} {count:>6} {shown} {profile:11.3f} "
-              f"{mean:11.3f} {text}  {kernels}")
-    print("bench us: kronos-bench's GPU us per dispatch (median of repetitions); profile us: "
-          "the profiler's, the same way; run: the row's nth pair; diff: profile vs bench")
+        print(f"{name:<10} {size:>8} {batch:>5} {run:>3} {count:>6} {shown} {span_text} "
+              f"{profile:11.3f} {mean:11.3f} {text}  {kernels}")
+    print("bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch "
+          "(--dispatch-timestamps; else its span); span us: its span of each command buffer "
+          "per dispatch (barriers included); both medians of repetitions; profile us: the "
+          "profiler's, the same way; run: the row's nth pair; diff: profile vs bench")
     if beyond:
         print(f"FAIL: {len(beyond)} of {len(results)} rows differ by more than "
               f"{args.limit:g}%: {'; '.join(beyond)}")

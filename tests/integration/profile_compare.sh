@@ -25,21 +25,34 @@ expect() { # label, expected exit status, expected output file, command...
 }
 sed 's/"gpu_us": 10.0/"gpu_us": 9.0/' "$data/bench.json" > "$dir/bench9.json"
 sed 's/"wall_us": 21.0/"wall_us": 22.68/' "$data/bench.json" > "$dir/bench-on.json"
-legend="bench us: kronos-bench's GPU us per dispatch (median of repetitions); profile us: the profiler's, the same way; run: the row's nth pair; diff: profile vs bench"
-header="row            size batch run   disp    bench us  profile us     mean us     diff  kernels"
+# With --dispatch-timestamps' figure, that one is compared (the span, 12.0, is only shown).
+sed 's/"kronos": {"wall_us": 21.0, "gpu_us": 10.0,/"kronos": {"wall_us": 21.0, "gpu_us": 12.0, "dispatch_gpu_us": 10.5,/' \
+  "$data/bench.json" > "$dir/bench-dispatch.json"
+grep -q '"dispatch_gpu_us": 10.5' "$dir/bench-dispatch.json"
+legend="bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch (--dispatch-timestamps; else its span); span us: its span of each command buffer per dispatch (barriers included); both medians of repetitions; profile us: the profiler's, the same way; run: the row's nth pair; diff: profile vs bench"
+header="row            size batch run   disp    bench us     span us  profile us     mean us     diff  kernels"
 
 cat > "$dir/pass" <<END
 $header
-saxpy         8 MiB     2   1      4      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
+saxpy         8 MiB     2   1      4      10.000      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
 $legend
 PASS: 1 rows within 5%
 END
 expect "within 5%" 0 "$dir/pass" python3 "$tools/profile_compare.py" "$data/bench.json" "$data/trace.json"
 
+cat > "$dir/dispatch" <<END
+$header
+saxpy         8 MiB     2   1      4      10.500      12.000      10.300      10.300   -1.90%  main#00000001,saxpy
+$legend
+PASS: 1 rows within 5%
+END
+expect "the dispatches' own timestamps" 0 "$dir/dispatch" python3 "$tools/profile_compare.py" \
+  "$dir/bench-dispatch.json" "$data/trace.json"
+
 cat > "$dir/fail" <<END
 $header
-saxpy         8 MiB     2   1      4      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
-saxpy         8 MiB     2   2      4       9.000      10.300      10.300  +14.44%  main#00000001,saxpy
+saxpy         8 MiB     2   1      4      10.000      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
+saxpy         8 MiB     2   2      4       9.000       9.000      10.300      10.300  +14.44%  main#00000001,saxpy
 $legend
 FAIL: 1 of 2 rows differ by more than 5%: saxpy 8 MiB x2 run 2
 END
