@@ -17,6 +17,10 @@
 #   barrier-policy-drop-all
 #                        the same with KRONOS_BARRIER_DROP_ALL=1 (--expect-drop-all): hazards
 #                        reported, so the case above would see a barrier wrongly dropped;
+#   profile, bench-profile
+#                        the profiler's timestamp queries (issue 13: it_profile's known program,
+#                        and every kronos-bench row, --quick, with KRONOS_PROFILE): each query
+#                        reset before it is written again, 0 errors from below;
 #   hazard               vendor_layers.c's missing barriers: synchronization hazards reported,
 #                        to the program's messenger and in the log (proof the layer runs below);
 #   clean                the same work with barriers: 0 errors;
@@ -43,6 +47,7 @@ test_threads=$6
 not_a_layer=$7
 kronos_bench=$8
 barrier_policy=$9
+profile_program=${10}
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/layer_age.sh"
@@ -164,6 +169,20 @@ case $case_name in
     KRONOS_BARRIER_DROP_ALL=1 VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
       run_layered "$kronos_bench" --quick --no-plot --workload reduce,scan --expect-drop-all
     expect_hazard
+    ;;
+  profile)
+    need_layer $validation vulkan-validationlayers
+    KRONOS_PROFILE=$dir/trace.json VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
+      run_layered "$profile_program"
+    expect_no_errors
+    ;;
+  bench-profile)
+    need_layer $validation vulkan-validationlayers
+    KRONOS_PROFILE=$dir/trace.json VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
+      run_layered "$kronos_bench" --quick --no-plot
+    grep -q "^result: PASS" "$dir/out" || fail "kronos-bench did not pass"
+    [ -s "$dir/trace.json" ] || fail "no trace written"
+    expect_no_errors
     ;;
   barrier-policy)
     need_layer $validation vulkan-validationlayers
