@@ -32,14 +32,27 @@ kr_profile_vendor_extension(const struct kr_physical_device *pd,
    return VK_EXT_CALIBRATED_TIMESTAMPS_EXTENSION_NAME;
 }
 
+/* Whether the profiler resets its queries on the host (vkResetQueryPool, core in Vulkan 1.2)
+ * rather than with a vkCmdResetQueryPool in every timed recording, which costs GPU time on
+ * every run of a command buffer. */
+static bool
+host_reset_available(const struct kr_physical_device *pd)
+{
+   return pd->state.api_version >= VK_API_VERSION_1_2 &&
+          kr_features_test(&pd->state.features, KR_FEATURE_hostQueryReset);
+}
+
 void
 kr_profile_vendor_features(const struct kr_physical_device *pd, struct kr_feature_set *features)
 {
    const char *path;
+   if (!profile_wanted(&path))
+      return;
    /* Completion points of submits that are not batched (kr_profile_collect.c). */
-   if (profile_wanted(&path) &&
-       kr_features_test(&pd->state.features, KR_FEATURE_timelineSemaphore))
+   if (kr_features_test(&pd->state.features, KR_FEATURE_timelineSemaphore))
       kr_features_set(features, KR_FEATURE_timelineSemaphore, true);
+   if (host_reset_available(pd))
+      kr_features_set(features, KR_FEATURE_hostQueryReset, true);
 }
 
 static void
@@ -125,6 +138,7 @@ kr_profile_init(struct kr_device *device)
    }
    profile->alloc = device->alloc;
    profile->start_ns = kr_now_ns();
+   profile->host_reset = host_reset_available(pd) && device->disp.ResetQueryPool;
    kr_profile_table_init(&profile->table, device->alloc);
    kr_handle_map_init(&profile->modules, device->alloc);
    kr_handle_map_init(&profile->pipelines, device->alloc);
@@ -145,8 +159,9 @@ kr_profile_init(struct kr_device *device)
       free_profile(profile);
       return;
    }
-   kr_info("profiler on for %s: %s", pd->state.device_name,
-           profile->path ? profile->path : "the table only");
+   kr_info("profiler on for %s: %s; queries reset %s", pd->state.device_name,
+           profile->path ? profile->path : "the table only",
+           profile->host_reset ? "on the host" : "in each recording");
    device->profile = profile;
 }
 

@@ -37,9 +37,13 @@ kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_profile_
    profile->events[profile->event_count++] = *e;
 }
 
+/* Takes a command buffer off the pending list. `finished`: the work that wrote its queries
+ * completed or will never run, so they can be reset on the host for its next run. */
 static void
-unlink_pending(struct kr_profile *profile, struct kr_command_buffer *cb)
+unlink_pending(struct kr_profile *profile, struct kr_command_buffer *cb, bool finished)
 {
+   if (finished)
+      kr_profile_host_reset(cb->device, &cb->profile);
    struct kr_command_buffer *prev = NULL;
    for (struct kr_command_buffer **p = &profile->pending; *p;
         prev = *p, p = &(*p)->profile.next_pending) {
@@ -117,12 +121,12 @@ point_done(struct kr_device *device, const struct kr_profile_recording *rec, boo
 
 static void
 give_up_locked(struct kr_profile *profile, struct kr_command_buffer *cb, const char *what,
-               VkResult result)
+               VkResult result, bool finished)
 {
    kr_error("profiler: %s failed (%d): %u slices of a submit lost", what, result,
             cb->profile.slice_count);
    profile->lost_slices += cb->profile.slice_count;
-   unlink_pending(profile, cb);
+   unlink_pending(profile, cb, finished);
 }
 
 bool
@@ -133,17 +137,25 @@ kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb)
    bool done;
    VkResult result = point_done(device, rec, &done);
    if (result != VK_SUCCESS) {
-      give_up_locked(profile, cb, "waiting for a submit's completion", result);
+      /* Its flush was refused or the device is lost: the work never runs. */
+      give_up_locked(profile, cb, "waiting for a submit's completion", result, true);
       return true;
    }
    if (!done)
       return false;
+   if (!rec->slice_count) {
+      /* A recording that stopped timing (kr_profile_record.c): nothing to read, only its
+       * queries to reset now that the run that wrote them completed. */
+      unlink_pending(profile, cb, true);
+      return true;
+   }
    uint32_t queries = rec->queries;
    if (profile->results_capacity < queries) {
       uint64_t *results = kr_alloc(profile->alloc, sizeof(*results) * queries, 8,
                                    VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
       if (!results) {
-         give_up_locked(profile, cb, "keeping timestamps", VK_ERROR_OUT_OF_HOST_MEMORY);
+         give_up_locked(profile, cb, "keeping timestamps", VK_ERROR_OUT_OF_HOST_MEMORY,
+                        true);
          return true;
       }
       kr_free(profile->alloc, profile->results);
@@ -159,13 +171,13 @@ kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb)
          sizeof(uint64_t) * count, profile->results + first, sizeof(uint64_t),
          VK_QUERY_RESULT_64_BIT);
       if (result != VK_SUCCESS) {
-         give_up_locked(profile, cb, "reading timestamps", result);
+         give_up_locked(profile, cb, "reading timestamps", result, true);
          return true;
       }
    }
    profile->reads++;
    add_slices(device, profile, rec, profile->results);
-   unlink_pending(profile, cb);
+   unlink_pending(profile, cb, true);
    return true;
 }
 
@@ -226,7 +238,8 @@ read_waiting(struct kr_device *device, struct kr_command_buffer *cb)
       if (result != VK_SUCCESS && result != VK_TIMEOUT) {
          pthread_mutex_lock(&profile->lock);
          rec->waiting = false;
-         give_up_locked(profile, cb, "waiting for a submit's completion", result);
+         /* The work may still run: its queries are reset when it is next recorded. */
+         give_up_locked(profile, cb, "waiting for a submit's completion", result, false);
          pthread_mutex_unlock(&profile->lock);
          return;
       }
@@ -304,10 +317,15 @@ signal_direct_point(struct kr_queue *queue, uint64_t *point)
    return result;
 }
 
+/* Whether a submitted command buffer's run is followed: its slices are read when it completes;
+ * with host query reset, also a recording that stopped timing with queries written (none to
+ * read, but they are reset only once that run completed). */
 static bool
 timed(const struct kr_command_buffer *cb)
 {
-   return cb && cb->profile.timed && cb->profile.slice_count;
+   if (!cb || !cb->profile.queries)
+      return false;
+   return (cb->profile.timed && cb->profile.slice_count) || cb->device->profile->host_reset;
 }
 
 void

@@ -32,6 +32,10 @@ struct kr_profile {
    uint64_t valid_mask;
    const char *clock_source; /* how the offset was found, for the trace's metadata */
    uint64_t start_ns;        /* device creation: the trace's zero */
+   /* Queries are reset on the host (hostQueryReset, enabled on the vendor device for the
+    * profiler): when their pool is made and after each read of them, so recordings hold no
+    * vkCmdResetQueryPool. Without it, each timed recording resets its pools first. */
+   bool host_reset;
    /* Submitted, unread, in submission order (kr_profile_recording.next_pending): on one queue
     * points complete in order, so a poll stops at a queue's first unfinished one. */
    struct kr_command_buffer *pending, *pending_tail;
@@ -66,6 +70,10 @@ void kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_pro
 /* Reads a pending command buffer's results once its point completed (the lock held): true
  * when it left the pending list (read, or given up with an error said). */
 bool kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb);
+
+/* With host_reset: the queries a recording wrote, reset on the host once the work that wrote
+ * them completed or will never run (kr_profile_record.c). */
+void kr_profile_host_reset(struct kr_device *device, const struct kr_profile_recording *rec);
 
 /* Measures the GPU clock against CLOCK_MONOTONIC (kr_profile_clock.c). */
 VkResult kr_profile_clock_init(struct kr_device *device, struct kr_profile *profile);

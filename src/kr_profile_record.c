@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The profiler's side of recording (kr_profile.h): timestamps around timed commands and label
  * regions, in query pools the command buffer owns. Each slice takes two consecutive queries
- * (begin, end) of one pool. A profiler failure (no host memory, a vendor error making a pool)
+ * (begin, end) of one pool, reset before it is written: on the host when the vendor device has
+ * host query reset (when the pool is made, after each read of its results, and when the
+ * command buffer is recorded again), else in the recording. A profiler failure (no host memory, a vendor error making a pool)
  * is reported and stops timing that recording; the application's commands are recorded as
  * they would be without the profiler. */
 #include <string.h>
@@ -45,16 +47,32 @@ add_pool(struct kr_command_buffer *cb)
    result = device->disp.CreateQueryPool(device->handle, &info, device->alloc, &pool);
    if (result != VK_SUCCESS)
       return result;
+   if (device->profile->host_reset)
+      device->disp.ResetQueryPool(device->handle, pool, 0, KR_PROFILE_POOL_QUERIES);
    rec->pools[rec->pool_count++] = pool;
    return VK_SUCCESS;
 }
 
-/* The pool of a query, reset in this recording before its first timestamp. */
+void
+kr_profile_host_reset(struct kr_device *device, const struct kr_profile_recording *rec)
+{
+   if (!device->profile->host_reset)
+      return;
+   for (uint32_t first = 0; first < rec->queries; first += KR_PROFILE_POOL_QUERIES) {
+      uint32_t left = rec->queries - first;
+      device->disp.ResetQueryPool(device->handle, rec->pools[first / KR_PROFILE_POOL_QUERIES], 0,
+                                  left < KR_PROFILE_POOL_QUERIES ? left : KR_PROFILE_POOL_QUERIES);
+   }
+}
+
+/* The pool of a query, reset in this recording before its first timestamp (already reset on
+ * the host with host query reset). */
 static void
 reset_pool_in_recording(struct kr_command_buffer *cb, uint32_t index)
 {
    struct kr_profile_recording *rec = &cb->profile;
-   cb->disp->CmdResetQueryPool(cb->handle, rec->pools[index], 0, KR_PROFILE_POOL_QUERIES);
+   if (!cb->device->profile->host_reset)
+      cb->disp->CmdResetQueryPool(cb->handle, rec->pools[index], 0, KR_PROFILE_POOL_QUERIES);
    /* Should the vendor refuse the flush carrying it, a read of the pool says so. */
    kr_command_buffer_note_host_object(cb, (uint64_t)(uintptr_t)rec->pools[index]);
 }
@@ -109,6 +127,11 @@ void
 kr_profile_recording_begin(struct kr_command_buffer *cb)
 {
    struct kr_profile_recording *rec = &cb->profile;
+   /* The last recording's queries: its runs completed (a command buffer is begun only when
+    * not pending) and were read (kr_profile_recording_reset), but a run whose read failed, or
+    * a recording that stopped timing, left them written. */
+   if (cb->device->profile && rec->queries)
+      kr_profile_host_reset(cb->device, rec);
    rec->timed = cb->device->profile && !cb->secondary;
    rec->in_slice = false;
    rec->slice_count = 0;
