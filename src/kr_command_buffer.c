@@ -216,7 +216,7 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    kr_barrier_recording_begin(cb);
    VkResult result = cb->disp->BeginCommandBuffer(cb->handle, pBeginInfo);
    if (result == VK_SUCCESS)
-      kr_profile_recording_begin(cb); /* resets its queries: on the host, or recorded first */
+      kr_profile_recording_begin(cb, pBeginInfo->flags); /* its queries' resets */
    return result;
 }
 

@@ -77,6 +77,12 @@ struct kr_profile_recording {
    VkQueryPool *pools;
    uint32_t pool_count, pool_capacity;
    uint32_t pools_reset; /* pools[0..pools_reset) were reset in this recording */
+   /* Begun with VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT: its runs may overlap, so its
+    * queries are reset in the recording, never on the host. */
+   bool simultaneous;
+   /* A run of some recording was submitted since the queries were last reset on the host (the
+    * profiler's lock). */
+   bool dirty;
    uint32_t queries;     /* used by this recording */
    struct kr_profile_slice *slices;
    uint32_t slice_count, slice_capacity;
@@ -116,7 +122,7 @@ void kr_profile_object_named(struct kr_device *device, VkObjectType type, uint64
 const char *kr_profile_intern_locked(struct kr_profile *profile, const char *name);
 
 /* Recording (kr_profile_record.c); through kr_profile_hooks.h. */
-void kr_profile_recording_begin(struct kr_command_buffer *cb);
+void kr_profile_recording_begin(struct kr_command_buffer *cb, VkCommandBufferUsageFlags flags);
 void kr_profile_recording_end(struct kr_command_buffer *cb);
 /* Before the command buffer is reset or freed: its unread results are read. */
 void kr_profile_recording_reset(struct kr_command_buffer *cb);

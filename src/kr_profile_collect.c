@@ -2,8 +2,8 @@
 /* The profiler's reading (kr_profile.h): submitted command buffers wait on the device's pending
  * list until the point their submit completes at has completed (a counter read: no wait), then
  * their queries are read (vkGetQueryPoolResults without WAIT_BIT) and their slices become
- * events in host time and durations in the per-kernel table. Each run resets its queries at
- * its start, so what is read after its point is its own. */
+ * events in host time and durations in the per-kernel table. A run's queries were reset before
+ * it (kr_profile_record.c), so what is read after its point is its own. */
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -37,13 +37,14 @@ kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_profile_
    profile->events[profile->event_count++] = *e;
 }
 
-/* Takes a command buffer off the pending list. `finished`: the work that wrote its queries
- * completed or will never run, so they can be reset on the host for its next run. */
+/* Takes a command buffer off the pending list. `finished`: the run that wrote its queries
+ * completed or will never run, so they can be reset on the host for its next run; otherwise
+ * they stay dirty, for its next submit or recording (kr_profile_record.c). */
 static void
 unlink_pending(struct kr_profile *profile, struct kr_command_buffer *cb, bool finished)
 {
-   if (finished)
-      kr_profile_host_reset(cb->device, &cb->profile);
+   if (finished && kr_profile_host_resets(cb))
+      kr_profile_host_reset_locked(cb, false);
    struct kr_command_buffer *prev = NULL;
    for (struct kr_command_buffer **p = &profile->pending; *p;
         prev = *p, p = &(*p)->profile.next_pending) {
@@ -129,6 +130,16 @@ give_up_locked(struct kr_profile *profile, struct kr_command_buffer *cb, const c
    unlink_pending(profile, cb, finished);
 }
 
+/* Whether an error from looking at a run's completion point means the run never completes:
+ * its flush was refused (the batch's timeline says so), or the device is lost. */
+static bool
+never_runs(const struct kr_profile_recording *rec, VkResult result)
+{
+   return result == VK_ERROR_DEVICE_LOST ||
+          (rec->queue->batch && kr_timeline_loss(&rec->queue->batch->timeline, rec->point) !=
+                                   VK_SUCCESS);
+}
+
 bool
 kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb)
 {
@@ -137,18 +148,15 @@ kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb)
    bool done;
    VkResult result = point_done(device, rec, &done);
    if (result != VK_SUCCESS) {
-      /* Its flush was refused or the device is lost: the work never runs. */
+      /* Its flush was refused or the device is lost: the work never runs. Any other error
+       * (out of memory) says nothing of the work: the next look tries again. */
+      if (!never_runs(rec, result))
+         return false;
       give_up_locked(profile, cb, "waiting for a submit's completion", result, true);
       return true;
    }
    if (!done)
       return false;
-   if (!rec->slice_count) {
-      /* A recording that stopped timing (kr_profile_record.c): nothing to read, only its
-       * queries to reset now that the run that wrote them completed. */
-      unlink_pending(profile, cb, true);
-      return true;
-   }
    uint32_t queries = rec->queries;
    if (profile->results_capacity < queries) {
       uint64_t *results = kr_alloc(profile->alloc, sizeof(*results) * queries, 8,
@@ -246,7 +254,11 @@ read_waiting(struct kr_device *device, struct kr_command_buffer *cb)
    }
    pthread_mutex_lock(&profile->lock);
    rec->waiting = false;
-   kr_profile_read_locked(device, cb);
+   /* Still pending after the wait: its completion cannot be learnt (an error other than a
+    * loss). Given up; its queries stay dirty until the application's next submit or
+    * recording of it, which comes only once the run completed. */
+   if (rec->pending && !kr_profile_read_locked(device, cb))
+      give_up_locked(profile, cb, "learning a submit's completion", VK_NOT_READY, false);
    pthread_mutex_unlock(&profile->lock);
 }
 
@@ -281,10 +293,19 @@ kr_profile_before_submit(struct kr_queue *queue, uint32_t count, const VkSubmitI
       uint32_t n = 1;
       for (uint32_t j = 0; j < n; j++) {
          struct kr_command_buffer *cb = submitted_buffer(submits, submits2, i, j, &n);
+         if (!cb)
+            continue;
          /* Submitted again while its last run's results are unread (only a simultaneous-use
           * command buffer can be, still running): the new run overwrites them. */
-         if (cb && cb->profile.pending)
+         if (cb->profile.pending)
             read_waiting(device, cb);
+         /* A run that went unread left its queries written; it completed (a command buffer
+          * not for simultaneous use is submitted only when not pending). */
+         struct kr_profile *profile = device->profile;
+         pthread_mutex_lock(&profile->lock);
+         if (cb->profile.dirty && kr_profile_host_resets(cb))
+            kr_profile_host_reset_locked(cb, false);
+         pthread_mutex_unlock(&profile->lock);
       }
    }
 }
@@ -317,15 +338,10 @@ signal_direct_point(struct kr_queue *queue, uint64_t *point)
    return result;
 }
 
-/* Whether a submitted command buffer's run is followed: its slices are read when it completes;
- * with host query reset, also a recording that stopped timing with queries written (none to
- * read, but they are reset only once that run completed). */
 static bool
 timed(const struct kr_command_buffer *cb)
 {
-   if (!cb || !cb->profile.queries)
-      return false;
-   return (cb->profile.timed && cb->profile.slice_count) || cb->device->profile->host_reset;
+   return cb && cb->profile.timed && cb->profile.slice_count;
 }
 
 void
@@ -333,20 +349,27 @@ kr_profile_after_submit(struct kr_queue *queue, uint32_t count, const VkSubmitIn
                         const VkSubmitInfo2 *submits2, uint64_t point)
 {
    struct kr_profile *profile = queue->device->profile;
-   bool any = false;
-   for (uint32_t i = 0; i < count && !any; i++) {
+   bool any = false, written = false;
+   for (uint32_t i = 0; i < count; i++) {
       uint32_t n = 1;
-      for (uint32_t j = 0; j < n && !any; j++)
-         any = timed(submitted_buffer(submits, submits2, i, j, &n));
+      for (uint32_t j = 0; j < n; j++) {
+         struct kr_command_buffer *cb = submitted_buffer(submits, submits2, i, j, &n);
+         written |= cb && cb->profile.queries;
+         any |= timed(cb);
+      }
    }
-   if (!any)
+   if (!written)
       return;
-   VkResult result = queue->batch ? VK_SUCCESS : signal_direct_point(queue, &point);
+   VkResult result = queue->batch || !any ? VK_SUCCESS : signal_direct_point(queue, &point);
    pthread_mutex_lock(&profile->lock);
    for (uint32_t i = 0; i < count; i++) {
       uint32_t n = 1;
       for (uint32_t j = 0; j < n; j++) {
          struct kr_command_buffer *cb = submitted_buffer(submits, submits2, i, j, &n);
+         if (!cb || !cb->profile.queries)
+            continue;
+         /* Its run writes them (also one not timed: a recording that stopped timing). */
+         cb->profile.dirty = true;
          if (!timed(cb))
             continue;
          struct kr_profile_recording *rec = &cb->profile;

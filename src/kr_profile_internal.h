@@ -71,9 +71,14 @@ void kr_profile_add_event_locked(struct kr_profile *profile, const struct kr_pro
  * when it left the pending list (read, or given up with an error said). */
 bool kr_profile_read_locked(struct kr_device *device, struct kr_command_buffer *cb);
 
-/* With host_reset: the queries a recording wrote, reset on the host once the work that wrote
- * them completed or will never run (kr_profile_record.c). */
-void kr_profile_host_reset(struct kr_device *device, const struct kr_profile_recording *rec);
+/* Whether a command buffer's current recording has its queries reset on the host (host_reset,
+ * and not simultaneous use) rather than in the recording. */
+bool kr_profile_host_resets(const struct kr_command_buffer *cb);
+
+/* With kr_profile_host_resets: the command buffer's queries of its current recording (all its
+ * pools: `all`), reset on the host, and dirty cleared; the lock held. Only once every run that
+ * wrote them completed or will never run (kr_profile_record.c). */
+void kr_profile_host_reset_locked(struct kr_command_buffer *cb, bool all);
 
 /* Measures the GPU clock against CLOCK_MONOTONIC (kr_profile_clock.c). */
 VkResult kr_profile_clock_init(struct kr_device *device, struct kr_profile *profile);

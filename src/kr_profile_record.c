@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The profiler's side of recording (kr_profile.h): timestamps around timed commands and label
  * regions, in query pools the command buffer owns. Each slice takes two consecutive queries
- * (begin, end) of one pool, reset before it is written: on the host when the vendor device has
- * host query reset (when the pool is made, after each read of its results, and when the
- * command buffer is recorded again), else in the recording. A profiler failure (no host memory, a vendor error making a pool)
+ * (begin, end) of one pool, reset before it is written. With host query reset on the vendor
+ * device, and unless the recording is for simultaneous use, on the host: when the pool is made,
+ * after the read of a run's results, and, where a run went unread (a failed read, a recording
+ * that stopped timing), when the command buffer is submitted or begun again, which the
+ * application does only once its last run completed. Otherwise in the recording, at its start.
+ * A profiler failure (no host memory, a vendor error making a pool)
  * is reported and stops timing that recording; the application's commands are recorded as
  * they would be without the profiler. */
 #include <string.h>
@@ -27,7 +30,7 @@ stop_timing(struct kr_command_buffer *cb, const char *why, VkResult result)
    rec->unrecorded_labels = 0;
 }
 
-/* A new pool; reset in the command buffer before its first use. */
+/* A new pool; reset now on the host, or in the command buffer before its first use. */
 static VkResult
 add_pool(struct kr_command_buffer *cb)
 {
@@ -53,25 +56,33 @@ add_pool(struct kr_command_buffer *cb)
    return VK_SUCCESS;
 }
 
-void
-kr_profile_host_reset(struct kr_device *device, const struct kr_profile_recording *rec)
+bool
+kr_profile_host_resets(const struct kr_command_buffer *cb)
 {
-   if (!device->profile->host_reset)
-      return;
-   for (uint32_t first = 0; first < rec->queries; first += KR_PROFILE_POOL_QUERIES) {
-      uint32_t left = rec->queries - first;
+   return cb->device->profile->host_reset && !cb->profile.simultaneous;
+}
+
+void
+kr_profile_host_reset_locked(struct kr_command_buffer *cb, bool all)
+{
+   struct kr_profile_recording *rec = &cb->profile;
+   struct kr_device *device = cb->device;
+   uint32_t queries = all ? rec->pool_count * KR_PROFILE_POOL_QUERIES : rec->queries;
+   for (uint32_t first = 0; first < queries; first += KR_PROFILE_POOL_QUERIES) {
+      uint32_t left = queries - first;
       device->disp.ResetQueryPool(device->handle, rec->pools[first / KR_PROFILE_POOL_QUERIES], 0,
                                   left < KR_PROFILE_POOL_QUERIES ? left : KR_PROFILE_POOL_QUERIES);
    }
+   rec->dirty = false;
 }
 
-/* The pool of a query, reset in this recording before its first timestamp (already reset on
- * the host with host query reset). */
+/* The pool of a query, reset in this recording before its first timestamp (on the host
+ * instead: already reset). */
 static void
 reset_pool_in_recording(struct kr_command_buffer *cb, uint32_t index)
 {
    struct kr_profile_recording *rec = &cb->profile;
-   if (!cb->device->profile->host_reset)
+   if (!kr_profile_host_resets(cb))
       cb->disp->CmdResetQueryPool(cb->handle, rec->pools[index], 0, KR_PROFILE_POOL_QUERIES);
    /* Should the vendor refuse the flush carrying it, a read of the pool says so. */
    kr_command_buffer_note_host_object(cb, (uint64_t)(uintptr_t)rec->pools[index]);
@@ -124,15 +135,20 @@ write_timestamp(struct kr_command_buffer *cb, VkPipelineStageFlagBits stage, uin
 }
 
 void
-kr_profile_recording_begin(struct kr_command_buffer *cb)
+kr_profile_recording_begin(struct kr_command_buffer *cb, VkCommandBufferUsageFlags flags)
 {
    struct kr_profile_recording *rec = &cb->profile;
-   /* The last recording's queries: its runs completed (a command buffer is begun only when
-    * not pending) and were read (kr_profile_recording_reset), but a run whose read failed, or
-    * a recording that stopped timing, left them written. */
-   if (cb->device->profile && rec->queries)
-      kr_profile_host_reset(cb->device, rec);
-   rec->timed = cb->device->profile && !cb->secondary;
+   struct kr_profile *profile = cb->device->profile;
+   if (profile) {
+      pthread_mutex_lock(&profile->lock);
+      rec->simultaneous = flags & VK_COMMAND_BUFFER_USAGE_SIMULTANEOUS_USE_BIT;
+      /* Runs that went unread, or of an earlier recording that reset in the recording: they
+       * completed (a command buffer is begun only when not pending). */
+      if (rec->dirty && kr_profile_host_resets(cb))
+         kr_profile_host_reset_locked(cb, true);
+      pthread_mutex_unlock(&profile->lock);
+   }
+   rec->timed = profile && !cb->secondary;
    rec->in_slice = false;
    rec->slice_count = 0;
    rec->queries = 0;
@@ -142,8 +158,8 @@ kr_profile_recording_begin(struct kr_command_buffer *cb)
    rec->pools_reset = 0;
    if (!rec->timed)
       return;
-   /* The pools of earlier recordings are reset at the start of the command buffer; pools added
-    * while recording are reset before their first timestamp. */
+   /* Resetting in the recording: the pools of earlier recordings at the start of the command
+    * buffer, pools added while recording before their first timestamp. */
    for (uint32_t i = 0; i < rec->pool_count; i++)
       reset_pool_in_recording(cb, i);
    rec->pools_reset = rec->pool_count;
