@@ -17,10 +17,17 @@
 #   barrier-policy-drop-all
 #                        the same with KRONOS_BARRIER_DROP_ALL=1 (--expect-drop-all): hazards
 #                        reported, so the case above would see a barrier wrongly dropped;
-#   profile, bench-profile
+#   profile, bench-profile, profile-resets, profile-resets-no-batch
 #                        the profiler's timestamp queries (issue 13: it_profile's known program,
-#                        and every kronos-bench row, --quick, with KRONOS_PROFILE): each query
-#                        reset before it is written again, 0 errors from below;
+#                        every kronos-bench row, --quick, and it_profile_resets's scenarios,
+#                        batching on and off, with KRONOS_PROFILE): each query reset before it
+#                        is written again, 0 errors from below;
+#   profile-resets-faults
+#                        it_profile_resets over the fault driver (tests/faultdrv), failing the
+#                        profiler's look at a still running run's completion (overlapped: an
+#                        error that is no loss, so its queries must not be reset yet), then
+#                        (resubmitted, batching off) the profiler's completion submit: no
+#                        query reset error from below;
 #   hazard               vendor_layers.c's missing barriers: synchronization hazards reported,
 #                        to the program's messenger and in the log (proof the layer runs below);
 #   clean                the same work with barriers: 0 errors;
@@ -48,6 +55,8 @@ not_a_layer=$7
 kronos_bench=$8
 barrier_policy=$9
 profile_program=${10}
+profile_resets=${11}
+faultdrv_manifest=${12}
 
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/layer_age.sh"
@@ -183,6 +192,34 @@ case $case_name in
     grep -q "^result: PASS" "$dir/out" || fail "kronos-bench did not pass"
     [ -s "$dir/trace.json" ] || fail "no trace written"
     expect_no_errors
+    ;;
+  profile-resets|profile-resets-no-batch)
+    need_layer $validation vulkan-validationlayers
+    disable=
+    [ "$case_name" = profile-resets-no-batch ] && disable=batch
+    KRONOS_DISABLE=$disable KRONOS_PROFILE=$dir/trace.json \
+      VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES run_layered "$profile_resets"
+    expect_no_errors
+    ;;
+  profile-resets-faults)
+    need_layer $validation vulkan-validationlayers
+    # overlapped: the first vkGetSemaphoreCounterValue is the profiler's look, at the second
+    # command buffer's submit, at the first one's completion while that one still runs.
+    for fault in "vkGetSemaphoreCounterValue 1 overlapped" "vkQueueSubmit 2 resubmitted batch"; do
+      read -r function nth only disable <<<"$fault"
+      # The layer sits above the fault driver and takes a refused call for one made (a
+      # refused signal of the profiler's own timeline reads to it as a value signalled twice):
+      # only query reset errors count here.
+      KRONOS_DISABLE=$disable KRONOS_PROFILE=$dir/trace.json \
+        KRONOS_VENDOR_ICD=$faultdrv_manifest KRONOS_FAULT_FUNCTION=$function \
+        KRONOS_FAULT_NTH=$nth VK_DRIVER_FILES=$KRONOS_VENDOR_ICD:$VK_DRIVER_FILES \
+        run_layered "$profile_resets" --only "$only"
+      n=$(grep -c "QueryNotReset\|vkResetQueryPool-firstQuery" "$log" 2>/dev/null || true)
+      [ "$n" -eq 0 ] || fail "$n query reset error(s) from below Kronos with $function failing"
+      grep -q "injected" "$dir/err" || fail "the fault driver injected no fault into $function"
+      rm -f "$log"
+    done
+    echo "ok: $case_name: no query reset error with the profiler's completion checks failing"
     ;;
   barrier-policy)
     need_layer $validation vulkan-validationlayers
