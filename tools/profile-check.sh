@@ -2,11 +2,11 @@
 # SPDX-License-Identifier: MIT
 # Checks Kronos's profiler (issue 13) with kronos-bench's workload rows, one kronos-bench process
 # per row (workload, size, batch), so that each trace holds one row's kernels:
-#  1. accuracy: in a run with KRONOS_PROFILE (the Kronos device only; the direct one is the
-#     vendor's own) and kronos-bench --dispatch-timestamps (the benchmark's own timestamps
-#     around each dispatch, besides those around the command buffer), the profiler's GPU us per
-#     dispatch of the row's measured dispatches vs the benchmark's (tools/profile_compare.py;
-#     goal: within LIMIT %), one such run per round;
+#  1. accuracy: in each run with KRONOS_PROFILE (the Kronos device only; the direct one is the
+#     vendor's own), the profiler's GPU us per dispatch of the row's measured dispatches vs the
+#     benchmark's own timestamps around each dispatch (kronos-bench --dispatch-timestamps) in a
+#     run of the row without the profiler, one per round: each dispatch bracketed by one pair
+#     of timestamps in both (tools/profile_compare.py --reference; goal: within LIMIT %);
 #  2. overhead: the Kronos side's wall time per unit with profiling off and on (without the
 #     benchmark's dispatch timestamps), ROUNDS runs of each, alternating (which goes first
 #     alternates too), medians (tools/profile_overhead.py; goal: at most LIMIT %);
@@ -70,20 +70,22 @@ echo "rows: workloads $workloads, sizes $sizes, batches $batches; $rounds runs a
 echo
 
 # One kronos-bench run of one row into DIR (bench.json, log; trace.json when profiled).
-# accuracy: profiled, with the benchmark's timestamps around each dispatch.
-bench_run() { # dir, on|off|accuracy, workload, size, batch
+# reference: not profiled, with the benchmark's own timestamps around each dispatch.
+bench_run() { # dir, on|off|reference, workload, size, batch
   local dir=$1 start=$SECONDS
   mkdir -p "$dir"
   local env=() args=()
-  [ "$2" != off ] && env=(KRONOS_PROFILE="$dir/trace.json")
-  [ "$2" = accuracy ] && args=(--dispatch-timestamps)
+  [ "$2" = on ] && env=(KRONOS_PROFILE="$dir/trace.json")
+  [ "$2" = reference ] && args=(--dispatch-timestamps)
   if ! env "${env[@]}" "$bench" "${quick[@]}" "${args[@]}" --workload "$3" --size "$4" \
       --batch "$5" --no-plot --out "$dir" > "$dir/log" 2>&1; then
     echo "kronos-bench failed ($3 $4 x$5, profiling $2): $dir/log says:" >&2
     tail -5 "$dir/log" >&2
     exit 1
   fi
-  printf '  %-8s %-5s x%-4s profiling %-8s %4d s\n' "$3" "$4" "$5" "$2" $((SECONDS - start))
+  local label="profiling $2"
+  [ "$2" = reference ] && label="timestamps per dispatch"
+  printf '  %-8s %-5s x%-4s %-23s %4d s\n' "$3" "$4" "$5" "$label" $((SECONDS - start))
 }
 
 pairs=() tagged=() first=
@@ -98,8 +100,8 @@ for workload in ${workloads//,/ }; do
           bench_run "$row/$side-$r" "$side" "$workload" "$size" "$batch"
           tagged+=("$side:$row/$side-$r/bench.json")
         done
-        bench_run "$row/accuracy-$r" accuracy "$workload" "$size" "$batch"
-        pairs+=("$row/accuracy-$r/bench.json" "$row/accuracy-$r/trace.json")
+        bench_run "$row/reference-$r" reference "$workload" "$size" "$batch"
+        pairs+=("$row/on-$r/bench.json" "$row/on-$r/trace.json" "$row/reference-$r/bench.json")
         first=${first:-$row/on-$r/trace.json}
       done
     done
@@ -119,7 +121,7 @@ goal() {
 }
 echo
 echo "accuracy: the profiler's GPU us per dispatch vs kronos-bench's (each profiled run):"
-goal "$here/profile_compare.py" --limit "$limit" "${pairs[@]}"
+goal "$here/profile_compare.py" --limit "$limit" --reference "${pairs[@]}"
 echo
 echo "overhead: the Kronos side's wall time per unit, profiling off vs on:"
 goal "$here/profile_overhead.py" --limit "$limit" "${tagged[@]}"

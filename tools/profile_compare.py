@@ -6,13 +6,17 @@ KRONOS_PROFILE=TRACE: DIR/bench.json and TRACE. The row's measured dispatches on
 device are the last reps x units_per_measurement dispatch slices of the trace (the warm-ups and
 the first sizing run come before them, the check's copies after, and setup work is copies and
 fills); the profiler's figure is, as the benchmark's, the median over the repetitions of the
-mean GPU µs per dispatch. The benchmark's figure compared is its timestamps around each dispatch
-(dispatch_gpu_us: runs made with kronos-bench --dispatch-timestamps), the dispatches alone as
-the profiler's slices; without them, its span of each command buffer (gpu_us), which also holds
-the barriers between dispatches. Both are printed. "mean" is the mean over all measured
-dispatches.
+mean GPU µs per dispatch. The benchmark's figure compared is its own timestamps around each
+dispatch (dispatch_gpu_us, kronos-bench --dispatch-timestamps): with --reference, from a third
+file per row, a run of the same row without the profiler (so that each dispatch is bracketed by
+one pair of timestamps in both, the benchmark's there and the profiler's here: the benchmark's
+pair around the profiler's would also hold the cost of the profiler's own timestamps); else
+from BENCH_JSON itself when it has it; else its span of each command buffer (gpu_us), which
+also holds the barriers between dispatches. The span is printed too. "mean" is the mean over
+all measured dispatches.
 Exits 1 when a row differs by more than --limit percent, 2 on an unreadable or unexpected file.
-Usage: profile_compare.py [--limit PCT] BENCH_JSON TRACE_JSON [BENCH_JSON TRACE_JSON...]"""
+Usage: profile_compare.py [--limit PCT] BENCH_JSON TRACE_JSON [BENCH_JSON TRACE_JSON...]
+       profile_compare.py [--limit PCT] --reference BENCH_JSON TRACE_JSON REFERENCE_JSON [...]"""
 import argparse
 import json
 import statistics
@@ -43,8 +47,9 @@ def bench_row(path):
     return rows[0]
 
 
-def compare(bench_path, trace_path):
-    """(row label, size, batch, dispatches, bench µs, profile µs, mean µs, kernels)."""
+def compare(bench_path, trace_path, reference_path=None):
+    """(row label, size, batch, dispatches, bench dispatch µs, span µs, profile µs, mean µs,
+    kernels)."""
     row = bench_row(bench_path)
     kronos = row.get("kronos") or {}
     reps, per_rep = row.get("reps"), kronos.get("units_per_measurement")
@@ -65,11 +70,21 @@ def compare(bench_path, trace_path):
     rep_means = [statistics.fmean(s.dur for s in measured[i * per_rep:(i + 1) * per_rep])
                  for i in range(reps)]
     kernels = ",".join(sorted({s.name for s in measured}))
-    def number(key):
-        value = kronos.get(key)
+    def number(side, key):
+        value = side.get(key)
         return value if isinstance(value, (int, float)) else None
+    dispatch = number(kronos, "dispatch_gpu_us")
+    if reference_path:
+        reference = bench_row(reference_path)
+        if (reference["name"], reference.get("size"), reference.get("batch")) != \
+                (row["name"], row.get("size"), row.get("batch")):
+            raise InputError(f"{reference_path}: not the row of {bench_path}")
+        dispatch = number(reference.get("kronos") or {}, "dispatch_gpu_us")
+        if dispatch is None:
+            raise InputError(f"{reference_path}: no dispatch_gpu_us (kronos-bench "
+                             "--dispatch-timestamps)")
     return (row["name"], row.get("size", "?"), row.get("batch", "?"), count,
-            number("dispatch_gpu_us"), number("gpu_us"), statistics.median(rep_means),
+            dispatch, number(kronos, "gpu_us"), statistics.median(rep_means),
             statistics.fmean(s.dur for s in measured), kernels)
 
 
@@ -77,13 +92,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=float, default=5.0,
                         help="largest difference allowed, percent of the benchmark's (5)")
-    parser.add_argument("files", nargs="+", metavar="BENCH_JSON TRACE_JSON")
+    parser.add_argument("--reference", action="store_true",
+                        help="files come in triples, the third a run of the row without the "
+                             "profiler, with --dispatch-timestamps")
+    parser.add_argument("files", nargs="+", metavar="BENCH_JSON TRACE_JSON [REFERENCE_JSON]")
     args = parser.parse_args()
-    if len(args.files) % 2:
-        parser.error("files come in pairs: BENCH_JSON TRACE_JSON")
+    group = 3 if args.reference else 2
+    if len(args.files) % group:
+        parser.error("files come in " + ("triples: BENCH_JSON TRACE_JSON REFERENCE_JSON"
+                                         if args.reference else "pairs: BENCH_JSON TRACE_JSON"))
     try:
-        results = [compare(args.files[i], args.files[i + 1])
-                   for i in range(0, len(args.files), 2)]
+        results = [compare(*args.files[i:i + group])
+                   for i in range(0, len(args.files), group)]
     except InputError as e:
         print(f"profile_compare.py: {e}", file=sys.stderr)
         return 2
@@ -104,9 +124,11 @@ def main():
         print(f"{name:<10} {size:>8} {batch:>5} {run:>3} {count:>6} {shown} {span_text} "
               f"{profile:11.3f} {mean:11.3f} {text}  {kernels}")
     print("bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch "
-          "(--dispatch-timestamps; else its span); span us: its span of each command buffer "
-          "per dispatch (barriers included); both medians of repetitions; profile us: the "
-          "profiler's, the same way; run: the row's nth pair; diff: profile vs bench")
+          "(--dispatch-timestamps" + (", in a run without the profiler" if args.reference
+                                      else "; else its span") +
+          "); span us: its span of each command buffer per dispatch (barriers included); both "
+          "medians of repetitions; profile us: the profiler's, the same way; run: the row's "
+          "nth pair; diff: profile vs bench")
     if beyond:
         print(f"FAIL: {len(beyond)} of {len(results)} rows differ by more than "
               f"{args.limit:g}%: {'; '.join(beyond)}")

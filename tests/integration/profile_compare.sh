@@ -49,6 +49,24 @@ END
 expect "the dispatches' own timestamps" 0 "$dir/dispatch" python3 "$tools/profile_compare.py" \
   "$dir/bench-dispatch.json" "$data/trace.json"
 
+# --reference: the third file's dispatch_gpu_us (a run without the profiler) is compared.
+sed 's/"kronos": {"wall_us": 21.0, "gpu_us": 10.0,/"kronos": {"wall_us": 20.0, "gpu_us": 11.0, "dispatch_gpu_us": 10.1,/' \
+  "$data/bench.json" > "$dir/reference.json"
+legend_reference="bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch (--dispatch-timestamps, in a run without the profiler); span us: its span of each command buffer per dispatch (barriers included); both medians of repetitions; profile us: the profiler's, the same way; run: the row's nth pair; diff: profile vs bench"
+cat > "$dir/reference" <<END
+$header
+saxpy         8 MiB     2   1      4      10.100      12.000      10.300      10.300   +1.98%  main#00000001,saxpy
+$legend_reference
+PASS: 1 rows within 5%
+END
+expect "--reference" 0 "$dir/reference" python3 "$tools/profile_compare.py" --reference \
+  "$dir/bench-dispatch.json" "$data/trace.json" "$dir/reference.json"
+echo "profile_compare.py: $data/bench.json: no dispatch_gpu_us (kronos-bench --dispatch-timestamps)" \
+  > "$dir/noreference"
+expect "--reference without dispatch timestamps" 2 "$dir/noreference" \
+  python3 "$tools/profile_compare.py" --reference "$data/bench.json" "$data/trace.json" \
+  "$data/bench.json"
+
 cat > "$dir/fail" <<END
 $header
 saxpy         8 MiB     2   1      4      10.000      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
