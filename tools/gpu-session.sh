@@ -10,7 +10,8 @@
 #   vulkan14     tools/gpu-vulkan14-check.sh NEW    (issue 15; NEW built with the newer headers)
 #   overhead     tools/gpu-overhead.sh NEW          (issues 10 and 11: where the time goes)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
-# in $OUT/session.txt); a part that runs past what is left is stopped.
+# in $OUT/session.txt); a part that runs past what is left is stopped. A part's runs/ folder
+# (profile) is packed into runs.tgz, since a device call brings back a limited number of files.
 #   source .gl/on-device; tools/gpu-session.sh 540 build-old build-gpu barrier descriptor
 set -u
 deadline=$1 old=$2 new=$3
@@ -38,4 +39,8 @@ for part in "$@"; do
   t0=$(date +%s)
   OUT=$out/$part timeout "$left" "${cmd[@]}"
   echo "$part: exit $? after $(($(date +%s) - t0)) s" >> "$out/session.txt"
+  # A call brings back only so many files: a part's folder of runs goes back as one archive.
+  if [ -d "$out/$part/runs" ]; then
+    tar -czf "$out/$part/runs.tgz" -C "$out/$part" runs && rm -rf "$out/$part/runs"
+  fi
 done
