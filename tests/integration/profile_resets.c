@@ -39,13 +39,8 @@ static struct scene scene;
 static void
 transfer_barrier(VkCommandBuffer cmd)
 {
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0,
-                        1, &barrier, 0, NULL, 0, NULL);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT);
 }
 
 /* FILLS fills of the buffer's quarters with value + quarter, after earlier writes. */
@@ -63,13 +58,8 @@ record_fills(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, uint32_t valu
    const VkDeviceSize quarter = WORDS * sizeof(uint32_t) / FILLS;
    for (uint32_t i = 0; i < FILLS; i++)
       vkCmdFillBuffer(cmd, scene.buffer.buffer, i * quarter, quarter, value + i);
-   const VkMemoryBarrier barrier = {
-      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
-      .srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT,
-      .dstAccessMask = VK_ACCESS_HOST_READ_BIT,
-   };
-   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                        &barrier, 0, NULL, 0, NULL);
+   it_memory_barrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                     VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
    return vkEndCommandBuffer(cmd);
 }
 
