@@ -7,7 +7,10 @@
 # policy without replay, alternating ROUNDS times (default 2) in this one machine session. Each
 # run measures the vendor directly and Kronos in the same process; overhead.txt splits each
 # row's wall time per dispatch into recording, vkQueueSubmit, GPU (timestamps) and the rest
-# (the wait: GPU start-up and wake-up), direct and through Kronos, medians of the run.
+# (the wait: GPU start-up and wake-up), direct and through Kronos, medians of the run. Then
+# tools/timestamp-cost's chain-nobarriers shape (256 dispatches, no barriers, recorded once),
+# directly and through Kronos each alone in its process: whether what Kronos adds to the wait
+# of a long command buffer shows without the benchmark's second device in the process.
 # BUILD is a slim build folder (tools/gpu-slim-build.sh). Writes under OUT: info.txt,
 # overhead.txt and results.tgz (every run's bench.json and log).
 #   tools/gpu-overhead.sh build-gpu [ROUNDS]
@@ -55,4 +58,12 @@ for s in settings:
             fmt = lambda t: ' '.join(f'{x:6.3f}' for x in t)
             print(f"{r['name']:22}{run:13}{fmt(d):>36}  {fmt(k):>36}  {k[0] / d[0]:6.3f}")
 EOF
+for side in direct kronos; do
+  files=$vendor
+  [ $side = kronos ] && files=$(cd "$build" && pwd)/icd/kronos_icd.x86_64.json
+  echo "== timestamp-cost --dispatches 256 --elements 1024 --no-barriers, $side alone" \
+     >> "$out/overhead.txt"
+  VK_DRIVER_FILES=$files "$build/tools/timestamp-cost" --dispatches 256 --elements 1024 \
+     --no-barriers >> "$out/overhead.txt" 2>&1
+done
 tar -czf "$out/results.tgz" -C "$runs" .

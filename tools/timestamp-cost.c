@@ -12,8 +12,11 @@
  *   pair-compute  reset, COMPUTE_SHADER timestamps before and after each dispatch
  * Each repetition submits every mode's command buffer SUBMITS times, each submit waited for
  * with a fence, the modes in turn; per mode it prints the median over repetitions of the wall
- * time per submit and the difference from `none` per dispatch.
- *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] */
+ * time per submit and the difference from `none` per dispatch. --no-barriers leaves the
+ * barriers out (kronos-bench's chain-nobarriers shape: --dispatches 256 --elements 1024), so
+ * that `none` through Kronos against directly, each alone in its process, shows what Kronos
+ * adds to a long command buffer's submit and wait.
+ *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] [--no-barriers] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +32,7 @@ static const char *const mode_names[MODE_COUNT] = {"none", "reset", "end", "pair
 
 struct options {
    uint32_t dispatches, elements, submits, reps;
+   bool barriers;
 };
 
 struct experiment {
@@ -74,9 +78,10 @@ record(const struct experiment *e, const struct options *o, enum mode mode, VkCo
       kt_saxpy_record(e->device, cmd, &e->pipeline, e->set, o->elements, 1.0f);
       if (mode >= MODE_END)
          vk->vkCmdWriteTimestamp(cmd, after, e->queries, 2 * d + 1);
-      kt_cmd_memory_barrier(e->device, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                            VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                            VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+      if (o->barriers)
+         kt_cmd_memory_barrier(e->device, cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                               VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                               VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
    }
 }
 
@@ -211,10 +216,15 @@ parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
 static bool
 parse_options(int argc, char **argv, struct options *o)
 {
-   *o = (struct options){.dispatches = 16, .elements = 2u << 20, .submits = 50, .reps = 15};
+   *o = (struct options){
+      .dispatches = 16, .elements = 2u << 20, .submits = 50, .reps = 15, .barriers = true};
    for (int i = 1; i < argc; i++) {
       const char *value = i + 1 < argc ? argv[i + 1] : "";
       bool ok;
+      if (strcmp(argv[i], "--no-barriers") == 0) {
+         o->barriers = false;
+         continue;
+      }
       if (strcmp(argv[i], "--dispatches") == 0)
          ok = parse_u32(value, 1, 4096, &o->dispatches);
       else if (strcmp(argv[i], "--elements") == 0)
@@ -227,7 +237,7 @@ parse_options(int argc, char **argv, struct options *o)
          ok = false;
       if (!ok) {
          fprintf(stderr, "usage: timestamp-cost [--dispatches N] [--elements N] [--submits N] "
-                         "[--reps N]\n");
+                         "[--reps N] [--no-barriers]\n");
          return false;
       }
       i++;
@@ -271,9 +281,9 @@ main(int argc, char **argv)
             samples[m][r - 1] = us;
       }
    }
-   printf("%s (%s), %u dispatches of %u elements per command buffer, %u submits x %u reps\n",
+   printf("%s (%s), %u dispatches of %u elements per command buffer%s, %u submits x %u reps\n",
           physical[0].properties.deviceName, kt_physical_device_driver_name(&physical[0]),
-          o.dispatches, o.elements, o.submits, o.reps);
+          o.dispatches, o.elements, o.barriers ? "" : " (no barriers)", o.submits, o.reps);
    printf("%-14s %14s %20s\n", "mode", "us per submit", "+us per dispatch");
    double none = 0;
    for (uint32_t m = 0; m < MODE_COUNT; m++) {
