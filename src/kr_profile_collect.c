@@ -246,7 +246,8 @@ read_waiting(struct kr_device *device, struct kr_command_buffer *cb)
       if (result != VK_SUCCESS && result != VK_TIMEOUT) {
          pthread_mutex_lock(&profile->lock);
          rec->waiting = false;
-         /* The work may still run: its queries are reset when it is next recorded. */
+         /* The work may still run: its queries stay dirty, reset at the command buffer's
+          * next submit or recording (by then the application knows the run completed). */
          give_up_locked(profile, cb, "waiting for a submit's completion", result, false);
          pthread_mutex_unlock(&profile->lock);
          return;
