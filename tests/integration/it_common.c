@@ -323,13 +323,19 @@ it_allocate_command_buffers(VkDevice device, VkCommandPool pool, VkCommandBuffer
 }
 
 VkResult
-it_record_empty(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags)
+it_begin(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags)
 {
    const VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
       .flags = flags,
    };
-   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   return vkBeginCommandBuffer(cmd, &begin);
+}
+
+VkResult
+it_record_empty(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags)
+{
+   VkResult result = it_begin(cmd, flags);
    if (result != VK_SUCCESS)
       return result;
    return vkEndCommandBuffer(cmd);

@@ -130,6 +130,9 @@ VkResult it_allocate_command_buffers(VkDevice device, VkCommandPool pool,
                                      VkCommandBufferLevel level, uint32_t count,
                                      VkCommandBuffer *command_buffers);
 
+/* Begins cmd with these usage flags. */
+VkResult it_begin(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags);
+
 /* Begins (with these usage flags) and ends cmd with nothing recorded in between. */
 VkResult it_record_empty(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags);
 

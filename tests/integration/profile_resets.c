@@ -47,11 +47,7 @@ transfer_barrier(VkCommandBuffer cmd)
 static VkResult
 record_fills(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, uint32_t value)
 {
-   const VkCommandBufferBeginInfo begin = {
-      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
-      .flags = flags,
-   };
-   VkResult result = vkBeginCommandBuffer(cmd, &begin);
+   VkResult result = it_begin(cmd, flags);
    if (result != VK_SUCCESS)
       return result;
    transfer_barrier(cmd);
@@ -173,8 +169,7 @@ static bool
 overlapped(void)
 {
    VkCommandBuffer x = scene.cmd[0], y = scene.cmd[1];
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   CHECK_VK(vkBeginCommandBuffer(x, &begin));
+   CHECK_VK(it_begin(x, 0));
    for (uint32_t i = 0; i < LONG_FILLS; i++) {
       transfer_barrier(x);
       vkCmdFillBuffer(x, scene.buffer.buffer, 0, LONG_FILL_BYTES, i);
