@@ -15,8 +15,12 @@
  * time per submit and the difference from `none` per dispatch. --no-barriers leaves the
  * barriers out (kronos-bench's chain-nobarriers shape: --dispatches 256 --elements 1024), so
  * that `none` through Kronos against directly, each alone in its process, shows what Kronos
- * adds to a long command buffer's submit and wait.
- *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] [--no-barriers] */
+ * adds to a long command buffer's submit and wait. --device N measures the loader's Nth
+ * device; --idle-before N / --idle-after N also create a device on the Nth, left idle, before or
+ * after the measured one (kronos-bench has the vendor's device and Kronos's in one process:
+ * whether a second device there changes the wait).
+ *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] [--no-barriers]
+ *                  [--device N] [--idle-before N] [--idle-after N] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +37,8 @@ static const char *const mode_names[MODE_COUNT] = {"none", "reset", "end", "pair
 struct options {
    uint32_t dispatches, elements, submits, reps;
    bool barriers;
+   uint32_t device;                   /* the measured device's index in the loader's list */
+   uint32_t idle_before, idle_after; /* an idle device's index + 1, created before/after it */
 };
 
 struct experiment {
@@ -233,11 +239,19 @@ parse_options(int argc, char **argv, struct options *o)
          ok = parse_u32(value, 1, 100000, &o->submits);
       else if (strcmp(argv[i], "--reps") == 0)
          ok = parse_u32(value, 1, MAX_REPS, &o->reps);
+      else if (strcmp(argv[i], "--device") == 0)
+         ok = parse_u32(value, 0, 63, &o->device);
+      else if (strcmp(argv[i], "--idle-before") == 0 || strcmp(argv[i], "--idle-after") == 0) {
+         uint32_t index = 0;
+         ok = parse_u32(value, 0, 63, &index);
+         *(strcmp(argv[i], "--idle-before") == 0 ? &o->idle_before : &o->idle_after) = index + 1;
+      }
       else
          ok = false;
       if (!ok) {
          fprintf(stderr, "usage: timestamp-cost [--dispatches N] [--elements N] [--submits N] "
-                         "[--reps N] [--no-barriers]\n");
+                         "[--reps N] [--no-barriers] [--device N] [--idle-before N] "
+                         "[--idle-after N]\n");
          return false;
       }
       i++;
@@ -254,7 +268,7 @@ main(int argc, char **argv)
    struct kt_instance *instance = NULL;
    struct kt_physical_device *physical = NULL;
    uint32_t physical_count = 0;
-   struct kt_device device = {0};
+   struct kt_device device = {0}, idle = {0};
    struct experiment e = {.device = &device};
    static double samples[MODE_COUNT][MAX_REPS];
    int status = 1;
@@ -266,11 +280,21 @@ main(int argc, char **argv)
    if (kt_instance_create(&instance_options, &instance) != VK_SUCCESS ||
        kt_physical_devices_list(instance, &physical, &physical_count) != VK_SUCCESS)
       goto cleanup;
-   if (!physical_count) {
-      kt_error("no Vulkan device (VK_DRIVER_FILES?)");
+   uint32_t highest = o.device;
+   highest = o.idle_before > highest + 1 ? o.idle_before - 1 : highest;
+   highest = o.idle_after > highest + 1 ? o.idle_after - 1 : highest;
+   if (highest >= physical_count) {
+      kt_error("device %u asked for, but the loader shows %u (VK_DRIVER_FILES?)", highest,
+               physical_count);
       goto cleanup;
    }
-   if (kt_device_create(&physical[0], 1, &device) != VK_SUCCESS || setup(&e, &o) != VK_SUCCESS)
+   if (o.idle_before && kt_device_create(&physical[o.idle_before - 1], 1, &idle) != VK_SUCCESS)
+      goto cleanup;
+   if (kt_device_create(&physical[o.device], 1, &device) != VK_SUCCESS)
+      goto cleanup;
+   if (o.idle_after && kt_device_create(&physical[o.idle_after - 1], 1, &idle) != VK_SUCCESS)
+      goto cleanup;
+   if (setup(&e, &o) != VK_SUCCESS)
       goto cleanup;
    for (uint32_t r = 0; r < o.reps + 1; r++) { /* the first round warms up */
       for (uint32_t m = 0; m < MODE_COUNT; m++) {
@@ -281,9 +305,15 @@ main(int argc, char **argv)
             samples[m][r - 1] = us;
       }
    }
-   printf("%s (%s), %u dispatches of %u elements per command buffer%s, %u submits x %u reps\n",
-          physical[0].properties.deviceName, kt_physical_device_driver_name(&physical[0]),
-          o.dispatches, o.elements, o.barriers ? "" : " (no barriers)", o.submits, o.reps);
+   printf("%s (%s), %u dispatches of %u elements per command buffer%s, %u submits x %u reps",
+          physical[o.device].properties.deviceName,
+          kt_physical_device_driver_name(&physical[o.device]), o.dispatches, o.elements,
+          o.barriers ? "" : " (no barriers)", o.submits, o.reps);
+   if (idle.handle)
+      printf(", an idle device on %s created %s it",
+             physical[(o.idle_before ? o.idle_before : o.idle_after) - 1].properties.deviceName,
+             o.idle_before ? "before" : "after");
+   printf("\n");
    printf("%-14s %14s %20s\n", "mode", "us per submit", "+us per dispatch");
    double none = 0;
    for (uint32_t m = 0; m < MODE_COUNT; m++) {
@@ -300,6 +330,7 @@ cleanup:
       teardown(&e);
    }
    kt_device_destroy(&device);
+   kt_device_destroy(&idle);
    free(physical);
    kt_instance_destroy(instance);
    return status;
