@@ -81,6 +81,10 @@ struct kr_descriptor_set {
    size_t size; /* of its allocation (the set and its record) */
    VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    bool has_record;
+   /* Freed or reset into the pool's recycled sets with its record's content, its cache link
+    * and its layout kept, so that the next set of that layout can reopen it
+    * (kr_descriptor_record_reopen). */
+   bool kept;
    /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set
     * without a record): copies from it into records are refused from then on. */
    bool shadow_lost;

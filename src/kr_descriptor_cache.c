@@ -446,6 +446,7 @@ kr_descriptor_cache_bind_locked(struct kr_descriptor_cache *cache, void *layout,
                                 struct kr_cache_entry **out, bool *new_hold)
 {
    *new_hold = false;
+   kr_descriptor_record_settle(record); /* a reopened set's content is what it was written */
    /* The record's content is unchanged since it was bound through a still-linked entry. */
    struct kr_cache_entry *entry = record->entry;
    if (!(entry && entry->linked && !record->dirty)) {
@@ -530,6 +531,15 @@ kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
       return;
    pthread_mutex_lock(&cache->lock);
    unlink_record(cache, record);
+   pthread_mutex_unlock(&cache->lock);
+}
+
+void
+kr_descriptor_cache_settle_record(struct kr_descriptor_cache *cache,
+                                  struct kr_descriptor_record *record)
+{
+   pthread_mutex_lock(&cache->lock);
+   kr_descriptor_record_settle(record);
    pthread_mutex_unlock(&cache->lock);
 }
 

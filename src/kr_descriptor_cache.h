@@ -144,6 +144,11 @@ const void *kr_descriptor_cache_publish_derived(struct kr_descriptor_cache *cach
 void kr_descriptor_cache_forget_record(struct kr_descriptor_cache *cache,
                                        struct kr_descriptor_record *record);
 
+/* Settles a record (kr_descriptor_record_settle) that other threads may read at the same time
+ * (a copy's source): under the cache's lock, where binding settles. */
+void kr_descriptor_cache_settle_record(struct kr_descriptor_cache *cache,
+                                       struct kr_descriptor_record *record);
+
 /* No set of the layout exists any more, nor can one be made: every entry of it is unlinked
  * (freed once no command buffer holds it). */
 void kr_descriptor_cache_forget_layout(struct kr_descriptor_cache *cache, const void *layout);

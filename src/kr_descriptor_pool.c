@@ -226,37 +226,80 @@ unlink_set(struct kr_descriptor_pool *pool, struct kr_descriptor_set *set)
 /* Recycled sets looked at for one of the right size, at most. */
 #define RECYCLED_SEARCH 8u
 
+/* Lets go of what a kept set kept (its cache link, its layout): before its memory is freed or
+ * given to a set of another layout. */
+static void
+drop_kept(struct kr_device *device, struct kr_descriptor_set *set)
+{
+   if (!set->kept)
+      return;
+   kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
+   kr_descriptor_set_layout_unuse(set->layout);
+   set->kept = false;
+}
+
+/* Whether a freed set keeps its content for the next set of its layout: a record Kronos binds
+ * through the cache (not a vendor set's shadow) that can be reopened. */
+static bool
+keeps_content(const struct kr_descriptor_set *set)
+{
+   return set->has_record && !set->vendor && set->layout->model.modeled &&
+          kr_descriptor_record_can_reopen(&set->layout->model);
+}
+
 /* Frees Kronos's side of a set (its vendor set, if any, is the caller's to free), keeping its
- * memory for the pool's next set. */
+ * memory for the pool's next set, with its content where it can be reopened. Sets go to the
+ * front of the recycled list, so after a reset (which frees from the newest) the next
+ * allocations find them in the order they were made: a framework's operation k gets the set
+ * operation k had, which it usually writes with the same descriptors. */
 static void
 destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
             struct kr_descriptor_set *set)
 {
-   kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
+   bool keep = keeps_content(set) && pool->recycled_count < MAX_RECYCLED_SETS;
+   if (!keep) {
+      kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
+      kr_descriptor_set_layout_unuse(set->layout);
+   }
    kr_pool_budget_give(&pool->budget, &set->layout->model);
-   kr_descriptor_set_layout_unuse(set->layout);
    unlink_set(pool, set);
    kr_object_base_finish(&set->base);
    if (pool->recycled_count == MAX_RECYCLED_SETS) {
       kr_free(pool->alloc, set);
       return;
    }
+   set->kept = keep;
    set->next = pool->recycled;
    pool->recycled = set;
    pool->recycled_count++;
 }
 
-/* Zeroed memory for a set of `size` bytes: a recycled set of that size, or a new one. */
+/* Memory for a set of `layout` taking `size` bytes: a recycled set that kept the content of a
+ * set of the same layout (*reopen: its record is to be reopened, not initialized), else zeroed
+ * memory, recycled or new. */
 static struct kr_descriptor_set *
-take_set_memory(struct kr_descriptor_pool *pool, size_t size)
+take_set_memory(struct kr_device *device, struct kr_descriptor_pool *pool,
+                const struct kr_descriptor_set_layout *layout, size_t size, bool *reopen)
 {
+   *reopen = false;
+   struct kr_descriptor_set **sized = NULL;
    struct kr_descriptor_set **p = &pool->recycled;
    for (uint32_t i = 0; *p && i < RECYCLED_SEARCH; i++, p = &(*p)->next) {
       struct kr_descriptor_set *set = *p;
-      if (set->size != size)
-         continue;
-      *p = set->next;
+      if (set->kept && set->layout == layout) {
+         *p = set->next;
+         pool->recycled_count--;
+         *reopen = true;
+         return set;
+      }
+      if (!sized && set->size == size)
+         sized = p;
+   }
+   if (sized) {
+      struct kr_descriptor_set *set = *sized;
+      *sized = set->next;
       pool->recycled_count--;
+      drop_kept(device, set);
       memset(set, 0, size);
       set->size = size;
       return set;
@@ -269,11 +312,12 @@ take_set_memory(struct kr_descriptor_pool *pool, size_t size)
 }
 
 static void
-free_recycled(struct kr_descriptor_pool *pool)
+free_recycled(struct kr_device *device, struct kr_descriptor_pool *pool)
 {
    while (pool->recycled) {
       struct kr_descriptor_set *set = pool->recycled;
       pool->recycled = set->next;
+      drop_kept(device, set);
       kr_free(pool->alloc, set);
    }
    pool->recycled_count = 0;
@@ -296,7 +340,7 @@ kr_DestroyDescriptorPool(VkDevice _device, VkDescriptorPool descriptorPool,
       return;
    struct kr_descriptor_pool *pool = kr_descriptor_pool_from_handle(descriptorPool);
    destroy_all_sets(device, pool);
-   free_recycled(pool);
+   free_recycled(device, pool);
    (void)pAllocator; /* the vendor pool was made with pool->alloc, perhaps later than this pool */
    if (pool->vendor)
       device->disp.DestroyDescriptorPool(device->handle, pool->vendor, pool->alloc);
@@ -331,18 +375,26 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    bool record = layout->model.modeled || layout->shadowed;
    size_t size = sizeof(struct kr_descriptor_set) +
                  (record ? kr_descriptor_record_storage_size(&layout->model) : 0);
-   struct kr_descriptor_set *set = take_set_memory(pool, size);
+   bool reopen;
+   struct kr_descriptor_set *set = take_set_memory(device, pool, layout, size, &reopen);
    if (!set) {
       kr_pool_budget_give(&pool->budget, &layout->model);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    kr_object_base_init(&set->base, VK_OBJECT_TYPE_DESCRIPTOR_SET, device->alloc);
    set->pool = pool;
-   set->layout = layout;
-   kr_descriptor_set_layout_use(layout);
-   set->has_record = record;
-   if (record)
-      kr_descriptor_record_init_at(&set->record, &layout->model, set + 1);
+   set->prev = set->next = NULL;
+   if (reopen) {
+      /* The layout is the kept set's, still in use by it. */
+      set->kept = false;
+      kr_descriptor_record_reopen(&set->record);
+   } else {
+      set->layout = layout;
+      kr_descriptor_set_layout_use(layout);
+      set->has_record = record;
+      if (record)
+         kr_descriptor_record_init_at(&set->record, &layout->model, set + 1);
+   }
    set->next = pool->sets;
    if (pool->sets)
       pool->sets->prev = set;

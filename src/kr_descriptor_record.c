@@ -11,6 +11,19 @@
  * hundreds of descriptors per dispatch. */
 #define KR_HOT_INLINE inline __attribute__((always_inline))
 
+bool
+kr_descriptor_record_can_reopen(const struct kr_set_layout_model *model)
+{
+   return model->descriptor_count > 0 && model->inline_bytes == 0;
+}
+
+/* Words of a record's fresh bitmap. */
+static uint32_t
+fresh_words(const struct kr_set_layout_model *model)
+{
+   return (model->descriptor_count + 63) / 64;
+}
+
 VkResult
 kr_descriptor_record_init(struct kr_descriptor_record *record,
                           const struct kr_set_layout_model *model,
@@ -27,13 +40,19 @@ kr_descriptor_record_init(struct kr_descriptor_record *record,
    if (model->inline_bytes) {
       record->inline_bytes = kr_zalloc(alloc, model->inline_bytes, 8,
                                        VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
-      if (!record->inline_bytes) {
-         kr_free(alloc, record->descriptors);
-         record->descriptors = NULL;
-         return VK_ERROR_OUT_OF_HOST_MEMORY;
-      }
+      if (!record->inline_bytes)
+         goto fail;
+   }
+   if (kr_descriptor_record_can_reopen(model)) {
+      record->fresh = kr_zalloc(alloc, fresh_words(model) * sizeof(uint64_t), 8,
+                                VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
+      if (!record->fresh)
+         goto fail;
    }
    return VK_SUCCESS;
+fail:
+   kr_descriptor_record_finish(record, alloc);
+   return VK_ERROR_OUT_OF_HOST_MEMORY;
 }
 
 void
@@ -42,8 +61,10 @@ kr_descriptor_record_finish(struct kr_descriptor_record *record,
 {
    kr_free(alloc, record->descriptors);
    kr_free(alloc, record->inline_bytes);
+   kr_free(alloc, record->fresh);
    record->descriptors = NULL;
    record->inline_bytes = NULL;
+   record->fresh = NULL;
 }
 
 /* A 64-bit multiply-rotate hash over whole words (struct kr_descriptor has no padding). */
@@ -125,6 +146,12 @@ same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
 static KR_HOT_INLINE bool
 store(struct kr_descriptor_record *record, uint32_t index, struct kr_descriptor d)
 {
+   if (record->reopened) {
+      uint64_t bit = 1ull << (index % 64);
+      uint64_t *word = &record->fresh[index / 64];
+      record->fresh_count += !(*word & bit);
+      *word |= bit;
+   }
    struct kr_descriptor *slot = &record->descriptors[index];
    if (same_descriptor(slot, &d))
       return false;
@@ -154,8 +181,9 @@ combine(uint64_t descriptor_hash, uint64_t inline_hash)
 size_t
 kr_descriptor_record_storage_size(const struct kr_set_layout_model *model)
 {
+   size_t fresh = kr_descriptor_record_can_reopen(model) ? fresh_words(model) * 8 : 0;
    return sizeof(struct kr_descriptor) * model->descriptor_count +
-          kr_align(model->inline_bytes, 8);
+          kr_align(model->inline_bytes, 8) + fresh;
 }
 
 void
@@ -165,9 +193,37 @@ kr_descriptor_record_init_at(struct kr_descriptor_record *record,
    *record = (struct kr_descriptor_record){.model = model, .dirty = true, .inline_changed = true};
    if (model->descriptor_count)
       record->descriptors = storage;
+   uint8_t *bytes = (uint8_t *)storage + sizeof(struct kr_descriptor) * model->descriptor_count;
    if (model->inline_bytes)
-      record->inline_bytes = (uint8_t *)storage +
-                             sizeof(struct kr_descriptor) * model->descriptor_count;
+      record->inline_bytes = bytes;
+   if (kr_descriptor_record_can_reopen(model))
+      record->fresh = (uint64_t *)(void *)(bytes + kr_align(model->inline_bytes, 8));
+}
+
+void
+kr_descriptor_record_reopen(struct kr_descriptor_record *record)
+{
+   memset(record->fresh, 0, fresh_words(record->model) * sizeof(uint64_t));
+   record->fresh_count = 0;
+   record->reopened = true;
+}
+
+void
+kr_descriptor_record_settle(struct kr_descriptor_record *record)
+{
+   if (!record->reopened)
+      return;
+   record->reopened = false;
+   uint32_t count = record->model->descriptor_count;
+   if (record->fresh_count == count)
+      return; /* every descriptor stored since the reopen */
+   bool changed = false;
+   for (uint32_t i = 0; i < count; i++) {
+      if (!(record->fresh[i / 64] & (1ull << (i % 64))) && record->descriptors[i].state)
+         changed |= store(record, i, (struct kr_descriptor){0});
+   }
+   if (changed)
+      record->dirty = true;
 }
 
 /* A run of `count` descriptors (bytes for inline blocks) from element `element` of a binding,

@@ -44,6 +44,14 @@ struct kr_descriptor_record {
    /* The cache entry the record was last bound through (a reference the record holds), while
     * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
    struct kr_cache_entry *entry;
+   /* Reopened (kr_descriptor_record_reopen): the record holds the content of the set that had
+    * its memory before, and `fresh` marks the descriptors stored since (one bit each, in the
+    * record's storage; NULL for records that cannot be reopened); settling clears the others.
+    * A framework writes every set it allocates with what the set before it held: then nothing
+    * changes, and binding it needs no hash, comparison nor lookup. */
+   uint64_t *fresh;
+   uint32_t fresh_count;
+   bool reopened;
 };
 
 /* Allocates a record of the layout, all descriptors unwritten. */
@@ -58,6 +66,21 @@ void kr_descriptor_record_finish(struct kr_descriptor_record *record,
 size_t kr_descriptor_record_storage_size(const struct kr_set_layout_model *model);
 void kr_descriptor_record_init_at(struct kr_descriptor_record *record,
                                   const struct kr_set_layout_model *model, void *storage);
+
+/* Whether records of the model can be reopened: descriptors and no inline bytes (a write of
+ * part of a block's bytes cannot be told from the rest). */
+bool kr_descriptor_record_can_reopen(const struct kr_set_layout_model *model);
+
+/* Starts a new set's life in a record made with kr_descriptor_record_init_at whose descriptors
+ * still hold an earlier set's (same model): every descriptor counts as unwritten once the
+ * record settles, except those stored from now on. Nothing is cleared yet, so the hash, dirty
+ * and the cache link still describe the kept content. */
+void kr_descriptor_record_reopen(struct kr_descriptor_record *record);
+
+/* Ends a reopened record's first writes: descriptors not stored since the reopen become
+ * unwritten (dirty if one was written before). Whatever reads the content (binding, a copy
+ * from it) settles it first; nothing to do for a record not reopened. */
+void kr_descriptor_record_settle(struct kr_descriptor_record *record);
 
 /* Where a copy's source range lies: flat start and whether it is inline bytes; false when it
  * does not fit the layout. */

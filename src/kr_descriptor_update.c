@@ -86,6 +86,8 @@ apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
    struct kr_descriptor_set *src = kr_descriptor_set_from_handle(copy->srcSet);
    struct kr_descriptor_set *dst = kr_descriptor_set_from_handle(copy->dstSet);
    bool readable = src->has_record && !src->shadow_lost;
+   if (readable)
+      kr_descriptor_cache_settle_record(&device->descriptor_cache, &src->record);
    if (dst->vendor) {
       if (src->vendor) {
          VkCopyDescriptorSet vendor_copy = *copy;
