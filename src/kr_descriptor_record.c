@@ -432,10 +432,11 @@ kr_descriptor_record_read(const struct kr_descriptor_record *record, uint32_t in
 }
 
 bool
-kr_descriptor_record_copy(struct kr_descriptor_record *record,
-                          const struct kr_descriptor_record *src, const VkCopyDescriptorSet *copy)
+kr_descriptor_record_copy(struct kr_descriptor_record *record, struct kr_descriptor_record *src,
+                          const VkCopyDescriptorSet *copy)
 {
    struct run from, to;
+   kr_descriptor_record_settle(src); /* a no-op where the caller settled it under a lock */
    if (!find_run(src->model, copy->srcBinding, copy->srcArrayElement, copy->descriptorCount,
                  &from) ||
        !find_run(record->model, copy->dstBinding, copy->dstArrayElement, copy->descriptorCount,

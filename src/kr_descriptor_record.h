@@ -94,10 +94,10 @@ bool kr_descriptor_record_write(struct kr_descriptor_record *record,
                                 const VkWriteDescriptorSet *write);
 
 /* One VkCopyDescriptorSet from src (srcSet/dstSet ignored); src may be record itself (the
- * ranges do not overlap then: the spec forbids it). false as above. */
+ * ranges do not overlap then: the spec forbids it). Settles src first (it reads src's
+ * content). false as above. */
 bool kr_descriptor_record_copy(struct kr_descriptor_record *record,
-                               const struct kr_descriptor_record *src,
-                               const VkCopyDescriptorSet *copy);
+                               struct kr_descriptor_record *src, const VkCopyDescriptorSet *copy);
 
 /* The descriptor at flat index `index` as a copy reads it: in a binding with immutable
  * samplers, its sampler is the immutable one (and a sampler binding's element reads as

@@ -175,7 +175,7 @@ write_inline(struct kr_descriptor_record *r, uint32_t binding, uint32_t offset, 
 }
 
 static bool
-copy_descriptors(struct kr_descriptor_record *dst, const struct kr_descriptor_record *src,
+copy_descriptors(struct kr_descriptor_record *dst, struct kr_descriptor_record *src,
                  uint32_t src_binding, uint32_t src_element, uint32_t dst_binding,
                  uint32_t dst_element, uint32_t count)
 {
@@ -1346,6 +1346,157 @@ content_names_its_objects(void **state)
    kr_set_layout_model_finish(&m, NULL);
 }
 
+/* --- reopened records (a freed set's content kept for the next set of its layout) ----------- */
+
+/* Every type Kronos models except inline blocks (records with inline bytes are not reopened):
+ * flat b0 0-1 samplers, b1 2-3 combined (b2 immutable: 4-5), b3 6-7 storage images, b4 8-9
+ * texel buffers, b5 10-12 storage buffers, b6 13-14 dynamic uniform buffers. */
+static const VkDescriptorSetLayoutBinding reopen_bindings[] = {
+   {0, VK_DESCRIPTOR_TYPE_SAMPLER, 2, STAGE, NULL},
+   {1, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2, STAGE, NULL},
+   {2, VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 2, STAGE, immutable_samplers},
+   {3, VK_DESCRIPTOR_TYPE_STORAGE_IMAGE, 2, STAGE, NULL},
+   {4, VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER, 2, STAGE, NULL},
+   {5, SB, 3, STAGE, NULL},
+   {6, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, 2, STAGE, NULL},
+};
+
+/* One random update of the reopen layout into both records: a write of one to three elements
+ * of a random binding (handles from a small set, so rewrites often store the same value), or
+ * a copy within each record. */
+static void
+random_update(struct test_random *rnd, struct kr_descriptor_record *a,
+              struct kr_descriptor_record *b)
+{
+   const VkDescriptorSetLayoutBinding *lb =
+      &reopen_bindings[test_random_next(rnd) % ARRAY_SIZE(reopen_bindings)];
+   uint32_t element = (uint32_t)(test_random_next(rnd) % lb->descriptorCount);
+   uint32_t count = 1 + (uint32_t)(test_random_next(rnd) % (lb->descriptorCount - element));
+   uint64_t pick = test_random_next(rnd);
+   if (pick % 8 == 0) {
+      const VkDescriptorSetLayoutBinding *from = &reopen_bindings[5]; /* storage buffers */
+      if (lb->descriptorType != SB)
+         return;
+      uint32_t src = (uint32_t)(pick / 8 % from->descriptorCount);
+      assert_true(copy_descriptors(a, a, 5, src, 5, element, 1));
+      assert_true(copy_descriptors(b, b, 5, src, 5, element, 1));
+      return;
+   }
+   VkDescriptorImageInfo images[3];
+   VkDescriptorBufferInfo buffers[3];
+   VkBufferView views[3];
+   for (uint32_t i = 0; i < 3; i++) {
+      uint64_t v = test_random_next(rnd);
+      images[i] = (VkDescriptorImageInfo){SAMP(0x300 + v % 3), IVIEW(0x200 + v / 3 % 3),
+                                          VK_IMAGE_LAYOUT_GENERAL};
+      buffers[i] = (VkDescriptorBufferInfo){BUF(0x100 + v % 3), v / 3 % 2 * 64,
+                                            v / 6 % 2 ? VK_WHOLE_SIZE : 64};
+      views[i] = BVIEW(0x400 + v % 3);
+   }
+   VkDescriptorType type = lb->descriptorType;
+   if (type == SB || type == VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC) {
+      assert_true(write_buffers(a, lb->binding, element, type, buffers, count));
+      assert_true(write_buffers(b, lb->binding, element, type, buffers, count));
+   } else if (type == VK_DESCRIPTOR_TYPE_STORAGE_TEXEL_BUFFER) {
+      assert_true(write_texels(a, lb->binding, element, type, views, count));
+      assert_true(write_texels(b, lb->binding, element, type, views, count));
+   } else {
+      assert_true(write_images(a, lb->binding, element, type, images, count));
+      assert_true(write_images(b, lb->binding, element, type, images, count));
+   }
+}
+
+/* A reopened record, once settled, is the record a fresh set would be after the same updates:
+ * the same content and hash, whatever the set before it held and whichever descriptors the new
+ * set writes again. Unsettled, it still holds the earlier content (the cache link's fast path
+ * stays right until then: settling happens before any read). A rewrite of the same values
+ * leaves a clean record clean. */
+static void
+reopened_records_settle_to_what_fresh_ones_hold(void **state)
+{
+   (void)state;
+   struct kr_set_layout_model m = make_model(reopen_bindings, ARRAY_SIZE(reopen_bindings));
+   assert_true(kr_descriptor_record_can_reopen(&m));
+   struct kr_set_layout_model with_inline =
+      make_model(every_type_bindings, ARRAY_SIZE(every_type_bindings));
+   assert_false(kr_descriptor_record_can_reopen(&with_inline));
+   kr_set_layout_model_finish(&with_inline, NULL);
+
+   size_t size = kr_descriptor_record_storage_size(&m);
+   assert_int_equal(size, sizeof(struct kr_descriptor) * 15 + sizeof(uint64_t));
+   void *storage = calloc(1, size);
+   assert_non_null(storage);
+   struct test_random rnd;
+   test_random_seed(&rnd, 0x5e7ull);
+   for (uint32_t round = 0; round < 2000; round++) {
+      /* The earlier set's life: random updates into a record and a scratch twin. */
+      struct kr_descriptor_record kept, twin = make_record(&m);
+      kr_descriptor_record_init_at(&kept, &m, storage);
+      uint32_t updates = (uint32_t)(test_random_next(&rnd) % 12);
+      for (uint32_t u = 0; u < updates; u++)
+         random_update(&rnd, &kept, &twin);
+      uint64_t before = kr_descriptor_record_hash(&kept);
+      expect_same(&kept, &twin);
+
+      /* The next set: reopened, against a fresh record taking the same updates. */
+      struct kr_descriptor_record fresh = make_record(&m);
+      kr_descriptor_record_reopen(&kept);
+      updates = (uint32_t)(test_random_next(&rnd) % 12);
+      for (uint32_t u = 0; u < updates; u++)
+         random_update(&rnd, &kept, &fresh);
+      /* Not settled yet: the earlier content's hash still holds where nothing changed. */
+      if (!kept.dirty)
+         assert_true(kr_descriptor_record_hash(&kept) == before);
+      kr_descriptor_record_settle(&kept);
+      assert_false(kept.reopened);
+      expect_same(&kept, &fresh);
+      assert_true(kr_descriptor_record_hash(&kept) ==
+                  kr_descriptor_content_hash(&m, kept.descriptors, kept.inline_bytes));
+      kr_descriptor_record_settle(&kept); /* settling again changes nothing */
+      expect_same(&kept, &fresh);
+      kr_descriptor_record_finish(&fresh, NULL);
+      kr_descriptor_record_finish(&twin, NULL);
+      memset(storage, 0, size);
+   }
+
+   /* Written again with exactly what it held: clean, same hash, nothing cleared. */
+   struct kr_descriptor_record r;
+   kr_descriptor_record_init_at(&r, &m, storage);
+   const VkDescriptorBufferInfo buffers[3] = {
+      {BUF(0x100), 0, 16}, {BUF(0x101), 16, VK_WHOLE_SIZE}, {BUF(0x102), 0, 8}};
+   assert_true(write_buffers(&r, 5, 0, SB, buffers, 3));
+   assert_true(write_buffers(&r, 6, 0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, buffers, 2));
+   uint64_t h = kr_descriptor_record_hash(&r);
+   kr_descriptor_record_reopen(&r);
+   assert_true(write_buffers(&r, 6, 0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, buffers, 2));
+   assert_true(write_buffers(&r, 5, 0, SB, buffers, 3));
+   kr_descriptor_record_settle(&r);
+   assert_false(r.dirty);
+   assert_true(kr_descriptor_record_hash(&r) == h);
+
+   /* Written again without one element: that element is unwritten once settled, and the
+    * record is dirty. */
+   kr_descriptor_record_reopen(&r);
+   assert_true(write_buffers(&r, 6, 0, VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER_DYNAMIC, buffers, 2));
+   assert_true(write_buffers(&r, 5, 0, SB, buffers, 2));
+   assert_false(r.dirty);
+   assert_true(r.descriptors[12].state != 0);
+   kr_descriptor_record_settle(&r);
+   assert_true(r.dirty);
+   assert_int_equal(r.descriptors[12].state, 0);
+   assert_int_equal(r.descriptors[12].object, 0);
+   assert_true(kr_descriptor_record_hash(&r) != h);
+
+   /* Never written after the reopen: every descriptor unwritten, the empty record's hash. */
+   struct kr_descriptor_record empty = make_record(&m);
+   kr_descriptor_record_reopen(&r);
+   kr_descriptor_record_settle(&r);
+   expect_same(&r, &empty);
+   kr_descriptor_record_finish(&empty, NULL);
+   free(storage);
+   kr_set_layout_model_finish(&m, NULL);
+}
+
 int
 main(void)
 {
@@ -1367,6 +1518,7 @@ main(void)
       cmocka_unit_test(unwritten_elements_give_no_writes),
       cmocka_unit_test(writes_from_content_round_trip),
       cmocka_unit_test(content_names_its_objects),
+      cmocka_unit_test(reopened_records_settle_to_what_fresh_ones_hold),
    };
    return cmocka_run_group_tests_name("descriptor_record", tests, NULL, NULL);
 }
