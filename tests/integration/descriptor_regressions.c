@@ -32,6 +32,8 @@
  *    mid-array: VK_ERROR_OUT_OF_HOST_MEMORY, every handle null, nothing of the call kept but
  *    set memory the pool keeps for reuse, the pool's whole capacity still there;
  *  - free_null_and_reuse: vkFreeDescriptorSets with a null handle among the sets, then reuse;
+ *  - reopen_unwritten: a freed set's kept content (Kronos reopens it for the next set of its
+ *    layout) does not leak into the next set: an element it leaves out names nothing;
  *  - push_template_ignored_layout (*): a push-descriptor template whose descriptorSetLayout
  *    holds a value the spec says is ignored (Kronos read it as a layout and crashed);
  *  - set_template_ignored_pipeline_layout (*): a descriptor-set template (pass-through layout)
@@ -971,6 +973,85 @@ free_null_and_reuse(void)
    return dc_on_both("free_null_and_reuse", free_null_on, NULL, 4);
 }
 
+/* A freed set's memory keeps its content for the next set of its layout (Kronos reopens the
+ * record): what that set does not write again must read as unwritten. Set layout: bindings 0
+ * and 1, storage buffers; the shader reads binding 0. A set gets binding 0 = src[0] and binding
+ * 1 = a buffer that is then destroyed with the set freed; the next set (Kronos: the same memory)
+ * writes binding 0 = src[1] only, and is bound and dispatched: the vendor set Kronos writes for
+ * it must not name the destroyed buffer (under the validation layer between Kronos and the
+ * vendor, or a vendor that reads it, that shows), and on Kronos exactly one vendor descriptor
+ * write is made for it. Then a third set written with exactly what the second holds: a hit. */
+static bool
+reopen_on(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   bool ok = false;
+   struct base b;
+   struct it_host_buffer doomed = {0};
+   VkDescriptorSetLayout layout2 = VK_NULL_HANDLE;
+   VkPipelineLayout pipeline_layout = VK_NULL_HANDLE;
+   VkPipeline pipeline = VK_NULL_HANDLE;
+   CHECK_VK(base_open(s, &b));
+   const VkDescriptorSetLayoutBinding bindings[2] = {
+      {0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+      {1, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, NULL},
+   };
+   CHECK_VK(dc_set_layout(s, 0, bindings, 2, &layout2));
+   CHECK_VK(base_pipeline(s, &b, layout2, &pipeline_layout, &pipeline));
+   CHECK_VK(dc_buffer_create(s, 16, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, &doomed));
+   VkDescriptorSet set;
+   CHECK_VK(dc_allocate_sets(s, b.pool, &layout2, 1, &set));
+   const VkDescriptorBufferInfo infos[2] = {{b.src[0].buffer, 0, 16}, {doomed.buffer, 0, 16}};
+   VkWriteDescriptorSet writes[2];
+   for (uint32_t i = 0; i < 2; i++)
+      writes[i] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = i,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &infos[i],
+      };
+   vkUpdateDescriptorSets(s->device, 2, writes, 0, NULL);
+   CHECK_VK(base_dispatch(s, &b, pipeline, pipeline_layout, set, out));
+   CHECK_VK(vkFreeDescriptorSets(s->device, b.pool, 1, &set));
+   it_host_buffer_destroy(s->device, &doomed);
+   memset(&doomed, 0, sizeof(doomed));
+
+   const VkKronosDeviceStatistics before = dc_statistics(s);
+   CHECK_VK(dc_allocate_sets(s, b.pool, &layout2, 1, &set));
+   dc_write_storage_buffer(s, set, b.src[1].buffer, 0, 16);
+   CHECK_VK(base_dispatch(s, &b, pipeline, pipeline_layout, set, out + 4));
+   const VkKronosDeviceStatistics after = dc_statistics(s);
+   CHECK_VK(vkFreeDescriptorSets(s->device, b.pool, 1, &set));
+   CHECK_VK(dc_allocate_sets(s, b.pool, &layout2, 1, &set));
+   dc_write_storage_buffer(s, set, b.src[1].buffer, 0, 16);
+   CHECK_VK(base_dispatch(s, &b, pipeline, pipeline_layout, set, out + 8));
+   const VkKronosDeviceStatistics again = dc_statistics(s);
+   if (s->kronos) {
+      dc_print_cache("  reopened set, binding 1 left out: ", &before, &after);
+      CHECK(after.descriptor_cache_misses - before.descriptor_cache_misses == 1);
+      CHECK(after.vendor_descriptor_writes - before.vendor_descriptor_writes == 1);
+      CHECK(again.descriptor_cache_hits - after.descriptor_cache_hits == 2); /* and out_set */
+      CHECK(again.vendor_descriptor_writes == after.vendor_descriptor_writes);
+   }
+   ok = true;
+done:
+   if (doomed.buffer)
+      it_host_buffer_destroy(s->device, &doomed);
+   vkDestroyPipeline(s->device, pipeline, NULL);
+   vkDestroyPipelineLayout(s->device, pipeline_layout, NULL);
+   vkDestroyDescriptorSetLayout(s->device, layout2, NULL);
+   base_close(s, &b);
+   return ok;
+}
+
+static bool
+reopen_unwritten(void)
+{
+   return dc_on_both("reopen_unwritten", reopen_on, NULL, 12);
+}
+
 /* A value in a template's member that its type ignores: not a handle of anything. */
 #define IGNORED_HANDLE 0x200000000020ull
 
@@ -1846,6 +1927,7 @@ main(int argc, char **argv)
       {"names_private_data", names_private_data, false},
       {"allocate_failure", allocate_failure, false},
       {"free_null_and_reuse", free_null_and_reuse, false},
+      {"reopen_unwritten", reopen_unwritten, false},
       {"push_template_ignored_layout", push_template_ignored_layout, false},
       {"set_template_ignored_pipeline_layout", set_template_ignored_pipeline_layout, false},
       {"stale_after_failed_bind", stale_after_failed_bind, false},
