@@ -388,8 +388,9 @@ write_other(struct kr_descriptor_record *record, const VkWriteDescriptorSet *wri
    return true;
 }
 
-bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+/* Any write: a run of descriptors of any type, across bindings. */
+static bool __attribute__((noinline))
+write_run(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
 {
    struct run run;
    VkDescriptorType type = write->descriptorType;
@@ -412,6 +413,31 @@ kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDes
       changed |= store(record, run.start + i, d);
    }
    if (changed)
+      record->dirty = true;
+   return true;
+}
+
+bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   /* The common case on its own, small enough to need few registers: one buffer descriptor
+    * (uniform or storage, dynamic or not) within a binding of that type, found by index. The
+    * rest, and anything this path would have to refuse, goes the general way. */
+   const struct kr_set_layout_model *model = record->model;
+   uint32_t type = (uint32_t)write->descriptorType, binding = write->dstBinding;
+   if (type - VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER > 3u || write->descriptorCount != 1 ||
+       !model->binding_index || binding >= model->binding_index_size ||
+       model->binding_index[binding] == UINT32_MAX)
+      return write_run(record, write);
+   const struct kr_binding_model *b = &model->bindings[model->binding_index[binding]];
+   if ((uint32_t)b->type != type || write->dstArrayElement >= b->count)
+      return write_run(record, write);
+   const VkDescriptorBufferInfo *info = write->pBufferInfo;
+   const struct kr_descriptor d = {.object = (uint64_t)info->buffer,
+                                   .offset = info->offset,
+                                   .range = info->range,
+                                   .state = type + 1};
+   if (store(record, b->first + write->dstArrayElement, d))
       record->dirty = true;
    return true;
 }
