@@ -38,6 +38,9 @@ struct kr_descriptor_set_layout {
     * layout can be bound again, and its cached vendor sets go too. */
    _Atomic uint32_t refs;
    _Atomic uint32_t users;
+   /* Never the same for two layouts of the process: what a kept set (below) remembers of its
+    * layout, holding no reference (a set freed for good keeps nothing alive). */
+   uint64_t serial;
    struct kr_set_layout_model model;
    bool shadowed; /* vendor sets of this layout keep a shadow record */
    uint32_t pool_count;
@@ -81,10 +84,11 @@ struct kr_descriptor_set {
    size_t size; /* of its allocation (the set and its record) */
    VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    bool has_record;
-   /* Freed or reset into the pool's recycled sets with its record's content, its cache link
-    * and its layout kept, so that the next set of that layout can reopen it
-    * (kr_descriptor_record_reopen). */
+   /* Freed or reset into the pool's recycled sets with its record's content and cache link
+    * kept, so that the next set of its layout (kept_serial; the layout pointer is not kept: the
+    * layout may be destroyed meanwhile) can reopen it (kr_descriptor_record_reopen). */
    bool kept;
+   uint64_t kept_serial;
    /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set
     * without a record): copies from it into records are refused from then on. */
    bool shadow_lost;

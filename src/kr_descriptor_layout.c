@@ -95,6 +95,8 @@ kr_CreateDescriptorSetLayout(VkDevice _device, const VkDescriptorSetLayoutCreate
    layout->device = device;
    atomic_init(&layout->refs, 1);
    atomic_init(&layout->users, 1);
+   static _Atomic uint64_t serials = 1;
+   layout->serial = atomic_fetch_add_explicit(&serials, 1, memory_order_relaxed);
    VkResult result = kr_set_layout_model_init(&layout->model, pCreateInfo,
                                               device->descriptors_modeled, device->alloc);
    if (result != VK_SUCCESS)

@@ -226,15 +226,14 @@ unlink_set(struct kr_descriptor_pool *pool, struct kr_descriptor_set *set)
 /* Recycled sets looked at for one of the right size, at most. */
 #define RECYCLED_SEARCH 8u
 
-/* Lets go of what a kept set kept (its cache link, its layout): before its memory is freed or
- * given to a set of another layout. */
+/* Lets go of what a kept set kept (its cache link): before its memory is freed or given to a
+ * set of another layout. */
 static void
 drop_kept(struct kr_device *device, struct kr_descriptor_set *set)
 {
    if (!set->kept)
       return;
    kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
-   kr_descriptor_set_layout_unuse(set->layout);
    set->kept = false;
 }
 
@@ -257,11 +256,15 @@ destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
             struct kr_descriptor_set *set)
 {
    bool keep = keeps_content(set) && pool->recycled_count < MAX_RECYCLED_SETS;
-   if (!keep) {
+   if (!keep)
       kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
-      kr_descriptor_set_layout_unuse(set->layout);
-   }
+   set->kept_serial = set->layout->serial;
    kr_pool_budget_give(&pool->budget, &set->layout->model);
+   /* Not kept: a layout the application destroys goes with its last set, cached vendor sets
+    * and all, whatever the pool keeps. The kept record's model is the layout's: read only once
+    * a set of that same layout (kept_serial) reopens it. */
+   kr_descriptor_set_layout_unuse(set->layout);
+   set->layout = NULL;
    unlink_set(pool, set);
    kr_object_base_finish(&set->base);
    if (pool->recycled_count == MAX_RECYCLED_SETS) {
@@ -286,7 +289,7 @@ take_set_memory(struct kr_device *device, struct kr_descriptor_pool *pool,
    struct kr_descriptor_set **p = &pool->recycled;
    for (uint32_t i = 0; *p && i < RECYCLED_SEARCH; i++, p = &(*p)->next) {
       struct kr_descriptor_set *set = *p;
-      if (set->kept && set->layout == layout) {
+      if (set->kept && set->kept_serial == layout->serial) {
          *p = set->next;
          pool->recycled_count--;
          *reopen = true;
@@ -384,13 +387,12 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    kr_object_base_init(&set->base, VK_OBJECT_TYPE_DESCRIPTOR_SET, device->alloc);
    set->pool = pool;
    set->prev = set->next = NULL;
+   set->layout = layout;
+   kr_descriptor_set_layout_use(layout);
    if (reopen) {
-      /* The layout is the kept set's, still in use by it. */
       set->kept = false;
       kr_descriptor_record_reopen(&set->record);
    } else {
-      set->layout = layout;
-      kr_descriptor_set_layout_use(layout);
       set->has_record = record;
       if (record)
          kr_descriptor_record_init_at(&set->record, &layout->model, set + 1);

@@ -217,10 +217,14 @@ kr_descriptor_record_settle(struct kr_descriptor_record *record)
    uint32_t count = record->model->descriptor_count;
    if (record->fresh_count == count)
       return; /* every descriptor stored since the reopen */
+   /* Every field, not only state: a copy of an unwritten element of an immutable-sampler
+    * binding stores its sampler with state 0, and a fresh record holds zeros there. */
+   const struct kr_descriptor zero = {0};
    bool changed = false;
    for (uint32_t i = 0; i < count; i++) {
-      if (!(record->fresh[i / 64] & (1ull << (i % 64))) && record->descriptors[i].state)
-         changed |= store(record, i, (struct kr_descriptor){0});
+      if (!(record->fresh[i / 64] & (1ull << (i % 64))) &&
+          memcmp(&record->descriptors[i], &zero, sizeof(zero)) != 0)
+         changed |= store(record, i, zero);
    }
    if (changed)
       record->dirty = true;

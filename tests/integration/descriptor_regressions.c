@@ -34,6 +34,8 @@
  *  - free_null_and_reuse: vkFreeDescriptorSets with a null handle among the sets, then reuse;
  *  - reopen_unwritten: a freed set's kept content (Kronos reopens it for the next set of its
  *    layout) does not leak into the next set: an element it leaves out names nothing;
+ *  - kept_sets_let_layouts_go: a layout destroyed while the pool keeps its freed sets takes its
+ *    cached vendor sets with it (Kronos's statistics);
  *  - push_template_ignored_layout (*): a push-descriptor template whose descriptorSetLayout
  *    holds a value the spec says is ignored (Kronos read it as a layout and crashed);
  *  - set_template_ignored_pipeline_layout (*): a descriptor-set template (pass-through layout)
@@ -1052,6 +1054,53 @@ reopen_unwritten(void)
    return dc_on_both("reopen_unwritten", reopen_on, NULL, 12);
 }
 
+/* Kronos only: a kept set (freed, its content kept for the next set of its layout) holds no
+ * reference to the layout: when the application destroys the layout, its cached vendor sets go
+ * at once, as they did before sets were kept (a kept set held the layout, and with it the
+ * vendor sets, the vendor layout and pools, until the pool was destroyed). */
+static bool
+kept_sets_let_layouts_go(void)
+{
+   const struct dc_side *s = &dc_sides[DC_KRONOS];
+   bool ok = false;
+   struct base b;
+   uint32_t out[4];
+   dc_watchdog_arm("kept_sets_let_layouts_go");
+   CHECK_VK(base_open(s, &b));
+   CHECK_VK(base_dispatch_set(s, &b, b.out_set, out)); /* out_set's vendor set is cached */
+   const VkKronosDeviceStatistics before = dc_statistics(s);
+   for (uint32_t round = 0; round < SOURCE_COUNT; round++) {
+      VkDescriptorSetLayout layout2 = VK_NULL_HANDLE;
+      VkPipelineLayout pipeline_layout = VK_NULL_HANDLE;
+      VkPipeline pipeline = VK_NULL_HANDLE;
+      VkDescriptorSet set = VK_NULL_HANDLE;
+      bool step = dc_set_layout1(s, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1 + round, 0,
+                                 &layout2) == VK_SUCCESS &&
+                  base_pipeline(s, &b, layout2, &pipeline_layout, &pipeline) == VK_SUCCESS &&
+                  dc_allocate_sets(s, b.pool, &layout2, 1, &set) == VK_SUCCESS;
+      if (step) {
+         dc_write_storage_buffer(s, set, b.src[round].buffer, 0, 16);
+         step = base_dispatch(s, &b, pipeline, pipeline_layout, set, out) == VK_SUCCESS &&
+                vkFreeDescriptorSets(s->device, b.pool, 1, &set) == VK_SUCCESS;
+      }
+      vkDestroyPipeline(s->device, pipeline, NULL);
+      vkDestroyPipelineLayout(s->device, pipeline_layout, NULL);
+      vkDestroyDescriptorSetLayout(s->device, layout2, NULL);
+      CHECK(step);
+      CHECK(memcmp(out, b.src[round].data, 16) == 0);
+   }
+   const VkKronosDeviceStatistics after = dc_statistics(s);
+   dc_print_cache("  three layouts used, their sets freed, the layouts destroyed: ", &before,
+                  &after);
+   CHECK(after.descriptor_cache_misses - before.descriptor_cache_misses == SOURCE_COUNT);
+   CHECK(after.vendor_descriptor_sets_live == before.vendor_descriptor_sets_live);
+   ok = true;
+done:
+   base_close(s, &b);
+   dc_watchdog_arm(NULL);
+   return ok;
+}
+
 /* A value in a template's member that its type ignores: not a handle of anything. */
 #define IGNORED_HANDLE 0x200000000020ull
 
@@ -1928,6 +1977,7 @@ main(int argc, char **argv)
       {"allocate_failure", allocate_failure, false},
       {"free_null_and_reuse", free_null_and_reuse, false},
       {"reopen_unwritten", reopen_unwritten, false},
+      {"kept_sets_let_layouts_go", kept_sets_let_layouts_go, false},
       {"push_template_ignored_layout", push_template_ignored_layout, false},
       {"set_template_ignored_pipeline_layout", set_template_ignored_pipeline_layout, false},
       {"stale_after_failed_bind", stale_after_failed_bind, false},

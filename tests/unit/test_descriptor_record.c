@@ -1487,8 +1487,12 @@ reopened_records_settle_to_what_fresh_ones_hold(void **state)
    assert_int_equal(r.descriptors[12].object, 0);
    assert_true(kr_descriptor_record_hash(&r) != h);
 
-   /* Never written after the reopen: every descriptor unwritten, the empty record's hash. */
+   /* Never written after the reopen: every descriptor unwritten, the empty record's hash. A
+    * copy of an unwritten element of an immutable-sampler binding left its sampler (state 0)
+    * in b1's element 0: cleared too, as a fresh record has zeros there. */
    struct kr_descriptor_record empty = make_record(&m);
+   assert_true(copy_descriptors(&r, &r, 2, 0, 1, 0, 1));
+   assert_true(r.descriptors[2].state == 0 && r.descriptors[2].sampler != 0);
    kr_descriptor_record_reopen(&r);
    kr_descriptor_record_settle(&r);
    expect_same(&r, &empty);
