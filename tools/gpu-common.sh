@@ -2,11 +2,13 @@
 # What tools/gpu-sync-check.sh, gpu-descriptor-bench.sh and gpu-barrier-bench.sh share, sourced
 # by each after `set -u` and with out set to the output folder: the vendor (NVIDIA_ICD, which
 # `source .gl/on-device` sets; the caller stops here without it) as Kronos's vendor driver
-# (KRONOS_VENDOR_ICD), runs (a new temporary folder for the runs' files) and $out/info.txt (the
+# (KRONOS_VENDOR_ICD), runs ($out/runs, the runs' files: a part stopped at its deadline
+# still leaves them for tools/gpu-session.sh to pack) and $out/info.txt (the
 # date, the GPUs, the driver's version and the CPU count).
 vendor=${NVIDIA_ICD:?source .gl/on-device first}
 export KRONOS_VENDOR_ICD=$vendor
-runs=$(mktemp -d)
+runs=$out/runs
+mkdir -p "$runs"
 { date -u; nvidia-smi -L; nvidia-smi --query-gpu=driver_version --format=csv,noheader; nproc; } \
    > "$out/info.txt" 2>&1
 

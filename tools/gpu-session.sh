@@ -11,8 +11,8 @@
 #   overhead     tools/gpu-overhead.sh NEW          (issues 10 and 11: where the time goes)
 #   idle-device  tools/gpu-idle-device.sh NEW       (issues 10 and 11: a second device's cost)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
-# in $OUT/session.txt); a part that runs past what is left is stopped. A part's runs/ folder
-# (profile) is packed into runs.tgz, since a device call brings back a limited number of files.
+# in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
+# back as one archive, $OUT/PART.tgz, since a device call brings back a limited number of files.
 #   source .gl/on-device; tools/gpu-session.sh 540 build-old build-gpu barrier descriptor
 set -u
 deadline=$1 old=$2 new=$3
@@ -41,8 +41,7 @@ for part in "$@"; do
   t0=$(date +%s)
   OUT=$out/$part timeout "$left" "${cmd[@]}"
   echo "$part: exit $? after $(($(date +%s) - t0)) s" >> "$out/session.txt"
-  # A call brings back only so many files: a part's folder of runs goes back as one archive.
-  if [ -d "$out/$part/runs" ]; then
-    tar -czf "$out/$part/runs.tgz" -C "$out/$part" runs && rm -rf "$out/$part/runs"
-  fi
+  # A call brings back only so many files (eight came back of 2026-12-06's call, the rest were
+  # left out): each part's folder, its runs included, goes back as one archive, part.tgz.
+  tar -czf "$out/$part.tgz" -C "$out" "$part" && rm -rf "${out:?}/$part"
 done
