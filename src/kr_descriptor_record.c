@@ -422,7 +422,8 @@ write_run(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write
 }
 
 bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+kr_descriptor_record_write_any(struct kr_descriptor_record *record,
+                               const VkWriteDescriptorSet *write)
 {
    /* The common case on its own, small enough to need few registers: one buffer descriptor
     * (uniform or storage, dynamic or not) within a binding of that type, found by index. The

@@ -90,8 +90,40 @@ bool kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32
 
 /* One VkWriteDescriptorSet (dstSet ignored). false when it names a binding or range the layout
  * does not have (invalid usage): nothing is written then. */
-bool kr_descriptor_record_write(struct kr_descriptor_record *record,
-                                const VkWriteDescriptorSet *write);
+bool kr_descriptor_record_write_any(struct kr_descriptor_record *record,
+                                    const VkWriteDescriptorSet *write);
+
+/* The same. Inline for what a framework does hundreds of times per dispatch, into a set that
+ * reopened with the content it writes again: one buffer descriptor (uniform or storage, dynamic
+ * or not) within a binding of its type, storing the value it already holds. That only marks
+ * the descriptor written (kr_descriptor_record_reopen); everything else takes the out-of-line
+ * path. */
+static inline bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   const struct kr_set_layout_model *model = record->model;
+   uint32_t type = (uint32_t)write->descriptorType, binding = write->dstBinding;
+   if (type - VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER > 3u || write->descriptorCount != 1 ||
+       !model->binding_index || binding >= model->binding_index_size ||
+       model->binding_index[binding] == UINT32_MAX)
+      return kr_descriptor_record_write_any(record, write);
+   const struct kr_binding_model *b = &model->bindings[model->binding_index[binding]];
+   if ((uint32_t)b->type != type || write->dstArrayElement >= b->count)
+      return kr_descriptor_record_write_any(record, write);
+   uint32_t index = b->first + write->dstArrayElement;
+   const struct kr_descriptor *slot = &record->descriptors[index];
+   const VkDescriptorBufferInfo *info = write->pBufferInfo;
+   if (slot->state != type + 1 || slot->object != (uint64_t)info->buffer ||
+       slot->offset != info->offset || slot->range != info->range || slot->sampler ||
+       slot->layout)
+      return kr_descriptor_record_write_any(record, write);
+   if (record->reopened) {
+      uint64_t bit = 1ull << (index % 64), *word = &record->fresh[index / 64];
+      record->fresh_count += !(*word & bit);
+      *word |= bit;
+   }
+   return true;
+}
 
 /* One VkCopyDescriptorSet from src (srcSet/dstSet ignored); src may be record itself (the
  * ranges do not overlap then: the spec forbids it). Settles src first (it reads src's
