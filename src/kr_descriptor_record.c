@@ -146,12 +146,7 @@ same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
 static KR_HOT_INLINE bool
 store(struct kr_descriptor_record *record, uint32_t index, struct kr_descriptor d)
 {
-   if (record->reopened) {
-      uint64_t bit = 1ull << (index % 64);
-      uint64_t *word = &record->fresh[index / 64];
-      record->fresh_count += !(*word & bit);
-      *word |= bit;
-   }
+   kr_descriptor_record_mark_fresh(record, index);
    struct kr_descriptor *slot = &record->descriptors[index];
    if (same_descriptor(slot, &d))
       return false;
@@ -426,23 +421,17 @@ kr_descriptor_record_write_any(struct kr_descriptor_record *record,
                                const VkWriteDescriptorSet *write)
 {
    /* The common case on its own, small enough to need few registers: one buffer descriptor
-    * (uniform or storage, dynamic or not) within a binding of that type, found by index. The
-    * rest, and anything this path would have to refuse, goes the general way. */
-   const struct kr_set_layout_model *model = record->model;
-   uint32_t type = (uint32_t)write->descriptorType, binding = write->dstBinding;
-   if (type - VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER > 3u || write->descriptorCount != 1 ||
-       !model->binding_index || binding >= model->binding_index_size ||
-       model->binding_index[binding] == UINT32_MAX)
-      return write_run(record, write);
-   const struct kr_binding_model *b = &model->bindings[model->binding_index[binding]];
-   if ((uint32_t)b->type != type || write->dstArrayElement >= b->count)
+    * within a binding of its type. The rest, and anything this path would have to refuse,
+    * goes the general way. */
+   uint32_t index = kr_descriptor_record_buffer_slot(record, write);
+   if (index == UINT32_MAX)
       return write_run(record, write);
    const VkDescriptorBufferInfo *info = write->pBufferInfo;
    const struct kr_descriptor d = {.object = (uint64_t)info->buffer,
                                    .offset = info->offset,
                                    .range = info->range,
-                                   .state = type + 1};
-   if (store(record, b->first + write->dstArrayElement, d))
+                                   .state = (uint32_t)write->descriptorType + 1};
+   if (store(record, index, d))
       record->dirty = true;
    return true;
 }

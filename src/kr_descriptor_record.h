@@ -93,35 +93,55 @@ bool kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32
 bool kr_descriptor_record_write_any(struct kr_descriptor_record *record,
                                     const VkWriteDescriptorSet *write);
 
-/* The same. Inline for what a framework does hundreds of times per dispatch, into a set that
- * reopened with the content it writes again: one buffer descriptor (uniform or storage, dynamic
- * or not) within a binding of its type, storing the value it already holds. That only marks
- * the descriptor written (kr_descriptor_record_reopen); everything else takes the out-of-line
- * path. */
-static inline bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+/* Every store into a record marks the descriptor written since a reopen (the bit, counted
+ * once). */
+static inline void
+kr_descriptor_record_mark_fresh(struct kr_descriptor_record *record, uint32_t index)
+{
+   if (!record->reopened)
+      return;
+   uint64_t bit = 1ull << (index % 64), *word = &record->fresh[index / 64];
+   record->fresh_count += !(*word & bit);
+   *word |= bit;
+}
+
+/* Where a write of one buffer descriptor (uniform or storage, dynamic or not) within a binding
+ * of its type, found by index, goes in the record's flat array; UINT32_MAX for any other write
+ * (those take the general path). */
+static inline uint32_t
+kr_descriptor_record_buffer_slot(const struct kr_descriptor_record *record,
+                                 const VkWriteDescriptorSet *write)
 {
    const struct kr_set_layout_model *model = record->model;
    uint32_t type = (uint32_t)write->descriptorType, binding = write->dstBinding;
    if (type - VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER > 3u || write->descriptorCount != 1 ||
        !model->binding_index || binding >= model->binding_index_size ||
        model->binding_index[binding] == UINT32_MAX)
-      return kr_descriptor_record_write_any(record, write);
+      return UINT32_MAX;
    const struct kr_binding_model *b = &model->bindings[model->binding_index[binding]];
    if ((uint32_t)b->type != type || write->dstArrayElement >= b->count)
+      return UINT32_MAX;
+   return b->first + write->dstArrayElement;
+}
+
+/* The same as kr_descriptor_record_write_any. Inline for what a framework does hundreds of
+ * times per dispatch, into a set that reopened with the content it writes again: one buffer
+ * descriptor (kr_descriptor_record_buffer_slot) storing the value it already holds. That only
+ * marks the descriptor written (kr_descriptor_record_reopen); everything else takes the
+ * out-of-line path. */
+static inline bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   uint32_t index = kr_descriptor_record_buffer_slot(record, write);
+   if (index == UINT32_MAX)
       return kr_descriptor_record_write_any(record, write);
-   uint32_t index = b->first + write->dstArrayElement;
    const struct kr_descriptor *slot = &record->descriptors[index];
    const VkDescriptorBufferInfo *info = write->pBufferInfo;
-   if (slot->state != type + 1 || slot->object != (uint64_t)info->buffer ||
-       slot->offset != info->offset || slot->range != info->range || slot->sampler ||
-       slot->layout)
+   if (slot->state != (uint32_t)write->descriptorType + 1 ||
+       slot->object != (uint64_t)info->buffer || slot->offset != info->offset ||
+       slot->range != info->range || slot->sampler || slot->layout)
       return kr_descriptor_record_write_any(record, write);
-   if (record->reopened) {
-      uint64_t bit = 1ull << (index % 64), *word = &record->fresh[index / 64];
-      record->fresh_count += !(*word & bit);
-      *word |= bit;
-   }
+   kr_descriptor_record_mark_fresh(record, index);
    return true;
 }
 
