@@ -8,7 +8,7 @@
 #   startup      tools/startup-bench.sh NEW 20 10   (issue 16)
 #   profile      tools/profile-check.sh $PROFILE_CHECK_ARGS NEW  (issue 13)
 #   vulkan14     tools/gpu-vulkan14-check.sh NEW    (issue 15; NEW built with the newer headers)
-#   overhead     tools/gpu-overhead.sh NEW          (issues 10 and 11: where the time goes)
+#   overhead     tools/gpu-overhead.sh NEW $OVERHEAD_ROUNDS (issues 10 and 11: where the time goes)
 #   idle-device  tools/gpu-idle-device.sh NEW       (issues 10 and 11: a second device's cost)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
@@ -34,7 +34,7 @@ for part in "$@"; do
     startup) cmd=("$here/startup-bench.sh" "$new" 20 10) ;;
     profile) cmd=("$here/profile-check.sh" ${PROFILE_CHECK_ARGS:-} "$new") ;;
     vulkan14) cmd=("$here/gpu-vulkan14-check.sh" "$new") ;;
-    overhead) cmd=("$here/gpu-overhead.sh" "$new") ;;
+    overhead) cmd=("$here/gpu-overhead.sh" "$new" ${OVERHEAD_ROUNDS:-}) ;;
     idle-device) cmd=("$here/gpu-idle-device.sh" "$new") ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
