@@ -9,7 +9,11 @@
 #   kronos-alone        Kronos only (everything on), and kronos-off-alone (KRONOS_DISABLE=all)
 #   direct+idle-kronos  both drivers loaded, the vendor's device measured, a Kronos device idle
 #   kronos+idle-direct  both loaded, Kronos's device measured, the vendor's idle
-# each idle device created before and after the measured one. Writes $OUT/idle-device.txt:
+# each idle device created before and after the measured one; then direct and Kronos (on, and
+# KRONOS_DISABLE=all) alone with the command buffer recorded again before every submit
+# (--rerecord, as kronos-bench does: the 2026-12-06 run found Kronos's wait equal to the
+# vendor's for a command buffer recorded once), without and with a barrier after each dispatch
+# (kronos-bench's chain-nobarriers and chain-barriers shapes). Writes $OUT/idle-device.txt:
 # every run's output, then the median us per submit of each case.
 #   source .gl/on-device; tools/gpu-idle-device.sh build-gpu [ROUNDS]
 set -u
@@ -43,6 +47,16 @@ for i in $(seq "$rounds"); do
        "${tool[@]}" --device "$d" --idle-$when "$k"
     one "kronos+idle-direct-$when" VK_DRIVER_FILES="$vendor:$kronos" KRONOS_DISABLE= \
        "${tool[@]}" --device "$k" --idle-$when "$d"
+  done
+  for shape in nobarriers barriers; do
+    again=(--dispatches 256 --elements 1024 --reps 9 --rerecord)
+    [ $shape = nobarriers ] && again+=(--no-barriers)
+    one "direct-alone-rerecord-$shape" VK_DRIVER_FILES="$vendor" "$build/tools/timestamp-cost" \
+       "${again[@]}"
+    one "kronos-alone-rerecord-$shape" VK_DRIVER_FILES="$kronos" KRONOS_DISABLE= \
+       "$build/tools/timestamp-cost" "${again[@]}"
+    one "kronos-off-alone-rerecord-$shape" VK_DRIVER_FILES="$kronos" KRONOS_DISABLE=all \
+       "$build/tools/timestamp-cost" "${again[@]}"
   done
 done
 python3 - "$log" >> "$log" << 'PY'

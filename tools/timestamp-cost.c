@@ -18,9 +18,11 @@
  * adds to a long command buffer's submit and wait. --device N measures the loader's Nth
  * device; --idle-before N / --idle-after N also create a device on the Nth, left idle, before or
  * after the measured one (kronos-bench has the vendor's device and Kronos's in one process:
- * whether a second device there changes the wait).
+ * whether a second device there changes the wait). --rerecord records the command buffer again
+ * (one-time submit) before every submit, as kronos-bench does; the time per submit still counts
+ * only the submit and the wait, not the recording.
  *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] [--no-barriers]
- *                  [--device N] [--idle-before N] [--idle-after N] */
+ *                  [--rerecord] [--device N] [--idle-before N] [--idle-after N] */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +39,7 @@ static const char *const mode_names[MODE_COUNT] = {"none", "reset", "end", "pair
 struct options {
    uint32_t dispatches, elements, submits, reps;
    bool barriers;
+   bool rerecord;                     /* record each command buffer again before every submit */
    uint32_t device;                   /* the measured device's index in the loader's list */
    uint32_t idle_before, idle_after; /* an idle device's index + 1, created before/after it */
 };
@@ -91,6 +94,24 @@ record(const struct experiment *e, const struct options *o, enum mode mode, VkCo
    }
 }
 
+/* Begins (resetting it), records and ends a mode's command buffer. */
+static VkResult
+record_whole(const struct experiment *e, const struct options *o, enum mode mode)
+{
+   const struct VolkDeviceTable *vk = &e->device->vk;
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = o->rerecord ? VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT : 0,
+   };
+   VkResult result = vk->vkBeginCommandBuffer(e->cmd[mode], &begin);
+   if (!kt_ok(result, "vkBeginCommandBuffer"))
+      return result;
+   record(e, o, mode, e->cmd[mode]);
+   result = vk->vkEndCommandBuffer(e->cmd[mode]);
+   kt_ok(result, "vkEndCommandBuffer");
+   return result;
+}
+
 static VkResult
 setup(struct experiment *e, const struct options *o)
 {
@@ -122,6 +143,7 @@ setup(struct experiment *e, const struct options *o)
       return result;
    const VkCommandPoolCreateInfo pool_info = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .flags = o->rerecord ? VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT : 0,
       .queueFamilyIndex = device->queue_family,
    };
    result = vk->vkCreateCommandPool(device->handle, &pool_info, NULL, &e->command_pool);
@@ -136,14 +158,9 @@ setup(struct experiment *e, const struct options *o)
    result = vk->vkAllocateCommandBuffers(device->handle, &alloc, e->cmd);
    if (!kt_ok(result, "vkAllocateCommandBuffers"))
       return result;
-   const VkCommandBufferBeginInfo begin = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   for (uint32_t m = 0; m < MODE_COUNT; m++) {
-      result = vk->vkBeginCommandBuffer(e->cmd[m], &begin);
-      if (!kt_ok(result, "vkBeginCommandBuffer"))
-         return result;
-      record(e, o, (enum mode)m, e->cmd[m]);
-      result = vk->vkEndCommandBuffer(e->cmd[m]);
-      if (!kt_ok(result, "vkEndCommandBuffer"))
+   for (uint32_t m = 0; m < MODE_COUNT && !o->rerecord; m++) {
+      result = record_whole(e, o, (enum mode)m);
+      if (result != VK_SUCCESS)
          return result;
    }
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
@@ -184,8 +201,14 @@ time_mode(struct experiment *e, const struct options *o, enum mode mode, double 
       .commandBufferCount = 1,
       .pCommandBuffers = &e->cmd[mode],
    };
-   double start = now_us();
+   double total = 0;
    for (uint32_t s = 0; s < o->submits; s++) {
+      if (o->rerecord) {
+         VkResult result = record_whole(e, o, mode);
+         if (result != VK_SUCCESS)
+            return result;
+      }
+      double start = now_us();
       VkResult result = vk->vkQueueSubmit(e->device->queues[0], 1, &submit, e->fence);
       if (!kt_ok(result, "vkQueueSubmit"))
          return result;
@@ -195,8 +218,9 @@ time_mode(struct experiment *e, const struct options *o, enum mode mode, double 
       result = vk->vkResetFences(e->device->handle, 1, &e->fence);
       if (!kt_ok(result, "vkResetFences"))
          return result;
+      total += now_us() - start;
    }
-   *us = (now_us() - start) / o->submits;
+   *us = total / o->submits;
    return VK_SUCCESS;
 }
 
@@ -227,8 +251,11 @@ parse_options(int argc, char **argv, struct options *o)
    for (int i = 1; i < argc; i++) {
       const char *value = i + 1 < argc ? argv[i + 1] : "";
       bool ok;
-      if (strcmp(argv[i], "--no-barriers") == 0) {
-         o->barriers = false;
+      if (strcmp(argv[i], "--no-barriers") == 0 || strcmp(argv[i], "--rerecord") == 0) {
+         if (argv[i][2] == 'n')
+            o->barriers = false;
+         else
+            o->rerecord = true;
          continue;
       }
       if (strcmp(argv[i], "--dispatches") == 0)
@@ -250,8 +277,8 @@ parse_options(int argc, char **argv, struct options *o)
          ok = false;
       if (!ok) {
          fprintf(stderr, "usage: timestamp-cost [--dispatches N] [--elements N] [--submits N] "
-                         "[--reps N] [--no-barriers] [--device N] [--idle-before N] "
-                         "[--idle-after N]\n");
+                         "[--reps N] [--no-barriers] [--rerecord] [--device N] "
+                         "[--idle-before N] [--idle-after N]\n");
          return false;
       }
       i++;
@@ -305,10 +332,11 @@ main(int argc, char **argv)
             samples[m][r - 1] = us;
       }
    }
-   printf("%s (%s), %u dispatches of %u elements per command buffer%s, %u submits x %u reps",
+   printf("%s (%s), %u dispatches of %u elements per command buffer%s%s, %u submits x %u reps",
           physical[o.device].properties.deviceName,
           kt_physical_device_driver_name(&physical[o.device]), o.dispatches, o.elements,
-          o.barriers ? "" : " (no barriers)", o.submits, o.reps);
+          o.barriers ? "" : " (no barriers)", o.rerecord ? " (recorded before each submit)" : "",
+          o.submits, o.reps);
    if (idle.handle)
       printf(", an idle device on %s created %s it",
              physical[(o.idle_before ? o.idle_before : o.idle_after) - 1].properties.deviceName,
