@@ -260,9 +260,10 @@ destroy_set(struct kr_device *device, struct kr_descriptor_pool *pool,
       kr_descriptor_cache_forget_record(&device->descriptor_cache, &set->record);
    set->kept_serial = set->layout->serial;
    kr_pool_budget_give(&pool->budget, &set->layout->model);
-   /* Not kept: a layout the application destroys goes with its last set, cached vendor sets
-    * and all, whatever the pool keeps. The kept record's model is the layout's: read only once
-    * a set of that same layout (kept_serial) reopens it. */
+   /* The layout is let go even by a kept set: a layout the application destroys goes with its
+    * last live set, cached vendor sets and all, whatever the pool keeps. A kept record's model
+    * is that layout's, read again only when a set of that same layout (kept_serial) reopens
+    * it. */
    kr_descriptor_set_layout_unuse(set->layout);
    set->layout = NULL;
    unlink_set(pool, set);
@@ -386,7 +387,7 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    }
    kr_object_base_init(&set->base, VK_OBJECT_TYPE_DESCRIPTOR_SET, device->alloc);
    set->pool = pool;
-   set->prev = set->next = NULL;
+   set->prev = NULL; /* a reopened set's memory holds its last links */
    set->layout = layout;
    kr_descriptor_set_layout_use(layout);
    if (reopen) {
