@@ -1991,13 +1991,9 @@ main(int argc, char **argv)
       {"close both devices: Kronos's device callbacks hold nothing", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
-   const char *only = NULL;
-   if (argc == 3 && strcmp(argv[1], "--only") == 0) {
-      only = argv[2];
-   } else if (argc != 1) {
-      fprintf(stderr, "usage: %s [--only CASE]\n", argv[0]);
+   const char *only;
+   if (!it_only_argument(argc, argv, &only))
       return 2;
-   }
    size_t n = it_select_tests(tests, DC_ARRAY_SIZE(tests), only, chosen);
    if (n == 0)
       return 2;

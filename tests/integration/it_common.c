@@ -98,6 +98,20 @@ it_select_tests(const struct it_test *tests, size_t count, const char *only,
    return n;
 }
 
+bool
+it_only_argument(int argc, char **argv, const char **only)
+{
+   *only = NULL;
+   if (argc == 3 && strcmp(argv[1], "--only") == 0) {
+      *only = argv[2];
+      return true;
+   }
+   if (argc == 1)
+      return true;
+   fprintf(stderr, "usage: %s [--only CASE]\n", argv[0]);
+   return false;
+}
+
 VkResult
 it_create_instance(const char *const *extensions, uint32_t extension_count,
                    const VkAllocationCallbacks *allocator, VkInstance *instance)

@@ -58,6 +58,10 @@ int it_run_tests(const struct it_test *tests, size_t count);
 size_t it_select_tests(const struct it_test *tests, size_t count, const char *only,
                        struct it_test *chosen);
 
+/* For a program whose only arguments are [--only CASE]: CASE in *only (NULL without
+ * arguments); false, with the usage on stderr, for any other arguments. */
+bool it_only_argument(int argc, char **argv, const char **only);
+
 /* it_run_tests for an array of struct it_test. */
 #define IT_RUN_TESTS(tests) it_run_tests((tests), sizeof(tests) / sizeof((tests)[0]))
 

@@ -206,13 +206,9 @@ teardown(void)
 int
 main(int argc, char **argv)
 {
-   const char *only = NULL;
-   if (argc == 3 && strcmp(argv[1], "--only") == 0) {
-      only = argv[2];
-   } else if (argc != 1) {
-      fprintf(stderr, "usage: %s [--only CASE]\n", argv[0]);
+   const char *only;
+   if (!it_only_argument(argc, argv, &only))
       return 2;
-   }
    it_watchdog_arm("profile_resets", 120);
    static const struct it_test tests[] = {
       {"setup", setup, true},
