@@ -32,20 +32,19 @@ grep -q '"dispatch_gpu_us": 10.5' "$dir/bench-dispatch.json"
 legend="bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch (--dispatch-timestamps; else its span); span us: its span of each command buffer per dispatch (barriers included); both medians of repetitions; profile us: the profiler's, the same way; run: the row's nth pair; diff: profile vs bench"
 header="row            size batch run   disp    bench us     span us  profile us     mean us     diff  kernels"
 
-cat > "$dir/pass" <<END
-$header
-saxpy         8 MiB     2   1      4      10.000      10.000      10.300      10.300   +3.00%  main#00000001,saxpy
-$legend
-PASS: 1 rows within 5%
-END
+# What a one-row comparison within 5% prints: file, the row's line, the legend.
+one_row_pass() {
+  printf '%s\n%s\n%s\nPASS: 1 rows within 5%%\n' "$header" "$2" "$3" > "$1"
+}
+
+one_row_pass "$dir/pass" \
+  "saxpy         8 MiB     2   1      4      10.000      10.000      10.300      10.300   +3.00%  main#00000001,saxpy" \
+  "$legend"
 expect "within 5%" 0 "$dir/pass" python3 "$tools/profile_compare.py" "$data/bench.json" "$data/trace.json"
 
-cat > "$dir/dispatch" <<END
-$header
-saxpy         8 MiB     2   1      4      10.500      12.000      10.300      10.300   -1.90%  main#00000001,saxpy
-$legend
-PASS: 1 rows within 5%
-END
+one_row_pass "$dir/dispatch" \
+  "saxpy         8 MiB     2   1      4      10.500      12.000      10.300      10.300   -1.90%  main#00000001,saxpy" \
+  "$legend"
 expect "the dispatches' own timestamps" 0 "$dir/dispatch" python3 "$tools/profile_compare.py" \
   "$dir/bench-dispatch.json" "$data/trace.json"
 
@@ -53,12 +52,9 @@ expect "the dispatches' own timestamps" 0 "$dir/dispatch" python3 "$tools/profil
 sed 's/"kronos": {"wall_us": 21.0, "gpu_us": 10.0,/"kronos": {"wall_us": 20.0, "gpu_us": 11.0, "dispatch_gpu_us": 10.1,/' \
   "$data/bench.json" > "$dir/reference.json"
 legend_reference="bench us: kronos-bench's GPU us per dispatch, its timestamps around each dispatch (--dispatch-timestamps, in a run without the profiler); span us: its span of each command buffer per dispatch (barriers included); both medians of repetitions; profile us: the profiler's, the same way; run: the row's nth pair; diff: profile vs bench"
-cat > "$dir/reference" <<END
-$header
-saxpy         8 MiB     2   1      4      10.100      12.000      10.300      10.300   +1.98%  main#00000001,saxpy
-$legend_reference
-PASS: 1 rows within 5%
-END
+one_row_pass "$dir/reference" \
+  "saxpy         8 MiB     2   1      4      10.100      12.000      10.300      10.300   +1.98%  main#00000001,saxpy" \
+  "$legend_reference"
 expect "--reference" 0 "$dir/reference" python3 "$tools/profile_compare.py" --reference \
   "$dir/bench-dispatch.json" "$data/trace.json" "$dir/reference.json"
 echo "profile_compare.py: $data/bench.json: no dispatch_gpu_us (kronos-bench --dispatch-timestamps)" \
