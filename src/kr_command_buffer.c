@@ -39,6 +39,7 @@ free_buffer_object(struct kr_command_pool *pool, struct kr_command_buffer *cb)
    kr_command_buffer_release_descriptors(cb);
    kr_barrier_recording_finish(cb);
    kr_free(pool->alloc, cb->held);
+   kr_free(pool->alloc, cb->carried);
    kr_free(pool->alloc, cb->host_objects);
    kr_object_base_finish(&cb->base);
    kr_free(pool->alloc, cb);
@@ -109,7 +110,10 @@ kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolRe
    bool release = flags & VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT;
    for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next) {
       kr_profile_recording_reset(cb);
-      kr_command_buffer_release_descriptors(cb);
+      if (release)
+         kr_command_buffer_release_descriptors(cb);
+      else
+         kr_command_buffer_carry_descriptors(cb);
       cb->host_object_count = 0;
       if (release)
          kr_barrier_recording_release(cb);
@@ -208,9 +212,9 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    cb->waits_on_events = false;
    cb->host_object_count = 0;
    memset(&cb->counts, 0, sizeof(cb->counts));
-   /* Beginning resets the command buffer: what it held is let go, and the new recording is a
-    * new holder. */
-   kr_command_buffer_release_descriptors(cb);
+   /* Beginning resets the command buffer: what it held is carried for the new recording to
+    * take over (let go at its end), and the new recording is a new holder. */
+   kr_command_buffer_carry_descriptors(cb);
    cb->descriptor_holder = atomic_fetch_add_explicit(&cb->device->descriptor_holder_serial, 1,
                                                      memory_order_relaxed) + 1;
    kr_barrier_recording_begin(cb);
@@ -227,7 +231,10 @@ kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags f
    kr_profile_recording_reset(cb);
    cb->profile.timed = false;
    cb->profile.slice_count = 0;
-   kr_command_buffer_release_descriptors(cb);
+   if (flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT)
+      kr_command_buffer_release_descriptors(cb);
+   else
+      kr_command_buffer_carry_descriptors(cb);
    cb->host_object_count = 0;
    if (flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT)
       kr_barrier_recording_release(cb);
@@ -241,6 +248,7 @@ kr_EndCommandBuffer(VkCommandBuffer commandBuffer)
    /* Every pending barrier request goes to the vendor: the next submit may depend on it. */
    kr_barrier_recording_end(cb);
    kr_profile_recording_end(cb); /* labels left open end here */
+   kr_command_buffer_end_descriptors(cb);
    VkResult result = cb->disp->EndCommandBuffer(cb->handle);
    kr_stats_add_recorded(&cb->device->stats, &cb->counts);
    return cb->record_result != VK_SUCCESS ? cb->record_result : result;

@@ -92,6 +92,10 @@ struct kr_descriptor_set {
    /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set
     * without a record): copies from it into records are refused from then on. */
    bool shadow_lost;
+   /* Where a command buffer keeps its hold on the cache entry it last bound this set through
+    * (an index into its held or carried holds), so that binding it again in a later recording
+    * needs no lookup: a hint, checked against the command buffer's own arrays. */
+   atomic_uint hold_hint;
    struct kr_descriptor_record record;
 };
 
@@ -135,8 +139,15 @@ void kr_vendor_update_descriptor_sets(struct kr_device *device, uint32_t write_c
                                       const VkWriteDescriptorSet *writes, uint32_t copy_count,
                                       const VkCopyDescriptorSet *copies);
 
-/* The holds a command buffer took on cached vendor sets while recording: let go (reset, begin,
- * free). */
+/* The holds a command buffer took on cached vendor sets while recording, and those it carried
+ * from the recording before: all let go (freed, or reset releasing its resources). */
 void kr_command_buffer_release_descriptors(struct kr_command_buffer *cb);
+
+/* A reset or begin: the recording's holds are carried, for the next recording to take over
+ * what it binds again (any carried before are let go). */
+void kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb);
+
+/* vkEndCommandBuffer: the carried holds the recording did not take over are let go. */
+void kr_command_buffer_end_descriptors(struct kr_command_buffer *cb);
 
 #endif

@@ -14,27 +14,112 @@
 /* A command buffer's latest holds looked at before taking another on the same entry. */
 #define RECENT_HOLDS 8u
 
+/* Lets go of the carried holds, NULL where one moved to `held`. The cache's lock is held. */
+static void
+release_carried_locked(struct kr_command_buffer *cb)
+{
+   uint32_t n = 0;
+   for (uint32_t i = 0; i < cb->carried_count; i++) {
+      if (cb->carried[i])
+         cb->carried[n++] = cb->carried[i];
+   }
+   kr_descriptor_cache_release_locked(&cb->device->descriptor_cache, cb->carried, n);
+   cb->carried_count = 0;
+}
+
 void
 kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
 {
-   kr_descriptor_cache_release(&cb->device->descriptor_cache, cb->held, cb->held_count);
+   if (!cb->carried_count && !cb->held_count)
+      return;
+   struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
+   kr_descriptor_cache_lock(cache);
+   release_carried_locked(cb);
+   kr_descriptor_cache_release_locked(cache, cb->held, cb->held_count);
+   kr_descriptor_cache_unlock(cache);
    cb->held_count = 0;
+}
+
+void
+kr_command_buffer_end_descriptors(struct kr_command_buffer *cb)
+{
+   if (!cb->carried_count)
+      return;
+   struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
+   kr_descriptor_cache_lock(cache);
+   release_carried_locked(cb);
+   kr_descriptor_cache_unlock(cache);
+}
+
+void
+kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb)
+{
+   /* Nothing held: a reset before this begin carried them already (or nothing was bound). */
+   if (!cb->held_count)
+      return;
+   kr_command_buffer_end_descriptors(cb); /* the recording before one that never ended */
+   struct kr_cache_entry **held = cb->held;
+   uint32_t capacity = cb->held_capacity;
+   cb->held = cb->carried;
+   cb->held_capacity = cb->carried_capacity;
+   cb->carried = held;
+   cb->carried_capacity = capacity;
+   cb->carried_count = cb->held_count;
+   cb->held_count = 0;
+}
+
+/* Room for one more hold; false when out of memory. */
+static bool
+hold_room(struct kr_command_buffer *cb)
+{
+   return cb->held_count < cb->held_capacity ||
+          kr_array_grow(cb->pool->alloc, (void **)&cb->held, &cb->held_capacity, cb->held_count,
+                        (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) == VK_SUCCESS;
 }
 
 /* Keeps a new hold until the command buffer lets go; false when out of memory (the hold is
  * released at once and the recording fails). The cache's lock is held. */
 static bool
-keep_hold(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
+keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+          struct kr_cache_entry *entry)
 {
-   if (cb->held_count == cb->held_capacity &&
-       kr_array_grow(cb->pool->alloc, (void **)&cb->held, &cb->held_capacity, cb->held_count,
-                     (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) != VK_SUCCESS) {
+   if (!hold_room(cb)) {
       kr_descriptor_cache_release_locked(&cb->device->descriptor_cache, &entry, 1);
       kr_error("vkCmdBindDescriptorSets: out of host memory for the command buffer's sets");
       cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
       return false;
    }
+   atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
    cb->held[cb->held_count++] = entry;
+   return true;
+}
+
+/* Binding a set whose record is clean and linked to `entry` (its bound_entry) again, without
+ * the cache: true when this command buffer already holds the entry, in this recording or
+ * carried from the one before (then the hold moves to this recording), and the entry is still
+ * in the cache. Equal to what the cache would answer: the entry of the record's content, held.
+ * The hint is only a hint: the command buffer's own arrays decide. */
+static bool
+rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+            struct kr_cache_entry *entry)
+{
+   uint32_t hint = atomic_load_explicit(&set->hold_hint, memory_order_relaxed);
+   bool in_held = hint < cb->held_count && cb->held[hint] == entry;
+   if (!in_held && !(hint < cb->carried_count && cb->carried[hint] == entry))
+      return false;
+   /* Held, so not freed: its link can be read. An entry unlinked since (an object it names was
+    * destroyed) is looked up again under the lock, and a carried hold on it stays carried, to
+    * be let go when this recording ends. */
+   if (!atomic_load_explicit(&entry->linked, memory_order_relaxed))
+      return false;
+   if (!in_held) {
+      if (!hold_room(cb))
+         return false;
+      cb->carried[hint] = NULL;
+      atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
+      cb->held[cb->held_count++] = entry;
+   }
+   cb->counts.descriptor_cache_hits++;
    return true;
 }
 
@@ -51,6 +136,11 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locke
       return VK_NULL_HANDLE;
    if (!set->layout->model.modeled)
       return set->vendor;
+   struct kr_cache_entry *bound = kr_descriptor_record_bound_entry(&set->record);
+   if (bound && rebind_held(cb, set, bound)) {
+      *held = bound;
+      return (VkDescriptorSet)bound->vendor_set;
+   }
    struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
    if (!*locked) {
       kr_descriptor_cache_lock(cache);
@@ -73,7 +163,7 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locke
       return VK_NULL_HANDLE;
    }
    VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
-   if (new_hold && !keep_hold(cb, entry))
+   if (new_hold && !keep_hold(cb, set, entry))
       return VK_NULL_HANDLE;
    *held = entry;
    return vendor;

@@ -369,6 +369,7 @@ unlink_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *re
    struct kr_cache_entry *entry = record->entry;
    if (!entry)
       return;
+   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
    record->entry = NULL;
    entry->records--;
    settle(cache, entry);
@@ -382,6 +383,7 @@ link_record(struct kr_descriptor_cache *cache, struct kr_descriptor_record *reco
    if (record->entry == entry)
       return;
    struct kr_cache_entry *old = record->entry;
+   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
    entry->records++;
    record->entry = entry;
    if (old) {
@@ -476,6 +478,8 @@ hold:
       *new_hold = true;
    }
    *out = entry;
+   /* The record is settled, clean and linked to the entry of its content. */
+   atomic_store_explicit(&record->bound_entry, entry, memory_order_release);
    /* Evict only after the new entry is held, so it is not its own victim. */
    if (cache->linked_count > cache->max_entries)
       evict_beyond_limit(cache);

@@ -55,7 +55,9 @@ struct kr_cache_entry {
    uint64_t last_holder;
    uint32_t holders;
    uint32_t records;
-   bool linked;
+   /* In the cache (found by content and by the objects it names); false once unlinked, never
+    * true again. Atomic: a command buffer that holds the entry reads it without the lock. */
+   atomic_bool linked;
    uint32_t link_count;
    struct kr_cache_object_link *links;
    struct kr_descriptor *descriptors;

@@ -201,6 +201,8 @@ kr_descriptor_record_reopen(struct kr_descriptor_record *record)
    memset(record->fresh, 0, fresh_words(record->model) * sizeof(uint64_t));
    record->fresh_count = 0;
    record->reopened = true;
+   /* Until it settles, its content is not known to be the kept one. */
+   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
 }
 
 void
@@ -222,7 +224,7 @@ kr_descriptor_record_settle(struct kr_descriptor_record *record)
          changed |= store(record, i, zero);
    }
    if (changed)
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
 }
 
 /* A run of `count` descriptors (bytes for inline blocks) from element `element` of a binding,
@@ -378,12 +380,12 @@ write_other(struct kr_descriptor_record *record, const VkWriteDescriptorSet *wri
       if (!block || block->dataSize < write->descriptorCount)
          return false;
       if (store_bytes(record, run->start, block->pData, write->descriptorCount))
-         record->dirty = true;
+         kr_descriptor_record_changed(record);
       return true;
    }
    if (fill_run(record, run, write->descriptorType, write->descriptorCount, write_array(write),
                 array_stride(write->descriptorType)))
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
    return true;
 }
 
@@ -412,7 +414,7 @@ write_run(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write
       changed |= store(record, run.start + i, d);
    }
    if (changed)
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
    return true;
 }
 
@@ -432,7 +434,7 @@ kr_descriptor_record_write_any(struct kr_descriptor_record *record,
                                    .range = info->range,
                                    .state = (uint32_t)write->descriptorType + 1};
    if (store(record, index, d))
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
    return true;
 }
 
@@ -466,7 +468,7 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record, struct kr_descrip
    if (to.inline_block) {
       /* memmove in store_bytes: src may be record itself */
       if (store_bytes(record, to.start, src->inline_bytes + from.start, copy->descriptorCount))
-         record->dirty = true;
+         kr_descriptor_record_changed(record);
       return true;
    }
    const struct kr_binding_model *b = to.binding;
@@ -479,7 +481,7 @@ kr_descriptor_record_copy(struct kr_descriptor_record *record, struct kr_descrip
       changed |= store(record, to.start + i, d);
    }
    if (changed)
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
    return true;
 }
 
@@ -506,7 +508,7 @@ kr_descriptor_record_apply_template(struct kr_descriptor_record *record, uint32_
                              entry->stride);
    }
    if (changed)
-      record->dirty = true;
+      kr_descriptor_record_changed(record);
    return ok;
 }
 

@@ -10,6 +10,7 @@
 #ifndef KR_DESCRIPTOR_RECORD_H
 #define KR_DESCRIPTOR_RECORD_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <vulkan/vulkan.h>
@@ -44,6 +45,12 @@ struct kr_descriptor_record {
    /* The cache entry the record was last bound through (a reference the record holds), while
     * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
    struct kr_cache_entry *entry;
+   /* `entry` while it holds exactly this record's content (settled, not dirty): what a command
+    * buffer that already holds that entry binds without the cache's lock
+    * (kr_descriptor_bind.c). Published by the cache under its lock at a bind; cleared by every
+    * change of the content, every reopen and every change of the link. Atomic because binds of
+    * one set from several threads are allowed, and one of them may take the lock meanwhile. */
+   _Atomic(struct kr_cache_entry *) bound_entry;
    /* Reopened (kr_descriptor_record_reopen): the record holds the content of the set that had
     * its memory before, and `fresh` marks the descriptors stored since (one bit each, in the
     * record's storage; NULL for records that cannot be reopened); settling clears the others.
@@ -53,6 +60,22 @@ struct kr_descriptor_record {
    uint32_t fresh_count;
    bool reopened;
 };
+
+/* The record's content changed: the next bind looks it up again. */
+static inline void
+kr_descriptor_record_changed(struct kr_descriptor_record *record)
+{
+   record->dirty = true;
+   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
+}
+
+/* The entry to bind for the record's content without the cache (see bound_entry); NULL when
+ * the cache must be asked. */
+static inline struct kr_cache_entry *
+kr_descriptor_record_bound_entry(struct kr_descriptor_record *record)
+{
+   return atomic_load_explicit(&record->bound_entry, memory_order_acquire);
+}
 
 /* Allocates a record of the layout, all descriptors unwritten. */
 VkResult kr_descriptor_record_init(struct kr_descriptor_record *record,

@@ -65,6 +65,8 @@ struct kr_record_counts {
    uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
    uint32_t descriptor_writes;
    uint32_t descriptor_pushes;
+   /* Binds of a set whose cached vendor set the command buffer already held (no lookup). */
+   uint32_t descriptor_cache_hits;
 };
 
 void kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *counts);
