@@ -129,6 +129,10 @@ kr_TrimCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolTri
    struct kr_device *device = kr_device_from_handle(_device);
    struct kr_command_pool *pool = kr_command_pool_from_handle(commandPool);
    kr_barrier_pool_release_logs(pool);
+   /* Memory the pool's command buffers keep for later recordings goes back: so do the holds
+    * carried to their next recording, which keep cached vendor sets past the cache's bound. */
+   for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next)
+      kr_command_buffer_end_descriptors(cb);
    device->disp.TrimCommandPool(device->handle, pool->handle, flags);
 }
 
@@ -211,10 +215,11 @@ kr_BeginCommandBuffer(VkCommandBuffer commandBuffer, const VkCommandBufferBeginI
    cb->record_result = VK_SUCCESS;
    cb->waits_on_events = false;
    cb->host_object_count = 0;
-   memset(&cb->counts, 0, sizeof(cb->counts));
    /* Beginning resets the command buffer: what it held is carried for the new recording to
-    * take over (let go at its end), and the new recording is a new holder. */
+    * take over (let go at its end), and the new recording is a new holder. First, since the
+    * last recording's hits on its holds are counted there. */
    kr_command_buffer_carry_descriptors(cb);
+   memset(&cb->counts, 0, sizeof(cb->counts));
    cb->descriptor_holder = atomic_fetch_add_explicit(&cb->device->descriptor_holder_serial, 1,
                                                      memory_order_relaxed) + 1;
    kr_barrier_recording_begin(cb);

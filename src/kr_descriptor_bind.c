@@ -27,9 +27,23 @@ release_carried_locked(struct kr_command_buffer *cb)
    cb->carried_count = 0;
 }
 
+/* Binds from the command buffer's own holds (rebind_held) are counted in the command buffer and
+ * reach the statistics when its recording ends or its holds move or go, so none is lost with a
+ * recording that never ends. */
+static void
+count_hits(struct kr_command_buffer *cb)
+{
+   if (!cb->counts.descriptor_cache_hits)
+      return;
+   kr_stats_add(&cb->device->stats, KR_STAT_DESCRIPTOR_CACHE_HITS,
+                cb->counts.descriptor_cache_hits);
+   cb->counts.descriptor_cache_hits = 0;
+}
+
 void
 kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
 {
+   count_hits(cb);
    if (!cb->carried_count && !cb->held_count)
       return;
    struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
@@ -43,6 +57,7 @@ kr_command_buffer_release_descriptors(struct kr_command_buffer *cb)
 void
 kr_command_buffer_end_descriptors(struct kr_command_buffer *cb)
 {
+   count_hits(cb);
    if (!cb->carried_count)
       return;
    struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
@@ -54,6 +69,7 @@ kr_command_buffer_end_descriptors(struct kr_command_buffer *cb)
 void
 kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb)
 {
+   count_hits(cb);
    /* Nothing held: a reset before this begin carried them already (or nothing was bound). */
    if (!cb->held_count)
       return;
@@ -163,8 +179,19 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locke
       return VK_NULL_HANDLE;
    }
    VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
-   if (new_hold && !keep_hold(cb, set, entry))
-      return VK_NULL_HANDLE;
+   if (new_hold) {
+      if (!keep_hold(cb, set, entry))
+         return VK_NULL_HANDLE;
+   } else {
+      /* Held already, often through another set of the same content: point this set's hint
+       * at the hold too, where it is among the latest, so its next bind needs no lookup. */
+      for (uint32_t i = cb->held_count - recent; i < cb->held_count; i++) {
+         if (cb->held[i] == entry) {
+            atomic_store_explicit(&set->hold_hint, i, memory_order_relaxed);
+            break;
+         }
+      }
+   }
    *held = entry;
    return vendor;
 }

@@ -33,8 +33,6 @@ kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *cou
       kr_stats_add(stats, KR_STAT_APP_DISPATCHES, counts->dispatches);
       kr_stats_add(stats, KR_STAT_VENDOR_DISPATCHES, counts->vendor_dispatches);
    }
-   if (counts->descriptor_cache_hits)
-      kr_stats_add(stats, KR_STAT_DESCRIPTOR_CACHE_HITS, counts->descriptor_cache_hits);
    if (counts->descriptor_writes) {
       kr_stats_add(stats, KR_STAT_APP_DESCRIPTOR_WRITES, counts->descriptor_writes);
       kr_stats_add(stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES, counts->descriptor_writes);

@@ -101,10 +101,12 @@ typedef struct VkKronosDeviceStatistics {
    uint64_t batches_flushed[KRONOS_FLUSH_REASON_COUNT];
    /* device memory held from the vendor by Kronos's pools, and the part handed out */
    uint64_t pool_bytes_reserved, pool_bytes_in_use;
-   /* persistent descriptors (version 3): binds that found a cached vendor set, binds that
-    * made one (a miss: one vendor set allocated and written), cached sets evicted, cached
-    * vendor sets alive now, the host memory of the cache now, and push descriptor calls
-    * (vkCmdPushDescriptorSet*) that reached the vendor */
+   /* persistent descriptors (version 3): binds that found a cached vendor set (those that
+    * found it among the command buffer's own holds are counted when its recording ends or it
+    * is reset, begun again, trimmed or freed), binds that made one (a miss: one vendor set
+    * allocated and written), cached sets evicted, cached vendor sets alive now, the host memory
+    * of the cache now, and push descriptor calls (vkCmdPushDescriptorSet*) that reached the
+    * vendor */
    uint64_t descriptor_cache_hits, descriptor_cache_misses, descriptor_cache_evictions;
    uint64_t vendor_descriptor_sets_live, descriptor_cache_bytes;
    uint64_t descriptor_pushes;

@@ -11,7 +11,10 @@
  *  - framework: 20 iterations (after a warm-up) of 16 operations, each allocating a set from a
  *    pool that is reset every iteration, writing it (operation k: the same content every
  *    iteration), binding it and dispatching, all in one waited submit: 0 vendor writes, 0
- *    misses, 320 hits;
+ *    misses, 320 hits, nothing evicted even past a bound of 2 (each recording takes over the
+ *    holds the one before carried over its begin); then, in the evict mode, a recording
+ *    abandoned (reset before it ends) still counts its 16 hits, and a reset releasing
+ *    resources brings the cache back to its bound;
  *  - distinct_contents: one set rewritten with 8 contents in turn, a waited submit each, 5
  *    rounds: 8 misses and 24 vendor writes in the first round, none after; then 8 other sets
  *    with the same 8 contents, bound in one command buffer: 8 hits;
@@ -20,7 +23,8 @@
  *    miss (a new vendor set), the output in B and nothing in the memory that took A's place; a
  *    new set with B's content hits; once B is destroyed no vendor set is left of the case;
  *  - eviction: 6 command buffers, each binding a set of its own content, recorded and kept;
- *    submitted, checked; another command buffer binds 4 more contents and is reset; the 6
+ *    submitted, checked; another command buffer binds 4 more contents and is reset (its holds
+ *    carried: nothing evicted), then its pool trimmed (the carried holds go); the 6
  *    submitted again (a vendor set a recorded command buffer holds cannot have been evicted),
  *    checked again; then freed: with KRONOS_DESCRIPTOR_CACHE_SETS=2, 6 vendor sets live while
  *    they are held, <= 2 after, and evictions;
@@ -286,11 +290,12 @@ write_set(VkDescriptorSet set, const struct dc_simple_io *io, VkBuffer out, cons
    vkUpdateDescriptorSets(g.device, WRITES_PER_UPDATE, w, 0, NULL);
 }
 
-/* cmd begun (flags), the jobs recorded, each through its set, with pipeline and layout. */
+/* cmd begun (flags), the jobs recorded, each through its set, with pipeline and layout; not
+ * ended. */
 static VkResult
-record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
-            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct dc_job *jobs,
-            uint32_t count)
+record_commands(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
+                VkPipelineLayout layout, const VkDescriptorSet *sets, const struct dc_job *jobs,
+                uint32_t count)
 {
    const VkCommandBufferBeginInfo begin = {
       .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
@@ -306,7 +311,17 @@ record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pip
       vkCmdDispatch(cmd, (jobs[k].out_words + 63) / 64, 1, 1);
    }
    it_barrier_to_host(cmd);
-   return vkEndCommandBuffer(cmd);
+   return VK_SUCCESS;
+}
+
+/* The same, ended. */
+static VkResult
+record_with(VkCommandBuffer cmd, VkCommandBufferUsageFlags flags, VkPipeline pipeline,
+            VkPipelineLayout layout, const VkDescriptorSet *sets, const struct dc_job *jobs,
+            uint32_t count)
+{
+   VkResult result = record_commands(cmd, flags, pipeline, layout, sets, jobs, count);
+   return result == VK_SUCCESS ? vkEndCommandBuffer(cmd) : result;
 }
 
 static VkResult
@@ -483,6 +498,22 @@ framework(void)
    CHECK(expect_delta("framework", &d, WRITES_PER_UPDATE * binds, 0, binds, 0));
    CHECK(d.evictions == 0 && d.live == 0);
    if (mode == MODE_EVICT) {
+      /* A recording abandoned before it ends: its binds found the carried holds, and count. */
+      VkDescriptorSet again[FRAMEWORK_OPS];
+      struct dc_job jobs[FRAMEWORK_OPS];
+      CHECK_VK(vkResetDescriptorPool(g.device, pool, 0));
+      for (uint32_t k = 0; k < FRAMEWORK_OPS; k++) {
+         jobs[k] = framework_job(k);
+         CHECK_VK(allocate_set(pool, g.set_layout, &again[k]));
+         write_set(again[k], &io, io.out.buffer, &jobs[k]);
+      }
+      CHECK(snap(&before));
+      CHECK_VK(record_commands(cmd, 0, g.pipeline, g.layout, again, jobs, FRAMEWORK_OPS));
+      CHECK_VK(vkResetCommandBuffer(cmd, 0));
+      CHECK(snap(&after));
+      d = delta_of(&before, &after);
+      print_delta("a recording reset before it ended", &d, &after);
+      CHECK(expect_delta("abandoned recording", &d, 0, 0, FRAMEWORK_OPS, 0));
       /* Released with RELEASE_RESOURCES: the bound applies again, at most 2 stay. */
       CHECK(snap(&before));
       CHECK_VK(vkResetCommandBuffer(cmd, VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT));
@@ -778,14 +809,15 @@ eviction(void)
    CHECK(expect_delta("4 more contents", &d, WRITES_PER_UPDATE * CHURN,
                       WRITES_PER_UPDATE * CHURN, 0, CHURN));
    if (mode == MODE_EVICT) {
-      /* A reset that does not release resources keeps the holds for the next recording. */
+      /* A reset that does not release resources keeps the holds for the next recording;
+       * trimming the pool lets them go (the 6 recorded command buffers keep theirs). */
       CHECK(d.evictions == 0);
       CHECK(after.vendor_descriptor_sets_live == HELD + CHURN);
       CHECK(snap(&before));
-      CHECK_VK(vkResetCommandBuffer(churn_cmd, VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT));
+      vkTrimCommandPool(g.device, g.command_pool, 0);
       CHECK(snap(&after));
       d = delta_of(&before, &after);
-      print_delta("their command buffer reset, releasing its resources", &d, &after);
+      print_delta("their command pool trimmed", &d, &after);
       CHECK(d.evictions >= CHURN);
       CHECK(after.vendor_descriptor_sets_live == HELD);
    }
