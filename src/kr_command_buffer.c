@@ -110,10 +110,7 @@ kr_ResetCommandPool(VkDevice _device, VkCommandPool commandPool, VkCommandPoolRe
    bool release = flags & VK_COMMAND_POOL_RESET_RELEASE_RESOURCES_BIT;
    for (struct kr_command_buffer *cb = pool->buffers; cb; cb = cb->next) {
       kr_profile_recording_reset(cb);
-      if (release)
-         kr_command_buffer_release_descriptors(cb);
-      else
-         kr_command_buffer_carry_descriptors(cb);
+      kr_command_buffer_reset_descriptors(cb, release);
       cb->host_object_count = 0;
       if (release)
          kr_barrier_recording_release(cb);
@@ -236,12 +233,10 @@ kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags f
    kr_profile_recording_reset(cb);
    cb->profile.timed = false;
    cb->profile.slice_count = 0;
-   if (flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT)
-      kr_command_buffer_release_descriptors(cb);
-   else
-      kr_command_buffer_carry_descriptors(cb);
+   bool release = flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT;
+   kr_command_buffer_reset_descriptors(cb, release);
    cb->host_object_count = 0;
-   if (flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT)
+   if (release)
       kr_barrier_recording_release(cb);
    return cb->disp->ResetCommandBuffer(cb->handle, flags);
 }

@@ -147,6 +147,9 @@ void kr_command_buffer_release_descriptors(struct kr_command_buffer *cb);
  * what it binds again (any carried before are let go). */
 void kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb);
 
+/* A reset: the holds are let go where it releases resources, else carried. */
+void kr_command_buffer_reset_descriptors(struct kr_command_buffer *cb, bool release_resources);
+
 /* vkEndCommandBuffer: the carried holds the recording did not take over are let go. */
 void kr_command_buffer_end_descriptors(struct kr_command_buffer *cb);
 

@@ -84,6 +84,15 @@ kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb)
    cb->held_count = 0;
 }
 
+void
+kr_command_buffer_reset_descriptors(struct kr_command_buffer *cb, bool release_resources)
+{
+   if (release_resources)
+      kr_command_buffer_release_descriptors(cb);
+   else
+      kr_command_buffer_carry_descriptors(cb);
+}
+
 /* Room for one more hold; false when out of memory. */
 static bool
 hold_room(struct kr_command_buffer *cb)
