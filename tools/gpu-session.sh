@@ -10,6 +10,7 @@
 #   vulkan14     tools/gpu-vulkan14-check.sh NEW    (issue 15; NEW built with the newer headers)
 #   overhead     tools/gpu-overhead.sh NEW $OVERHEAD_ROUNDS (issues 10 and 11: where the time goes)
 #   idle-device  tools/gpu-idle-device.sh NEW       (issues 10 and 11: a second device's cost)
+#   split        tools/gpu-barrier-split.sh NEW     (issue 11: chain-barriers' wall, split)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
 # back as one archive, $OUT/PART.tgz, since a device call brings back a limited number of files.
@@ -36,6 +37,7 @@ for part in "$@"; do
     vulkan14) cmd=("$here/gpu-vulkan14-check.sh" "$new") ;;
     overhead) cmd=("$here/gpu-overhead.sh" "$new" ${OVERHEAD_ROUNDS:-}) ;;
     idle-device) cmd=("$here/gpu-idle-device.sh" "$new") ;;
+    split) cmd=("$here/gpu-barrier-split.sh" "$new") ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
   t0=$(date +%s)
