@@ -102,6 +102,15 @@ hold_room(struct kr_command_buffer *cb)
                         (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) == VK_SUCCESS;
 }
 
+/* Appends a hold to this recording's (hold_room first) and points the set's hint at it. */
+static void
+append_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+            struct kr_cache_entry *entry)
+{
+   atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
+   cb->held[cb->held_count++] = entry;
+}
+
 /* Keeps a new hold until the command buffer lets go; false when out of memory (the hold is
  * released at once and the recording fails). The cache's lock is held. */
 static bool
@@ -114,8 +123,7 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
       cb->record_result = VK_ERROR_OUT_OF_HOST_MEMORY;
       return false;
    }
-   atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
-   cb->held[cb->held_count++] = entry;
+   append_hold(cb, set, entry);
    return true;
 }
 
@@ -141,8 +149,7 @@ rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
       if (!hold_room(cb))
          return false;
       cb->carried[hint] = NULL;
-      atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
-      cb->held[cb->held_count++] = entry;
+      append_hold(cb, set, entry);
    }
    cb->counts.descriptor_cache_hits++;
    return true;
