@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # Copies what tools/gpu-sync-check.sh, gpu-descriptor-bench.sh and gpu-barrier-bench.sh run from
 # a build folder into a small one, since what a GPU machine run carries is limited (tens of
-# MiB): the driver and its manifest, kronos-bench, kronos-startup (tools/startup-bench.sh) and
+# MiB): the driver and its manifest, kronos-bench, kronos-startup (tools/startup-bench.sh),
+# timestamp-cost and record-cost, and
 # the it_sync_*, it_descriptor*, it_barrier_* and it_maintenance6 programs (shaders are compiled into the
 # programs), and this machine's Khronos validation layer (Debian's vulkan-validationlayers), since
 # the GPU machine has none: tools/gpu-common.sh points VK_LAYER_PATH at it there.
@@ -14,7 +15,7 @@ mkdir -p "$dst/src" "$dst/icd" "$dst/benchmarks" "$dst/tools" "$dst/tests/integr
 cp "$src/src/libvulkan_kronos.so" "$dst/src/"
 cp "$src/icd/kronos_icd.x86_64.json" "$dst/icd/"   # its library_path is relative
 cp "$src/benchmarks/kronos-bench" "$dst/benchmarks/"
-cp "$src/tools/kronos-startup" "$src/tools/timestamp-cost" "$dst/tools/"
+cp "$src/tools/kronos-startup" "$src/tools/timestamp-cost" "$src/tools/record-cost" "$dst/tools/"
 for f in "$src"/tests/integration/it_sync_* "$src"/tests/integration/it_descriptor* \
          "$src"/tests/integration/it_barrier_* "$src"/tests/integration/it_maintenance6; do
   [ -f "$f" ] && cp "$f" "$dst/tests/integration/"

@@ -1,0 +1,398 @@
+/* SPDX-License-Identifier: MIT */
+/* record-cost: where the CPU time of recording goes, per application call, on the vendor's
+ * device directly and on Kronos's over it, in one process (issues 10 and 11: what Kronos adds to
+ * recording kronos-bench's chain and descriptor rows). The first Kronos device the loader shows
+ * and its vendor device (VK_DRIVER_FILES names both drivers), each with the same objects: SAXPY
+ * over 4 KiB regions of one buffer, a descriptor set per region, one command buffer.
+ *
+ * Shapes, DISPATCHES dispatches per command buffer, after one pipeline bind and push:
+ *   chain-barriers     bind region d's set, dispatch, a full memory barrier
+ *   chain-nobarriers   bind region d's set, dispatch
+ *   descriptor-updates write region d into a set (vkUpdateDescriptorSets, 2 writes), bind it,
+ *                      dispatch
+ * Each repetition records every shape on each side in turn, twice: once with the time stamp
+ * counter read around every call (the time per kind of call: update, bind, dispatch, barrier;
+ * reading the counter costs the same on both sides), once without (begin to end: the whole
+ * recording per dispatch), each shape and pass with a command buffer of its own, recorded the
+ * same way every time (so that Kronos replays its barrier decisions, as in kronos-bench's rows).
+ * Every recording is submitted and waited for before the next. Per
+ * shape it prints the medians over the repetitions, in ns per dispatch, direct, Kronos and the
+ * difference. The process can be pinned to CPUs by the caller (taskset).
+ *   record-cost [--reps N] [--dispatches N] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+#include "kt.h"
+
+#define MAX_DISPATCHES 4096u
+#define MAX_REPS 201u
+#define REGION_FLOATS 1024u /* 4 KiB regions, as kronos-bench's chain rows */
+
+enum shape { SHAPE_CHAIN_BARRIERS, SHAPE_CHAIN_NOBARRIERS, SHAPE_DESCRIPTOR_UPDATES, SHAPE_COUNT };
+static const char *const shape_names[SHAPE_COUNT] = {"chain-barriers", "chain-nobarriers",
+                                                      "descriptor-updates"};
+
+/* What is timed: each kind of call (summed over the recording), begin + end, and the whole
+ * recording without the per-call readings. */
+enum part { PART_UPDATE, PART_BIND, PART_DISPATCH, PART_BARRIER, PART_BEGIN_END, PART_WHOLE,
+            PART_COUNT };
+static const char *const part_names[PART_COUNT] = {
+   "vkUpdateDescriptorSets", "vkCmdBindDescriptorSets", "vkCmdDispatch", "vkCmdPipelineBarrier",
+   "begin + end", "whole recording (untimed calls)"};
+
+enum side_kind { SIDE_DIRECT, SIDE_KRONOS, SIDE_COUNT };
+
+struct side {
+   struct kt_device device;
+   struct kt_compute_pipeline pipeline;
+   VkBuffer x, y;
+   VkDeviceMemory x_memory, y_memory;
+   VkDescriptorPool pool;
+   VkDescriptorSet fixed[MAX_DISPATCHES];   /* region d, written once */
+   VkDescriptorSet scratch[MAX_DISPATCHES]; /* written before each dispatch (descriptor-updates) */
+   /* One pool and command buffer per shape and pass: Kronos's barrier policy replays a
+    * command buffer's previous decisions when it records the same again (as kronos-bench's
+    * rows do), which a command buffer shared by the shapes would never do. */
+   VkCommandPool command_pools[SHAPE_COUNT][2];
+   VkCommandBuffer cmds[SHAPE_COUNT][2];
+   VkFence fence;
+   uint32_t groups;
+};
+
+struct options {
+   uint32_t reps, dispatches;
+};
+
+/* The time stamp counter, or nanoseconds where there is none. */
+static inline uint64_t
+ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+   return __rdtsc();
+#else
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+#endif
+}
+
+static double
+now_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Nanoseconds per tick, measured over 100 ms. */
+static double
+ns_per_tick(void)
+{
+   double start_ns = now_ns();
+   uint64_t start = ticks();
+   while (now_ns() - start_ns < 100e6) {
+   }
+   uint64_t elapsed = ticks() - start;
+   return elapsed ? (now_ns() - start_ns) / (double)elapsed : 1.0;
+}
+
+static int32_t
+pick_device_local(const VkPhysicalDeviceMemoryProperties *memory, uint32_t type_bits)
+{
+   return kt_memory_type_find(memory, type_bits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
+}
+
+static void
+region_infos(const struct side *s, uint32_t region, VkDescriptorBufferInfo infos[2])
+{
+   infos[0] = (VkDescriptorBufferInfo){.buffer = s->x, .range = VK_WHOLE_SIZE};
+   infos[1] = (VkDescriptorBufferInfo){.buffer = s->y,
+                                       .offset = (VkDeviceSize)region * REGION_FLOATS * 4,
+                                       .range = REGION_FLOATS * 4};
+}
+
+static VkResult
+setup(struct side *s, const struct options *o)
+{
+   const struct kt_device *device = &s->device;
+   const struct VolkDeviceTable *vk = &device->vk;
+   VkDevice handle = device->handle;
+   VkResult result = kt_saxpy_pipeline_create(device, &s->pipeline);
+   if (result == VK_SUCCESS)
+      result = kt_buffer_memory_create(device, REGION_FLOATS * 4,
+                                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, pick_device_local,
+                                       "device-local", "x", &s->x, &s->x_memory, NULL);
+   if (result == VK_SUCCESS)
+      result = kt_buffer_memory_create(device, (VkDeviceSize)o->dispatches * REGION_FLOATS * 4,
+                                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, pick_device_local,
+                                       "device-local", "y", &s->y, &s->y_memory, NULL);
+   if (result == VK_SUCCESS)
+      result = kt_descriptor_pool_create(device, 2 * o->dispatches, 2, &s->pool);
+   for (uint32_t d = 0; d < o->dispatches && result == VK_SUCCESS; d++) {
+      VkDescriptorBufferInfo infos[2];
+      region_infos(s, d, infos);
+      result = kt_descriptor_set_create(device, s->pool, &s->pipeline, infos, &s->fixed[d]);
+      if (result != VK_SUCCESS)
+         break;
+      const VkDescriptorSetAllocateInfo info = {
+         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
+         .descriptorPool = s->pool,
+         .descriptorSetCount = 1,
+         .pSetLayouts = &s->pipeline.set_layout,
+      };
+      result = vk->vkAllocateDescriptorSets(handle, &info, &s->scratch[d]);
+      kt_ok(result, "vkAllocateDescriptorSets");
+   }
+   if (result != VK_SUCCESS)
+      return result;
+   const VkCommandPoolCreateInfo pool_info = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO,
+      .flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT,
+      .queueFamilyIndex = device->queue_family,
+   };
+   for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
+      for (uint32_t pass = 0; pass < 2; pass++) {
+         result = vk->vkCreateCommandPool(handle, &pool_info, NULL,
+                                          &s->command_pools[sh][pass]);
+         if (!kt_ok(result, "vkCreateCommandPool"))
+            return result;
+         const VkCommandBufferAllocateInfo alloc = {
+            .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO,
+            .commandPool = s->command_pools[sh][pass],
+            .level = VK_COMMAND_BUFFER_LEVEL_PRIMARY,
+            .commandBufferCount = 1,
+         };
+         result = vk->vkAllocateCommandBuffers(handle, &alloc, &s->cmds[sh][pass]);
+         if (!kt_ok(result, "vkAllocateCommandBuffers"))
+            return result;
+      }
+   }
+   const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+   result = vk->vkCreateFence(handle, &fence_info, NULL, &s->fence);
+   kt_ok(result, "vkCreateFence");
+   s->groups = kt_saxpy_group_count(device, REGION_FLOATS);
+   return result;
+}
+
+static void
+teardown(struct side *s)
+{
+   const struct kt_device *device = &s->device;
+   if (!device->handle)
+      return;
+   const struct VolkDeviceTable *vk = &device->vk;
+   vk->vkDeviceWaitIdle(device->handle);
+   if (s->fence)
+      vk->vkDestroyFence(device->handle, s->fence, NULL);
+   for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
+      for (uint32_t pass = 0; pass < 2; pass++) {
+         if (s->command_pools[sh][pass])
+            vk->vkDestroyCommandPool(device->handle, s->command_pools[sh][pass], NULL);
+      }
+   }
+   if (s->pool)
+      vk->vkDestroyDescriptorPool(device->handle, s->pool, NULL);
+   VkBuffer buffers[2] = {s->x, s->y};
+   VkDeviceMemory memory[2] = {s->x_memory, s->y_memory};
+   for (uint32_t i = 0; i < 2; i++) {
+      if (buffers[i])
+         vk->vkDestroyBuffer(device->handle, buffers[i], NULL);
+      if (memory[i])
+         vk->vkFreeMemory(device->handle, memory[i], NULL);
+   }
+   kt_compute_pipeline_destroy(device, &s->pipeline);
+}
+
+/* Runs `call`, adding its ticks to parts[part] when timing each call. */
+#define TIMED(part, call)                                                                         \
+   do {                                                                                           \
+      if (per_call) {                                                                             \
+         uint64_t t0_ = ticks();                                                                  \
+         call;                                                                                    \
+         parts[part] += ticks() - t0_;                                                            \
+      } else {                                                                                    \
+         call;                                                                                    \
+      }                                                                                            \
+   } while (0)
+
+/* Records one shape (ticks per part added to `parts`: the calls' when per_call, else the
+ * whole), submits it and waits. */
+static VkResult
+record_and_run(struct side *s, const struct options *o, enum shape shape, bool per_call,
+               uint64_t parts[PART_COUNT])
+{
+   const struct VolkDeviceTable *vk = &s->device.vk;
+   VkDevice handle = s->device.handle;
+   VkCommandBuffer cmd = s->cmds[shape][per_call];
+   VkResult result = vk->vkResetCommandPool(handle, s->command_pools[shape][per_call], 0);
+   if (!kt_ok(result, "vkResetCommandPool"))
+      return result;
+   const VkCommandBufferBeginInfo begin = {
+      .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO,
+      .flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT,
+   };
+   const VkMemoryBarrier barrier = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT,
+   };
+   const struct kt_saxpy_push push = {.n = REGION_FLOATS, .a = 2.0f};
+   uint64_t whole = ticks();
+   TIMED(PART_BEGIN_END, result = vk->vkBeginCommandBuffer(cmd, &begin));
+   if (!kt_ok(result, "vkBeginCommandBuffer"))
+      return result;
+   vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->pipeline.handle);
+   vk->vkCmdPushConstants(cmd, s->pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
+                          &push);
+   for (uint32_t d = 0; d < o->dispatches; d++) {
+      VkDescriptorSet set = s->fixed[d];
+      if (shape == SHAPE_DESCRIPTOR_UPDATES) {
+         VkDescriptorBufferInfo infos[2];
+         region_infos(s, d, infos);
+         VkWriteDescriptorSet writes[2];
+         for (uint32_t b = 0; b < 2; b++)
+            writes[b] = (VkWriteDescriptorSet){
+               .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+               .dstSet = s->scratch[d],
+               .dstBinding = b,
+               .descriptorCount = 1,
+               .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+               .pBufferInfo = &infos[b],
+            };
+         set = s->scratch[d];
+         TIMED(PART_UPDATE, vk->vkUpdateDescriptorSets(handle, 2, writes, 0, NULL));
+      }
+      TIMED(PART_BIND, vk->vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE,
+                                                   s->pipeline.layout, 0, 1, &set, 0, NULL));
+      TIMED(PART_DISPATCH, vk->vkCmdDispatch(cmd, s->groups, 1, 1));
+      if (shape == SHAPE_CHAIN_BARRIERS)
+         TIMED(PART_BARRIER,
+               vk->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
+                                        VK_PIPELINE_STAGE_ALL_COMMANDS_BIT, 0, 1, &barrier, 0,
+                                        NULL, 0, NULL));
+   }
+   TIMED(PART_BEGIN_END, result = vk->vkEndCommandBuffer(cmd));
+   if (!per_call)
+      parts[PART_WHOLE] += ticks() - whole;
+   if (!kt_ok(result, "vkEndCommandBuffer"))
+      return result;
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmd,
+   };
+   result = vk->vkQueueSubmit(s->device.queues[0], 1, &submit, s->fence);
+   if (!kt_ok(result, "vkQueueSubmit"))
+      return result;
+   result = kt_fence_wait(&s->device, s->fence, "record-cost");
+   if (result != VK_SUCCESS)
+      return result;
+   result = vk->vkResetFences(handle, 1, &s->fence);
+   kt_ok(result, "vkResetFences");
+   return result;
+}
+
+static int
+compare_doubles(const void *a, const void *b)
+{
+   double x = *(const double *)a, y = *(const double *)b;
+   return (x > y) - (x < y);
+}
+
+static bool
+parse_options(int argc, char **argv, struct options *o)
+{
+   *o = (struct options){.reps = 31, .dispatches = 256};
+   for (int i = 1; i < argc; i++) {
+      uint32_t *value = NULL;
+      if (strcmp(argv[i], "--reps") == 0)
+         value = &o->reps;
+      else if (strcmp(argv[i], "--dispatches") == 0)
+         value = &o->dispatches;
+      if (!value || i + 1 >= argc) {
+         fprintf(stderr, "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)]\n",
+                 MAX_REPS, MAX_DISPATCHES);
+         return false;
+      }
+      char *end;
+      unsigned long v = strtoul(argv[++i], &end, 10);
+      *value = *end ? 0 : (uint32_t)v;
+   }
+   if (o->reps < 1 || o->reps > MAX_REPS || o->dispatches < 1 ||
+       o->dispatches > MAX_DISPATCHES) {
+      fprintf(stderr, "record-cost: --reps 1-%u, --dispatches 1-%u\n", MAX_REPS, MAX_DISPATCHES);
+      return false;
+   }
+   return true;
+}
+
+int
+main(int argc, char **argv)
+{
+   struct options o;
+   if (!parse_options(argc, argv, &o))
+      return 2;
+   static struct side sides[SIDE_COUNT];
+   static double samples[SHAPE_COUNT][SIDE_COUNT][PART_COUNT][MAX_REPS];
+   struct kt_system system = {0};
+   int status = 1;
+   if (kt_system_create("record-cost", false, false, &system) != VK_SUCCESS)
+      goto cleanup;
+   const struct kt_device_pair *pair = kt_system_find_pair(&system, NULL);
+   if (!pair || !pair->vendor) {
+      kt_error("no Kronos device with its vendor device visible (VK_DRIVER_FILES names both?)");
+      goto cleanup;
+   }
+   const struct kt_physical_device *physical[SIDE_COUNT] = {pair->vendor, pair->kronos};
+   for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+      if (kt_device_create(physical[k], 1, &sides[k].device) != VK_SUCCESS ||
+          setup(&sides[k], &o) != VK_SUCCESS)
+         goto cleanup;
+   }
+   double tick_ns = ns_per_tick();
+   for (uint32_t r = 0; r < o.reps + 1; r++) { /* the first round warms up */
+      for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
+         for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+            uint64_t parts[PART_COUNT] = {0};
+            if (record_and_run(&sides[k], &o, (enum shape)sh, true, parts) != VK_SUCCESS ||
+                record_and_run(&sides[k], &o, (enum shape)sh, false, parts) != VK_SUCCESS)
+               goto cleanup;
+            for (uint32_t p = 0; r && p < PART_COUNT; p++)
+               samples[sh][k][p][r - 1] = (double)parts[p] * tick_ns / o.dispatches;
+         }
+      }
+   }
+   printf("record-cost: %s (%s) directly and through %s; %u dispatches per command buffer, "
+          "medians of %u repetitions, ns per dispatch\n",
+          pair->vendor->properties.deviceName, kt_physical_device_driver_name(pair->vendor),
+          pair->kronos->properties.deviceName, o.dispatches, o.reps);
+   for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
+      printf("\n%-34s %9s %9s %9s %7s\n", shape_names[sh], "direct", "Kronos", "K - d", "K / d");
+      for (uint32_t p = 0; p < PART_COUNT; p++) {
+         double median[SIDE_COUNT];
+         for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+            qsort(samples[sh][k][p], o.reps, sizeof(double), compare_doubles);
+            median[k] = samples[sh][k][p][o.reps / 2];
+         }
+         if (median[SIDE_DIRECT] == 0 && median[SIDE_KRONOS] == 0)
+            continue; /* a call this shape does not make */
+         printf("%-34s %9.1f %9.1f %9.1f %7.3f\n", part_names[p], median[SIDE_DIRECT],
+                median[SIDE_KRONOS], median[SIDE_KRONOS] - median[SIDE_DIRECT],
+                median[SIDE_DIRECT] > 0 ? median[SIDE_KRONOS] / median[SIDE_DIRECT] : 0.0);
+      }
+   }
+   status = 0;
+cleanup:
+   for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+      teardown(&sides[k]);
+      kt_device_destroy(&sides[k].device);
+   }
+   kt_system_destroy(&system);
+   return status;
+}
