@@ -3,7 +3,8 @@
  * device directly and on Kronos's over it, in one process (issues 10 and 11: what Kronos adds to
  * recording kronos-bench's chain and descriptor rows). The first Kronos device the loader shows
  * and its vendor device (VK_DRIVER_FILES names both drivers), each with the same objects: SAXPY
- * over 4 KiB regions of one buffer, a descriptor set per region, one command buffer.
+ * over 4 KiB regions of one buffer, two descriptor sets per region (one written once, one
+ * written before each dispatch), a command buffer per shape and pass.
  *
  * Shapes, DISPATCHES dispatches per command buffer, after one pipeline bind and push:
  *   chain-barriers     bind region d's set, dispatch, a full memory barrier
@@ -15,9 +16,9 @@
  * reading the counter costs the same on both sides), once without (begin to end: the whole
  * recording per dispatch), each shape and pass with a command buffer of its own, recorded the
  * same way every time (so that Kronos replays its barrier decisions, as in kronos-bench's rows).
- * Every recording is submitted and waited for before the next. Per
- * shape it prints the medians over the repetitions, in ns per dispatch, direct, Kronos and the
- * difference. The process can be pinned to CPUs by the caller (taskset).
+ * Every recording is submitted and waited for before the next. Per shape it prints the medians
+ * over the repetitions, in ns per dispatch: direct, Kronos, their difference and ratio. The
+ * caller can pin the process to CPUs (taskset).
  *   record-cost [--reps N] [--dispatches N] */
 #include <stdio.h>
 #include <stdlib.h>
