@@ -21,7 +21,6 @@
  * caller can pin the process to CPUs (taskset).
  *   record-cost [--reps N] [--dispatches N] */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -299,13 +298,6 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
    return result;
 }
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-   double x = *(const double *)a, y = *(const double *)b;
-   return (x > y) - (x < y);
-}
-
 static bool
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -316,19 +308,12 @@ parse_options(int argc, char **argv, struct options *o)
          value = &o->reps;
       else if (strcmp(argv[i], "--dispatches") == 0)
          value = &o->dispatches;
-      if (!value || i + 1 >= argc) {
+      uint32_t max = value == &o->reps ? MAX_REPS : MAX_DISPATCHES;
+      if (!value || i + 1 >= argc || !kt_parse_u32(argv[++i], 1, max, value)) {
          fprintf(stderr, "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)]\n",
                  MAX_REPS, MAX_DISPATCHES);
          return false;
       }
-      char *end;
-      unsigned long v = strtoul(argv[++i], &end, 10);
-      *value = *end ? 0 : (uint32_t)v;
-   }
-   if (o->reps < 1 || o->reps > MAX_REPS || o->dispatches < 1 ||
-       o->dispatches > MAX_DISPATCHES) {
-      fprintf(stderr, "record-cost: --reps 1-%u, --dispatches 1-%u\n", MAX_REPS, MAX_DISPATCHES);
-      return false;
    }
    return true;
 }
@@ -378,8 +363,7 @@ main(int argc, char **argv)
       for (uint32_t p = 0; p < PART_COUNT; p++) {
          double median[SIDE_COUNT];
          for (uint32_t k = 0; k < SIDE_COUNT; k++) {
-            qsort(samples[sh][k][p], o.reps, sizeof(double), compare_doubles);
-            median[k] = samples[sh][k][p][o.reps / 2];
+            median[k] = kt_median_sort(samples[sh][k][p], o.reps);
          }
          if (median[SIDE_DIRECT] == 0 && median[SIDE_KRONOS] == 0)
             continue; /* a call this shape does not make */

@@ -23,7 +23,6 @@
  * only the submit and the wait, not the recording.
  *   timestamp-cost [--dispatches N] [--elements N] [--submits N] [--reps N] [--no-barriers]
  *                  [--rerecord] [--device N] [--idle-before N] [--idle-after N] */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,25 +223,6 @@ time_mode(struct experiment *e, const struct options *o, enum mode mode, double 
    return VK_SUCCESS;
 }
 
-static int
-compare_doubles(const void *a, const void *b)
-{
-   double x = *(const double *)a, y = *(const double *)b;
-   return (x > y) - (x < y);
-}
-
-static bool
-parse_u32(const char *text, uint32_t min, uint32_t max, uint32_t *out)
-{
-   char *end = NULL;
-   errno = 0;
-   unsigned long v = strtoul(text, &end, 10);
-   if (errno || !end || *end || v < min || v > max)
-      return false;
-   *out = (uint32_t)v;
-   return true;
-}
-
 static bool
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -259,18 +239,18 @@ parse_options(int argc, char **argv, struct options *o)
          continue;
       }
       if (strcmp(argv[i], "--dispatches") == 0)
-         ok = parse_u32(value, 1, 4096, &o->dispatches);
+         ok = kt_parse_u32(value, 1, 4096, &o->dispatches);
       else if (strcmp(argv[i], "--elements") == 0)
-         ok = parse_u32(value, 1, 1u << 28, &o->elements);
+         ok = kt_parse_u32(value, 1, 1u << 28, &o->elements);
       else if (strcmp(argv[i], "--submits") == 0)
-         ok = parse_u32(value, 1, 100000, &o->submits);
+         ok = kt_parse_u32(value, 1, 100000, &o->submits);
       else if (strcmp(argv[i], "--reps") == 0)
-         ok = parse_u32(value, 1, MAX_REPS, &o->reps);
+         ok = kt_parse_u32(value, 1, MAX_REPS, &o->reps);
       else if (strcmp(argv[i], "--device") == 0)
-         ok = parse_u32(value, 0, 63, &o->device);
+         ok = kt_parse_u32(value, 0, 63, &o->device);
       else if (strcmp(argv[i], "--idle-before") == 0 || strcmp(argv[i], "--idle-after") == 0) {
          uint32_t index = 0;
-         ok = parse_u32(value, 0, 63, &index);
+         ok = kt_parse_u32(value, 0, 63, &index);
          *(strcmp(argv[i], "--idle-before") == 0 ? &o->idle_before : &o->idle_after) = index + 1;
       }
       else
@@ -345,8 +325,7 @@ main(int argc, char **argv)
    printf("%-14s %14s %20s\n", "mode", "us per submit", "+us per dispatch");
    double none = 0;
    for (uint32_t m = 0; m < MODE_COUNT; m++) {
-      qsort(samples[m], o.reps, sizeof(double), compare_doubles);
-      double median = samples[m][o.reps / 2];
+      double median = kt_median_sort(samples[m], o.reps);
       if (m == MODE_NONE)
          none = median;
       printf("%-14s %14.2f %20.3f\n", mode_names[m], median, (median - none) / o.dispatches);

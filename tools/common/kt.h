@@ -8,6 +8,7 @@
 #include "kt_cooperative_matrix.h"
 #include "kt_device.h"
 #include "kt_instance.h"
+#include "kt_numbers.h"
 #include "kt_physical_device.h"
 #include "kt_pipeline.h"
 #include "kt_random.h"
