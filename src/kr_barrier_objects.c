@@ -138,12 +138,6 @@ kr_barrier_buffer_destroyed(struct kr_device *device, VkBuffer buffer)
    atomic_fetch_add_explicit(&device->barrier_objects.buffers_destroyed, 1, memory_order_relaxed);
 }
 
-uint64_t
-kr_barrier_buffers_destroyed(const struct kr_device *device)
-{
-   return atomic_load_explicit(&device->barrier_objects.buffers_destroyed, memory_order_relaxed);
-}
-
 bool
 kr_barrier_buffer_lookup(struct kr_device *device, VkBuffer buffer, struct kr_buffer_binding *out)
 {

@@ -82,8 +82,13 @@ void kr_barrier_buffer_bound(struct kr_device *device, VkBuffer buffer, VkDevice
 void kr_barrier_buffer_destroyed(struct kr_device *device, VkBuffer buffer);
 bool kr_barrier_buffer_lookup(struct kr_device *device, VkBuffer buffer,
                               struct kr_buffer_binding *out);
-/* The count of buffers destroyed so far (see buffers_destroyed). */
-uint64_t kr_barrier_buffers_destroyed(const struct kr_device *device);
+/* The count of buffers destroyed so far (see buffers_destroyed); inline, as every bind and
+ * dispatch of a tracked recording reads it. */
+static inline uint64_t
+kr_barrier_buffers_destroyed(const struct kr_barrier_objects *objects)
+{
+   return atomic_load_explicit(&objects->buffers_destroyed, memory_order_relaxed);
+}
 
 void kr_barrier_pipelines_created(struct kr_device *device, uint32_t count,
                                   const VkComputePipelineCreateInfo *infos,

@@ -183,15 +183,12 @@ reserve_accesses(struct kr_command_buffer *cb, uint32_t used, uint32_t count)
    return true;
 }
 
-/* Forgets the buffer bindings kept (and the last dispatch's accesses, made of them) when a
- * buffer of the device was destroyed since: its handle may name another buffer now. */
-static void
-check_buffer_generation(struct kr_command_buffer *cb)
+/* Forgets the buffer bindings kept (and the last dispatch's accesses, made of them): a buffer
+ * of the device was destroyed since, and its handle may name another buffer now. */
+static void __attribute__((noinline))
+forget_buffers(struct kr_command_buffer *cb, uint64_t generation)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   uint64_t generation = kr_barrier_buffers_destroyed(cb->device);
-   if (generation == r->buffer_generation)
-      return;
    memset(r->buffers, 0, sizeof(r->buffers));
    r->buffer_generation = generation;
    r->dispatch_valid = false;
@@ -199,6 +196,16 @@ check_buffer_generation(struct kr_command_buffer *cb)
     * are read again (the check the buffer lookups make there). */
    for (uint32_t i = 0; i < r->sets_touched; i++)
       r->sets[i].resolved = NULL;
+}
+
+/* forget_buffers when a buffer of the device was destroyed since the last check; inline, as
+ * every bind and dispatch checks. */
+static inline void
+check_buffer_generation(struct kr_command_buffer *cb)
+{
+   uint64_t generation = kr_barrier_buffers_destroyed(&cb->device->barrier_objects);
+   if (generation != cb->barrier.buffer_generation)
+      forget_buffers(cb, generation);
 }
 
 /* The buffer's binding: kept by the recording, or looked up (and kept) when bound to known
@@ -415,19 +422,24 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
    return resolved;
 }
 
-/* The entry's resolved ranges, made at its first bind with the policy on; NULL when none could
- * be made. */
-static const struct kr_barrier_resolved *
-entry_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
+/* entry_resolved's first bind of the entry with the policy on: resolves and publishes. */
+static const struct kr_barrier_resolved * __attribute__((noinline))
+publish_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
 {
-   const struct kr_barrier_resolved *resolved = kr_descriptor_cache_derived(entry);
-   if (resolved)
-      return resolved;
    struct kr_barrier_resolved *made = resolve_entry(cb, entry);
    if (!made)
       return NULL;
    return kr_descriptor_cache_publish_derived(&cb->device->descriptor_cache, entry, made,
                                               resolved_size(entry->model));
+}
+
+/* The entry's resolved ranges, made at its first bind with the policy on; NULL when none could
+ * be made. */
+static inline const struct kr_barrier_resolved *
+entry_resolved(struct kr_command_buffer *cb, struct kr_cache_entry *entry)
+{
+   const struct kr_barrier_resolved *resolved = kr_descriptor_cache_derived(entry);
+   return resolved ? resolved : publish_resolved(cb, entry);
 }
 
 /* Whether a binding's accesses are its resolved ranges as they are: no dynamic offset, and no
@@ -538,39 +550,40 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
 #define DISPATCH_KEY_WORDS 64u
 
 /* The replay key of a dispatch (kr_barrier_replay.h): what its accesses, or its being untracked,
- * are worked out from. The pipeline's reflection (by its serial); the indirect buffer's binding
- * and the offset; and for every set the pipeline uses, the resolved ranges of the descriptor
- * cache entry bound there (immutable once made, numbered by their serial: a linked entry names
- * no destroyed buffer) and the set's dynamic offsets. 0 when it cannot be keyed (a set whose
- * record is read instead). */
+ * are worked out from. The pipeline's reflection (by its serial); for an indirect dispatch, the
+ * indirect buffer's binding and the offset; and for every set the pipeline uses, the resolved
+ * ranges of the descriptor cache entry bound there (immutable once made, numbered by their
+ * serial: a linked entry names no destroyed buffer) and the set's dynamic offsets. How many
+ * offsets a set has is its layout's, and the entry names the layout, so the serial settles
+ * where the next set's words start. 0 when it cannot be keyed (a set whose record is read
+ * instead). Direct and indirect dispatches have different first words. */
 static uint32_t
 dispatch_key(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
              uint64_t key[DISPATCH_KEY_WORDS])
 {
    const struct kr_barrier_recording *r = &cb->barrier;
    const struct kr_pipeline_accesses *p = r->pipeline;
-   struct kr_barrier_cached_buffer b = {0};
-   uint64_t indirect_state = 0; /* 0: none, 1: its memory is not known, 2: known (b) */
-   if (indirect)
-      indirect_state = buffer_binding(cb, indirect, &b) ? 2 : 1;
    uint32_t n = 0;
-   key[n++] = KR_REPLAY_KEY_CALLER;
+   key[n++] = KR_REPLAY_KEY_CALLER + (indirect != VK_NULL_HANDLE);
    key[n++] = p ? p->serial : 0;
-   key[n++] = indirect_state;
-   key[n++] = b.memory;
-   key[n++] = b.offset;
-   key[n++] = b.size;
-   key[n++] = offset;
+   if (indirect) {
+      struct kr_barrier_cached_buffer b = {0};
+      bool known = buffer_binding(cb, indirect, &b);
+      key[n++] = known;
+      key[n++] = b.memory;
+      key[n++] = b.offset;
+      key[n++] = b.size;
+      key[n++] = offset;
+   }
    if (!p || p->unknown_memory)
       return n;
    if (p->sets_beyond)
       return 0;
    for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
       const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
-      if (!bound->resolved || n + 2 + bound->dynamic_count > DISPATCH_KEY_WORDS)
+      if (!bound->resolved || n + 1 + bound->dynamic_count > DISPATCH_KEY_WORDS)
          return 0;
       key[n++] = bound->resolved->serial;
-      key[n++] = bound->dynamic_count;
       for (uint32_t i = 0; i < bound->dynamic_count; i++)
          key[n++] = bound->dynamic[i];
    }
@@ -629,20 +642,45 @@ dispatch_live(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offs
    track_dispatch(cb, used);
 }
 
-void
-kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+/* Whether the replay log's next event is this direct dispatch: its key (dispatch_key's words)
+ * compared in place, without making one. No pipeline, a pipeline that touches unknown memory
+ * and one with sets beyond the tracked ones take dispatch_key's way. */
+static inline bool
+logged_direct_dispatch(const struct kr_barrier_recording *r, const struct kr_replay_event *e)
+{
+   const struct kr_pipeline_accesses *p = r->pipeline;
+   const uint64_t *w = kr_barrier_replay_key(&r->replay, e);
+   uint32_t n = e->key_count;
+   if (!p || p->unknown_memory || p->sets_beyond || n < 2 || w[0] != KR_REPLAY_KEY_CALLER ||
+       w[1] != p->serial)
+      return false;
+   uint32_t k = 2;
+   for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
+      const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
+      if (!bound->resolved || k + 1 + bound->dynamic_count > n ||
+          w[k++] != bound->resolved->serial)
+         return false;
+      for (uint32_t i = 0; i < bound->dynamic_count; i++) {
+         if (w[k++] != bound->dynamic[i])
+            return false;
+      }
+   }
+   return k == n;
+}
+
+/* Any dispatch but a replayed direct one (kr_barrier_dispatch): out of line, so that the
+ * common dispatch's frame stays small. */
+static void __attribute__((noinline))
+dispatch_keyed(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active)
-      return;
-   check_buffer_generation(cb);
    if (!kr_barrier_replay_keyed(&r->replay)) {
       dispatch_live(cb, indirect, offset); /* no log to read or write: no key to work out */
       return;
    }
    uint64_t key[DISPATCH_KEY_WORDS];
    uint32_t n = dispatch_key(cb, indirect, offset, key);
-   bool emitted;
+   bool emitted = false;
    struct kr_barrier_emit emit;
    if (!kr_barrier_replay_match(&r->replay, key, n, &emitted, &emit)) {
       dispatch_live(cb, indirect, offset);
@@ -650,6 +688,27 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    }
    /* The previous recording's decision for the same inputs; the accesses were not worked out,
     * so the list no longer holds the last dispatch's. */
+   r->dispatch_valid = false;
+   if (emitted)
+      emit_to_vendor(cb, &emit);
+}
+
+void
+kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active)
+      return;
+   check_buffer_generation(cb);
+   const struct kr_replay_event *e = kr_barrier_replay_peek(&r->replay);
+   if (!e || indirect || !logged_direct_dispatch(r, e)) {
+      dispatch_keyed(cb, indirect, offset);
+      return;
+   }
+   /* As dispatch_keyed when the key matches. */
+   bool emitted;
+   struct kr_barrier_emit emit;
+   kr_barrier_replay_take(&r->replay, e, &emitted, &emit);
    r->dispatch_valid = false;
    if (emitted)
       emit_to_vendor(cb, &emit);
@@ -676,6 +735,36 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
    r->dispatch_valid = false;
 }
 
+/* One set bound at `index` (< KR_BARRIER_BOUND_SETS), its dynamic offsets from
+ * dynamic_offsets[first_dynamic] on, of dynamic_count in all; returns how many are the set's. */
+static inline uint32_t
+bind_set(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set *set,
+         struct kr_cache_entry *entry, const uint32_t *dynamic_offsets, uint32_t first_dynamic,
+         uint32_t dynamic_count)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (index >= r->sets_touched)
+      r->sets_touched = index + 1;
+   struct kr_barrier_bound_set *bound = &r->sets[index];
+   /* dynamic[] past dynamic_count is never read: not cleared. */
+   bound->set = NULL;
+   bound->resolved = NULL;
+   bound->dynamic_count = 0;
+   if (!set)
+      return 0;
+   uint32_t mine = set->layout->model.dynamic_count;
+   if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
+       (uint64_t)first_dynamic + mine <= dynamic_count) {
+      bound->set = set;
+      if (entry)
+         bound->resolved = entry_resolved(cb, entry);
+      bound->dynamic_count = mine;
+      for (uint32_t i = 0; i < mine; i++)
+         bound->dynamic[i] = dynamic_offsets[first_dynamic + i];
+   }
+   return mine;
+}
+
 void
 kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                      uint32_t first, uint32_t count, const VkDescriptorSet *sets,
@@ -688,31 +777,28 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
    /* Resolved ranges taken now are dropped at the next buffer destroyed. */
    check_buffer_generation(cb);
    r->dispatch_valid = false;
+   /* Each set's dynamic offsets follow those of the sets before it. */
    uint32_t next_dynamic = 0;
    for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
-      if (first + i >= r->sets_touched)
-         r->sets_touched = first + i + 1;
-      struct kr_barrier_bound_set *bound = &r->sets[first + i];
-      struct kr_descriptor_set *set = kr_descriptor_set_from_handle(sets[i]);
-      /* dynamic[] past dynamic_count is never read: not cleared. */
-      bound->set = NULL;
-      bound->resolved = NULL;
-      bound->dynamic_count = 0;
-      if (!set)
-         continue;
-      /* The set's dynamic offsets follow those of the sets before it. */
-      uint32_t mine = set->layout->model.dynamic_count;
-      if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
-          next_dynamic + mine <= dynamic_count) {
-         bound->set = set;
-         if (entries && entries[i])
-            bound->resolved = entry_resolved(cb, entries[i]);
-         bound->dynamic_count = mine;
-         if (mine)
-            memcpy(bound->dynamic, dynamic_offsets + next_dynamic, mine * sizeof(uint32_t));
-      }
-      next_dynamic += mine;
+      next_dynamic += bind_set(cb, first + i, kr_descriptor_set_from_handle(sets[i]),
+                               entries ? entries[i] : NULL, dynamic_offsets, next_dynamic,
+                               dynamic_count);
    }
+}
+
+void
+kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                        uint32_t index, struct kr_descriptor_set *set,
+                        struct kr_cache_entry *entry, uint32_t dynamic_count,
+                        const uint32_t *dynamic_offsets)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return;
+   check_buffer_generation(cb);
+   r->dispatch_valid = false;
+   if (index < KR_BARRIER_BOUND_SETS)
+      bind_set(cb, index, set, entry, dynamic_offsets, 0, dynamic_count);
 }
 
 void
@@ -741,7 +827,7 @@ ownership_transfer(uint32_t src_family, uint32_t dst_family)
 
 /* What goes to the vendor as recorded: everything pending first, and afterwards it counts as a
  * command that may write anything (layout transitions and ownership transfers write). */
-static bool
+static bool __attribute__((noinline))
 not_understood(struct kr_command_buffer *cb)
 {
    kr_barrier_untracked(cb, KRONOS_BARRIER_NOT_UNDERSTOOD, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,

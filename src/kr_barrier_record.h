@@ -113,6 +113,11 @@ void kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind
                           uint32_t first, uint32_t count, const VkDescriptorSet *sets,
                           struct kr_cache_entry *const *entries, uint32_t dynamic_count,
                           const uint32_t *dynamic_offsets);
+/* The same for one set (its object, and the entry it was bound through, or NULL). */
+void kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                             uint32_t index, struct kr_descriptor_set *set,
+                             struct kr_cache_entry *entry, uint32_t dynamic_count,
+                             const uint32_t *dynamic_offsets);
 void kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                          uint32_t set);
 

@@ -11,7 +11,7 @@
 /* The first word of the keys made here; callers' own keys start with KR_REPLAY_KEY_CALLER or
  * above, so no key of one kind equals a key of another. */
 enum replay_key_tag {
-   TAG_REQUEST = 1,
+   TAG_REQUEST = KR_REPLAY_TAG_REQUEST,
    TAG_UNTRACKED,
    TAG_END,
    TAG_ACCESSES,
@@ -22,17 +22,6 @@ enum replay_input {
    INPUT_COMMAND,
    INPUT_UNTRACKED,
    INPUT_END,
-};
-
-struct kr_replay_event {
-   uint32_t key_first, key_count; /* in keys[]; key_count 0: never matches */
-   uint32_t access_first, access_count; /* a command's input, in accesses[] */
-   uint8_t input; /* enum replay_input */
-   uint8_t why;   /* an untracked command's reason */
-   bool emitted;
-   /* A request's masks; an untracked command's stages (src_stages) and writes (src_access). */
-   struct kr_barrier_masks masks;
-   struct kr_barrier_emit emit; /* the barrier given before the event, when emitted */
 };
 
 /* Accesses a buffer command's key holds at most (a copy of many regions runs live). */
@@ -271,23 +260,10 @@ close_event(struct kr_barrier_replay *r, enum replay_input input, bool emitted,
 }
 
 bool
-kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n,
-                        bool *emitted, struct kr_barrier_emit *emit)
+kr_barrier_replay_mismatch(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n)
 {
-   if (!r->live) {
-      if (n && r->next < r->log.event_count) {
-         const struct kr_replay_event *e = &r->log.events[r->next];
-         if (e->key_count == n && memcmp(r->log.keys + e->key_first, key, n * sizeof(*key)) == 0) {
-            *emitted = e->emitted;
-            if (e->emitted)
-               *emit = e->emit;
-            r->next++;
-            r->replayed++;
-            return true;
-         }
-      }
+   if (!r->live)
       diverge(r);
-   }
    open_event(r, key, n);
    return false;
 }
@@ -336,19 +312,18 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
 }
 
 void
-kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_masks *m)
+kr_barrier_replay_request_live(struct kr_barrier_replay *r, const struct kr_barrier_masks *m)
 {
    if (!kr_barrier_replay_keyed(r)) {
       kr_barrier_tracker_request(&r->tracker, m);
       r->next++;
       return;
    }
-   const uint64_t key[5] = {TAG_REQUEST, m->src_stages, m->dst_stages, m->src_access,
-                            m->dst_access};
-   bool emitted;
-   struct kr_barrier_emit emit;
-   if (kr_barrier_replay_match(r, key, 5, &emitted, &emit))
-      return; /* a request never emits */
+   const uint64_t key[KR_REPLAY_REQUEST_WORDS] = {KR_REPLAY_TAG_REQUEST, m->src_stages,
+                                                  m->dst_stages, m->src_access, m->dst_access};
+   if (!r->live)
+      diverge(r);
+   open_event(r, key, KR_REPLAY_REQUEST_WORDS);
    kr_barrier_tracker_request(&r->tracker, m);
    struct kr_replay_event *e = open_one(r);
    if (e)
@@ -364,7 +339,7 @@ kr_barrier_replay_untracked(struct kr_barrier_replay *r, enum kronos_barrier_rea
    if (!kr_barrier_replay_keyed(r))
       return kr_barrier_replay_live_untracked(r, why, stages, write_access, emit);
    const uint64_t key[4] = {TAG_UNTRACKED, (uint64_t)why, stages, write_access};
-   bool emitted;
+   bool emitted = false;
    if (kr_barrier_replay_match(r, key, 4, &emitted, emit))
       return emitted;
    return kr_barrier_replay_live_untracked(r, why, stages, write_access, emit);
@@ -388,7 +363,7 @@ kr_barrier_replay_accesses(struct kr_barrier_replay *r, const struct kr_barrier_
          key[n++] = (uint64_t)accesses[i].kind;
       }
    }
-   bool emitted;
+   bool emitted = false;
    if (kr_barrier_replay_match(r, key, n, &emitted, emit))
       return emitted;
    return kr_barrier_replay_live_command(r, accesses, count, emit);
@@ -398,7 +373,7 @@ bool
 kr_barrier_replay_end(struct kr_barrier_replay *r, struct kr_barrier_emit *emit)
 {
    const uint64_t key[1] = {TAG_END};
-   bool emitted;
+   bool emitted = false;
    if (kr_barrier_replay_match(r, key, 1, &emitted, emit))
       return emitted; /* the whole recording matched: the log stays complete */
    emitted = with_recovery(r, kr_barrier_tracker_end(&r->tracker, emit), emit,

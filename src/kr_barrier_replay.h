@@ -33,7 +33,17 @@
 #define KR_REPLAY_MAX_WORDS 131072u
 #define KR_REPLAY_MAX_ACCESSES 65536u
 
-struct kr_replay_event;
+/* One event of a log (the replay's fast path, below, reads it inline). */
+struct kr_replay_event {
+   uint32_t key_first, key_count; /* in keys[]; key_count 0: never matches */
+   uint32_t access_first, access_count; /* a command's input, in accesses[] */
+   uint8_t input; /* enum replay_input (kr_barrier_replay.c) */
+   uint8_t why;   /* an untracked command's reason */
+   bool emitted;
+   /* A request's masks; an untracked command's stages (src_stages) and writes (src_access). */
+   struct kr_barrier_masks masks;
+   struct kr_barrier_emit emit; /* the barrier given before the event, when emitted */
+};
 
 /* One recording's log. Any log may serve any command buffer of the device (keys decide), so a
  * command pool keeps the logs of freed command buffers for the next ones it allocates. */
@@ -85,8 +95,10 @@ kr_barrier_replay_keyed(const struct kr_barrier_replay *r)
 /* A new recording (kr_barrier_tracker_begin's moment). enabled false: no replay, no log. */
 void kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled);
 
-/* The tracker's calls, through the log (same meaning and results as kr_barrier_tracker_*). */
-void kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_masks *m);
+/* The tracker's calls, through the log (same meaning and results as kr_barrier_tracker_*).
+ * kr_barrier_replay_request is inline, below. */
+static inline void kr_barrier_replay_request(struct kr_barrier_replay *r,
+                                             const struct kr_barrier_masks *m);
 bool kr_barrier_replay_untracked(struct kr_barrier_replay *r, enum kronos_barrier_reason why,
                                  VkPipelineStageFlags2 stages, VkAccessFlags2 write_access,
                                  struct kr_barrier_emit *emit);
@@ -100,8 +112,9 @@ bool kr_barrier_replay_accesses(struct kr_barrier_replay *r,
  * and then *emitted and *emit are its decision and the event is done. false: the caller works
  * out the input and gives it with one of the kr_barrier_replay_live_* calls, which logs it under
  * this key (key words are copied; n 0 logs a key that never matches). */
-bool kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n,
-                             bool *emitted, struct kr_barrier_emit *emit);
+static inline bool kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key,
+                                           uint32_t n, bool *emitted,
+                                           struct kr_barrier_emit *emit);
 bool kr_barrier_replay_live_command(struct kr_barrier_replay *r,
                                     const struct kr_barrier_access *accesses, uint32_t count,
                                     struct kr_barrier_emit *emit);
@@ -109,6 +122,82 @@ bool kr_barrier_replay_live_untracked(struct kr_barrier_replay *r,
                                       enum kronos_barrier_reason why,
                                       VkPipelineStageFlags2 stages,
                                       VkAccessFlags2 write_access, struct kr_barrier_emit *emit);
+
+/* kr_barrier_replay_match when the event does not match the log's next (or nothing is
+ * replayed): departs from the log if replaying, and opens the event live under the key. */
+bool kr_barrier_replay_mismatch(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n);
+
+/* The log's next event while replaying, NULL otherwise: a caller may compare its key in place
+ * (kr_barrier_replay_key) and, when it is the event's own, take its decision with
+ * kr_barrier_replay_take instead of kr_barrier_replay_match. */
+static inline const struct kr_replay_event *
+kr_barrier_replay_peek(const struct kr_barrier_replay *r)
+{
+   return !r->live && r->next < r->log.event_count ? &r->log.events[r->next] : NULL;
+}
+
+static inline const uint64_t *
+kr_barrier_replay_key(const struct kr_barrier_replay *r, const struct kr_replay_event *e)
+{
+   return r->log.keys + e->key_first;
+}
+
+/* The peeked event is done: *emitted and *emit are its decision. */
+static inline void
+kr_barrier_replay_take(struct kr_barrier_replay *r, const struct kr_replay_event *e,
+                       bool *emitted, struct kr_barrier_emit *emit)
+{
+   *emitted = e->emitted;
+   if (e->emitted)
+      *emit = e->emit;
+   r->next++;
+   r->replayed++;
+}
+
+/* Inline: every request and dispatch of a replayed recording comes here, and a key is a few
+ * words. */
+static inline bool
+kr_barrier_replay_match(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n,
+                        bool *emitted, struct kr_barrier_emit *emit)
+{
+   const struct kr_replay_event *e = kr_barrier_replay_peek(r);
+   if (e && n && e->key_count == n) {
+      const uint64_t *logged = kr_barrier_replay_key(r, e);
+      bool equal = true;
+      for (uint32_t i = 0; equal && i < n; i++)
+         equal = logged[i] == key[i];
+      if (equal) {
+         kr_barrier_replay_take(r, e, emitted, emit);
+         return true;
+      }
+   }
+   return kr_barrier_replay_mismatch(r, key, n);
+}
+
+/* A request's key: this tag and its four masks. */
+#define KR_REPLAY_TAG_REQUEST 1u
+#define KR_REPLAY_REQUEST_WORDS 5u
+
+/* kr_barrier_replay_request when the request is not the log's next event. */
+void kr_barrier_replay_request_live(struct kr_barrier_replay *r,
+                                    const struct kr_barrier_masks *m);
+
+/* Inline: requests come as often as dispatches. The key compared in place. */
+static inline void
+kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_masks *m)
+{
+   const struct kr_replay_event *e = kr_barrier_replay_peek(r);
+   if (e && e->key_count == KR_REPLAY_REQUEST_WORDS) {
+      const uint64_t *w = kr_barrier_replay_key(r, e);
+      if (w[0] == KR_REPLAY_TAG_REQUEST && w[1] == m->src_stages && w[2] == m->dst_stages &&
+          w[3] == m->src_access && w[4] == m->dst_access) {
+         r->next++; /* a request never emits */
+         r->replayed++;
+         return;
+      }
+   }
+   kr_barrier_replay_request_live(r, m);
+}
 
 /* The recording's counts (valid after kr_barrier_replay_end). */
 const struct kr_barrier_counts *kr_barrier_replay_counts(const struct kr_barrier_replay *r);

@@ -19,12 +19,15 @@ static void
 release_carried_locked(struct kr_command_buffer *cb)
 {
    uint32_t n = 0;
-   for (uint32_t i = 0; i < cb->carried_count; i++) {
-      if (cb->carried[i])
-         cb->carried[n++] = cb->carried[i];
+   if (cb->carried_moved < cb->carried_count) {
+      for (uint32_t i = 0; i < cb->carried_count; i++) {
+         if (cb->carried[i])
+            cb->carried[n++] = cb->carried[i];
+      }
    }
    kr_descriptor_cache_release_locked(&cb->device->descriptor_cache, cb->carried, n);
    cb->carried_count = 0;
+   cb->carried_moved = 0;
 }
 
 /* Binds from the command buffer's own holds (rebind_held) are counted in the command buffer and
@@ -81,6 +84,7 @@ kr_command_buffer_carry_descriptors(struct kr_command_buffer *cb)
    cb->carried = held;
    cb->carried_capacity = capacity;
    cb->carried_count = cb->held_count;
+   cb->carried_moved = 0;
    cb->held_count = 0;
 }
 
@@ -132,7 +136,7 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
  * carried from the one before (then the hold moves to this recording), and the entry is still
  * in the cache. Equal to what the cache would answer: the entry of the record's content, held.
  * The hint is only a hint: the command buffer's own arrays decide. */
-static bool
+static inline __attribute__((always_inline)) bool
 rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
             struct kr_cache_entry *entry)
 {
@@ -149,6 +153,7 @@ rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
       if (!hold_room(cb))
          return false;
       cb->carried[hint] = NULL;
+      cb->carried_moved++;
       append_hold(cb, set, entry);
    }
    cb->counts.descriptor_cache_hits++;
@@ -237,6 +242,26 @@ bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipeli
                                    first_set, set_count, vendor, dynamic_count, dynamic_offsets);
 }
 
+/* The most common bind, with less to carry than bind_sets: one set whose vendor set this
+ * command buffer already holds (rebind_held). false, having done nothing, for any other. */
+static inline bool
+bind_one_held(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+              VkPipelineLayout layout, uint32_t index, VkDescriptorSet handle,
+              uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+{
+   struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
+   if (!set || !set->layout->model.modeled)
+      return false;
+   struct kr_cache_entry *entry = kr_descriptor_record_bound_entry(&set->record);
+   if (!entry || !rebind_held(cb, set, entry))
+      return false;
+   VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
+   kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
+   cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
+                                   index, 1, &vendor, dynamic_count, dynamic_offsets);
+   return true;
+}
+
 /* Sets bound by one command that fit in a small array on the stack; more take scratch memory,
  * out of line so the common case's frame stays small. */
 #define STACK_SETS 8u
@@ -263,6 +288,24 @@ bind_many_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
    kr_scratch_put(&scratch);
 }
 
+/* Any bind but bind_one_held's: out of line, so that the common bind's frame stays small. */
+static void __attribute__((noinline))
+bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+              VkPipelineLayout layout, uint32_t first_set, uint32_t set_count,
+              const VkDescriptorSet *sets, uint32_t dynamic_count,
+              const uint32_t *dynamic_offsets)
+{
+   if (set_count > STACK_SETS) {
+      bind_many_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count,
+                     dynamic_offsets);
+      return;
+   }
+   VkDescriptorSet vendor[STACK_SETS];
+   struct kr_cache_entry *entries[STACK_SETS];
+   bind_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count,
+             dynamic_offsets, vendor, entries);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
                          VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
@@ -270,15 +313,12 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
                          const uint32_t *pDynamicOffsets)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   if (descriptorSetCount > STACK_SETS) {
-      bind_many_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount,
-                     pDescriptorSets, dynamicOffsetCount, pDynamicOffsets);
+   if (descriptorSetCount == 1 && bind_one_held(cb, pipelineBindPoint, layout, firstSet,
+                                                pDescriptorSets[0], dynamicOffsetCount,
+                                                pDynamicOffsets))
       return;
-   }
-   VkDescriptorSet vendor[STACK_SETS];
-   struct kr_cache_entry *entries[STACK_SETS];
-   bind_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
-             dynamicOffsetCount, pDynamicOffsets, vendor, entries);
+   bind_any_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
+                 dynamicOffsetCount, pDynamicOffsets);
 }
 
 VKAPI_ATTR void VKAPI_CALL

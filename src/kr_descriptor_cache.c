@@ -313,6 +313,9 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
    return entry;
 }
 
+/* Entries are found by layout object, not by equal layout content: an entry (and what is
+ * derived from it, such as the barrier policy's resolved ranges, whose serial a dispatch's
+ * replay key names in place of the layout's dynamic offset count) belongs to one layout. */
 static struct kr_cache_entry *
 lookup(struct kr_descriptor_cache *cache, void *layout, const struct kr_descriptor_record *record,
        uint64_t hash)

@@ -152,7 +152,7 @@ kr_descriptor_record_buffer_slot(const struct kr_descriptor_record *record,
  * descriptor (kr_descriptor_record_buffer_slot) storing the value it already holds. That only
  * marks the descriptor written (kr_descriptor_record_reopen); everything else takes the
  * out-of-line path. */
-static inline bool
+static inline __attribute__((always_inline)) bool
 kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
 {
    uint32_t index = kr_descriptor_record_buffer_slot(record, write);

@@ -114,22 +114,27 @@ apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
       invalid_update("a VkCopyDescriptorSet");
 }
 
-VKAPI_ATTR void VKAPI_CALL
-kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
-                        const VkWriteDescriptorSet *pDescriptorWrites,
-                        uint32_t descriptorCopyCount, const VkCopyDescriptorSet *pDescriptorCopies)
+/* Out of line: the writes' path stays small. */
+static void __attribute__((noinline))
+apply_copies(struct kr_device *device, uint32_t count, const VkCopyDescriptorSet *copies)
 {
-   struct kr_device *device = kr_device_from_handle(_device);
-   kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
-                (uint64_t)descriptorWriteCount + descriptorCopyCount);
-   /* Vendor sets' writes go to the vendor in one call, from a scratch copy with their vendor
-    * sets; without memory for it, one call per write (vkUpdateDescriptorSets cannot fail). */
+   for (uint32_t i = 0; i < count; i++)
+      apply_copy(device, &copies[i]);
+}
+
+/* The writes from `first` on, some of them into vendor sets: those go to the vendor in one
+ * call, from a scratch copy with their vendor sets; without memory for it, one call per write
+ * (vkUpdateDescriptorSets cannot fail). Records are written as they come. */
+static void __attribute__((noinline))
+write_with_vendor_sets(struct kr_device *device, uint32_t first, uint32_t count,
+                       const VkWriteDescriptorSet *writes)
+{
    struct kr_scratch scratch;
    VkWriteDescriptorSet *vendor_writes = NULL;
    bool one_by_one = false;
    uint32_t vendor_count = 0;
-   for (uint32_t i = 0; i < descriptorWriteCount; i++) {
-      const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
+   for (uint32_t i = first; i < count; i++) {
+      const VkWriteDescriptorSet *write = &writes[i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
       if (set->has_record && !kr_descriptor_record_write(&set->record, write))
          invalid_update("a VkWriteDescriptorSet");
@@ -139,7 +144,7 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
       vendor_write.dstSet = set->vendor;
       if (!vendor_writes && !one_by_one) {
          vendor_writes = kr_scratch_get(&scratch, device->alloc,
-                                        sizeof(*vendor_writes) * descriptorWriteCount);
+                                        sizeof(*vendor_writes) * (count - i));
          one_by_one = !vendor_writes;
       }
       if (one_by_one)
@@ -151,6 +156,28 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
       kr_vendor_update_descriptor_sets(device, vendor_count, vendor_writes, 0, NULL);
       kr_scratch_put(&scratch);
    }
-   for (uint32_t i = 0; i < descriptorCopyCount; i++)
-      apply_copy(device, &pDescriptorCopies[i]);
+}
+
+VKAPI_ATTR void VKAPI_CALL
+kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
+                        const VkWriteDescriptorSet *pDescriptorWrites,
+                        uint32_t descriptorCopyCount, const VkCopyDescriptorSet *pDescriptorCopies)
+{
+   struct kr_device *device = kr_device_from_handle(_device);
+   kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
+                (uint64_t)descriptorWriteCount + descriptorCopyCount);
+   /* Writes into records change them and nothing else; at the first write into a vendor set,
+    * the rest go the way that gathers the vendor's writes. */
+   for (uint32_t i = 0; i < descriptorWriteCount; i++) {
+      const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
+      struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
+      if (set->vendor) {
+         write_with_vendor_sets(device, i, descriptorWriteCount, pDescriptorWrites);
+         break;
+      }
+      if (set->has_record && !kr_descriptor_record_write(&set->record, write))
+         invalid_update("a VkWriteDescriptorSet");
+   }
+   if (descriptorCopyCount)
+      apply_copies(device, descriptorCopyCount, pDescriptorCopies);
 }

@@ -193,9 +193,10 @@ struct kr_command_buffer {
    uint32_t held_count, held_capacity;
    /* The previous recording's holds, carried over a reset or begin until this recording ends:
     * a set this recording binds again moves its hold to `held` without the cache's lock
-    * (NULL where one moved); vkEndCommandBuffer lets go of the rest. */
+    * (NULL where one moved); vkEndCommandBuffer lets go of the rest. carried_moved counts the
+    * NULLs, so a recording that moved them all has nothing to walk at its end. */
    struct kr_cache_entry **carried;
-   uint32_t carried_count, carried_capacity;
+   uint32_t carried_count, carried_capacity, carried_moved;
    bool secondary;
    struct kr_barrier_recording barrier; /* the barrier policy's state (kr_barrier_record.h) */
    struct kr_profile_recording profile; /* timed commands (kr_profile.h) */

@@ -94,6 +94,17 @@ dispatch_reaches_vendor(struct kr_command_buffer *cb)
    return true;
 }
 
+/* A dispatch the profiler times (out of line: the common dispatch's frame stays small). */
+static void __attribute__((noinline))
+profiled_dispatch(struct kr_command_buffer *cb, uint32_t groupCountX, uint32_t groupCountY,
+                  uint32_t groupCountZ)
+{
+   kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH, NULL,
+                        (const uint32_t[3]){groupCountX, groupCountY, groupCountZ});
+   cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
+   kr_profile_cmd_end(cb);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t groupCountY,
                uint32_t groupCountZ)
@@ -102,10 +113,11 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
    if (!dispatch_reaches_vendor(cb))
       return;
    kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
-   kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH, NULL,
-                        (const uint32_t[3]){groupCountX, groupCountY, groupCountZ});
+   if (KR_PROFILE_UNLIKELY(cb->profile.timed)) {
+      profiled_dispatch(cb, groupCountX, groupCountY, groupCountZ);
+      return;
+   }
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
-   kr_profile_cmd_end(cb);
 }
 
 VKAPI_ATTR void VKAPI_CALL
@@ -136,6 +148,28 @@ kr_CmdDispatchBase(VkCommandBuffer commandBuffer, uint32_t baseGroupX, uint32_t 
    kr_profile_cmd_end(cb);
 }
 
+/* vkCmdPipelineBarrier as recorded (out of line: a request's path stays small). */
+static void __attribute__((noinline))
+forward_pipeline_barrier(struct kr_command_buffer *cb, VkPipelineStageFlags srcStageMask,
+                         VkPipelineStageFlags dstStageMask, VkDependencyFlags dependencyFlags,
+                         uint32_t memoryBarrierCount, const VkMemoryBarrier *pMemoryBarriers,
+                         uint32_t bufferMemoryBarrierCount,
+                         const VkBufferMemoryBarrier *pBufferMemoryBarriers,
+                         uint32_t imageMemoryBarrierCount,
+                         const VkImageMemoryBarrier *pImageMemoryBarriers)
+{
+   struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
+                                      imageMemoryBarrierCount, pImageMemoryBarriers};
+   void *storage;
+   if (!barrier_families_to_vendor(cb, "vkCmdPipelineBarrier", &arrays, &storage))
+      return;
+   cb->counts.vendor_barriers++;
+   cb->disp->CmdPipelineBarrier(cb->handle, srcStageMask, dstStageMask, dependencyFlags,
+                                memoryBarrierCount, pMemoryBarriers, arrays.buffer_count,
+                                arrays.buffers, arrays.image_count, arrays.images);
+   kr_free(cb->pool->alloc, storage);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdPipelineBarrier(VkCommandBuffer commandBuffer, VkPipelineStageFlags srcStageMask,
                       VkPipelineStageFlags dstStageMask, VkDependencyFlags dependencyFlags,
@@ -153,16 +187,9 @@ kr_CmdPipelineBarrier(VkCommandBuffer commandBuffer, VkPipelineStageFlags srcSta
                           imageMemoryBarrierCount) ||
        !kr_barrier_forwarded(cb))
       return;
-   struct kr_barrier_arrays arrays = {bufferMemoryBarrierCount, pBufferMemoryBarriers,
-                                      imageMemoryBarrierCount, pImageMemoryBarriers};
-   void *storage;
-   if (!barrier_families_to_vendor(cb, "vkCmdPipelineBarrier", &arrays, &storage))
-      return;
-   cb->counts.vendor_barriers++;
-   cb->disp->CmdPipelineBarrier(cb->handle, srcStageMask, dstStageMask, dependencyFlags,
-                                memoryBarrierCount, pMemoryBarriers, arrays.buffer_count,
-                                arrays.buffers, arrays.image_count, arrays.images);
-   kr_free(cb->pool->alloc, storage);
+   forward_pipeline_barrier(cb, srcStageMask, dstStageMask, dependencyFlags, memoryBarrierCount,
+                            pMemoryBarriers, bufferMemoryBarrierCount, pBufferMemoryBarriers,
+                            imageMemoryBarrierCount, pImageMemoryBarriers);
 }
 
 VKAPI_ATTR void VKAPI_CALL

@@ -398,7 +398,7 @@ static void
 script_dispatch(struct script *s, uint32_t id, uint64_t begin, enum kr_barrier_access_kind kind)
 {
    const uint64_t key[2] = {KR_REPLAY_KEY_CALLER, id};
-   bool emitted;
+   bool emitted = false;
    struct kr_barrier_emit emit;
    if (!kr_barrier_replay_match(s->r, key, 2, &emitted, &emit)) {
       const struct kr_barrier_access a = {1, begin, begin + 1024, kind};
