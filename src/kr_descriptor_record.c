@@ -199,7 +199,6 @@ void
 kr_descriptor_record_reopen(struct kr_descriptor_record *record)
 {
    memset(record->fresh, 0, fresh_words(record->model) * sizeof(uint64_t));
-   record->fresh_count = 0;
    record->reopened = true;
    /* Until it settles, its content is not known to be the kept one. */
    atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
@@ -211,9 +210,11 @@ kr_descriptor_record_settle(struct kr_descriptor_record *record)
    if (!record->reopened)
       return;
    record->reopened = false;
-   uint32_t count = record->model->descriptor_count;
-   if (record->fresh_count == count)
-      return; /* every descriptor stored since the reopen */
+   uint32_t count = record->model->descriptor_count, fresh = 0;
+   for (uint32_t w = 0; w < fresh_words(record->model); w++)
+      fresh += (uint32_t)__builtin_popcountll(record->fresh[w]);
+   if (fresh == count)
+      return; /* every descriptor stored since the reopen (bits past count are never set) */
    /* Every field, not only state: a copy of an unwritten element of an immutable-sampler
     * binding stores its sampler with state 0, and a fresh record holds zeros there. */
    const struct kr_descriptor zero = {0};

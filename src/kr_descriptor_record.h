@@ -57,7 +57,6 @@ struct kr_descriptor_record {
     * A framework writes every set it allocates with what the set before it held: then nothing
     * changes, and binding it needs no hash, comparison nor lookup. */
    uint64_t *fresh;
-   uint32_t fresh_count;
    bool reopened;
 };
 
@@ -116,16 +115,13 @@ bool kr_descriptor_record_locate(const struct kr_set_layout_model *model, uint32
 bool kr_descriptor_record_write_any(struct kr_descriptor_record *record,
                                     const VkWriteDescriptorSet *write);
 
-/* Every store into a record marks the descriptor written since a reopen (the bit, counted
- * once). */
+/* Every store into a record marks the descriptor written since a reopen (its bit; settling
+ * counts them). */
 static inline void
 kr_descriptor_record_mark_fresh(struct kr_descriptor_record *record, uint32_t index)
 {
-   if (!record->reopened)
-      return;
-   uint64_t bit = 1ull << (index % 64), *word = &record->fresh[index / 64];
-   record->fresh_count += !(*word & bit);
-   *word |= bit;
+   if (record->reopened)
+      record->fresh[index / 64] |= 1ull << (index % 64);
 }
 
 /* Where a write of one buffer descriptor (uniform or storage, dynamic or not) within a binding
@@ -137,9 +133,9 @@ kr_descriptor_record_buffer_slot(const struct kr_descriptor_record *record,
 {
    const struct kr_set_layout_model *model = record->model;
    uint32_t type = (uint32_t)write->descriptorType, binding = write->dstBinding;
+   /* binding_index_size is 0 where there is no index (sparse binding numbers). */
    if (type - VK_DESCRIPTOR_TYPE_UNIFORM_BUFFER > 3u || write->descriptorCount != 1 ||
-       !model->binding_index || binding >= model->binding_index_size ||
-       model->binding_index[binding] == UINT32_MAX)
+       binding >= model->binding_index_size || model->binding_index[binding] == UINT32_MAX)
       return UINT32_MAX;
    const struct kr_binding_model *b = &model->bindings[model->binding_index[binding]];
    if ((uint32_t)b->type != type || write->dstArrayElement >= b->count)
