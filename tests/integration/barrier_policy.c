@@ -25,7 +25,9 @@
  *  - same_bindings: dispatches again with the same bindings, a fill between them;
  *  - rerecorded: one command buffer recorded again with the same commands (its decisions
  *    replayed, src/kr_barrier_replay.h), then with a dispatch that reads what another wrote,
- *    then into a new command buffer that takes the freed one's log from the pool.
+ *    then into a new command buffer that takes the freed one's log from the pool;
+ *  - rerecorded_indirect: one command buffer recorded again with a dispatch that changes
+ *    between vkCmdDispatch and vkCmdDispatchIndirect (their replay keys differ).
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -1165,6 +1167,90 @@ done:
    return ok;
 }
 
+/* One recording of the rerecorded_indirect case: a full barrier, a dispatch x -> a, a full
+ * barrier, then x -> c with parameters 2 dispatched directly or through args (which holds the
+ * same group counts), ended, submitted and waited for. */
+static bool
+record_direct_or_indirect(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a,
+                          VkBuffer c, VkBuffer args, bool indirect_second)
+{
+   const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
+      return false;
+   full_barrier(cmd);
+   if (!dispatch(r, cmd, x, 0, a, 0, REGION_WORDS, 1))
+      return false;
+   full_barrier(cmd);
+   if (!bind(r, cmd, x, 0, c, 0, REGION_WORDS, 2))
+      return false;
+   if (indirect_second)
+      vkCmdDispatchIndirect(cmd, args, 0);
+   else
+      vkCmdDispatch(cmd, REGION_WORDS / 64, 1, 1);
+   return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
+}
+
+/* One command buffer recorded five times with the same bindings, its second dispatch indirect,
+ * indirect, direct, direct, indirect. A direct dispatch's replay key is not an indirect one's
+ * (src/kr_barrier_record.c, dispatch_key): where the kind changes, the recording departs from
+ * the log at that dispatch (3 events replayed: two requests and the first dispatch), and where
+ * it stays, all 5 events replay. The dispatches touch nothing in common and the indirect
+ * arguments come from the host: one vendor barrier before the first dispatch (earlier submits)
+ * and one at the end, every time. */
+static bool
+rerecorded_indirect(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer *x, *a, *c, *args;
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmd;
+   uint32_t want_a[REGION_WORDS], want_c[REGION_WORDS];
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(x = buffer(&r, REGION_WORDS, 0, 23));
+   CHECK(args = buffer(&r, 4, VK_BUFFER_USAGE_INDIRECT_BUFFER_BIT, UINT32_MAX));
+   CHECK(ZEROS(&r, &a, &c));
+   const uint32_t groups[3] = {REGION_WORDS / 64, 1, 1};
+   memcpy(args->data, groups, sizeof(groups));
+   CHECK_VK(it_create_command_pool(s->device, s->family,
+                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
+   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
+   host_apply(want_a, x->data, REGION_WORDS, 1);
+   host_apply(want_c, x->data, REGION_WORDS, 2);
+   static const struct {
+      bool indirect;
+      uint64_t replayed, diverged;
+      const char *what;
+   } rounds[] = {
+      {true, 0, 0, "first recording, indirect"},
+      {true, 5, 0, "indirect again"},
+      {false, 3, 1, "direct in place of indirect"},
+      {false, 5, 0, "direct again"},
+      {true, 3, 1, "indirect in place of direct"},
+   };
+   for (uint32_t i = 0; i < sizeof(rounds) / sizeof(rounds[0]); i++) {
+      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
+      r.before = before;
+      memset(c->data, 0, REGION_BYTES);
+      CHECK(record_direct_or_indirect(&r, cmd, x->buffer, a->buffer, c->buffer, args->buffer,
+                                      rounds[i].indirect));
+      CHECK(check_hazards(&r, 2, 1, 1));
+      CHECK(check_replay(&r, &before, rounds[i].replayed, rounds[i].diverged, rounds[i].what));
+      CHECK(expect_words(&r, "a", a->data, want_a, REGION_WORDS));
+      CHECK(expect_words(&r, "c", c->data, want_c, REGION_WORDS));
+   }
+   output(&out, a);
+   output(&out, c);
+   ok = true;
+done:
+   if (pool)
+      vkDestroyCommandPool(s->device, pool, NULL);
+   run_end(&r);
+   return ok;
+}
+
 /* --- Program -------------------------------------------------------------------------------- */
 
 /* case_NAME: NAME on both devices, each writing `words` output words. */
@@ -1187,6 +1273,7 @@ ON_BOTH(secondary, 3 * REGION_WORDS)
 ON_BOTH(events, 3 * REGION_WORDS)
 ON_BOTH(same_bindings, 2 * REGION_WORDS)
 ON_BOTH(rerecorded, 2 * REGION_WORDS)
+ON_BOTH(rerecorded_indirect, 2 * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1251,6 +1338,7 @@ main(int argc, char **argv)
       {"events", case_events, false},
       {"same_bindings", case_same_bindings, false},
       {"rerecorded", case_rerecorded, false},
+      {"rerecorded_indirect", case_rerecorded_indirect, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
