@@ -545,9 +545,21 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
    return true;
 }
 
-/* Words of a dispatch's replay key at most (a dispatch whose key would be longer is not
- * keyed). */
-#define DISPATCH_KEY_WORDS 64u
+/* One word of a dispatch's key, where the caller saw room for it: compared with expect[*n]
+ * when checking a logged key (expect set), stored at key[*n] when making one; false when it
+ * differs. */
+static inline __attribute__((always_inline)) bool
+key_word(uint64_t *key, const uint64_t *expect, uint32_t *n, uint64_t word)
+{
+   if (expect) {
+      if (expect[*n] != word)
+         return false;
+   } else if (key) {
+      key[*n] = word;
+   }
+   (*n)++;
+   return true;
+}
 
 /* The replay key of a dispatch (kr_barrier_replay.h): what its accesses, or its being untracked,
  * are worked out from. The pipeline's reflection (by its serial); for an indirect dispatch, the
@@ -555,39 +567,69 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
  * ranges of the descriptor cache entry bound there (immutable once made, numbered by their
  * serial: a linked entry names no destroyed buffer) and the set's dynamic offsets. How many
  * offsets a set has is its layout's, and the entry names the layout, so the serial settles
- * where the next set's words start. 0 when it cannot be keyed (a set whose record is read
- * instead). Direct and indirect dispatches have different first words. */
+ * where the next set's words start. Direct and indirect dispatches have different first words.
+ * One walk makes the key (expect NULL) or checks it against a logged one (key NULL), so the
+ * two cannot disagree; inlined into each with the other argument a constant. false when it
+ * cannot be keyed (a set whose record is read instead, or more than limit words), or a word
+ * differs from the expected one; *n words were made or matched. */
+static inline __attribute__((always_inline)) bool
+dispatch_key_walk(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
+                  uint64_t *key, const uint64_t *expect, uint32_t limit, uint32_t *n)
+{
+   const struct kr_barrier_recording *r = &cb->barrier;
+   const struct kr_pipeline_accesses *p = r->pipeline;
+   if (limit < (indirect ? 7u : 2u) ||
+       !key_word(key, expect, n, KR_REPLAY_KEY_CALLER + (indirect != VK_NULL_HANDLE)) ||
+       !key_word(key, expect, n, p ? p->serial : 0))
+      return false;
+   if (indirect) {
+      struct kr_barrier_cached_buffer b = {0};
+      bool known = buffer_binding(cb, indirect, &b);
+      if (!key_word(key, expect, n, known) || !key_word(key, expect, n, b.memory) ||
+          !key_word(key, expect, n, b.offset) || !key_word(key, expect, n, b.size) ||
+          !key_word(key, expect, n, offset))
+         return false;
+   }
+   if (!p || p->unknown_memory)
+      return true;
+   if (p->sets_beyond)
+      return false;
+   for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
+      const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
+      if (!bound->resolved || *n + 1 + bound->dynamic_count > limit ||
+          !key_word(key, expect, n, bound->resolved->serial))
+         return false;
+      for (uint32_t i = 0; i < bound->dynamic_count; i++) {
+         if (!key_word(key, expect, n, bound->dynamic[i]))
+            return false;
+      }
+   }
+   return true;
+}
+
+/* Words of a dispatch's replay key at most (a dispatch whose key would be longer is not
+ * keyed). */
+#define DISPATCH_KEY_WORDS 64u
+
+/* The dispatch's key made (dispatch_key_walk); its length, 0 when it cannot be keyed. */
 static uint32_t
 dispatch_key(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
              uint64_t key[DISPATCH_KEY_WORDS])
 {
-   const struct kr_barrier_recording *r = &cb->barrier;
-   const struct kr_pipeline_accesses *p = r->pipeline;
    uint32_t n = 0;
-   key[n++] = KR_REPLAY_KEY_CALLER + (indirect != VK_NULL_HANDLE);
-   key[n++] = p ? p->serial : 0;
-   if (indirect) {
-      struct kr_barrier_cached_buffer b = {0};
-      bool known = buffer_binding(cb, indirect, &b);
-      key[n++] = known;
-      key[n++] = b.memory;
-      key[n++] = b.offset;
-      key[n++] = b.size;
-      key[n++] = offset;
-   }
-   if (!p || p->unknown_memory)
-      return n;
-   if (p->sets_beyond)
-      return 0;
-   for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
-      const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
-      if (!bound->resolved || n + 1 + bound->dynamic_count > DISPATCH_KEY_WORDS)
-         return 0;
-      key[n++] = bound->resolved->serial;
-      for (uint32_t i = 0; i < bound->dynamic_count; i++)
-         key[n++] = bound->dynamic[i];
-   }
-   return n;
+   return dispatch_key_walk(cb, indirect, offset, key, NULL, DISPATCH_KEY_WORDS, &n) ? n : 0;
+}
+
+/* Whether the logged event e is this dispatch: its key as dispatch_key would make it,
+ * compared in place without making one (the replayed direct dispatch's way). */
+static inline bool
+logged_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
+                const struct kr_replay_event *e)
+{
+   uint32_t n = 0;
+   return dispatch_key_walk(cb, indirect, offset, NULL,
+                            kr_barrier_replay_key(&cb->barrier.replay, e), e->key_count, &n) &&
+          n == e->key_count;
 }
 
 /* Gives the tracker (through the replay log, which opened this event) the first count accesses
@@ -642,55 +684,34 @@ dispatch_live(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offs
    track_dispatch(cb, used);
 }
 
-/* Whether the replay log's next event is this direct dispatch: its key (dispatch_key's words)
- * compared in place, without making one. No pipeline, a pipeline that touches unknown memory
- * and one with sets beyond the tracked ones take dispatch_key's way. */
-static inline bool
-logged_direct_dispatch(const struct kr_barrier_recording *r, const struct kr_replay_event *e)
+/* A dispatch whose decision came from the log: its accesses were not worked out, so the list
+ * no longer holds the last dispatch's. */
+static inline void
+dispatch_replayed(struct kr_command_buffer *cb, bool emitted, const struct kr_barrier_emit *emit)
 {
-   const struct kr_pipeline_accesses *p = r->pipeline;
-   const uint64_t *w = kr_barrier_replay_key(&r->replay, e);
-   uint32_t n = e->key_count;
-   if (!p || p->unknown_memory || p->sets_beyond || n < 2 || w[0] != KR_REPLAY_KEY_CALLER ||
-       w[1] != p->serial)
-      return false;
-   uint32_t k = 2;
-   for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
-      const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
-      if (!bound->resolved || k + 1 + bound->dynamic_count > n ||
-          w[k++] != bound->resolved->serial)
-         return false;
-      for (uint32_t i = 0; i < bound->dynamic_count; i++) {
-         if (w[k++] != bound->dynamic[i])
-            return false;
-      }
-   }
-   return k == n;
+   cb->barrier.dispatch_valid = false;
+   if (emitted)
+      emit_to_vendor(cb, emit);
 }
 
-/* Any dispatch but a replayed direct one (kr_barrier_dispatch): out of line, so that the
- * common dispatch's frame stays small. */
+/* Any dispatch but a replayed direct one (kr_barrier_dispatch's): matched against the log by
+ * its key, or live (logged under its key when logging). Out of line, so that the replayed
+ * direct dispatch's frame stays small. */
 static void __attribute__((noinline))
 dispatch_keyed(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!kr_barrier_replay_keyed(&r->replay)) {
-      dispatch_live(cb, indirect, offset); /* no log to read or write: no key to work out */
-      return;
+   if (kr_barrier_replay_keyed(&r->replay)) {
+      uint64_t key[DISPATCH_KEY_WORDS];
+      bool emitted = false;
+      struct kr_barrier_emit emit;
+      if (kr_barrier_replay_match(&r->replay, key, dispatch_key(cb, indirect, offset, key),
+                                  &emitted, &emit)) {
+         dispatch_replayed(cb, emitted, &emit);
+         return;
+      }
    }
-   uint64_t key[DISPATCH_KEY_WORDS];
-   uint32_t n = dispatch_key(cb, indirect, offset, key);
-   bool emitted = false;
-   struct kr_barrier_emit emit;
-   if (!kr_barrier_replay_match(&r->replay, key, n, &emitted, &emit)) {
-      dispatch_live(cb, indirect, offset);
-      return;
-   }
-   /* The previous recording's decision for the same inputs; the accesses were not worked out,
-    * so the list no longer holds the last dispatch's. */
-   r->dispatch_valid = false;
-   if (emitted)
-      emit_to_vendor(cb, &emit);
+   dispatch_live(cb, indirect, offset);
 }
 
 void
@@ -700,18 +721,16 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    if (!r->active)
       return;
    check_buffer_generation(cb);
+   /* The common case inline: a direct dispatch, the log's next event. */
    const struct kr_replay_event *e = kr_barrier_replay_peek(&r->replay);
-   if (!e || indirect || !logged_direct_dispatch(r, e)) {
+   if (indirect || !e || !logged_dispatch(cb, VK_NULL_HANDLE, 0, e)) {
       dispatch_keyed(cb, indirect, offset);
       return;
    }
-   /* As dispatch_keyed when the key matches. */
    bool emitted;
    struct kr_barrier_emit emit;
    kr_barrier_replay_take(&r->replay, e, &emitted, &emit);
-   r->dispatch_valid = false;
-   if (emitted)
-      emit_to_vendor(cb, &emit);
+   dispatch_replayed(cb, emitted, &emit);
 }
 
 void
@@ -765,18 +784,27 @@ bind_set(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set 
    return mine;
 }
 
+/* The start of a bind of sets: false when the policy does not follow it (off, or not the
+ * compute bind point). Otherwise the last dispatch's accesses no longer hold, and resolved
+ * ranges taken from now on are dropped at the next buffer destroyed. */
+static inline bool
+bind_starts(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point)
+{
+   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return false;
+   check_buffer_generation(cb);
+   cb->barrier.dispatch_valid = false;
+   return true;
+}
+
 void
 kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                      uint32_t first, uint32_t count, const VkDescriptorSet *sets,
                      struct kr_cache_entry *const *entries, uint32_t dynamic_count,
                      const uint32_t *dynamic_offsets)
 {
-   struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+   if (!bind_starts(cb, bind_point))
       return;
-   /* Resolved ranges taken now are dropped at the next buffer destroyed. */
-   check_buffer_generation(cb);
-   r->dispatch_valid = false;
    /* Each set's dynamic offsets follow those of the sets before it. */
    uint32_t next_dynamic = 0;
    for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
@@ -792,12 +820,7 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
                         struct kr_cache_entry *entry, uint32_t dynamic_count,
                         const uint32_t *dynamic_offsets)
 {
-   struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
-      return;
-   check_buffer_generation(cb);
-   r->dispatch_valid = false;
-   if (index < KR_BARRIER_BOUND_SETS)
+   if (bind_starts(cb, bind_point) && index < KR_BARRIER_BOUND_SETS)
       bind_set(cb, index, set, entry, dynamic_offsets, 0, dynamic_count);
 }
 

@@ -321,9 +321,7 @@ kr_barrier_replay_request_live(struct kr_barrier_replay *r, const struct kr_barr
    }
    const uint64_t key[KR_REPLAY_REQUEST_WORDS] = {KR_REPLAY_TAG_REQUEST, m->src_stages,
                                                   m->dst_stages, m->src_access, m->dst_access};
-   if (!r->live)
-      diverge(r);
-   open_event(r, key, KR_REPLAY_REQUEST_WORDS);
+   kr_barrier_replay_mismatch(r, key, KR_REPLAY_REQUEST_WORDS);
    kr_barrier_tracker_request(&r->tracker, m);
    struct kr_replay_event *e = open_one(r);
    if (e)

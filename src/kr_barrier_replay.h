@@ -191,8 +191,9 @@ kr_barrier_replay_request(struct kr_barrier_replay *r, const struct kr_barrier_m
       const uint64_t *w = kr_barrier_replay_key(r, e);
       if (w[0] == KR_REPLAY_TAG_REQUEST && w[1] == m->src_stages && w[2] == m->dst_stages &&
           w[3] == m->src_access && w[4] == m->dst_access) {
-         r->next++; /* a request never emits */
-         r->replayed++;
+         bool emitted; /* a request never emits */
+         struct kr_barrier_emit emit;
+         kr_barrier_replay_take(r, e, &emitted, &emit);
          return;
       }
    }
