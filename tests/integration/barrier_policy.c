@@ -1073,11 +1073,12 @@ check_replay(const struct run *r, const VkKronosDeviceStatistics *before, uint64
    return true;
 }
 
-/* One recording of the rerecorded case: a full barrier, a dispatch x -> a, a full barrier, a
- * dispatch src -> c, ended, submitted and waited for. */
+/* One recording of the rerecorded cases: a full barrier, a dispatch x -> a, a full barrier, a
+ * dispatch src -> c with parameters 2, directly or (args set) through args, which holds its
+ * group counts; ended, submitted and waited for. */
 static bool
 record_twice_step(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a, VkBuffer src,
-                  VkBuffer c)
+                  VkBuffer c, VkBuffer args)
 {
    const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
    if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
@@ -1086,8 +1087,13 @@ record_twice_step(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a, Vk
    if (!dispatch(r, cmd, x, 0, a, 0, REGION_WORDS, 1))
       return false;
    full_barrier(cmd);
-   if (!dispatch(r, cmd, src, 0, c, 0, REGION_WORDS, 2))
+   if (args) {
+      if (!bind(r, cmd, src, 0, c, 0, REGION_WORDS, 2))
+         return false;
+      vkCmdDispatchIndirect(cmd, args, 0);
+   } else if (!dispatch(r, cmd, src, 0, c, 0, REGION_WORDS, 2)) {
       return false;
+   }
    return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
 }
 
@@ -1123,7 +1129,8 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    host_apply(want_a, x->data, REGION_WORDS, 1);
    host_apply(want_c, b->data, REGION_WORDS, 2);
    VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
-   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer));
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer,
+                           VK_NULL_HANDLE));
    CHECK(check_hazards(&r, 2, 1, 1));
    CHECK(check_replay(&r, &before, 0, 0, "first recording"));
    CHECK(expect_words(&r, "c, first recording", c->data, want_c, REGION_WORDS));
@@ -1131,14 +1138,16 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    if (s->kronos)
       r.before = before = dc_statistics(s);
    memset(c->data, 0, REGION_BYTES);
-   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer));
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, b->buffer, c->buffer,
+                           VK_NULL_HANDLE));
    CHECK(check_hazards(&r, 2, 1, 1));
    CHECK(check_replay(&r, &before, 5, 0, "the same commands"));
    CHECK(expect_words(&r, "c, second recording", c->data, want_c, REGION_WORDS));
 
    if (s->kronos)
       r.before = before = dc_statistics(s);
-   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer));
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer,
+                           VK_NULL_HANDLE));
    host_apply(want_c, want_a, REGION_WORDS, 2);
    CHECK(check_hazards(&r, 2, 2, 0));
    CHECK(check_replay(&r, &before, 3, 1, "the second dispatch reading a"));
@@ -1153,7 +1162,8 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    if (s->kronos)
       r.before = before = dc_statistics(s);
    memset(c->data, 0, REGION_BYTES);
-   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer));
+   CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, a->buffer, c->buffer,
+                           VK_NULL_HANDLE));
    CHECK(check_hazards(&r, 2, 2, 0));
    CHECK(check_replay(&r, &before, 5, 0, "a new command buffer, the pool's log"));
    CHECK(expect_words(&r, "c, fourth recording", c->data, want_c, REGION_WORDS));
@@ -1165,29 +1175,6 @@ done:
       vkDestroyCommandPool(s->device, pool, NULL);
    run_end(&r);
    return ok;
-}
-
-/* One recording of the rerecorded_indirect case: a full barrier, a dispatch x -> a, a full
- * barrier, then x -> c with parameters 2 dispatched directly or through args (which holds the
- * same group counts), ended, submitted and waited for. */
-static bool
-record_direct_or_indirect(struct run *r, VkCommandBuffer cmd, VkBuffer x, VkBuffer a,
-                          VkBuffer c, VkBuffer args, bool indirect_second)
-{
-   const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-   if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
-      return false;
-   full_barrier(cmd);
-   if (!dispatch(r, cmd, x, 0, a, 0, REGION_WORDS, 1))
-      return false;
-   full_barrier(cmd);
-   if (!bind(r, cmd, x, 0, c, 0, REGION_WORDS, 2))
-      return false;
-   if (indirect_second)
-      vkCmdDispatchIndirect(cmd, args, 0);
-   else
-      vkCmdDispatch(cmd, REGION_WORDS / 64, 1, 1);
-   return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
 }
 
 /* One command buffer recorded five times with the same bindings, its second dispatch indirect,
@@ -1234,8 +1221,8 @@ rerecorded_indirect(struct dc_side *s, const void *arg, uint32_t *out)
       VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
       r.before = before;
       memset(c->data, 0, REGION_BYTES);
-      CHECK(record_direct_or_indirect(&r, cmd, x->buffer, a->buffer, c->buffer, args->buffer,
-                                      rounds[i].indirect));
+      CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, x->buffer, c->buffer,
+                              rounds[i].indirect ? args->buffer : VK_NULL_HANDLE));
       CHECK(check_hazards(&r, 2, 1, 1));
       CHECK(check_replay(&r, &before, rounds[i].replayed, rounds[i].diverged, rounds[i].what));
       CHECK(expect_words(&r, "a", a->data, want_a, REGION_WORDS));
