@@ -185,17 +185,9 @@ record_op(const struct bench_framework *f, VkCommandBuffer cmd, uint32_t op,
    VkResult result = vk->vkAllocateDescriptorSets(f->device->handle, &alloc_info, &set);
    if (!kt_ok(result, "vkAllocateDescriptorSets (" NAME ")"))
       return result;
-   for (uint32_t b = 0; b < f->bindings; b++) {
+   for (uint32_t b = 0; b < f->bindings; b++)
       infos[b] = binding_info(f, op, b);
-      writes[b] = (VkWriteDescriptorSet){
-         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = set,
-         .dstBinding = b,
-         .descriptorCount = 1,
-         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-         .pBufferInfo = &infos[b],
-      };
-   }
+   kt_storage_buffer_writes(set, f->bindings, infos, writes);
    vk->vkUpdateDescriptorSets(f->device->handle, f->bindings, writes, 0, NULL);
 
    const struct kt_saxpy_push push = {.n = f->region_floats, .a = f->a};

@@ -337,16 +337,7 @@ record_chain(struct bench_kernel *k, VkCommandBuffer cmd, const struct bench_nod
          VkDescriptorBufferInfo infos[2];
          buffer_infos(k, d, infos);
          VkWriteDescriptorSet writes[2];
-         for (uint32_t b = 0; b < 2; b++) {
-            writes[b] = (VkWriteDescriptorSet){
-               .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-               .dstSet = k->scratch[d],
-               .dstBinding = b,
-               .descriptorCount = 1,
-               .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-               .pBufferInfo = &infos[b],
-            };
-         }
+         kt_storage_buffer_writes(k->scratch[d], 2, infos, writes);
          vk->vkUpdateDescriptorSets(k->device->handle, 2, writes, 0, NULL);
          cmd_dispatch(k, cmd, k->scratch[d]);
          continue;

@@ -256,15 +256,7 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
          VkDescriptorBufferInfo infos[2];
          region_infos(s, d, infos);
          VkWriteDescriptorSet writes[2];
-         for (uint32_t b = 0; b < 2; b++)
-            writes[b] = (VkWriteDescriptorSet){
-               .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-               .dstSet = s->scratch[d],
-               .dstBinding = b,
-               .descriptorCount = 1,
-               .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-               .pBufferInfo = &infos[b],
-            };
+         kt_storage_buffer_writes(s->scratch[d], 2, infos, writes);
          set = s->scratch[d];
          TIMED(PART_UPDATE, vk->vkUpdateDescriptorSets(handle, 2, writes, 0, NULL));
       }

@@ -156,16 +156,7 @@ kt_descriptor_set_create(const struct kt_device *device, VkDescriptorPool pool,
       return result;
    }
    VkWriteDescriptorSet writes[KT_MAX_STORAGE_BUFFERS];
-   for (uint32_t i = 0; i < pipeline->storage_buffer_count; i++) {
-      writes[i] = (VkWriteDescriptorSet){
-         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
-         .dstSet = *out,
-         .dstBinding = i,
-         .descriptorCount = 1,
-         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
-         .pBufferInfo = &buffers[i],
-      };
-   }
+   kt_storage_buffer_writes(*out, pipeline->storage_buffer_count, buffers, writes);
    device->vk.vkUpdateDescriptorSets(device->handle, pipeline->storage_buffer_count, writes, 0,
                                      NULL);
    return VK_SUCCESS;

@@ -37,6 +37,24 @@ void kt_compute_pipeline_destroy(const struct kt_device *device,
 VkResult kt_descriptor_pool_create(const struct kt_device *device, uint32_t max_sets,
                                    uint32_t storage_buffers_per_set, VkDescriptorPool *out);
 
+/* writes[i] for i < count: buffers[i] as the one storage buffer of binding i of set. Inline:
+ * benchmarks fill these in the recording they time. */
+static inline void
+kt_storage_buffer_writes(VkDescriptorSet set, uint32_t count,
+                         const VkDescriptorBufferInfo *buffers, VkWriteDescriptorSet *writes)
+{
+   for (uint32_t i = 0; i < count; i++) {
+      writes[i] = (VkWriteDescriptorSet){
+         .sType = VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET,
+         .dstSet = set,
+         .dstBinding = i,
+         .descriptorCount = 1,
+         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .pBufferInfo = &buffers[i],
+      };
+   }
+}
+
 /* Allocates a set for `pipeline` from `pool` and writes buffers[i] to binding i, for every
  * binding of the pipeline. The set is freed with the pool. */
 VkResult kt_descriptor_set_create(const struct kt_device *device, VkDescriptorPool pool,
