@@ -391,7 +391,12 @@ def host_alloc_sweep(args):
             # differ).
             kind = failure_kind(detail)
             same_command = {f for (c, _), f in vendor_failures.items() if c == command}
-            if vendor_failures.get((command, k)) == kind or kind in same_command:
+            # A vendor command whose out-of-memory path crashes on the vendor alone corrupts
+            # memory there (lavapipe 25's vkCmdPipelineBarrier frees a pointer it never
+            # allocated): under Kronos the same corruption can show as any failure, depending
+            # on what the stack happens to hold.
+            if (vendor_failures.get((command, k)) == kind or kind in same_command or
+                    "crash" in same_command):
                 verdict = "vendor"
                 detail += " (so does the vendor alone)"
         return (f"host allocation {n} ({owner}, in {step}, vendor command {command} "
