@@ -25,8 +25,8 @@ kr_vendor_update_descriptor_sets(struct kr_device *device, uint32_t write_count,
 {
    if (!write_count && !copy_count)
       return;
-   kr_stats_add(&device->stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES,
-                (uint64_t)write_count + copy_count);
+   kr_stats_add_local(&device->stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES,
+                      (uint64_t)write_count + copy_count);
    device->disp.UpdateDescriptorSets(device->handle, write_count, writes, copy_count, copies);
 }
 

@@ -85,7 +85,7 @@ kr_UpdateDescriptorSetWithTemplate(VkDevice _device, VkDescriptorSet descriptorS
    struct kr_descriptor_set *set = kr_descriptor_set_from_handle(descriptorSet);
    struct kr_descriptor_update_template *tmpl =
       kr_descriptor_update_template_from_handle(descriptorUpdateTemplate);
-   kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES, 1);
+   kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES, 1);
    if (set->has_record &&
        !kr_descriptor_record_apply_template(&set->record, tmpl->entry_count, tmpl->entries,
                                             pData))
@@ -99,6 +99,6 @@ kr_UpdateDescriptorSetWithTemplate(VkDevice _device, VkDescriptorSet descriptorS
                "layout than this set's: not updated");
       return;
    }
-   kr_stats_add(&device->stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES, 1);
+   kr_stats_add_local(&device->stats, KR_STAT_VENDOR_DESCRIPTOR_WRITES, 1);
    device->disp.UpdateDescriptorSetWithTemplate(device->handle, set->vendor, tmpl->vendor, pData);
 }

@@ -164,8 +164,8 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
                         uint32_t descriptorCopyCount, const VkCopyDescriptorSet *pDescriptorCopies)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   kr_stats_add(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
-                (uint64_t)descriptorWriteCount + descriptorCopyCount);
+   kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
+                      (uint64_t)descriptorWriteCount + descriptorCopyCount);
    /* Writes into records change them and nothing else; at the first write into a vendor set,
     * the rest go the way that gathers the vendor's writes. */
    for (uint32_t i = 0; i < descriptorWriteCount; i++) {

@@ -234,6 +234,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
    device->physical = pd;
+   kr_stats_init(&device->stats);
    if (alloc) {
       device->alloc_storage = *alloc;
       device->alloc = &device->alloc_storage;

@@ -41,10 +41,14 @@ kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *cou
       kr_stats_add(stats, KR_STAT_DESCRIPTOR_PUSHES, counts->descriptor_pushes);
 }
 
+/* The shared counter and every thread's slot (kr_stats.h). */
 static uint64_t
 get(const struct kr_stats *stats, enum kr_stat stat)
 {
-   return atomic_load_explicit(&stats->counters[stat], memory_order_relaxed);
+   uint64_t sum = atomic_load_explicit(&stats->counters[stat], memory_order_relaxed);
+   for (unsigned i = 0; i < KR_STATS_THREAD_SLOTS; i++)
+      sum += atomic_load_explicit(&stats->slots[i].counters[stat], memory_order_relaxed);
+   return sum;
 }
 
 VkResult
