@@ -48,8 +48,10 @@ enum kr_stat {
  * thread's own (kr_stats_add_local): there the add is a load and a store that no other thread
  * writes, where a counter all threads share takes a locked read-modify-write, which costs as
  * much as the rest of a two-descriptor update (about 8 ns on x86). A thread claims a slot of a
- * device at its first such add and keeps it; past KR_STATS_THREAD_SLOTS threads, the others add
- * to the shared counters. A read sums the shared counters and every slot. */
+ * device at its first such add and keeps it, also after it ends (a thread that later gets the
+ * same thread-local address takes it over); once KR_STATS_THREAD_SLOTS slots are taken, other
+ * threads add to the shared counters, as every thread did before slots. A read sums the shared
+ * counters and every slot. */
 #define KR_STATS_THREAD_SLOTS 16
 
 struct kr_stats_slot {
@@ -76,10 +78,10 @@ kr_stats_add(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
    atomic_fetch_add_explicit(&stats->counters[stat], amount, memory_order_relaxed);
 }
 
-/* The calling thread's last slot, by the serial of the stats it belongs to. Initial-exec: read
- * at a fixed offset from the thread pointer instead of through __tls_get_addr, as Mesa's drivers
- * read theirs; its 16 bytes come from the static TLS that the C library keeps for libraries
- * loaded later. */
+/* The calling thread's last slot (NULL: none to be had), by the serial of the stats it belongs
+ * to. Initial-exec: read at a fixed offset from the thread pointer instead of through
+ * __tls_get_addr, as Mesa's drivers read theirs; the library's thread-local storage (under 100
+ * bytes) then comes from the static TLS that the C library keeps for libraries loaded later. */
 struct kr_stats_thread_cache {
    uint64_t serial;
    struct kr_stats_slot *slot;
@@ -87,8 +89,8 @@ struct kr_stats_thread_cache {
 extern _Thread_local struct kr_stats_thread_cache kr_stats_thread_last
    __attribute__((tls_model("initial-exec")));
 
-/* The calling thread's slot in stats, claimed at its first use; NULL when every slot has another
- * owner (or stats has no slots). */
+/* The calling thread's slot in stats, claimed at its first use; NULL when every slot had another
+ * owner then (remembered: the thread does not look again), or stats has no slots. */
 struct kr_stats_slot *kr_stats_thread_slot(struct kr_stats *stats);
 
 /* kr_stats_add for a counter the calling thread adds to often: into its own slot. Only the

@@ -31,9 +31,11 @@ claim(struct kr_stats *stats)
       if (atomic_load_explicit(&stats->slots[i].owner, memory_order_relaxed) == token)
          return &stats->slots[i]; /* this thread's (or an ended thread's at its address) */
    }
+   /* Only slots that look free are tried: a failed compare-exchange still locks the line. */
    for (unsigned i = 0; i < KR_STATS_THREAD_SLOTS; i++) {
       uintptr_t free_owner = 0;
-      if (atomic_compare_exchange_strong_explicit(&stats->slots[i].owner, &free_owner, token,
+      if (atomic_load_explicit(&stats->slots[i].owner, memory_order_relaxed) == 0 &&
+          atomic_compare_exchange_strong_explicit(&stats->slots[i].owner, &free_owner, token,
                                                   memory_order_relaxed, memory_order_relaxed))
          return &stats->slots[i];
    }
@@ -51,11 +53,10 @@ kr_stats_thread_slot(struct kr_stats *stats)
          found = &thread_cache[i];
    }
    if (!found) {
-      struct kr_stats_slot *slot = claim(stats);
-      if (!slot)
-         return NULL;
+      /* No slot (every one has another owner) is remembered too: slots are never given back,
+       * so such a thread adds to the shared counters from then on without looking again. */
       found = &thread_cache[thread_cache_next++ % THREAD_CACHE_SIZE];
-      *found = (struct kr_stats_thread_cache){stats->serial, slot};
+      *found = (struct kr_stats_thread_cache){stats->serial, claim(stats)};
    }
    kr_stats_thread_last = *found;
    return found->slot;
