@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -116,6 +117,38 @@ threads_come_and_go(void **state)
       assert_int_equal(read_writes(&stats[i]), expected[i]);
 }
 
+/* What a thread that finds no free slot remembers: no slot for these stats, so that its next
+ * adds go straight to the shared counters instead of looking for one again. */
+static void *
+add_past_the_slots(void *arg)
+{
+   struct kr_stats *stats = arg;
+   kr_stats_add_local(stats, KR_STAT_APP_DESCRIPTOR_WRITES, 1);
+   bool remembered = kr_stats_thread_last.serial == stats->serial && !kr_stats_thread_last.slot;
+   kr_stats_add_local(stats, KR_STAT_APP_DESCRIPTOR_WRITES, 1);
+   return (void *)(uintptr_t)remembered;
+}
+
+/* Every slot owned by another thread (tokens no thread has: thread tokens are addresses of
+ * chars, these are odd numbers below any): a thread's adds go to the shared counters, it
+ * remembers that, and every add counts. */
+static void
+threads_past_the_slots(void **state)
+{
+   (void)state;
+   static struct kr_stats stats;
+   kr_stats_init(&stats);
+   for (unsigned i = 0; i < KR_STATS_THREAD_SLOTS; i++)
+      atomic_store(&stats.slots[i].owner, 2 * i + 1);
+   pthread_t late;
+   void *remembered = NULL;
+   assert_int_equal(pthread_create(&late, NULL, add_past_the_slots, &stats), 0);
+   assert_int_equal(pthread_join(late, &remembered), 0);
+   assert_true(remembered != NULL);
+   assert_int_equal(read_writes(&stats), 2);
+   assert_int_equal(atomic_load(&stats.counters[KR_STAT_APP_DESCRIPTOR_WRITES]), 2);
+}
+
 /* Stats that were never given a serial (kr_stats_init) have no slots: adds go to the shared
  * counters, and a thread's cache (zero-initialized) never takes them for its own. */
 static void
@@ -137,6 +170,7 @@ main(void)
    const struct CMUnitTest tests[] = {
       cmocka_unit_test(more_threads_than_slots),
       cmocka_unit_test(threads_come_and_go),
+      cmocka_unit_test(threads_past_the_slots),
       cmocka_unit_test(stats_without_slots),
    };
    return cmocka_run_group_tests(tests, NULL, NULL);
