@@ -18,6 +18,7 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 shift
 vendor=${VENDOR_ICD:-/usr/share/vulkan/icd.d/lvp_icd.x86_64.json}
 command -v valgrind > /dev/null || { echo "$0: valgrind is not installed" >&2; exit 2; }
@@ -36,32 +37,10 @@ for row in "$@"; do
       "$out/$row.$reps.out" \
       > "$out/$row.$reps.tree" 2> /dev/null
   done
-  python3 - "$out" "$row" << 'EOF'
-import re, sys
+  PYTHONPATH="$here" python3 - "$out" "$row" << 'EOF'
+import sys
+from callgrind_counts import dispatches, kronos_functions as functions
 out, row = sys.argv[1:]
-def functions(path):
-    costs = {}
-    for line in open(path):
-        # Kronos's functions; code inlined from its headers is named by file alone
-        m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+)(?: \[(.*)\])?\s*$', line)
-        if m and ((m.group(3) or '').endswith('libvulkan_kronos.so') or
-                  (not m.group(3) and '/src/kr_' in m.group(2))):
-            costs[m.group(2)] = int(m.group(1).replace(',', ''))
-    return costs
-def dispatches(path):
-    # the callers of kr_CmdDispatch: "< ... (Nx)" lines right above "* ...kr_CmdDispatch"
-    calls, pending = 0, []
-    for line in open(path):
-        if '<' in line:
-            m = re.search(r'\(([\d,]+)x\)', line)
-            pending.append(int(m.group(1).replace(',', '')) if m else 0)
-        elif '*' in line:
-            if re.search(r':kr_CmdDispatch(\s+\[.*\])?\s*$', line):
-                calls += sum(pending)
-            pending = []
-        else:
-            pending = []
-    return calls
 a, b = functions(f'{out}/{row}.3.self'), functions(f'{out}/{row}.13.self')
 n = dispatches(f'{out}/{row}.13.tree') - dispatches(f'{out}/{row}.3.tree')
 if n <= 0:

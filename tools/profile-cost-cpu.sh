@@ -26,6 +26,7 @@ if [ $# -lt 2 ]; then
   exit 2
 fi
 build=$(cd "$1" && pwd)
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 shift
 vendor=${VENDOR_ICD:-/usr/share/vulkan/icd.d/lvp_icd.x86_64.json}
 command -v valgrind > /dev/null || { echo "$0: valgrind is not installed" >&2; exit 2; }
@@ -58,38 +59,12 @@ for spec in "$@"; do
       callgrind_annotate --auto=no --threshold=100 "$base.out" > "$base.self" 2> /dev/null
     done
   done
-  python3 - "$out" "$name" "$workload" "$size" "$batch" << 'EOF'
-import re, sys
+  PYTHONPATH="$here" python3 - "$out" "$name" "$workload" "$size" "$batch" << 'EOF'
+import sys
+from callgrind_counts import dispatches, kronos_functions, program_total as total
 out, name, workload, size, batch = sys.argv[1:]
-def total(path):
-    for line in open(path):
-        m = re.match(r'\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+PROGRAM TOTALS', line)
-        if m:
-            return int(m.group(1).replace(',', ''))
-    sys.exit(f'{path}: no program total')
-def dispatches(path):
-    # the calls into kr_CmdDispatch: "< ... (Nx)" caller lines right above its "*" line
-    calls, pending = 0, []
-    for line in open(path):
-        if '<' in line:
-            m = re.search(r'\(([\d,]+)x\)', line)
-            pending.append(int(m.group(1).replace(',', '')) if m else 0)
-        elif '*' in line:
-            if re.search(r':kr_CmdDispatch(\s+\[.*\])?\s*$', line):
-                calls += sum(pending)
-            pending = []
-        else:
-            pending = []
-    return calls
 def kronos(path):
-    # the self cost of Kronos's own functions (code inlined from its headers is named by file)
-    cost = 0
-    for line in open(path):
-        m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+)(?: \[(.*)\])?\s*$', line)
-        if m and ((m.group(3) or '').endswith('libvulkan_kronos.so') or
-                  (not m.group(3) and '/src/kr_' in m.group(2))):
-            cost += int(m.group(1).replace(',', ''))
-    return cost
+    return sum(kronos_functions(path).values())
 def steady(side):
     a, b = f'{out}/{name}.{side}.3', f'{out}/{name}.{side}.5'
     return (total(b + '.tree') - total(a + '.tree'), kronos(b + '.self') - kronos(a + '.self'),
