@@ -65,6 +65,24 @@ kr_features_write_struct(const struct kr_struct_desc *desc, const struct kr_feat
    }
 }
 
+uint32_t
+kr_vendor_instance_version(uint32_t application_version, uint32_t ceiling)
+{
+   uint32_t wanted = application_version > VK_API_VERSION_1_3 ? application_version
+                                                              : VK_API_VERSION_1_3;
+   return wanted < ceiling ? wanted : ceiling;
+}
+
+uint32_t
+kr_effective_api_version(uint32_t instance_version, uint32_t device_version)
+{
+   uint32_t instance_minor = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(instance_version),
+                                                 VK_API_VERSION_MINOR(instance_version), 0);
+   uint32_t device_minor = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(device_version),
+                                               VK_API_VERSION_MINOR(device_version), 0);
+   return instance_minor < device_minor ? instance_minor : device_version;
+}
+
 bool
 kr_struct_applies(const struct kr_struct_desc *desc, uint32_t api_version,
                   const struct kr_extension_set *extensions)

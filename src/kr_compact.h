@@ -105,6 +105,19 @@ void kr_features_write_struct(const struct kr_struct_desc *desc, const struct kr
 bool kr_struct_applies(const struct kr_struct_desc *desc, uint32_t api_version,
                        const struct kr_extension_set *extensions);
 
+/* --- API versions ------------------------------------------------------------------------ */
+
+/* The version a vendor instance is created with: the application's, so that the vendor sees
+ * what it would see directly (a driver may compile shaders or otherwise behave differently by
+ * the version an instance asks for), but at least 1.3, whose synchronization2 and timeline
+ * semaphores Kronos's submit batching uses itself, and at most `ceiling` (the lower of the
+ * vendor's instance version and KR_API_VERSION). */
+uint32_t kr_vendor_instance_version(uint32_t application_version, uint32_t ceiling);
+
+/* The version a physical device's functionality has under an instance: the device's, within the
+ * instance's major.minor (the spec's rule for physical-device-level functionality). */
+uint32_t kr_effective_api_version(uint32_t instance_version, uint32_t device_version);
+
 /* --- extension sets ---------------------------------------------------------------------- */
 
 static inline bool

@@ -240,7 +240,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       device->alloc = &device->alloc_storage;
    }
    kr_object_base_init(&device->base, VK_OBJECT_TYPE_DEVICE, device->alloc);
-   device->api_version = pd->state.api_version;
+   device->api_version = pd->api_version;
 
    result = check_extensions(pd, pCreateInfo, &device->enabled_extensions);
    if (result == VK_SUCCESS)

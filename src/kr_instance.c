@@ -133,9 +133,8 @@ create_vendor_instance(struct kr_instance *instance, const struct kr_vendor *ven
       kr_warn("vendor driver %s: Vulkan 1.0 only; Kronos needs 1.1", name);
       goto done;
    }
-   /* Kronos itself uses as much of the vendor as it offers (KR_API_VERSION), whatever the
-    * application asked for. */
-   out->api_version = KR_MIN(vendor_version, KR_API_VERSION);
+   out->api_version =
+      kr_vendor_instance_version(instance->api_version, KR_MIN(vendor_version, KR_API_VERSION));
 
    /* The application's extensions that this vendor has (the others stay Kronos-side). */
    enabled = calloc(info->enabledExtensionCount + 1, sizeof(*enabled));

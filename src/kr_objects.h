@@ -72,6 +72,10 @@ struct kr_physical_device {
     * Devices of one type keep this order when discrete GPUs are listed first
     * (kr_device_order.h). */
    uint32_t enumeration_index;
+   /* The version Kronos uses the vendor's device at: the device's (state.api_version, what is
+    * reported) within its vendor instance's. Structure chains and commands given to the
+    * vendor stay within it. */
+   uint32_t api_version;
    struct kr_physical_device_state state;
 };
 

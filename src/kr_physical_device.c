@@ -47,7 +47,7 @@ static VkResult
 capture_features(struct kr_physical_device *pd)
 {
    VkPhysicalDeviceFeatures2 *chain =
-      kr_feature_chain_create(pd->instance->alloc, pd->state.api_version, &pd->state.extensions);
+      kr_feature_chain_create(pd->instance->alloc, pd->api_version, &pd->state.extensions);
    if (!chain)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    pd->disp->GetPhysicalDeviceFeatures2(pd->handle, chain);
@@ -198,7 +198,7 @@ static VkResult
 capture_properties(struct kr_physical_device *pd)
 {
    VkPhysicalDeviceProperties2 *chain =
-      kr_property_chain_create(pd->instance->alloc, pd->state.api_version, &pd->state.extensions);
+      kr_property_chain_create(pd->instance->alloc, pd->api_version, &pd->state.extensions);
    if (!chain)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    pd->disp->GetPhysicalDeviceProperties2(pd->handle, chain);
@@ -277,8 +277,9 @@ kr_physical_device_create(struct kr_instance *instance, struct kr_vendor_instanc
    VkPhysicalDeviceProperties props;
    pd->disp->GetPhysicalDeviceProperties(handle, &props);
    pd->state.api_version = KR_MIN(props.apiVersion, KR_API_VERSION);
+   pd->api_version = kr_effective_api_version(vendor->api_version, pd->state.api_version);
    VkResult result = VK_ERROR_INCOMPATIBLE_DRIVER;
-   if (kr_version_minor(pd->state.api_version) < VK_API_VERSION_1_1) {
+   if (kr_version_minor(pd->api_version) < VK_API_VERSION_1_1) {
       kr_warn("%s (%s): Vulkan 1.0 device; Kronos needs 1.1", props.deviceName,
               kr_vendor_name(vendor->vendor));
       goto fail;

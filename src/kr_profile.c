@@ -38,7 +38,7 @@ kr_profile_vendor_extension(const struct kr_physical_device *pd,
 static bool
 host_reset_available(const struct kr_physical_device *pd)
 {
-   return pd->state.api_version >= VK_API_VERSION_1_2 &&
+   return pd->api_version >= VK_API_VERSION_1_2 &&
           kr_features_test(&pd->state.features, KR_FEATURE_hostQueryReset);
 }
 

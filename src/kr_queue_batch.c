@@ -537,7 +537,7 @@ out:
 bool
 kr_batching_supported(const struct kr_physical_device *pd)
 {
-   return pd->state.api_version >= VK_API_VERSION_1_3 &&
+   return pd->api_version >= VK_API_VERSION_1_3 &&
           kr_features_test(&pd->state.features, KR_FEATURE_timelineSemaphore) &&
           kr_features_test(&pd->state.features, KR_FEATURE_synchronization2);
 }

@@ -616,6 +616,14 @@ it_messenger_info(PFN_vkDebugUtilsMessengerCallbackEXT callback)
 VkResult
 it_counting_instance_create(const char *app_name, bool need_debug_utils, VkInstance *instance)
 {
+   return it_counting_instance_create_version(app_name, need_debug_utils, VK_API_VERSION_1_3,
+                                              instance);
+}
+
+VkResult
+it_counting_instance_create_version(const char *app_name, bool need_debug_utils,
+                                    uint32_t api_version, VkInstance *instance)
+{
    *instance = VK_NULL_HANDLE;
    const bool debug_utils = it_instance_has_extension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
    if (need_debug_utils && !debug_utils) {
@@ -627,7 +635,7 @@ it_counting_instance_create(const char *app_name, bool need_debug_utils, VkInsta
    const VkApplicationInfo app = {
       .sType = VK_STRUCTURE_TYPE_APPLICATION_INFO,
       .pApplicationName = app_name,
-      .apiVersion = VK_API_VERSION_1_3,
+      .apiVersion = api_version,
    };
    const VkInstanceCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO,

@@ -201,6 +201,10 @@ void it_device_features(VkPhysicalDevice physical_device, VkPhysicalDeviceVulkan
  * such instance per program; *instance is VK_NULL_HANDLE on failure to create it. */
 VkResult it_counting_instance_create(const char *app_name, bool need_debug_utils,
                                      VkInstance *instance);
+/* The same, asking for api_version (Kronos's vendor instance follows the application's version:
+ * a test of a newer version's structures asks for that version). */
+VkResult it_counting_instance_create_version(const char *app_name, bool need_debug_utils,
+                                             uint32_t api_version, VkInstance *instance);
 
 /* The validation errors counted so far. */
 unsigned it_validation_errors(void);

@@ -84,7 +84,10 @@ query(VkPhysicalDevice physical, struct props *p)
 static bool
 test_setup(void)
 {
-   if (it_counting_instance_create("kronos-properties-1-4", false, &instance) != VK_SUCCESS ||
+   /* A 1.4 instance: 1.4's structures are used only where both the instance and the device
+    * have 1.4 (and Kronos's vendor instance has the application's version). */
+   if (it_counting_instance_create_version("kronos-properties-1-4", false, VK_API_VERSION_1_4,
+                                           &instance) != VK_SUCCESS ||
        it_find_both_devices(instance, &kronos, &vendor) != VK_SUCCESS)
       return false;
    VkPhysicalDeviceProperties k, v;

@@ -431,10 +431,42 @@ extension_index(void **state)
    }
 }
 
+/* The vendor instance asks for the application's version, at least 1.3 (what Kronos's batching
+ * uses) and at most what the vendor and Kronos know; patch numbers pass as given. */
+static void
+vendor_instance_version(void **state)
+{
+   (void)state;
+   const uint32_t ceiling14 = V(1, 4, 309), ceiling13 = V(1, 3, 239);
+   assert_int_equal(kr_vendor_instance_version(V(1, 3, 0), ceiling14), V(1, 3, 0));
+   assert_int_equal(kr_vendor_instance_version(V(1, 4, 0), ceiling14), V(1, 4, 0));
+   assert_int_equal(kr_vendor_instance_version(V(1, 1, 0), ceiling14), V(1, 3, 0));
+   assert_int_equal(kr_vendor_instance_version(V(1, 0, 0), ceiling14), V(1, 3, 0));
+   assert_int_equal(kr_vendor_instance_version(V(1, 5, 0), ceiling14), ceiling14);
+   assert_int_equal(kr_vendor_instance_version(V(1, 4, 0), ceiling13), ceiling13);
+   /* A vendor below 1.3: what it has (Kronos then does without batching). */
+   assert_int_equal(kr_vendor_instance_version(V(1, 3, 0), V(1, 2, 198)), V(1, 2, 198));
+}
+
+/* A device's functionality under an instance: the lower major.minor; the device's patch where
+ * the device's is the lower or the same. */
+static void
+effective_api_version(void **state)
+{
+   (void)state;
+   assert_int_equal(kr_effective_api_version(V(1, 3, 0), V(1, 4, 309)), V(1, 3, 0));
+   assert_int_equal(kr_effective_api_version(V(1, 3, 250), V(1, 4, 309)), V(1, 3, 0));
+   assert_int_equal(kr_effective_api_version(V(1, 4, 0), V(1, 4, 309)), V(1, 4, 309));
+   assert_int_equal(kr_effective_api_version(V(1, 4, 0), V(1, 3, 275)), V(1, 3, 275));
+   assert_int_equal(kr_effective_api_version(V(1, 3, 239), V(1, 3, 275)), V(1, 3, 275));
+}
+
 int
 main(void)
 {
    const struct CMUnitTest tests[] = {
+      cmocka_unit_test(vendor_instance_version),
+      cmocka_unit_test(effective_api_version),
       cmocka_unit_test(sizes_match_named_types),
       cmocka_unit_test(member_offsets_match_named_members),
       cmocka_unit_test(every_struct_is_fully_described),
