@@ -65,9 +65,27 @@ kr_features_write_struct(const struct kr_struct_desc *desc, const struct kr_feat
    }
 }
 
+void
+kr_features_carried(uint32_t api_version, const struct kr_extension_set *extensions,
+                    struct kr_feature_set *carried)
+{
+   memset(carried, 0, sizeof(*carried));
+   for (unsigned i = 0; i < KR_FEATURE_STRUCT_COUNT; i++) {
+      const struct kr_struct_desc *desc = &kr_feature_structs[i];
+      if (desc->sType && !kr_struct_applies(desc, api_version, extensions))
+         continue; /* sType 0: VkPhysicalDeviceFeatures, always carried */
+      for (unsigned m = 0; m < desc->member_count; m++)
+         kr_features_set(carried, desc->members[m].bit, true);
+   }
+}
+
 uint32_t
 kr_vendor_instance_version(uint32_t application_version, uint32_t ceiling)
 {
+   /* A variant (Vulkan SC's is 1) is not Kronos's to give: compared without it. */
+   application_version = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(application_version),
+                                             VK_API_VERSION_MINOR(application_version),
+                                             VK_API_VERSION_PATCH(application_version));
    uint32_t wanted = application_version > VK_API_VERSION_1_3 ? application_version
                                                               : VK_API_VERSION_1_3;
    return wanted < ceiling ? wanted : ceiling;

@@ -86,6 +86,12 @@ void kr_features_remove(struct kr_feature_set *set, const struct kr_feature_set 
 /* The first bit set in want but not in have, or -1 when want is a subset of have. */
 int kr_features_first_missing(const struct kr_feature_set *want, const struct kr_feature_set *have);
 
+/* Every feature a vendor device's feature chain can carry at this API version with these
+ * extensions enabled: VkPhysicalDeviceFeatures's and those of each structure that applies
+ * (kr_struct_applies). A feature outside it cannot reach the vendor. */
+void kr_features_carried(uint32_t api_version, const struct kr_extension_set *extensions,
+                         struct kr_feature_set *carried);
+
 /* The feature structure description for an sType (VkPhysicalDeviceFeatures2 excluded). */
 const struct kr_struct_desc *kr_feature_struct_find(VkStructureType type);
 const struct kr_struct_desc *kr_property_struct_find(VkStructureType type);

@@ -32,9 +32,10 @@ check_extensions(const struct kr_physical_device *pd, const VkDeviceCreateInfo *
 }
 
 static VkResult
-check_features(const struct kr_physical_device *pd, const VkDeviceCreateInfo *info,
+check_features(const struct kr_device *device, const VkDeviceCreateInfo *info,
                struct kr_feature_set *requested)
 {
+   const struct kr_physical_device *pd = device->physical;
    memset(requested, 0, sizeof(*requested));
    if (info->pEnabledFeatures)
       kr_features_read_struct(&kr_feature_structs[0], info->pEnabledFeatures, requested);
@@ -45,6 +46,20 @@ check_features(const struct kr_physical_device *pd, const VkDeviceCreateInfo *in
                kr_feature_names[missing], pd->state.device_name,
                kr_features_test(&kr_graphics_features, (unsigned)missing)
                   ? " (graphics features are never offered)" : "");
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   /* A feature of a structure that neither the device's version under this instance nor an
+    * enabled extension provides (invalid usage, e.g. a Vulkan 1.4 structure from a 1.3
+    * application) could not reach the vendor: refused rather than dropped. */
+   struct kr_feature_set carried;
+   kr_features_carried(device->api_version, &device->enabled_extensions, &carried);
+   missing = kr_features_first_missing(requested, &carried);
+   if (missing >= 0) {
+      kr_error("vkCreateDevice: feature %s is requested in a structure that neither Vulkan "
+               "%u.%u (the lower of the instance's and the device's versions) nor an enabled "
+               "extension provides",
+               kr_feature_names[missing], VK_API_VERSION_MAJOR(device->api_version),
+               VK_API_VERSION_MINOR(device->api_version));
       return VK_ERROR_FEATURE_NOT_PRESENT;
    }
    return VK_SUCCESS;
@@ -244,7 +259,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
 
    result = check_extensions(pd, pCreateInfo, &device->enabled_extensions);
    if (result == VK_SUCCESS)
-      result = check_features(pd, pCreateInfo, &device->enabled_features);
+      result = check_features(device, pCreateInfo, &device->enabled_features);
    if (result == VK_SUCCESS)
       result = check_queues(pd, pCreateInfo, &queue_total);
    bool batching = kr_optimization_enabled(KR_OPT_BATCH) && kr_batching_supported(pd);

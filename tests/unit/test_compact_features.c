@@ -444,8 +444,34 @@ vendor_instance_version(void **state)
    assert_int_equal(kr_vendor_instance_version(V(1, 0, 0), ceiling14), V(1, 3, 0));
    assert_int_equal(kr_vendor_instance_version(V(1, 5, 0), ceiling14), ceiling14);
    assert_int_equal(kr_vendor_instance_version(V(1, 4, 0), ceiling13), ceiling13);
+   /* A variant is compared without its bits (Vulkan SC's 1.3 is 1.3 here). */
+   assert_int_equal(kr_vendor_instance_version(VK_MAKE_API_VERSION(1, 1, 3, 0), ceiling14),
+                    V(1, 3, 0));
+   assert_int_equal(kr_vendor_instance_version(VK_MAKE_API_VERSION(1, 1, 4, 0), ceiling14),
+                    V(1, 4, 0));
    /* A vendor below 1.3: what it has (Kronos then does without batching). */
    assert_int_equal(kr_vendor_instance_version(V(1, 3, 0), V(1, 2, 198)), V(1, 2, 198));
+}
+
+/* What a vendor feature chain carries: VkPhysicalDeviceFeatures always; a structure's members
+ * where its version or an enabled extension provides it. */
+static void
+features_carried(void **state)
+{
+   (void)state;
+   struct kr_extension_set none = no_extensions();
+   struct kr_extension_set atomic = one_extension(KR_EXT_EXT_shader_atomic_float);
+   struct kr_feature_set carried;
+   kr_features_carried(V(1, 1, 0), &none, &carried);
+   assert_true(kr_features_test(&carried, KR_FEATURE_shaderInt64));
+   assert_false(kr_features_test(&carried, KR_FEATURE_timelineSemaphore));
+   assert_false(kr_features_test(&carried, KR_FEATURE_ShaderAtomicFloatEXT_shaderBufferFloat32Atomics));
+   kr_features_carried(V(1, 2, 0), &none, &carried);
+   assert_true(kr_features_test(&carried, KR_FEATURE_timelineSemaphore));
+   assert_false(kr_features_test(&carried, KR_FEATURE_synchronization2));
+   kr_features_carried(V(1, 3, 0), &atomic, &carried);
+   assert_true(kr_features_test(&carried, KR_FEATURE_synchronization2));
+   assert_true(kr_features_test(&carried, KR_FEATURE_ShaderAtomicFloatEXT_shaderBufferFloat32Atomics));
 }
 
 /* A device's functionality under an instance: the lower major.minor; the device's patch where
@@ -467,6 +493,7 @@ main(void)
    const struct CMUnitTest tests[] = {
       cmocka_unit_test(vendor_instance_version),
       cmocka_unit_test(effective_api_version),
+      cmocka_unit_test(features_carried),
       cmocka_unit_test(sizes_match_named_types),
       cmocka_unit_test(member_offsets_match_named_members),
       cmocka_unit_test(every_struct_is_fully_described),
