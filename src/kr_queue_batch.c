@@ -219,8 +219,11 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    qb->deferred_fence = VK_NULL_HANDLE;
    qb->kept_said = false;
    if (pending) {
-      atomic_fetch_sub_explicit(&device->pending_batches, 1, memory_order_relaxed);
+      /* Taken before the batch stops counting as pending (release; anything_pending acquires):
+       * an observer that finds nothing pending then finds this flush's value taken, and waits
+       * for it to land (kr_device_land_flushes) instead of reaching the vendor before it. */
       kr_timeline_take(&qb->timeline, value);
+      atomic_fetch_sub_explicit(&device->pending_batches, 1, memory_order_release);
    }
    kr_queue_batch_unlock(queue);
 
@@ -276,7 +279,7 @@ static bool
 anything_pending(const struct kr_device *device)
 {
    return device->batching &&
-          atomic_load_explicit(&device->pending_batches, memory_order_relaxed) != 0;
+          atomic_load_explicit(&device->pending_batches, memory_order_acquire) != 0;
 }
 
 /* The first failure of a loop of flushes, the loop going on past it. */
