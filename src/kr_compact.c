@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "kr_util.h"
+
 void
 kr_features_remove(struct kr_feature_set *set, const struct kr_feature_set *mask)
 {
@@ -86,19 +88,14 @@ kr_vendor_instance_version(uint32_t application_version, uint32_t ceiling)
    application_version = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(application_version),
                                              VK_API_VERSION_MINOR(application_version),
                                              VK_API_VERSION_PATCH(application_version));
-   uint32_t wanted = application_version > VK_API_VERSION_1_3 ? application_version
-                                                              : VK_API_VERSION_1_3;
-   return wanted < ceiling ? wanted : ceiling;
+   return KR_MIN(KR_MAX(application_version, VK_API_VERSION_1_3), ceiling);
 }
 
 uint32_t
 kr_effective_api_version(uint32_t instance_version, uint32_t device_version)
 {
-   uint32_t instance_minor = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(instance_version),
-                                                 VK_API_VERSION_MINOR(instance_version), 0);
-   uint32_t device_minor = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(device_version),
-                                               VK_API_VERSION_MINOR(device_version), 0);
-   return instance_minor < device_minor ? instance_minor : device_version;
+   uint32_t instance_minor = kr_version_minor(instance_version);
+   return instance_minor < kr_version_minor(device_version) ? instance_minor : device_version;
 }
 
 bool
@@ -106,8 +103,7 @@ kr_struct_applies(const struct kr_struct_desc *desc, uint32_t api_version,
                   const struct kr_extension_set *extensions)
 {
    /* Compare without the patch number: 1.2.x has every 1.2 structure. */
-   uint32_t version = VK_MAKE_API_VERSION(0, VK_API_VERSION_MAJOR(api_version),
-                                          VK_API_VERSION_MINOR(api_version), 0);
+   uint32_t version = kr_version_minor(api_version);
    if (desc->covered_version && version >= desc->covered_version)
       return false;
    if (desc->core_version && version >= desc->core_version)
