@@ -329,9 +329,10 @@ struct kr_barrier_resolved_buffer {
 };
 
 /* The derived data the policy keeps on a descriptor cache entry: one element per descriptor of
- * the layout (index: the descriptor's in a record), those of other types left empty. */
+ * the layout (index: the descriptor's in a record), those of other types left empty. The replay
+ * keys of dispatches name it by the entry's serial (kr_cache_entry.serial), so a replayed
+ * dispatch does not read it. */
 struct kr_barrier_resolved {
-   uint64_t serial; /* kr_barrier_serial(): the replay keys of dispatches name it by this */
    uint32_t count;
    struct kr_barrier_resolved_buffer buffers[];
 };
@@ -392,7 +393,6 @@ resolve_entry(struct kr_command_buffer *cb, const struct kr_cache_entry *entry)
    if (!resolved)
       return NULL;
    resolved->count = model->descriptor_count;
-   resolved->serial = kr_barrier_serial();
    const struct kr_barrier_resolved_buffer *last = NULL; /* the last buffer resolved */
    for (uint32_t i = 0; i < model->binding_count; i++) {
       const struct kr_binding_model *binding = &model->bindings[i];
@@ -564,14 +564,14 @@ key_word(uint64_t *key, const uint64_t *expect, uint32_t *n, uint64_t word)
 /* The replay key of a dispatch (kr_barrier_replay.h): what its accesses, or its being untracked,
  * are worked out from. The pipeline's reflection (by its serial); for an indirect dispatch, the
  * indirect buffer's binding and the offset; and for every set the pipeline uses, the resolved
- * ranges of the descriptor cache entry bound there (immutable once made, numbered by their
- * serial: a linked entry names no destroyed buffer) and the set's dynamic offsets. How many
- * offsets a set has is its layout's, and the entry names the layout, so the serial settles
- * where the next set's words start. Direct and indirect dispatches have different first words.
- * One walk makes the key (expect NULL) or checks it against a logged one (key NULL), so the
- * two cannot disagree; inlined into each with the other argument a constant. false when it
- * cannot be keyed (a set whose record is read instead, or more than limit words), or a word
- * differs from the expected one; *n words were made or matched. */
+ * ranges of the descriptor cache entry bound there (made once per entry and immutable, named by
+ * the entry's serial: a linked entry names no destroyed buffer) and the set's dynamic offsets.
+ * How many offsets a set has is its layout's, and the entry names the layout, so the serial
+ * settles where the next set's words start. Direct and indirect dispatches have different
+ * first words. One walk makes the key (expect NULL) or checks it against a logged one (key
+ * NULL), so the two cannot disagree; inlined into each with the other argument a constant.
+ * false when it cannot be keyed (a set whose record is read instead, or more than limit
+ * words), or a word differs from the expected one; *n words were made or matched. */
 static inline __attribute__((always_inline)) bool
 dispatch_key_walk(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset,
                   uint64_t *key, const uint64_t *expect, uint32_t limit, uint32_t *n)
@@ -597,7 +597,7 @@ dispatch_key_walk(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize 
    for (uint32_t mask = p->set_mask; mask; mask &= mask - 1) {
       const struct kr_barrier_bound_set *bound = &r->sets[__builtin_ctz(mask)];
       if (!bound->resolved || *n + 1 + bound->dynamic_count > limit ||
-          !key_word(key, expect, n, bound->resolved->serial))
+          !key_word(key, expect, n, bound->entry_serial))
          return false;
       for (uint32_t i = 0; i < bound->dynamic_count; i++) {
          if (!key_word(key, expect, n, bound->dynamic[i]))
@@ -775,8 +775,10 @@ bind_set(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set 
    if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
        (uint64_t)first_dynamic + mine <= dynamic_count) {
       bound->set = set;
-      if (entry)
+      if (entry) {
          bound->resolved = entry_resolved(cb, entry);
+         bound->entry_serial = entry->serial;
+      }
       bound->dynamic_count = mine;
       for (uint32_t i = 0; i < mine; i++)
          bound->dynamic[i] = dynamic_offsets[first_dynamic + i];

@@ -35,6 +35,9 @@ struct kr_barrier_bound_set {
     * derived data, kept by the entry the command buffer holds); NULL: read the set's record.
     * Dropped when a buffer of the device is destroyed (buffer_generation). */
    const struct kr_barrier_resolved *resolved;
+   /* The serial of the cache entry `resolved` came from (kr_cache_entry.serial): the replay key
+    * names the ranges by it, without reading them. */
+   uint64_t entry_serial;
    uint32_t dynamic_count;
    uint32_t dynamic[KR_BARRIER_DYNAMIC_OFFSETS];
 };

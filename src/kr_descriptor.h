@@ -12,6 +12,7 @@
 #ifndef KR_DESCRIPTOR_H
 #define KR_DESCRIPTOR_H
 
+#include <stdalign.h>
 #include <stdatomic.h>
 
 #include "kr_descriptor_cache.h"
@@ -76,27 +77,34 @@ struct kr_descriptor_pool {
    uint32_t recycled_count;
 };
 
+/* Cache-line aligned (KR_DESCRIPTOR_SET_ALIGN; sets are allocated so), since a program updates
+ * and binds hundreds of sets per submit, each cold in the CPU's cache by its next recording:
+ * what updates and binds read comes first, in the first cache line (layout to the record's
+ * own first fields; the object's base, which they never read, comes later), and the record's
+ * descriptors, which follow the set, start a line of their own. */
+#define KR_DESCRIPTOR_SET_ALIGN 64
+
 struct kr_descriptor_set {
-   struct kr_object_base base;
-   struct kr_descriptor_pool *pool;
-   struct kr_descriptor_set_layout *layout;
-   struct kr_descriptor_set *prev, *next;
-   size_t size; /* of its allocation (the set and its record) */
+   alignas(KR_DESCRIPTOR_SET_ALIGN) struct kr_descriptor_set_layout *layout;
    VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
+   /* Where a command buffer keeps its hold on the cache entry it last bound this set through
+    * (an index into its held or carried holds), so that binding it again in a later recording
+    * needs no lookup: a hint, checked against the command buffer's own arrays. */
+   atomic_uint hold_hint;
    bool has_record;
    /* Freed or reset into the pool's recycled sets with its record's content and cache link
     * kept, so that the next set of its layout (kept_serial; the layout pointer is not kept: the
     * layout may be destroyed meanwhile) can reopen it (kr_descriptor_record_reopen). */
    bool kept;
-   uint64_t kept_serial;
    /* A vendor set's shadow record missed an update Kronos could not read (a copy from a set
     * without a record): copies from it into records are refused from then on. */
    bool shadow_lost;
-   /* Where a command buffer keeps its hold on the cache entry it last bound this set through
-    * (an index into its held or carried holds), so that binding it again in a later recording
-    * needs no lookup: a hint, checked against the command buffer's own arrays. */
-   atomic_uint hold_hint;
    struct kr_descriptor_record record;
+   struct kr_object_base base;
+   struct kr_descriptor_pool *pool;
+   struct kr_descriptor_set *prev, *next;
+   size_t size; /* of its allocation (the set and its record) */
+   uint64_t kept_serial;
 };
 
 struct kr_descriptor_update_template {

@@ -294,6 +294,7 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
       entry->layout = layout;
       entry->model = model;
       entry->hash = hash;
+      entry->serial = ++cache->next_serial;
       entry->bytes = size;
       entry->link_count = links;
       atomic_init(&entry->derived, NULL);
@@ -314,8 +315,8 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
 }
 
 /* Entries are found by layout object, not by equal layout content: an entry (and what is
- * derived from it, such as the barrier policy's resolved ranges, whose serial a dispatch's
- * replay key names in place of the layout's dynamic offset count) belongs to one layout. */
+ * derived from it, such as the barrier policy's resolved ranges; a dispatch's replay key names
+ * the entry's serial in place of the layout's dynamic offset count) belongs to one layout. */
 static struct kr_cache_entry *
 lookup(struct kr_descriptor_cache *cache, void *layout, const struct kr_descriptor_record *record,
        uint64_t hash)

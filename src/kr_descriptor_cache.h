@@ -43,6 +43,20 @@ struct kr_descriptor_cache_ops {
 struct kr_cache_object_link;
 
 struct kr_cache_entry {
+   /* What a bind of a held entry and the barrier policy read for every dispatch come first, in
+    * the entry's first cache line: a program binds hundreds of entries per submit, each cold in
+    * the CPU's cache by its next recording. */
+   uint64_t vendor_set; /* 0 once freed */
+   /* What another module derived from the content, which never changes (the barrier policy's
+    * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
+    * with the entry's memory. Published without the lock (first writer wins). */
+   _Atomic(void *) derived;
+   /* Unique among the cache's entries, ever (never reused with the entry's memory): what the
+    * barrier policy's replay keys name the entry's content, and what is derived from it, by. */
+   uint64_t serial;
+   /* In the cache (found by content and by the objects it names); false once unlinked, never
+    * true again. Atomic: a command buffer that holds the entry reads it without the lock. */
+   atomic_bool linked;
    struct kr_cache_entry *bucket_next;
    /* On the idle list (linked, no holder) or, once unlinked, on the unlinked list until
     * freed. */
@@ -50,23 +64,15 @@ struct kr_cache_entry {
    void *layout;
    const struct kr_set_layout_model *model;
    uint64_t hash;
-   uint64_t vendor_set; /* 0 once freed */
    uint64_t vendor_pool;
    uint64_t last_holder;
    uint32_t holders;
    uint32_t records;
-   /* In the cache (found by content and by the objects it names); false once unlinked, never
-    * true again. Atomic: a command buffer that holds the entry reads it without the lock. */
-   atomic_bool linked;
    uint32_t link_count;
    struct kr_cache_object_link *links;
    struct kr_descriptor *descriptors;
    uint8_t *inline_bytes;
    size_t bytes;
-   /* What another module derived from the content, which never changes (the barrier policy's
-    * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
-    * with the entry's memory. Published without the lock (first writer wins). */
-   _Atomic(void *) derived;
    size_t derived_bytes; /* written once, by the thread whose block was published */
 };
 
@@ -87,6 +93,7 @@ struct kr_descriptor_cache {
    struct kr_cache_entry unlinked; /* sentinel: unlinked entries still held or linked to */
    uint32_t vendor_sets;       /* live vendor sets */
    uint64_t bytes;             /* host memory of the entries */
+   uint64_t next_serial;       /* kr_cache_entry.serial of the next entry made */
 };
 
 VkResult kr_descriptor_cache_init(struct kr_descriptor_cache *cache,

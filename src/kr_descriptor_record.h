@@ -29,24 +29,12 @@ struct kr_descriptor {
 struct kr_cache_entry;
 
 struct kr_descriptor_record {
+   /* What every update and bind of the set reads comes first (kr_descriptor_set puts it in the
+    * set's first cache line): model to inline_changed. */
    const struct kr_set_layout_model *model;
    struct kr_descriptor *descriptors; /* model->descriptor_count */
-   uint8_t *inline_bytes;             /* model->inline_bytes */
-   /* The content hash is kept up to date as descriptors change: the sum of one hash per
-    * written descriptor (of its index and value), so a write costs a few multiplies and binding
-    * hashes nothing; inline bytes are hashed at the next bind after they change. */
-   uint64_t descriptor_hash;
-   uint64_t inline_hash;
-   bool inline_changed;
-   /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
-    * re-binding an unchanged set). An update storing the values the descriptors already hold
-    * changes nothing, so it leaves dirty as it was. */
-   bool dirty;
-   /* The cache entry the record was last bound through (a reference the record holds), while
-    * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
-   struct kr_cache_entry *entry;
-   /* `entry` while it holds exactly this record's content (settled, not dirty): what a command
-    * buffer that already holds that entry binds without the cache's lock
+   /* The entry below while it holds exactly this record's content (settled, not dirty): what a
+    * command buffer that already holds that entry binds without the cache's lock
     * (kr_descriptor_bind.c). Published by the cache under its lock at a bind; cleared by every
     * change of the content, every reopen and every change of the link. Atomic because binds of
     * one set from several threads are allowed, and one of them may take the lock meanwhile. */
@@ -58,6 +46,21 @@ struct kr_descriptor_record {
     * changes, and binding it needs no hash, comparison nor lookup. */
    uint64_t *fresh;
    bool reopened;
+   /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
+    * re-binding an unchanged set). An update storing the values the descriptors already hold
+    * changes nothing, so it leaves dirty as it was. */
+   bool dirty;
+   bool inline_changed;
+   /* The cache entry the record was last bound through (a reference the record holds), while
+    * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
+   struct kr_cache_entry *entry;
+   /* The content hash is kept up to date as descriptors change: the sum of one hash per
+    * written descriptor (of its index and value), so a write costs a few multiplies and binding
+    * hashes nothing; inline bytes are hashed at the next bind after they change
+    * (inline_changed). */
+   uint64_t descriptor_hash;
+   uint64_t inline_hash;
+   uint8_t *inline_bytes; /* model->inline_bytes */
 };
 
 /* The record's content changed: the next bind looks it up again. */

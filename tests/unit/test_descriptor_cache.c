@@ -43,11 +43,13 @@ struct fake_set {
    uint8_t *bytes;
    uint64_t created_at; /* the test's clock */
    uint32_t holds;      /* holds the test keeps on its entry */
+   uint64_t serial;     /* the serial of the entry it was made for (0: not bound yet) */
    bool live;
 };
 
 struct fake_vendor {
    struct fake_set *sets;
+   uint64_t last_serial; /* the highest entry serial seen */
    uint32_t count, capacity;
    uint32_t live;
    uint32_t held; /* live sets with holds */
@@ -100,6 +102,22 @@ fake_create(void *context, void *layout, const struct kr_set_layout_model *model
    v->live++;
    v->creates++;
    return VK_SUCCESS;
+}
+
+/* An entry bound with vendor set `vendor_set`: each vendor set is made for one entry, and
+ * vendor sets are never reused, so an entry's serial (what the barrier policy's replay keys
+ * name its content by) must be new at its vendor set's first bind, never one an earlier entry
+ * had, and the same at every later bind. */
+static void
+fake_check_serial(struct fake_vendor *v, uint64_t vendor_set, uint64_t serial)
+{
+   struct fake_set *s = fake_set(v, vendor_set);
+   if (!s->serial) {
+      assert_true(serial > v->last_serial);
+      v->last_serial = serial;
+      s->serial = serial;
+   }
+   assert_int_equal(serial, s->serial);
 }
 
 static void
@@ -213,6 +231,7 @@ bind(struct fixture *f, void *layout, struct kr_descriptor_record *r, uint64_t h
    assert_int_equal(result, VK_SUCCESS);
    assert_non_null(b.entry);
    b.vendor_set = b.entry->vendor_set;
+   fake_check_serial(&f->vendor, b.vendor_set, b.entry->serial);
    /* Always a live vendor set holding the record's current content. */
    assert_true(fake_holds_content(&f->vendor, b.vendor_set, layout, r->model, r->descriptors,
                                   r->inline_bytes));
@@ -1568,6 +1587,7 @@ op_bind(struct stress *st)
    st->f.vendor.fail_next = VK_SUCCESS; /* a hit: no create to fail */
    assert_true(st->f.vendor.creates == creates || st->f.vendor.creates == creates + 1);
    uint64_t vendor_set = entry->vendor_set;
+   fake_check_serial(&st->f.vendor, vendor_set, entry->serial);
    expect_record_matches(s);
    if (!fake_holds_content(&st->f.vendor, vendor_set, layout, s->record.model, s->expect,
                            s->expect_bytes))
