@@ -19,15 +19,34 @@ def program_total(tree_path):
     sys.exit(f'{tree_path}: no program total')
 
 
+def _is_kronos(function, library):
+    return (library or '').endswith('libvulkan_kronos.so') or \
+        (not library and '/src/kr_' in function)
+
+
 def kronos_functions(self_path):
     """{function: self instructions} for Kronos's functions, from a listing of self costs; code
     inlined from Kronos's headers is named by file alone."""
     costs = {}
     for line in open(self_path):
         m = re.match(r'\s*([\d,]+) \([^)]*\)\s+(\S+)(?: \[(.*)\])?\s*$', line)
-        if m and ((m.group(3) or '').endswith('libvulkan_kronos.so') or
-                  (not m.group(3) and '/src/kr_' in m.group(2))):
+        if m and _is_kronos(m.group(2), m.group(3)):
             costs[m.group(2)] = _count(m.group(1))
+    return costs
+
+
+def kronos_function_events(self_path, events):
+    """{function: [count per event]} for Kronos's functions, from a listing of self costs of
+    several events without percentages (callgrind_annotate --show-percs=no --show=...); a
+    count of zero is written '.'."""
+    costs = {}
+    number = r'([\d,]+|\.)'
+    pattern = r'\s*' + r'\s+'.join([number] * events) + r'\s+(\S+)(?: \[(.*)\])?\s*$'
+    for line in open(self_path):
+        m = re.match(pattern, line)
+        if m and _is_kronos(m.group(events + 1), m.group(events + 2)):
+            costs[m.group(events + 1)] = [0 if c == '.' else _count(c)
+                                          for c in m.groups()[:events]]
     return costs
 
 
