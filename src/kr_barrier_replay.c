@@ -44,6 +44,7 @@ void
 kr_replay_log_free(struct kr_replay_log *log, const VkAllocationCallbacks *alloc)
 {
    kr_free(alloc, log->events);
+   kr_free(alloc, log->details);
    kr_free(alloc, log->keys);
    kr_free(alloc, log->accesses);
    memset(log, 0, sizeof(*log));
@@ -100,11 +101,11 @@ kr_barrier_replay_begin(struct kr_barrier_replay *r, bool enabled)
 
 /* Why a barrier before the event was emitted: what the tracker counts it as. */
 static enum kronos_barrier_reason
-event_reason(const struct kr_replay_event *e)
+event_reason(const struct kr_replay_event *e, const struct kr_replay_event_detail *d)
 {
    switch ((enum replay_input)e->input) {
    case INPUT_UNTRACKED:
-      return (enum kronos_barrier_reason)e->why;
+      return (enum kronos_barrier_reason)d->why;
    case INPUT_END:
       return KRONOS_BARRIER_END;
    case INPUT_REQUEST:
@@ -117,27 +118,28 @@ event_reason(const struct kr_replay_event *e)
 /* Gives a logged event's input to the tracker, rebuilding its state; returns whether the
  * tracker decided what the log says the vendor was given. */
 static bool
-feed(struct kr_barrier_replay *r, const struct kr_replay_event *e)
+feed(struct kr_barrier_replay *r, const struct kr_replay_event *e,
+     const struct kr_replay_event_detail *d)
 {
    struct kr_barrier_emit emit;
    bool emitted = false;
    switch ((enum replay_input)e->input) {
    case INPUT_REQUEST:
-      kr_barrier_tracker_request(&r->tracker, &e->masks);
+      kr_barrier_tracker_request(&r->tracker, &d->masks);
       break;
    case INPUT_COMMAND:
-      emitted = kr_barrier_tracker_command(&r->tracker, r->log.accesses + e->access_first,
-                                           e->access_count, &emit);
+      emitted = kr_barrier_tracker_command(&r->tracker, r->log.accesses + d->access_first,
+                                           d->access_count, &emit);
       break;
    case INPUT_UNTRACKED:
-      emitted = kr_barrier_tracker_untracked(&r->tracker, (enum kronos_barrier_reason)e->why,
-                                             e->masks.src_stages, e->masks.src_access, &emit);
+      emitted = kr_barrier_tracker_untracked(&r->tracker, (enum kronos_barrier_reason)d->why,
+                                             d->masks.src_stages, d->masks.src_access, &emit);
       break;
    case INPUT_END:
       break; /* the last event of a log: never in a prefix that is followed by another */
    }
    return emitted == e->emitted &&
-          (!emitted || kr_barrier_masks_equal(&emit.masks, &e->emit.masks));
+          (!emitted || kr_barrier_masks_equal(&emit.masks, &d->emit.masks));
 }
 
 /* This recording departs from the log at event `next`: the log keeps the matched prefix, the
@@ -150,8 +152,9 @@ diverge(struct kr_barrier_replay *r)
    r->log.event_count = r->next;
    if (r->next) {
       const struct kr_replay_event *last = &r->log.events[r->next - 1];
+      const struct kr_replay_event_detail *detail = &r->log.details[r->next - 1];
       r->log.key_count = last->key_first + last->key_count;
-      r->log.access_count = last->access_first + last->access_count;
+      r->log.access_count = detail->access_first + detail->access_count;
    } else {
       r->log.key_count = r->log.access_count = 0;
    }
@@ -165,9 +168,9 @@ diverge(struct kr_barrier_replay *r)
    struct kr_barrier_masks requests = {0};
    for (uint32_t i = 0; i < r->next; i++) {
       const struct kr_replay_event *e = &r->log.events[i];
-      same &= feed(r, e);
+      same &= feed(r, e, &r->log.details[i]);
       if (e->input == INPUT_REQUEST)
-         kr_barrier_masks_add(&requests, &e->masks);
+         kr_barrier_masks_add(&requests, &r->log.details[i].masks);
    }
    if (!same) {
       /* The counts by reason are what the vendor was given: the log's. */
@@ -175,7 +178,7 @@ diverge(struct kr_barrier_replay *r)
       for (uint32_t i = 0; i < r->next; i++) {
          const struct kr_replay_event *e = &r->log.events[i];
          if (e->emitted)
-            r->tracker.counts.emitted[event_reason(e)]++;
+            r->tracker.counts.emitted[event_reason(e, &r->log.details[i])]++;
       }
       r->recovery = true;
       r->recoveries++;
@@ -212,49 +215,57 @@ with_recovery(struct kr_barrier_replay *r, bool emitted, struct kr_barrier_emit 
    return true;
 }
 
-/* Appends a live event under the key (copied); false when the recording is not (or no longer)
- * logged. */
+/* Appends a live event under the key (copied; a key longer than an event can say is logged
+ * as one that never matches); false when the recording is not (or no longer) logged. */
 static bool
 open_event(struct kr_barrier_replay *r, const uint64_t *key, uint32_t n)
 {
    if (!r->logging)
       return false;
-   if (r->log.event_count >= KR_REPLAY_MAX_EVENTS || r->log.key_count + n > KR_REPLAY_MAX_WORDS ||
-       kr_array_grow(r->alloc, (void **)&r->log.events, &r->log.event_capacity, r->log.event_count,
-                     (uint64_t)r->log.event_count + 1, sizeof(*r->log.events), 64) != VK_SUCCESS ||
-       kr_array_grow(r->alloc, (void **)&r->log.keys, &r->log.key_capacity, r->log.key_count,
-                     (uint64_t)r->log.key_count + n, sizeof(*r->log.keys), 256) != VK_SUCCESS) {
+   if (n > UINT16_MAX)
+      n = 0;
+   struct kr_replay_log *log = &r->log;
+   uint64_t events = (uint64_t)log->event_count + 1;
+   if (log->event_count >= KR_REPLAY_MAX_EVENTS || log->key_count + n > KR_REPLAY_MAX_WORDS ||
+       kr_array_grow(r->alloc, (void **)&log->events, &log->event_capacity, log->event_count,
+                     events, sizeof(*log->events), 64) != VK_SUCCESS ||
+       kr_array_grow(r->alloc, (void **)&log->details, &log->detail_capacity, log->event_count,
+                     events, sizeof(*log->details), 64) != VK_SUCCESS ||
+       kr_array_grow(r->alloc, (void **)&log->keys, &log->key_capacity, log->key_count,
+                     (uint64_t)log->key_count + n, sizeof(*log->keys), 256) != VK_SUCCESS) {
       stop_logging(r);
       return false;
    }
-   struct kr_replay_event *e = &r->log.events[r->log.event_count++];
-   memset(e, 0, sizeof(*e));
-   e->key_first = r->log.key_count;
-   e->key_count = n;
+   struct kr_replay_event_detail *d = &log->details[log->event_count];
+   memset(d, 0, sizeof(*d));
+   d->access_first = log->access_count;
+   log->events[log->event_count++] = (struct kr_replay_event){
+      .key_first = log->key_count,
+      .key_count = (uint16_t)n,
+   };
    if (n)
-      memcpy(r->log.keys + r->log.key_count, key, n * sizeof(*key));
-   r->log.key_count += n;
-   e->access_first = r->log.access_count;
+      memcpy(log->keys + log->key_count, key, n * sizeof(*key));
+   log->key_count += n;
    return true;
 }
 
-/* The event open_event appended, or NULL when not logging. */
-static struct kr_replay_event *
+/* The detail of the event open_event appended, or NULL when not logging. */
+static struct kr_replay_event_detail *
 open_one(struct kr_barrier_replay *r)
 {
-   return r->logging && r->log.event_count ? &r->log.events[r->log.event_count - 1] : NULL;
+   return r->logging && r->log.event_count ? &r->log.details[r->log.event_count - 1] : NULL;
 }
 
 static void
 close_event(struct kr_barrier_replay *r, enum replay_input input, bool emitted,
             const struct kr_barrier_emit *emit)
 {
-   struct kr_replay_event *e = open_one(r);
-   if (e) {
+   if (r->logging && r->log.event_count) {
+      struct kr_replay_event *e = &r->log.events[r->log.event_count - 1];
       e->input = (uint8_t)input;
       e->emitted = emitted;
       if (emitted)
-         e->emit = *emit;
+         r->log.details[r->log.event_count - 1].emit = *emit;
    }
    r->next++;
 }
@@ -275,8 +286,8 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
 {
    bool emitted = kr_barrier_tracker_command(&r->tracker, accesses, count, emit);
    emitted = with_recovery(r, emitted, emit, KRONOS_BARRIER_HAZARD);
-   struct kr_replay_event *e = open_one(r);
-   if (e) {
+   struct kr_replay_event_detail *d = open_one(r);
+   if (d) {
       struct kr_replay_log *log = &r->log;
       if (log->access_count + count > KR_REPLAY_MAX_ACCESSES ||
           kr_array_grow(r->alloc, (void **)&log->accesses, &log->access_capacity,
@@ -286,7 +297,7 @@ kr_barrier_replay_live_command(struct kr_barrier_replay *r,
       } else {
          if (count)
             memcpy(log->accesses + log->access_count, accesses, count * sizeof(*accesses));
-         e->access_count = count;
+         d->access_count = count;
          log->access_count += count;
       }
    }
@@ -301,11 +312,11 @@ kr_barrier_replay_live_untracked(struct kr_barrier_replay *r, enum kronos_barrie
 {
    bool emitted = kr_barrier_tracker_untracked(&r->tracker, why, stages, write_access, emit);
    emitted = with_recovery(r, emitted, emit, why);
-   struct kr_replay_event *e = open_one(r);
-   if (e) {
-      e->why = (uint8_t)why;
-      e->masks.src_stages = stages;
-      e->masks.src_access = write_access;
+   struct kr_replay_event_detail *d = open_one(r);
+   if (d) {
+      d->why = (uint8_t)why;
+      d->masks.src_stages = stages;
+      d->masks.src_access = write_access;
    }
    close_event(r, INPUT_UNTRACKED, emitted, emit);
    return emitted;
@@ -323,9 +334,9 @@ kr_barrier_replay_request_live(struct kr_barrier_replay *r, const struct kr_barr
                                                   m->dst_stages, m->src_access, m->dst_access};
    kr_barrier_replay_mismatch(r, key, KR_REPLAY_REQUEST_WORDS);
    kr_barrier_tracker_request(&r->tracker, m);
-   struct kr_replay_event *e = open_one(r);
-   if (e)
-      e->masks = *m;
+   struct kr_replay_event_detail *d = open_one(r);
+   if (d)
+      d->masks = *m;
    close_event(r, INPUT_REQUEST, false, NULL);
 }
 

@@ -33,13 +33,20 @@
 #define KR_REPLAY_MAX_WORDS 131072u
 #define KR_REPLAY_MAX_ACCESSES 65536u
 
-/* One event of a log (the replay's fast path, below, reads it inline). */
+/* One event of a log: what the replay's fast path (below, inline) reads of every event, kept
+ * to 8 bytes since a replayed recording reads them one after another, cold in the CPU's cache
+ * by the next recording; the rest is the event's detail, read only where it emitted. */
 struct kr_replay_event {
-   uint32_t key_first, key_count; /* in keys[]; key_count 0: never matches */
-   uint32_t access_first, access_count; /* a command's input, in accesses[] */
-   uint8_t input; /* enum replay_input (kr_barrier_replay.c) */
-   uint8_t why;   /* an untracked command's reason */
+   uint32_t key_first; /* in keys[] */
+   uint16_t key_count; /* 0: never matches */
+   uint8_t input;      /* enum replay_input (kr_barrier_replay.c) */
    bool emitted;
+};
+
+/* The rest of an event (the log's details[], one per event, at the event's index). */
+struct kr_replay_event_detail {
+   uint32_t access_first, access_count; /* a command's input, in accesses[] */
+   uint8_t why;                         /* an untracked command's reason */
    /* A request's masks; an untracked command's stages (src_stages) and writes (src_access). */
    struct kr_barrier_masks masks;
    struct kr_barrier_emit emit; /* the barrier given before the event, when emitted */
@@ -50,7 +57,8 @@ struct kr_replay_event {
 struct kr_replay_log {
    bool complete; /* it holds one whole recording (ended while logging) */
    struct kr_replay_event *events;
-   uint32_t event_count, event_capacity;
+   struct kr_replay_event_detail *details; /* event_count of them, like events */
+   uint32_t event_count, event_capacity, detail_capacity;
    uint64_t *keys; /* every event's key words, one after another */
    uint32_t key_count, key_capacity;
    struct kr_barrier_access *accesses; /* tracked commands' inputs, one after another */
@@ -149,7 +157,7 @@ kr_barrier_replay_take(struct kr_barrier_replay *r, const struct kr_replay_event
 {
    *emitted = e->emitted;
    if (e->emitted)
-      *emit = e->emit;
+      *emit = r->log.details[r->next].emit;
    r->next++;
    r->replayed++;
 }

@@ -407,6 +407,77 @@ script_dispatch(struct script *s, uint32_t id, uint64_t begin, enum kr_barrier_a
    s->barrier_before[id] = emitted;
 }
 
+/* Allocations of the log (r->alloc) that fail from the countdown-th on; 0: none fails. */
+static uint32_t log_countdown;
+
+static void *
+counting_alloc(void *user, size_t size, size_t align, VkSystemAllocationScope scope)
+{
+   (void)user;
+   (void)scope;
+   if (log_countdown && --log_countdown == 0) {
+      log_countdown = 1; /* every one after fails too */
+      return NULL;
+   }
+   return aligned_alloc(align < 8 ? 8 : align, (size + 7) & ~(size_t)7);
+}
+
+/* The log runs out of memory at each of its allocations in turn (events, details, keys,
+ * accesses, growing past their first capacity too): the recording stops logging, frees what the
+ * log held, and its decisions, and the next recordings', stay those of a tracker run alone. */
+static void
+log_short_of_memory(void **state)
+{
+   (void)state;
+   const VkAllocationCallbacks counting = {.pfnAllocation = counting_alloc,
+                                           .pfnFree = refusing_free};
+   const struct kr_barrier_masks compute = {
+      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+      VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT | VK_ACCESS_2_SHADER_WRITE_BIT};
+   enum { DISPATCHES = 200 }; /* past the arrays' first capacities */
+   bool expect[DISPATCHES + 1];
+   /* The first recording's log makes 13 allocations: events and details 4 each (64 to 512),
+    * keys 3, accesses 2. */
+   for (uint32_t fail_at = 0; fail_at <= 13; fail_at++) {
+      struct kr_barrier_replay r;
+      kr_barrier_replay_init(&r, &counting, NULL);
+      r.tracker.alloc = NULL; /* only the log's allocations fail */
+      for (int recording = 0; recording < 3; recording++) {
+         log_countdown = recording == 0 ? fail_at : 0;
+         kr_barrier_replay_begin(&r, true);
+         bool got[DISPATCHES + 1];
+         for (uint32_t d = 0; d < DISPATCHES; d++) {
+            if (d % 3 == 0)
+               kr_barrier_replay_request(&r, &compute);
+            const uint64_t key[2] = {KR_REPLAY_KEY_CALLER, d};
+            struct kr_barrier_emit emit;
+            bool emitted = false;
+            if (!kr_barrier_replay_match(&r, key, 2, &emitted, &emit)) {
+               /* Dispatch d writes block d % 7 and reads block (d + 1) % 7. */
+               const struct kr_barrier_access a[2] = {
+                  {1, 4096 * (d % 7), 4096 * (d % 7) + 1024, KR_ACCESS_SHADER_STORAGE_WRITE},
+                  {1, 4096 * ((d + 1) % 7), 4096 * ((d + 1) % 7) + 1024,
+                   KR_ACCESS_SHADER_STORAGE_READ}};
+               emitted = kr_barrier_replay_live_command(&r, a, 2, &emit);
+            }
+            got[d] = emitted;
+         }
+         struct kr_barrier_emit emit;
+         got[DISPATCHES] = kr_barrier_replay_end(&r, &emit);
+         if (fail_at == 0 && recording == 0)
+            memcpy(expect, got, sizeof(expect));
+         assert_memory_equal(got, expect, sizeof(expect));
+         if (fail_at && recording == 0) {
+            assert_false(r.log.complete);
+            assert_null(r.log.events); /* freed at the failure */
+            assert_null(r.log.details);
+         }
+      }
+      log_countdown = 0;
+      kr_barrier_replay_finish(&r, NULL);
+   }
+}
+
 /* The tracker ran short of memory in the logged recording (it folded its entries and emitted
  * the application's barrier earlier than it would have) and not when the next recording,
  * departing from the log, rebuilds it. The rebuilt tracker then decides differently for the
@@ -483,6 +554,7 @@ too_long_to_log(void **state)
       if (recordings == 0) {
          assert_false(r.log.complete);
          assert_null(r.log.events); /* freed */
+         assert_null(r.log.details);
       }
       if (r.log.complete)
          break;
@@ -561,6 +633,7 @@ main(void)
       cmocka_unit_test(a_change_diverges_once),
       cmocka_unit_test(disabled_never_replays),
       cmocka_unit_test(tracker_short_of_memory),
+      cmocka_unit_test(log_short_of_memory),
       cmocka_unit_test(too_long_to_log),
       cmocka_unit_test(random_programs_against_a_fresh_tracker),
    };
