@@ -367,6 +367,11 @@ disabled_never_replays(void **state)
    kr_barrier_replay_finish(&r, NULL);
 }
 
+/* A compute-to-compute barrier as frameworks put one between dispatches. */
+static const struct kr_barrier_masks compute_barrier = {
+   VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+   VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT | VK_ACCESS_2_SHADER_WRITE_BIT};
+
 /* Allocations that fail while the tracker's allocations are refused (the log's never are). */
 static bool refuse_tracker;
 
@@ -431,9 +436,6 @@ log_short_of_memory(void **state)
    (void)state;
    const VkAllocationCallbacks counting = {.pfnAllocation = counting_alloc,
                                            .pfnFree = refusing_free};
-   const struct kr_barrier_masks compute = {
-      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-      VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT | VK_ACCESS_2_SHADER_WRITE_BIT};
    enum { DISPATCHES = 200 }; /* past the arrays' first capacities */
    bool expect[DISPATCHES + 1];
    /* The first recording's log makes 13 allocations: events and details 4 each (64 to 512),
@@ -448,7 +450,7 @@ log_short_of_memory(void **state)
          bool got[DISPATCHES + 1];
          for (uint32_t d = 0; d < DISPATCHES; d++) {
             if (d % 3 == 0)
-               kr_barrier_replay_request(&r, &compute);
+               kr_barrier_replay_request(&r, &compute_barrier);
             const uint64_t key[2] = {KR_REPLAY_KEY_CALLER, d};
             struct kr_barrier_emit emit;
             bool emitted = false;
@@ -493,9 +495,6 @@ tracker_short_of_memory(void **state)
    const struct kr_barrier_masks full = {
       VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT,
       VK_ACCESS_2_MEMORY_WRITE_BIT, VK_ACCESS_2_MEMORY_READ_BIT | VK_ACCESS_2_MEMORY_WRITE_BIT};
-   const struct kr_barrier_masks compute = {
-      VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
-      VK_ACCESS_2_SHADER_WRITE_BIT, VK_ACCESS_2_SHADER_READ_BIT | VK_ACCESS_2_SHADER_WRITE_BIT};
    enum { X = 0, A = 10000, B = 20000 }; /* apart: neighbouring ranges would merge */
    struct kr_barrier_replay r;
    kr_barrier_replay_init(&r, NULL, NULL);
@@ -508,11 +507,11 @@ tracker_short_of_memory(void **state)
       kr_barrier_replay_request(&r, &full);
       script_dispatch(&s, 0, X, KR_ACCESS_SHADER_STORAGE_WRITE);
       script_dispatch(&s, 1, A, KR_ACCESS_SHADER_STORAGE_WRITE);
-      kr_barrier_replay_request(&r, &compute);
+      kr_barrier_replay_request(&r, &compute_barrier);
       script_dispatch(&s, 2, B, KR_ACCESS_SHADER_STORAGE_WRITE);
       script_dispatch(&s, 3, A, KR_ACCESS_SHADER_STORAGE_READ);
       if (recording == 1) {
-         kr_barrier_replay_request(&r, &compute); /* R2: orders D2's write before D4 */
+         kr_barrier_replay_request(&r, &compute_barrier); /* R2: orders D2's write before D4 */
          script_dispatch(&s, 4, B, KR_ACCESS_SHADER_STORAGE_READ);
          assert_true(s.barrier_before[3] || s.barrier_before[4]);
          assert_int_equal(r.diverged, 1);
