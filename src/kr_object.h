@@ -6,8 +6,10 @@
  * its own name rather than its block's.
  *
  * A dispatchable object starts with the loader's word, then its base; other objects start with
- * their base. kr_object_base_from_handle finds it from (type, handle) as the debug-utils and
- * private-data calls name objects. */
+ * their base, except a descriptor set, whose first cache line holds what updates and binds read
+ * (kr_descriptor.h). Nothing casts between an object and its base: kr_object_base_from_handle
+ * finds it (&object->base) from (type, handle) as the debug-utils and private-data calls name
+ * objects. */
 #ifndef KR_OBJECT_H
 #define KR_OBJECT_H
 
