@@ -146,25 +146,36 @@ kr_descriptor_record_buffer_slot(const struct kr_descriptor_record *record,
    return b->first + write->dstArrayElement;
 }
 
-/* The same as kr_descriptor_record_write_any. Inline for what a framework does hundreds of
+/* The fast path of kr_descriptor_record_write, inline for what a framework does hundreds of
  * times per dispatch, into a set that reopened with the content it writes again: one buffer
  * descriptor (kr_descriptor_record_buffer_slot) storing the value it already holds. That only
- * marks the descriptor written (kr_descriptor_record_reopen); everything else takes the
- * out-of-line path. */
+ * marks the descriptor written (kr_descriptor_record_reopen) and returns true; any other write
+ * returns false having done nothing (kr_descriptor_record_write_any does it). No call, so a
+ * caller's loop over such writes needs no registers kept across one. */
 static inline __attribute__((always_inline)) bool
-kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+kr_descriptor_record_rewrite(struct kr_descriptor_record *record,
+                             const VkWriteDescriptorSet *write)
 {
    uint32_t index = kr_descriptor_record_buffer_slot(record, write);
    if (index == UINT32_MAX)
-      return kr_descriptor_record_write_any(record, write);
+      return false;
    const struct kr_descriptor *slot = &record->descriptors[index];
    const VkDescriptorBufferInfo *info = write->pBufferInfo;
    if (slot->state != (uint32_t)write->descriptorType + 1 ||
        slot->object != (uint64_t)info->buffer || slot->offset != info->offset ||
        slot->range != info->range || slot->sampler || slot->layout)
-      return kr_descriptor_record_write_any(record, write);
+      return false;
    kr_descriptor_record_mark_fresh(record, index);
    return true;
+}
+
+/* The same as kr_descriptor_record_write_any, its common case inline
+ * (kr_descriptor_record_rewrite). */
+static inline bool
+kr_descriptor_record_write(struct kr_descriptor_record *record, const VkWriteDescriptorSet *write)
+{
+   return kr_descriptor_record_rewrite(record, write) ||
+          kr_descriptor_record_write_any(record, write);
 }
 
 /* One VkCopyDescriptorSet from src (srcSet/dstSet ignored); src may be record itself (the

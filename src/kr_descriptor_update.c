@@ -158,26 +158,51 @@ write_with_vendor_sets(struct kr_device *device, uint32_t first, uint32_t count,
    }
 }
 
+/* Every write from `first` on, then the copies, and the statistic: the general path. Writes
+ * into records change them and nothing else; at the first write into a vendor set, the rest go
+ * the way that gathers the vendor's writes. */
+static void __attribute__((noinline))
+update_from(struct kr_device *device, uint32_t first, uint32_t write_count,
+            const VkWriteDescriptorSet *writes, uint32_t copy_count,
+            const VkCopyDescriptorSet *copies)
+{
+   for (uint32_t i = first; i < write_count; i++) {
+      const VkWriteDescriptorSet *write = &writes[i];
+      struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
+      if (set->vendor) {
+         write_with_vendor_sets(device, i, write_count, writes);
+         break;
+      }
+      if (set->has_record && !kr_descriptor_record_write(&set->record, write))
+         invalid_update("a VkWriteDescriptorSet");
+   }
+   if (copy_count)
+      apply_copies(device, copy_count, copies);
+   kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
+                      (uint64_t)write_count + copy_count);
+}
+
 VKAPI_ATTR void VKAPI_CALL
 kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
                         const VkWriteDescriptorSet *pDescriptorWrites,
                         uint32_t descriptorCopyCount, const VkCopyDescriptorSet *pDescriptorCopies)
 {
    struct kr_device *device = kr_device_from_handle(_device);
-   kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
-                      (uint64_t)descriptorWriteCount + descriptorCopyCount);
-   /* Writes into records change them and nothing else; at the first write into a vendor set,
-    * the rest go the way that gathers the vendor's writes. */
-   for (uint32_t i = 0; i < descriptorWriteCount; i++) {
+   /* The common case without a call before the end (kr_descriptor_record_rewrite): writes
+    * into records that store what the descriptor holds already, then the statistic, whose
+    * rare slow path is a tail call. The first other write, and any copy, go the general way
+    * (which adds the statistic itself). */
+   uint32_t i = 0;
+   for (; i < descriptorWriteCount; i++) {
       const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
-      if (set->vendor) {
-         write_with_vendor_sets(device, i, descriptorWriteCount, pDescriptorWrites);
+      if (set->vendor || !set->has_record || !kr_descriptor_record_rewrite(&set->record, write))
          break;
-      }
-      if (set->has_record && !kr_descriptor_record_write(&set->record, write))
-         invalid_update("a VkWriteDescriptorSet");
    }
-   if (descriptorCopyCount)
-      apply_copies(device, descriptorCopyCount, pDescriptorCopies);
+   if (i < descriptorWriteCount || descriptorCopyCount) {
+      update_from(device, i, descriptorWriteCount, pDescriptorWrites, descriptorCopyCount,
+                  pDescriptorCopies);
+      return;
+   }
+   kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES, descriptorWriteCount);
 }

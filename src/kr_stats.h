@@ -93,21 +93,35 @@ extern _Thread_local struct kr_stats_thread_cache kr_stats_thread_last
  * owner then (remembered: the thread does not look again), or stats has no slots. */
 struct kr_stats_slot *kr_stats_thread_slot(struct kr_stats *stats);
 
-/* kr_stats_add for a counter the calling thread adds to often: into its own slot. Only the
- * owner writes a slot, so its load and store lose no other thread's add; readers load. */
+/* Adds to the slot's counter. Only the owner writes a slot, so its load and store lose no other
+ * thread's add; readers load. */
 static inline void
-kr_stats_add_local(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
+kr_stats_slot_add(struct kr_stats_slot *slot, enum kr_stat stat, uint64_t amount)
 {
-   struct kr_stats_slot *slot = kr_stats_thread_last.serial == stats->serial && stats->serial
-                                   ? kr_stats_thread_last.slot
-                                   : kr_stats_thread_slot(stats);
-   if (!slot) {
-      kr_stats_add(stats, stat, amount);
-      return;
-   }
    _Atomic uint64_t *counter = &slot->counters[stat];
    atomic_store_explicit(counter, atomic_load_explicit(counter, memory_order_relaxed) + amount,
                          memory_order_relaxed);
+}
+
+/* kr_stats_add_local when the calling thread's last slot is not of these stats: finds (or
+ * claims) its slot, and adds there or, without one, to the shared counter. */
+void kr_stats_add_local_slow(struct kr_stats *stats, enum kr_stat stat, uint64_t amount);
+
+/* kr_stats_add for a counter the calling thread adds to often: into its own slot. Inline only
+ * the common case, and the rest a call that may be a tail call, so a caller that adds last
+ * keeps no registers across a call for it. */
+static inline void
+kr_stats_add_local(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
+{
+   if (kr_stats_thread_last.serial != stats->serial || !stats->serial) {
+      kr_stats_add_local_slow(stats, stat, amount);
+      return;
+   }
+   struct kr_stats_slot *slot = kr_stats_thread_last.slot;
+   if (slot)
+      kr_stats_slot_add(slot, stat, amount);
+   else
+      kr_stats_add(stats, stat, amount);
 }
 
 /* Commands recorded into one command buffer, added to the device when recording ends. */

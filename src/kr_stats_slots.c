@@ -61,3 +61,13 @@ kr_stats_thread_slot(struct kr_stats *stats)
    kr_stats_thread_last = *found;
    return found->slot;
 }
+
+void
+kr_stats_add_local_slow(struct kr_stats *stats, enum kr_stat stat, uint64_t amount)
+{
+   struct kr_stats_slot *slot = kr_stats_thread_slot(stats);
+   if (slot)
+      kr_stats_slot_add(slot, stat, amount);
+   else
+      kr_stats_add(stats, stat, amount);
+}
