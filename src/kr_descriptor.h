@@ -19,6 +19,7 @@
 #include "kr_descriptor_model.h"
 #include "kr_descriptor_record.h"
 #include "kr_objects.h"
+#include "kr_util.h"
 
 /* Vendor pools that hold the cache's vendor sets of one layout (used under the cache lock). */
 struct kr_vendor_set_pool {
@@ -77,15 +78,13 @@ struct kr_descriptor_pool {
    uint32_t recycled_count;
 };
 
-/* Cache-line aligned (KR_DESCRIPTOR_SET_ALIGN; sets are allocated so), since a program updates
- * and binds hundreds of sets per submit, each cold in the CPU's cache by its next recording:
- * what updates and binds read comes first, in the first cache line (layout to the record's
- * own first fields; the object's base, which they never read, comes later), and the record's
- * descriptors, which follow the set, start a line of their own. */
-#define KR_DESCRIPTOR_SET_ALIGN 64
-
+/* Cache-line aligned (KR_CACHE_LINE; sets are allocated so), since a program updates and binds
+ * hundreds of sets per submit, each cold in the CPU's cache by its next recording: what updates
+ * and binds read comes first, in the first cache line (layout to the record's own first fields;
+ * the object's base, which they never read, comes later), and the record's descriptors, which
+ * follow the set, start a line of their own. */
 struct kr_descriptor_set {
-   alignas(KR_DESCRIPTOR_SET_ALIGN) struct kr_descriptor_set_layout *layout;
+   alignas(KR_CACHE_LINE) struct kr_descriptor_set_layout *layout;
    VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    /* Where a command buffer keeps its hold on the cache entry it last bound this set through
     * (an index into its held or carried holds), so that binding it again in a later recording

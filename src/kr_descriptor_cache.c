@@ -288,7 +288,7 @@ new_entry(struct kr_descriptor_cache *cache, void *layout, const struct kr_descr
 
    size_t size = sizeof(struct kr_cache_entry) + sizeof(struct kr_cache_object_link) * links +
                  descriptor_bytes + model->inline_bytes;
-   struct kr_cache_entry *entry = kr_zalloc(cache->alloc, size, KR_CACHE_ENTRY_ALIGN,
+   struct kr_cache_entry *entry = kr_zalloc(cache->alloc, size, KR_CACHE_LINE,
                                             VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    if (entry) {
       entry->layout = layout;

@@ -30,6 +30,7 @@
 
 #include "kr_descriptor_record.h"
 #include "kr_stats.h"
+#include "kr_util.h"
 
 struct kr_descriptor_cache_ops {
    /* Makes a vendor set of layout holding the content: VK_SUCCESS, or the error to report. */
@@ -42,12 +43,9 @@ struct kr_descriptor_cache_ops {
 
 struct kr_cache_object_link;
 
-/* Entries are allocated cache-line aligned: see kr_cache_entry. */
-#define KR_CACHE_ENTRY_ALIGN 64
-
 struct kr_cache_entry {
    /* What a bind of a held entry and the barrier policy read for every dispatch come first, in
-    * the entry's first cache line (entries are KR_CACHE_ENTRY_ALIGN aligned): a program binds
+    * the entry's first cache line (entries are KR_CACHE_LINE aligned): a program binds
     * hundreds of entries per submit, each cold in the CPU's cache by its next recording. */
    uint64_t vendor_set; /* 0 once freed */
    /* What another module derived from the content, which never changes (the barrier policy's

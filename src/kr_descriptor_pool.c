@@ -308,7 +308,7 @@ take_set_memory(struct kr_device *device, struct kr_descriptor_pool *pool,
       set->size = size;
       return set;
    }
-   struct kr_descriptor_set *set = kr_zalloc(pool->alloc, size, KR_DESCRIPTOR_SET_ALIGN,
+   struct kr_descriptor_set *set = kr_zalloc(pool->alloc, size, KR_CACHE_LINE,
                                              VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
    if (set)
       set->size = size;

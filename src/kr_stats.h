@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
+#include "kr_util.h"
+
 #include "kronos/kronos.h"
 
 enum kr_stat {
@@ -58,7 +60,8 @@ struct kr_stats_slot {
    _Atomic uintptr_t owner; /* the owning thread's token (kr_stats_slots.c); 0: free */
    _Atomic uint64_t counters[KR_STAT_COUNT];
    /* Whole cache lines, so that two threads' counters share at most the line at the edge. */
-   uint8_t pad[64 - (sizeof(uintptr_t) + sizeof(uint64_t) * KR_STAT_COUNT) % 64];
+   uint8_t pad[KR_CACHE_LINE - (sizeof(uintptr_t) + sizeof(uint64_t) * KR_STAT_COUNT) %
+                                  KR_CACHE_LINE];
 };
 
 struct kr_stats {

@@ -10,6 +10,9 @@
 #define KR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define KR_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define KR_MAX(a, b) ((a) > (b) ? (a) : (b))
+/* Bytes in a CPU cache line (x86-64's, and most others'): what data read together is aligned
+ * to, and what data written by different threads is kept apart by. */
+#define KR_CACHE_LINE 64
 
 static inline size_t
 kr_align(size_t value, size_t alignment)
