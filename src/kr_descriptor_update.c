@@ -114,14 +114,6 @@ apply_copy(struct kr_device *device, const VkCopyDescriptorSet *copy)
       invalid_update("a VkCopyDescriptorSet");
 }
 
-/* Out of line: the writes' path stays small. */
-static void __attribute__((noinline))
-apply_copies(struct kr_device *device, uint32_t count, const VkCopyDescriptorSet *copies)
-{
-   for (uint32_t i = 0; i < count; i++)
-      apply_copy(device, &copies[i]);
-}
-
 /* The writes from `first` on, some of them into vendor sets: those go to the vendor in one
  * call, from a scratch copy with their vendor sets; without memory for it, one call per write
  * (vkUpdateDescriptorSets cannot fail). Records are written as they come. */
@@ -176,8 +168,8 @@ update_from(struct kr_device *device, uint32_t first, uint32_t write_count,
       if (set->has_record && !kr_descriptor_record_write(&set->record, write))
          invalid_update("a VkWriteDescriptorSet");
    }
-   if (copy_count)
-      apply_copies(device, copy_count, copies);
+   for (uint32_t i = 0; i < copy_count; i++)
+      apply_copy(device, &copies[i]);
    kr_stats_add_local(&device->stats, KR_STAT_APP_DESCRIPTOR_WRITES,
                       (uint64_t)write_count + copy_count);
 }
