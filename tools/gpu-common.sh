@@ -29,3 +29,26 @@ gpu_run() { # file, timeout in seconds, label, then what env runs: VARIABLE=valu
   timeout "$limit" env "$@" >> "$out/$file" 2>&1
   echo "exit status $?" >> "$out/$file"
 }
+
+# gpu_cpus: the CPUs next to the GPU (its PCI device's local_cpulist, the first NVIDIA display
+# device's; empty where none says); pick: two of them (or of the process's own, without one),
+# the first two it names, for runs pinned with taskset.
+gpu_pick_cpus() {
+  gpu_cpus=
+  local dev
+  for dev in /sys/bus/pci/devices/*; do
+    if [ "$(cat "$dev/vendor" 2>/dev/null)" = 0x10de ] && [ -r "$dev/local_cpulist" ]; then
+      gpu_cpus=$(cat "$dev/local_cpulist")
+      break
+    fi
+  done
+  pick=$(python3 - "${gpu_cpus:-$(taskset -pc $$ | sed 's/.*: //')}" << 'EOF'
+import sys
+cpus = []
+for part in sys.argv[1].split(","):
+    a, _, b = part.partition("-")
+    cpus += range(int(a), int(b or a) + 1)
+print(",".join(str(c) for c in cpus[:2]))
+EOF
+)
+}

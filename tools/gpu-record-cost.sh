@@ -16,24 +16,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 source "$here/gpu-common.sh"
 gpu_use "$build"
 
-# The CPUs next to the GPU: its PCI device's local_cpulist (the first NVIDIA display device).
-gpu_cpus=
-for dev in /sys/bus/pci/devices/*; do
-  if [ "$(cat "$dev/vendor" 2>/dev/null)" = 0x10de ] && [ -r "$dev/local_cpulist" ]; then
-    gpu_cpus=$(cat "$dev/local_cpulist")
-    break
-  fi
-done
-# Two CPUs of that list (or of the process's own, without one): the first two it names.
-pick=$(python3 - "${gpu_cpus:-$(taskset -pc $$ | sed 's/.*: //')}" << 'EOF'
-import sys
-cpus = []
-for part in sys.argv[1].split(","):
-    a, _, b = part.partition("-")
-    cpus += range(int(a), int(b or a) + 1)
-print(",".join(str(c) for c in cpus[:2]))
-EOF
-)
+gpu_pick_cpus
 {
   echo "GPU-local CPUs: ${gpu_cpus:-unknown}; pinned runs use CPUs $pick"
   lscpu 2>&1

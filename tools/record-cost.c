@@ -16,9 +16,17 @@
  * reading the counter costs the same on both sides), once without (begin to end: the whole
  * recording per dispatch), each shape and pass with a command buffer of its own, recorded the
  * same way every time (so that Kronos replays its barrier decisions, as in kronos-bench's rows).
- * Every recording is submitted and waited for before the next. Per shape it prints the medians
- * over the repetitions, in ns per dispatch: direct, Kronos, their difference and ratio. The
- * caller can pin the process to CPUs (taskset).
+ * Every recording is submitted and waited for before the next; the untimed pass also gives the
+ * recording + submit (begin to vkQueueSubmit's return) and the wall time (begin to the fence's
+ * wait returning) per dispatch. Per shape it prints the medians over the repetitions, in ns per
+ * dispatch: direct, Kronos, their difference and ratio. Then the goals of issues 10 and 11 as
+ * paired ratios: per repetition, Kronos's chain-barriers wall time over the vendor's
+ * chain-nobarriers (goal <= 1.2) and descriptor-updates' recording + submit, Kronos over direct
+ * (goal <= 1.0); their median and quartiles over the repetitions. A repetition measures every
+ * shape on both sides within milliseconds, so a change in the host's speed that lasts longer
+ * (a noisy neighbour, a clock change) falls on both sides of each ratio alike, where the ratio
+ * of medians taken at different times (kronos-bench's rows, run one after another) carries it.
+ * The caller can pin the process to CPUs (taskset).
  *   record-cost [--reps N] [--dispatches N] */
 #include <stdio.h>
 #include <string.h>
@@ -41,10 +49,11 @@ static const char *const shape_names[SHAPE_COUNT] = {"chain-barriers", "chain-no
 /* What is timed: each kind of call (summed over the recording), begin + end, and the whole
  * recording without the per-call readings. */
 enum part { PART_UPDATE, PART_BIND, PART_DISPATCH, PART_BARRIER, PART_BEGIN_END, PART_WHOLE,
-            PART_COUNT };
+            PART_RECORD_SUBMIT, PART_WALL, PART_COUNT };
 static const char *const part_names[PART_COUNT] = {
    "vkUpdateDescriptorSets", "vkCmdBindDescriptorSets", "vkCmdDispatch", "vkCmdPipelineBarrier",
-   "begin + end", "whole recording (untimed calls)"};
+   "begin + end", "whole recording (untimed calls)", "record + submit (untimed)",
+   "wall to the wait's end (untimed)"};
 
 enum side_kind { SIDE_DIRECT, SIDE_KRONOS, SIDE_COUNT };
 
@@ -280,14 +289,37 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
       .pCommandBuffers = &cmd,
    };
    result = vk->vkQueueSubmit(s->device.queues[0], 1, &submit, s->fence);
+   if (!per_call)
+      parts[PART_RECORD_SUBMIT] += ticks() - whole;
    if (!kt_ok(result, "vkQueueSubmit"))
       return result;
    result = kt_fence_wait(&s->device, s->fence, "record-cost");
+   if (!per_call)
+      parts[PART_WALL] += ticks() - whole;
    if (result != VK_SUCCESS)
       return result;
    result = vk->vkResetFences(handle, 1, &s->fence);
    kt_ok(result, "vkResetFences");
    return result;
+}
+
+/* Prints a goal's paired ratio: per repetition, numerator[r] / denominator[r]; their median
+ * and quartiles. */
+static void
+print_paired(const char *what, const double *numerator, const double *denominator,
+             uint32_t reps, const char *goal)
+{
+   static double ratios[MAX_REPS];
+   uint32_t n = 0;
+   for (uint32_t r = 0; r < reps; r++) {
+      if (denominator[r] > 0)
+         ratios[n++] = numerator[r] / denominator[r];
+   }
+   if (!n)
+      return;
+   double median = kt_median_sort(ratios, n); /* sorts */
+   printf("%-62s %6.3f (quartiles %.3f-%.3f, %u repetitions; goal %s)\n", what, median,
+          ratios[n / 4], ratios[(3 * n) / 4 < n ? (3 * n) / 4 : n - 1], n, goal);
 }
 
 static bool
@@ -355,7 +387,10 @@ main(int argc, char **argv)
       for (uint32_t p = 0; p < PART_COUNT; p++) {
          double median[SIDE_COUNT];
          for (uint32_t k = 0; k < SIDE_COUNT; k++) {
-            median[k] = kt_median_sort(samples[sh][k][p], o.reps);
+            /* A copy: the goals below pair the samples by repetition. */
+            static double sorted[MAX_REPS];
+            memcpy(sorted, samples[sh][k][p], sizeof(double) * o.reps);
+            median[k] = kt_median_sort(sorted, o.reps);
          }
          if (median[SIDE_DIRECT] == 0 && median[SIDE_KRONOS] == 0)
             continue; /* a call this shape does not make */
@@ -364,6 +399,17 @@ main(int argc, char **argv)
                 median[SIDE_DIRECT] > 0 ? median[SIDE_KRONOS] / median[SIDE_DIRECT] : 0.0);
       }
    }
+   printf("\ngoals, paired: the ratio in each repetition, median and quartiles over them\n");
+   print_paired("chain-barriers through Kronos / chain-nobarriers directly, wall",
+                samples[SHAPE_CHAIN_BARRIERS][SIDE_KRONOS][PART_WALL],
+                samples[SHAPE_CHAIN_NOBARRIERS][SIDE_DIRECT][PART_WALL], o.reps, "<= 1.2");
+   print_paired("descriptor-updates, recording + submit, Kronos / direct",
+                samples[SHAPE_DESCRIPTOR_UPDATES][SIDE_KRONOS][PART_RECORD_SUBMIT],
+                samples[SHAPE_DESCRIPTOR_UPDATES][SIDE_DIRECT][PART_RECORD_SUBMIT], o.reps,
+                "<= 1.0");
+   print_paired("chain-nobarriers, wall, Kronos / direct",
+                samples[SHAPE_CHAIN_NOBARRIERS][SIDE_KRONOS][PART_WALL],
+                samples[SHAPE_CHAIN_NOBARRIERS][SIDE_DIRECT][PART_WALL], o.reps, "none");
    status = 0;
 cleanup:
    for (uint32_t k = 0; k < SIDE_COUNT; k++) {
