@@ -403,6 +403,9 @@ main(int argc, char **argv)
    print_paired("chain-barriers through Kronos / chain-nobarriers directly, wall",
                 samples[SHAPE_CHAIN_BARRIERS][SIDE_KRONOS][PART_WALL],
                 samples[SHAPE_CHAIN_NOBARRIERS][SIDE_DIRECT][PART_WALL], o.reps, "<= 1.2");
+   print_paired("chain-barriers / chain-nobarriers, both through Kronos, wall",
+                samples[SHAPE_CHAIN_BARRIERS][SIDE_KRONOS][PART_WALL],
+                samples[SHAPE_CHAIN_NOBARRIERS][SIDE_KRONOS][PART_WALL], o.reps, "none");
    print_paired("descriptor-updates, recording + submit, Kronos / direct",
                 samples[SHAPE_DESCRIPTOR_UPDATES][SIDE_KRONOS][PART_RECORD_SUBMIT],
                 samples[SHAPE_DESCRIPTOR_UPDATES][SIDE_DIRECT][PART_RECORD_SUBMIT], o.reps,
