@@ -24,7 +24,11 @@
 #include "test_counting.h"
 #include "test_random.h"
 
-#define MAX_EVENTS 48
+/* Most programs are short; one in LONG_PROGRAM_ONE_IN runs up to MAX_EVENTS, past the replay
+ * log's first capacity (64 events), so that its arrays grow while logging. */
+#define SHORT_EVENTS 48
+#define MAX_EVENTS 200
+#define LONG_PROGRAM_ONE_IN 8
 #define MAX_ACCESSES 3
 #define DISPATCH_INPUTS 12 /* the distinct inputs keyed dispatches take, per program */
 
@@ -126,7 +130,7 @@ random_event(struct test_random *r, struct event *e)
 static void
 random_program(struct test_random *r, struct program *p)
 {
-   p->count = 1 + roll(r, MAX_EVENTS);
+   p->count = 1 + roll(r, roll(r, LONG_PROGRAM_ONE_IN) ? SHORT_EVENTS : MAX_EVENTS);
    for (uint32_t i = 0; i < p->count; i++)
       random_event(r, &p->events[i]);
    for (uint32_t k = 0; k < DISPATCH_INPUTS; k++)
@@ -586,7 +590,7 @@ random_programs_against_a_fresh_tracker(void **state)
 {
    (void)state;
    const uint64_t programs = env_u64("KRONOS_REPLAY_CHECK_PROGRAMS", 20000);
-   uint64_t replayed = 0, diverged = 0;
+   uint64_t replayed = 0, diverged = 0, long_replayed = 0;
    char label[96];
    for (uint64_t n = 0; n < programs; n++) {
       struct test_random rnd;
@@ -609,7 +613,10 @@ random_programs_against_a_fresh_tracker(void **state)
          uint32_t abandon = roll(&rnd, 8) == 0 ? roll(&rnd, p.count + 1) : UINT32_MAX;
          snprintf(label, sizeof(label), "program %" PRIu64 ", recording %u%s", n, rec,
                   failing ? " (allocations failing)" : "");
+         uint64_t before = r.replayed;
          record_both(&r, &p, abandon, label);
+         if (p.count > 64)
+            long_replayed += r.replayed - before;
          vary_program(&rnd, &p);
       }
       replayed += r.replayed;
@@ -617,11 +624,13 @@ random_programs_against_a_fresh_tracker(void **state)
       kr_barrier_replay_finish(&r, NULL);
       assert_int_equal(c.live, 0);
    }
-   print_message("%" PRIu64 " programs: %" PRIu64 " events replayed, %" PRIu64
-                 " recordings diverged\n", programs, replayed, diverged);
-   /* The check means something only if both paths ran often. */
+   print_message("%" PRIu64 " programs: %" PRIu64 " events replayed (%" PRIu64
+                 " in recordings of over 64 events), %" PRIu64 " recordings diverged\n",
+                 programs, replayed, long_replayed, diverged);
+   /* The check means something only if both paths ran often, and logs that grew too. */
    assert_true(replayed > programs);
    assert_true(diverged > programs / 4);
+   assert_true(programs < 100 || long_replayed > programs);
 }
 
 int
