@@ -80,6 +80,15 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
       kr_barrier_replay_init(&r->replay, pool->alloc, spare);
       r->replay_ready = true;
    }
+   r->tracking = false;
+}
+
+/* The recording's first request: the tracker (or the replay of the last log) begins. */
+static void __attribute__((noinline))
+start_tracking(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   r->tracking = true;
    r->replayed_before = r->replay.replayed;
    r->diverged_before = r->replay.diverged;
    kr_barrier_replay_begin(&r->replay, cb->device->barrier_replay);
@@ -104,10 +113,13 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active)
       return;
-   struct kr_barrier_emit emit;
-   if (kr_barrier_replay_end(&r->replay, &emit))
-      emit_to_vendor(cb, &emit);
-   add_counts(cb);
+   /* No request: nothing to give, and the log of the last recording that had one stays. */
+   if (r->tracking) {
+      struct kr_barrier_emit emit;
+      if (kr_barrier_replay_end(&r->replay, &emit))
+         emit_to_vendor(cb, &emit);
+      add_counts(cb);
+   }
    forget_bindings(r);
 }
 
@@ -153,7 +165,7 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
                      VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active)
+   if (!r->tracking)
       return;
    struct kr_barrier_emit emit;
    if (kr_barrier_replay_untracked(&r->replay, why, stages, writes, &emit))
@@ -718,7 +730,7 @@ void
 kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->active)
+   if (!r->tracking)
       return;
    check_buffer_generation(cb);
    /* The common case inline: a direct dispatch, the log's next event. */
@@ -886,6 +898,8 @@ kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages
       m.src_access |= buffers[i].srcAccessMask;
       m.dst_access |= buffers[i].dstAccessMask;
    }
+   if (!r->tracking)
+      start_tracking(cb);
    kr_barrier_replay_request(&r->replay, &m);
    return true;
 }
@@ -919,6 +933,8 @@ kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info)
       m.src_access |= b->srcAccessMask;
       m.dst_access |= b->dstAccessMask;
    }
+   if (!r->tracking)
+      start_tracking(cb);
    kr_barrier_replay_request(&r->replay, &m);
    return true;
 }

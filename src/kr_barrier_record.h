@@ -53,6 +53,12 @@ struct kr_barrier_cached_buffer {
 
 struct kr_barrier_recording {
    bool active; /* the policy runs on this recording */
+   /* The tracker (through the replay) has begun: from the recording's first request on. Before
+    * it, commands are not worked out at all: the tracker's wildcard of earlier submits (every
+    * byte, every stage, every write) stands before them and decides for them, whatever a later
+    * request orders them against (test_barrier_policy checks that the decisions are the same). A
+    * recording without requests costs the policy nothing but its binds. */
+   bool tracking;
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
    bool replay_ready; /* replay initialized (at the first recording) */
    /* The tracker, behind the log of the previous recording's decisions (kr_barrier_replay.h):

@@ -19,7 +19,7 @@ static void
 track_transfer(struct kr_command_buffer *cb, const struct transfer_range *ranges, uint32_t count,
                VkPipelineStageFlags2 stages)
 {
-   if (!cb->barrier.active)
+   if (!cb->barrier.tracking)
       return;
    uint32_t used = 0;
    bool known = true;
@@ -39,7 +39,7 @@ static void
 track_copy(struct kr_command_buffer *cb, VkBuffer src, VkBuffer dst, uint32_t count,
            const VkBufferCopy *regions, const VkBufferCopy2 *regions2)
 {
-   if (!cb->barrier.active)
+   if (!cb->barrier.tracking)
       return;
    uint32_t used = 0;
    bool known = true;

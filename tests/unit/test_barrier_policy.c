@@ -526,6 +526,9 @@ struct stream {
    struct kr_barrier_counts counts;
    uint32_t vendor_barriers;
    const char *label; /* for the failure reports: which stream */
+   /* Record as kr_barrier_record.c does: the tracker begins at the first request and is given
+    * nothing before it (the wildcard of earlier submits stands for those commands). */
+   bool from_first_request;
 };
 
 static void *
@@ -726,21 +729,35 @@ record_request(struct stream *s, struct expect *x, struct kr_barrier_tracker *t,
    }
 }
 
-/* Records the stream (begin, every item, end) and notes where the tracker gives the vendor a
- * barrier; checks every vendor barrier against the pending requests and the counts. */
+/* The tracker's begin, with its counts from zero; true. */
+static bool
+stream_begin(struct kr_barrier_tracker *t, const struct stream *s)
+{
+   const struct kr_barrier_counts zero = {0};
+   kr_barrier_tracker_begin(t);
+   STREAM_CHECK(s, memcmp(&t->counts, &zero, sizeof(zero)) == 0, "counts not zero at begin");
+   return true;
+}
+
+/* Records the stream (begin, every item, end; from_first_request: begin at the first request,
+ * nothing before it) and notes where the tracker gives the vendor a barrier; checks every
+ * vendor barrier against the pending requests and the counts. */
 static void
 stream_record(struct kr_barrier_tracker *t, struct stream *s)
 {
    struct expect x = {0};
-   const struct kr_barrier_counts zero = {0};
-   kr_barrier_tracker_begin(t);
-   STREAM_CHECK(s, memcmp(&t->counts, &zero, sizeof(zero)) == 0, "counts not zero at begin");
+   bool begun = !s->from_first_request && stream_begin(t, s);
    s->vendor_barriers = 0;
    for (uint32_t i = 0; i < s->count; i++) {
       struct item *it = &s->items[i];
       it->emitted = false;
       it->dropped = false;
       memset(&it->emit, 0, sizeof(it->emit));
+      if (!begun) {
+         if (it->type != ITEM_BARRIER)
+            continue;
+         begun = stream_begin(t, s);
+      }
       switch (it->type) {
       case ITEM_BARRIER:
          record_request(s, &x, t, i);
@@ -760,6 +777,12 @@ stream_record(struct kr_barrier_tracker *t, struct stream *s)
       }
       }
       s->vendor_barriers += it->emitted;
+   }
+   if (!begun) {
+      /* No request: nothing begun, nothing pending, nothing to give. */
+      s->end_emitted = false;
+      memset(&s->counts, 0, sizeof(s->counts));
+      return;
    }
    const bool pending = x.pending_count > 0;
    s->end_emitted = kr_barrier_tracker_end(t, &s->end);
@@ -2155,8 +2178,62 @@ stream_random(struct test_random *r, uint64_t seed, uint64_t index)
    test_random_seed(r, z ^ (z >> 31));
 }
 
+/* What a recorded stream gave the vendor: before each item and at the end. */
+struct decisions {
+   struct kr_barrier_emit *emits; /* zeroed where nothing was emitted */
+   bool *emitted;
+   uint32_t capacity;
+   struct kr_barrier_emit end;
+   bool end_emitted;
+   struct kr_barrier_counts counts;
+};
+
+static void
+decisions_take(struct decisions *d, const struct stream *s)
+{
+   if (d->capacity < s->count) {
+      d->capacity = s->count;
+      d->emits = realloc(d->emits, d->capacity * sizeof(*d->emits));
+      d->emitted = realloc(d->emitted, d->capacity * sizeof(*d->emitted));
+      assert_non_null(d->emits);
+      assert_non_null(d->emitted);
+   }
+   for (uint32_t i = 0; i < s->count; i++) {
+      d->emitted[i] = s->items[i].emitted;
+      d->emits[i] = s->items[i].emit;
+   }
+   d->end = s->end;
+   d->end_emitted = s->end_emitted;
+   d->counts = s->counts;
+}
+
+/* The stream recorded from its first request on gives the vendor what the whole stream gave:
+ * the wildcard of earlier submits stands for every command before the first request (every
+ * byte, every stage, every write), so whatever a later request orders them against it orders
+ * the wildcard against too, and what orders the wildcard orders them. */
+static void
+decisions_match(const struct decisions *whole, const struct stream *s)
+{
+   for (uint32_t i = 0; i < s->count; i++) {
+      const struct item *it = &s->items[i];
+      STREAM_CHECK(s, it->emitted == whole->emitted[i] &&
+                         (!it->emitted || (it->emit.requests == whole->emits[i].requests &&
+                                           masks_equal(&it->emit.masks, &whole->emits[i].masks))),
+                   "item %u: recorded from the first request, emitted %d; the whole stream %d",
+                   i, it->emitted, whole->emitted[i]);
+   }
+   STREAM_CHECK(s, s->end_emitted == whole->end_emitted &&
+                      (!s->end_emitted || masks_equal(&s->end.masks, &whole->end.masks)),
+                "the end: recorded from the first request, emitted %d; the whole stream %d",
+                s->end_emitted, whole->end_emitted);
+   STREAM_CHECK(s, memcmp(&s->counts, &whole->counts, sizeof(s->counts)) == 0,
+                "recorded from the first request, the counts differ from the whole stream's");
+}
+
 /* Random streams through one tracker, each checked against the model (the counts by
- * stream_record, every conflicting pair and the next submit by model_check). */
+ * stream_record, every conflicting pair and the next submit by model_check); each recorded
+ * again from its first request on (as kr_barrier_record.c records), checked against the model
+ * and against the whole stream's decisions. */
 static void
 random_streams_against_the_model(void **state)
 {
@@ -2167,6 +2244,7 @@ random_streams_against_the_model(void **state)
    struct kr_barrier_tracker t;
    struct stream s = {0};
    struct model m = {0};
+   struct decisions whole = {0};
    char label[160];
    uint64_t items = 0, requests = 0, vendor = 0, dropped = 0, oom_streams = 0;
    struct timespec t0, t1;
@@ -2200,6 +2278,13 @@ random_streams_against_the_model(void **state)
          stream_record(&t, &s);
       }
       model_check(&m, &s);
+      decisions_take(&whole, &s);
+      s.from_first_request = true;
+      stream_record(&t, &s);
+      model_check(&m, &s);
+      if (fail_after < 0)
+         decisions_match(&whole, &s);
+      s.from_first_request = false;
       items += s.count;
       requests += s.counts.requests;
       dropped += s.counts.dropped;
@@ -2217,6 +2302,8 @@ random_streams_against_the_model(void **state)
    kr_barrier_tracker_finish(&t);
    model_free(&m);
    stream_free(&s);
+   free(whole.emits);
+   free(whole.emitted);
 }
 
 int
