@@ -160,6 +160,7 @@ counters_info(struct bench_json *j, const struct bench_row *row)
    bench_json_uint(j, "barriers_merged", d->barriers_merged);
    bench_json_uint(j, "barrier_events_replayed", d->barrier_events_replayed);
    bench_json_uint(j, "barrier_replays_diverged", d->barrier_replays_diverged);
+   bench_json_uint(j, "barrier_dispatches_unexamined", d->barrier_dispatches_unexamined);
    bench_json_object_begin(j, "barriers_emitted"); /* by enum kronos_barrier_reason */
    static const char *const reasons[] = {
       [KRONOS_BARRIER_HAZARD] = "hazard",

@@ -62,6 +62,8 @@ bench_stats_delta(const VkKronosDeviceStatistics *before, const VkKronosDeviceSt
       after->barrier_events_replayed - before->barrier_events_replayed;
    delta->barrier_replays_diverged =
       after->barrier_replays_diverged - before->barrier_replays_diverged;
+   delta->barrier_dispatches_unexamined =
+      after->barrier_dispatches_unexamined - before->barrier_dispatches_unexamined;
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
       delta->barriers_emitted[i] = after->barriers_emitted[i] - before->barriers_emitted[i];
 }

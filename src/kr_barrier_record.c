@@ -20,10 +20,13 @@ kr_barrier_forwarded(const struct kr_command_buffer *cb)
    return !cb->device->barrier_drop_all;
 }
 
-/* Gives the vendor one barrier with the masks, counted where the vendor is called. */
+/* Gives the vendor one barrier with the masks, counted where the vendor is called. Nothing is
+ * pending after it: binds and dispatches are kept back from here to the next request
+ * (kr_barrier_defer.h). */
 static void
 emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
 {
+   cb->barrier.deferring = cb->device->barrier_defer;
    if (!kr_barrier_forwarded(cb))
       return;
    const struct kr_barrier_masks *m = &emit->masks;
@@ -55,14 +58,52 @@ emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
    cb->counts.vendor_barriers++;
 }
 
+/* Before any command but a bind or a direct dispatch: what was kept back goes first. */
+static inline void
+settle(struct kr_command_buffer *cb)
+{
+   if (cb->barrier.deferring && cb->barrier.deferred.count)
+      kr_barrier_give_deferred(cb);
+}
+
+/* Drops what was kept back, unread (the pipelines' references let go). */
+static void
+drop_deferred(struct kr_barrier_recording *r)
+{
+   struct kr_barrier_deferred *d = &r->deferred;
+   for (uint32_t at = 0; d->pipelines && at < d->count;) {
+      struct kr_deferred_op op;
+      at = kr_deferred_read(d, at, &op);
+      if (op.kind == KR_DEFERRED_PIPELINE) {
+         kr_pipeline_accesses_unref(op.pipeline);
+         d->pipelines--;
+      }
+   }
+   kr_deferred_clear(d);
+   r->deferring = false;
+}
+
 static void
 forget_bindings(struct kr_barrier_recording *r)
 {
+   drop_deferred(r);
    kr_pipeline_accesses_unref(r->pipeline);
    r->pipeline = NULL;
    memset(r->sets, 0, r->sets_touched * sizeof(r->sets[0]));
    r->sets_touched = 0;
    r->dispatch_valid = false;
+}
+
+/* The recording's first request (or its start, with KRONOS_BARRIER_DEFER=0): the tracker (or
+ * the replay of the last log) begins. */
+static void __attribute__((noinline))
+start_tracking(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   r->tracking = true;
+   r->replayed_before = r->replay.replayed;
+   r->diverged_before = r->replay.diverged;
+   kr_barrier_replay_begin(&r->replay, cb->device->barrier_replay);
 }
 
 void
@@ -81,17 +122,9 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
       r->replay_ready = true;
    }
    r->tracking = false;
-}
-
-/* The recording's first request: the tracker (or the replay of the last log) begins. */
-static void __attribute__((noinline))
-start_tracking(struct kr_command_buffer *cb)
-{
-   struct kr_barrier_recording *r = &cb->barrier;
-   r->tracking = true;
-   r->replayed_before = r->replay.replayed;
-   r->diverged_before = r->replay.diverged;
-   kr_barrier_replay_begin(&r->replay, cb->device->barrier_replay);
+   /* KRONOS_BARRIER_DEFER=0: every command is worked out as it comes, from the start. */
+   if (r->active && !cb->device->barrier_defer)
+      start_tracking(cb);
 }
 
 static void
@@ -113,6 +146,9 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active)
       return;
+   /* What was kept back needs nothing: nothing is pending (kr_barrier_defer.h). */
+   cb->counts.barrier_dispatches_unexamined += r->deferred.dispatches;
+   drop_deferred(r);
    /* No request: nothing to give, and the log of the last recording that had one stays. */
    if (r->tracking) {
       struct kr_barrier_emit emit;
@@ -136,6 +172,7 @@ finish(struct kr_command_buffer *cb, bool keep_log)
          pool->spare_log_count++;
    }
    r->replay_ready = false;
+   kr_deferred_free(&r->deferred, cb->pool->alloc);
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
@@ -160,6 +197,16 @@ kr_barrier_pool_release_logs(struct kr_command_pool *pool)
       kr_replay_log_free(&pool->spare_logs[--pool->spare_log_count], pool->alloc);
 }
 
+/* An untracked command given to the policy now (nothing is kept back, or it was given). */
+static void
+untracked_now(struct kr_command_buffer *cb, enum kronos_barrier_reason why,
+              VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
+{
+   struct kr_barrier_emit emit;
+   if (kr_barrier_replay_untracked(&cb->barrier.replay, why, stages, writes, &emit))
+      emit_to_vendor(cb, &emit);
+}
+
 void
 kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason why,
                      VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
@@ -167,9 +214,12 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->tracking)
       return;
-   struct kr_barrier_emit emit;
-   if (kr_barrier_replay_untracked(&r->replay, why, stages, writes, &emit))
-      emit_to_vendor(cb, &emit);
+   if (r->deferring) {
+      if (kr_deferred_untracked(&r->deferred, cb->pool->alloc, why, stages, writes))
+         return;
+      settle(cb);
+   }
+   untracked_now(cb, why, stages, writes);
 }
 
 /* Room for `count` more accesses; false when out of memory (the command is then untracked). */
@@ -726,12 +776,11 @@ dispatch_keyed(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize off
    dispatch_live(cb, indirect, offset);
 }
 
-void
-kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+/* A dispatch given to the policy now (kr_barrier_dispatch's, or one kept back). */
+static inline __attribute__((always_inline)) void
+dispatch_now(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (!r->tracking)
-      return;
    check_buffer_generation(cb);
    /* The common case inline: a direct dispatch, the log's next event. */
    const struct kr_replay_event *e = kr_barrier_replay_peek(&r->replay);
@@ -746,12 +795,38 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
 }
 
 void
+kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->tracking) {
+      cb->counts.barrier_dispatches_unexamined += r->active;
+      return;
+   }
+   if (r->deferring) {
+      if (!indirect && kr_deferred_dispatch(&r->deferred, cb->pool->alloc))
+         return;
+      settle(cb);
+   }
+   dispatch_now(cb, indirect, offset);
+}
+
+void
 kr_barrier_command(struct kr_command_buffer *cb, uint32_t count)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    struct kr_barrier_emit emit;
    if (kr_barrier_replay_accesses(&r->replay, r->accesses, count, &emit))
       emit_to_vendor(cb, &emit);
+}
+
+/* The pipeline's accesses (a reference, which the recording takes) bound now. */
+static void
+bind_pipeline_now(struct kr_command_buffer *cb, struct kr_pipeline_accesses *accesses)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   kr_pipeline_accesses_unref(r->pipeline);
+   r->pipeline = accesses;
+   r->dispatch_valid = false;
 }
 
 void
@@ -761,9 +836,13 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
    struct kr_barrier_recording *r = &cb->barrier;
    if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return;
-   kr_pipeline_accesses_unref(r->pipeline);
-   r->pipeline = kr_barrier_pipeline_lookup(cb->device, pipeline);
-   r->dispatch_valid = false;
+   struct kr_pipeline_accesses *accesses = kr_barrier_pipeline_lookup(cb->device, pipeline);
+   if (r->deferring) {
+      if (kr_deferred_pipeline(&r->deferred, cb->pool->alloc, accesses))
+         return;
+      settle(cb);
+   }
+   bind_pipeline_now(cb, accesses);
 }
 
 /* One set bound at `index` (< KR_BARRIER_BOUND_SETS), its dynamic offsets from
@@ -798,17 +877,52 @@ bind_set(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set 
    return mine;
 }
 
-/* The start of a bind of sets: false when the policy does not follow it (off, or not the
- * compute bind point). Otherwise the last dispatch's accesses no longer hold, and resolved
- * ranges taken from now on are dropped at the next buffer destroyed. */
-static inline bool
-bind_starts(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point)
+/* count sets (objects; entries NULL or one per set) bound from `first` on, now. */
+static void
+bind_sets_now(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
+              struct kr_descriptor_set *const *sets, struct kr_cache_entry *const *entries,
+              uint32_t dynamic_count, const uint32_t *dynamic_offsets)
 {
-   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
-      return false;
    check_buffer_generation(cb);
    cb->barrier.dispatch_valid = false;
-   return true;
+   /* Each set's dynamic offsets follow those of the sets before it. */
+   uint32_t next_dynamic = 0;
+   for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
+      next_dynamic += bind_set(cb, first + i, sets[i], entries ? entries[i] : NULL,
+                               dynamic_offsets, next_dynamic, dynamic_count);
+   }
+}
+
+/* A bind of sets while deferring: kept back (true), or given now after what was kept. Out of
+ * line: the common bind's frame stays small. */
+static bool __attribute__((noinline))
+bind_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
+              struct kr_descriptor_set *const *sets, struct kr_cache_entry *const *entries,
+              uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+{
+   if (kr_deferred_sets(&cb->barrier.deferred, cb->pool->alloc, first, count,
+                        (void *const *)sets, (void *const *)entries, dynamic_count,
+                        dynamic_offsets))
+      return true;
+   settle(cb);
+   return false;
+}
+
+/* kr_barrier_bind_sets while deferring: the bind kept back (true), or what was kept given
+ * (false: the bind goes now). Out of line: the common bind's frame stays small. */
+static bool __attribute__((noinline))
+bind_handles_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
+                      const VkDescriptorSet *sets, struct kr_cache_entry *const *entries,
+                      uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+{
+   struct kr_descriptor_set *objects[KR_BARRIER_BOUND_SETS];
+   if (first >= KR_BARRIER_BOUND_SETS)
+      count = 0;
+   else if (count > KR_BARRIER_BOUND_SETS - first)
+      count = KR_BARRIER_BOUND_SETS - first; /* the sets past the last index are not followed */
+   for (uint32_t i = 0; i < count; i++)
+      objects[i] = kr_descriptor_set_from_handle(sets[i]);
+   return bind_deferred(cb, first, count, objects, entries, dynamic_count, dynamic_offsets);
 }
 
 void
@@ -817,9 +931,15 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
                      struct kr_cache_entry *const *entries, uint32_t dynamic_count,
                      const uint32_t *dynamic_offsets)
 {
-   if (!bind_starts(cb, bind_point))
+   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return;
-   /* Each set's dynamic offsets follow those of the sets before it. */
+   if (cb->barrier.deferring && bind_handles_deferred(cb, first, count, sets, entries,
+                                                      dynamic_count, dynamic_offsets))
+      return;
+   check_buffer_generation(cb);
+   cb->barrier.dispatch_valid = false;
+   /* Each set's dynamic offsets follow those of the sets before it (bind_sets_now's loop, on
+    * handles). */
    uint32_t next_dynamic = 0;
    for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
       next_dynamic += bind_set(cb, first + i, kr_descriptor_set_from_handle(sets[i]),
@@ -834,18 +954,75 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
                         struct kr_cache_entry *entry, uint32_t dynamic_count,
                         const uint32_t *dynamic_offsets)
 {
-   if (bind_starts(cb, bind_point) && index < KR_BARRIER_BOUND_SETS)
+   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return;
+   if (cb->barrier.deferring) {
+      if (index < KR_BARRIER_BOUND_SETS
+             ? kr_deferred_one_set(&cb->barrier.deferred, cb->pool->alloc, index, set, entry,
+                                   dynamic_count, dynamic_offsets)
+             : bind_deferred(cb, index, 0, NULL, NULL, dynamic_count, dynamic_offsets))
+         return;
+      settle(cb);
+   }
+   check_buffer_generation(cb);
+   cb->barrier.dispatch_valid = false;
+   if (index < KR_BARRIER_BOUND_SETS)
       bind_set(cb, index, set, entry, dynamic_offsets, 0, dynamic_count);
+}
+
+/* Descriptors pushed at set index `set` (< KR_BARRIER_BOUND_SETS), now: not tracked. */
+static void
+push_set_now(struct kr_command_buffer *cb, uint32_t set)
+{
+   cb->barrier.sets[set] = (struct kr_barrier_bound_set){0};
+   cb->barrier.dispatch_valid = false;
 }
 
 void
 kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, uint32_t set)
 {
-   if (cb->barrier.active && bind_point == VK_PIPELINE_BIND_POINT_COMPUTE &&
-       set < KR_BARRIER_BOUND_SETS) {
-      cb->barrier.sets[set] = (struct kr_barrier_bound_set){0}; /* pushed: not tracked */
-      cb->barrier.dispatch_valid = false;
+   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE ||
+       set >= KR_BARRIER_BOUND_SETS)
+      return;
+   if (cb->barrier.deferring) {
+      if (kr_deferred_push(&cb->barrier.deferred, cb->pool->alloc, set))
+         return;
+      settle(cb);
    }
+   push_set_now(cb, set);
+}
+
+void
+kr_barrier_give_deferred(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_barrier_deferred *d = &r->deferred;
+   /* Given in order through the *_now paths, which keep nothing back. Nothing is pending after
+    * them either (none of them is a request): deferring stays as it is. */
+   struct kr_deferred_op op;
+   for (uint32_t at = 0; at < d->count;) {
+      at = kr_deferred_read(d, at, &op);
+      switch (op.kind) {
+      case KR_DEFERRED_DISPATCH:
+         dispatch_now(cb, VK_NULL_HANDLE, 0);
+         break;
+      case KR_DEFERRED_PIPELINE:
+         bind_pipeline_now(cb, op.pipeline); /* the log's reference passes on */
+         break;
+      case KR_DEFERRED_SETS:
+         bind_sets_now(cb, op.first, op.count, (struct kr_descriptor_set *const *)op.sets,
+                       (struct kr_cache_entry *const *)op.entries, op.dynamic_count,
+                       op.dynamic);
+         break;
+      case KR_DEFERRED_PUSH:
+         push_set_now(cb, op.first);
+         break;
+      case KR_DEFERRED_UNTRACKED:
+         untracked_now(cb, (enum kronos_barrier_reason)op.why, op.stages, op.writes);
+         break;
+      }
+   }
+   kr_deferred_clear(d);
 }
 
 /* Flags other than BY_REGION (which only narrows framebuffer dependencies: leaving it out is a
@@ -900,6 +1077,8 @@ kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages
    }
    if (!r->tracking)
       start_tracking(cb);
+   settle(cb);
+   r->deferring = false; /* a request is pending from here */
    kr_barrier_replay_request(&r->replay, &m);
    return true;
 }
@@ -935,6 +1114,8 @@ kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info)
    }
    if (!r->tracking)
       start_tracking(cb);
+   settle(cb);
+   r->deferring = false; /* a request is pending from here */
    kr_barrier_replay_request(&r->replay, &m);
    return true;
 }

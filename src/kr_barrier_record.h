@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <vulkan/vulkan.h>
 
+#include "kr_barrier_defer.h"
 #include "kr_barrier_objects.h"
 #include "kr_barrier_policy.h"
 #include "kr_barrier_replay.h"
@@ -57,8 +58,13 @@ struct kr_barrier_recording {
     * it, commands are not worked out at all: the tracker's wildcard of earlier submits (every
     * byte, every stage, every write) stands before them and decides for them, whatever a later
     * request orders them against (test_barrier_policy checks that the decisions are the same). A
-    * recording without requests costs the policy nothing but its binds. */
+    * recording without requests costs the policy nothing but its binds. KRONOS_BARRIER_DEFER=0
+    * begins it with the recording. */
    bool tracking;
+   /* Nothing is pending (a barrier went to the vendor, no request since): binds and direct
+    * dispatches go to `deferred` instead of the policy (kr_barrier_defer.h). */
+   bool deferring;
+   struct kr_barrier_deferred deferred;
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
    bool replay_ready; /* replay initialized (at the first recording) */
    /* The tracker, behind the log of the previous recording's decisions (kr_barrier_replay.h):
@@ -100,6 +106,10 @@ void kr_barrier_pool_release_logs(struct kr_command_pool *pool);
  * writes `writes` (stages 0: none). */
 void kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason why,
                           VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
+
+/* Gives the policy what was kept back while nothing was pending (kr_barrier_defer.h), in
+ * order: called, when the recording is deferring, before any other command the policy sees. */
+void kr_barrier_give_deferred(struct kr_command_buffer *cb);
 
 /* Before a dispatch goes to the vendor (indirect: its argument buffer, else VK_NULL_HANDLE). */
 void kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset);

@@ -150,6 +150,7 @@ struct kr_device {
    struct kr_barrier_objects barrier_objects;
    bool barrier_drop_all;
    bool barrier_replay; /* KRONOS_BARRIER_REPLAY (kr_barrier_replay.h), default on */
+   bool barrier_defer;  /* KRONOS_BARRIER_DEFER (kr_barrier_defer.h), default on */
    struct kr_profile *profile; /* the GPU profiler (kr_profile.h); NULL when off */
    struct kr_device_dispatch disp;
 };

@@ -24,6 +24,7 @@ enum kr_setting {
                                       * descriptor cache keeps */
    KR_SETTING_BARRIER_DROP_ALL, /* KRONOS_BARRIER_DROP_ALL: 1 gives the vendor no barrier */
    KR_SETTING_BARRIER_REPLAY, /* KRONOS_BARRIER_REPLAY: 0 never replays recorded decisions */
+   KR_SETTING_BARRIER_DEFER,  /* KRONOS_BARRIER_DEFER: 0 works out every command at once */
    KR_SETTING_PROFILE, /* KRONOS_PROFILE: the trace file of the GPU profiler (kr_profile.h) */
    KR_SETTING_PROFILE_SUMMARY, /* KRONOS_PROFILE_SUMMARY: 1 profiles, printing only the table */
 };

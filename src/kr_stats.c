@@ -25,6 +25,10 @@ kr_stats_add_recorded(struct kr_stats *stats, const struct kr_record_counts *cou
       kr_stats_add(stats, KR_STAT_BARRIER_EVENTS_REPLAYED, counts->barrier_events_replayed);
    if (counts->barrier_replays_diverged)
       kr_stats_add(stats, KR_STAT_BARRIER_REPLAYS_DIVERGED, counts->barrier_replays_diverged);
+   if (counts->barrier_dispatches_unexamined) {
+      kr_stats_add(stats, KR_STAT_BARRIER_DISPATCHES_UNEXAMINED,
+                   counts->barrier_dispatches_unexamined);
+   }
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++) {
       if (counts->barriers_emitted[i])
          kr_stats_add(stats, KR_STAT_BARRIERS_EMITTED + i, counts->barriers_emitted[i]);
@@ -87,6 +91,7 @@ kr_stats_read(const struct kr_stats *stats, VkKronosDeviceStatistics *out)
       .barriers_merged = get(stats, KR_STAT_BARRIERS_MERGED),
       .barrier_events_replayed = get(stats, KR_STAT_BARRIER_EVENTS_REPLAYED),
       .barrier_replays_diverged = get(stats, KR_STAT_BARRIER_REPLAYS_DIVERGED),
+      .barrier_dispatches_unexamined = get(stats, KR_STAT_BARRIER_DISPATCHES_UNEXAMINED),
    };
    for (unsigned i = 0; i < KRONOS_BARRIER_REASON_COUNT; i++)
       out->barriers_emitted[i] = get(stats, KR_STAT_BARRIERS_EMITTED + i);
@@ -114,7 +119,8 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            ", vendor sets %" PRIu64 ", %" PRIu64 " bytes; pushes %" PRIu64 "\n"
            "kronos:   barrier policy: dropped %" PRIu64 ", merged %" PRIu64 ", emitted for a "
            "hazard %" PRIu64 ", at the end %" PRIu64 ", before what it does not see %" PRIu64
-           "; replayed events %" PRIu64 ", recordings diverged %" PRIu64 "\n",
+           "; replayed events %" PRIu64 ", recordings diverged %" PRIu64
+           ", dispatches unexamined %" PRIu64 "\n",
            device_name, s.app_allocations, s.vendor_allocations, s.app_frees, s.vendor_frees,
            s.app_submits, s.vendor_submits, s.app_dispatches, s.vendor_dispatches,
            s.app_barriers, s.vendor_barriers, s.app_descriptor_writes,
@@ -125,5 +131,5 @@ kr_stats_print(const struct kr_stats *stats, const char *device_name)
            s.vendor_descriptor_sets_live, s.descriptor_cache_bytes, s.descriptor_pushes,
            s.barriers_dropped, s.barriers_merged, s.barriers_emitted[KRONOS_BARRIER_HAZARD],
            s.barriers_emitted[KRONOS_BARRIER_END], unseen, s.barrier_events_replayed,
-           s.barrier_replays_diverged);
+           s.barrier_replays_diverged, s.barrier_dispatches_unexamined);
 }

@@ -41,6 +41,7 @@ enum kr_stat {
    KR_STAT_BARRIERS_MERGED,
    KR_STAT_BARRIER_EVENTS_REPLAYED,
    KR_STAT_BARRIER_REPLAYS_DIVERGED,
+   KR_STAT_BARRIER_DISPATCHES_UNEXAMINED,
    KR_STAT_BARRIERS_EMITTED, /* KRONOS_BARRIER_REASON_COUNT counters, by reason */
    KR_STAT_COUNT = KR_STAT_BARRIERS_EMITTED + KRONOS_BARRIER_REASON_COUNT
 };
@@ -134,6 +135,7 @@ struct kr_record_counts {
    uint32_t barriers_dropped, barriers_merged;
    uint32_t barriers_emitted[KRONOS_BARRIER_REASON_COUNT]; /* by the policy, by reason */
    uint32_t barrier_events_replayed, barrier_replays_diverged;
+   uint32_t barrier_dispatches_unexamined;
    uint32_t dispatches;
    uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
    uint32_t descriptor_writes;

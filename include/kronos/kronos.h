@@ -40,6 +40,10 @@
 /* 0: the barrier policy decides every recording afresh, never replaying the decisions of a
  * command buffer's previous recording of the same commands (default 1) */
 #define KRONOS_ENV_BARRIER_REPLAY "KRONOS_BARRIER_REPLAY"
+/* 0: the barrier policy works out every bind and dispatch as it comes, also while nothing is
+ * pending (default 1: from a barrier it gave the vendor to the next request, they wait, and
+ * are dropped unread when the command buffer ends first) */
+#define KRONOS_ENV_BARRIER_DEFER "KRONOS_BARRIER_DEFER"
 /* A file: time every dispatch, copy, fill and update on the GPU and write a Chrome trace-event
  * JSON there when the device is destroyed, with the per-kernel table on stderr (issue 13) */
 #define KRONOS_ENV_PROFILE "KRONOS_PROFILE"
@@ -53,7 +57,7 @@
  *       (PFN_vkGetDeviceStatisticsKRONOS)vkGetDeviceProcAddr(device, "vkGetDeviceStatisticsKRONOS");
  * which is NULL on any driver that is not Kronos. */
 
-#define KRONOS_STATISTICS_VERSION 5
+#define KRONOS_STATISTICS_VERSION 6
 
 /* Why a pending submit batch went to the vendor. */
 enum kronos_flush_reason {
@@ -125,6 +129,11 @@ typedef struct VkKronosDeviceStatistics {
     * tracker, and recordings that departed from their previous one (the tracker then ran from
     * that point on) */
    uint64_t barrier_events_replayed, barrier_replays_diverged;
+   /* barrier policy (version 6), counted when a command buffer ends recording: dispatches whose
+    * accesses it never had to work out, as no request could order them against anything later:
+    * recorded before the recording's first request, or while nothing was pending until its end
+    * (KRONOS_BARRIER_DEFER) */
+   uint64_t barrier_dispatches_unexamined;
 } VkKronosDeviceStatistics;
 
 typedef VkResult(VKAPI_PTR *PFN_vkGetDeviceStatisticsKRONOS)(VkDevice device,

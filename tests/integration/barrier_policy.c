@@ -27,7 +27,10 @@
  *    replayed, src/kr_barrier_replay.h), then with a dispatch that reads what another wrote,
  *    then into a new command buffer that takes the freed one's log from the pool;
  *  - rerecorded_indirect: one command buffer recorded again with a dispatch that changes
- *    between vkCmdDispatch and vkCmdDispatchIndirect (their replay keys differ).
+ *    between vkCmdDispatch and vkCmdDispatchIndirect (their replay keys differ);
+ *  - held_back: dispatches before the first barrier, and dispatches and an event recorded
+ *    while nothing is pending (src/kr_barrier_defer.h), one of them read after the next
+ *    barrier; recorded twice, the second time replayed.
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -40,6 +43,8 @@
  *   --expect-drop-all     KRONOS_BARRIER_DROP_ALL=1: the vendor got no barrier at all (outputs
  *                         are still compared; validation errors are expected, not counted)
  *   --no-replay           KRONOS_BARRIER_REPLAY=0: no decision is replayed (rerecorded)
+ *   --no-defer            KRONOS_BARRIER_DEFER=0: every command is worked out as it comes
+ *                         (held_back)
  *   --only CASE           the setup, CASE and the closing check
  * Validation errors (VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation above, or the layer below
  * Kronos reporting to the program's messenger) fail the program. */
@@ -61,6 +66,7 @@
 enum expectation { EXPECT_POLICY, EXPECT_PASSTHROUGH, EXPECT_DROP_ALL };
 static enum expectation expectation = EXPECT_POLICY;
 static bool replay = true; /* --no-replay: KRONOS_BARRIER_REPLAY=0, nothing is replayed */
+static bool defer = true;  /* --no-defer: KRONOS_BARRIER_DEFER=0, nothing is held back */
 
 /* desc_simple's pipeline on each device, made once. */
 struct kit {
@@ -1238,6 +1244,118 @@ done:
    return ok;
 }
 
+/* Dispatches the policy never worked out since `before` (barrier_dispatches_unexamined), against
+ * what one recording should give (checked only with the policy on). */
+static bool
+check_unexamined(const struct run *r, const VkKronosDeviceStatistics *before, uint64_t want)
+{
+   if (!r->s->kronos || expectation != EXPECT_POLICY)
+      return true;
+   VkKronosDeviceStatistics after = dc_statistics(r->s);
+   uint64_t got =
+      delta(after.barrier_dispatches_unexamined, before->barrier_dispatches_unexamined);
+   printf("  kronos: %" PRIu64 " dispatches unexamined\n", got);
+   if (got != want) {
+      printf("  kronos: expected %" PRIu64 " dispatches unexamined\n", want);
+      return false;
+   }
+   return true;
+}
+
+/* One recording of held_back, over regions of one input buffer (in0..in3) and one output
+ * buffer (a..h):
+ *   a = f(in0), b = f(in1)         before the first barrier: never worked out
+ *   full barrier, c = f(a)         a vendor barrier before c (a, and earlier submits' work)
+ *   d = f(in2), vkCmdSetEvent,     nothing pending after that barrier: held back
+ *   e = f(in3)
+ *   full barrier, g = f(d)         what was held back goes to the policy first: g reads d, a
+ *                                  vendor barrier before g
+ *   h = f(in0)                     held back, and dropped unread at the end
+ * ended, submitted and waited for. Held back or not, the vendor gets the same barriers. */
+#define HELD_INPUTS 4u
+#define HELD_OUTPUTS 7u
+
+static bool
+held_back_step(struct run *r, VkCommandBuffer cmd, VkBuffer in, VkBuffer out, VkEvent event)
+{
+   /* (source region, output region, parameters): in0..in3 are 0..3, a..h are 4..10 */
+   static const uint32_t steps[HELD_OUTPUTS][3] = {
+      {0, 4, 1}, {1, 5, 2}, {4, 6, 3}, {2, 7, 4}, {3, 8, 5}, {7, 9, 6}, {0, 10, 7},
+   };
+   const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
+      return false;
+   for (uint32_t i = 0; i < HELD_OUTPUTS; i++) {
+      if (i == 2 || i == 5)
+         full_barrier(cmd);
+      if (i == 4)
+         vkCmdSetEvent(cmd, event, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT);
+      uint32_t from = steps[i][0], to = steps[i][1] - HELD_INPUTS;
+      if (!dispatch(r, cmd, from < HELD_INPUTS ? in : out,
+                    (from < HELD_INPUTS ? from : from - HELD_INPUTS) * REGION_BYTES, out,
+                    to * REGION_BYTES, REGION_WORDS, steps[i][2]))
+         return false;
+   }
+   return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
+}
+
+/* held_back_step twice into one command buffer of a pool of the case's own (the second
+ * recording replays the first's log):
+ * two vendor barriers for hazards each time, none at the end; a and b (before the first
+ * barrier) and h (held back to the end) never worked out, unless KRONOS_BARRIER_DEFER=0. The
+ * log's events: the two requests, c, g, and at the second request what was held back (d, the
+ * event, e), and the end: 8 (11 with a, b and h worked out). */
+static bool
+held_back(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer *in, *outs;
+   VkEvent event = VK_NULL_HANDLE;
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmd;
+   uint32_t *want;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(in = buffer(&r, HELD_INPUTS * REGION_WORDS, 0, 30));
+   CHECK(outs = buffer(&r, HELD_OUTPUTS * REGION_WORDS, 0, UINT32_MAX));
+   CHECK(want = host_words(&r, HELD_OUTPUTS * REGION_WORDS, NULL));
+   const uint32_t *src = in->data;
+   host_apply(want, src, REGION_WORDS, 1);                                      /* a */
+   host_apply(want + 1 * REGION_WORDS, src + 1 * REGION_WORDS, REGION_WORDS, 2); /* b */
+   host_apply(want + 2 * REGION_WORDS, want, REGION_WORDS, 3);                  /* c */
+   host_apply(want + 3 * REGION_WORDS, src + 2 * REGION_WORDS, REGION_WORDS, 4); /* d */
+   host_apply(want + 4 * REGION_WORDS, src + 3 * REGION_WORDS, REGION_WORDS, 5); /* e */
+   host_apply(want + 5 * REGION_WORDS, want + 3 * REGION_WORDS, REGION_WORDS, 6); /* g */
+   host_apply(want + 6 * REGION_WORDS, src, REGION_WORDS, 7);                   /* h */
+   const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
+   CHECK_VK(vkCreateEvent(s->device, &event_info, NULL, &event));
+   CHECK_VK(it_create_command_pool(s->device, s->family,
+                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
+   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
+   for (uint32_t round = 0; round < 2; round++) {
+      memset(outs->data, 0, HELD_OUTPUTS * REGION_BYTES);
+      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
+      r.before = before;
+      CHECK(held_back_step(&r, cmd, in->buffer, outs->buffer, event));
+      CHECK(check_hazards(&r, 2, 2, 0));
+      CHECK(check_unexamined(&r, &before, defer ? 3 : 0));
+      CHECK(check_replay(&r, &before, round ? (defer ? 8 : 11) : 0, 0,
+                         round ? "recorded again" : "first recording"));
+      CHECK(expect_words(&r, "a..h", outs->data, want, HELD_OUTPUTS * REGION_WORDS));
+   }
+   output(&out, outs);
+   ok = true;
+done:
+   if (pool)
+      vkDestroyCommandPool(s->device, pool, NULL);
+   run_end(&r);
+   if (event)
+      vkDestroyEvent(s->device, event, NULL);
+   return ok;
+}
+
 /* --- Program -------------------------------------------------------------------------------- */
 
 /* case_NAME: NAME on both devices, each writing `words` output words. */
@@ -1261,6 +1379,7 @@ ON_BOTH(events, 3 * REGION_WORDS)
 ON_BOTH(same_bindings, 2 * REGION_WORDS)
 ON_BOTH(rerecorded, 2 * REGION_WORDS)
 ON_BOTH(rerecorded_indirect, 2 * REGION_WORDS)
+ON_BOTH(held_back, 7 * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1326,6 +1445,7 @@ main(int argc, char **argv)
       {"same_bindings", case_same_bindings, false},
       {"rerecorded", case_rerecorded, false},
       {"rerecorded_indirect", case_rerecorded_indirect, false},
+      {"held_back", case_held_back, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
@@ -1337,11 +1457,13 @@ main(int argc, char **argv)
          expectation = EXPECT_DROP_ALL;
       } else if (strcmp(argv[i], "--no-replay") == 0) {
          replay = false;
+      } else if (strcmp(argv[i], "--no-defer") == 0) {
+         defer = false;
       } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
          only = argv[++i];
       } else {
          fprintf(stderr, "usage: %s [--expect-passthrough | --expect-drop-all] [--no-replay] "
-                 "[--only CASE]\n",
+                 "[--no-defer] [--only CASE]\n",
                  argv[0]);
          return 2;
       }

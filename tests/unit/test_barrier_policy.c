@@ -15,7 +15,10 @@
  * byte, also writes their own barriers already made available; untracked commands read and
  * write every byte in their stages; after the end comes the next submit, whatever it does.
  * For every pair the application's barriers order (read-after-write, write-after-read,
- * write-after-write), the barriers the tracker gives the vendor must order it too.
+ * write-after-write), the barriers the tracker gives the vendor must order it too. Every stream
+ * is recorded twice: whole, and as the driver records (the tracker begun at the first request,
+ * commands held back while nothing is pending: src/kr_barrier_defer.h); both are checked, and
+ * must decide alike.
  *
  * The checker runs KRONOS_BARRIER_CHECK_STREAMS random streams (default 50000) from the seed
  * KRONOS_BARRIER_CHECK_SEED; every stream has its own generator (from the seed and its index),
@@ -739,14 +742,45 @@ stream_begin(struct kr_barrier_tracker *t, const struct stream *s)
    return true;
 }
 
-/* Records the stream (begin, every item, end; from_first_request: begin at the first request,
- * nothing before it) and notes where the tracker gives the vendor a barrier; checks every
- * vendor barrier against the pending requests and the counts. */
+/* Gives the tracker item i, checking its decision against the pending requests and counts. */
+static void
+record_item(struct kr_barrier_tracker *t, struct stream *s, struct expect *x, uint32_t i)
+{
+   struct item *it = &s->items[i];
+   switch (it->type) {
+   case ITEM_BARRIER:
+      record_request(s, x, t, i);
+      break;
+   case ITEM_COMMAND:
+      it->emitted = kr_barrier_tracker_command(t, it->accesses, it->access_count, &it->emit);
+      expect_emit(s, x, t, i, it->emitted, &it->emit, KRONOS_BARRIER_HAZARD);
+      break;
+   case ITEM_UNTRACKED: {
+      /* Every pending request goes before it. */
+      const bool pending = x->pending_count > 0;
+      it->emitted = kr_barrier_tracker_untracked(t, it->why, it->stages, it->writes, &it->emit);
+      STREAM_CHECK(s, it->emitted == pending, "item %u: untracked command emitted %d with %u "
+                   "pending requests", i, it->emitted, x->pending_count);
+      expect_emit(s, x, t, i, it->emitted, &it->emit, it->why);
+      break;
+   }
+   }
+   s->vendor_barriers += it->emitted;
+}
+
+/* Records the stream (begin, every item, end) and notes where the tracker gives the vendor a
+ * barrier; checks every vendor barrier against the pending requests and the counts.
+ * from_first_request: as kr_barrier_record.c records, the tracker begins at the first request
+ * and is given nothing before it; and from a vendor barrier to the next request (nothing
+ * pending) commands are held back, given to the tracker just before that request, and dropped
+ * if the stream ends first (src/kr_barrier_defer.h). */
 static void
 stream_record(struct kr_barrier_tracker *t, struct stream *s)
 {
    struct expect x = {0};
    bool begun = !s->from_first_request && stream_begin(t, s);
+   bool deferring = false;
+   uint32_t held_first = 0; /* while deferring: items [held_first, i) are held back */
    s->vendor_barriers = 0;
    for (uint32_t i = 0; i < s->count; i++) {
       struct item *it = &s->items[i];
@@ -758,25 +792,18 @@ stream_record(struct kr_barrier_tracker *t, struct stream *s)
             continue;
          begun = stream_begin(t, s);
       }
-      switch (it->type) {
-      case ITEM_BARRIER:
-         record_request(s, &x, t, i);
-         break;
-      case ITEM_COMMAND:
-         it->emitted = kr_barrier_tracker_command(t, it->accesses, it->access_count, &it->emit);
-         expect_emit(s, &x, t, i, it->emitted, &it->emit, KRONOS_BARRIER_HAZARD);
-         break;
-      case ITEM_UNTRACKED: {
-         /* Every pending request goes before it. */
-         const bool pending = x.pending_count > 0;
-         it->emitted = kr_barrier_tracker_untracked(t, it->why, it->stages, it->writes, &it->emit);
-         STREAM_CHECK(s, it->emitted == pending, "item %u: untracked command emitted %d with %u "
-                      "pending requests", i, it->emitted, x.pending_count);
-         expect_emit(s, &x, t, i, it->emitted, &it->emit, it->why);
-         break;
+      if (deferring) {
+         if (it->type != ITEM_BARRIER)
+            continue;
+         for (uint32_t h = held_first; h < i; h++)
+            record_item(t, s, &x, h);
+         deferring = false;
       }
+      record_item(t, s, &x, i);
+      if (s->from_first_request && it->emitted) {
+         deferring = true;
+         held_first = i + 1;
       }
-      s->vendor_barriers += it->emitted;
    }
    if (!begun) {
       /* No request: nothing begun, nothing pending, nothing to give. */
@@ -2207,10 +2234,13 @@ decisions_take(struct decisions *d, const struct stream *s)
    d->counts = s->counts;
 }
 
-/* The stream recorded from its first request on gives the vendor what the whole stream gave:
- * the wildcard of earlier submits stands for every command before the first request (every
- * byte, every stage, every write), so whatever a later request orders them against it orders
- * the wildcard against too, and what orders the wildcard orders them. */
+/* The stream recorded as kr_barrier_record.c records gives the vendor what the whole stream
+ * gave, item for item: the wildcard of earlier submits stands for every command before the
+ * first request (every byte, every stage, every write), so whatever a later request orders them
+ * against it orders the wildcard against too, and what orders the wildcard orders them; and
+ * commands held back while nothing is pending reach the tracker in the same order before
+ * anything that could make it emit, or never, when only the end follows (with nothing pending
+ * the end gives nothing). */
 static void
 decisions_match(const struct decisions *whole, const struct stream *s)
 {
@@ -2219,21 +2249,21 @@ decisions_match(const struct decisions *whole, const struct stream *s)
       STREAM_CHECK(s, it->emitted == whole->emitted[i] &&
                          (!it->emitted || (it->emit.requests == whole->emits[i].requests &&
                                            masks_equal(&it->emit.masks, &whole->emits[i].masks))),
-                   "item %u: recorded from the first request, emitted %d; the whole stream %d",
+                   "item %u: recorded as the driver does, emitted %d; the whole stream %d",
                    i, it->emitted, whole->emitted[i]);
    }
    STREAM_CHECK(s, s->end_emitted == whole->end_emitted &&
                       (!s->end_emitted || masks_equal(&s->end.masks, &whole->end.masks)),
-                "the end: recorded from the first request, emitted %d; the whole stream %d",
+                "the end: recorded as the driver does, emitted %d; the whole stream %d",
                 s->end_emitted, whole->end_emitted);
    STREAM_CHECK(s, memcmp(&s->counts, &whole->counts, sizeof(s->counts)) == 0,
-                "recorded from the first request, the counts differ from the whole stream's");
+                "recorded as the driver does, the counts differ from the whole stream's");
 }
 
 /* Random streams through one tracker, each checked against the model (the counts by
  * stream_record, every conflicting pair and the next submit by model_check); each recorded
- * again from its first request on (as kr_barrier_record.c records), checked against the model
- * and against the whole stream's decisions. */
+ * again as kr_barrier_record.c records (from its first request on, commands held back while
+ * nothing is pending), checked against the model and against the whole stream's decisions. */
 static void
 random_streams_against_the_model(void **state)
 {

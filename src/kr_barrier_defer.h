@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/* Binds and dispatches the barrier policy holds back while nothing is pending (pure logic: a
+ * log of words; kr_barrier_record.c decides when to keep, replay or drop it).
+ *
+ * Once the tracker has given the vendor a barrier, no request is pending until the application
+ * records the next one: no command can make the tracker emit before then, and a command's
+ * accesses matter only to requests recorded after it. Programs that order a command buffer's
+ * work once (a barrier at the start, then hundreds of independent dispatches, each with its own
+ * descriptor set) would have every dispatch worked out, or matched against the replay log, for
+ * nothing. So from a barrier given to the vendor until the next request, the recording keeps
+ * its binds, direct dispatches and the commands the policy does not understand (a timestamp)
+ * here, as they come (a few words each, nothing looked up), and gives them to the policy in
+ * order only when a request, a transfer or an indirect dispatch follows; at the end of the
+ * command buffer they are dropped unread. The decisions are those of
+ * giving each as it came: nothing is pending while they wait, so the tracker would have said
+ * nothing, and the replay log holds the same events (each recording that matches it drops the
+ * same dispatches at its end). */
+#ifndef KR_BARRIER_DEFER_H
+#define KR_BARRIER_DEFER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+enum kr_deferred_kind {
+   KR_DEFERRED_DISPATCH, /* a direct dispatch */
+   KR_DEFERRED_PIPELINE, /* a compute pipeline bound: its accesses, referenced by the log */
+   KR_DEFERRED_SETS,     /* descriptor sets bound from index `first` on */
+   KR_DEFERRED_PUSH,     /* descriptors pushed at set index `first` */
+   KR_DEFERRED_UNTRACKED, /* a command the policy does not understand (why, stages, writes) */
+};
+
+/* Sets and dynamic offsets a kept bind holds at most (a bigger bind is given at once). */
+#define KR_DEFERRED_MAX_SETS 32u
+#define KR_DEFERRED_MAX_DYNAMIC 64u
+/* Words the log holds at most (8 MiB): past it, what was kept is given to the policy. */
+#define KR_DEFERRED_MAX_WORDS (1u << 20)
+
+struct kr_barrier_deferred {
+   uint64_t *words;
+   uint32_t count, capacity;
+   uint32_t pipelines;  /* pipeline entries in the log, whose references it holds */
+   uint32_t dispatches; /* dispatch entries in the log */
+};
+
+/* One entry of the log, read back (kr_deferred_read). */
+struct kr_deferred_op {
+   enum kr_deferred_kind kind;
+   uint32_t first;         /* SETS: the first set index; PUSH: the set index */
+   uint32_t count;         /* SETS: sets */
+   uint32_t dynamic_count; /* SETS: dynamic offsets of the whole bind */
+   void *pipeline;         /* PIPELINE */
+   void *sets[KR_DEFERRED_MAX_SETS];    /* SETS: the sets' objects (NULL: none) */
+   void *entries[KR_DEFERRED_MAX_SETS]; /* SETS: their descriptor cache entries (NULL: none) */
+   uint32_t dynamic[KR_DEFERRED_MAX_DYNAMIC];
+   uint32_t why;                    /* UNTRACKED: its enum kronos_barrier_reason */
+   VkPipelineStageFlags2 stages;    /* UNTRACKED */
+   VkAccessFlags2 writes;           /* UNTRACKED */
+};
+
+/* Appending: false when the log is full or out of host memory (nothing appended; the caller
+ * gives the log and then the command to the policy as it is). */
+bool kr_deferred_grow(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                      uint32_t words);
+
+/* Inline: a kept dispatch is one word, and the common case. */
+static inline bool
+kr_deferred_dispatch(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc)
+{
+   if (d->count == d->capacity && !kr_deferred_grow(d, alloc, 1))
+      return false;
+   d->words[d->count++] = KR_DEFERRED_DISPATCH;
+   d->dispatches++;
+   return true;
+}
+
+/* pipeline: the bound pipeline's accesses, whose reference the log takes on success. */
+bool kr_deferred_pipeline(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                          void *pipeline);
+/* count sets (objects; entries NULL or one per set) bound from first on, with the bind's
+ * dynamic offsets. */
+bool kr_deferred_sets(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                      uint32_t first, uint32_t count, void *const *sets, void *const *entries,
+                      uint32_t dynamic_count, const uint32_t *dynamic);
+
+/* kr_deferred_sets of one set, inline: where room is left and the bind has no dynamic
+ * offsets (a framework's common bind), three words written. */
+static inline bool
+kr_deferred_one_set(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                    uint32_t index, void *set, void *entry, uint32_t dynamic_count,
+                    const uint32_t *dynamic)
+{
+   if (dynamic_count || d->capacity - d->count < 3)
+      return kr_deferred_sets(d, alloc, index, 1, &set, &entry, dynamic_count, dynamic);
+   uint64_t *w = d->words + d->count;
+   w[0] = (uint64_t)KR_DEFERRED_SETS | 1u << 8 | (uint64_t)index << 32;
+   w[1] = (uint64_t)(uintptr_t)set;
+   w[2] = (uint64_t)(uintptr_t)entry;
+   d->count += 3;
+   return true;
+}
+bool kr_deferred_push(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                      uint32_t index);
+bool kr_deferred_untracked(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+                           uint32_t why, VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
+
+/* Reads the entry at word `at` into *op; returns where the next one starts (d->count after the
+ * last). */
+uint32_t kr_deferred_read(const struct kr_barrier_deferred *d, uint32_t at,
+                          struct kr_deferred_op *op);
+
+/* Empties the log. The references of its pipeline entries pass to whoever read them
+ * (kr_deferred_read); to drop them instead, the caller reads them and lets go first. */
+static inline void
+kr_deferred_clear(struct kr_barrier_deferred *d)
+{
+   d->count = 0;
+   d->pipelines = 0;
+   d->dispatches = 0;
+}
+
+void kr_deferred_free(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc);
+
+#endif

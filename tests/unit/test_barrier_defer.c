@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/* Unit tests of the log of binds, dispatches and untracked commands the barrier policy holds
+ * back while nothing is pending (src/kr_barrier_defer.h): every kind of entry read back as it
+ * was written, in order, from random sequences (set binds of 1 to 32 sets with and without
+ * entries, 0 to 64 dynamic offsets, odd counts included; the inline one-set bind against the
+ * general one), the counts of pipelines and dispatches it holds, what it refuses (too many
+ * sets, offsets or a reason past a byte) leaving the log as it was, allocation failure leaving
+ * it as it was, its cap, and clearing. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <vulkan/vulkan.h>
+
+#include "kr_barrier_defer.h"
+#include "test_counting.h"
+#include "test_random.h"
+
+/* One entry as the test wrote it. */
+struct written {
+   enum kr_deferred_kind kind;
+   uint32_t first, count, dynamic_count, why;
+   void *pipeline;
+   void *sets[KR_DEFERRED_MAX_SETS], *entries[KR_DEFERRED_MAX_SETS];
+   bool with_entries;
+   uint32_t dynamic[KR_DEFERRED_MAX_DYNAMIC];
+   VkPipelineStageFlags2 stages;
+   VkAccessFlags2 writes;
+};
+
+static uint32_t
+roll(struct test_random *r, uint32_t n)
+{
+   return (uint32_t)(test_random_next(r) % n);
+}
+
+static void *
+pointer(struct test_random *r)
+{
+   /* any value a pointer may hold, 8-byte aligned, sometimes NULL */
+   return roll(r, 8) ? (void *)(uintptr_t)(test_random_next(r) & ~(uint64_t)7) : NULL;
+}
+
+/* Writes a random entry into the log; false (and w untouched in meaning) when refused. */
+static bool
+write_random(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
+             struct test_random *r, struct written *w)
+{
+   memset(w, 0, sizeof(*w));
+   w->kind = (enum kr_deferred_kind)roll(r, 5);
+   switch (w->kind) {
+   case KR_DEFERRED_DISPATCH:
+      return kr_deferred_dispatch(d, alloc);
+   case KR_DEFERRED_PIPELINE:
+      w->pipeline = pointer(r);
+      return kr_deferred_pipeline(d, alloc, w->pipeline);
+   case KR_DEFERRED_PUSH:
+      w->first = (uint32_t)test_random_next(r);
+      return kr_deferred_push(d, alloc, w->first);
+   case KR_DEFERRED_UNTRACKED:
+      w->why = roll(r, 256);
+      w->stages = test_random_next(r);
+      w->writes = test_random_next(r);
+      return kr_deferred_untracked(d, alloc, w->why, w->stages, w->writes);
+   case KR_DEFERRED_SETS:
+      break;
+   }
+   w->first = roll(r, 4) ? roll(r, 32) : (uint32_t)test_random_next(r);
+   w->count = roll(r, 2) ? 1 : 1 + roll(r, KR_DEFERRED_MAX_SETS);
+   w->dynamic_count = roll(r, 2) ? 0 : roll(r, KR_DEFERRED_MAX_DYNAMIC + 1);
+   w->with_entries = roll(r, 4) != 0;
+   for (uint32_t i = 0; i < w->count; i++) {
+      w->sets[i] = pointer(r);
+      w->entries[i] = w->with_entries ? pointer(r) : NULL;
+   }
+   for (uint32_t i = 0; i < w->dynamic_count; i++)
+      w->dynamic[i] = (uint32_t)test_random_next(r);
+   if (w->count == 1 && w->with_entries && roll(r, 2)) {
+      return kr_deferred_one_set(d, alloc, w->first, w->sets[0], w->entries[0],
+                                 w->dynamic_count, w->dynamic);
+   }
+   return kr_deferred_sets(d, alloc, w->first, w->count, w->sets,
+                           w->with_entries ? w->entries : NULL, w->dynamic_count, w->dynamic);
+}
+
+static void
+expect_read(const struct written *w, const struct kr_deferred_op *op)
+{
+   assert_int_equal(op->kind, w->kind);
+   switch (w->kind) {
+   case KR_DEFERRED_DISPATCH:
+      break;
+   case KR_DEFERRED_PIPELINE:
+      assert_ptr_equal(op->pipeline, w->pipeline);
+      break;
+   case KR_DEFERRED_PUSH:
+      assert_int_equal(op->first, w->first);
+      break;
+   case KR_DEFERRED_UNTRACKED:
+      assert_int_equal(op->why, w->why);
+      assert_int_equal(op->stages, w->stages);
+      assert_int_equal(op->writes, w->writes);
+      break;
+   case KR_DEFERRED_SETS:
+      assert_int_equal(op->first, w->first);
+      assert_int_equal(op->count, w->count);
+      assert_int_equal(op->dynamic_count, w->dynamic_count);
+      for (uint32_t i = 0; i < w->count; i++) {
+         assert_ptr_equal(op->sets[i], w->sets[i]);
+         assert_ptr_equal(op->entries[i], w->entries[i]);
+      }
+      for (uint32_t i = 0; i < w->dynamic_count; i++)
+         assert_int_equal(op->dynamic[i], w->dynamic[i]);
+      break;
+   }
+}
+
+/* Reads the whole log back against what was written. */
+static void
+expect_log(const struct kr_barrier_deferred *d, const struct written *w, uint32_t count)
+{
+   struct kr_deferred_op op;
+   uint32_t at = 0, n = 0, pipelines = 0, dispatches = 0;
+   while (at < d->count) {
+      assert_true(n < count);
+      at = kr_deferred_read(d, at, &op);
+      expect_read(&w[n], &op);
+      pipelines += w[n].kind == KR_DEFERRED_PIPELINE;
+      dispatches += w[n].kind == KR_DEFERRED_DISPATCH;
+      n++;
+   }
+   assert_int_equal(at, d->count);
+   assert_int_equal(n, count);
+   assert_int_equal(d->pipelines, pipelines);
+   assert_int_equal(d->dispatches, dispatches);
+}
+
+#define SEQUENCE 200u
+
+/* Random sequences written and read back, the log cleared and reused between them. */
+static void
+random_sequences_read_back(void **state)
+{
+   (void)state;
+   struct test_random r;
+   test_random_seed(&r, 0xdefe4u);
+   struct kr_barrier_deferred d = {0};
+   static struct written w[SEQUENCE];
+   for (uint32_t round = 0; round < 500; round++) {
+      uint32_t n = 1 + roll(&r, SEQUENCE);
+      for (uint32_t i = 0; i < n; i++)
+         assert_true(write_random(&d, NULL, &r, &w[i]));
+      expect_log(&d, w, n);
+      kr_deferred_clear(&d);
+      assert_int_equal(d.count, 0);
+      assert_int_equal(d.pipelines, 0);
+      assert_int_equal(d.dispatches, 0);
+   }
+   kr_deferred_free(&d, NULL);
+   assert_null(d.words);
+}
+
+/* The inline one-set bind writes what the general one writes. */
+static void
+one_set_is_the_general_bind(void **state)
+{
+   (void)state;
+   struct kr_barrier_deferred a = {0}, b = {0};
+   void *set = (void *)(uintptr_t)0x1000, *entry = (void *)(uintptr_t)0x2008;
+   const uint32_t dynamic[3] = {7, 0xffffffffu, 256};
+   for (uint32_t dynamic_count = 0; dynamic_count <= 3; dynamic_count++) {
+      /* the very first call finds no room (the general path grows the log), later ones room */
+      for (uint32_t k = 0; k < 2; k++) {
+         assert_true(kr_deferred_one_set(&a, NULL, 5 + k, set, entry, dynamic_count, dynamic));
+         assert_true(kr_deferred_sets(&b, NULL, 5 + k, 1, &set, &entry, dynamic_count,
+                                      dynamic));
+      }
+   }
+   assert_int_equal(a.count, b.count);
+   assert_memory_equal(a.words, b.words, a.count * sizeof(*a.words));
+   kr_deferred_free(&a, NULL);
+   kr_deferred_free(&b, NULL);
+}
+
+/* What the log cannot say is refused, and the log is left as it was. */
+static void
+refusals_leave_the_log(void **state)
+{
+   (void)state;
+   struct kr_barrier_deferred d = {0};
+   void *sets[KR_DEFERRED_MAX_SETS + 1] = {0};
+   uint32_t dynamic[KR_DEFERRED_MAX_DYNAMIC + 1] = {0};
+   assert_true(kr_deferred_dispatch(&d, NULL));
+   uint32_t count = d.count;
+   assert_false(kr_deferred_sets(&d, NULL, 0, KR_DEFERRED_MAX_SETS + 1, sets, NULL, 0, dynamic));
+   assert_false(kr_deferred_sets(&d, NULL, 0, 1, sets, NULL, KR_DEFERRED_MAX_DYNAMIC + 1,
+                                 dynamic));
+   assert_false(kr_deferred_one_set(&d, NULL, 0, NULL, NULL, KR_DEFERRED_MAX_DYNAMIC + 1,
+                                    dynamic));
+   assert_false(kr_deferred_untracked(&d, NULL, 256, 1, 1));
+   assert_int_equal(d.count, count);
+   /* the largest accepted */
+   assert_true(kr_deferred_sets(&d, NULL, UINT32_MAX, KR_DEFERRED_MAX_SETS, sets, sets,
+                                KR_DEFERRED_MAX_DYNAMIC, dynamic));
+   assert_true(kr_deferred_untracked(&d, NULL, 255, 0, 0));
+   struct kr_deferred_op op;
+   uint32_t at = kr_deferred_read(&d, 0, &op);
+   assert_int_equal(op.kind, KR_DEFERRED_DISPATCH);
+   at = kr_deferred_read(&d, at, &op);
+   assert_int_equal(op.kind, KR_DEFERRED_SETS);
+   assert_int_equal(op.first, UINT32_MAX);
+   assert_int_equal(op.count, KR_DEFERRED_MAX_SETS);
+   assert_int_equal(op.dynamic_count, KR_DEFERRED_MAX_DYNAMIC);
+   at = kr_deferred_read(&d, at, &op);
+   assert_int_equal(op.kind, KR_DEFERRED_UNTRACKED);
+   assert_int_equal(op.why, 255);
+   assert_int_equal(at, d.count);
+   kr_deferred_free(&d, NULL);
+}
+
+/* Allocations refused: each kind of entry fails, and what the log held reads back whole. */
+static void
+allocation_failure_leaves_the_log(void **state)
+{
+   (void)state;
+   struct test_counting c;
+   const VkAllocationCallbacks alloc = test_counting_callbacks(&c);
+   struct test_random r;
+   test_random_seed(&r, 0xa110cu);
+   struct kr_barrier_deferred d = {0};
+   static struct written w[4096];
+   uint32_t n = 0;
+   for (uint32_t attempt = 0; attempt < 4096; attempt++) {
+      /* now and then refuse the next allocation (a grow) */
+      c.fail_after = roll(&r, 4) ? -1 : 0;
+      struct written one;
+      uint32_t before = d.count;
+      if (write_random(&d, &alloc, &r, &one)) {
+         w[n++] = one;
+      } else {
+         assert_int_equal(c.fail_after, 0); /* refused only for lack of memory */
+         assert_int_equal(d.count, before);
+      }
+   }
+   c.fail_after = -1;
+   assert_true(n > 0 && n < 4096); /* both happened */
+   expect_log(&d, w, n);
+   kr_deferred_free(&d, &alloc);
+   assert_int_equal(c.live, 0);
+}
+
+/* The log stops at its cap (what it holds stays whole), and takes entries again once cleared. */
+static void
+cap(void **state)
+{
+   (void)state;
+   struct kr_barrier_deferred d = {0};
+   uint32_t n = 0;
+   while (kr_deferred_dispatch(&d, NULL))
+      n++;
+   assert_int_equal(n, KR_DEFERRED_MAX_WORDS);
+   assert_int_equal(d.count, KR_DEFERRED_MAX_WORDS);
+   assert_int_equal(d.dispatches, KR_DEFERRED_MAX_WORDS);
+   assert_false(kr_deferred_pipeline(&d, NULL, NULL));
+   assert_int_equal(d.pipelines, 0);
+   kr_deferred_clear(&d);
+   assert_true(kr_deferred_pipeline(&d, NULL, (void *)(uintptr_t)8));
+   assert_int_equal(d.pipelines, 1);
+   kr_deferred_free(&d, NULL);
+}
+
+int
+main(void)
+{
+   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(random_sequences_read_back),
+      cmocka_unit_test(one_set_is_the_general_bind),
+      cmocka_unit_test(refusals_leave_the_log),
+      cmocka_unit_test(allocation_failure_leaves_the_log),
+      cmocka_unit_test(cap),
+   };
+   return cmocka_run_group_tests(tests, NULL, NULL);
+}
