@@ -11,6 +11,10 @@
 #   overhead     tools/gpu-overhead.sh NEW $OVERHEAD_ROUNDS (issues 10 and 11: where the time goes)
 #   idle-device  tools/gpu-idle-device.sh NEW       (issues 10 and 11: a second device's cost)
 #   split        tools/gpu-barrier-split.sh NEW     (issue 11: chain-barriers' wall, split)
+#   barrier-tests  tools/gpu-barrier-bench.sh NEW with BENCH_ROWS=0 RACE_ROUNDS=1 (issue 11's
+#                tests alone)
+#   paired       tools/gpu-paired-goals.sh NEW ${PAIRED_ROUNDS:-2} 201 (issues 10 and 11)
+#   ab           tools/gpu-builds-ab.sh OLD NEW ${AB_ROUNDS:-2} (a change's effect on the goals)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
 # back as one archive, $OUT/PART.tgz, since a device call brings back a limited number of files.
@@ -38,6 +42,9 @@ for part in "$@"; do
     overhead) cmd=("$here/gpu-overhead.sh" "$new" ${OVERHEAD_ROUNDS:-}) ;;
     idle-device) cmd=("$here/gpu-idle-device.sh" "$new") ;;
     split) cmd=("$here/gpu-barrier-split.sh" "$new") ;;
+    barrier-tests) cmd=(env BENCH_ROWS=0 RACE_ROUNDS=1 "$here/gpu-barrier-bench.sh" "$new") ;;
+    paired) cmd=("$here/gpu-paired-goals.sh" "$new" "${PAIRED_ROUNDS:-2}" 201) ;;
+    ab) cmd=("$here/gpu-builds-ab.sh" "$old" "$new" "${AB_ROUNDS:-2}") ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
   t0=$(date +%s)

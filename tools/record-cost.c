@@ -9,8 +9,9 @@
  * Shapes, DISPATCHES dispatches per command buffer, after one pipeline bind and push:
  *   chain-barriers     bind region d's set, dispatch, a full memory barrier
  *   chain-nobarriers   bind region d's set, dispatch
- *   descriptor-updates write region d into a set (vkUpdateDescriptorSets, 2 writes), bind it,
- *                      dispatch
+ *   descriptor-updates a compute barrier first (after the previous submit's dispatches), then
+ *                      write region d into a set (vkUpdateDescriptorSets, 2 writes), bind it,
+ *                      dispatch (kronos-bench's descriptor-updates row)
  * Each repetition records every shape on each side in turn, twice: once with the time stamp
  * counter read around every call (the time per kind of call: update, bind, dispatch, barrier;
  * reading the counter costs the same on both sides), once without (begin to end: the whole
@@ -251,11 +252,22 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
       .srcAccessMask = VK_ACCESS_MEMORY_WRITE_BIT,
       .dstAccessMask = VK_ACCESS_MEMORY_READ_BIT | VK_ACCESS_MEMORY_WRITE_BIT,
    };
+   const VkMemoryBarrier compute_barrier = {
+      .sType = VK_STRUCTURE_TYPE_MEMORY_BARRIER,
+      .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
+      .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
+   };
    const struct kt_saxpy_push push = {.n = REGION_FLOATS, .a = 2.0f};
    uint64_t whole = ticks();
    TIMED(PART_BEGIN_END, result = vk->vkBeginCommandBuffer(cmd, &begin));
    if (!kt_ok(result, "vkBeginCommandBuffer"))
       return result;
+   if (shape == SHAPE_DESCRIPTOR_UPDATES) {
+      TIMED(PART_BARRIER,
+            vk->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                                     VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
+                                     &compute_barrier, 0, NULL, 0, NULL));
+   }
    vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->pipeline.handle);
    vk->vkCmdPushConstants(cmd, s->pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
                           &push);
