@@ -20,13 +20,15 @@ kr_barrier_forwarded(const struct kr_command_buffer *cb)
    return !cb->device->barrier_drop_all;
 }
 
-/* Gives the vendor one barrier with the masks, counted where the vendor is called. Nothing is
- * pending after it: binds and dispatches are kept back from here to the next request
- * (kr_barrier_defer.h). */
+/* Gives the vendor one barrier with the masks, counted where the vendor is called. One that
+ * carries requests carries every pending one: nothing is pending after it, and binds and
+ * dispatches are kept back from here to the next request (kr_barrier_defer.h). One that carries
+ * none (the replay's recovery barrier alone) may leave requests pending: nothing is kept back
+ * after it. */
 static void
 emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
 {
-   cb->barrier.deferring = cb->device->barrier_defer;
+   cb->barrier.deferring = cb->device->barrier_defer && emit->requests;
    if (!kr_barrier_forwarded(cb))
       return;
    const struct kr_barrier_masks *m = &emit->masks;
