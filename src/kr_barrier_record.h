@@ -2,9 +2,11 @@
 /* The barrier policy in command buffers (DESIGN §4.3): what each recorded command means to the
  * tracker (kr_barrier_policy.h), and the barriers it gives the vendor. Primary command buffers
  * only: a secondary's barriers pass through as recorded (what runs before it is not known), and
- * vkCmdExecuteCommands is a command the policy does not see into. KRONOS_DISABLE=barrier
- * forwards every barrier as recorded; KRONOS_BARRIER_DROP_ALL=1 (a debug setting, for race
- * tests) gives the vendor none. */
+ * vkCmdExecuteCommands is a command the policy does not see into. The tracker starts at the
+ * recording's first request, and commands recorded while nothing is pending wait in a log
+ * (kr_barrier_defer.h); KRONOS_BARRIER_DEFER=0 works out every command as it comes.
+ * KRONOS_DISABLE=barrier forwards every barrier as recorded; KRONOS_BARRIER_DROP_ALL=1 (a debug
+ * setting, for race tests) gives the vendor none. */
 #ifndef KR_BARRIER_RECORD_H
 #define KR_BARRIER_RECORD_H
 
