@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The log of binds and dispatches held back while nothing is pending (kr_barrier_defer.h).
- * An entry's first word is its head: kind (bits 0-7), sets or an untracked command's reason
- * (8-15), dynamic offsets (16-31) and first set index (32-63); a pipeline's pointer follows, a
- * bind's (set, entry) pointer pairs and then its dynamic offsets, two to a word, or an untracked
+ * An entry's first word is its head (kr_deferred_head); a pipeline's pointer follows, a bind's
+ * (set, entry) pointer pairs and then its dynamic offsets, two to a word, or an untracked
  * command's stages and writes. */
 #include "kr_barrier_defer.h"
 
@@ -10,13 +9,6 @@
 
 #include "kr_alloc.h"
 #include "kr_scratch.h"
-
-static uint64_t
-head(enum kr_deferred_kind kind, uint32_t count, uint32_t dynamic_count, uint32_t first)
-{
-   return (uint64_t)kind | (uint64_t)count << 8 | (uint64_t)dynamic_count << 16 |
-          (uint64_t)first << 32;
-}
 
 bool
 kr_deferred_grow(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
@@ -34,7 +26,7 @@ kr_deferred_pipeline(struct kr_barrier_deferred *d, const VkAllocationCallbacks 
 {
    if (!kr_deferred_grow(d, alloc, 2))
       return false;
-   d->words[d->count++] = head(KR_DEFERRED_PIPELINE, 0, 0, 0);
+   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_PIPELINE, 0, 0, 0);
    d->words[d->count++] = (uint64_t)(uintptr_t)pipeline;
    d->pipelines++;
    return true;
@@ -49,7 +41,7 @@ kr_deferred_sets(struct kr_barrier_deferred *d, const VkAllocationCallbacks *all
        !kr_deferred_grow(d, alloc, 1 + 2 * count + (dynamic_count + 1) / 2))
       return false;
    uint64_t *w = d->words + d->count;
-   *w++ = head(KR_DEFERRED_SETS, count, dynamic_count, first);
+   *w++ = kr_deferred_head(KR_DEFERRED_SETS, count, dynamic_count, first);
    for (uint32_t i = 0; i < count; i++) {
       *w++ = (uint64_t)(uintptr_t)sets[i];
       *w++ = entries ? (uint64_t)(uintptr_t)entries[i] : 0;
@@ -68,7 +60,7 @@ kr_deferred_push(struct kr_barrier_deferred *d, const VkAllocationCallbacks *all
 {
    if (d->count == d->capacity && !kr_deferred_grow(d, alloc, 1))
       return false;
-   d->words[d->count++] = head(KR_DEFERRED_PUSH, 0, 0, index);
+   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_PUSH, 0, 0, index);
    return true;
 }
 
@@ -78,7 +70,7 @@ kr_deferred_untracked(struct kr_barrier_deferred *d, const VkAllocationCallbacks
 {
    if (why > 0xff || !kr_deferred_grow(d, alloc, 3))
       return false;
-   d->words[d->count++] = head(KR_DEFERRED_UNTRACKED, why, 0, 0);
+   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_UNTRACKED, why, 0, 0);
    d->words[d->count++] = stages;
    d->words[d->count++] = writes;
    return true;

@@ -58,6 +58,16 @@ struct kr_deferred_op {
    VkAccessFlags2 writes;           /* UNTRACKED */
 };
 
+/* An entry's first word: kind (bits 0-7), sets or an untracked command's reason (8-15),
+ * dynamic offsets (16-31) and first set index (32-63). */
+static inline uint64_t
+kr_deferred_head(enum kr_deferred_kind kind, uint32_t count, uint32_t dynamic_count,
+                 uint32_t first)
+{
+   return (uint64_t)kind | (uint64_t)count << 8 | (uint64_t)dynamic_count << 16 |
+          (uint64_t)first << 32;
+}
+
 /* Appending: false when the log is full or out of host memory (nothing appended; the caller
  * gives the log and then the command to the policy as it is). */
 bool kr_deferred_grow(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
@@ -69,7 +79,7 @@ kr_deferred_dispatch(struct kr_barrier_deferred *d, const VkAllocationCallbacks 
 {
    if (d->count == d->capacity && !kr_deferred_grow(d, alloc, 1))
       return false;
-   d->words[d->count++] = KR_DEFERRED_DISPATCH;
+   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_DISPATCH, 0, 0, 0);
    d->dispatches++;
    return true;
 }
@@ -93,7 +103,7 @@ kr_deferred_one_set(struct kr_barrier_deferred *d, const VkAllocationCallbacks *
    if (dynamic_count || d->capacity - d->count < 3)
       return kr_deferred_sets(d, alloc, index, 1, &set, &entry, dynamic_count, dynamic);
    uint64_t *w = d->words + d->count;
-   w[0] = (uint64_t)KR_DEFERRED_SETS | 1u << 8 | (uint64_t)index << 32;
+   w[0] = kr_deferred_head(KR_DEFERRED_SETS, 1, 0, index);
    w[1] = (uint64_t)(uintptr_t)set;
    w[2] = (uint64_t)(uintptr_t)entry;
    d->count += 3;

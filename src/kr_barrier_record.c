@@ -60,12 +60,13 @@ emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
    cb->counts.vendor_barriers++;
 }
 
-/* Before any command but a bind or a direct dispatch: what was kept back goes first. */
-static inline void
-settle(struct kr_command_buffer *cb)
+static void give_deferred(struct kr_command_buffer *cb);
+
+void
+kr_barrier_settle(struct kr_command_buffer *cb)
 {
    if (cb->barrier.deferring && cb->barrier.deferred.count)
-      kr_barrier_give_deferred(cb);
+      give_deferred(cb);
 }
 
 /* Drops what was kept back, unread (the pipelines' references let go). */
@@ -219,7 +220,7 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
    if (r->deferring) {
       if (kr_deferred_untracked(&r->deferred, cb->pool->alloc, why, stages, writes))
          return;
-      settle(cb);
+      kr_barrier_settle(cb);
    }
    untracked_now(cb, why, stages, writes);
 }
@@ -807,7 +808,7 @@ kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSiz
    if (r->deferring) {
       if (!indirect && kr_deferred_dispatch(&r->deferred, cb->pool->alloc))
          return;
-      settle(cb);
+      kr_barrier_settle(cb);
    }
    dispatch_now(cb, indirect, offset);
 }
@@ -842,7 +843,7 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
    if (r->deferring) {
       if (kr_deferred_pipeline(&r->deferred, cb->pool->alloc, accesses))
          return;
-      settle(cb);
+      kr_barrier_settle(cb);
    }
    bind_pipeline_now(cb, accesses);
 }
@@ -906,25 +907,8 @@ bind_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
                         (void *const *)sets, (void *const *)entries, dynamic_count,
                         dynamic_offsets))
       return true;
-   settle(cb);
+   kr_barrier_settle(cb);
    return false;
-}
-
-/* kr_barrier_bind_sets while deferring: the bind kept back (true), or what was kept given
- * (false: the bind goes now). Out of line: the common bind's frame stays small. */
-static bool __attribute__((noinline))
-bind_handles_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
-                      const VkDescriptorSet *sets, struct kr_cache_entry *const *entries,
-                      uint32_t dynamic_count, const uint32_t *dynamic_offsets)
-{
-   struct kr_descriptor_set *objects[KR_BARRIER_BOUND_SETS];
-   if (first >= KR_BARRIER_BOUND_SETS)
-      count = 0;
-   else if (count > KR_BARRIER_BOUND_SETS - first)
-      count = KR_BARRIER_BOUND_SETS - first; /* the sets past the last index are not followed */
-   for (uint32_t i = 0; i < count; i++)
-      objects[i] = kr_descriptor_set_from_handle(sets[i]);
-   return bind_deferred(cb, first, count, objects, entries, dynamic_count, dynamic_offsets);
 }
 
 void
@@ -935,19 +919,18 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
 {
    if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return;
-   if (cb->barrier.deferring && bind_handles_deferred(cb, first, count, sets, entries,
-                                                      dynamic_count, dynamic_offsets))
+   /* The sets past the last index the policy follows are left out. */
+   struct kr_descriptor_set *objects[KR_BARRIER_BOUND_SETS];
+   if (first >= KR_BARRIER_BOUND_SETS)
+      count = 0;
+   else if (count > KR_BARRIER_BOUND_SETS - first)
+      count = KR_BARRIER_BOUND_SETS - first;
+   for (uint32_t i = 0; i < count; i++)
+      objects[i] = kr_descriptor_set_from_handle(sets[i]);
+   if (cb->barrier.deferring &&
+       bind_deferred(cb, first, count, objects, entries, dynamic_count, dynamic_offsets))
       return;
-   check_buffer_generation(cb);
-   cb->barrier.dispatch_valid = false;
-   /* Each set's dynamic offsets follow those of the sets before it (bind_sets_now's loop, on
-    * handles). */
-   uint32_t next_dynamic = 0;
-   for (uint32_t i = 0; i < count && first + i < KR_BARRIER_BOUND_SETS; i++) {
-      next_dynamic += bind_set(cb, first + i, kr_descriptor_set_from_handle(sets[i]),
-                               entries ? entries[i] : NULL, dynamic_offsets, next_dynamic,
-                               dynamic_count);
-   }
+   bind_sets_now(cb, first, count, objects, entries, dynamic_count, dynamic_offsets);
 }
 
 void
@@ -964,7 +947,7 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
                                    dynamic_count, dynamic_offsets)
              : bind_deferred(cb, index, 0, NULL, NULL, dynamic_count, dynamic_offsets))
          return;
-      settle(cb);
+      kr_barrier_settle(cb);
    }
    check_buffer_generation(cb);
    cb->barrier.dispatch_valid = false;
@@ -989,13 +972,14 @@ kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point
    if (cb->barrier.deferring) {
       if (kr_deferred_push(&cb->barrier.deferred, cb->pool->alloc, set))
          return;
-      settle(cb);
+      kr_barrier_settle(cb);
    }
    push_set_now(cb, set);
 }
 
-void
-kr_barrier_give_deferred(struct kr_command_buffer *cb)
+/* What was kept back (kr_barrier_defer.h), given to the policy in order. */
+static void
+give_deferred(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    struct kr_barrier_deferred *d = &r->deferred;
@@ -1025,6 +1009,19 @@ kr_barrier_give_deferred(struct kr_command_buffer *cb)
       }
    }
    kr_deferred_clear(d);
+}
+
+/* An application barrier taken as a request: the tracker starts at the first, and what was
+ * kept back goes before it; from here a request is pending, and nothing is kept back. */
+static inline __attribute__((always_inline)) void
+request(struct kr_command_buffer *cb, const struct kr_barrier_masks *m)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (!r->tracking)
+      start_tracking(cb);
+   kr_barrier_settle(cb);
+   r->deferring = false;
+   kr_barrier_replay_request(&r->replay, m);
 }
 
 /* Flags other than BY_REGION (which only narrows framebuffer dependencies: leaving it out is a
@@ -1077,11 +1074,7 @@ kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages
       m.src_access |= buffers[i].srcAccessMask;
       m.dst_access |= buffers[i].dstAccessMask;
    }
-   if (!r->tracking)
-      start_tracking(cb);
-   settle(cb);
-   r->deferring = false; /* a request is pending from here */
-   kr_barrier_replay_request(&r->replay, &m);
+   request(cb, &m);
    return true;
 }
 
@@ -1114,10 +1107,6 @@ kr_barrier_request2(struct kr_command_buffer *cb, const VkDependencyInfo *info)
       m.src_access |= b->srcAccessMask;
       m.dst_access |= b->dstAccessMask;
    }
-   if (!r->tracking)
-      start_tracking(cb);
-   settle(cb);
-   r->deferring = false; /* a request is pending from here */
-   kr_barrier_replay_request(&r->replay, &m);
+   request(cb, &m);
    return true;
 }

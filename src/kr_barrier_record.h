@@ -110,8 +110,8 @@ void kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reas
                           VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
 
 /* Gives the policy what was kept back while nothing was pending (kr_barrier_defer.h), in
- * order: called, when the recording is deferring, before any other command the policy sees. */
-void kr_barrier_give_deferred(struct kr_command_buffer *cb);
+ * order, if anything was: before any command the policy sees but a bind or a direct dispatch. */
+void kr_barrier_settle(struct kr_command_buffer *cb);
 
 /* Before a dispatch goes to the vendor (indirect: its argument buffer, else VK_NULL_HANDLE). */
 void kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset);

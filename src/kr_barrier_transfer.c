@@ -21,8 +21,7 @@ track_transfer(struct kr_command_buffer *cb, const struct transfer_range *ranges
 {
    if (!cb->barrier.tracking)
       return;
-   if (cb->barrier.deferring && cb->barrier.deferred.count)
-      kr_barrier_give_deferred(cb);
+   kr_barrier_settle(cb);
    uint32_t used = 0;
    bool known = true;
    for (uint32_t i = 0; known && i < count; i++)
@@ -43,8 +42,7 @@ track_copy(struct kr_command_buffer *cb, VkBuffer src, VkBuffer dst, uint32_t co
 {
    if (!cb->barrier.tracking)
       return;
-   if (cb->barrier.deferring && cb->barrier.deferred.count)
-      kr_barrier_give_deferred(cb);
+   kr_barrier_settle(cb);
    uint32_t used = 0;
    bool known = true;
    for (uint32_t i = 0; known && i < count; i++) {
