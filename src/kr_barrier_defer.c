@@ -5,43 +5,43 @@
  * command's stages and writes. */
 #include "kr_barrier_defer.h"
 
-#include <string.h>
-
 #include "kr_alloc.h"
 #include "kr_scratch.h"
 
 bool
-kr_deferred_grow(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                 uint32_t words)
+kr_deferred_grow(struct kr_barrier_deferred *d, uint32_t words)
 {
    uint64_t need = (uint64_t)d->count + words;
+   if (need <= d->capacity)
+      return true;
    return need <= KR_DEFERRED_MAX_WORDS &&
-          kr_array_grow(alloc, (void **)&d->words, &d->capacity, d->count, need,
+          kr_array_grow(d->alloc, (void **)&d->words, &d->capacity, d->count, need,
                         sizeof(*d->words), 256) == VK_SUCCESS;
 }
 
 bool
-kr_deferred_pipeline(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                     void *pipeline)
+kr_deferred_pipeline(struct kr_barrier_deferred *d, void *pipeline)
 {
-   if (!kr_deferred_grow(d, alloc, 2))
+   if (!kr_deferred_grow(d, 2))
       return false;
-   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_PIPELINE, 0, 0, 0);
-   d->words[d->count++] = (uint64_t)(uintptr_t)pipeline;
+   d->words[d->count] = kr_deferred_head(d, KR_DEFERRED_PIPELINE, 0, 0, 0);
+   d->words[d->count + 1] = (uint64_t)(uintptr_t)pipeline;
+   d->count += 2;
    d->pipelines++;
    return true;
 }
 
 bool
-kr_deferred_sets(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                 uint32_t first, uint32_t count, void *const *sets, void *const *entries,
-                 uint32_t dynamic_count, const uint32_t *dynamic)
+kr_deferred_sets(struct kr_barrier_deferred *d, uint32_t first, uint32_t count,
+                 void *const *sets, void *const *entries, uint32_t dynamic_count,
+                 const uint32_t *dynamic)
 {
    if (count > KR_DEFERRED_MAX_SETS || dynamic_count > KR_DEFERRED_MAX_DYNAMIC ||
-       !kr_deferred_grow(d, alloc, 1 + 2 * count + (dynamic_count + 1) / 2))
+       first > KR_DEFERRED_MAX_FIRST ||
+       !kr_deferred_grow(d, 1 + 2 * count + (dynamic_count + 1) / 2))
       return false;
    uint64_t *w = d->words + d->count;
-   *w++ = kr_deferred_head(KR_DEFERRED_SETS, count, dynamic_count, first);
+   *w++ = kr_deferred_head(d, KR_DEFERRED_SETS, count, dynamic_count, first);
    for (uint32_t i = 0; i < count; i++) {
       *w++ = (uint64_t)(uintptr_t)sets[i];
       *w++ = entries ? (uint64_t)(uintptr_t)entries[i] : 0;
@@ -55,24 +55,25 @@ kr_deferred_sets(struct kr_barrier_deferred *d, const VkAllocationCallbacks *all
 }
 
 bool
-kr_deferred_push(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                 uint32_t index)
+kr_deferred_push(struct kr_barrier_deferred *d, uint32_t index)
 {
-   if (d->count == d->capacity && !kr_deferred_grow(d, alloc, 1))
+   if (index > KR_DEFERRED_MAX_FIRST || !kr_deferred_grow(d, 1))
       return false;
-   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_PUSH, 0, 0, index);
+   d->words[d->count] = kr_deferred_head(d, KR_DEFERRED_PUSH, 0, 0, index);
+   d->count++;
    return true;
 }
 
 bool
-kr_deferred_untracked(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                      uint32_t why, VkPipelineStageFlags2 stages, VkAccessFlags2 writes)
+kr_deferred_untracked(struct kr_barrier_deferred *d, uint32_t why, VkPipelineStageFlags2 stages,
+                      VkAccessFlags2 writes)
 {
-   if (why > 0xff || !kr_deferred_grow(d, alloc, 3))
+   if (why > 0xff || !kr_deferred_grow(d, 3))
       return false;
-   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_UNTRACKED, why, 0, 0);
-   d->words[d->count++] = stages;
-   d->words[d->count++] = writes;
+   d->words[d->count] = kr_deferred_head(d, KR_DEFERRED_UNTRACKED, why, 0, 0);
+   d->words[d->count + 1] = stages;
+   d->words[d->count + 2] = writes;
+   d->count += 3;
    return true;
 }
 
@@ -83,8 +84,9 @@ kr_deferred_read(const struct kr_barrier_deferred *d, uint32_t at, struct kr_def
    uint64_t h = *w++;
    op->kind = (enum kr_deferred_kind)(h & 0xff);
    op->count = (uint32_t)(h >> 8) & 0xff;
-   op->dynamic_count = (uint32_t)(h >> 16) & 0xffff;
-   op->first = (uint32_t)(h >> 32);
+   op->dynamic_count = (uint32_t)(h >> 16) & 0xff;
+   op->first = (uint32_t)(h >> 24) & 0xff;
+   op->run = (uint32_t)(h >> 32);
    switch (op->kind) {
    case KR_DEFERRED_PIPELINE:
       op->pipeline = (void *)(uintptr_t)*w++;
@@ -106,7 +108,6 @@ kr_deferred_read(const struct kr_barrier_deferred *d, uint32_t at, struct kr_def
       op->stages = *w++;
       op->writes = *w++;
       break;
-   case KR_DEFERRED_DISPATCH:
    case KR_DEFERRED_PUSH:
       break;
    }
@@ -114,8 +115,8 @@ kr_deferred_read(const struct kr_barrier_deferred *d, uint32_t at, struct kr_def
 }
 
 void
-kr_deferred_free(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc)
+kr_deferred_free(struct kr_barrier_deferred *d)
 {
-   kr_free(alloc, d->words);
-   memset(d, 0, sizeof(*d));
+   kr_free(d->alloc, d->words);
+   kr_deferred_init(d, d->alloc);
 }

@@ -23,7 +23,6 @@
 #include <vulkan/vulkan.h>
 
 enum kr_deferred_kind {
-   KR_DEFERRED_DISPATCH, /* a direct dispatch */
    KR_DEFERRED_PIPELINE, /* a compute pipeline bound: its accesses, referenced by the log */
    KR_DEFERRED_SETS,     /* descriptor sets bound from index `first` on */
    KR_DEFERRED_PUSH,     /* descriptors pushed at set index `first` */
@@ -33,19 +32,31 @@ enum kr_deferred_kind {
 /* Sets and dynamic offsets a kept bind holds at most (a bigger bind is given at once). */
 #define KR_DEFERRED_MAX_SETS 32u
 #define KR_DEFERRED_MAX_DYNAMIC 64u
+/* The largest set index an entry holds (the policy follows fewer). */
+#define KR_DEFERRED_MAX_FIRST 0xffu
 /* Words the log holds at most (8 MiB): past it, what was kept is given to the policy. */
 #define KR_DEFERRED_MAX_WORDS (1u << 20)
 
+/* Direct dispatches take no word of their own: a dispatch only counts itself in `pending`, and
+ * the next entry's head carries that count (its run: the dispatches recorded just before it).
+ * The dispatches after the last entry are the `pending` left at the end. A kept dispatch then
+ * writes no memory but one counter, which shares a cache line with the rest of the log's state
+ * (kr_command_buffer keeps it among what every command reads). */
 struct kr_barrier_deferred {
    uint64_t *words;
    uint32_t count, capacity;
+   uint32_t pending;    /* direct dispatches after the last entry */
    uint32_t pipelines;  /* pipeline entries in the log, whose references it holds */
-   uint32_t dispatches; /* dispatch entries in the log */
+   uint64_t dispatches; /* direct dispatches in the entries' runs */
+   /* The callbacks the words are allocated with: kept here, so that appending reads nothing
+    * outside the log. */
+   const VkAllocationCallbacks *alloc;
 };
 
 /* One entry of the log, read back (kr_deferred_read). */
 struct kr_deferred_op {
    enum kr_deferred_kind kind;
+   uint32_t run;           /* direct dispatches recorded before this entry */
    uint32_t first;         /* SETS: the first set index; PUSH: the set index */
    uint32_t count;         /* SETS: sets */
    uint32_t dynamic_count; /* SETS: dynamic offsets of the whole bind */
@@ -58,64 +69,85 @@ struct kr_deferred_op {
    VkAccessFlags2 writes;           /* UNTRACKED */
 };
 
-/* An entry's first word: kind (bits 0-7), sets or an untracked command's reason (8-15),
- * dynamic offsets (16-31) and first set index (32-63). */
-static inline uint64_t
-kr_deferred_head(enum kr_deferred_kind kind, uint32_t count, uint32_t dynamic_count,
-                 uint32_t first)
+/* An empty log whose words come from alloc. */
+static inline void
+kr_deferred_init(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc)
 {
+   *d = (struct kr_barrier_deferred){.alloc = alloc};
+}
+
+/* An entry's first word: kind (bits 0-7), sets or an untracked command's reason (8-15), dynamic
+ * offsets (16-23), first set index (24-31) and the run of dispatches before it (32-63), which
+ * it takes from `pending`. */
+static inline uint64_t
+kr_deferred_head(struct kr_barrier_deferred *d, enum kr_deferred_kind kind, uint32_t count,
+                 uint32_t dynamic_count, uint32_t first)
+{
+   uint64_t run = d->pending;
+   d->dispatches += d->pending;
+   d->pending = 0;
    return (uint64_t)kind | (uint64_t)count << 8 | (uint64_t)dynamic_count << 16 |
-          (uint64_t)first << 32;
+          (uint64_t)first << 24 | run << 32;
 }
 
 /* Appending: false when the log is full or out of host memory (nothing appended; the caller
  * gives the log and then the command to the policy as it is). */
-bool kr_deferred_grow(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                      uint32_t words);
+bool kr_deferred_grow(struct kr_barrier_deferred *d, uint32_t words);
 
-/* Inline: a kept dispatch is one word, and the common case. */
+/* A direct dispatch kept: counted, inline (the common case); false, like a full log, after
+ * UINT32_MAX of them with no entry between. No call, so a caller's fast path needs no frame. */
 static inline bool
-kr_deferred_dispatch(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc)
+kr_deferred_dispatch(struct kr_barrier_deferred *d)
 {
-   if (d->count == d->capacity && !kr_deferred_grow(d, alloc, 1))
+   if (d->pending == UINT32_MAX)
       return false;
-   d->words[d->count++] = kr_deferred_head(KR_DEFERRED_DISPATCH, 0, 0, 0);
-   d->dispatches++;
+   d->pending++;
    return true;
 }
 
 /* pipeline: the bound pipeline's accesses, whose reference the log takes on success. */
-bool kr_deferred_pipeline(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                          void *pipeline);
+bool kr_deferred_pipeline(struct kr_barrier_deferred *d, void *pipeline);
 /* count sets (objects; entries NULL or one per set) bound from first on, with the bind's
  * dynamic offsets. */
-bool kr_deferred_sets(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                      uint32_t first, uint32_t count, void *const *sets, void *const *entries,
-                      uint32_t dynamic_count, const uint32_t *dynamic);
+bool kr_deferred_sets(struct kr_barrier_deferred *d, uint32_t first, uint32_t count,
+                      void *const *sets, void *const *entries, uint32_t dynamic_count,
+                      const uint32_t *dynamic);
 
 /* kr_deferred_sets of one set, inline: where room is left and the bind has no dynamic
  * offsets (a framework's common bind), three words written. */
 static inline bool
-kr_deferred_one_set(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                    uint32_t index, void *set, void *entry, uint32_t dynamic_count,
-                    const uint32_t *dynamic)
+kr_deferred_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry,
+                    uint32_t dynamic_count, const uint32_t *dynamic)
 {
-   if (dynamic_count || d->capacity - d->count < 3)
-      return kr_deferred_sets(d, alloc, index, 1, &set, &entry, dynamic_count, dynamic);
+   if (dynamic_count || index > KR_DEFERRED_MAX_FIRST || d->capacity - d->count < 3)
+      return kr_deferred_sets(d, index, 1, &set, &entry, dynamic_count, dynamic);
    uint64_t *w = d->words + d->count;
-   w[0] = kr_deferred_head(KR_DEFERRED_SETS, 1, 0, index);
+   w[0] = kr_deferred_head(d, KR_DEFERRED_SETS, 1, 0, index);
    w[1] = (uint64_t)(uintptr_t)set;
    w[2] = (uint64_t)(uintptr_t)entry;
    d->count += 3;
    return true;
 }
-bool kr_deferred_push(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                      uint32_t index);
-bool kr_deferred_untracked(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc,
-                           uint32_t why, VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
+bool kr_deferred_push(struct kr_barrier_deferred *d, uint32_t index);
+bool kr_deferred_untracked(struct kr_barrier_deferred *d, uint32_t why,
+                           VkPipelineStageFlags2 stages, VkAccessFlags2 writes);
+
+/* Whether anything is kept: an entry, or dispatches after the last. */
+static inline bool
+kr_deferred_any(const struct kr_barrier_deferred *d)
+{
+   return d->count || d->pending;
+}
+
+/* Every direct dispatch kept. */
+static inline uint64_t
+kr_deferred_dispatch_count(const struct kr_barrier_deferred *d)
+{
+   return d->dispatches + d->pending;
+}
 
 /* Reads the entry at word `at` into *op; returns where the next one starts (d->count after the
- * last). */
+ * last). The dispatches after the last entry are d->pending. */
 uint32_t kr_deferred_read(const struct kr_barrier_deferred *d, uint32_t at,
                           struct kr_deferred_op *op);
 
@@ -125,10 +157,12 @@ static inline void
 kr_deferred_clear(struct kr_barrier_deferred *d)
 {
    d->count = 0;
-   d->pipelines = 0;
+   d->pending = 0;
    d->dispatches = 0;
+   d->pipelines = 0;
 }
 
-void kr_deferred_free(struct kr_barrier_deferred *d, const VkAllocationCallbacks *alloc);
+/* Frees the words; the log stays usable (empty, with its callbacks). */
+void kr_deferred_free(struct kr_barrier_deferred *d);
 
 #endif

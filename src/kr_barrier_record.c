@@ -65,7 +65,7 @@ static void give_deferred(struct kr_command_buffer *cb);
 void
 kr_barrier_settle(struct kr_command_buffer *cb)
 {
-   if (cb->barrier.deferring && cb->barrier.deferred.count)
+   if (cb->barrier.deferring && kr_deferred_any(&cb->barrier.deferred))
       give_deferred(cb);
 }
 
@@ -114,6 +114,7 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
+   r->deferred.alloc = cb->pool->alloc;
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
    if (!r->replay_ready) {
@@ -150,7 +151,7 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    if (!r->active)
       return;
    /* What was kept back needs nothing: nothing is pending (kr_barrier_defer.h). */
-   cb->counts.barrier_dispatches_unexamined += r->deferred.dispatches;
+   cb->counts.barrier_dispatches_unexamined += (uint32_t)kr_deferred_dispatch_count(&r->deferred);
    drop_deferred(r);
    /* No request: nothing to give, and the log of the last recording that had one stays. */
    if (r->tracking) {
@@ -175,7 +176,7 @@ finish(struct kr_command_buffer *cb, bool keep_log)
          pool->spare_log_count++;
    }
    r->replay_ready = false;
-   kr_deferred_free(&r->deferred, cb->pool->alloc);
+   kr_deferred_free(&r->deferred);
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
    r->access_capacity = 0;
@@ -218,7 +219,7 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
    if (!r->tracking)
       return;
    if (r->deferring) {
-      if (kr_deferred_untracked(&r->deferred, cb->pool->alloc, why, stages, writes))
+      if (kr_deferred_untracked(&r->deferred, why, stages, writes))
          return;
       kr_barrier_settle(cb);
    }
@@ -797,20 +798,27 @@ dispatch_now(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offse
    dispatch_replayed(cb, emitted, &emit);
 }
 
+void __attribute__((noinline))
+kr_barrier_dispatch_given(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
+{
+   kr_barrier_settle(cb);
+   dispatch_now(cb, indirect, offset);
+}
+
 void
 kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    struct kr_barrier_recording *r = &cb->barrier;
+   if (!indirect) {
+      if (!kr_barrier_dispatch_kept(r, &cb->counts.barrier_dispatches_unexamined))
+         kr_barrier_dispatch_given(cb, VK_NULL_HANDLE, 0);
+      return;
+   }
    if (!r->tracking) {
       cb->counts.barrier_dispatches_unexamined += r->active;
       return;
    }
-   if (r->deferring) {
-      if (!indirect && kr_deferred_dispatch(&r->deferred, cb->pool->alloc))
-         return;
-      kr_barrier_settle(cb);
-   }
-   dispatch_now(cb, indirect, offset);
+   kr_barrier_dispatch_given(cb, indirect, offset); /* an indirect dispatch is never kept */
 }
 
 void
@@ -841,7 +849,7 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
       return;
    struct kr_pipeline_accesses *accesses = kr_barrier_pipeline_lookup(cb->device, pipeline);
    if (r->deferring) {
-      if (kr_deferred_pipeline(&r->deferred, cb->pool->alloc, accesses))
+      if (kr_deferred_pipeline(&r->deferred, accesses))
          return;
       kr_barrier_settle(cb);
    }
@@ -903,9 +911,8 @@ bind_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
               struct kr_descriptor_set *const *sets, struct kr_cache_entry *const *entries,
               uint32_t dynamic_count, const uint32_t *dynamic_offsets)
 {
-   if (kr_deferred_sets(&cb->barrier.deferred, cb->pool->alloc, first, count,
-                        (void *const *)sets, (void *const *)entries, dynamic_count,
-                        dynamic_offsets))
+   if (kr_deferred_sets(&cb->barrier.deferred, first, count, (void *const *)sets,
+                        (void *const *)entries, dynamic_count, dynamic_offsets))
       return true;
    kr_barrier_settle(cb);
    return false;
@@ -921,9 +928,10 @@ kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_poin
       return;
    /* The sets past the last index the policy follows are left out. */
    struct kr_descriptor_set *objects[KR_BARRIER_BOUND_SETS];
-   if (first >= KR_BARRIER_BOUND_SETS)
+   if (first >= KR_BARRIER_BOUND_SETS) {
+      first = KR_BARRIER_BOUND_SETS; /* nothing bound the policy follows */
       count = 0;
-   else if (count > KR_BARRIER_BOUND_SETS - first)
+   } else if (count > KR_BARRIER_BOUND_SETS - first)
       count = KR_BARRIER_BOUND_SETS - first;
    for (uint32_t i = 0; i < count; i++)
       objects[i] = kr_descriptor_set_from_handle(sets[i]);
@@ -943,9 +951,10 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
       return;
    if (cb->barrier.deferring) {
       if (index < KR_BARRIER_BOUND_SETS
-             ? kr_deferred_one_set(&cb->barrier.deferred, cb->pool->alloc, index, set, entry,
-                                   dynamic_count, dynamic_offsets)
-             : bind_deferred(cb, index, 0, NULL, NULL, dynamic_count, dynamic_offsets))
+             ? kr_deferred_one_set(&cb->barrier.deferred, index, set, entry, dynamic_count,
+                                   dynamic_offsets)
+             : bind_deferred(cb, KR_BARRIER_BOUND_SETS, 0, NULL, NULL, dynamic_count,
+                             dynamic_offsets))
          return;
       kr_barrier_settle(cb);
    }
@@ -970,11 +979,19 @@ kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point
        set >= KR_BARRIER_BOUND_SETS)
       return;
    if (cb->barrier.deferring) {
-      if (kr_deferred_push(&cb->barrier.deferred, cb->pool->alloc, set))
+      if (kr_deferred_push(&cb->barrier.deferred, set))
          return;
       kr_barrier_settle(cb);
    }
    push_set_now(cb, set);
+}
+
+/* A run of kept direct dispatches, given now. */
+static void
+give_dispatches(struct kr_command_buffer *cb, uint32_t run)
+{
+   for (uint32_t i = 0; i < run; i++)
+      dispatch_now(cb, VK_NULL_HANDLE, 0);
 }
 
 /* What was kept back (kr_barrier_defer.h), given to the policy in order. */
@@ -988,10 +1005,8 @@ give_deferred(struct kr_command_buffer *cb)
    struct kr_deferred_op op;
    for (uint32_t at = 0; at < d->count;) {
       at = kr_deferred_read(d, at, &op);
+      give_dispatches(cb, op.run);
       switch (op.kind) {
-      case KR_DEFERRED_DISPATCH:
-         dispatch_now(cb, VK_NULL_HANDLE, 0);
-         break;
       case KR_DEFERRED_PIPELINE:
          bind_pipeline_now(cb, op.pipeline); /* the log's reference passes on */
          break;
@@ -1008,6 +1023,7 @@ give_deferred(struct kr_command_buffer *cb)
          break;
       }
    }
+   give_dispatches(cb, d->pending);
    kr_deferred_clear(d);
 }
 

@@ -116,6 +116,24 @@ void kr_barrier_settle(struct kr_command_buffer *cb);
 /* Before a dispatch goes to the vendor (indirect: its argument buffer, else VK_NULL_HANDLE). */
 void kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset);
 
+/* kr_barrier_dispatch's common case for a direct dispatch, inline and without a call (so the
+ * caller's fast path needs no frame): true when the policy is done with it (before the
+ * recording's first request: counted in *unexamined; or kept back, kr_barrier_defer.h); false
+ * when kr_barrier_dispatch_given must give it to the policy now. */
+static inline bool
+kr_barrier_dispatch_kept(struct kr_barrier_recording *r, uint32_t *unexamined)
+{
+   if (!r->tracking) {
+      *unexamined += r->active;
+      return true;
+   }
+   return r->deferring && kr_deferred_dispatch(&r->deferred);
+}
+
+/* A dispatch given to the policy now, after what was kept back (out of line). */
+void kr_barrier_dispatch_given(struct kr_command_buffer *cb, VkBuffer indirect,
+                               VkDeviceSize offset);
+
 /* For tracked commands: appends the access of bytes [offset, offset + size) of buffer
  * (VK_WHOLE_SIZE: to its end) to the recording's access list, at *used; false when the buffer's
  * memory is not known (or out of host memory). kr_barrier_command then gives the tracker the

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Command pools and command buffers. Pools are wrapped so that the command buffer objects a
  * pool owns are freed with it. */
+#include <stdalign.h>
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -155,7 +156,7 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
    }
    uint32_t made = 0;
    for (; made < count; made++) {
-      struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb), 8,
+      struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb), alignof(struct kr_command_buffer),
                                                VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
       if (!cb)
          break;
@@ -231,7 +232,7 @@ kr_ResetCommandBuffer(VkCommandBuffer commandBuffer, VkCommandBufferResetFlags f
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    kr_profile_recording_reset(cb);
-   cb->profile.timed = false;
+   cb->profile_timed = false;
    cb->profile.slice_count = 0;
    bool release = flags & VK_COMMAND_BUFFER_RESET_RELEASE_RESOURCES_BIT;
    kr_command_buffer_reset_descriptors(cb, release);

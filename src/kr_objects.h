@@ -6,6 +6,8 @@
 #define KR_OBJECTS_H
 
 #include <pthread.h>
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <vulkan/vk_icd.h>
@@ -22,6 +24,7 @@
 #include "kr_layer_chain.h"
 #include "kr_lost_signals.h"
 #include "kr_sync.h"
+#include "kr_util.h"
 #include "kr_vendor.h"
 
 /* One vendor driver's instance under a Kronos instance. */
@@ -171,17 +174,39 @@ struct kr_command_pool {
 };
 
 struct kr_command_buffer {
-   VK_LOADER_DATA loader_data;
-   struct kr_object_base base;
+   /* What every command's fast path reads comes first, in the first three cache lines (the
+    * object is aligned to one): lines 0 and 2 hold all that a bind, a kept dispatch and the
+    * barrier policy's bookkeeping touch (checked below). A vendor's recording of one command
+    * (hundreds of ns on NVIDIA's driver) evicts much of what Kronos read for the command
+    * before, and every other line read again would be a cache miss per command. */
+   alignas(KR_CACHE_LINE) VK_LOADER_DATA loader_data;
    const struct kr_device_dispatch *disp;
    VkCommandBuffer handle;
+   /* VK_SUCCESS, or the error an unsupported command left for vkEndCommandBuffer. */
+   VkResult record_result;
+   /* This recording is bracketed by the profiler (kr_profile.h: profiling on, a primary). */
+   bool profile_timed;
+   /* Cached vendor descriptor sets this recording bound (kr_descriptor.h), held until the
+    * command buffer is reset, begun again or freed. */
+   struct kr_cache_entry **held;
+   uint32_t held_count, held_capacity;
+   /* The previous recording's holds, carried over a reset or begin until this recording ends:
+    * a set this recording binds again moves its hold to `held` without the cache's lock
+    * (NULL where one moved); vkEndCommandBuffer lets go of the rest. carried_moved counts the
+    * NULLs, so a recording that moved them all has nothing to walk at its end. */
+   struct kr_cache_entry **carried;
+   uint32_t carried_count, carried_moved;
+   /* Counted while recording, added to the device's statistics by vkEndCommandBuffer (its
+    * per-command counters last, in line 2). */
+   struct kr_record_counts counts;
+   struct kr_barrier_recording barrier; /* the barrier policy's state (kr_barrier_record.h) */
+
+   struct kr_object_base base;
    struct kr_device *device;
    struct kr_command_pool *pool;
    struct kr_command_buffer *prev, *next;
-   /* VK_SUCCESS, or the error an unsupported command left for vkEndCommandBuffer. */
-   VkResult record_result;
-   /* Counted while recording, added to the device's statistics by vkEndCommandBuffer. */
-   struct kr_record_counts counts;
+   uint32_t carried_capacity;
+   bool secondary;
    /* Recorded vkCmdWaitEvents (itself or through secondaries): its submit opens a new
     * timeline value in the batch, as a semaphore wait does. */
    bool waits_on_events;
@@ -191,21 +216,20 @@ struct kr_command_buffer {
     * the loss (kr_queue_batch.h). Emptied when recording begins. */
    uint64_t *host_objects;
    uint32_t host_object_count, host_object_capacity;
-   /* Cached vendor descriptor sets this recording bound (kr_descriptor.h), held until the
-    * command buffer is reset, begun again or freed, and the value that names the holder. */
+   /* The value that names this command buffer as a holder of descriptor cache entries. */
    uint64_t descriptor_holder;
-   struct kr_cache_entry **held;
-   uint32_t held_count, held_capacity;
-   /* The previous recording's holds, carried over a reset or begin until this recording ends:
-    * a set this recording binds again moves its hold to `held` without the cache's lock
-    * (NULL where one moved); vkEndCommandBuffer lets go of the rest. carried_moved counts the
-    * NULLs, so a recording that moved them all has nothing to walk at its end. */
-   struct kr_cache_entry **carried;
-   uint32_t carried_count, carried_capacity, carried_moved;
-   bool secondary;
-   struct kr_barrier_recording barrier; /* the barrier policy's state (kr_barrier_record.h) */
    struct kr_profile_recording profile; /* timed commands (kr_profile.h) */
 };
+
+/* The hot lines above: what a command reads in lines 0 and 2 (line 1 holds the counts that
+ * only recording's end reads). */
+_Static_assert(offsetof(struct kr_command_buffer, carried_moved) < KR_CACHE_LINE,
+               "the descriptor holds share line 0 with the dispatch table");
+_Static_assert(offsetof(struct kr_command_buffer, counts.dispatches) >= 2 * KR_CACHE_LINE &&
+                  offsetof(struct kr_command_buffer, barrier.deferred) +
+                        sizeof(struct kr_barrier_deferred) <=
+                     3 * KR_CACHE_LINE,
+               "the per-command counters and the barrier policy's kept commands share line 2");
 
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */
 struct kr_debug_messenger {

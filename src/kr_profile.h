@@ -23,8 +23,8 @@
  * queue for the GPU, one per thread for the CPU slices of submits and host waits) and the
  * per-kernel table (kr_profile_table.h) on stderr.
  *
- * Off, a command pays one predictable branch (kr_profile_recording.timed, or device->profile
- * being NULL): no allocation, no lock. */
+ * Off, a command pays one predictable branch (kr_command_buffer.profile_timed, or
+ * device->profile being NULL): no allocation, no lock. */
 #ifndef KR_PROFILE_H
 #define KR_PROFILE_H
 
@@ -65,7 +65,6 @@ struct kr_profile_slice {
 
 /* The profiler's part of a command buffer. */
 struct kr_profile_recording {
-   bool timed;    /* this recording is bracketed (profiling on, a primary command buffer) */
    bool in_slice; /* between a command's begin and end timestamps */
    /* Submitted, results unread: on the device's pending list (the profiler's lock). */
    bool pending;

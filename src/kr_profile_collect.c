@@ -342,7 +342,7 @@ signal_direct_point(struct kr_queue *queue, uint64_t *point)
 static bool
 timed(const struct kr_command_buffer *cb)
 {
-   return cb && cb->profile.timed && cb->profile.slice_count;
+   return cb && cb->profile_timed && cb->profile.slice_count;
 }
 
 void

@@ -16,14 +16,14 @@ static inline void
 kr_profile_cmd_begin(struct kr_command_buffer *cb, enum kr_profile_kind kind, const char *name,
                      const uint32_t grid[3])
 {
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed))
+   if (KR_PROFILE_UNLIKELY(cb->profile_timed))
       kr_profile_cmd_begin_slow(cb, kind, name, grid);
 }
 
 static inline void
 kr_profile_cmd_end(struct kr_command_buffer *cb)
 {
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed))
+   if (KR_PROFILE_UNLIKELY(cb->profile_timed))
       kr_profile_cmd_end_slow(cb);
 }
 
@@ -31,21 +31,21 @@ static inline void
 kr_profile_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                          VkPipeline pipeline)
 {
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed) && bind_point == VK_PIPELINE_BIND_POINT_COMPUTE)
+   if (KR_PROFILE_UNLIKELY(cb->profile_timed) && bind_point == VK_PIPELINE_BIND_POINT_COMPUTE)
       kr_profile_bind_pipeline_slow(cb, pipeline);
 }
 
 static inline void
 kr_profile_label_begin(struct kr_command_buffer *cb, const VkDebugUtilsLabelEXT *label)
 {
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed))
+   if (KR_PROFILE_UNLIKELY(cb->profile_timed))
       kr_profile_label_begin_slow(cb, label);
 }
 
 static inline void
 kr_profile_label_end(struct kr_command_buffer *cb)
 {
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed))
+   if (KR_PROFILE_UNLIKELY(cb->profile_timed))
       kr_profile_label_end_slow(cb);
 }
 

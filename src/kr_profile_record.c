@@ -23,7 +23,7 @@ stop_timing(struct kr_command_buffer *cb, const char *why, VkResult result)
 {
    kr_error("profiler: %s (%d): this recording of a command buffer is not timed", why, result);
    struct kr_profile_recording *rec = &cb->profile;
-   rec->timed = false;
+   cb->profile_timed = false;
    rec->in_slice = false;
    rec->slice_count = 0;
    rec->label_depth = 0;
@@ -148,7 +148,7 @@ kr_profile_recording_begin(struct kr_command_buffer *cb, VkCommandBufferUsageFla
          kr_profile_host_reset_locked(cb, true);
       pthread_mutex_unlock(&profile->lock);
    }
-   rec->timed = profile && !cb->secondary;
+   cb->profile_timed = profile && !cb->secondary;
    rec->in_slice = false;
    rec->slice_count = 0;
    rec->queries = 0;
@@ -156,7 +156,7 @@ kr_profile_recording_begin(struct kr_command_buffer *cb, VkCommandBufferUsageFla
    rec->unrecorded_labels = 0;
    rec->pipeline_name = NULL;
    rec->pools_reset = 0;
-   if (!rec->timed)
+   if (!cb->profile_timed)
       return;
    /* Resetting in the recording: the pools of earlier recordings at the start of the command
     * buffer, pools added while recording before their first timestamp. */
@@ -169,7 +169,7 @@ void
 kr_profile_recording_end(struct kr_command_buffer *cb)
 {
    struct kr_profile_recording *rec = &cb->profile;
-   if (!rec->timed)
+   if (!cb->profile_timed)
       return;
    kr_profile_cmd_end_slow(cb);
    /* Labels left open end with the command buffer (a label may end in a later one: that end

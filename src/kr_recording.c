@@ -94,11 +94,14 @@ dispatch_reaches_vendor(struct kr_command_buffer *cb)
    return true;
 }
 
-/* A dispatch the profiler times (out of line: the common dispatch's frame stays small). */
+/* A direct dispatch the barrier policy must work out now, or the profiler times (out of line:
+ * the common dispatch, kept back or before any request, needs no frame). */
 static void __attribute__((noinline))
-profiled_dispatch(struct kr_command_buffer *cb, uint32_t groupCountX, uint32_t groupCountY,
-                  uint32_t groupCountZ)
+dispatch_slow(struct kr_command_buffer *cb, bool kept, uint32_t groupCountX,
+              uint32_t groupCountY, uint32_t groupCountZ)
 {
+   if (!kept)
+      kr_barrier_dispatch_given(cb, VK_NULL_HANDLE, 0);
    kr_profile_cmd_begin(cb, KR_PROFILE_DISPATCH, NULL,
                         (const uint32_t[3]){groupCountX, groupCountY, groupCountZ});
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);
@@ -112,9 +115,9 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    if (!dispatch_reaches_vendor(cb))
       return;
-   kr_barrier_dispatch(cb, VK_NULL_HANDLE, 0);
-   if (KR_PROFILE_UNLIKELY(cb->profile.timed)) {
-      profiled_dispatch(cb, groupCountX, groupCountY, groupCountZ);
+   bool kept = kr_barrier_dispatch_kept(&cb->barrier, &cb->counts.barrier_dispatches_unexamined);
+   if (KR_PROFILE_UNLIKELY(!kept || cb->profile_timed)) {
+      dispatch_slow(cb, kept, groupCountX, groupCountY, groupCountZ);
       return;
    }
    cb->disp->CmdDispatch(cb->handle, groupCountX, groupCountY, groupCountZ);

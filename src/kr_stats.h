@@ -135,11 +135,13 @@ struct kr_record_counts {
    uint32_t barriers_dropped, barriers_merged;
    uint32_t barriers_emitted[KRONOS_BARRIER_REASON_COUNT]; /* by the policy, by reason */
    uint32_t barrier_events_replayed, barrier_replays_diverged;
-   uint32_t barrier_dispatches_unexamined;
-   uint32_t dispatches;
-   uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
    uint32_t descriptor_writes;
    uint32_t descriptor_pushes;
+   /* Last, together: what the common commands count (kr_command_buffer keeps them in a cache
+    * line with the barrier policy's state). */
+   uint32_t dispatches;
+   uint32_t vendor_dispatches; /* those forwarded (none after a failed command) */
+   uint32_t barrier_dispatches_unexamined;
    /* Binds of a set whose cached vendor set the command buffer already held (no lookup);
     * added to the statistics by kr_descriptor_bind.c when the holds move or go. */
    uint32_t descriptor_cache_hits;
