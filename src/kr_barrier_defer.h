@@ -113,19 +113,34 @@ bool kr_deferred_sets(struct kr_barrier_deferred *d, uint32_t first, uint32_t co
                       void *const *sets, void *const *entries, uint32_t dynamic_count,
                       const uint32_t *dynamic);
 
-/* kr_deferred_sets of one set, inline: where room is left and the bind has no dynamic
- * offsets (a framework's common bind), three words written. */
+/* Whether `words` more fit without growing the log. */
 static inline bool
-kr_deferred_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry,
-                    uint32_t dynamic_count, const uint32_t *dynamic)
+kr_deferred_room(const struct kr_barrier_deferred *d, uint32_t words)
 {
-   if (dynamic_count || index > KR_DEFERRED_MAX_FIRST || d->capacity - d->count < 3)
-      return kr_deferred_sets(d, index, 1, &set, &entry, dynamic_count, dynamic);
+   return d->capacity - d->count >= words;
+}
+
+/* A bind of one set (index <= KR_DEFERRED_MAX_FIRST) without dynamic offsets, where
+ * kr_deferred_room(d, 3) said it fits: three words written, no check, no call. */
+static inline void
+kr_deferred_put_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry)
+{
    uint64_t *w = d->words + d->count;
    w[0] = kr_deferred_head(d, KR_DEFERRED_SETS, 1, 0, index);
    w[1] = (uint64_t)(uintptr_t)set;
    w[2] = (uint64_t)(uintptr_t)entry;
    d->count += 3;
+}
+
+/* kr_deferred_sets of one set, inline where it fits and the bind has no dynamic offsets (a
+ * framework's common bind). */
+static inline bool
+kr_deferred_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry,
+                    uint32_t dynamic_count, const uint32_t *dynamic)
+{
+   if (dynamic_count || index > KR_DEFERRED_MAX_FIRST || !kr_deferred_room(d, 3))
+      return kr_deferred_sets(d, index, 1, &set, &entry, dynamic_count, dynamic);
+   kr_deferred_put_one_set(d, index, set, entry);
    return true;
 }
 bool kr_deferred_push(struct kr_barrier_deferred *d, uint32_t index);

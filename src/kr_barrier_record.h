@@ -160,6 +160,35 @@ void kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint b
 void kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                          uint32_t set);
 
+/* What kr_barrier_bind_one_set would do with a bind of one set, told inline and without a call
+ * (so a caller's fast path needs no frame). */
+enum kr_barrier_bind_way {
+   KR_BARRIER_BIND_IGNORED, /* the policy does not follow it: nothing to do */
+   KR_BARRIER_BIND_KEPT,    /* kept back as it is: kr_barrier_keep_one_set */
+   KR_BARRIER_BIND_OTHER,   /* any other way: kr_barrier_bind_one_set */
+};
+
+static inline enum kr_barrier_bind_way
+kr_barrier_one_set_way(const struct kr_barrier_recording *r, VkPipelineBindPoint bind_point,
+                       uint32_t index, uint32_t dynamic_count)
+{
+   if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+      return KR_BARRIER_BIND_IGNORED;
+   if (r->deferring && index < KR_BARRIER_BOUND_SETS && !dynamic_count &&
+       kr_deferred_room(&r->deferred, 3))
+      return KR_BARRIER_BIND_KEPT;
+   return KR_BARRIER_BIND_OTHER;
+}
+
+/* The bind kr_barrier_one_set_way found KR_BARRIER_BIND_KEPT, kept back (what
+ * kr_barrier_bind_one_set does with it). */
+static inline void
+kr_barrier_keep_one_set(struct kr_barrier_recording *r, uint32_t index,
+                        struct kr_descriptor_set *set, struct kr_cache_entry *entry)
+{
+   kr_deferred_put_one_set(&r->deferred, index, set, entry);
+}
+
 /* The application's barriers: true when the policy took it as a request; false when it must be
  * forwarded as recorded (everything pending went to the vendor before it then). */
 bool kr_barrier_request(struct kr_command_buffer *cb, VkPipelineStageFlags src_stages,

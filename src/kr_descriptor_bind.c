@@ -131,32 +131,56 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
    return true;
 }
 
-/* Binding a set whose record is clean and linked to `entry` (its bound_entry) again, without
- * the cache: true when this command buffer already holds the entry, in this recording or
- * carried from the one before (then the hold moves to this recording), and the entry is still
- * in the cache. Equal to what the cache would answer: the entry of the record's content, held.
- * The hint is only a hint: the command buffer's own arrays decide. */
-static inline __attribute__((always_inline)) bool
-rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
-            struct kr_cache_entry *entry)
+/* Where this command buffer holds `entry`, the entry a set's clean record is linked to (its
+ * bound_entry), found through the set's hint: in this recording's holds, in those carried from
+ * the one before, or not (the hint is only a hint: the command buffer's own arrays decide). An
+ * entry held but unlinked since (an object it names was destroyed) counts as not held: it is
+ * looked up again under the lock, and a carried hold on it stays carried, to be let go when this
+ * recording ends. No side effect, no call. */
+enum hold_place { NOT_HELD, IN_HELD, IN_CARRIED };
+
+static inline __attribute__((always_inline)) enum hold_place
+hold_place(const struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+           struct kr_cache_entry *entry, uint32_t *hint)
 {
-   uint32_t hint = atomic_load_explicit(&set->hold_hint, memory_order_relaxed);
-   bool in_held = hint < cb->held_count && cb->held[hint] == entry;
-   if (!in_held && !(hint < cb->carried_count && cb->carried[hint] == entry))
-      return false;
-   /* Held, so not freed: its link can be read. An entry unlinked since (an object it names was
-    * destroyed) is looked up again under the lock, and a carried hold on it stays carried, to
-    * be let go when this recording ends. */
-   if (!atomic_load_explicit(&entry->linked, memory_order_relaxed))
-      return false;
-   if (!in_held) {
-      if (!hold_room(cb))
-         return false;
+   *hint = atomic_load_explicit(&set->hold_hint, memory_order_relaxed);
+   enum hold_place place = NOT_HELD;
+   if (*hint < cb->held_count && cb->held[*hint] == entry)
+      place = IN_HELD;
+   else if (*hint < cb->carried_count && cb->carried[*hint] == entry)
+      place = IN_CARRIED;
+   /* Held, so not freed: its link can be read. */
+   if (place != NOT_HELD && !atomic_load_explicit(&entry->linked, memory_order_relaxed))
+      place = NOT_HELD;
+   return place;
+}
+
+/* Binds through a hold found by hold_place: a carried one moves to this recording (room for it
+ * made first), and the hit is counted. */
+static inline __attribute__((always_inline)) void
+take_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+          struct kr_cache_entry *entry, enum hold_place place, uint32_t hint)
+{
+   if (place == IN_CARRIED) {
       cb->carried[hint] = NULL;
       cb->carried_moved++;
       append_hold(cb, set, entry);
    }
    cb->counts.descriptor_cache_hits++;
+}
+
+/* Binding a set whose record is clean and linked to `entry` again, without the cache: true when
+ * this command buffer already holds the entry (hold_place), then bound through that hold. Equal
+ * to what the cache would answer: the entry of the record's content, held. */
+static inline __attribute__((always_inline)) bool
+rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
+            struct kr_cache_entry *entry)
+{
+   uint32_t hint;
+   enum hold_place place = hold_place(cb, set, entry, &hint);
+   if (place == NOT_HELD || (place == IN_CARRIED && !hold_room(cb)))
+      return false;
+   take_hold(cb, set, entry, place, hint);
    return true;
 }
 
@@ -242,8 +266,8 @@ bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipeli
                                    first_set, set_count, vendor, dynamic_count, dynamic_offsets);
 }
 
-/* The most common bind, with less to carry than bind_sets: one set whose vendor set this
- * command buffer already holds (rebind_held). false, having done nothing, for any other. */
+/* A bind of one set whose vendor set this command buffer already holds (rebind_held), with
+ * less to carry than bind_sets. false, having done nothing, for any other. */
 static inline bool
 bind_one_held(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
               VkPipelineLayout layout, uint32_t index, VkDescriptorSet handle,
@@ -259,6 +283,38 @@ bind_one_held(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
    kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
    cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
                                    index, 1, &vendor, dynamic_count, dynamic_offsets);
+   return true;
+}
+
+/* The commonest bind of all, inline and without a call before the vendor's (so it needs no
+ * frame): bind_one_held's where nothing needs room made and the barrier policy keeps the bind
+ * back or does not follow it. Every check comes before the first change, so false has done
+ * nothing. */
+static inline __attribute__((always_inline)) bool
+bind_one_quick(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+               VkPipelineLayout layout, uint32_t index, VkDescriptorSet handle,
+               uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+{
+   struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
+   if (!set || !set->layout->model.modeled)
+      return false;
+   struct kr_cache_entry *entry = kr_descriptor_record_bound_entry(&set->record);
+   if (!entry)
+      return false;
+   uint32_t hint;
+   enum hold_place place = hold_place(cb, set, entry, &hint);
+   if (place == NOT_HELD || (place == IN_CARRIED && cb->held_count == cb->held_capacity))
+      return false;
+   enum kr_barrier_bind_way way =
+      kr_barrier_one_set_way(&cb->barrier, bind_point, index, dynamic_count);
+   if (way == KR_BARRIER_BIND_OTHER)
+      return false;
+   take_hold(cb, set, entry, place, hint);
+   if (way == KR_BARRIER_BIND_KEPT)
+      kr_barrier_keep_one_set(&cb->barrier, index, set, entry);
+   cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
+                                   index, 1, &entry->vendor_handle, dynamic_count,
+                                   dynamic_offsets);
    return true;
 }
 
@@ -288,13 +344,17 @@ bind_many_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
    kr_scratch_put(&scratch);
 }
 
-/* Any bind but bind_one_held's: out of line, so that the common bind's frame stays small. */
+/* Any bind but bind_one_quick's: one held set (bind_one_held), or the general way. Out of line,
+ * so that the quick bind needs no frame. */
 static void __attribute__((noinline))
 bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
               VkPipelineLayout layout, uint32_t first_set, uint32_t set_count,
               const VkDescriptorSet *sets, uint32_t dynamic_count,
               const uint32_t *dynamic_offsets)
 {
+   if (set_count == 1 && bind_one_held(cb, bind_point, layout, first_set, sets[0],
+                                       dynamic_count, dynamic_offsets))
+      return;
    if (set_count > STACK_SETS) {
       bind_many_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count,
                      dynamic_offsets);
@@ -313,9 +373,9 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
                          const uint32_t *pDynamicOffsets)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   if (descriptorSetCount == 1 && bind_one_held(cb, pipelineBindPoint, layout, firstSet,
-                                                pDescriptorSets[0], dynamicOffsetCount,
-                                                pDynamicOffsets))
+   if (descriptorSetCount == 1 && bind_one_quick(cb, pipelineBindPoint, layout, firstSet,
+                                                 pDescriptorSets[0], dynamicOffsetCount,
+                                                 pDynamicOffsets))
       return;
    bind_any_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
                  dynamicOffsetCount, pDynamicOffsets);

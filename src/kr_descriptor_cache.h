@@ -47,7 +47,13 @@ struct kr_cache_entry {
    /* What a bind of a held entry and the barrier policy read for every dispatch come first, in
     * the entry's first cache line (entries are KR_CACHE_LINE aligned): a program binds
     * hundreds of entries per submit, each cold in the CPU's cache by its next recording. */
-   uint64_t vendor_set; /* 0 once freed */
+   union {
+      uint64_t vendor_set; /* 0 once freed */
+      /* The same as the vendor's handle, whose address a bind of the entry gives the vendor
+       * (a held entry's vendor set never changes), so that the bind needs no copy of its own. */
+      VkDescriptorSet vendor_handle;
+   };
+   _Static_assert(sizeof(uint64_t) == sizeof(VkDescriptorSet), "a handle is 64 bits");
    /* What another module derived from the content, which never changes (the barrier policy's
     * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
     * with the entry's memory. Published without the lock (first writer wins). */
