@@ -60,7 +60,7 @@ emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
    cb->counts.vendor_barriers++;
 }
 
-static void give_deferred(struct kr_command_buffer *cb);
+static void __attribute__((noinline)) give_deferred(struct kr_command_buffer *cb);
 
 void
 kr_barrier_settle(struct kr_command_buffer *cb)
@@ -798,7 +798,7 @@ dispatch_now(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offse
    dispatch_replayed(cb, emitted, &emit);
 }
 
-void __attribute__((noinline))
+void
 kr_barrier_dispatch_given(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
    kr_barrier_settle(cb);
@@ -994,8 +994,9 @@ give_dispatches(struct kr_command_buffer *cb, uint32_t run)
       dispatch_now(cb, VK_NULL_HANDLE, 0);
 }
 
-/* What was kept back (kr_barrier_defer.h), given to the policy in order. */
-static void
+/* What was kept back (kr_barrier_defer.h), given to the policy in order (out of line: once
+ * per request at most). */
+static void __attribute__((noinline))
 give_deferred(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;

@@ -130,7 +130,7 @@ kr_barrier_dispatch_kept(struct kr_barrier_recording *r, uint32_t *unexamined)
    return r->deferring && kr_deferred_dispatch(&r->deferred);
 }
 
-/* A dispatch given to the policy now, after what was kept back (out of line). */
+/* A dispatch given to the policy now, after what was kept back. */
 void kr_barrier_dispatch_given(struct kr_command_buffer *cb, VkBuffer indirect,
                                VkDeviceSize offset);
 

@@ -266,56 +266,42 @@ bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipeli
                                    first_set, set_count, vendor, dynamic_count, dynamic_offsets);
 }
 
-/* A bind of one set whose vendor set this command buffer already holds (rebind_held), with
- * less to carry than bind_sets. false, having done nothing, for any other. */
-static inline bool
-bind_one_held(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
-              VkPipelineLayout layout, uint32_t index, VkDescriptorSet handle,
-              uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+/* A set to bind through a hold this command buffer has (hold_place), found without a change,
+ * a call or the cache: the set's clean record is linked to an entry held here, and a carried
+ * hold has room to move. */
+struct quick_hold {
+   struct kr_descriptor_set *set;
+   struct kr_cache_entry *entry;
+   enum hold_place place;
+   uint32_t hint;
+};
+
+static inline __attribute__((always_inline)) bool
+find_quick_hold(const struct kr_command_buffer *cb, VkDescriptorSet handle,
+                struct quick_hold *q)
 {
-   struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
-   if (!set || !set->layout->model.modeled)
+   q->set = kr_descriptor_set_from_handle(handle);
+   if (!q->set || !q->set->layout->model.modeled)
       return false;
-   struct kr_cache_entry *entry = kr_descriptor_record_bound_entry(&set->record);
-   if (!entry || !rebind_held(cb, set, entry))
+   q->entry = kr_descriptor_record_bound_entry(&q->set->record);
+   if (!q->entry)
       return false;
-   VkDescriptorSet vendor = (VkDescriptorSet)entry->vendor_set;
-   kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
-   cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
-                                   index, 1, &vendor, dynamic_count, dynamic_offsets);
-   return true;
+   q->place = hold_place(cb, q->set, q->entry, &q->hint);
+   return q->place == IN_HELD || (q->place == IN_CARRIED && cb->held_count < cb->held_capacity);
 }
 
-/* The commonest bind of all, inline and without a call before the vendor's (so it needs no
- * frame): bind_one_held's where nothing needs room made and the barrier policy keeps the bind
- * back or does not follow it. Every check comes before the first change, so false has done
- * nothing. */
-static inline __attribute__((always_inline)) bool
-bind_one_quick(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
-               VkPipelineLayout layout, uint32_t index, VkDescriptorSet handle,
-               uint32_t dynamic_count, const uint32_t *dynamic_offsets)
+/* A held set's bind (its hold taken) that the barrier policy must take as it is, then the
+ * vendor's. Out of line, so that the quick bind needs no frame. */
+static void __attribute__((noinline))
+bind_held_tracked(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
+                  VkPipelineLayout layout, uint32_t index, struct kr_descriptor_set *set,
+                  struct kr_cache_entry *entry, uint32_t dynamic_count,
+                  const uint32_t *dynamic_offsets)
 {
-   struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
-   if (!set || !set->layout->model.modeled)
-      return false;
-   struct kr_cache_entry *entry = kr_descriptor_record_bound_entry(&set->record);
-   if (!entry)
-      return false;
-   uint32_t hint;
-   enum hold_place place = hold_place(cb, set, entry, &hint);
-   if (place == NOT_HELD || (place == IN_CARRIED && cb->held_count == cb->held_capacity))
-      return false;
-   enum kr_barrier_bind_way way =
-      kr_barrier_one_set_way(&cb->barrier, bind_point, index, dynamic_count);
-   if (way == KR_BARRIER_BIND_OTHER)
-      return false;
-   take_hold(cb, set, entry, place, hint);
-   if (way == KR_BARRIER_BIND_KEPT)
-      kr_barrier_keep_one_set(&cb->barrier, index, set, entry);
+   kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
    cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
                                    index, 1, &entry->vendor_handle, dynamic_count,
                                    dynamic_offsets);
-   return true;
 }
 
 /* Sets bound by one command that fit in a small array on the stack; more take scratch memory,
@@ -344,17 +330,13 @@ bind_many_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
    kr_scratch_put(&scratch);
 }
 
-/* Any bind but bind_one_quick's: one held set (bind_one_held), or the general way. Out of line,
- * so that the quick bind needs no frame. */
+/* Any bind but a quick one: out of line, so that the quick bind needs no frame. */
 static void __attribute__((noinline))
 bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
               VkPipelineLayout layout, uint32_t first_set, uint32_t set_count,
               const VkDescriptorSet *sets, uint32_t dynamic_count,
               const uint32_t *dynamic_offsets)
 {
-   if (set_count == 1 && bind_one_held(cb, bind_point, layout, first_set, sets[0],
-                                       dynamic_count, dynamic_offsets))
-      return;
    if (set_count > STACK_SETS) {
       bind_many_sets(cb, bind_point, layout, first_set, set_count, sets, dynamic_count,
                      dynamic_offsets);
@@ -366,6 +348,10 @@ bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
              dynamic_offsets, vendor, entries);
 }
 
+/* The commonest bind, one set whose cached vendor set this command buffer already holds
+ * (find_quick_hold), is bound inline, and where the barrier policy keeps it back or does not
+ * follow it, without a call before the vendor's: the vendor gets the address of the entry's
+ * own handle (a held entry's vendor set never changes), so no frame is needed. */
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
                          VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
@@ -373,12 +359,28 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
                          const uint32_t *pDynamicOffsets)
 {
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
-   if (descriptorSetCount == 1 && bind_one_quick(cb, pipelineBindPoint, layout, firstSet,
-                                                 pDescriptorSets[0], dynamicOffsetCount,
-                                                 pDynamicOffsets))
+   struct quick_hold q;
+   if (descriptorSetCount != 1 || !find_quick_hold(cb, pDescriptorSets[0], &q)) {
+      bind_any_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount,
+                    pDescriptorSets, dynamicOffsetCount, pDynamicOffsets);
       return;
-   bind_any_sets(cb, pipelineBindPoint, layout, firstSet, descriptorSetCount, pDescriptorSets,
-                 dynamicOffsetCount, pDynamicOffsets);
+   }
+   take_hold(cb, q.set, q.entry, q.place, q.hint);
+   switch (kr_barrier_one_set_way(&cb->barrier, pipelineBindPoint, firstSet,
+                                  dynamicOffsetCount)) {
+   case KR_BARRIER_BIND_OTHER:
+      bind_held_tracked(cb, pipelineBindPoint, layout, firstSet, q.set, q.entry,
+                        dynamicOffsetCount, pDynamicOffsets);
+      return;
+   case KR_BARRIER_BIND_KEPT:
+      kr_barrier_keep_one_set(&cb->barrier, firstSet, q.set, q.entry);
+      break;
+   case KR_BARRIER_BIND_IGNORED:
+      break;
+   }
+   cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
+                                   kr_pipeline_layout_vendor(layout), firstSet, 1,
+                                   &q.entry->vendor_handle, dynamicOffsetCount, pDynamicOffsets);
 }
 
 VKAPI_ATTR void VKAPI_CALL
