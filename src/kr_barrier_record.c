@@ -947,8 +947,17 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
                         struct kr_cache_entry *entry, uint32_t dynamic_count,
                         const uint32_t *dynamic_offsets)
 {
-   if (!cb->barrier.active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
+   /* The inline answer first, which the quick binds act on (kr_descriptor_bind.c): one
+    * decision for both. */
+   switch (kr_barrier_one_set_way(&cb->barrier, bind_point, index, dynamic_count)) {
+   case KR_BARRIER_BIND_IGNORED:
       return;
+   case KR_BARRIER_BIND_KEPT:
+      kr_barrier_keep_one_set(&cb->barrier, index, set, entry);
+      return;
+   case KR_BARRIER_BIND_OTHER:
+      break;
+   }
    if (cb->barrier.deferring) {
       if (index < KR_BARRIER_BOUND_SETS
              ? kr_deferred_one_set(&cb->barrier.deferred, index, set, entry, dynamic_count,

@@ -341,13 +341,15 @@ insert(struct kr_descriptor_cache *cache, void *layout, const struct kr_descript
                record->model->descriptor_count);
       return VK_ERROR_OUT_OF_HOST_MEMORY;
    }
+   uint64_t vendor_set = 0;
    VkResult result = cache->ops->create(cache->context, layout, record->model, entry->descriptors,
-                                        entry->inline_bytes, &entry->vendor_set,
-                                        &entry->vendor_pool);
+                                        entry->inline_bytes, &vendor_set, &entry->vendor_pool);
    if (result != VK_SUCCESS) {
       kr_free(cache->alloc, entry);
       return result;
    }
+   /* Stored as the vendor's handle, whose address a bind gives the vendor (vendor_handle). */
+   entry->vendor_handle = (VkDescriptorSet)vendor_set;
    cache->vendor_sets++;
    count(cache, KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE, 1);
    cache->bytes += entry->bytes;

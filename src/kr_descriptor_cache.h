@@ -49,8 +49,9 @@ struct kr_cache_entry {
     * hundreds of entries per submit, each cold in the CPU's cache by its next recording. */
    union {
       uint64_t vendor_set; /* 0 once freed */
-      /* The same as the vendor's handle, whose address a bind of the entry gives the vendor
-       * (a held entry's vendor set never changes), so that the bind needs no copy of its own. */
+      /* The same as the vendor's handle, as the cache stores it, whose address a bind of the
+       * entry gives the vendor (a held entry's vendor set never changes), so that the bind
+       * needs no copy of its own. */
       VkDescriptorSet vendor_handle;
    };
    _Static_assert(sizeof(uint64_t) == sizeof(VkDescriptorSet), "a handle is 64 bits");
