@@ -54,23 +54,21 @@ resolve_library_path(const char *library, const char *manifest_path, char *out, 
    return n > 0 && (size_t)n < size;
 }
 
-/* The manifest's "file_format_version" when Kronos reads that format (1.x.y), else NULL with
- * the reason in err. */
-static const char *
-file_format_version(const cJSON *root, char *err, size_t err_size)
+/* The manifest's "file_format_version" when Kronos reads that format (1.x.y): true with it in
+ * *version, else false with the reason in err. */
+static bool
+file_format_version(const cJSON *root, uint32_t *version, char *err, size_t err_size)
 {
    const cJSON *format = cJSON_GetObjectItemCaseSensitive(root, "file_format_version");
    if (!cJSON_IsString(format)) {
       snprintf(err, err_size, "no \"file_format_version\" string");
-      return NULL;
+      return false;
    }
-   uint32_t format_version;
-   if (!kr_parse_version(format->valuestring, &format_version) ||
-       VK_API_VERSION_MAJOR(format_version) != 1) {
+   if (!kr_parse_version(format->valuestring, version) || VK_API_VERSION_MAJOR(*version) != 1) {
       snprintf(err, err_size, "unsupported file_format_version \"%s\"", format->valuestring);
-      return NULL;
+      return false;
    }
-   return format->valuestring;
+   return true;
 }
 
 /* Whether an object's optional "library_arch" is this process's; else the reason in err. */
@@ -97,10 +95,14 @@ kr_manifest_parse(const char *text, const char *manifest_path, struct kr_manifes
       snprintf(err, err_size, "not valid JSON");
       goto done;
    }
-   const char *format = file_format_version(root, err, err_size);
-   if (!format)
+   uint32_t format;
+   if (!file_format_version(root, &format, err, err_size))
       goto done;
-   snprintf(out->file_format_version, sizeof(out->file_format_version), "%s", format);
+   /* Kept in its canonical form, which always fits: the text may spell the same version at
+    * any length ("1.00000000000000000000.0"), and a copy cut short would not read back. */
+   snprintf(out->file_format_version, sizeof(out->file_format_version), "%u.%u.%u",
+            VK_API_VERSION_MAJOR(format), VK_API_VERSION_MINOR(format),
+            VK_API_VERSION_PATCH(format));
 
    const cJSON *icd = cJSON_GetObjectItemCaseSensitive(root, "ICD");
    if (!cJSON_IsObject(icd)) {
@@ -272,7 +274,8 @@ kr_layer_manifest_parse(const char *text, const char *manifest_path,
       snprintf(err, err_size, "not valid JSON");
       goto done;
    }
-   if (!file_format_version(root, err, err_size))
+   uint32_t format;
+   if (!file_format_version(root, &format, err, err_size))
       goto done;
    const cJSON *one = cJSON_GetObjectItemCaseSensitive(root, "layer");
    const cJSON *many = cJSON_GetObjectItemCaseSensitive(root, "layers");

@@ -15,7 +15,7 @@ struct kr_manifest {
     * against the manifest's folder, or a bare soname left to the dynamic linker's search. */
    char library_path[PATH_MAX];
    uint32_t api_version;        /* VK_MAKE_API_VERSION of "api_version", 0 when absent */
-   char file_format_version[16];
+   char file_format_version[16]; /* "1.x.y", as parsed: canonical, whatever the spelling */
 };
 
 /* Parses a manifest's text; manifest_path is used to resolve relative library paths.

@@ -116,6 +116,24 @@ keeps_bare_soname(void **state)
    assert_string_equal(manifest.file_format_version, "1.0.1");
 }
 
+/* A version spelled at any length (leading zeros) is the same version, kept in its canonical
+ * form: a copy of the text would not fit (a fuzzer found "1.<twenty zeros>.0" cut short). */
+static void
+keeps_canonical_format_version(void **state)
+{
+   (void)state;
+   struct kr_manifest manifest;
+   expect_members_parsed("1.00000000000000000000.0", "\"library_path\": \"libvk.so.1\"",
+                         MANIFEST_PATH, &manifest);
+   assert_string_equal(manifest.file_format_version, "1.0.0");
+   expect_members_parsed("0001.0002.0003", "\"library_path\": \"libvk.so.1\"", MANIFEST_PATH,
+                         &manifest);
+   assert_string_equal(manifest.file_format_version, "1.2.3");
+   expect_members_parsed("1.1023.4095", "\"library_path\": \"libvk.so.1\"", MANIFEST_PATH,
+                         &manifest);
+   assert_string_equal(manifest.file_format_version, "1.1023.4095");
+}
+
 static void
 resolves_relative_path_against_manifest_folder(void **state)
 {
@@ -443,6 +461,7 @@ main(void)
    const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_lavapipe_manifest),
       cmocka_unit_test(keeps_bare_soname),
+      cmocka_unit_test(keeps_canonical_format_version),
       cmocka_unit_test(resolves_relative_path_against_manifest_folder),
       cmocka_unit_test(keeps_absolute_path),
       cmocka_unit_test(api_version_optional),
