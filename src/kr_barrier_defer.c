@@ -12,8 +12,6 @@ bool
 kr_deferred_grow(struct kr_barrier_deferred *d, uint32_t words)
 {
    uint64_t need = (uint64_t)d->count + words;
-   if (need <= d->capacity)
-      return true;
    return need <= KR_DEFERRED_MAX_WORDS &&
           kr_array_grow(d->alloc, (void **)&d->words, &d->capacity, d->count, need,
                         sizeof(*d->words), 256) == VK_SUCCESS;

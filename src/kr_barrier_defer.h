@@ -121,7 +121,8 @@ kr_deferred_room(const struct kr_barrier_deferred *d, uint32_t words)
 }
 
 /* A bind of one set (index <= KR_DEFERRED_MAX_FIRST) without dynamic offsets, where
- * kr_deferred_room(d, 3) said it fits: three words written, no check, no call. */
+ * kr_deferred_room(d, 3) said it fits: what kr_deferred_sets writes for it, three words, no
+ * check, no call. */
 static inline void
 kr_deferred_put_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry)
 {
@@ -132,17 +133,6 @@ kr_deferred_put_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set
    d->count += 3;
 }
 
-/* kr_deferred_sets of one set, inline where it fits and the bind has no dynamic offsets (a
- * framework's common bind). */
-static inline bool
-kr_deferred_one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry,
-                    uint32_t dynamic_count, const uint32_t *dynamic)
-{
-   if (dynamic_count || index > KR_DEFERRED_MAX_FIRST || !kr_deferred_room(d, 3))
-      return kr_deferred_sets(d, index, 1, &set, &entry, dynamic_count, dynamic);
-   kr_deferred_put_one_set(d, index, set, entry);
-   return true;
-}
 bool kr_deferred_push(struct kr_barrier_deferred *d, uint32_t index);
 bool kr_deferred_untracked(struct kr_barrier_deferred *d, uint32_t why,
                            VkPipelineStageFlags2 stages, VkAccessFlags2 writes);

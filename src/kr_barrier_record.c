@@ -808,17 +808,9 @@ kr_barrier_dispatch_given(struct kr_command_buffer *cb, VkBuffer indirect, VkDev
 void
 kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset)
 {
-   struct kr_barrier_recording *r = &cb->barrier;
-   if (!indirect) {
-      if (!kr_barrier_dispatch_kept(r, &cb->counts.barrier_dispatches_unexamined))
-         kr_barrier_dispatch_given(cb, VK_NULL_HANDLE, 0);
-      return;
-   }
-   if (!r->tracking) {
-      cb->counts.barrier_dispatches_unexamined += r->active;
-      return;
-   }
-   kr_barrier_dispatch_given(cb, indirect, offset); /* an indirect dispatch is never kept */
+   if (!kr_barrier_dispatch_kept(&cb->barrier, indirect,
+                                 &cb->counts.barrier_dispatches_unexamined))
+      kr_barrier_dispatch_given(cb, indirect, offset);
 }
 
 void
@@ -918,6 +910,18 @@ bind_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
    return false;
 }
 
+/* bind_deferred of one set (a set past the last index the policy follows binds nothing it
+ * follows). Out of line, so that the set and its entry need no address in the caller's frame. */
+static bool __attribute__((noinline))
+bind_one_deferred(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set *set,
+                  struct kr_cache_entry *entry, uint32_t dynamic_count,
+                  const uint32_t *dynamic_offsets)
+{
+   bool followed = index < KR_BARRIER_BOUND_SETS;
+   return bind_deferred(cb, followed ? index : KR_BARRIER_BOUND_SETS, followed, &set, &entry,
+                        dynamic_count, dynamic_offsets);
+}
+
 void
 kr_barrier_bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                      uint32_t first, uint32_t count, const VkDescriptorSet *sets,
@@ -958,15 +962,9 @@ kr_barrier_bind_one_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_p
    case KR_BARRIER_BIND_OTHER:
       break;
    }
-   if (cb->barrier.deferring) {
-      if (index < KR_BARRIER_BOUND_SETS
-             ? kr_deferred_one_set(&cb->barrier.deferred, index, set, entry, dynamic_count,
-                                   dynamic_offsets)
-             : bind_deferred(cb, KR_BARRIER_BOUND_SETS, 0, NULL, NULL, dynamic_count,
-                             dynamic_offsets))
-         return;
-      kr_barrier_settle(cb);
-   }
+   if (cb->barrier.deferring &&
+       bind_one_deferred(cb, index, set, entry, dynamic_count, dynamic_offsets))
+      return;
    check_buffer_generation(cb);
    cb->barrier.dispatch_valid = false;
    if (index < KR_BARRIER_BOUND_SETS)

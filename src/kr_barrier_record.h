@@ -116,18 +116,19 @@ void kr_barrier_settle(struct kr_command_buffer *cb);
 /* Before a dispatch goes to the vendor (indirect: its argument buffer, else VK_NULL_HANDLE). */
 void kr_barrier_dispatch(struct kr_command_buffer *cb, VkBuffer indirect, VkDeviceSize offset);
 
-/* kr_barrier_dispatch's common case for a direct dispatch, inline and without a call (so the
- * caller's fast path needs no frame): true when the policy is done with it (before the
- * recording's first request: counted in *unexamined; or kept back, kr_barrier_defer.h); false
- * when kr_barrier_dispatch_given must give it to the policy now. */
+/* kr_barrier_dispatch's common case, inline and without a call (so the caller's fast path needs
+ * no frame): true when the policy is done with the dispatch (before the recording's first
+ * request: counted in *unexamined; or, a direct one, kept back: kr_barrier_defer.h); false when
+ * kr_barrier_dispatch_given must give it to the policy now. */
 static inline bool
-kr_barrier_dispatch_kept(struct kr_barrier_recording *r, uint32_t *unexamined)
+kr_barrier_dispatch_kept(struct kr_barrier_recording *r, VkBuffer indirect,
+                         uint32_t *unexamined)
 {
    if (!r->tracking) {
       *unexamined += r->active;
       return true;
    }
-   return r->deferring && kr_deferred_dispatch(&r->deferred);
+   return r->deferring && !indirect && kr_deferred_dispatch(&r->deferred);
 }
 
 /* A dispatch given to the policy now, after what was kept back. */

@@ -156,7 +156,8 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
    }
    uint32_t made = 0;
    for (; made < count; made++) {
-      struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb), alignof(struct kr_command_buffer),
+      struct kr_command_buffer *cb = kr_zalloc(pool->alloc, sizeof(*cb),
+                                               alignof(struct kr_command_buffer),
                                                VK_SYSTEM_ALLOCATION_SCOPE_OBJECT);
       if (!cb)
          break;

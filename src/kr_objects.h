@@ -177,9 +177,9 @@ struct kr_command_buffer {
    /* What every command's fast path reads comes first, in the first three cache lines (the
     * object is aligned to one): lines 0 and 2 hold all of it that a descriptor set bind
     * through a held cache entry and a kept dispatch read, the barrier policy's bookkeeping
-    * included (checked below). A vendor's recording of one command
-    * (hundreds of ns on NVIDIA's driver) evicts much of what Kronos read for the command
-    * before, and every other line read again would be a cache miss per command. */
+    * included (checked below). A vendor's recording of one command (hundreds of ns on
+    * NVIDIA's driver) evicts much of what Kronos read for the command before, and every other
+    * line read again would be a cache miss per command. */
    alignas(KR_CACHE_LINE) VK_LOADER_DATA loader_data;
    const struct kr_device_dispatch *disp;
    VkCommandBuffer handle;

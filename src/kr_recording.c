@@ -128,7 +128,8 @@ kr_CmdDispatch(VkCommandBuffer commandBuffer, uint32_t groupCountX, uint32_t gro
    struct kr_command_buffer *cb = kr_command_buffer_from_handle(commandBuffer);
    if (!dispatch_reaches_vendor(cb))
       return;
-   bool kept = kr_barrier_dispatch_kept(&cb->barrier, &cb->counts.barrier_dispatches_unexamined);
+   bool kept = kr_barrier_dispatch_kept(&cb->barrier, VK_NULL_HANDLE,
+                                        &cb->counts.barrier_dispatches_unexamined);
    if (KR_PROFILE_UNLIKELY(!kept || cb->profile_timed)) {
       dispatch_slow(cb, kept, groupCountX, groupCountY, groupCountZ);
       return;

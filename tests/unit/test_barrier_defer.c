@@ -2,8 +2,8 @@
 /* Unit tests of the log of binds, dispatches and untracked commands the barrier policy holds
  * back while nothing is pending (src/kr_barrier_defer.h): random sequences of every kind of
  * entry and of direct dispatches read back as written, in order (set binds of 1 to 32 sets with
- * and without entries, 0 to 64 dynamic offsets, odd counts included; the inline one-set bind
- * against the general one), each entry's run of dispatches before it and the dispatches after
+ * and without entries, 0 to 64 dynamic offsets, odd counts included; the one-set bind written in
+ * place against the general one), each entry's run of dispatches before it and the dispatches after
  * the last, the counts of pipelines and dispatches it holds, the longest run, what it
  * refuses (too many sets or offsets, a set index or a reason past a byte) leaving the log as it
  * was, allocation failure leaving it as it was, its cap, and clearing. */
@@ -46,6 +46,18 @@ pointer(struct test_random *r)
 {
    /* any value a pointer may hold, 8-byte aligned, sometimes NULL */
    return roll(r, 8) ? (void *)(uintptr_t)(test_random_next(r) & ~(uint64_t)7) : NULL;
+}
+
+/* A bind of one set as kr_barrier_bind_one_set keeps it: written in place
+ * (kr_deferred_put_one_set) where it fits and has no dynamic offsets, else by kr_deferred_sets. */
+static bool
+one_set(struct kr_barrier_deferred *d, uint32_t index, void *set, void *entry,
+        uint32_t dynamic_count, const uint32_t *dynamic)
+{
+   if (dynamic_count || index > KR_DEFERRED_MAX_FIRST || !kr_deferred_room(d, 3))
+      return kr_deferred_sets(d, index, 1, &set, &entry, dynamic_count, dynamic);
+   kr_deferred_put_one_set(d, index, set, entry);
+   return true;
 }
 
 /* Keeps 0 to 3 direct dispatches (mostly one, as a bind and its dispatch come), counted into
@@ -93,8 +105,7 @@ write_random(struct kr_barrier_deferred *d, struct test_random *r, struct writte
    for (uint32_t i = 0; i < w->dynamic_count; i++)
       w->dynamic[i] = (uint32_t)test_random_next(r);
    if (w->count == 1 && w->with_entries && roll(r, 2)) {
-      return kr_deferred_one_set(d, w->first, w->sets[0], w->entries[0], w->dynamic_count,
-                                 w->dynamic);
+      return one_set(d, w->first, w->sets[0], w->entries[0], w->dynamic_count, w->dynamic);
    }
    return kr_deferred_sets(d, w->first, w->count, w->sets, w->with_entries ? w->entries : NULL,
                            w->dynamic_count, w->dynamic);
@@ -187,7 +198,7 @@ random_sequences_read_back(void **state)
    assert_null(d.words);
 }
 
-/* The inline one-set bind writes what the general one writes. */
+/* The one-set bind written in place writes what the general one writes. */
 static void
 one_set_is_the_general_bind(void **state)
 {
@@ -205,7 +216,7 @@ one_set_is_the_general_bind(void **state)
             assert_true(kr_deferred_dispatch(&a));
             assert_true(kr_deferred_dispatch(&b));
          }
-         assert_true(kr_deferred_one_set(&a, 5 + k, set, entry, dynamic_count, dynamic));
+         assert_true(one_set(&a, 5 + k, set, entry, dynamic_count, dynamic));
          assert_true(kr_deferred_sets(&b, 5 + k, 1, &set, &entry, dynamic_count, dynamic));
       }
    }
@@ -233,8 +244,6 @@ refusals_leave_the_log(void **state)
    assert_false(kr_deferred_sets(&d, 0, KR_DEFERRED_MAX_SETS + 1, sets, NULL, 0, dynamic));
    assert_false(kr_deferred_sets(&d, 0, 1, sets, NULL, KR_DEFERRED_MAX_DYNAMIC + 1, dynamic));
    assert_false(kr_deferred_sets(&d, KR_DEFERRED_MAX_FIRST + 1, 1, sets, NULL, 0, dynamic));
-   assert_false(kr_deferred_one_set(&d, 0, NULL, NULL, KR_DEFERRED_MAX_DYNAMIC + 1, dynamic));
-   assert_false(kr_deferred_one_set(&d, KR_DEFERRED_MAX_FIRST + 1, NULL, NULL, 0, dynamic));
    assert_false(kr_deferred_push(&d, KR_DEFERRED_MAX_FIRST + 1));
    assert_false(kr_deferred_untracked(&d, 256, 1, 1));
    assert_int_equal(d.count, count);
