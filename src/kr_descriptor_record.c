@@ -95,7 +95,7 @@ hash_words(uint64_t h, const void *data, size_t bytes)
    return h;
 }
 
-_Static_assert(sizeof(struct kr_descriptor) == 40, "struct kr_descriptor has padding");
+_Static_assert(sizeof(struct kr_descriptor) == 32, "struct kr_descriptor has padding");
 
 
 static inline uint64_t
@@ -117,8 +117,7 @@ slot_hash(uint32_t index, const struct kr_descriptor *d)
    if (!d->state)
       return 0;
    uint64_t h = d->object * HASH_K1;
-   h ^= rotl64(d->sampler * HASH_K2, 21);
-   h ^= rotl64(d->offset * 0x165667B19E3779F9ull, 42);
+   h ^= rotl64(d->offset * HASH_K2, 21); /* or the sampler: one word (kr_descriptor) */
    h ^= rotl64(d->range * 0xD6E8FEB86659FD93ull, 7);
    h ^= rotl64((((uint64_t)d->layout << 32) | d->state) * 0x27D4EB2F165667C5ull, 53);
    h ^= (uint64_t)(index + 1u) * 0x94D049BB133111EBull;
@@ -136,8 +135,8 @@ same_descriptor(const struct kr_descriptor *a, const struct kr_descriptor *b)
     * or differs in one: the rest is compared without branches. */
    if (a->state != b->state)
       return false;
-   return ((a->object ^ b->object) | (a->sampler ^ b->sampler) | (a->offset ^ b->offset) |
-           (a->range ^ b->range) | (uint64_t)(a->layout ^ b->layout)) == 0;
+   return ((a->object ^ b->object) | (a->offset ^ b->offset) | (a->range ^ b->range) |
+           (uint64_t)(a->layout ^ b->layout)) == 0;
 }
 
 /* Every change of a descriptor goes through here, keeping the hash up to date. Storing the
@@ -694,7 +693,7 @@ kr_descriptor_content_objects(const struct kr_set_layout_model *model,
          continue;
       if (d->object)
          fn(context, d->object);
-      if (d->sampler)
+      if (kr_descriptor_type_has_sampler((VkDescriptorType)(d->state - 1)) && d->sampler)
          fn(context, d->sampler);
    }
 }

@@ -17,14 +17,27 @@
 
 #include "kr_descriptor_model.h"
 
+/* 32 bytes, so that a set's first two descriptors share one cache line with nothing else (a
+ * compute set commonly has two or three buffers): no descriptor type has both a sampler and a
+ * buffer offset, so the two share a word. */
 struct kr_descriptor {
-   uint64_t object;  /* VkBuffer, VkBufferView or VkImageView; 0 for none */
-   uint64_t sampler; /* samplers and combined image samplers without immutable samplers */
-   uint64_t offset;  /* buffers */
-   uint64_t range;   /* buffers (VK_WHOLE_SIZE kept as written) */
-   uint32_t layout;  /* images: VkImageLayout */
-   uint32_t state;   /* 0: never written; else the VkDescriptorType written, plus one */
+   uint64_t object; /* VkBuffer, VkBufferView or VkImageView; 0 for none */
+   union {
+      uint64_t offset;  /* buffers */
+      uint64_t sampler; /* samplers and combined image samplers without immutable samplers */
+   };
+   uint64_t range;  /* buffers (VK_WHOLE_SIZE kept as written) */
+   uint32_t layout; /* images: VkImageLayout */
+   uint32_t state;  /* 0: never written; else the VkDescriptorType written, plus one */
 };
+_Static_assert(sizeof(struct kr_descriptor) == 32, "two descriptors to a cache line");
+
+/* Whether a descriptor of the type keeps a sampler (in the word buffers keep their offset). */
+static inline bool
+kr_descriptor_type_has_sampler(VkDescriptorType type)
+{
+   return type == VK_DESCRIPTOR_TYPE_SAMPLER || type == VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+}
 
 struct kr_cache_entry;
 
@@ -161,9 +174,10 @@ kr_descriptor_record_rewrite(struct kr_descriptor_record *record,
       return false;
    const struct kr_descriptor *slot = &record->descriptors[index];
    const VkDescriptorBufferInfo *info = write->pBufferInfo;
+   /* A slot of a buffer type holds no sampler nor layout (see kr_descriptor). */
    if (slot->state != (uint32_t)write->descriptorType + 1 ||
        slot->object != (uint64_t)info->buffer || slot->offset != info->offset ||
-       slot->range != info->range || slot->sampler || slot->layout)
+       slot->range != info->range)
       return false;
    kr_descriptor_record_mark_fresh(record, index);
    return true;

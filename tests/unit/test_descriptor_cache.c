@@ -1503,7 +1503,9 @@ expect_no_forgotten_object(struct stress *st, uint64_t vendor_set)
       const struct kr_descriptor *d = &fs->descriptors[i];
       if (!d->state)
          continue;
-      uint64_t handles[2] = {d->object, d->sampler};
+      /* A buffer's offset is in the sampler's word (kr_descriptor). */
+      bool sampler = kr_descriptor_type_has_sampler((VkDescriptorType)(d->state - 1));
+      uint64_t handles[2] = {d->object, sampler ? d->sampler : 0};
       for (int h = 0; h < 2; h++) {
          /* Immutable samplers (copied out of their binding) live as long as the layout. */
          if (!handles[h] || handles[h] == (uint64_t)(uintptr_t)stress_immutable[0] ||

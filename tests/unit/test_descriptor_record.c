@@ -436,8 +436,7 @@ image_types_keep_only_what_they_use(void **state)
       assert_int_equal(d->sampler, k->sampler_matters ? 0x300 : 0);
       assert_int_equal(d->object, k->view_matters ? 0x200 : 0);
       assert_int_equal(d->layout, k->layout_matters ? VK_IMAGE_LAYOUT_GENERAL : 0);
-      assert_int_equal(d->offset, 0);
-      assert_int_equal(d->range, 0);
+      assert_int_equal(d->range, 0); /* the offset is the sampler's word (kr_descriptor) */
       kr_descriptor_record_finish(&a, NULL);
       kr_descriptor_record_finish(&b, NULL);
       kr_descriptor_record_finish(&empty, NULL);
@@ -473,7 +472,6 @@ buffer_types_keep_buffer_offset_and_range(void **state)
       assert_int_equal(d->offset, 64);
       assert_int_equal(d->range, 192);
       assert_int_equal(d->state, (uint32_t)type + 1);
-      assert_int_equal(d->sampler, 0);
       assert_int_equal(d->layout, 0);
 
       const VkDescriptorBufferInfo changes[] = {
