@@ -13,6 +13,7 @@
 #define KR_DESCRIPTOR_H
 
 #include <stdalign.h>
+#include <stddef.h>
 #include <stdatomic.h>
 
 #include "kr_descriptor_cache.h"
@@ -80,16 +81,17 @@ struct kr_descriptor_pool {
 
 /* Cache-line aligned (KR_CACHE_LINE; sets are allocated so), since a program updates and binds
  * hundreds of sets per submit, each cold in the CPU's cache by its next recording: what updates
- * and binds read comes first, in the first cache line (layout to the record's own first fields;
- * the object's base, which they never read, comes later), and the record's descriptors, which
- * follow the set, start a line of their own. */
+ * and binds read comes first, in the first cache line (hold_hint to the record's fresh; the
+ * layout, the vendor set and the object's base, which they never read, come later), and the
+ * record's descriptors, which follow the set, start a line of their own. */
 struct kr_descriptor_set {
-   alignas(KR_CACHE_LINE) struct kr_descriptor_set_layout *layout;
-   VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    /* Where a command buffer keeps its hold on the cache entry it last bound this set through
     * (an index into its held or carried holds), so that binding it again in a later recording
     * needs no lookup: a hint, checked against the command buffer's own arrays. */
-   atomic_uint hold_hint;
+   alignas(KR_CACHE_LINE) atomic_uint hold_hint;
+   /* A record with no vendor set of its own (its layout is modeled): has_record and no vendor,
+    * in this line. */
+   bool is_record;
    bool has_record;
    /* Freed or reset into the pool's recycled sets with its record's content and cache link
     * kept, so that the next set of its layout (kept_serial; the layout pointer is not kept: the
@@ -99,12 +101,19 @@ struct kr_descriptor_set {
     * without a record): copies from it into records are refused from then on. */
    bool shadow_lost;
    struct kr_descriptor_record record;
+   struct kr_descriptor_set_layout *layout;
+   VkDescriptorSet vendor; /* a vendor set; VK_NULL_HANDLE for a record */
    struct kr_object_base base;
    struct kr_descriptor_pool *pool;
    struct kr_descriptor_set *prev, *next;
    size_t size; /* of its allocation (the set and its record) */
    uint64_t kept_serial;
 };
+_Static_assert(offsetof(struct kr_descriptor_set, record.fresh) + sizeof(uint64_t *) <=
+                  KR_CACHE_LINE,
+               "what updates and binds read is in the set's first cache line");
+_Static_assert(sizeof(struct kr_descriptor_set) % KR_CACHE_LINE == 0,
+               "the record's descriptors, after the set, start a cache line");
 
 struct kr_descriptor_update_template {
    struct kr_object_base base;

@@ -131,12 +131,32 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
    return true;
 }
 
+/* Whether the entry a set's clean record is bound to (its bound_entry), held by the caller's
+ * command buffer, is still linked: no held entry was unlinked since the record last knew it
+ * linked (the cache's count is the record's), or the entry says so (the record's count is then
+ * brought up to date, so the next bind reads nothing of the entry). The count is read before
+ * the link: a count that moved past the unlink comes with the link that unlink cleared. A
+ * count stored alongside a link seen stale is older than that unlink's, never newer. */
+static inline __attribute__((always_inline)) bool
+bound_entry_linked(const struct kr_command_buffer *cb, struct kr_descriptor_record *record,
+                   struct kr_cache_entry *entry)
+{
+   uint64_t unlinks = atomic_load_explicit(&cb->device->descriptor_cache.held_unlinks,
+                                           memory_order_acquire);
+   if (atomic_load_explicit(&record->bound_unlinks, memory_order_relaxed) == unlinks)
+      return true;
+   if (!atomic_load_explicit(&entry->linked, memory_order_relaxed))
+      return false;
+   atomic_store_explicit(&record->bound_unlinks, unlinks, memory_order_relaxed);
+   return true;
+}
+
 /* Where this command buffer holds `entry`, the entry a set's clean record is linked to (its
  * bound_entry), found through the set's hint: in this recording's holds, in those carried from
  * the one before, or not (the hint is only a hint: the command buffer's own arrays decide). An
  * entry held but unlinked since (an object it names was destroyed) counts as not held: it is
  * looked up again under the lock, and a carried hold on it stays carried, to be let go when this
- * recording ends. No side effect, no call. */
+ * recording ends. No call. */
 enum hold_place { NOT_HELD, IN_HELD, IN_CARRIED };
 
 static inline __attribute__((always_inline)) enum hold_place
@@ -150,7 +170,7 @@ hold_place(const struct kr_command_buffer *cb, struct kr_descriptor_set *set,
    else if (*hint < cb->carried_count && cb->carried[*hint] == entry)
       place = IN_CARRIED;
    /* Held, so not freed: its link can be read. */
-   if (place != NOT_HELD && !atomic_load_explicit(&entry->linked, memory_order_relaxed))
+   if (place != NOT_HELD && !bound_entry_linked(cb, &set->record, entry))
       place = NOT_HELD;
    return place;
 }
@@ -281,7 +301,7 @@ find_quick_hold(const struct kr_command_buffer *cb, VkDescriptorSet handle,
                 struct quick_hold *q)
 {
    q->set = kr_descriptor_set_from_handle(handle);
-   if (!q->set || !q->set->layout->model.modeled)
+   if (!q->set || !q->set->is_record)
       return false;
    q->entry = kr_descriptor_record_bound_entry(&q->set->record);
    if (!q->entry)
@@ -300,7 +320,7 @@ bind_held_tracked(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
 {
    kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
    cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
-                                   index, 1, &entry->vendor_handle, dynamic_count,
+                                   index, 1, &set->record.bound_vendor, dynamic_count,
                                    dynamic_offsets);
 }
 
@@ -350,8 +370,9 @@ bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
 
 /* The commonest bind, one set whose cached vendor set this command buffer already holds
  * (find_quick_hold), is bound inline, and where the barrier policy keeps it back or does not
- * follow it, without a call before the vendor's: the vendor gets the address of the entry's
- * own handle (a held entry's vendor set never changes), so no frame is needed. */
+ * follow it, without a call before the vendor's: the vendor gets the address of the record's
+ * copy of the entry's handle (bound_vendor, in the set's first cache line, where nothing else
+ * of the entry is read), so no frame is needed. */
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
                          VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
@@ -380,7 +401,8 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
    }
    cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
                                    kr_pipeline_layout_vendor(layout), firstSet, 1,
-                                   &q.entry->vendor_handle, dynamicOffsetCount, pDynamicOffsets);
+                                   &q.set->record.bound_vendor, dynamicOffsetCount,
+                                   pDynamicOffsets);
 }
 
 VKAPI_ATTR void VKAPI_CALL

@@ -213,7 +213,10 @@ unlink_entry(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    entry->bucket_next = NULL;
    unlink_objects(cache, entry);
    idle_remove(entry);
-   entry->linked = false;
+   atomic_store_explicit(&entry->linked, false, memory_order_relaxed);
+   /* After the entry's link (a bind that reads the new count reads the link too). */
+   if (entry->holders)
+      atomic_fetch_add_explicit(&cache->held_unlinks, 1, memory_order_release);
    cache->linked_count--;
    list_push(&cache->unlinked, entry); /* until settled: finish frees what remains */
    settle(cache, entry);
@@ -348,8 +351,7 @@ insert(struct kr_descriptor_cache *cache, void *layout, const struct kr_descript
       kr_free(cache->alloc, entry);
       return result;
    }
-   /* Stored as the vendor's handle, whose address a bind gives the vendor (vendor_handle). */
-   entry->vendor_handle = (VkDescriptorSet)vendor_set;
+   entry->vendor_set = vendor_set;
    cache->vendor_sets++;
    count(cache, KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE, 1);
    cache->bytes += entry->bytes;
@@ -485,6 +487,11 @@ hold:
    }
    *out = entry;
    /* The record is settled, clean and linked to the entry of its content. */
+   if (record->bound_vendor != (VkDescriptorSet)entry->vendor_set)
+      record->bound_vendor = (VkDescriptorSet)entry->vendor_set;
+   atomic_store_explicit(&record->bound_unlinks,
+                         atomic_load_explicit(&cache->held_unlinks, memory_order_relaxed),
+                         memory_order_relaxed);
    atomic_store_explicit(&record->bound_entry, entry, memory_order_release);
    /* Evict only after the new entry is held, so it is not its own victim. */
    if (cache->linked_count > cache->max_entries)

@@ -389,6 +389,7 @@ allocate_set(struct kr_device *device, struct kr_descriptor_pool *pool,
    set->pool = pool;
    set->prev = NULL; /* a reopened set's memory holds its last links */
    set->layout = layout;
+   set->is_record = layout->model.modeled;
    kr_descriptor_set_layout_use(layout);
    if (reopen) {
       set->kept = false;

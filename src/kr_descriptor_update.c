@@ -188,7 +188,10 @@ kr_UpdateDescriptorSets(VkDevice _device, uint32_t descriptorWriteCount,
    for (; i < descriptorWriteCount; i++) {
       const VkWriteDescriptorSet *write = &pDescriptorWrites[i];
       struct kr_descriptor_set *set = kr_descriptor_set_from_handle(write->dstSet);
-      if (set->vendor || !set->has_record || !kr_descriptor_record_rewrite(&set->record, write))
+      /* The record's descriptors follow the set: their first line loads alongside the set's
+       * (a set cold in the cache costs one miss's wait, not two in a row). */
+      __builtin_prefetch(set + 1);
+      if (!set->is_record || !kr_descriptor_record_rewrite(&set->record, write))
          break;
    }
    if (i < descriptorWriteCount || descriptorCopyCount) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Devices and their queues. vkCreateDevice rebuilds the vendor's feature chain from the
  * compact feature set rather than passing the application's chain through. */
+#include <stdalign.h>
 #include <string.h>
 
 #include "kr_alloc.h"
@@ -239,7 +240,7 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
    uint32_t queue_total = 0;
    VkResult result;
 
-   struct kr_device *device = kr_zalloc(alloc, sizeof(*device), 8,
+   struct kr_device *device = kr_zalloc(alloc, sizeof(*device), alignof(struct kr_device),
                                         VK_SYSTEM_ALLOCATION_SCOPE_DEVICE);
    if (!device)
       return VK_ERROR_OUT_OF_HOST_MEMORY;
