@@ -141,8 +141,9 @@ static inline __attribute__((always_inline)) bool
 bound_entry_linked(const struct kr_command_buffer *cb, struct kr_descriptor_record *record,
                    struct kr_cache_entry *entry)
 {
-   uint64_t unlinks = atomic_load_explicit(&cb->device->descriptor_cache.held_unlinks,
-                                           memory_order_acquire);
+   uint64_t unlinks =
+      atomic_load_explicit(&kr_command_buffer_device_hot(cb)->descriptor_cache.held_unlinks,
+                           memory_order_acquire);
    if (atomic_load_explicit(&record->bound_unlinks, memory_order_relaxed) == unlinks)
       return true;
    if (!atomic_load_explicit(&entry->linked, memory_order_relaxed))
