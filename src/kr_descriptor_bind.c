@@ -106,12 +106,16 @@ hold_room(struct kr_command_buffer *cb)
                         (uint64_t)cb->held_count + 1, sizeof(*cb->held), 16) == VK_SUCCESS;
 }
 
-/* Appends a hold to this recording's (hold_room first) and points the set's hint at it. */
+/* Appends a hold to this recording's (hold_room first) and points the set's hint at it. A
+ * recording that binds its sets in the order of the one before finds each hint pointing there
+ * already: the set's line is then left clean (nothing to write back when it leaves the CPU's
+ * cache). */
 static void
 append_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
             struct kr_cache_entry *entry)
 {
-   atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
+   if (atomic_load_explicit(&set->hold_hint, memory_order_relaxed) != cb->held_count)
+      atomic_store_explicit(&set->hold_hint, cb->held_count, memory_order_relaxed);
    cb->held[cb->held_count++] = entry;
 }
 
