@@ -486,9 +486,14 @@ hold:
       *new_hold = true;
    }
    *out = entry;
-   /* The record is settled, clean and linked to the entry of its content. */
-   if (record->bound_vendor != (VkDescriptorSet)entry->vendor_set)
-      record->bound_vendor = (VkDescriptorSet)entry->vendor_set;
+   /* The record is settled, clean and linked to the entry of its content: published for binds
+    * through a hold as a sequence lock, bound_entry its version (kr_descriptor_record.h). A bind
+    * that read the old bound_entry and then any of the values below sees bound_entry changed
+    * when it reads it again after an acquire fence. */
+   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
+   atomic_thread_fence(memory_order_release);
+   atomic_store_explicit(&record->bound_vendor, (VkDescriptorSet)entry->vendor_set,
+                         memory_order_relaxed);
    atomic_store_explicit(&record->bound_unlinks,
                          atomic_load_explicit(&cache->held_unlinks, memory_order_relaxed),
                          memory_order_relaxed);

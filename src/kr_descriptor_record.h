@@ -52,14 +52,16 @@ struct kr_descriptor_record {
     * change of the content, every reopen and every change of the link. Atomic because binds of
     * one set from several threads are allowed, and one of them may take the lock meanwhile. */
    _Atomic(struct kr_cache_entry *) bound_entry;
-   /* bound_entry's vendor set, copied when it is published, so that binding it through a hold
-    * gives the vendor this address and reads nothing of the entry. Written under the cache's
-    * lock, and only when it changes, which needs a change of content first (no bind may run
-    * alongside an update of the set); never cleared. */
-   VkDescriptorSet bound_vendor;
-   /* The cache's count of held entries unlinked (kr_descriptor_cache.held_unlinks) when
-    * bound_entry was published or last seen linked: while the count is the same, an entry a
-    * command buffer holds is still linked, without a look at the entry. */
+   /* bound_entry's vendor set, and the cache's count of held entries unlinked
+    * (kr_descriptor_cache.held_unlinks) when bound_entry was published or last seen linked:
+    * while the count is the same, an entry a command buffer holds is still linked, so a bind
+    * through a hold reads nothing of the entry. Published with bound_entry under the cache's
+    * lock, bound_entry cleared first (kr_descriptor_cache.c), so that a bind reading them
+    * without the lock checks that bound_entry is still the entry it read before trusting
+    * them: binds of one set may run on several threads while one of them publishes another
+    * entry (the last one unlinked: an object it named was destroyed and the set written again
+    * with a new object of the same handle). */
+   _Atomic(VkDescriptorSet) bound_vendor;
    _Atomic uint64_t bound_unlinks;
    /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
     * re-binding an unchanged set). An update storing the values the descriptors already hold
