@@ -140,8 +140,8 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
  * unlinked since the record last knew it linked (the cache's count is the record's), or the
  * entry says so (the record's count is then brought up to date, so the next bind reads nothing
  * of the entry). The record's values count only while bound_entry is still that entry, read
- * again after them (the sequence lock of kr_descriptor_record.h): another thread's bind may
- * publish another entry meanwhile. The cache's count is read before the link: a count that
+ * again after them (acquire loads, so the read comes after theirs: the sequence lock of
+ * kr_descriptor_record.h): another thread's bind may publish another entry meanwhile. The cache's count is read before the link: a count that
  * moved past an unlink comes with the link that unlink cleared, so a count stored after a link
  * seen set is never newer than the entry's unlink. */
 static inline __attribute__((always_inline)) bool
@@ -151,9 +151,8 @@ bound_entry_linked(const struct kr_command_buffer *cb, struct kr_descriptor_reco
    uint64_t unlinks =
       atomic_load_explicit(&kr_command_buffer_device_hot(cb)->descriptor_cache.held_unlinks,
                            memory_order_acquire);
-   uint64_t seen = atomic_load_explicit(&record->bound_unlinks, memory_order_relaxed);
-   *vendor = atomic_load_explicit(&record->bound_vendor, memory_order_relaxed);
-   atomic_thread_fence(memory_order_acquire);
+   uint64_t seen = atomic_load_explicit(&record->bound_unlinks, memory_order_acquire);
+   *vendor = atomic_load_explicit(&record->bound_vendor, memory_order_acquire);
    if (atomic_load_explicit(&record->bound_entry, memory_order_relaxed) != entry)
       return false;
    if (seen == unlinks)

@@ -487,16 +487,16 @@ hold:
    }
    *out = entry;
    /* The record is settled, clean and linked to the entry of its content: published for binds
-    * through a hold as a sequence lock, bound_entry its version (kr_descriptor_record.h). A bind
-    * that read the old bound_entry and then any of the values below sees bound_entry changed
-    * when it reads it again after an acquire fence. */
+    * through a hold as a sequence lock, bound_entry its version (kr_descriptor_record.h). The
+    * values are release stores after bound_entry's clearing, so a bind that reads one of them
+    * (an acquire load) and then bound_entry again sees it cleared or newer, never the entry it
+    * read before. (Fences would do the same, but ThreadSanitizer does not model them.) */
    atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
-   atomic_thread_fence(memory_order_release);
    atomic_store_explicit(&record->bound_vendor, (VkDescriptorSet)entry->vendor_set,
-                         memory_order_relaxed);
+                         memory_order_release);
    atomic_store_explicit(&record->bound_unlinks,
                          atomic_load_explicit(&cache->held_unlinks, memory_order_relaxed),
-                         memory_order_relaxed);
+                         memory_order_release);
    atomic_store_explicit(&record->bound_entry, entry, memory_order_release);
    /* Evict only after the new entry is held, so it is not its own victim. */
    if (cache->linked_count > cache->max_entries)
