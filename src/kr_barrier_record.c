@@ -563,9 +563,10 @@ resource_accesses(struct kr_command_buffer *cb, uint32_t *used,
    const struct kr_descriptor_set *set = bound->set;
    /* Only sets that are records: a vendor set's shadow record may miss updates, and its layout
     * may allow updates after binding. */
-   if (!set || !set->has_record || set->vendor || !set->layout->model.modeled)
+   if (!set || !set->is_record)
       return false;
-   const struct kr_set_layout_model *model = &set->layout->model;
+   /* The record's model is its layout's, read from the set's first cache line. */
+   const struct kr_set_layout_model *model = set->record.model;
    const struct kr_binding_model *binding = kr_set_layout_model_binding(model, res->binding);
    if (!binding)
       return false;
@@ -865,7 +866,8 @@ bind_set(struct kr_command_buffer *cb, uint32_t index, struct kr_descriptor_set 
    bound->dynamic_count = 0;
    if (!set)
       return 0;
-   uint32_t mine = set->layout->model.dynamic_count;
+   /* A record's model is its layout's, in the set's first cache line (the layout is not). */
+   uint32_t mine = (set->has_record ? set->record.model : &set->layout->model)->dynamic_count;
    if (set->has_record && mine <= KR_BARRIER_DYNAMIC_OFFSETS &&
        (uint64_t)first_dynamic + mine <= dynamic_count) {
       bound->set = set;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Command pools and command buffers. Pools are wrapped so that the command buffer objects a
  * pool owns are freed with it. */
-#include <assert.h>
 #include <stdalign.h>
 #include <string.h>
 
@@ -165,7 +164,6 @@ kr_AllocateCommandBuffers(VkDevice _device, const VkCommandBufferAllocateInfo *p
       set_loader_magic_value(cb);
       kr_object_base_init(&cb->base, VK_OBJECT_TYPE_COMMAND_BUFFER, device->alloc);
       cb->disp = &device->disp;
-      assert(kr_command_buffer_device_hot(cb) == device);
       cb->handle = pCommandBuffers[made];
       cb->device = device;
       cb->pool = pool;

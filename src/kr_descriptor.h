@@ -81,9 +81,10 @@ struct kr_descriptor_pool {
 
 /* Cache-line aligned (KR_CACHE_LINE; sets are allocated so), since a program updates and binds
  * hundreds of sets per submit, each cold in the CPU's cache by its next recording: what updates
- * and binds read comes first, in the first cache line (hold_hint to the record's fresh; the
- * layout, the vendor set and the object's base, which they never read, come later), and the
- * record's descriptors, which follow the set, start a line of their own. */
+ * and binds read comes first, in the first cache line (hold_hint to the record's
+ * inline_changed; the layout, the vendor set and the object's base, which they never read,
+ * come later), and the record's descriptors, which follow the set, start a line of their own.
+ * The barrier policy reads a bound set's model through its record, in that line too. */
 struct kr_descriptor_set {
    /* Where a command buffer keeps its hold on the cache entry it last bound this set through
     * (an index into its held or carried holds), so that binding it again in a later recording
@@ -109,8 +110,7 @@ struct kr_descriptor_set {
    size_t size; /* of its allocation (the set and its record) */
    uint64_t kept_serial;
 };
-_Static_assert(offsetof(struct kr_descriptor_set, record.fresh) + sizeof(uint64_t *) <=
-                  KR_CACHE_LINE,
+_Static_assert(offsetof(struct kr_descriptor_set, record.inline_changed) < KR_CACHE_LINE,
                "what updates and binds read is in the set's first cache line");
 _Static_assert(sizeof(struct kr_descriptor_set) % KR_CACHE_LINE == 0,
                "the record's descriptors, after the set, start a cache line");

@@ -135,45 +135,17 @@ keep_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
    return true;
 }
 
-/* Whether the entry a set's clean record was bound to, read from its bound_entry and held by
- * the caller's command buffer, is still linked, and its vendor set (*vendor): no held entry was
- * unlinked since the record last knew it linked (the cache's count is the record's), or the
- * entry says so (the record's count is then brought up to date, so the next bind reads nothing
- * of the entry). The record's values count only while bound_entry is still that entry, read
- * again after them (acquire loads, so the read comes after theirs: the sequence lock of
- * kr_descriptor_record.h): another thread's bind may publish another entry meanwhile. The cache's count is read before the link: a count that
- * moved past an unlink comes with the link that unlink cleared, so a count stored after a link
- * seen set is never newer than the entry's unlink. */
-static inline __attribute__((always_inline)) bool
-bound_entry_linked(const struct kr_command_buffer *cb, struct kr_descriptor_record *record,
-                   struct kr_cache_entry *entry, VkDescriptorSet *vendor)
-{
-   uint64_t unlinks =
-      atomic_load_explicit(&kr_command_buffer_device_hot(cb)->descriptor_cache.held_unlinks,
-                           memory_order_acquire);
-   uint64_t seen = atomic_load_explicit(&record->bound_unlinks, memory_order_acquire);
-   *vendor = atomic_load_explicit(&record->bound_vendor, memory_order_acquire);
-   if (atomic_load_explicit(&record->bound_entry, memory_order_relaxed) != entry)
-      return false;
-   if (seen == unlinks)
-      return true;
-   if (!atomic_load_explicit(&entry->linked, memory_order_relaxed))
-      return false;
-   atomic_store_explicit(&record->bound_unlinks, unlinks, memory_order_relaxed);
-   return true;
-}
-
 /* Where this command buffer holds `entry`, the entry a set's clean record is linked to (its
  * bound_entry), found through the set's hint: in this recording's holds, in those carried from
- * the one before, or not (the hint is only a hint: the command buffer's own arrays decide); and
- * the entry's vendor set (bound_entry_linked). An entry held but unlinked since (an object it
- * names was destroyed) counts as not held: it is looked up again under the lock, and a carried
- * hold on it stays carried, to be let go when this recording ends. No call. */
+ * the one before, or not (the hint is only a hint: the command buffer's own arrays decide). An
+ * entry held but unlinked since (an object it names was destroyed) counts as not held: it is
+ * looked up again under the lock, and a carried hold on it stays carried, to be let go when this
+ * recording ends. No side effect, no call. */
 enum hold_place { NOT_HELD, IN_HELD, IN_CARRIED };
 
 static inline __attribute__((always_inline)) enum hold_place
 hold_place(const struct kr_command_buffer *cb, struct kr_descriptor_set *set,
-           struct kr_cache_entry *entry, uint32_t *hint, VkDescriptorSet *vendor)
+           struct kr_cache_entry *entry, uint32_t *hint)
 {
    *hint = atomic_load_explicit(&set->hold_hint, memory_order_relaxed);
    enum hold_place place = NOT_HELD;
@@ -182,7 +154,7 @@ hold_place(const struct kr_command_buffer *cb, struct kr_descriptor_set *set,
    else if (*hint < cb->carried_count && cb->carried[*hint] == entry)
       place = IN_CARRIED;
    /* Held, so not freed: its link can be read. */
-   if (place != NOT_HELD && !bound_entry_linked(cb, &set->record, entry, vendor))
+   if (place != NOT_HELD && !atomic_load_explicit(&entry->linked, memory_order_relaxed))
       place = NOT_HELD;
    return place;
 }
@@ -206,10 +178,10 @@ take_hold(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
  * to what the cache would answer: the entry of the record's content, held. */
 static inline __attribute__((always_inline)) bool
 rebind_held(struct kr_command_buffer *cb, struct kr_descriptor_set *set,
-            struct kr_cache_entry *entry, VkDescriptorSet *vendor)
+            struct kr_cache_entry *entry)
 {
    uint32_t hint;
-   enum hold_place place = hold_place(cb, set, entry, &hint, vendor);
+   enum hold_place place = hold_place(cb, set, entry, &hint);
    if (place == NOT_HELD || (place == IN_CARRIED && !hold_room(cb)))
       return false;
    take_hold(cb, set, entry, place, hint);
@@ -227,13 +199,12 @@ vendor_set_for(struct kr_command_buffer *cb, VkDescriptorSet handle, bool *locke
    struct kr_descriptor_set *set = kr_descriptor_set_from_handle(handle);
    if (!set)
       return VK_NULL_HANDLE;
-   if (!set->layout->model.modeled)
-      return set->vendor;
+   if (!set->is_record)
+      return set->vendor; /* a vendor set (its layout is not modeled) */
    struct kr_cache_entry *bound = kr_descriptor_record_bound_entry(&set->record);
-   VkDescriptorSet bound_vendor;
-   if (bound && rebind_held(cb, set, bound, &bound_vendor)) {
+   if (bound && rebind_held(cb, set, bound)) {
       *held = bound;
-      return bound_vendor;
+      return (VkDescriptorSet)bound->vendor_set;
    }
    struct kr_descriptor_cache *cache = &cb->device->descriptor_cache;
    if (!*locked) {
@@ -305,7 +276,6 @@ bind_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point, VkPipeli
 struct quick_hold {
    struct kr_descriptor_set *set;
    struct kr_cache_entry *entry;
-   VkDescriptorSet vendor; /* the entry's vendor set */
    enum hold_place place;
    uint32_t hint;
 };
@@ -320,7 +290,7 @@ find_quick_hold(const struct kr_command_buffer *cb, VkDescriptorSet handle,
    q->entry = kr_descriptor_record_bound_entry(&q->set->record);
    if (!q->entry)
       return false;
-   q->place = hold_place(cb, q->set, q->entry, &q->hint, &q->vendor);
+   q->place = hold_place(cb, q->set, q->entry, &q->hint);
    return q->place == IN_HELD || (q->place == IN_CARRIED && cb->held_count < cb->held_capacity);
 }
 
@@ -329,12 +299,13 @@ find_quick_hold(const struct kr_command_buffer *cb, VkDescriptorSet handle,
 static void __attribute__((noinline))
 bind_held_tracked(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                   VkPipelineLayout layout, uint32_t index, struct kr_descriptor_set *set,
-                  struct kr_cache_entry *entry, VkDescriptorSet vendor, uint32_t dynamic_count,
+                  struct kr_cache_entry *entry, uint32_t dynamic_count,
                   const uint32_t *dynamic_offsets)
 {
    kr_barrier_bind_one_set(cb, bind_point, index, set, entry, dynamic_count, dynamic_offsets);
    cb->disp->CmdBindDescriptorSets(cb->handle, bind_point, kr_pipeline_layout_vendor(layout),
-                                   index, 1, &vendor, dynamic_count, dynamic_offsets);
+                                   index, 1, &entry->vendor_handle, dynamic_count,
+                                   dynamic_offsets);
 }
 
 /* Sets bound by one command that fit in a small array on the stack; more take scratch memory,
@@ -383,8 +354,8 @@ bind_any_sets(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
 
 /* The commonest bind, one set whose cached vendor set this command buffer already holds
  * (find_quick_hold), is bound inline, and where the barrier policy keeps it back or does not
- * follow it, without a call before the vendor's. The vendor set comes from the record's copy
- * (bound_vendor, in the set's first cache line): nothing of the entry is read. */
+ * follow it, without a call before the vendor's: the vendor gets the address of the entry's
+ * own handle (a held entry's vendor set never changes), so no frame is needed. */
 VKAPI_ATTR void VKAPI_CALL
 kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipelineBindPoint,
                          VkPipelineLayout layout, uint32_t firstSet, uint32_t descriptorSetCount,
@@ -402,7 +373,7 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
    switch (kr_barrier_one_set_way(&cb->barrier, pipelineBindPoint, firstSet,
                                   dynamicOffsetCount)) {
    case KR_BARRIER_BIND_OTHER:
-      bind_held_tracked(cb, pipelineBindPoint, layout, firstSet, q.set, q.entry, q.vendor,
+      bind_held_tracked(cb, pipelineBindPoint, layout, firstSet, q.set, q.entry,
                         dynamicOffsetCount, pDynamicOffsets);
       return;
    case KR_BARRIER_BIND_KEPT:
@@ -412,8 +383,8 @@ kr_CmdBindDescriptorSets(VkCommandBuffer commandBuffer, VkPipelineBindPoint pipe
       break;
    }
    cb->disp->CmdBindDescriptorSets(cb->handle, pipelineBindPoint,
-                                   kr_pipeline_layout_vendor(layout), firstSet, 1, &q.vendor,
-                                   dynamicOffsetCount, pDynamicOffsets);
+                                   kr_pipeline_layout_vendor(layout), firstSet, 1,
+                                   &q.entry->vendor_handle, dynamicOffsetCount, pDynamicOffsets);
 }
 
 VKAPI_ATTR void VKAPI_CALL

@@ -213,10 +213,7 @@ unlink_entry(struct kr_descriptor_cache *cache, struct kr_cache_entry *entry)
    entry->bucket_next = NULL;
    unlink_objects(cache, entry);
    idle_remove(entry);
-   atomic_store_explicit(&entry->linked, false, memory_order_relaxed);
-   /* After the entry's link (a bind that reads the new count reads the link too). */
-   if (entry->holders)
-      atomic_fetch_add_explicit(&cache->held_unlinks, 1, memory_order_release);
+   entry->linked = false;
    cache->linked_count--;
    list_push(&cache->unlinked, entry); /* until settled: finish frees what remains */
    settle(cache, entry);
@@ -351,7 +348,8 @@ insert(struct kr_descriptor_cache *cache, void *layout, const struct kr_descript
       kr_free(cache->alloc, entry);
       return result;
    }
-   entry->vendor_set = vendor_set;
+   /* Stored as the vendor's handle, whose address a bind gives the vendor (vendor_handle). */
+   entry->vendor_handle = (VkDescriptorSet)vendor_set;
    cache->vendor_sets++;
    count(cache, KR_STAT_VENDOR_DESCRIPTOR_SETS_LIVE, 1);
    cache->bytes += entry->bytes;
@@ -486,17 +484,7 @@ hold:
       *new_hold = true;
    }
    *out = entry;
-   /* The record is settled, clean and linked to the entry of its content: published for binds
-    * through a hold as a sequence lock, bound_entry its version (kr_descriptor_record.h). The
-    * values are release stores after bound_entry's clearing, so a bind that reads one of them
-    * (an acquire load) and then bound_entry again sees it cleared or newer, never the entry it
-    * read before. (Fences would do the same, but ThreadSanitizer does not model them.) */
-   atomic_store_explicit(&record->bound_entry, NULL, memory_order_relaxed);
-   atomic_store_explicit(&record->bound_vendor, (VkDescriptorSet)entry->vendor_set,
-                         memory_order_release);
-   atomic_store_explicit(&record->bound_unlinks,
-                         atomic_load_explicit(&cache->held_unlinks, memory_order_relaxed),
-                         memory_order_release);
+   /* The record is settled, clean and linked to the entry of its content. */
    atomic_store_explicit(&record->bound_entry, entry, memory_order_release);
    /* Evict only after the new entry is held, so it is not its own victim. */
    if (cache->linked_count > cache->max_entries)

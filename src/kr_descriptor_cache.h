@@ -23,7 +23,6 @@
 #define KR_DESCRIPTOR_CACHE_H
 
 #include <pthread.h>
-#include <stdalign.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -45,11 +44,17 @@ struct kr_descriptor_cache_ops {
 struct kr_cache_object_link;
 
 struct kr_cache_entry {
-   /* What the barrier policy reads for every tracked dispatch, and a bind through a hold whose
-    * record's count of unlinks is behind (kr_descriptor_record.bound_unlinks), come first, in
+   /* What a bind of a held entry and the barrier policy read for every dispatch come first, in
     * the entry's first cache line (entries are KR_CACHE_LINE aligned): a program binds
     * hundreds of entries per submit, each cold in the CPU's cache by its next recording. */
-   uint64_t vendor_set; /* 0 once freed */
+   union {
+      uint64_t vendor_set; /* 0 once freed */
+      /* The same as the vendor's handle, as the cache stores it, whose address a bind of the
+       * entry gives the vendor (a held entry's vendor set never changes), so that the bind
+       * needs no copy of its own. */
+      VkDescriptorSet vendor_handle;
+   };
+   _Static_assert(sizeof(uint64_t) == sizeof(VkDescriptorSet), "a handle is 64 bits");
    /* What another module derived from the content, which never changes (the barrier policy's
     * resolved buffer ranges, kr_barrier_record.c): NULL until published, immutable after, freed
     * with the entry's memory. Published without the lock (first writer wins). */
@@ -80,14 +85,7 @@ struct kr_cache_entry {
 };
 
 struct kr_descriptor_cache {
-   /* Entries unlinked while a command buffer held them (an object they name was destroyed):
-    * a record's bound_unlinks is this count when its bound entry was last known linked, so a
-    * bind through a hold needs no look at the entry until the count moves. Entries unlinked
-    * with no holder do not count: no command buffer can bind them through a hold (none has
-    * one, and none can take one on an unlinked entry). Read without the lock by every such
-    * bind, written rarely: a cache line of its own, away from the lock's. */
-   alignas(KR_CACHE_LINE) _Atomic uint64_t held_unlinks;
-   alignas(KR_CACHE_LINE) pthread_mutex_t lock;
+   pthread_mutex_t lock;
    const VkAllocationCallbacks *alloc;
    const struct kr_descriptor_cache_ops *ops;
    void *context;

@@ -43,7 +43,7 @@ struct kr_cache_entry;
 
 struct kr_descriptor_record {
    /* What every update and bind of the set reads comes first (kr_descriptor_set puts it in the
-    * set's first cache line): model to fresh. */
+    * set's first cache line): model to inline_changed. */
    const struct kr_set_layout_model *model;
    struct kr_descriptor *descriptors; /* model->descriptor_count */
    /* The entry below while it holds exactly this record's content (settled, not dirty): what a
@@ -52,29 +52,18 @@ struct kr_descriptor_record {
     * change of the content, every reopen and every change of the link. Atomic because binds of
     * one set from several threads are allowed, and one of them may take the lock meanwhile. */
    _Atomic(struct kr_cache_entry *) bound_entry;
-   /* bound_entry's vendor set, and the cache's count of held entries unlinked
-    * (kr_descriptor_cache.held_unlinks) when bound_entry was published or last seen linked:
-    * while the count is the same, an entry a command buffer holds is still linked, so a bind
-    * through a hold reads nothing of the entry. Published with bound_entry under the cache's
-    * lock, bound_entry cleared first (kr_descriptor_cache.c), so that a bind reading them
-    * without the lock checks that bound_entry is still the entry it read before trusting
-    * them: binds of one set may run on several threads while one of them publishes another
-    * entry (the last one unlinked: an object it named was destroyed and the set written again
-    * with a new object of the same handle). */
-   _Atomic(VkDescriptorSet) bound_vendor;
-   _Atomic uint64_t bound_unlinks;
-   /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
-    * re-binding an unchanged set). An update storing the values the descriptors already hold
-    * changes nothing, so it leaves dirty as it was. */
-   bool dirty;
-   bool inline_changed;
    /* Reopened (kr_descriptor_record_reopen): the record holds the content of the set that had
     * its memory before, and `fresh` marks the descriptors stored since (one bit each, in the
     * record's storage; NULL for records that cannot be reopened); settling clears the others.
     * A framework writes every set it allocates with what the set before it held: then nothing
     * changes, and binding it needs no hash, comparison nor lookup. */
-   bool reopened;
    uint64_t *fresh;
+   bool reopened;
+   /* The content changed since the last kr_descriptor_record_hash (the cache's fast path for
+    * re-binding an unchanged set). An update storing the values the descriptors already hold
+    * changes nothing, so it leaves dirty as it was. */
+   bool dirty;
+   bool inline_changed;
    /* The cache entry the record was last bound through (a reference the record holds), while
     * the record is unchanged since; NULL otherwise. Changed only under the cache's lock. */
    struct kr_cache_entry *entry;

@@ -232,15 +232,6 @@ _Static_assert(offsetof(struct kr_command_buffer, counts.dispatches) >= 2 * KR_C
                      3 * KR_CACHE_LINE,
                "the per-command counters and the barrier policy's kept commands share line 2");
 
-/* The command buffer's device, found through its dispatch table (always the device's own,
- * kr_AllocateCommandBuffers), which lies in line 0 where every command reads it: `device`
- * lies in a line no fast path reads otherwise. */
-static inline struct kr_device *
-kr_command_buffer_device_hot(const struct kr_command_buffer *cb)
-{
-   return (struct kr_device *)((uintptr_t)cb->disp - offsetof(struct kr_device, disp));
-}
-
 /* VK_EXT_debug_utils messengers exist once per vendor instance. */
 struct kr_debug_messenger {
    struct kr_object_base base;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Two threads bind one set through their command buffers' holds while the cache entry they hold
- * was unlinked (a review's finding, kr_descriptor_bind.c: the set's record publishes the entry,
- * its vendor set and the cache's count of unlinks as a sequence lock; a bind that read the old
- * entry must not take the new entry's count or vendor set as the old one's).
+ * was unlinked and another thread's bind publishes the set's new entry (kr_descriptor_bind.c:
+ * a bind through a hold must see the entry it holds unlinked and look the set up again, and
+ * never give the vendor a vendor set its command buffer does not hold). A review's reproducer,
+ * which found that fault in a variant of the bind that read the entry's link and vendor set from
+ * copies in the set's record.
  *
  * Set 0 names the source buffer (binding 0, which the desc_copy shader reads) and a victim
  * buffer (binding 1, which it does not). Each round the main thread destroys the victim and
@@ -13,8 +15,8 @@
  * set 1, and dispatch. The main thread lets B's holds go, binds other sets so that idle entries
  * are evicted (run with KRONOS_DESCRIPTOR_CACHE_SETS=2), submits A and checks that A copied the
  * source: a wrong vendor set would read another set's buffer or a freed one. The window is a
- * few nanoseconds; ThreadSanitizer's build widens it, and reports the race itself (before the
- * fix, 800 rounds found it in two runs of three there).
+ * few nanoseconds; ThreadSanitizer's build widens it, and reports the race itself (with that
+ * variant, 800 rounds found it in two runs of three there).
  *   it_descriptor_hold_race [ROUNDS]   (default 800) */
 #include <pthread.h>
 #include <stdatomic.h>

@@ -539,62 +539,6 @@ forgetting_an_object_unlinks_its_sets(void **state)
    kr_set_layout_model_finish(&m, NULL);
 }
 
-/* What a bind through a hold reads instead of the entry (kr_descriptor_bind.c): a bind publishes
- * the entry's vendor set and the count of held entries unlinked; that count moves when an entry
- * some holder holds is unlinked (an object it names destroyed), and only then: an entry no one
- * holds, unlinked or evicted, cannot be bound through a hold. */
-static uint64_t
-held_unlinks(const struct fixture *f)
-{
-   return atomic_load(&f->cache.held_unlinks);
-}
-
-static void
-unlinking_a_held_entry_moves_the_count(void **state)
-{
-   (void)state;
-   struct fixture f;
-   fixture_init(&f, 1);
-   struct kr_set_layout_model m = small_model();
-   struct kr_descriptor_record a = record_with_buffer(&m, 0x100);
-   struct kr_descriptor_record b = record_with_buffer(&m, 0x101);
-   assert_int_equal(held_unlinks(&f), 0);
-   struct bound ba = bind(&f, &layout_tag_a, &a, 1);
-   assert_ptr_equal(kr_descriptor_record_bound_entry(&a), ba.entry);
-   assert_int_equal((uint64_t)a.bound_vendor, ba.vendor_set);
-   assert_int_equal(atomic_load(&a.bound_unlinks), 0);
-
-   /* Unlinked while unheld (0x100 destroyed after the release): the count stays. */
-   release(&f, &ba);
-   kr_descriptor_cache_forget_object(&f.cache, 0x100);
-   assert_int_equal(held_unlinks(&f), 0);
-   /* Evicted while unheld (one entry at most): the count stays. */
-   struct bound bb = bind(&f, &layout_tag_a, &b, 2);
-   release(&f, &bb);
-   struct kr_descriptor_record c = record_with_buffer(&m, 0x102);
-   struct bound bc = bind(&f, &layout_tag_a, &c, 3);
-   assert_false(bb.entry->linked);
-   assert_int_equal(held_unlinks(&f), 0);
-
-   /* Unlinked while held (0x102 destroyed, holder 3 still holding): the count moves, and the
-    * record's stays behind until the record is bound again. */
-   kr_descriptor_cache_forget_object(&f.cache, 0x102);
-   assert_int_equal(held_unlinks(&f), 1);
-   assert_int_equal(atomic_load(&c.bound_unlinks), 0);
-   release(&f, &bc);
-   set_buffer(&c, 0, 0x103, 0);
-   struct bound bc2 = bind(&f, &layout_tag_a, &c, 4);
-   assert_int_equal(atomic_load(&c.bound_unlinks), 1);
-   assert_int_equal((uint64_t)c.bound_vendor, bc2.vendor_set);
-   assert_true(bc2.vendor_set != bc.vendor_set);
-   release(&f, &bc2);
-   record_free(&f, &a);
-   record_free(&f, &b);
-   record_free(&f, &c);
-   fixture_finish(&f);
-   kr_set_layout_model_finish(&m, NULL);
-}
-
 /* A set rewritten with the values it holds stays clean and re-binds through its linked entry
  * (the fast path), but never through an entry unlinked since: a destroyed object's set. */
 static void
@@ -1855,7 +1799,6 @@ main(void)
       cmocka_unit_test(hits_and_misses),
       cmocka_unit_test(holds_are_per_holder),
       cmocka_unit_test(forgetting_an_object_unlinks_its_sets),
-      cmocka_unit_test(unlinking_a_held_entry_moves_the_count),
       cmocka_unit_test(same_value_rewrites_rebind_without_lookup),
       cmocka_unit_test(forgetting_unlinks_every_entry_naming_it),
       cmocka_unit_test(eviction_never_touches_a_held_set),
