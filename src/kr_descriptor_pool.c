@@ -242,8 +242,7 @@ drop_kept(struct kr_device *device, struct kr_descriptor_set *set)
 static bool
 keeps_content(const struct kr_descriptor_set *set)
 {
-   return set->has_record && !set->vendor && set->layout->model.modeled &&
-          kr_descriptor_record_can_reopen(&set->layout->model);
+   return set->is_record && kr_descriptor_record_can_reopen(&set->layout->model);
 }
 
 /* Frees Kronos's side of a set (its vendor set, if any, is the caller's to free), keeping its
