@@ -164,13 +164,7 @@ make_objects(const struct dc_side *s)
       ((uint32_t *)r.src.data)[w] = 0x5eed0000u + w;
 
    const VkDescriptorPoolSize pool_size = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 64};
-   const VkDescriptorPoolCreateInfo pool_info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .maxSets = 32,
-      .poolSizeCount = 1,
-      .pPoolSizes = &pool_size,
-   };
-   CHECK_VK(vkCreateDescriptorPool(s->device, &pool_info, NULL, &r.pool));
+   CHECK_VK(it_create_descriptor_pool(s->device, 0, 32, &pool_size, 1, NULL, &r.pool));
    CHECK_VK(dc_allocate_sets(s, r.pool, &r.l0, 1, &r.s0));
    const VkDescriptorSetLayout ones[2] = {r.l1, r.l1};
    CHECK_VK(dc_allocate_sets(s, r.pool, ones, 2, r.s1));
