@@ -28,7 +28,17 @@
  * (a noisy neighbour, a clock change) falls on both sides of each ratio alike, where the ratio
  * of medians taken at different times (kronos-bench's rows, run one after another) carries it.
  * The caller can pin the process to CPUs (taskset).
- *   record-cost [--reps N] [--dispatches N] */
+ *
+ * With --binding it measures instead what the vendor's dispatch costs by how the same
+ * descriptors are bound (is there a way of binding that costs the vendor less?), with no goal:
+ *   chain-nobarriers   as above: a set per region, written once, bound before each dispatch
+ *   same-set           region 0's set bound before each dispatch
+ *   bind-once          region 0's set bound once, then the dispatches
+ *   dynamic-offset     one set whose y is a dynamic storage buffer, bound before each dispatch
+ *                      at region d's offset
+ *   update-only        region d written into a set, 2 writes, and no command but the dispatches'
+ *                      pipeline bind and push (what the updates cost alone)
+ *   record-cost [--reps N] [--dispatches N] [--binding] */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -38,14 +48,25 @@
 #endif
 
 #include "kt.h"
+#include "saxpy_spv.h"
 
-#define MAX_DISPATCHES 4096u
+#define MAX_DISPATCHES KT_REGIONS_MAX
 #define MAX_REPS 201u
-#define REGION_FLOATS 1024u /* 4 KiB regions, as kronos-bench's chain rows */
 
-enum shape { SHAPE_CHAIN_BARRIERS, SHAPE_CHAIN_NOBARRIERS, SHAPE_DESCRIPTOR_UPDATES, SHAPE_COUNT };
-static const char *const shape_names[SHAPE_COUNT] = {"chain-barriers", "chain-nobarriers",
-                                                      "descriptor-updates"};
+enum shape {
+   SHAPE_CHAIN_BARRIERS,
+   SHAPE_CHAIN_NOBARRIERS,
+   SHAPE_DESCRIPTOR_UPDATES,
+   SHAPE_GOAL_COUNT, /* the shapes before are the goals'; the binding shapes follow */
+   SHAPE_SAME_SET = SHAPE_GOAL_COUNT,
+   SHAPE_BIND_ONCE,
+   SHAPE_DYNAMIC_OFFSET,
+   SHAPE_UPDATE_ONLY,
+   SHAPE_COUNT
+};
+static const char *const shape_names[SHAPE_COUNT] = {
+   "chain-barriers", "chain-nobarriers", "descriptor-updates", "same-set",
+   "bind-once",      "dynamic-offset",   "update-only"};
 
 /* What is timed: each kind of call (summed over the recording), begin + end, and the whole
  * recording without the per-call readings. */
@@ -60,24 +81,30 @@ enum side_kind { SIDE_DIRECT, SIDE_KRONOS, SIDE_COUNT };
 
 struct side {
    struct kt_device device;
-   struct kt_compute_pipeline pipeline;
-   VkBuffer x, y;
-   VkDeviceMemory x_memory, y_memory;
-   VkDescriptorPool pool;
-   VkDescriptorSet fixed[MAX_DISPATCHES];   /* region d, written once */
-   VkDescriptorSet scratch[MAX_DISPATCHES]; /* written before each dispatch (descriptor-updates) */
+   struct kt_regions regions; /* scratch sets: written before each dispatch (descriptor-updates) */
+   struct kt_compute_pipeline dynamic_pipeline; /* --binding: y a dynamic storage buffer */
+   VkDescriptorSet dynamic_set;
    /* One pool and command buffer per shape and pass: Kronos's barrier policy replays a
     * command buffer's previous decisions when it records the same again (as kronos-bench's
     * rows do), which a command buffer shared by the shapes would never do. */
    VkCommandPool command_pools[SHAPE_COUNT][2];
    VkCommandBuffer cmds[SHAPE_COUNT][2];
    VkFence fence;
-   uint32_t groups;
 };
 
 struct options {
    uint32_t reps, dispatches;
+   bool binding; /* the binding shapes instead of the goals' */
 };
+
+/* Whether the run measures `shape`. */
+static bool
+measures(const struct options *o, enum shape shape)
+{
+   if (!o->binding)
+      return shape < SHAPE_GOAL_COUNT;
+   return shape >= SHAPE_GOAL_COUNT || shape == SHAPE_CHAIN_NOBARRIERS;
+}
 
 /* The time stamp counter, or nanoseconds where there is none. */
 static inline uint64_t
@@ -112,19 +139,27 @@ ns_per_tick(void)
    return elapsed ? (now_ns() - start_ns) / (double)elapsed : 1.0;
 }
 
-static int32_t
-pick_device_local(const VkPhysicalDeviceMemoryProperties *memory, uint32_t type_bits)
+/* The set whose y is a dynamic storage buffer of one region, at offset 0 (--binding). */
+static VkResult
+create_dynamic(struct side *s)
 {
-   return kt_memory_type_find(memory, type_bits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT, 0);
-}
-
-static void
-region_infos(const struct side *s, uint32_t region, VkDescriptorBufferInfo infos[2])
-{
-   infos[0] = (VkDescriptorBufferInfo){.buffer = s->x, .range = VK_WHOLE_SIZE};
-   infos[1] = (VkDescriptorBufferInfo){.buffer = s->y,
-                                       .offset = (VkDeviceSize)region * REGION_FLOATS * 4,
-                                       .range = REGION_FLOATS * 4};
+   const VkDescriptorType types[2] = {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+                                      VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC};
+   VkResult result = kt_compute_pipeline_create_typed(&s->device, saxpy_spv, saxpy_spv_size,
+                                                      types, 2, sizeof(struct kt_saxpy_push),
+                                                      "saxpy, dynamic y", &s->dynamic_pipeline);
+   if (result == VK_SUCCESS)
+      result = kt_regions_allocate_set(&s->device, &s->regions, s->dynamic_pipeline.set_layout,
+                                       &s->dynamic_set);
+   if (result != VK_SUCCESS)
+      return result;
+   VkDescriptorBufferInfo infos[2];
+   kt_regions_infos(&s->regions, 0, infos);
+   VkWriteDescriptorSet writes[2];
+   kt_storage_buffer_writes(s->dynamic_set, 2, infos, writes);
+   writes[1].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC;
+   s->device.vk.vkUpdateDescriptorSets(s->device.handle, 2, writes, 0, NULL);
+   return VK_SUCCESS;
 }
 
 static VkResult
@@ -133,32 +168,9 @@ setup(struct side *s, const struct options *o)
    const struct kt_device *device = &s->device;
    const struct VolkDeviceTable *vk = &device->vk;
    VkDevice handle = device->handle;
-   VkResult result = kt_saxpy_pipeline_create(device, &s->pipeline);
-   if (result == VK_SUCCESS)
-      result = kt_buffer_memory_create(device, REGION_FLOATS * 4,
-                                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, pick_device_local,
-                                       "device-local", "x", &s->x, &s->x_memory, NULL);
-   if (result == VK_SUCCESS)
-      result = kt_buffer_memory_create(device, (VkDeviceSize)o->dispatches * REGION_FLOATS * 4,
-                                       VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, pick_device_local,
-                                       "device-local", "y", &s->y, &s->y_memory, NULL);
-   if (result == VK_SUCCESS)
-      result = kt_descriptor_pool_create(device, 2 * o->dispatches, 2, &s->pool);
-   for (uint32_t d = 0; d < o->dispatches && result == VK_SUCCESS; d++) {
-      VkDescriptorBufferInfo infos[2];
-      region_infos(s, d, infos);
-      result = kt_descriptor_set_create(device, s->pool, &s->pipeline, infos, &s->fixed[d]);
-      if (result != VK_SUCCESS)
-         break;
-      const VkDescriptorSetAllocateInfo info = {
-         .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO,
-         .descriptorPool = s->pool,
-         .descriptorSetCount = 1,
-         .pSetLayouts = &s->pipeline.set_layout,
-      };
-      result = vk->vkAllocateDescriptorSets(handle, &info, &s->scratch[d]);
-      kt_ok(result, "vkAllocateDescriptorSets");
-   }
+   VkResult result = kt_regions_create(device, o->dispatches, o->binding, &s->regions);
+   if (result == VK_SUCCESS && o->binding)
+      result = create_dynamic(s);
    if (result != VK_SUCCESS)
       return result;
    const VkCommandPoolCreateInfo pool_info = {
@@ -186,7 +198,6 @@ setup(struct side *s, const struct options *o)
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
    result = vk->vkCreateFence(handle, &fence_info, NULL, &s->fence);
    kt_ok(result, "vkCreateFence");
-   s->groups = kt_saxpy_group_count(device, REGION_FLOATS);
    return result;
 }
 
@@ -206,17 +217,8 @@ teardown(struct side *s)
             vk->vkDestroyCommandPool(device->handle, s->command_pools[sh][pass], NULL);
       }
    }
-   if (s->pool)
-      vk->vkDestroyDescriptorPool(device->handle, s->pool, NULL);
-   VkBuffer buffers[2] = {s->x, s->y};
-   VkDeviceMemory memory[2] = {s->x_memory, s->y_memory};
-   for (uint32_t i = 0; i < 2; i++) {
-      if (buffers[i])
-         vk->vkDestroyBuffer(device->handle, buffers[i], NULL);
-      if (memory[i])
-         vk->vkFreeMemory(device->handle, memory[i], NULL);
-   }
-   kt_compute_pipeline_destroy(device, &s->pipeline);
+   kt_compute_pipeline_destroy(device, &s->dynamic_pipeline);
+   kt_regions_destroy(device, &s->regions);
 }
 
 /* Runs `call`, adding its ticks to parts[part] when timing each call. */
@@ -257,7 +259,7 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
       .srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT,
       .dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT,
    };
-   const struct kt_saxpy_push push = {.n = REGION_FLOATS, .a = 2.0f};
+   const struct kt_saxpy_push push = {.n = KT_REGION_FLOATS, .a = 2.0f};
    uint64_t whole = ticks();
    TIMED(PART_BEGIN_END, result = vk->vkBeginCommandBuffer(cmd, &begin));
    if (!kt_ok(result, "vkBeginCommandBuffer"))
@@ -268,22 +270,37 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
                                      VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1,
                                      &compute_barrier, 0, NULL, 0, NULL));
    }
-   vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, s->pipeline.handle);
-   vk->vkCmdPushConstants(cmd, s->pipeline.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
+   const struct kt_compute_pipeline *pipeline =
+      shape == SHAPE_DYNAMIC_OFFSET ? &s->dynamic_pipeline : &s->regions.pipeline;
+   vk->vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline->handle);
+   vk->vkCmdPushConstants(cmd, pipeline->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(push),
                           &push);
-   for (uint32_t d = 0; d < o->dispatches; d++) {
-      VkDescriptorSet set = s->fixed[d];
-      if (shape == SHAPE_DESCRIPTOR_UPDATES) {
-         VkDescriptorBufferInfo infos[2];
-         region_infos(s, d, infos);
-         VkWriteDescriptorSet writes[2];
-         kt_storage_buffer_writes(s->scratch[d], 2, infos, writes);
-         set = s->scratch[d];
-         TIMED(PART_UPDATE, vk->vkUpdateDescriptorSets(handle, 2, writes, 0, NULL));
-      }
+   if (shape == SHAPE_BIND_ONCE)
       TIMED(PART_BIND, vk->vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE,
-                                                   s->pipeline.layout, 0, 1, &set, 0, NULL));
-      TIMED(PART_DISPATCH, vk->vkCmdDispatch(cmd, s->groups, 1, 1));
+                                                   pipeline->layout, 0, 1, &s->regions.fixed[0],
+                                                   0, NULL));
+   for (uint32_t d = 0; d < o->dispatches; d++) {
+      VkDescriptorSet set = s->regions.fixed[d];
+      uint32_t offset = d * KT_REGION_FLOATS * 4; /* dynamic-offset's */
+      if (shape == SHAPE_DESCRIPTOR_UPDATES || shape == SHAPE_UPDATE_ONLY) {
+         VkDescriptorBufferInfo infos[2];
+         kt_regions_infos(&s->regions, d, infos);
+         VkWriteDescriptorSet writes[2];
+         kt_storage_buffer_writes(s->regions.scratch[d], 2, infos, writes);
+         set = s->regions.scratch[d];
+         TIMED(PART_UPDATE, vk->vkUpdateDescriptorSets(handle, 2, writes, 0, NULL));
+         if (shape == SHAPE_UPDATE_ONLY)
+            continue;
+      } else if (shape == SHAPE_SAME_SET) {
+         set = s->regions.fixed[0];
+      } else if (shape == SHAPE_DYNAMIC_OFFSET) {
+         set = s->dynamic_set;
+      }
+      if (shape != SHAPE_BIND_ONCE)
+         TIMED(PART_BIND, vk->vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE,
+                                                      pipeline->layout, 0, 1, &set,
+                                                      shape == SHAPE_DYNAMIC_OFFSET, &offset));
+      TIMED(PART_DISPATCH, vk->vkCmdDispatch(cmd, s->regions.groups, 1, 1));
       if (shape == SHAPE_CHAIN_BARRIERS)
          TIMED(PART_BARRIER,
                vk->vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_ALL_COMMANDS_BIT,
@@ -340,13 +357,18 @@ parse_options(int argc, char **argv, struct options *o)
    *o = (struct options){.reps = 31, .dispatches = 256};
    for (int i = 1; i < argc; i++) {
       uint32_t *value = NULL;
+      if (strcmp(argv[i], "--binding") == 0) {
+         o->binding = true;
+         continue;
+      }
       if (strcmp(argv[i], "--reps") == 0)
          value = &o->reps;
       else if (strcmp(argv[i], "--dispatches") == 0)
          value = &o->dispatches;
       uint32_t max = value == &o->reps ? MAX_REPS : MAX_DISPATCHES;
       if (!value || i + 1 >= argc || !kt_parse_u32(argv[++i], 1, max, value)) {
-         fprintf(stderr, "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)]\n",
+         fprintf(stderr,
+                 "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)] [--binding]\n",
                  MAX_REPS, MAX_DISPATCHES);
          return false;
       }
@@ -380,7 +402,7 @@ main(int argc, char **argv)
    double tick_ns = ns_per_tick();
    for (uint32_t r = 0; r < o.reps + 1; r++) { /* the first round warms up */
       for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
-         for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+         for (uint32_t k = 0; k < SIDE_COUNT && measures(&o, (enum shape)sh); k++) {
             uint64_t parts[PART_COUNT] = {0};
             if (record_and_run(&sides[k], &o, (enum shape)sh, true, parts) != VK_SUCCESS ||
                 record_and_run(&sides[k], &o, (enum shape)sh, false, parts) != VK_SUCCESS)
@@ -395,6 +417,8 @@ main(int argc, char **argv)
           pair->vendor->properties.deviceName, kt_physical_device_driver_name(pair->vendor),
           pair->kronos->properties.deviceName, o.dispatches, o.reps);
    for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
+      if (!measures(&o, (enum shape)sh))
+         continue;
       printf("\n%-34s %9s %9s %9s %7s\n", shape_names[sh], "direct", "Kronos", "K - d", "K / d");
       for (uint32_t p = 0; p < PART_COUNT; p++) {
          double median[SIDE_COUNT];
@@ -410,6 +434,10 @@ main(int argc, char **argv)
                 median[SIDE_KRONOS], median[SIDE_KRONOS] - median[SIDE_DIRECT],
                 median[SIDE_DIRECT] > 0 ? median[SIDE_KRONOS] / median[SIDE_DIRECT] : 0.0);
       }
+   }
+   if (o.binding) {
+      status = 0;
+      goto cleanup;
    }
    printf("\ngoals, paired: the ratio in each repetition, median and quartiles over them\n");
    print_paired("chain-barriers through Kronos / chain-nobarriers directly, wall",

@@ -12,6 +12,7 @@
 #include "kt_physical_device.h"
 #include "kt_pipeline.h"
 #include "kt_random.h"
+#include "kt_regions.h"
 #include "kt_saxpy.h"
 #include "kt_submit.h"
 #include "kt_system.h"

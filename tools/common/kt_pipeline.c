@@ -12,6 +12,19 @@ kt_compute_pipeline_create(const struct kt_device *device, const uint32_t *code,
                            uint32_t push_constant_size, const char *name,
                            struct kt_compute_pipeline *out)
 {
+   VkDescriptorType types[KT_MAX_STORAGE_BUFFERS];
+   for (uint32_t i = 0; i < KT_MAX_STORAGE_BUFFERS; i++)
+      types[i] = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+   return kt_compute_pipeline_create_typed(device, code, code_size, types, storage_buffer_count,
+                                           push_constant_size, name, out);
+}
+
+VkResult
+kt_compute_pipeline_create_typed(const struct kt_device *device, const uint32_t *code,
+                                 size_t code_size, const VkDescriptorType *types,
+                                 uint32_t storage_buffer_count, uint32_t push_constant_size,
+                                 const char *name, struct kt_compute_pipeline *out)
+{
    const struct VolkDeviceTable *vk = &device->vk;
    char what[160];
    VkResult result;
@@ -42,7 +55,7 @@ kt_compute_pipeline_create(const struct kt_device *device, const uint32_t *code,
    for (uint32_t i = 0; i < storage_buffer_count; i++) {
       bindings[i] = (VkDescriptorSetLayoutBinding){
          .binding = i,
-         .descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
+         .descriptorType = types[i],
          .descriptorCount = 1,
          .stageFlags = VK_SHADER_STAGE_COMPUTE_BIT,
       };

@@ -29,6 +29,13 @@ VkResult kt_compute_pipeline_create(const struct kt_device *device, const uint32
                                     uint32_t push_constant_size, const char *name,
                                     struct kt_compute_pipeline *out);
 
+/* The same with binding i of the set of descriptor type types[i] (storage buffers, dynamic or
+ * not), for i < binding_count. */
+VkResult kt_compute_pipeline_create_typed(const struct kt_device *device, const uint32_t *code,
+                                          size_t code_size, const VkDescriptorType *types,
+                                          uint32_t binding_count, uint32_t push_constant_size,
+                                          const char *name, struct kt_compute_pipeline *out);
+
 /* Destroys everything; a zeroed pipeline is ignored. */
 void kt_compute_pipeline_destroy(const struct kt_device *device,
                                  struct kt_compute_pipeline *pipeline);
