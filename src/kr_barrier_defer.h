@@ -14,7 +14,19 @@
  * command buffer they are dropped unread. The decisions are those of
  * giving each as it came: nothing is pending while they wait, so the tracker would have said
  * nothing, and the replay log holds the same events (each recording that matches it drops the
- * same dispatches at its end). */
+ * same dispatches at its end).
+ *
+ * Most such logs are never read: the command buffer ends before another request (a barrier at
+ * the start, then independent dispatches). Writing one still costs every bind three words of
+ * memory, cold again at each recording. So a recording whose command buffer's last recording
+ * read no log with dispatches in it keeps no log ("unlogged", kr_barrier_record.h): a one-set
+ * bind only replaces the last one kept at its set index, direct dispatches are counted in
+ * `pending` as here, and anything else goes to the policy at once, after what was kept. That
+ * is then given coarser than the log would give it: where a bind was kept, the dispatches kept
+ * become one command of unknown accesses (the policy's wildcard, every byte of every memory, as
+ * for a dispatch whose accesses are not known), followed by each index's last bind. A wildcard
+ * in their place can only add barriers, never lose one; the recording then logs again, as does
+ * the next, so a program that reads its logs pays for it once. */
 #ifndef KR_BARRIER_DEFER_H
 #define KR_BARRIER_DEFER_H
 

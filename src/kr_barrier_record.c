@@ -65,7 +65,9 @@ static void __attribute__((noinline)) give_deferred(struct kr_command_buffer *cb
 void
 kr_barrier_settle(struct kr_command_buffer *cb)
 {
-   if (cb->barrier.deferring && kr_deferred_any(&cb->barrier.deferred))
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (r->deferring && (kr_deferred_any(&r->deferred) || r->unlogged_touched ||
+                        r->unlogged_pipeline_kept || r->unlogged_quiet))
       give_deferred(cb);
 }
 
@@ -83,6 +85,11 @@ drop_deferred(struct kr_barrier_recording *r)
       }
    }
    kr_deferred_clear(d);
+   r->unlogged_touched = 0;
+   kr_pipeline_accesses_unref(r->unlogged_pipeline);
+   r->unlogged_pipeline = NULL;
+   r->unlogged_pipeline_kept = false;
+   r->unlogged_quiet = false;
    r->deferring = false;
 }
 
@@ -115,6 +122,9 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
    r->deferred.alloc = cb->pool->alloc;
+   /* KRONOS_BARRIER_DEFER=2 (the default): no log where the last recording read none. */
+   r->unlogged = r->unlogged_next && cb->device->barrier_defer == 2;
+   r->log_read = false;
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
    if (!r->replay_ready) {
@@ -155,6 +165,7 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    drop_deferred(r);
    /* No request: nothing to give, and the log of the last recording that had one stays. */
    if (r->tracking) {
+      r->unlogged_next = !r->log_read;
       struct kr_barrier_emit emit;
       if (kr_barrier_replay_end(&r->replay, &emit))
          emit_to_vendor(cb, &emit);
@@ -176,6 +187,7 @@ finish(struct kr_command_buffer *cb, bool keep_log)
          pool->spare_log_count++;
    }
    r->replay_ready = false;
+   r->unlogged_next = false;
    kr_deferred_free(&r->deferred);
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;
@@ -219,8 +231,16 @@ kr_barrier_untracked(struct kr_command_buffer *cb, enum kronos_barrier_reason wh
    if (!r->tracking)
       return;
    if (r->deferring) {
-      if (kr_deferred_untracked(&r->deferred, why, stages, writes))
+      if (r->unlogged) {
+         /* Kept unlogged only where it touches no memory (a timestamp): given as one later. */
+         if (!stages && !writes) {
+            r->unlogged_quiet = true;
+            r->unlogged_quiet_why = why;
+            return;
+         }
+      } else if (kr_deferred_untracked(&r->deferred, why, stages, writes)) {
          return;
+      }
       kr_barrier_settle(cb);
    }
    untracked_now(cb, why, stages, writes);
@@ -833,6 +853,22 @@ bind_pipeline_now(struct kr_command_buffer *cb, struct kr_pipeline_accesses *acc
    r->dispatch_valid = false;
 }
 
+/* Unlogged (kr_barrier_defer.h): the pipeline's accesses (a reference, which the recording
+ * takes) kept as the last bound. Binding the pipeline already bound changes nothing: programs
+ * bind it before every dispatch. */
+static void
+keep_pipeline_unlogged(struct kr_barrier_recording *r, struct kr_pipeline_accesses *accesses)
+{
+   struct kr_pipeline_accesses *last = r->unlogged_pipeline_kept ? r->unlogged_pipeline : r->pipeline;
+   if (accesses == last) {
+      kr_pipeline_accesses_unref(accesses);
+      return;
+   }
+   kr_pipeline_accesses_unref(r->unlogged_pipeline);
+   r->unlogged_pipeline = accesses; /* NULL: accesses not known */
+   r->unlogged_pipeline_kept = true;
+}
+
 void
 kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point,
                          VkPipeline pipeline)
@@ -842,6 +878,10 @@ kr_barrier_bind_pipeline(struct kr_command_buffer *cb, VkPipelineBindPoint bind_
       return;
    struct kr_pipeline_accesses *accesses = kr_barrier_pipeline_lookup(cb->device, pipeline);
    if (r->deferring) {
+      if (r->unlogged) {
+         keep_pipeline_unlogged(r, accesses);
+         return;
+      }
       if (kr_deferred_pipeline(&r->deferred, accesses))
          return;
       kr_barrier_settle(cb);
@@ -905,9 +945,18 @@ bind_deferred(struct kr_command_buffer *cb, uint32_t first, uint32_t count,
               struct kr_descriptor_set *const *sets, struct kr_cache_entry *const *entries,
               uint32_t dynamic_count, const uint32_t *dynamic_offsets)
 {
-   if (kr_deferred_sets(&cb->barrier.deferred, first, count, (void *const *)sets,
-                        (void *const *)entries, dynamic_count, dynamic_offsets))
+   struct kr_barrier_recording *r = &cb->barrier;
+   if (r->unlogged) {
+      /* Sets with dynamic offsets are not kept unlogged. */
+      if (!dynamic_count) {
+         for (uint32_t i = 0; i < count; i++)
+            kr_barrier_keep_set_unlogged(r, first + i, sets[i], entries ? entries[i] : NULL);
+         return true;
+      }
+   } else if (kr_deferred_sets(&r->deferred, first, count, (void *const *)sets,
+                               (void *const *)entries, dynamic_count, dynamic_offsets)) {
       return true;
+   }
    kr_barrier_settle(cb);
    return false;
 }
@@ -988,7 +1037,7 @@ kr_barrier_push_set(struct kr_command_buffer *cb, VkPipelineBindPoint bind_point
        set >= KR_BARRIER_BOUND_SETS)
       return;
    if (cb->barrier.deferring) {
-      if (kr_deferred_push(&cb->barrier.deferred, set))
+      if (!cb->barrier.unlogged && kr_deferred_push(&cb->barrier.deferred, set))
          return;
       kr_barrier_settle(cb);
    }
@@ -1003,6 +1052,46 @@ give_dispatches(struct kr_command_buffer *cb, uint32_t run)
       dispatch_now(cb, VK_NULL_HANDLE, 0);
 }
 
+/* What an unlogged recording kept (kr_barrier_defer.h; the log is empty then). Dispatches kept
+ * where a bind was too go as one command of unknown accesses, as dispatch_live takes a dispatch
+ * whose accesses are not known: nothing is pending, so it emits nothing, and what it covers can
+ * only add barriers later; this recording logs from here on, and so does the next. Without a
+ * bind kept, the dispatches go one by one, as from a log. Then the commands that touch no
+ * memory (timestamps), as one, and each index's last bind. */
+static void
+give_unlogged(struct kr_command_buffer *cb)
+{
+   struct kr_barrier_recording *r = &cb->barrier;
+   struct kr_barrier_deferred *d = &r->deferred;
+   uint32_t touched = r->unlogged_touched;
+   bool pipeline_kept = r->unlogged_pipeline_kept;
+   if (d->pending && (touched || pipeline_kept)) {
+      cb->counts.barrier_dispatches_unexamined += d->pending;
+      untracked_now(cb, KRONOS_BARRIER_UNKNOWN_ACCESS, VK_PIPELINE_STAGE_2_COMPUTE_SHADER_BIT,
+                    VK_ACCESS_2_SHADER_STORAGE_WRITE_BIT);
+      r->log_read = true;
+      r->unlogged = false;
+   } else {
+      give_dispatches(cb, d->pending);
+   }
+   if (r->unlogged_quiet) {
+      r->unlogged_quiet = false;
+      untracked_now(cb, r->unlogged_quiet_why, 0, 0);
+   }
+   r->unlogged_touched = 0;
+   if (pipeline_kept) {
+      bind_pipeline_now(cb, r->unlogged_pipeline); /* its reference passes on */
+      r->unlogged_pipeline = NULL;
+      r->unlogged_pipeline_kept = false;
+   }
+   for (uint32_t bits = touched; bits; bits &= bits - 1) {
+      uint32_t index = (uint32_t)__builtin_ctz(bits);
+      struct kr_descriptor_set *set = r->unlogged_sets[index].set;
+      struct kr_cache_entry *entry = r->unlogged_sets[index].entry;
+      bind_sets_now(cb, index, 1, &set, &entry, 0, NULL);
+   }
+}
+
 /* What was kept back (kr_barrier_defer.h), given to the policy in order (out of line: once
  * per request at most). */
 static void __attribute__((noinline))
@@ -1010,6 +1099,9 @@ give_deferred(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    struct kr_barrier_deferred *d = &r->deferred;
+   /* A log with dispatches is read: the next recording logs too (kr_barrier_defer.h). */
+   if (d->count && kr_deferred_dispatch_count(d))
+      r->log_read = true;
    /* Given in order through the *_now paths, which keep nothing back. Nothing is pending after
     * them either (none of them is a request): deferring stays as it is. */
    struct kr_deferred_op op;
@@ -1033,7 +1125,10 @@ give_deferred(struct kr_command_buffer *cb)
          break;
       }
    }
-   give_dispatches(cb, d->pending);
+   if (r->unlogged_touched || r->unlogged_pipeline_kept || r->unlogged_quiet)
+      give_unlogged(cb);
+   else
+      give_dispatches(cb, d->pending);
    kr_deferred_clear(d);
 }
 

@@ -30,6 +30,7 @@ struct kr_barrier_resolved;
 
 #define KR_BARRIER_BOUND_SETS 32
 #define KR_BARRIER_DYNAMIC_OFFSETS 16
+_Static_assert(KR_BARRIER_BOUND_SETS <= 32, "each set index the policy follows has a bit");
 
 /* What the dispatches of a recording would read through each set index. */
 struct kr_barrier_bound_set {
@@ -66,6 +67,10 @@ struct kr_barrier_recording {
    /* Nothing is pending (a barrier went to the vendor, no request since): binds and direct
     * dispatches go to `deferred` instead of the policy (kr_barrier_defer.h). */
    bool deferring;
+   /* Kept without a log (kr_barrier_defer.h): one-set binds in unlogged_sets, the indices in
+    * unlogged_touched (bit i: index i), dispatches in deferred.pending; the log stays empty. */
+   bool unlogged;
+   uint32_t unlogged_touched;
    struct kr_barrier_deferred deferred;
    bool sync2;  /* the application used vkCmdPipelineBarrier2: synchronization2 is enabled */
    bool replay_ready; /* replay initialized (at the first recording) */
@@ -76,6 +81,24 @@ struct kr_barrier_recording {
    struct kr_pipeline_accesses *pipeline; /* the bound compute pipeline's, referenced */
    struct kr_barrier_bound_set sets[KR_BARRIER_BOUND_SETS];
    uint32_t sets_touched; /* sets[] past this index are all empty */
+   /* Unlogged kept binds: each set index's last, with its cache entry. */
+   struct {
+      struct kr_descriptor_set *set;
+      struct kr_cache_entry *entry;
+   } unlogged_sets[KR_BARRIER_BOUND_SETS];
+   /* Unlogged: a pipeline other than the one bound was kept (its accesses, referenced; NULL
+    * where not known), the last. */
+   bool unlogged_pipeline_kept;
+   struct kr_pipeline_accesses *unlogged_pipeline;
+   /* Unlogged: a command that touches no memory (a timestamp) was kept, the last for this
+    * reason. */
+   bool unlogged_quiet;
+   enum kronos_barrier_reason unlogged_quiet_why;
+   /* This recording gave the policy a kept log with dispatches in it (or unlogged dispatches
+    * after a bind): the next recording logs. */
+   bool log_read;
+   /* The next recording keeps no log (its last recording read none: kr_barrier_defer.h). */
+   bool unlogged_next;
    struct kr_barrier_access *accesses; /* a dispatch's, reused */
    uint32_t access_capacity;
    /* The last dispatch's accesses, the first dispatch_count of accesses, while nothing they
@@ -176,9 +199,20 @@ kr_barrier_one_set_way(const struct kr_barrier_recording *r, VkPipelineBindPoint
    if (!r->active || bind_point != VK_PIPELINE_BIND_POINT_COMPUTE)
       return KR_BARRIER_BIND_IGNORED;
    if (r->deferring && index < KR_BARRIER_BOUND_SETS && !dynamic_count &&
-       kr_deferred_room(&r->deferred, 3))
+       (r->unlogged || kr_deferred_room(&r->deferred, 3)))
       return KR_BARRIER_BIND_KEPT;
    return KR_BARRIER_BIND_OTHER;
+}
+
+/* Unlogged (kr_barrier_defer.h): set, with its cache entry, the last kept at index
+ * (< KR_BARRIER_BOUND_SETS). */
+static inline void
+kr_barrier_keep_set_unlogged(struct kr_barrier_recording *r, uint32_t index,
+                             struct kr_descriptor_set *set, struct kr_cache_entry *entry)
+{
+   r->unlogged_sets[index].set = set;
+   r->unlogged_sets[index].entry = entry;
+   r->unlogged_touched |= 1u << index;
 }
 
 /* The bind kr_barrier_one_set_way found KR_BARRIER_BIND_KEPT, kept back (what
@@ -187,7 +221,10 @@ static inline void
 kr_barrier_keep_one_set(struct kr_barrier_recording *r, uint32_t index,
                         struct kr_descriptor_set *set, struct kr_cache_entry *entry)
 {
-   kr_deferred_put_one_set(&r->deferred, index, set, entry);
+   if (r->unlogged)
+      kr_barrier_keep_set_unlogged(r, index, set, entry);
+   else
+      kr_deferred_put_one_set(&r->deferred, index, set, entry);
 }
 
 /* The application's barriers: true when the policy took it as a request; false when it must be

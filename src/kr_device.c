@@ -339,7 +339,8 @@ kr_CreateDevice(VkPhysicalDevice physicalDevice, const VkDeviceCreateInfo *pCrea
       goto fail;
    device->barrier_drop_all = kr_setting_enabled(KR_SETTING_BARRIER_DROP_ALL);
    device->barrier_replay = kr_setting_number(KR_SETTING_BARRIER_REPLAY, 1) != 0;
-   device->barrier_defer = kr_setting_number(KR_SETTING_BARRIER_DEFER, 1) != 0;
+   unsigned long defer = kr_setting_number(KR_SETTING_BARRIER_DEFER, 2);
+   device->barrier_defer = defer > 2 ? 2 : (uint8_t)defer;
    if (device->barrier_drop_all)
       kr_warn("KRONOS_BARRIER_DROP_ALL: the vendor gets no pipeline barrier at all on %s; "
               "results may be wrong (a debug setting for race tests)", pd->state.device_name);

@@ -153,7 +153,9 @@ struct kr_device {
    struct kr_barrier_objects barrier_objects;
    bool barrier_drop_all;
    bool barrier_replay; /* KRONOS_BARRIER_REPLAY (kr_barrier_replay.h), default on */
-   bool barrier_defer;  /* KRONOS_BARRIER_DEFER (kr_barrier_defer.h), default on */
+   /* KRONOS_BARRIER_DEFER (kr_barrier_defer.h): 0 off, 1 a log of what is kept, 2 (the
+    * default) no log where the command buffer's last recording read none. */
+   uint8_t barrier_defer;
    struct kr_profile *profile; /* the GPU profiler (kr_profile.h); NULL when off */
    struct kr_device_dispatch disp;
 };

@@ -4,7 +4,8 @@
 # `source .gl/on-device` has set NVIDIA_ICD (shared/gpu/prepare):
 #  - it_barrier_policy on NVIDIA (vendor vs Kronos bit for bit, and Kronos's barrier counters),
 #    the policy on, on with every command worked out as it comes (KRONOS_BARRIER_DEFER=0
-#    --no-defer) and off (KRONOS_DISABLE=barrier --expect-passthrough);
+#    --no-defer), on with what is held back always logged (KRONOS_BARRIER_DEFER=1
+#    --defer-log) and off (KRONOS_DISABLE=barrier --expect-passthrough);
 #  - it_barrier_race at a GPU's size (64 MiB, 64 rounds): normal (vendor and Kronos right, every
 #    barrier forwarded), then with KRONOS_BARRIER_DROP_ALL=1 --expect-race (passes only if
 #    Kronos's result, with no barrier given to the vendor, is wrong: the test catches a missing
@@ -29,6 +30,8 @@ p=$build/tests/integration
 test_run "it_barrier_policy (on)" "$p/it_barrier_policy"
 test_run "it_barrier_policy (KRONOS_BARRIER_DEFER=0)" KRONOS_BARRIER_DEFER=0 \
    "$p/it_barrier_policy" --no-defer
+test_run "it_barrier_policy (KRONOS_BARRIER_DEFER=1)" KRONOS_BARRIER_DEFER=1 \
+   "$p/it_barrier_policy" --defer-log
 test_run "it_barrier_policy (off)" KRONOS_DISABLE=barrier "$p/it_barrier_policy" \
    --expect-passthrough
 race=(--size 64M --rounds 64)

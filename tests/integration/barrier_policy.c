@@ -30,7 +30,10 @@
  *    between vkCmdDispatch and vkCmdDispatchIndirect (their replay keys differ);
  *  - held_back: dispatches before the first barrier, and dispatches and an event recorded
  *    while nothing is pending (src/kr_barrier_defer.h), one of them read after the next
- *    barrier; recorded twice, the second time replayed.
+ *    barrier; recorded twice, the second time replayed;
+ *  - unlogged: a command buffer whose dispatches held back are never read, recorded again
+ *    without a log of them (src/kr_barrier_defer.h), then with a barrier after them: they
+ *    count as touching everything (one more vendor barrier), and the next recording logs.
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -44,7 +47,9 @@
  *                         are still compared; validation errors are expected, not counted)
  *   --no-replay           KRONOS_BARRIER_REPLAY=0: no decision is replayed (rerecorded)
  *   --no-defer            KRONOS_BARRIER_DEFER=0: every command is worked out as it comes
- *                         (held_back)
+ *                         (held_back, unlogged)
+ *   --defer-log           KRONOS_BARRIER_DEFER=1: what is held back is always logged
+ *                         (unlogged)
  *   --only CASE           the setup, CASE and the closing check
  * Validation errors (VK_INSTANCE_LAYERS=VK_LAYER_KHRONOS_validation above, or the layer below
  * Kronos reporting to the program's messenger) fail the program. */
@@ -67,6 +72,7 @@ enum expectation { EXPECT_POLICY, EXPECT_PASSTHROUGH, EXPECT_DROP_ALL };
 static enum expectation expectation = EXPECT_POLICY;
 static bool replay = true; /* --no-replay: KRONOS_BARRIER_REPLAY=0, nothing is replayed */
 static bool defer = true;  /* --no-defer: KRONOS_BARRIER_DEFER=0, nothing is held back */
+static bool defer_log = false; /* --defer-log: KRONOS_BARRIER_DEFER=1, held back and logged */
 
 /* desc_simple's pipeline on each device, made once. */
 struct kit {
@@ -1356,6 +1362,85 @@ done:
    return ok;
 }
 
+/* One recording of unlogged, over regions of one input buffer (in0..in3) and one output buffer
+ * (c, d, e, g):
+ *   full barrier, c = f(in0)   a vendor barrier before c (earlier submits' work)
+ *   d = f(in1), e = f(in2)     nothing pending: held back
+ *   with `later`: full barrier, g = f(in3), which reads and writes nothing d and e touch
+ * ended, submitted and waited for. */
+#define UNLOGGED_REGIONS 4u
+
+static bool
+unlogged_step(struct run *r, VkCommandBuffer cmd, VkBuffer in, VkBuffer out, bool later)
+{
+   const VkCommandBufferBeginInfo info = {.sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+   if (vkBeginCommandBuffer(cmd, &info) != VK_SUCCESS)
+      return false;
+   full_barrier(cmd);
+   for (uint32_t i = 0; i < UNLOGGED_REGIONS - !later; i++) {
+      if (i == 3)
+         full_barrier(cmd);
+      if (!dispatch(r, cmd, in, i * REGION_BYTES, out, i * REGION_BYTES, REGION_WORDS, i + 1))
+         return false;
+   }
+   return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
+}
+
+/* unlogged_step four times into one command buffer: without `later` twice, with it twice.
+ * Vendor barriers (hazard, end) and dispatches never worked out, per recording:
+ *   recording   KRONOS_BARRIER_DEFER=2 (default)   =1 (always logged)   =0
+ *   1 (logged)  1, 0; d and e dropped unread       1, 0; 2              1, 0; 0
+ *   2           1, 0; 2, kept without a log        1, 0; 2              1, 0; 0
+ *   3           2, 0; 2: d and e, given as one     1, 1; 0              1, 1; 0
+ *               command of unknown accesses
+ *               before the second barrier, make
+ *               g wait for it
+ *   4 (logged)  1, 1; 0                            1, 1; 0              1, 1; 0
+ * The outputs are the host's every time. */
+static bool
+unlogged(struct dc_side *s, const void *arg, uint32_t *out)
+{
+   (void)arg;
+   struct run r;
+   struct it_host_buffer *in, *outs;
+   VkCommandPool pool = VK_NULL_HANDLE;
+   VkCommandBuffer cmd;
+   uint32_t *want;
+   bool ok = false;
+   CHECK(run_begin(s, &r));
+   CHECK(in = buffer(&r, UNLOGGED_REGIONS * REGION_WORDS, 0, 40));
+   CHECK(outs = buffer(&r, UNLOGGED_REGIONS * REGION_WORDS, 0, UINT32_MAX));
+   CHECK(want = host_words(&r, UNLOGGED_REGIONS * REGION_WORDS, NULL));
+   for (uint32_t i = 0; i < UNLOGGED_REGIONS; i++)
+      host_apply(want + i * REGION_WORDS, (const uint32_t *)in->data + i * REGION_WORDS,
+                 REGION_WORDS, i + 1);
+   CHECK_VK(it_create_command_pool(s->device, s->family,
+                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
+   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                        &cmd));
+   bool unlogged_mode = defer && !defer_log;
+   for (uint32_t round = 0; round < 4; round++) {
+      bool later = round >= 2;
+      memset(outs->data, 0, UNLOGGED_REGIONS * REGION_BYTES);
+      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
+      r.before = before;
+      CHECK(unlogged_step(&r, cmd, in->buffer, outs->buffer, later));
+      bool coarse = unlogged_mode && round == 2;
+      uint32_t ends = later && !coarse;
+      CHECK(check_hazards(&r, 1 + later, coarse ? 2 : 1, ends));
+      CHECK(check_unexamined(&r, &before, !defer ? 0 : later && !coarse ? 0 : 2));
+      CHECK(expect_words(&r, "c, d, e, g", outs->data, want,
+                         (UNLOGGED_REGIONS - !later) * REGION_WORDS));
+   }
+   output(&out, outs);
+   ok = true;
+done:
+   if (pool)
+      vkDestroyCommandPool(s->device, pool, NULL);
+   run_end(&r);
+   return ok;
+}
+
 /* --- Program -------------------------------------------------------------------------------- */
 
 /* case_NAME: NAME on both devices, each writing `words` output words. */
@@ -1380,6 +1465,7 @@ ON_BOTH(same_bindings, 2 * REGION_WORDS)
 ON_BOTH(rerecorded, 2 * REGION_WORDS)
 ON_BOTH(rerecorded_indirect, 2 * REGION_WORDS)
 ON_BOTH(held_back, 7 * REGION_WORDS)
+ON_BOTH(unlogged, UNLOGGED_REGIONS * REGION_WORDS)
 
 static bool
 setup(void)
@@ -1446,6 +1532,7 @@ main(int argc, char **argv)
       {"rerecorded", case_rerecorded, false},
       {"rerecorded_indirect", case_rerecorded_indirect, false},
       {"held_back", case_held_back, false},
+      {"unlogged", case_unlogged, false},
       {"close both devices (validation errors fail)", close_devices, false},
    };
    struct it_test chosen[DC_ARRAY_SIZE(tests)];
@@ -1459,11 +1546,13 @@ main(int argc, char **argv)
          replay = false;
       } else if (strcmp(argv[i], "--no-defer") == 0) {
          defer = false;
+      } else if (strcmp(argv[i], "--defer-log") == 0) {
+         defer_log = true;
       } else if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
          only = argv[++i];
       } else {
          fprintf(stderr, "usage: %s [--expect-passthrough | --expect-drop-all] [--no-replay] "
-                 "[--no-defer] [--only CASE]\n",
+                 "[--no-defer | --defer-log] [--only CASE]\n",
                  argv[0]);
          return 2;
       }
