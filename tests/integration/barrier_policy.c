@@ -1085,6 +1085,30 @@ check_replay(const struct run *r, const VkKronosDeviceStatistics *before, uint64
    return true;
 }
 
+/* A command pool of the case's own with one primary command buffer, recorded again and again
+ * (a replay log lives with its command buffer). */
+static VkResult
+own_command_buffer(const struct dc_side *s, VkCommandPool *pool, VkCommandBuffer *cmd)
+{
+   VkResult result = it_create_command_pool(s->device, s->family,
+                                            VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT,
+                                            NULL, pool);
+   if (result == VK_SUCCESS)
+      result = it_allocate_command_buffers(s->device, *pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
+                                           cmd);
+   return result;
+}
+
+/* The start of one recording of a case that records a command buffer again: Kronos's
+ * statistics now, what its counters are checked against (kept in r->before too). */
+static VkKronosDeviceStatistics
+round_start(struct run *r)
+{
+   if (r->s->kronos)
+      r->before = dc_statistics(r->s);
+   return r->before;
+}
+
 /* One recording of the rerecorded cases: a full barrier, a dispatch x -> a, a full barrier, a
  * dispatch src -> c with parameters 2, directly or (args set) through args, which holds its
  * group counts; ended, submitted and waited for. */
@@ -1134,10 +1158,7 @@ rerecorded(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(x = buffer(&r, REGION_WORDS, 0, 21));
    CHECK(b = buffer(&r, REGION_WORDS, 0, 22));
    CHECK(ZEROS(&r, &a, &c));
-   CHECK_VK(it_create_command_pool(s->device, s->family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
-   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
-                                        &cmd));
+   CHECK_VK(own_command_buffer(s, &pool, &cmd));
    host_apply(want_a, x->data, REGION_WORDS, 1);
    host_apply(want_c, b->data, REGION_WORDS, 2);
    VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
@@ -1212,10 +1233,7 @@ rerecorded_indirect(struct dc_side *s, const void *arg, uint32_t *out)
    CHECK(ZEROS(&r, &a, &c));
    const uint32_t groups[3] = {REGION_WORDS / 64, 1, 1};
    memcpy(args->data, groups, sizeof(groups));
-   CHECK_VK(it_create_command_pool(s->device, s->family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
-   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
-                                        &cmd));
+   CHECK_VK(own_command_buffer(s, &pool, &cmd));
    host_apply(want_a, x->data, REGION_WORDS, 1);
    host_apply(want_c, x->data, REGION_WORDS, 2);
    static const struct {
@@ -1230,8 +1248,7 @@ rerecorded_indirect(struct dc_side *s, const void *arg, uint32_t *out)
       {true, 3, 1, "indirect in place of direct"},
    };
    for (uint32_t i = 0; i < sizeof(rounds) / sizeof(rounds[0]); i++) {
-      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
-      r.before = before;
+      VkKronosDeviceStatistics before = round_start(&r);
       memset(c->data, 0, REGION_BYTES);
       CHECK(record_twice_step(&r, cmd, x->buffer, a->buffer, x->buffer, c->buffer,
                               rounds[i].indirect ? args->buffer : VK_NULL_HANDLE));
@@ -1336,14 +1353,10 @@ held_back(struct dc_side *s, const void *arg, uint32_t *out)
    host_apply(want + 6 * REGION_WORDS, src, REGION_WORDS, 7);                   /* h */
    const VkEventCreateInfo event_info = {.sType = VK_STRUCTURE_TYPE_EVENT_CREATE_INFO};
    CHECK_VK(vkCreateEvent(s->device, &event_info, NULL, &event));
-   CHECK_VK(it_create_command_pool(s->device, s->family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
-   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
-                                        &cmd));
+   CHECK_VK(own_command_buffer(s, &pool, &cmd));
    for (uint32_t round = 0; round < 2; round++) {
       memset(outs->data, 0, HELD_OUTPUTS * REGION_BYTES);
-      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
-      r.before = before;
+      VkKronosDeviceStatistics before = round_start(&r);
       CHECK(held_back_step(&r, cmd, in->buffer, outs->buffer, event));
       CHECK(check_hazards(&r, 2, 2, 0));
       CHECK(check_unexamined(&r, &before, defer ? 3 : 0));
@@ -1414,16 +1427,12 @@ unlogged(struct dc_side *s, const void *arg, uint32_t *out)
    for (uint32_t i = 0; i < UNLOGGED_REGIONS; i++)
       host_apply(want + i * REGION_WORDS, (const uint32_t *)in->data + i * REGION_WORDS,
                  REGION_WORDS, i + 1);
-   CHECK_VK(it_create_command_pool(s->device, s->family,
-                                   VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT, NULL, &pool));
-   CHECK_VK(it_allocate_command_buffers(s->device, pool, VK_COMMAND_BUFFER_LEVEL_PRIMARY, 1,
-                                        &cmd));
+   CHECK_VK(own_command_buffer(s, &pool, &cmd));
    bool unlogged_mode = defer && !defer_log;
    for (uint32_t round = 0; round < 4; round++) {
       bool later = round >= 2;
       memset(outs->data, 0, UNLOGGED_REGIONS * REGION_BYTES);
-      VkKronosDeviceStatistics before = s->kronos ? dc_statistics(s) : r.before;
-      r.before = before;
+      VkKronosDeviceStatistics before = round_start(&r);
       CHECK(unlogged_step(&r, cmd, in->buffer, outs->buffer, later));
       bool coarse = unlogged_mode && round == 2;
       uint32_t ends = later && !coarse;
