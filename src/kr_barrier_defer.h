@@ -18,15 +18,18 @@
  *
  * Most such logs are never read: the command buffer ends before another request (a barrier at
  * the start, then independent dispatches). Writing one still costs every bind three words of
- * memory, cold again at each recording. So a recording whose command buffer's last recording
- * read no log with dispatches in it keeps no log ("unlogged", kr_barrier_record.h): a one-set
- * bind only replaces the last one kept at its set index, direct dispatches are counted in
- * `pending` as here, and anything else goes to the policy at once, after what was kept. That
- * is then given coarser than the log would give it: where a bind was kept, the dispatches kept
- * become one command of unknown accesses (the policy's wildcard, every byte of every memory, as
- * for a dispatch whose accesses are not known), followed by each index's last bind. A wildcard
- * in their place can only add barriers, never lose one; the recording then logs again, as does
- * the next, so a program that reads its logs pays for it once. */
+ * memory, cold again at each recording. So once a command buffer has ended a recording with a
+ * request, and none of its recordings has read a log with dispatches in it, it records
+ * without a log ("unlogged", kr_barrier_record.h): a one-set bind only replaces the last kept
+ * at its set index, a pipeline bound again is nothing new, direct dispatches are counted in
+ * `pending` as here, and anything else goes to the policy at once, after what was kept. That is
+ * given coarser than the log would give it: where a bind was kept, the dispatches kept become
+ * one command of unknown accesses (the policy's wildcard, every byte of every memory, as for a
+ * dispatch whose accesses are not known), followed by each index's last bind. A wildcard in
+ * their place can only add barriers, never lose one. It can add many: until a barrier orders
+ * compute writes before everything, every later request may have to go to the vendor. So a
+ * command buffer that needs it logs from there on, in that recording and every later one: it
+ * pays for it in one recording at most. */
 #ifndef KR_BARRIER_DEFER_H
 #define KR_BARRIER_DEFER_H
 

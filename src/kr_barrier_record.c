@@ -123,8 +123,7 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    forget_bindings(r);
    r->deferred.alloc = cb->pool->alloc;
    /* KRONOS_BARRIER_DEFER=2 (the default): no log where the last recording read none. */
-   r->unlogged = r->unlogged_next && cb->device->barrier_defer == 2;
-   r->log_read = false;
+   r->unlogged = !r->log_read && r->unlogged_next && cb->device->barrier_defer == 2;
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
    if (!r->replay_ready) {
@@ -165,7 +164,7 @@ kr_barrier_recording_end(struct kr_command_buffer *cb)
    drop_deferred(r);
    /* No request: nothing to give, and the log of the last recording that had one stays. */
    if (r->tracking) {
-      r->unlogged_next = !r->log_read;
+      r->unlogged_next = true; /* unless a log was read, in this recording or before */
       struct kr_barrier_emit emit;
       if (kr_barrier_replay_end(&r->replay, &emit))
          emit_to_vendor(cb, &emit);
@@ -188,6 +187,7 @@ finish(struct kr_command_buffer *cb, bool keep_log)
    }
    r->replay_ready = false;
    r->unlogged_next = false;
+   r->log_read = false;
    kr_deferred_free(&r->deferred);
    kr_free(cb->pool->alloc, r->accesses);
    r->accesses = NULL;

@@ -90,14 +90,15 @@ struct kr_barrier_recording {
     * where not known), the last. */
    bool unlogged_pipeline_kept;
    struct kr_pipeline_accesses *unlogged_pipeline;
-   /* Unlogged: a command that touches no memory (a timestamp) was kept, the last for this
-    * reason. */
+   /* Unlogged: commands that touch no memory (timestamps) were kept; the reason of the last,
+    * which stands for them all (they all give the policy the same: nothing to order). */
    bool unlogged_quiet;
    enum kronos_barrier_reason unlogged_quiet_why;
-   /* This recording gave the policy a kept log with dispatches in it (or unlogged dispatches
-    * after a bind): the next recording logs. */
+   /* A recording of this command buffer gave the policy a kept log with dispatches in it (or
+    * unlogged dispatches after a bind): every later recording logs (kr_barrier_defer.h).
+    * Cleared when the command buffer is freed or its resources released. */
    bool log_read;
-   /* The next recording keeps no log (its last recording read none: kr_barrier_defer.h). */
+   /* A recording with a request has ended: the next may keep no log, unless log_read. */
    bool unlogged_next;
    struct kr_barrier_access *accesses; /* a dispatch's, reused */
    uint32_t access_capacity;

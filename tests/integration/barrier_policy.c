@@ -33,7 +33,7 @@
  *    barrier; recorded twice, the second time replayed;
  *  - unlogged: a command buffer whose dispatches held back are never read, recorded again
  *    without a log of them (src/kr_barrier_defer.h), then with a barrier after them: they
- *    count as touching everything (one more vendor barrier), and the next recording logs.
+ *    count as touching everything (one more vendor barrier), and every later recording logs.
  * On Kronos's device every case checks Kronos's barrier counters (vkGetDeviceStatisticsKRONOS
  * around its recording): application barriers as recorded, every one a vendor barrier, dropped
  * or merged, never more vendor barriers than application ones, and for each case the vendor
@@ -1399,16 +1399,20 @@ unlogged_step(struct run *r, VkCommandBuffer cmd, VkBuffer in, VkBuffer out, boo
    return vkEndCommandBuffer(cmd) == VK_SUCCESS && dc_submit_wait(r->s, 1, &cmd) == VK_SUCCESS;
 }
 
-/* unlogged_step four times into one command buffer: without `later` twice, with it twice.
- * Vendor barriers (hazard, end) and dispatches never worked out, per recording:
+/* unlogged_step six times into one command buffer: without `later` twice, with it twice,
+ * without it, with it. Vendor barriers (hazard, end) and dispatches never worked out, per
+ * recording:
  *   recording   KRONOS_BARRIER_DEFER=2 (default)   =1 (always logged)   =0
- *   1 (logged)  1, 0; d and e dropped unread       1, 0; 2              1, 0; 0
+ *   1 (logged)  1, 0; 2: d and e dropped unread    1, 0; 2              1, 0; 0
  *   2           1, 0; 2, kept without a log        1, 0; 2              1, 0; 0
  *   3           2, 0; 2: d and e, given as one     1, 1; 0              1, 1; 0
  *               command of unknown accesses
  *               before the second barrier, make
  *               g wait for it
  *   4 (logged)  1, 1; 0                            1, 1; 0              1, 1; 0
+ *   5 (logged)  1, 0; 2                            1, 0; 2              1, 0; 0
+ *   6 (logged)  1, 1; 0: a command buffer that     1, 1; 0              1, 1; 0
+ *               read a log logs from then on
  * The outputs are the host's every time. */
 static bool
 unlogged(struct dc_side *s, const void *arg, uint32_t *out)
@@ -1429,8 +1433,9 @@ unlogged(struct dc_side *s, const void *arg, uint32_t *out)
                  REGION_WORDS, i + 1);
    CHECK_VK(own_command_buffer(s, &pool, &cmd));
    bool unlogged_mode = defer && !defer_log;
-   for (uint32_t round = 0; round < 4; round++) {
-      bool later = round >= 2;
+   static const bool laters[] = {false, false, true, true, false, true};
+   for (uint32_t round = 0; round < sizeof(laters) / sizeof(laters[0]); round++) {
+      bool later = laters[round];
       memset(outs->data, 0, UNLOGGED_REGIONS * REGION_BYTES);
       VkKronosDeviceStatistics before = round_start(&r);
       CHECK(unlogged_step(&r, cmd, in->buffer, outs->buffer, later));
