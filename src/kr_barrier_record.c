@@ -122,7 +122,7 @@ kr_barrier_recording_begin(struct kr_command_buffer *cb)
    struct kr_barrier_recording *r = &cb->barrier;
    forget_bindings(r);
    r->deferred.alloc = cb->pool->alloc;
-   /* KRONOS_BARRIER_DEFER=2 (the default): no log where the last recording read none. */
+   /* KRONOS_BARRIER_DEFER=2 (the default): no log where no recording has read one. */
    r->unlogged = !r->log_read && r->unlogged_next && cb->device->barrier_defer == 2;
    r->active = cb->device->barrier_objects.enabled && !cb->secondary;
    r->sync2 = false;
@@ -859,7 +859,8 @@ bind_pipeline_now(struct kr_command_buffer *cb, struct kr_pipeline_accesses *acc
 static void
 keep_pipeline_unlogged(struct kr_barrier_recording *r, struct kr_pipeline_accesses *accesses)
 {
-   struct kr_pipeline_accesses *last = r->unlogged_pipeline_kept ? r->unlogged_pipeline : r->pipeline;
+   struct kr_pipeline_accesses *last =
+      r->unlogged_pipeline_kept ? r->unlogged_pipeline : r->pipeline;
    if (accesses == last) {
       kr_pipeline_accesses_unref(accesses);
       return;
@@ -1055,7 +1056,7 @@ give_dispatches(struct kr_command_buffer *cb, uint32_t run)
 /* What an unlogged recording kept (kr_barrier_defer.h; the log is empty then). Dispatches kept
  * where a bind was too go as one command of unknown accesses, as dispatch_live takes a dispatch
  * whose accesses are not known: nothing is pending, so it emits nothing, and what it covers can
- * only add barriers later; this recording logs from here on, and so does the next. Without a
+ * only add barriers later; this recording logs from here on, as does every later one. Without a
  * bind kept, the dispatches go one by one, as from a log. Then the commands that touch no
  * memory (timestamps), as one, and each index's last bind. */
 static void
@@ -1099,7 +1100,7 @@ give_deferred(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
    struct kr_barrier_deferred *d = &r->deferred;
-   /* A log with dispatches is read: the next recording logs too (kr_barrier_defer.h). */
+   /* A log with dispatches is read: every later recording logs too (kr_barrier_defer.h). */
    if (d->count && kr_deferred_dispatch_count(d))
       r->log_read = true;
    /* Given in order through the *_now paths, which keep nothing back. Nothing is pending after

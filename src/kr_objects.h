@@ -154,7 +154,7 @@ struct kr_device {
    bool barrier_drop_all;
    bool barrier_replay; /* KRONOS_BARRIER_REPLAY (kr_barrier_replay.h), default on */
    /* KRONOS_BARRIER_DEFER (kr_barrier_defer.h): 0 off, 1 a log of what is kept, 2 (the
-    * default) no log where the command buffer's last recording read none. */
+    * default) no log in a command buffer none of whose recordings has read one. */
    uint8_t barrier_defer;
    struct kr_profile *profile; /* the GPU profiler (kr_profile.h); NULL when off */
    struct kr_device_dispatch disp;
