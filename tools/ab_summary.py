@@ -6,25 +6,19 @@ pinned alike) and of each goal figure (tools/goal_rows.py), and B - A.
   tools/ab_summary.py OUT"""
 import glob
 import os
-import re
 import statistics
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from goal_rows import FIELDS, figures  # noqa: E402
+from record_cost_summary import parse  # noqa: E402
 
 
 def record_costs(path):
     """{(shape, call): [K - d, ...]} from one record-cost.txt."""
-    out, shape = {}, None
-    for line in open(path):
-        m = re.match(r"^(\S+)\s+direct\s+Kronos", line)
-        if m:
-            shape = m.group(1)
-            continue
-        m = re.match(r"^(.+?)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s*$", line)
-        if m and shape:
-            out.setdefault((shape, m.group(1)), []).append(float(m.group(4)))
+    out = {}
+    for shape, call, _, _, diff in parse(open(path)):
+        out.setdefault((shape, call), []).append(diff)
     return out
 
 
