@@ -62,12 +62,30 @@ emit_to_vendor(struct kr_command_buffer *cb, const struct kr_barrier_emit *emit)
 
 static void __attribute__((noinline)) give_deferred(struct kr_command_buffer *cb);
 
+/* Whether an unlogged recording kept a bind, a pipeline or a command that touches no memory
+ * (its kept dispatches are the log's `pending`). */
+static inline bool
+unlogged_kept(const struct kr_barrier_recording *r)
+{
+   return r->unlogged_touched || r->unlogged_pipeline_kept || r->unlogged_quiet;
+}
+
+/* Forgets what an unlogged recording kept (the kept pipeline's reference let go). */
+static void
+forget_unlogged(struct kr_barrier_recording *r)
+{
+   r->unlogged_touched = 0;
+   kr_pipeline_accesses_unref(r->unlogged_pipeline);
+   r->unlogged_pipeline = NULL;
+   r->unlogged_pipeline_kept = false;
+   r->unlogged_quiet = false;
+}
+
 void
 kr_barrier_settle(struct kr_command_buffer *cb)
 {
    struct kr_barrier_recording *r = &cb->barrier;
-   if (r->deferring && (kr_deferred_any(&r->deferred) || r->unlogged_touched ||
-                        r->unlogged_pipeline_kept || r->unlogged_quiet))
+   if (r->deferring && (kr_deferred_any(&r->deferred) || unlogged_kept(r)))
       give_deferred(cb);
 }
 
@@ -85,11 +103,7 @@ drop_deferred(struct kr_barrier_recording *r)
       }
    }
    kr_deferred_clear(d);
-   r->unlogged_touched = 0;
-   kr_pipeline_accesses_unref(r->unlogged_pipeline);
-   r->unlogged_pipeline = NULL;
-   r->unlogged_pipeline_kept = false;
-   r->unlogged_quiet = false;
+   forget_unlogged(r);
    r->deferring = false;
 }
 
@@ -1075,16 +1089,13 @@ give_unlogged(struct kr_command_buffer *cb)
    } else {
       give_dispatches(cb, d->pending);
    }
-   if (r->unlogged_quiet) {
-      r->unlogged_quiet = false;
+   if (r->unlogged_quiet)
       untracked_now(cb, r->unlogged_quiet_why, 0, 0);
-   }
-   r->unlogged_touched = 0;
    if (pipeline_kept) {
       bind_pipeline_now(cb, r->unlogged_pipeline); /* its reference passes on */
       r->unlogged_pipeline = NULL;
-      r->unlogged_pipeline_kept = false;
    }
+   forget_unlogged(r);
    for (uint32_t bits = touched; bits; bits &= bits - 1) {
       uint32_t index = (uint32_t)__builtin_ctz(bits);
       struct kr_descriptor_set *set = r->unlogged_sets[index].set;
@@ -1126,7 +1137,7 @@ give_deferred(struct kr_command_buffer *cb)
          break;
       }
    }
-   if (r->unlogged_touched || r->unlogged_pipeline_kept || r->unlogged_quiet)
+   if (unlogged_kept(r))
       give_unlogged(cb);
    else
       give_dispatches(cb, d->pending);
