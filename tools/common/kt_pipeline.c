@@ -140,11 +140,19 @@ kt_descriptor_pool_create(const struct kt_device *device, uint32_t max_sets,
       .type = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER,
       .descriptorCount = max_sets * storage_buffers_per_set,
    };
+   return kt_descriptor_pool_create_sized(device, max_sets, &size, 1, out);
+}
+
+VkResult
+kt_descriptor_pool_create_sized(const struct kt_device *device, uint32_t max_sets,
+                                const VkDescriptorPoolSize *sizes, uint32_t size_count,
+                                VkDescriptorPool *out)
+{
    const VkDescriptorPoolCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
       .maxSets = max_sets,
-      .poolSizeCount = 1,
-      .pPoolSizes = &size,
+      .poolSizeCount = size_count,
+      .pPoolSizes = sizes,
    };
    VkResult result = device->vk.vkCreateDescriptorPool(device->handle, &info, NULL, out);
    if (!kt_ok(result, "vkCreateDescriptorPool"))

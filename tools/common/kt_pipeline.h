@@ -43,6 +43,10 @@ void kt_compute_pipeline_destroy(const struct kt_device *device,
 /* A descriptor pool for `max_sets` sets of `storage_buffers_per_set` storage buffers each. */
 VkResult kt_descriptor_pool_create(const struct kt_device *device, uint32_t max_sets,
                                    uint32_t storage_buffers_per_set, VkDescriptorPool *out);
+/* A descriptor pool for `max_sets` sets with the given pool sizes. */
+VkResult kt_descriptor_pool_create_sized(const struct kt_device *device, uint32_t max_sets,
+                                         const VkDescriptorPoolSize *sizes, uint32_t size_count,
+                                         VkDescriptorPool *out);
 
 /* writes[i] for i < count: buffers[i] as the one storage buffer of binding i of set. Inline:
  * benchmarks fill these in the recording they time. */

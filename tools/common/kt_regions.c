@@ -44,16 +44,8 @@ create_pool(const struct kt_device *device, uint32_t sets, uint32_t extra_sets,
       {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 2 * sets + extra_sets},
       {VK_DESCRIPTOR_TYPE_STORAGE_BUFFER_DYNAMIC, extra_sets},
    };
-   const VkDescriptorPoolCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO,
-      .maxSets = sets + extra_sets,
-      .poolSizeCount = extra_sets ? 2 : 1,
-      .pPoolSizes = sizes,
-   };
-   VkResult result = device->vk.vkCreateDescriptorPool(device->handle, &info, NULL, out);
-   if (!kt_ok(result, "vkCreateDescriptorPool"))
-      *out = VK_NULL_HANDLE;
-   return result;
+   return kt_descriptor_pool_create_sized(device, sets + extra_sets, sizes, extra_sets ? 2 : 1,
+                                          out);
 }
 
 VkResult
