@@ -10,7 +10,8 @@ cat "$OUT/session.txt"
 left=$((560 - ($(date +%s) - start)))
 if [ "$left" -gt 60 ]; then
   mkdir -p "$OUT/defer"
-  OUT=$OUT/defer timeout "$left" bash .gl/exp4.sh   # exp-defer.sh here "$b" 2
+  # .gl/exp4.sh is ../2026-12-07-h100-nvidia-580.159.04-unlogged/exp.sh.
+  OUT=$OUT/defer timeout "$left" bash .gl/exp4.sh "$b" 2
   echo "defer: exit $? after $(($(date +%s) - start)) s since start" >> "$OUT/session.txt"
   tar -czf "$OUT/defer.tgz" -C "$OUT" defer && rm -rf "$OUT/defer"
 fi
