@@ -38,7 +38,15 @@
  *                      at region d's offset
  *   update-only        region d written into a set, 2 writes, and no command but the dispatches'
  *                      pipeline bind and push (what the updates cost alone)
- *   record-cost [--reps N] [--dispatches N] [--binding] */
+ *
+ * With --submit it measures instead what vkQueueSubmit's call alone costs (recording + submit
+ * minus the whole recording) for descriptor-updates' command buffer, by the form of the submit:
+ * what the direct program gives the vendor (vkQueueSubmit with a fence) against what Kronos's
+ * batch flush gives it (vkQueueSubmit2 signalling Kronos's timeline semaphore), and the forms
+ * between, on a third device of the vendor's with timelineSemaphore and synchronization2
+ * enabled as Kronos's vendor device has them; the application's fence through Kronos for
+ * comparison. Every form is measured once in each repetition, in turn.
+ *   record-cost [--reps N] [--dispatches N] [--binding | --submit] */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -77,7 +85,41 @@ static const char *const part_names[PART_COUNT] = {
    "begin + end", "whole recording (untimed calls)", "record + submit (untimed)",
    "wall to the wait's end (untimed)"};
 
-enum side_kind { SIDE_DIRECT, SIDE_KRONOS, SIDE_COUNT };
+/* The third side only with --submit: the vendor's device as Kronos creates it. */
+enum side_kind { SIDE_DIRECT, SIDE_KRONOS, SIDE_DIRECT_SYNC, SIDE_COUNT };
+static const char *const side_names[SIDE_COUNT] = {
+   "direct", "Kronos", "direct, timeline + synchronization2 on"};
+
+/* How a recording is submitted and its completion waited for. */
+enum submit_form {
+   FORM_FENCE,            /* vkQueueSubmit with a fence; vkWaitForFences, vkResetFences */
+   FORM_SUBMIT2_FENCE,    /* vkQueueSubmit2 with a fence */
+   FORM_TIMELINE,         /* vkQueueSubmit signalling a timeline semaphore; vkWaitSemaphores */
+   FORM_SUBMIT2_TIMELINE, /* vkQueueSubmit2 signalling it (Kronos's batch flush) */
+   FORM_BARE,             /* vkQueueSubmit with nothing to signal; vkQueueWaitIdle */
+   FORM_COUNT
+};
+static const char *const form_names[FORM_COUNT] = {
+   "vkQueueSubmit + fence", "vkQueueSubmit2 + fence", "vkQueueSubmit + timeline signal",
+   "vkQueueSubmit2 + timeline signal", "vkQueueSubmit alone (wait idle)"};
+
+/* --submit's measurements, in the order each repetition makes them; the first is the
+ * denominator of the ratios. */
+static const struct submit_case {
+   enum side_kind side;
+   enum submit_form form;
+} submit_cases[] = {
+   {SIDE_DIRECT, FORM_FENCE},
+   {SIDE_DIRECT_SYNC, FORM_FENCE},
+   {SIDE_DIRECT_SYNC, FORM_SUBMIT2_FENCE},
+   {SIDE_DIRECT_SYNC, FORM_TIMELINE},
+   {SIDE_DIRECT_SYNC, FORM_SUBMIT2_TIMELINE},
+   {SIDE_DIRECT_SYNC, FORM_BARE},
+   {SIDE_DIRECT, FORM_BARE},
+   {SIDE_KRONOS, FORM_FENCE},
+   {SIDE_KRONOS, FORM_BARE},
+};
+#define SUBMIT_CASE_COUNT (sizeof(submit_cases) / sizeof(submit_cases[0]))
 
 struct side {
    struct kt_device device;
@@ -90,17 +132,28 @@ struct side {
    VkCommandPool command_pools[SHAPE_COUNT][2];
    VkCommandBuffer cmds[SHAPE_COUNT][2];
    VkFence fence;
+   VkSemaphore timeline; /* SIDE_DIRECT_SYNC's, signalled by the timeline forms */
+   uint64_t timeline_value;
 };
 
 struct options {
    uint32_t reps, dispatches;
    bool binding; /* the binding shapes instead of the goals' */
+   bool submit;  /* the submit forms instead of the goals' */
 };
+
+static uint32_t
+side_count(const struct options *o)
+{
+   return o->submit ? SIDE_COUNT : SIDE_DIRECT_SYNC;
+}
 
 /* Whether the run measures `shape`. */
 static bool
 measures(const struct options *o, enum shape shape)
 {
+   if (o->submit)
+      return shape == SHAPE_DESCRIPTOR_UPDATES;
    if (!o->binding)
       return shape < SHAPE_GOAL_COUNT;
    return shape >= SHAPE_GOAL_COUNT || shape == SHAPE_CHAIN_NOBARRIERS;
@@ -162,8 +215,9 @@ create_dynamic(struct side *s)
    return VK_SUCCESS;
 }
 
+/* timeline: also the timeline semaphore of the timeline forms (the device enables it). */
 static VkResult
-setup(struct side *s, const struct options *o)
+setup(struct side *s, const struct options *o, bool timeline)
 {
    const struct kt_device *device = &s->device;
    const struct VolkDeviceTable *vk = &device->vk;
@@ -197,7 +251,18 @@ setup(struct side *s, const struct options *o)
    }
    const VkFenceCreateInfo fence_info = {.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
    result = vk->vkCreateFence(handle, &fence_info, NULL, &s->fence);
-   kt_ok(result, "vkCreateFence");
+   if (!kt_ok(result, "vkCreateFence") || !timeline)
+      return result;
+   const VkSemaphoreTypeCreateInfo type_info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
+   };
+   const VkSemaphoreCreateInfo semaphore_info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+      .pNext = &type_info,
+   };
+   result = vk->vkCreateSemaphore(handle, &semaphore_info, NULL, &s->timeline);
+   kt_ok(result, "vkCreateSemaphore (timeline)");
    return result;
 }
 
@@ -211,6 +276,8 @@ teardown(struct side *s)
    vk->vkDeviceWaitIdle(device->handle);
    if (s->fence)
       vk->vkDestroyFence(device->handle, s->fence, NULL);
+   if (s->timeline)
+      vk->vkDestroySemaphore(device->handle, s->timeline, NULL);
    for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
       for (uint32_t pass = 0; pass < 2; pass++) {
          if (s->command_pools[sh][pass])
@@ -233,11 +300,89 @@ teardown(struct side *s)
       }                                                                                            \
    } while (0)
 
+/* Submits cmd in `form`. */
+static VkResult
+submit_in_form(struct side *s, VkCommandBuffer cmd, enum submit_form form)
+{
+   const struct VolkDeviceTable *vk = &s->device.vk;
+   VkQueue queue = s->device.queues[0];
+   bool timeline = form == FORM_TIMELINE || form == FORM_SUBMIT2_TIMELINE;
+   uint64_t value = timeline ? ++s->timeline_value : 0;
+   VkFence fence = form == FORM_FENCE || form == FORM_SUBMIT2_FENCE ? s->fence : VK_NULL_HANDLE;
+   if (form == FORM_SUBMIT2_FENCE || form == FORM_SUBMIT2_TIMELINE) {
+      const VkCommandBufferSubmitInfo cmd_info = {
+         .sType = VK_STRUCTURE_TYPE_COMMAND_BUFFER_SUBMIT_INFO,
+         .commandBuffer = cmd,
+      };
+      const VkSemaphoreSubmitInfo signal = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_SUBMIT_INFO,
+         .semaphore = s->timeline,
+         .value = value,
+         .stageMask = VK_PIPELINE_STAGE_2_ALL_COMMANDS_BIT, /* as Kronos's flush signals it */
+      };
+      const VkSubmitInfo2 submit = {
+         .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO_2,
+         .commandBufferInfoCount = 1,
+         .pCommandBufferInfos = &cmd_info,
+         .signalSemaphoreInfoCount = timeline,
+         .pSignalSemaphoreInfos = timeline ? &signal : NULL,
+      };
+      return vk->vkQueueSubmit2(queue, 1, &submit, fence);
+   }
+   const VkTimelineSemaphoreSubmitInfo values = {
+      .sType = VK_STRUCTURE_TYPE_TIMELINE_SEMAPHORE_SUBMIT_INFO,
+      .signalSemaphoreValueCount = 1,
+      .pSignalSemaphoreValues = &value,
+   };
+   const VkSubmitInfo submit = {
+      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
+      .pNext = timeline ? &values : NULL,
+      .commandBufferCount = 1,
+      .pCommandBuffers = &cmd,
+      .signalSemaphoreCount = timeline,
+      .pSignalSemaphores = timeline ? &s->timeline : NULL,
+   };
+   return vk->vkQueueSubmit(queue, 1, &submit, fence);
+}
+
+/* Waits for the work submit_in_form submitted in `form`, leaving the fence unsignalled. */
+static VkResult
+wait_in_form(struct side *s, enum submit_form form)
+{
+   const struct VolkDeviceTable *vk = &s->device.vk;
+   VkResult result;
+   switch (form) {
+   case FORM_TIMELINE:
+   case FORM_SUBMIT2_TIMELINE: {
+      const VkSemaphoreWaitInfo wait = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+         .semaphoreCount = 1,
+         .pSemaphores = &s->timeline,
+         .pValues = &s->timeline_value,
+      };
+      result = vk->vkWaitSemaphores(s->device.handle, &wait, KT_FENCE_TIMEOUT_NS);
+      kt_ok(result, "vkWaitSemaphores");
+      return result;
+   }
+   case FORM_BARE:
+      result = vk->vkQueueWaitIdle(s->device.queues[0]);
+      kt_ok(result, "vkQueueWaitIdle");
+      return result;
+   default:
+      result = kt_fence_wait(&s->device, s->fence, "record-cost");
+      if (result != VK_SUCCESS)
+         return result;
+      result = vk->vkResetFences(s->device.handle, 1, &s->fence);
+      kt_ok(result, "vkResetFences");
+      return result;
+   }
+}
+
 /* Records one shape (ticks per part added to `parts`: the calls' when per_call, else the
- * whole), submits it and waits. */
+ * whole), submits it in `form` and waits. */
 static VkResult
 record_and_run(struct side *s, const struct options *o, enum shape shape, bool per_call,
-               uint64_t parts[PART_COUNT])
+               enum submit_form form, uint64_t parts[PART_COUNT])
 {
    const struct VolkDeviceTable *vk = &s->device.vk;
    VkDevice handle = s->device.handle;
@@ -312,23 +457,14 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
       parts[PART_WHOLE] += ticks() - whole;
    if (!kt_ok(result, "vkEndCommandBuffer"))
       return result;
-   const VkSubmitInfo submit = {
-      .sType = VK_STRUCTURE_TYPE_SUBMIT_INFO,
-      .commandBufferCount = 1,
-      .pCommandBuffers = &cmd,
-   };
-   result = vk->vkQueueSubmit(s->device.queues[0], 1, &submit, s->fence);
+   result = submit_in_form(s, cmd, form);
    if (!per_call)
       parts[PART_RECORD_SUBMIT] += ticks() - whole;
-   if (!kt_ok(result, "vkQueueSubmit"))
+   if (!kt_ok(result, form_names[form]))
       return result;
-   result = kt_fence_wait(&s->device, s->fence, "record-cost");
+   result = wait_in_form(s, form);
    if (!per_call)
       parts[PART_WALL] += ticks() - whole;
-   if (result != VK_SUCCESS)
-      return result;
-   result = vk->vkResetFences(handle, 1, &s->fence);
-   kt_ok(result, "vkResetFences");
    return result;
 }
 
@@ -357,23 +493,65 @@ parse_options(int argc, char **argv, struct options *o)
    *o = (struct options){.reps = 31, .dispatches = 256};
    for (int i = 1; i < argc; i++) {
       uint32_t *value = NULL;
-      if (strcmp(argv[i], "--binding") == 0) {
-         o->binding = true;
-         continue;
-      }
-      if (strcmp(argv[i], "--reps") == 0)
+      bool binding = strcmp(argv[i], "--binding") == 0;
+      if (binding || strcmp(argv[i], "--submit") == 0) {
+         if (!o->binding && !o->submit) { /* one of them, else the usage */
+            *(binding ? &o->binding : &o->submit) = true;
+            continue;
+         }
+      } else if (strcmp(argv[i], "--reps") == 0)
          value = &o->reps;
       else if (strcmp(argv[i], "--dispatches") == 0)
          value = &o->dispatches;
       uint32_t max = value == &o->reps ? MAX_REPS : MAX_DISPATCHES;
       if (!value || i + 1 >= argc || !kt_parse_u32(argv[++i], 1, max, value)) {
          fprintf(stderr,
-                 "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)] [--binding]\n",
+                 "usage: record-cost [--reps N (1-%u)] [--dispatches N (1-%u)] "
+                 "[--binding | --submit]\n",
                  MAX_REPS, MAX_DISPATCHES);
          return false;
       }
    }
    return true;
+}
+
+/* --submit: every submit case once per repetition (the first round warms up); prints the
+ * median time of the vkQueueSubmit call alone per case, and its paired ratio to the first. */
+static VkResult
+measure_submit_forms(struct side *sides, const struct options *o, double tick_ns)
+{
+   static double samples[SUBMIT_CASE_COUNT][MAX_REPS];
+   static double ratios[MAX_REPS], sorted[MAX_REPS];
+   for (uint32_t r = 0; r < o->reps + 1; r++) {
+      for (uint32_t c = 0; c < SUBMIT_CASE_COUNT; c++) {
+         uint64_t parts[PART_COUNT] = {0};
+         VkResult result = record_and_run(&sides[submit_cases[c].side], o,
+                                          SHAPE_DESCRIPTOR_UPDATES, false, submit_cases[c].form,
+                                          parts);
+         if (result != VK_SUCCESS)
+            return result;
+         if (r)
+            samples[c][r - 1] = (double)(parts[PART_RECORD_SUBMIT] - parts[PART_WHOLE]) * tick_ns;
+      }
+   }
+   printf("\n%-40s %-34s %9s %9s %9s\n", "descriptor-updates' submit call", "device",
+          "ns", "- first", "/ first");
+   double first = 0;
+   for (uint32_t c = 0; c < SUBMIT_CASE_COUNT; c++) {
+      for (uint32_t r = 0; r < o->reps; r++)
+         ratios[r] = samples[0][r] > 0 ? samples[c][r] / samples[0][r] : 0;
+      double paired = kt_median_sort(ratios, o->reps);
+      memcpy(sorted, samples[c], sizeof(double) * o->reps); /* the ratios pair them by round */
+      double median = kt_median_sort(sorted, o->reps);
+      if (c == 0)
+         first = median;
+      printf("%-40s %-34s %9.0f %9.0f %9.3f\n", form_names[submit_cases[c].form],
+             side_names[submit_cases[c].side], median, median - first, paired);
+   }
+   printf("(ns per submit of %u dispatches, medians of %u repetitions; / first: the median of "
+          "the paired ratios)\n",
+          o->dispatches, o->reps);
+   return VK_SUCCESS;
 }
 
 int
@@ -393,19 +571,32 @@ main(int argc, char **argv)
       kt_error("no Kronos device with its vendor device visible (VK_DRIVER_FILES names both?)");
       goto cleanup;
    }
-   const struct kt_physical_device *physical[SIDE_COUNT] = {pair->vendor, pair->kronos};
-   for (uint32_t k = 0; k < SIDE_COUNT; k++) {
-      if (kt_device_create(physical[k], 1, &sides[k].device) != VK_SUCCESS ||
-          setup(&sides[k], &o) != VK_SUCCESS)
+   const struct kt_physical_device *physical[SIDE_COUNT] = {pair->vendor, pair->kronos,
+                                                             pair->vendor};
+   for (uint32_t k = 0; k < side_count(&o); k++) {
+      VkResult result = k == SIDE_DIRECT_SYNC
+                           ? kt_device_create_synchronization(physical[k], 1, &sides[k].device)
+                           : kt_device_create(physical[k], 1, &sides[k].device);
+      if (result != VK_SUCCESS || setup(&sides[k], &o, k == SIDE_DIRECT_SYNC) != VK_SUCCESS)
          goto cleanup;
    }
    double tick_ns = ns_per_tick();
+   if (o.submit) {
+      printf("record-cost --submit: %s (%s) directly and through %s\n",
+             pair->vendor->properties.deviceName, kt_physical_device_driver_name(pair->vendor),
+             pair->kronos->properties.deviceName);
+      if (measure_submit_forms(sides, &o, tick_ns) == VK_SUCCESS)
+         status = 0;
+      goto cleanup;
+   }
    for (uint32_t r = 0; r < o.reps + 1; r++) { /* the first round warms up */
       for (uint32_t sh = 0; sh < SHAPE_COUNT; sh++) {
-         for (uint32_t k = 0; k < SIDE_COUNT && measures(&o, (enum shape)sh); k++) {
+         for (uint32_t k = 0; k < side_count(&o) && measures(&o, (enum shape)sh); k++) {
             uint64_t parts[PART_COUNT] = {0};
-            if (record_and_run(&sides[k], &o, (enum shape)sh, true, parts) != VK_SUCCESS ||
-                record_and_run(&sides[k], &o, (enum shape)sh, false, parts) != VK_SUCCESS)
+            if (record_and_run(&sides[k], &o, (enum shape)sh, true, FORM_FENCE, parts) !=
+                   VK_SUCCESS ||
+                record_and_run(&sides[k], &o, (enum shape)sh, false, FORM_FENCE, parts) !=
+                   VK_SUCCESS)
                goto cleanup;
             for (uint32_t p = 0; r && p < PART_COUNT; p++)
                samples[sh][k][p][r - 1] = (double)parts[p] * tick_ns / o.dispatches;
@@ -421,8 +612,8 @@ main(int argc, char **argv)
          continue;
       printf("\n%-34s %9s %9s %9s %7s\n", shape_names[sh], "direct", "Kronos", "K - d", "K / d");
       for (uint32_t p = 0; p < PART_COUNT; p++) {
-         double median[SIDE_COUNT];
-         for (uint32_t k = 0; k < SIDE_COUNT; k++) {
+         double median[SIDE_DIRECT_SYNC];
+         for (uint32_t k = 0; k < SIDE_DIRECT_SYNC; k++) {
             /* A copy: the goals below pair the samples by repetition. */
             static double sorted[MAX_REPS];
             memcpy(sorted, samples[sh][k][p], sizeof(double) * o.reps);

@@ -35,9 +35,15 @@ kt_device_create(const struct kt_physical_device *physical, uint32_t queues_want
    return kt_device_create_with(physical, queues_wanted, false, out);
 }
 
-VkResult
-kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues_wanted,
-                      bool cooperative_matrix, struct kt_device *out)
+/* The features to enable (a pNext chain, may be NULL) and at most one extension. */
+struct device_features {
+   void *chain;
+   const char *extension;
+};
+
+static VkResult
+device_create(const struct kt_physical_device *physical, uint32_t queues_wanted,
+              struct device_features wanted, struct kt_device *out)
 {
    memset(out, 0, sizeof(*out));
    out->physical = physical;
@@ -65,23 +71,13 @@ kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues
       .queueCount = queue_count,
       .pQueuePriorities = priorities,
    };
-   /* Cooperative matrices where asked and the device has them (kronos-bench's gemm-coopmat). */
-   struct kt_cooperative_matrix_features matrix;
-   const char *extension = NULL;
-   void *features = NULL;
-   if (cooperative_matrix && !kt_cooperative_matrix_unsupported(physical)) {
-      features = kt_cooperative_matrix_features(&matrix, NULL);
-#ifdef VK_KHR_cooperative_matrix
-      extension = VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;
-#endif
-   }
    const VkDeviceCreateInfo info = {
       .sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO,
-      .pNext = features,
+      .pNext = wanted.chain,
       .queueCreateInfoCount = 1,
       .pQueueCreateInfos = &queue_info,
-      .enabledExtensionCount = extension ? 1 : 0,
-      .ppEnabledExtensionNames = extension ? &extension : NULL,
+      .enabledExtensionCount = wanted.extension ? 1 : 0,
+      .ppEnabledExtensionNames = wanted.extension ? &wanted.extension : NULL,
    };
    result = vkCreateDevice(physical->handle, &info, NULL, &out->handle);
    if (result != VK_SUCCESS) {
@@ -102,12 +98,55 @@ kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues
       }
    }
    out->queue_count = queue_count;
-   out->cooperative_matrix = extension != NULL;
    return VK_SUCCESS;
 
 cleanup:
    kt_device_destroy(out);
    return result;
+}
+
+VkResult
+kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues_wanted,
+                      bool cooperative_matrix, struct kt_device *out)
+{
+   /* Cooperative matrices where asked and the device has them (kronos-bench's gemm-coopmat). */
+   struct kt_cooperative_matrix_features matrix;
+   struct device_features wanted = {0};
+   if (cooperative_matrix && !kt_cooperative_matrix_unsupported(physical)) {
+      wanted.chain = kt_cooperative_matrix_features(&matrix, NULL);
+#ifdef VK_KHR_cooperative_matrix
+      wanted.extension = VK_KHR_COOPERATIVE_MATRIX_EXTENSION_NAME;
+#endif
+   }
+   VkResult result = device_create(physical, queues_wanted, wanted, out);
+   if (result == VK_SUCCESS)
+      out->cooperative_matrix = wanted.extension != NULL;
+   return result;
+}
+
+VkResult
+kt_device_create_synchronization(const struct kt_physical_device *physical,
+                                 uint32_t queues_wanted, struct kt_device *out)
+{
+   if (physical->properties.apiVersion < VK_API_VERSION_1_3) {
+      memset(out, 0, sizeof(*out));
+      uint32_t version = physical->properties.apiVersion;
+      kt_error("%s offers Vulkan %u.%u: timeline semaphores and synchronization2 need 1.3",
+               physical->properties.deviceName, VK_API_VERSION_MAJOR(version),
+               VK_API_VERSION_MINOR(version));
+      return VK_ERROR_FEATURE_NOT_PRESENT;
+   }
+   VkPhysicalDeviceVulkan13Features vulkan13 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_FEATURES,
+      .synchronization2 = VK_TRUE,
+   };
+   VkPhysicalDeviceVulkan12Features vulkan12 = {
+      .sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES,
+      .pNext = &vulkan13,
+      .timelineSemaphore = VK_TRUE,
+   };
+   return device_create(physical, queues_wanted, (struct device_features){.chain = &vulkan12},
+                        out);
 }
 
 void
