@@ -52,3 +52,18 @@ print(",".join(str(c) for c in cpus[:2]))
 EOF
 )
 }
+
+# gpu_pick_cpus, and what it found in $out/host.txt.
+gpu_note_cpus() {
+  gpu_pick_cpus
+  echo "GPU-local CPUs: ${gpu_cpus:-unknown}; pinned runs use CPUs $pick" > "$out/host.txt"
+}
+
+# gpu_run twice: the process where the scheduler puts it ("free-LABEL"), then pinned with
+# taskset to the CPUs gpu_note_cpus picked ("pinned-LABEL"), under one environment setting.
+gpu_free_pinned() { # file, timeout in seconds, label, VARIABLE=value, then the program...
+  local file=$1 limit=$2 label=$3 setting=$4
+  shift 4
+  gpu_run "$file" "$limit" "free-$label" "$setting" "$@"
+  gpu_run "$file" "$limit" "pinned-$label" "$setting" taskset -c "$pick" "$@"
+}

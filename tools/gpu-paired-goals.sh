@@ -12,14 +12,11 @@ build=$1 rounds=${2:-2} reps=${3:-201} out=${OUT:?OUT must name the output folde
 here=$(dirname "${BASH_SOURCE[0]}")
 source "$here/gpu-common.sh"
 gpu_use "$build"
-gpu_pick_cpus
-echo "GPU-local CPUs: ${gpu_cpus:-unknown}; pinned runs use CPUs $pick" > "$out/host.txt"
+gpu_note_cpus
 for i in $(seq "$rounds"); do
   for disable in "" barrier descriptor; do
-    gpu_run paired.txt 120 "free-$i disable=${disable:-none}" KRONOS_DISABLE="$disable" \
+    gpu_free_pinned paired.txt 120 "$i disable=${disable:-none}" KRONOS_DISABLE="$disable" \
       "$build/tools/record-cost" --reps "$reps"
-    gpu_run paired.txt 120 "pinned-$i disable=${disable:-none}" KRONOS_DISABLE="$disable" \
-      taskset -c "$pick" "$build/tools/record-cost" --reps "$reps"
   done
 done
 python3 - "$out/paired.txt" > "$out/summary.txt" << 'PY'

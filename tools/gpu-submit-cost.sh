@@ -11,11 +11,9 @@ build=$1 rounds=${2:-2} reps=${3:-101} out=${OUT:?OUT must name the output folde
 here=$(dirname "${BASH_SOURCE[0]}")
 source "$here/gpu-common.sh"
 gpu_use "$build"
-gpu_pick_cpus
-echo "GPU-local CPUs: ${gpu_cpus:-unknown}; pinned runs use CPUs $pick" > "$out/host.txt"
+gpu_note_cpus
 for i in $(seq "$rounds"); do
-  gpu_run submit.txt 120 "free-$i" "$build/tools/record-cost" --submit --reps "$reps"
-  gpu_run submit.txt 120 "pinned-$i" taskset -c "$pick" "$build/tools/record-cost" --submit \
+  gpu_free_pinned submit.txt 120 "$i" KRONOS_DISABLE= "$build/tools/record-cost" --submit \
     --reps "$reps"
 done
 grep -A12 "^descriptor-updates' submit call" "$out/submit.txt" | grep -v "^--$" | head -40
