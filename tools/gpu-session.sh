@@ -15,8 +15,8 @@
 #                tests alone)
 #   paired       tools/gpu-paired-goals.sh NEW ${PAIRED_ROUNDS:-2} 201 (issues 10 and 11)
 #   ab           tools/gpu-builds-ab.sh OLD NEW ${AB_ROUNDS:-2} (a change's effect on the goals)
-#   submit       tools/gpu-submit-cost.sh NEW ${SUBMIT_ROUNDS:-2} (issue 10: the vendor's submit
-#                call by its form)
+#   submit       tools/gpu-submit-cost.sh NEW ${SUBMIT_ROUNDS:-2} 101 $SUBMIT_DISPATCHES (issue
+#                10: the vendor's submit call by its form)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
 # back as one archive, $OUT/PART.tgz, since a device call brings back a limited number of files.
@@ -47,7 +47,8 @@ for part in "$@"; do
     barrier-tests) cmd=(env BENCH_ROWS=0 RACE_ROUNDS=1 "$here/gpu-barrier-bench.sh" "$new") ;;
     paired) cmd=("$here/gpu-paired-goals.sh" "$new" "${PAIRED_ROUNDS:-2}" 201) ;;
     ab) cmd=("$here/gpu-builds-ab.sh" "$old" "$new" "${AB_ROUNDS:-2}") ;;
-    submit) cmd=("$here/gpu-submit-cost.sh" "$new" "${SUBMIT_ROUNDS:-2}") ;;
+    submit)
+      cmd=("$here/gpu-submit-cost.sh" "$new" "${SUBMIT_ROUNDS:-2}" 101 ${SUBMIT_DISPATCHES:-}) ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
   t0=$(date +%s)
