@@ -47,7 +47,9 @@
  * enabled as Kronos's vendor device has them; the application's fence through Kronos for
  * comparison. Every form is measured once in each repetition, in turn, each after an unmeasured
  * run of the same (the first submit to a device after work on the others costs more: without
- * it, the form measured first on each device would carry that).
+ * it, the form measured first on each device would carry that). For each form it also gives
+ * the share of the wait's wall time that the waiting thread spent on a CPU: whether the
+ * vendor's wait of that form spins or sleeps.
  *   record-cost [--reps N] [--dispatches N] [--binding | --submit] */
 #include <stdio.h>
 #include <string.h>
@@ -136,6 +138,8 @@ struct side {
    VkFence fence;
    VkSemaphore timeline; /* SIDE_DIRECT_SYNC's, signalled by the timeline forms */
    uint64_t timeline_value;
+   /* --submit: the last wait's CPU time (this thread's) and wall time, in ns */
+   double wait_cpu_ns, wait_wall_ns;
 };
 
 struct options {
@@ -179,6 +183,15 @@ now_ns(void)
 {
    struct timespec ts;
    clock_gettime(CLOCK_MONOTONIC, &ts);
+   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* The calling thread's CPU time in ns. */
+static double
+thread_cpu_ns(void)
+{
+   struct timespec ts;
+   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 
@@ -464,7 +477,14 @@ record_and_run(struct side *s, const struct options *o, enum shape shape, bool p
       parts[PART_RECORD_SUBMIT] += ticks() - whole;
    if (!kt_ok(result, form_names[form]))
       return result;
+   /* --submit: whether the wait spins or sleeps (its CPU time against its wall time). Only
+    * there: reading the thread's CPU clock is a system call, which the goals' wall would carry. */
+   double cpu = o->submit ? thread_cpu_ns() : 0, wall = o->submit ? now_ns() : 0;
    result = wait_in_form(s, form);
+   if (o->submit) {
+      s->wait_cpu_ns = thread_cpu_ns() - cpu;
+      s->wait_wall_ns = now_ns() - wall;
+   }
    if (!per_call)
       parts[PART_WALL] += ticks() - whole;
    return result;
@@ -523,7 +543,7 @@ parse_options(int argc, char **argv, struct options *o)
 static VkResult
 measure_submit_forms(struct side *sides, const struct options *o, double tick_ns)
 {
-   static double samples[SUBMIT_CASE_COUNT][MAX_REPS];
+   static double samples[SUBMIT_CASE_COUNT][MAX_REPS], wait_cpu[SUBMIT_CASE_COUNT][MAX_REPS];
    static double ratios[MAX_REPS], sorted[MAX_REPS];
    for (uint32_t r = 0; r < o->reps + 1; r++) {
       for (uint32_t c = 0; c < SUBMIT_CASE_COUNT; c++) {
@@ -536,12 +556,15 @@ measure_submit_forms(struct side *sides, const struct options *o, double tick_ns
          }
          if (result != VK_SUCCESS)
             return result;
-         if (r)
+         const struct side *s = &sides[submit_cases[c].side];
+         if (r) {
             samples[c][r - 1] = (double)(parts[PART_RECORD_SUBMIT] - parts[PART_WHOLE]) * tick_ns;
+            wait_cpu[c][r - 1] = s->wait_wall_ns > 0 ? s->wait_cpu_ns / s->wait_wall_ns : 0;
+         }
       }
    }
-   printf("\n%-40s %-34s %9s %9s %9s\n", "descriptor-updates' submit call", "device",
-          "ns", "- first", "/ first");
+   printf("\n%-40s %-38s %9s %9s %9s %9s\n", "descriptor-updates' submit call", "device",
+          "ns", "- first", "/ first", "wait CPU");
    double first = 0;
    for (uint32_t c = 0; c < SUBMIT_CASE_COUNT; c++) {
       for (uint32_t r = 0; r < o->reps; r++)
@@ -551,11 +574,13 @@ measure_submit_forms(struct side *sides, const struct options *o, double tick_ns
       double median = kt_median_sort(sorted, o->reps);
       if (c == 0)
          first = median;
-      printf("%-40s %-34s %9.0f %9.0f %9.3f\n", form_names[submit_cases[c].form],
-             side_names[submit_cases[c].side], median, median - first, paired);
+      double cpu_share = kt_median_sort(wait_cpu[c], o->reps);
+      printf("%-40s %-38s %9.0f %9.0f %9.3f %9.2f\n", form_names[submit_cases[c].form],
+             side_names[submit_cases[c].side], median, median - first, paired, cpu_share);
    }
    printf("(ns per submit of %u dispatches, medians of %u repetitions; / first: the median of "
-          "the paired ratios)\n",
+          "the paired ratios; wait CPU: the median of the wait's CPU time over its wall time, "
+          "near 1 where it spins, near 0 where it sleeps)\n",
           o->dispatches, o->reps);
    return VK_SUCCESS;
 }
