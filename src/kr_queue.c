@@ -68,7 +68,7 @@ submit_direct(struct kr_queue *queue, uint32_t count, const VkSubmitInfo *submit
                                                      in->signalSemaphoreCount);
       cursor += in->signalSemaphoreCount;
    }
-   kr_stats_add_local(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
+   kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    VkResult result = queue->disp->QueueSubmit(queue->handle, count, infos,
                                               kr_fence_vendor(fence));
    kr_scratch_put(&scratch);
@@ -108,7 +108,7 @@ submit2_direct(struct kr_queue *queue, uint32_t count, const VkSubmitInfo2 *subm
                                 in->signalSemaphoreInfoCount);
       cursor += sizeof(VkSemaphoreSubmitInfo) * in->signalSemaphoreInfoCount;
    }
-   kr_stats_add_local(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
+   kr_stats_add(&queue->device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    VkResult result = queue->disp->QueueSubmit2(queue->handle, count, infos,
                                                kr_fence_vendor(fence));
    kr_scratch_put(&scratch);
@@ -513,7 +513,7 @@ static VkResult
 queue_submit(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo *pSubmits,
              VkFence fence, uint64_t *point)
 {
-   kr_stats_add_local(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
+   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    if (!queue->batch)
       return submit_direct(queue, submitCount, pSubmits, fence);
    struct kr_scratch scratch;
@@ -531,7 +531,7 @@ static VkResult
 queue_submit2(struct kr_queue *queue, uint32_t submitCount, const VkSubmitInfo2 *pSubmits,
               VkFence fence, uint64_t *point)
 {
-   kr_stats_add_local(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
+   kr_stats_add(&queue->device->stats, KR_STAT_APP_SUBMITS, 1);
    if (!queue->batch)
       return submit2_direct(queue, submitCount, pSubmits, fence);
    return submit_batched(queue, submitCount, pSubmits, fence, point);

@@ -227,9 +227,9 @@ kr_queue_flush_unlock(struct kr_queue *queue, enum kr_flush_reason reason, VkFen
    }
    kr_queue_batch_unlock(queue);
 
-   kr_stats_add_local(&device->stats, KR_STAT_VENDOR_SUBMITS, 1);
+   kr_stats_add(&device->stats, KR_STAT_VENDOR_SUBMITS, 1);
    if (pending)
-      kr_stats_add_local(&device->stats, flush_stat[reason], 1);
+      kr_stats_add(&device->stats, flush_stat[reason], 1);
    uint64_t profile_start = kr_profile_cpu_start(device); /* the flush's CPU slice */
    result = device->disp.QueueSubmit2(queue->handle, qb->plan.info_count, qb->plan.infos,
                                       vendor_fence);

@@ -47,11 +47,10 @@ enum kr_stat {
 };
 
 /* Counters that calls made outside command buffers add to many times a second
- * (vkUpdateDescriptorSets: its application descriptor writes; vkQueueSubmit: its submits and
- * flushes) go to a slot of the calling thread's own (kr_stats_add_local): there the add is a
- * load and a store that no other thread writes, where a counter all threads share takes a
- * locked read-modify-write, which costs as much as the rest of a two-descriptor update (about
- * 8 ns on x86) and waits for every load and store before it. A thread claims a slot of a
+ * (vkUpdateDescriptorSets: its application descriptor writes) go to a slot of the calling
+ * thread's own (kr_stats_add_local): there the add is a load and a store that no other thread
+ * writes, where a counter all threads share takes a locked read-modify-write, which costs as
+ * much as the rest of a two-descriptor update (about 8 ns on x86). A thread claims a slot of a
  * device at its first such add and keeps it, also after it ends (a thread that later gets the
  * same thread-local address takes it over); once KR_STATS_THREAD_SLOTS slots are taken, other
  * threads add to the shared counters, as every thread did before slots. A read sums the shared
