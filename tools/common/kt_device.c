@@ -128,10 +128,14 @@ VkResult
 kt_device_create_synchronization(const struct kt_physical_device *physical,
                                  uint32_t queues_wanted, struct kt_device *out)
 {
-   if (physical->properties.apiVersion < VK_API_VERSION_1_3) {
+   /* The instance's version bounds the device's (kt_instance asks for the loader's). */
+   uint32_t version = physical->properties.apiVersion;
+   if (volkGetInstanceVersion() < version)
+      version = volkGetInstanceVersion();
+   if (version < VK_API_VERSION_1_3) {
       memset(out, 0, sizeof(*out));
-      uint32_t version = physical->properties.apiVersion;
-      kt_error("%s offers Vulkan %u.%u: timeline semaphores and synchronization2 need 1.3",
+      kt_error("%s with this loader offers Vulkan %u.%u: timeline semaphores and "
+               "synchronization2 need 1.3",
                physical->properties.deviceName, VK_API_VERSION_MAJOR(version),
                VK_API_VERSION_MINOR(version));
       return VK_ERROR_FEATURE_NOT_PRESENT;

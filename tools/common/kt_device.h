@@ -45,7 +45,8 @@ VkResult kt_device_create_with(const struct kt_physical_device *physical, uint32
 
 /* kt_device_create, with the timelineSemaphore and synchronization2 features enabled (what
  * Kronos enables on its vendor device, so that a tool can make the vendor calls Kronos makes:
- * vkQueueSubmit2 signalling a timeline semaphore). The device must offer Vulkan 1.3. */
+ * vkQueueSubmit2 signalling a timeline semaphore). The device and the loader must offer
+ * Vulkan 1.3. */
 VkResult kt_device_create_synchronization(const struct kt_physical_device *physical,
                                           uint32_t queues_wanted, struct kt_device *out);
 
