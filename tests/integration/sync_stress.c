@@ -11,7 +11,9 @@
  * Whenever a fence is seen signalled, the word of its submit must already be there. At the end
  * every fence is signalled and every word is exactly as expected. First on one queue shared by
  * all threads under a mutex (queues are externally synchronized), then, where the device has
- * several queues, one queue per thread without a mutex.
+ * several queues, one queue per thread without a mutex. On Kronos the device's statistics count
+ * exactly the threads' submits, and as many vendor submits as flushes (batching on: the
+ * threads' flushes and the flusher thread's) or as application submits (batching off).
  * Then submits racing with waits, destroys and counter reads on other threads (issue 12: the
  * ThreadSanitizer build runs this program): RACE_SUBMITTERS threads submit fills (COUNT / 2
  * each), each submit with a fence of the submitter's creation and a signal of the submitter's
@@ -21,6 +23,7 @@
  * its fence; one creates and destroys fences, semaphores, buffers and command pools and reads
  * the timelines all along; on Kronos one more reads the device's statistics all along. */
 #define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -153,6 +156,43 @@ done:
    return NULL;
 }
 
+/* Whether Kronos batches submits in this run (KRONOS_DISABLE names neither batch nor all). */
+static bool
+batching_on(void)
+{
+   const char *disable = getenv("KRONOS_DISABLE");
+   return !disable || (!strstr(disable, "batch") && !strstr(disable, "all"));
+}
+
+/* Kronos's submit counters over a stress run of `submits` application submits, the device
+ * idle since: every submit counted once, whichever thread made it; each vendor submit is a
+ * flush counted with its reason (batching on), or one per application submit (off). */
+static bool
+check_submit_counters(const struct sync_side *s, const VkKronosDeviceStatistics *before,
+                      const VkKronosDeviceStatistics *after, uint64_t submits)
+{
+   bool ok = false;
+   uint64_t app = after->app_submits - before->app_submits;
+   uint64_t vendor = after->vendor_submits - before->vendor_submits;
+   uint64_t flushes = 0;
+   for (int r = 0; r < KRONOS_FLUSH_REASON_COUNT; r++)
+      flushes += after->batches_flushed[r] - before->batches_flushed[r];
+   printf("  %s: submits: application %" PRIu64 " of %" PRIu64 ", vendor %" PRIu64
+          ", batches flushed %" PRIu64 "\n",
+          s->label, app, submits, vendor, flushes);
+   CHECK(app == submits);
+   if (batching_on()) {
+      CHECK(flushes == vendor);
+      CHECK(vendor >= 1 && vendor <= app);
+   } else {
+      CHECK(vendor == app);
+      CHECK(flushes == 0);
+   }
+   ok = true;
+done:
+   return ok;
+}
+
 static bool
 stress_run(struct sync_side *s, bool shared_queue)
 {
@@ -169,8 +209,13 @@ stress_run(struct sync_side *s, bool shared_queue)
    struct worker workers[THREADS];
    pthread_t ids[THREADS];
    uint32_t started = 0;
+   VkKronosDeviceStatistics before = {0}, after = {0};
    CHECK(pthread_mutex_init(&st.queue_lock, NULL) == 0);
    locked = true;
+   if (s->kronos) {
+      CHECK_VK(vkDeviceWaitIdle(s->device));
+      CHECK_VK(it_device_statistics(s->device, &before));
+   }
    CHECK_VK(it_host_buffer_create(s->physical, s->device, 4 * (VkDeviceSize)threads * count,
                                   VK_BUFFER_USAGE_TRANSFER_DST_BIT, &st.buf));
    memset(st.buf.data, 0, st.buf.size);
@@ -197,6 +242,10 @@ stress_run(struct sync_side *s, bool shared_queue)
    for (uint32_t t = 0; t < threads; t++) {
       for (uint32_t i = 0; i < count; i++)
          CHECK(words[(size_t)t * count + i] == word_of(t, i));
+   }
+   if (s->kronos) {
+      CHECK_VK(it_device_statistics(s->device, &after));
+      CHECK(check_submit_counters(s, &before, &after, (uint64_t)threads * count));
    }
    ok = true;
 done:
