@@ -81,25 +81,6 @@ create_commands(struct bench_submit *s)
    return VK_SUCCESS;
 }
 
-static VkResult
-create_timeline(struct bench_submit *s)
-{
-   const VkSemaphoreTypeCreateInfo type = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
-      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
-      .initialValue = 0,
-   };
-   const VkSemaphoreCreateInfo info = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
-      .pNext = &type,
-   };
-   VkResult result = s->device->vk.vkCreateSemaphore(s->device->handle, &info, NULL,
-                                                     &s->timeline);
-   if (!kt_ok(result, "vkCreateSemaphore (timeline, submit rows)"))
-      s->timeline = VK_NULL_HANDLE;
-   return result;
-}
-
 VkResult
 bench_submit_create(const struct kt_device *device, uint32_t count,
                     enum bench_submit_barriers barriers, bool timeline, struct bench_submit *out)
@@ -138,7 +119,7 @@ bench_submit_create(const struct kt_device *device, uint32_t count,
       goto cleanup;
    result = create_commands(out);
    if (result == VK_SUCCESS && timeline)
-      result = create_timeline(out);
+      result = kt_timeline_create(out->device, "submit rows", &out->timeline);
 
 cleanup:
    if (result != VK_SUCCESS)

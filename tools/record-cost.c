@@ -268,17 +268,7 @@ setup(struct side *s, const struct options *o, bool timeline)
    result = vk->vkCreateFence(handle, &fence_info, NULL, &s->fence);
    if (!kt_ok(result, "vkCreateFence") || !timeline)
       return result;
-   const VkSemaphoreTypeCreateInfo type_info = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
-      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
-   };
-   const VkSemaphoreCreateInfo semaphore_info = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
-      .pNext = &type_info,
-   };
-   result = vk->vkCreateSemaphore(handle, &semaphore_info, NULL, &s->timeline);
-   kt_ok(result, "vkCreateSemaphore (timeline)");
-   return result;
+   return kt_timeline_create(device, "record-cost", &s->timeline);
 }
 
 static void

@@ -37,7 +37,7 @@ kt_device_create(const struct kt_physical_device *physical, uint32_t queues_want
 
 /* The features to enable (a pNext chain, may be NULL) and at most one extension. */
 struct device_features {
-   void *chain;
+   const void *chain;
    const char *extension;
 };
 
@@ -125,6 +125,14 @@ kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues
 }
 
 VkResult
+kt_device_create_features(const struct kt_physical_device *physical, uint32_t queues_wanted,
+                          const void *features, struct kt_device *out)
+{
+   return device_create(physical, queues_wanted, (struct device_features){.chain = features},
+                        out);
+}
+
+VkResult
 kt_device_create_synchronization(const struct kt_physical_device *physical,
                                  uint32_t queues_wanted, struct kt_device *out)
 {
@@ -149,8 +157,7 @@ kt_device_create_synchronization(const struct kt_physical_device *physical,
       .pNext = &vulkan13,
       .timelineSemaphore = VK_TRUE,
    };
-   return device_create(physical, queues_wanted, (struct device_features){.chain = &vulkan12},
-                        out);
+   return kt_device_create_features(physical, queues_wanted, &vulkan12, out);
 }
 
 void

@@ -43,6 +43,12 @@ VkResult kt_device_create(const struct kt_physical_device *physical, uint32_t qu
 VkResult kt_device_create_with(const struct kt_physical_device *physical, uint32_t queues_wanted,
                                bool cooperative_matrix, struct kt_device *out);
 
+/* kt_device_create, with the features of a VkDeviceCreateInfo pNext chain enabled (NULL: none);
+ * the chain is read during the call only. */
+VkResult kt_device_create_features(const struct kt_physical_device *physical,
+                                   uint32_t queues_wanted, const void *features,
+                                   struct kt_device *out);
+
 /* kt_device_create, with the timelineSemaphore and synchronization2 features enabled (what
  * Kronos enables on its vendor device, so that a tool can make the vendor calls Kronos makes:
  * vkQueueSubmit2 signalling a timeline semaphore). The device and the loader must offer

@@ -6,6 +6,25 @@
 #include "kt_check.h"
 
 VkResult
+kt_timeline_create(const struct kt_device *device, const char *what, VkSemaphore *out)
+{
+   const VkSemaphoreTypeCreateInfo type = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_TYPE_CREATE_INFO,
+      .semaphoreType = VK_SEMAPHORE_TYPE_TIMELINE,
+   };
+   const VkSemaphoreCreateInfo info = {
+      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO,
+      .pNext = &type,
+   };
+   VkResult result = device->vk.vkCreateSemaphore(device->handle, &info, NULL, out);
+   char message[200];
+   snprintf(message, sizeof(message), "vkCreateSemaphore (timeline, %s)", what);
+   if (!kt_ok(result, message))
+      *out = VK_NULL_HANDLE;
+   return result;
+}
+
+VkResult
 kt_fence_wait(const struct kt_device *device, VkFence fence, const char *what)
 {
    VkResult result = device->vk.vkWaitForFences(device->handle, 1, &fence, VK_TRUE,

@@ -22,6 +22,10 @@ VkResult kt_submit_once(const struct kt_device *device, uint32_t queue_index,
 /* Waits for `fence` (KT_FENCE_TIMEOUT_NS); a timeout is reported as such, naming `what`. */
 VkResult kt_fence_wait(const struct kt_device *device, VkFence fence, const char *what);
 
+/* A timeline semaphore at 0 (the device enables timelineSemaphore); a failure is reported,
+ * naming `what`, and leaves *out VK_NULL_HANDLE. */
+VkResult kt_timeline_create(const struct kt_device *device, const char *what, VkSemaphore *out);
+
 /* A global memory barrier between two stage/access scopes. */
 void kt_cmd_memory_barrier(const struct kt_device *device, VkCommandBuffer cmd,
                            VkPipelineStageFlags src_stages, VkAccessFlags src_access,
