@@ -160,7 +160,7 @@ done:
 static bool
 batching_on(void)
 {
-   const char *disable = getenv("KRONOS_DISABLE");
+   const char *disable = sync_setting("KRONOS_DISABLE");
    return !disable || (!strstr(disable, "batch") && !strstr(disable, "all"));
 }
 
