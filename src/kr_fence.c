@@ -302,10 +302,11 @@ survey_fences(struct kr_device *device, uint32_t count, const VkFence *handles, 
    }
 }
 
-/* Waits on the timeline values of a survey, at most timeout_ns. */
+/* Waits on the timeline values of a survey, at most timeout_ns, polling first for up to
+ * poll_ns. */
 static VkResult
 wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool any,
-                   uint64_t timeout_ns)
+                   uint64_t timeout_ns, uint64_t poll_ns)
 {
    struct kr_scratch scratch;
    struct kr_queue **queues = kr_scratch_get(
@@ -320,7 +321,7 @@ wait_survey_points(struct kr_device *device, const struct fence_survey *s, bool 
          values[n++] = s->values[q];
       }
    }
-   VkResult result = kr_queue_wait_values(device, n, queues, values, any, timeout_ns);
+   VkResult result = kr_queue_wait_values(device, n, queues, values, any, timeout_ns, poll_ns);
    kr_scratch_put(&scratch);
    return result;
 }
@@ -396,8 +397,8 @@ wait_mixed_slice(struct kr_device *device, const struct fence_survey *s, uint32_
    struct kr_fence *unsubmitted = s->unsubmitted ? first_unsubmitted(count, handles) : NULL;
    if (all && unsubmitted)
       wait_for_submit(&device->fence_waiters, unsubmitted, kr_now_ns() + slice);
-   else if (s->points)
-      result = wait_survey_points(device, s, true, slice);
+   else if (s->points) /* no poll: one in every slice would spin through the whole wait */
+      result = wait_survey_points(device, s, true, slice, 0);
    else if (s->real && !all)
       result = wait_real_fences(device, count, handles, false, slice);
    else if (unsubmitted)
@@ -445,7 +446,8 @@ wait_fences(struct kr_device *device, uint32_t count, const VkFence *handles, bo
       if (s.lost && (all || s.lost == count))
          return s.lost_result;
       if (s.real == 0 && s.unsubmitted == 0) {
-         VkResult result = wait_survey_points(device, &s, !all, kr_time_left(deadline));
+         VkResult result =
+            wait_survey_points(device, &s, !all, kr_time_left(deadline), device->wait_poll_ns);
          if (result == VK_SUCCESS && all)
             mark_signaled(count, handles);
          return result;

@@ -128,6 +128,7 @@ struct kr_device {
     * waiting for fences to be submitted, and how many queues have a pending batch. */
    bool batching;
    struct kr_batch_settings batch_settings;
+   uint64_t wait_poll_ns; /* how long waits on Kronos's timelines poll before they block */
    struct kr_flusher *flusher;
    struct kr_fence_waiters fence_waiters;
    struct kr_lost_signals lost_signals; /* real objects' signals in refused flushes */

@@ -10,6 +10,7 @@
 #include "kr_scratch.h"
 #include "kr_settings.h"
 #include "kr_util.h"
+#include "kr_wait_poll.h"
 
 static const struct kr_flush_outcome flush_sent = {KR_FLUSH_SENT, VK_SUCCESS};
 
@@ -488,9 +489,22 @@ prepare_value_wait(struct kr_queue *queue, uint64_t value)
    return kr_timeline_loss(&queue->batch->timeline, value);
 }
 
+struct counter_poll {
+   struct kr_device *device;
+   const VkSemaphore *semaphores;
+};
+
+static bool
+read_counter(void *context, uint32_t i, uint64_t *value)
+{
+   const struct counter_poll *poll = context;
+   return poll->device->disp.GetSemaphoreCounterValue(poll->device->handle,
+                                                      poll->semaphores[i], value) == VK_SUCCESS;
+}
+
 VkResult
 kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *const *queues,
-                     const uint64_t *values, bool any, uint64_t timeout_ns)
+                     const uint64_t *values, bool any, uint64_t timeout_ns, uint64_t poll_ns)
 {
    uint64_t deadline = kr_deadline_after(timeout_ns);
    struct kr_scratch scratch;
@@ -518,14 +532,19 @@ kr_queue_wait_values(struct kr_device *device, uint32_t count, struct kr_queue *
    if (waiting == 0)
       goto out;
 
-   const VkSemaphoreWaitInfo info = {
-      .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
-      .flags = any ? VK_SEMAPHORE_WAIT_ANY_BIT : 0,
-      .semaphoreCount = waiting,
-      .pSemaphores = semaphores,
-      .pValues = wait_values,
-   };
-   result = device->disp.WaitSemaphores(device->handle, &info, kr_time_left(deadline));
+   struct counter_poll poll = {device, semaphores};
+   if (poll_ns == 0 || !kr_wait_poll(waiting, wait_values, any,
+                                     kr_wait_poll_end(kr_now_ns(), poll_ns, deadline),
+                                     read_counter, &poll)) {
+      const VkSemaphoreWaitInfo info = {
+         .sType = VK_STRUCTURE_TYPE_SEMAPHORE_WAIT_INFO,
+         .flags = any ? VK_SEMAPHORE_WAIT_ANY_BIT : 0,
+         .semaphoreCount = waiting,
+         .pSemaphores = semaphores,
+         .pValues = wait_values,
+      };
+      result = device->disp.WaitSemaphores(device->handle, &info, kr_time_left(deadline));
+   }
    if (result == VK_SUCCESS && !any) {
       for (uint32_t i = 0; i < count; i++)
          kr_timeline_note_completed(&queues[i]->batch->timeline, values[i]);
@@ -565,6 +584,9 @@ kr_device_batching_init(struct kr_device *device)
       .time_bound_ns = 1000ull * kr_setting_number(KR_SETTING_BATCH_TIME_BOUND_US,
                                                    KR_BATCH_DEFAULT_TIME_BOUND_US),
    };
+   unsigned long poll_us = kr_setting_number(
+      KR_SETTING_WAIT_POLL_US, kr_wait_poll_default_us(device->physical->state.device_type));
+   device->wait_poll_ns = 1000ull * KR_MIN(poll_us, UINT64_MAX / 1000);
    atomic_init(&device->pending_batches, 0);
    VkResult result = kr_fence_waiters_init(&device->fence_waiters);
    if (result != VK_SUCCESS)

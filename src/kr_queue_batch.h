@@ -158,10 +158,11 @@ void kr_device_land_flushes(struct kr_device *device);
 VkResult kr_queue_completed(struct kr_queue *queue, uint64_t want, uint64_t *completed);
 
 /* Waits on the vendor for timeline values of queues: every one (any = false) or one of them,
- * flushing first what is not flushed yet. VK_TIMEOUT and errors as the vendor says; the
- * vendor's error for a value whose submit was lost. */
+ * flushing first what is not flushed yet, polling the vendor's counters for up to poll_ns
+ * before it blocks (kr_wait_poll.h). VK_TIMEOUT and errors as the vendor says; the vendor's
+ * error for a value whose submit was lost. */
 VkResult kr_queue_wait_values(struct kr_device *device, uint32_t count,
                               struct kr_queue *const *queues, const uint64_t *values, bool any,
-                              uint64_t timeout_ns);
+                              uint64_t timeout_ns, uint64_t poll_ns);
 
 #endif

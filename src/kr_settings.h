@@ -20,6 +20,8 @@ enum kr_setting {
    KR_SETTING_BATCH_LIMIT, /* KRONOS_BATCH_LIMIT: application submits per vendor submit */
    KR_SETTING_BATCH_TIME_BOUND_US, /* KRONOS_BATCH_TIME_BOUND_US: the longest a submit waits
                                     * in a batch before a background flush, in microseconds */
+   KR_SETTING_WAIT_POLL_US, /* KRONOS_WAIT_POLL_US: how long a fence wait polls before it
+                             * blocks in the vendor's wait, in microseconds */
    KR_SETTING_DESCRIPTOR_CACHE_SETS, /* KRONOS_DESCRIPTOR_CACHE_SETS: the most vendor sets the
                                       * descriptor cache keeps */
    KR_SETTING_BARRIER_DROP_ALL, /* KRONOS_BARRIER_DROP_ALL: 1 gives the vendor no barrier */
