@@ -31,7 +31,7 @@
 #define KRONOS_ENV_BATCH_LIMIT "KRONOS_BATCH_LIMIT" /* application submits per vendor submit */
 #define KRONOS_ENV_BATCH_TIME_BOUND_US "KRONOS_BATCH_TIME_BOUND_US" /* longest wait in a batch */
 /* How long, in microseconds, a wait for a fence polls the vendor's progress before it blocks
- * in the vendor's wait (0: it blocks at once) */
+ * in the vendor's wait (default 200 on GPUs, 0 on CPU devices; 0: it blocks at once) */
 #define KRONOS_ENV_WAIT_POLL_US "KRONOS_WAIT_POLL_US"
 /* The most vendor descriptor sets the descriptor cache keeps (default 4096); sets that recorded
  * command buffers hold are never freed */
