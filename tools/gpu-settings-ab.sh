@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# A setting's effect on the paired goals (tools/record-cost's closing lines), measured on one
+# GPU machine in one call with one build: runs under setting A and setting B (each one
+# VARIABLE=value, e.g. KRONOS_WAIT_POLL_US=0), free and pinned (gpu-common.sh), ROUNDS rounds
+# in the order A B, B A, A B ... so that the host's drift falls on both alike. After
+# `source .gl/on-device`. Writes under OUT: ab.txt (every run's output) and ab-summary.txt
+# (each goal's median per setting, with every run's figure).
+#   tools/gpu-settings-ab.sh BUILD ROUNDS A B [REPS]
+set -u
+build=$1 rounds=$2 a=$3 b=$4 reps=${5:-201} out=${OUT:?OUT must name the output folder}
+here=$(dirname "${BASH_SOURCE[0]}")
+source "$here/gpu-common.sh"
+gpu_use "$build"
+gpu_note_cpus
+for i in $(seq "$rounds"); do
+  if [ $((i % 2)) = 1 ]; then order=("$a" "$b"); else order=("$b" "$a"); fi
+  for setting in "${order[@]}"; do
+    gpu_free_pinned ab.txt 60 "$i setting=$setting" "$setting" "$build/tools/record-cost" \
+      --reps "$reps"
+  done
+done
+python3 - "$out/ab.txt" > "$out/ab-summary.txt" << 'PY'
+import re, statistics, sys
+runs, label = {}, None
+for line in open(sys.argv[1]):
+    if line.startswith("=== "):
+        label = line[4:].strip()
+        continue
+    m = re.match(r"^(.+?)\s+(\d+\.\d+) \(quartiles", line)
+    if m and label:
+        setting = label.split("setting=", 1)[1]
+        runs.setdefault(m.group(1), {}).setdefault(setting, []).append(float(m.group(2)))
+for goal, by in runs.items():
+    print(goal)
+    for setting, values in by.items():
+        print("  %-28s median %.3f of %d: %s" % (setting, statistics.median(values), len(values),
+                                                 " ".join("%.3f" % v for v in values)))
+PY
+cat "$out/ab-summary.txt"
