@@ -575,18 +575,25 @@ kr_batching_vendor_features(struct kr_feature_set *features)
 #define KR_BATCH_DEFAULT_LIMIT 64u
 #define KR_BATCH_DEFAULT_TIME_BOUND_US 20u
 
+/* A setting in microseconds, in nanoseconds (a value too large to convert: the largest). */
+static uint64_t
+setting_ns_from_us(enum kr_setting setting, unsigned long fallback_us)
+{
+   unsigned long us = kr_setting_number(setting, fallback_us);
+   return us > UINT64_MAX / 1000 ? UINT64_MAX : 1000ull * us;
+}
+
 VkResult
 kr_device_batching_init(struct kr_device *device)
 {
+   unsigned long limit = kr_setting_number(KR_SETTING_BATCH_LIMIT, KR_BATCH_DEFAULT_LIMIT);
    device->batch_settings = (struct kr_batch_settings){
-      .limit = (uint32_t)KR_MIN(kr_setting_number(KR_SETTING_BATCH_LIMIT, KR_BATCH_DEFAULT_LIMIT),
-                                (unsigned long)UINT32_MAX),
-      .time_bound_ns = 1000ull * kr_setting_number(KR_SETTING_BATCH_TIME_BOUND_US,
-                                                   KR_BATCH_DEFAULT_TIME_BOUND_US),
+      .limit = (uint32_t)KR_MIN(limit, (unsigned long)UINT32_MAX),
+      .time_bound_ns =
+         setting_ns_from_us(KR_SETTING_BATCH_TIME_BOUND_US, KR_BATCH_DEFAULT_TIME_BOUND_US),
    };
-   unsigned long poll_us = kr_setting_number(
+   device->wait_poll_ns = setting_ns_from_us(
       KR_SETTING_WAIT_POLL_US, kr_wait_poll_default_us(device->physical->state.device_type));
-   device->wait_poll_ns = 1000ull * KR_MIN(poll_us, UINT64_MAX / 1000);
    atomic_init(&device->pending_batches, 0);
    VkResult result = kr_fence_waiters_init(&device->fence_waiters);
    if (result != VK_SUCCESS)
