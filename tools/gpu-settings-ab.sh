@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # A setting's effect on the paired goals (tools/record-cost's closing lines), measured on one
-# GPU machine in one call with one build: runs under setting A and setting B (each one
-# VARIABLE=value, e.g. KRONOS_WAIT_POLL_US=0), free and pinned (gpu-common.sh), ROUNDS rounds
-# in the order A B, B A, A B ... so that the host's drift falls on both alike. After
-# `source .gl/on-device`. Writes under OUT: ab.txt (every run's output) and ab-summary.txt
-# (each goal's median per setting, with every run's figure).
+# GPU machine in one call with one build: runs under setting A and setting B (each a single
+# VARIABLE=value word, e.g. KRONOS_WAIT_POLL_US=0), free and pinned (gpu-common.sh), ROUNDS
+# rounds in the order A B, B A, A B ... so that the host's drift falls on both alike. After
+# `source .gl/on-device`. Writes under OUT: ab.txt (every run's output, started afresh) and
+# ab-summary.txt (each goal's median per setting, with every run's figure, and how many runs
+# failed).
 #   tools/gpu-settings-ab.sh BUILD ROUNDS A B [REPS]
 set -u
 build=$1 rounds=$2 a=$3 b=$4 reps=${5:-201} out=${OUT:?OUT must name the output folder}
@@ -13,6 +14,7 @@ here=$(dirname "${BASH_SOURCE[0]}")
 source "$here/gpu-common.sh"
 gpu_use "$build"
 gpu_note_cpus
+rm -f "$out/ab.txt"
 for i in $(seq "$rounds"); do
   if [ $((i % 2)) = 1 ]; then order=("$a" "$b"); else order=("$b" "$a"); fi
   for setting in "${order[@]}"; do
@@ -22,11 +24,13 @@ for i in $(seq "$rounds"); do
 done
 python3 - "$out/ab.txt" > "$out/ab-summary.txt" << 'PY'
 import re, statistics, sys
-runs, label = {}, None
+runs, label, failed = {}, None, []
 for line in open(sys.argv[1]):
     if line.startswith("=== "):
         label = line[4:].strip()
         continue
+    if line.startswith("exit status ") and line.strip() != "exit status 0":
+        failed.append(label)
     m = re.match(r"^(.+?)\s+(\d+\.\d+) \(quartiles", line)
     if m and label:
         setting = label.split("setting=", 1)[1]
@@ -36,5 +40,6 @@ for goal, by in runs.items():
     for setting, values in by.items():
         print("  %-28s median %.3f of %d: %s" % (setting, statistics.median(values), len(values),
                                                  " ".join("%.3f" % v for v in values)))
+print("failed runs: %d%s" % (len(failed), "".join("\n  " + f for f in failed)))
 PY
 cat "$out/ab-summary.txt"
