@@ -17,6 +17,8 @@
 #   ab           tools/gpu-builds-ab.sh OLD NEW ${AB_ROUNDS:-2} (a change's effect on the goals)
 #   submit       tools/gpu-submit-cost.sh NEW ${SUBMIT_ROUNDS:-2} 101 $SUBMIT_DISPATCHES (issue
 #                10: the vendor's submit call by its form)
+#   settings     tools/gpu-settings-ab.sh NEW ${SETTINGS_ROUNDS:-4} $SETTING_A $SETTING_B (a
+#                setting's effect on the goals, e.g. SETTING_A=KRONOS_WAIT_POLL_US=0)
 # A part that would start later than DEADLINE seconds after the start is skipped (and says so
 # in $OUT/session.txt); a part that runs past what is left is stopped. Each part's folder goes
 # back as one archive, $OUT/PART.tgz, since a device call brings back a limited number of files.
@@ -49,6 +51,12 @@ for part in "$@"; do
     ab) cmd=("$here/gpu-builds-ab.sh" "$old" "$new" "${AB_ROUNDS:-2}") ;;
     submit)
       cmd=("$here/gpu-submit-cost.sh" "$new" "${SUBMIT_ROUNDS:-2}" 101 ${SUBMIT_DISPATCHES:-}) ;;
+    settings)
+      if [ -z "${SETTING_A:-}" ] || [ -z "${SETTING_B:-}" ]; then
+        echo "$part: SETTING_A and SETTING_B must name the settings" >> "$out/session.txt"
+        continue
+      fi
+      cmd=("$here/gpu-settings-ab.sh" "$new" "${SETTINGS_ROUNDS:-4}" "$SETTING_A" "$SETTING_B") ;;
     *) echo "$part: unknown part" >> "$out/session.txt"; continue ;;
   esac
   t0=$(date +%s)
