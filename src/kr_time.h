@@ -32,17 +32,6 @@ kr_time_left(uint64_t deadline)
    return deadline > now ? deadline - now : 0;
 }
 
-/* One step of a polling loop: tells the core that the thread spins. */
-static inline void
-kr_cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-   __builtin_ia32_pause();
-#elif defined(__aarch64__)
-   __asm__ volatile("yield");
-#endif
-}
-
 static inline struct timespec
 kr_timespec(uint64_t ns)
 {

@@ -8,6 +8,17 @@
  * 20 us changed nothing measurable there. */
 #define KR_WAIT_GPU_POLL_US 200u
 
+/* One step of a polling loop: tells the core that the thread spins. */
+static inline void
+cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+   __builtin_ia32_pause();
+#elif defined(__aarch64__)
+   __asm__ volatile("yield");
+#endif
+}
+
 uint64_t
 kr_wait_poll_default_us(VkPhysicalDeviceType type)
 {
@@ -37,6 +48,6 @@ kr_wait_poll(uint32_t count, const uint64_t *values, bool any, uint64_t end,
          return true;
       if (kr_now_ns() >= end)
          return false;
-      kr_cpu_relax();
+      cpu_relax();
    }
 }
