@@ -5,8 +5,8 @@
 # VARIABLE=value word, e.g. KRONOS_WAIT_POLL_US=0), free and pinned (gpu-common.sh), ROUNDS
 # rounds in the order A B, B A, A B ... so that the host's drift falls on both alike. After
 # `source .gl/on-device`. Writes under OUT: ab.txt (every run's output, started afresh) and
-# ab-summary.txt (each goal's median per setting, with every run's figure, and how many runs
-# failed).
+# ab-summary.txt (tools/paired_summary.py: every run's goal figures, each setting's medians,
+# and the runs that failed).
 #   tools/gpu-settings-ab.sh BUILD ROUNDS A B [REPS]
 set -u
 build=$1 rounds=$2 a=$3 b=$4 reps=${5:-201} out=${OUT:?OUT must name the output folder}
@@ -22,24 +22,5 @@ for i in $(seq "$rounds"); do
       --reps "$reps"
   done
 done
-python3 - "$out/ab.txt" > "$out/ab-summary.txt" << 'PY'
-import re, statistics, sys
-runs, label, failed = {}, None, []
-for line in open(sys.argv[1]):
-    if line.startswith("=== "):
-        label = line[4:].strip()
-        continue
-    if line.startswith("exit status ") and line.strip() != "exit status 0":
-        failed.append(label)
-    m = re.match(r"^(.+?)\s+(\d+\.\d+) \(quartiles", line)
-    if m and label:
-        setting = label.split("setting=", 1)[1]
-        runs.setdefault(m.group(1), {}).setdefault(setting, []).append(float(m.group(2)))
-for goal, by in runs.items():
-    print(goal)
-    for setting, values in by.items():
-        print("  %-28s median %.3f of %d: %s" % (setting, statistics.median(values), len(values),
-                                                 " ".join("%.3f" % v for v in values)))
-print("failed runs: %d%s" % (len(failed), "".join("\n  " + f for f in failed)))
-PY
+python3 "$here/paired_summary.py" "$out/ab.txt" > "$out/ab-summary.txt"
 cat "$out/ab-summary.txt"
