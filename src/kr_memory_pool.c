@@ -65,19 +65,16 @@ kr_vendor_free(struct kr_device *device, VkDeviceMemory memory, const VkAllocati
    atomic_fetch_sub_explicit(&device->pools.vendor_live, 1, memory_order_relaxed);
 }
 
-/* The largest alignment the vendor asks of a buffer or an optimal-tiling image: every pooled
- * allocation starts at a multiple of it, so that whatever the application binds at offset 0
- * (or at its own aligned offsets) is aligned in the block too. */
+/* The largest alignment the vendor asks of a buffer, or of an optimal-tiling image, created with
+ * these flags (0 where it refused to create them all). */
 static VkDeviceSize
-resource_alignment(struct kr_device *device)
+probe_alignment(struct kr_device *device, VkBufferCreateFlags buffer_flags,
+                VkImageCreateFlags image_flags)
 {
-   const struct kr_compact_limits *limits = &device->physical->state.limits;
-   VkDeviceSize alignment = KR_MAX((VkDeviceSize)4096, limits->nonCoherentAtomSize);
-   alignment = KR_MAX(alignment, (VkDeviceSize)limits->minMemoryMapAlignment);
-   alignment = KR_MAX(alignment, limits->bufferImageGranularity);
-
+   VkDeviceSize alignment = 0;
    const VkBufferCreateInfo buffer_info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
+      .flags = buffer_flags,
       .size = 64 * 1024,
       .usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_BUFFER_BIT |
                VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT |
@@ -96,6 +93,7 @@ resource_alignment(struct kr_device *device)
    for (unsigned i = 0; i < KR_ARRAY_SIZE(formats); i++) {
       const VkImageCreateInfo image_info = {
          .sType = VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO,
+         .flags = image_flags,
          .imageType = VK_IMAGE_TYPE_2D,
          .format = formats[i],
          .extent = {1024, 1024, 1},
@@ -114,6 +112,42 @@ resource_alignment(struct kr_device *device)
       device->disp.GetImageMemoryRequirements(device->handle, image, &req);
       alignment = KR_MAX(alignment, req.alignment);
       device->disp.DestroyImage(device->handle, image, device->alloc);
+   }
+   return alignment;
+}
+
+/* The alignment of every pooled allocation: the largest the vendor asks of what the application
+ * may bind there, so that whatever it binds at offset 0 (or at its own aligned offsets) is
+ * aligned in the block too. Where the device binds sparse memory, that includes sparse buffers
+ * and images, whose pages are often larger (64 KiB on lavapipe): a sparse bind's memoryOffset
+ * must be a multiple of its resource's alignment (VUID-VkSparseMemoryBind-resourceOffset-09491,
+ * -09492), and an image's tail page may go into an allocation smaller than a page, so no
+ * allocation size is safe from it. */
+static VkDeviceSize
+resource_alignment(struct kr_device *device)
+{
+   const struct kr_compact_limits *limits = &device->physical->state.limits;
+   VkDeviceSize alignment = KR_MAX((VkDeviceSize)4096, limits->nonCoherentAtomSize);
+   alignment = KR_MAX(alignment, (VkDeviceSize)limits->minMemoryMapAlignment);
+   alignment = KR_MAX(alignment, limits->bufferImageGranularity);
+   alignment = KR_MAX(alignment, probe_alignment(device, 0, 0));
+
+   const struct kr_feature_set *enabled = &device->enabled_features;
+   if (kr_features_test(enabled, KR_FEATURE_sparseBinding)) {
+      alignment = KR_MAX(alignment, probe_alignment(device, VK_BUFFER_CREATE_SPARSE_BINDING_BIT,
+                                                    VK_IMAGE_CREATE_SPARSE_BINDING_BIT));
+      /* Resident (partially bound) resources may ask for other pages. */
+      VkBufferCreateFlags buffer_residency =
+         kr_features_test(enabled, KR_FEATURE_sparseResidencyBuffer)
+            ? VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT
+            : 0;
+      VkImageCreateFlags image_residency =
+         kr_features_test(enabled, KR_FEATURE_sparseResidencyImage2D)
+            ? VK_IMAGE_CREATE_SPARSE_BINDING_BIT | VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT
+            : 0;
+      if (buffer_residency || image_residency)
+         alignment = KR_MAX(alignment,
+                            probe_alignment(device, buffer_residency, image_residency));
    }
    return pow2_at_least(alignment);
 }
