@@ -141,6 +141,16 @@ patch_properties(VkBaseOutStructure *s)
       p->supportedStages &= VK_SHADER_STAGE_COMPUTE_BIT;
       break;
    }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES: {
+      VkPhysicalDeviceVulkan13Properties *p = (void *)s;
+      p->requiredSubgroupSizeStages &= VK_SHADER_STAGE_COMPUTE_BIT;
+      break;
+   }
+   case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES: {
+      VkPhysicalDeviceSubgroupSizeControlProperties *p = (void *)s;
+      p->requiredSubgroupSizeStages &= VK_SHADER_STAGE_COMPUTE_BIT;
+      break;
+   }
    case VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MULTIVIEW_PROPERTIES: {
       VkPhysicalDeviceMultiviewProperties *p = (void *)s;
       p->maxMultiviewViewCount = 0;

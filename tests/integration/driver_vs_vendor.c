@@ -25,6 +25,8 @@ struct properties {
    VkPhysicalDeviceIDProperties id;
    VkPhysicalDeviceVulkan11Properties v11;
    VkPhysicalDeviceVulkan12Properties v12;
+   VkPhysicalDeviceVulkan13Properties v13;
+   VkPhysicalDeviceSubgroupSizeControlProperties size_control;
 };
 
 struct features {
@@ -38,7 +40,11 @@ static void
 get_properties(VkPhysicalDevice device, struct properties *p)
 {
    memset(p, 0, sizeof(*p));
+   p->size_control.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_SIZE_CONTROL_PROPERTIES;
+   p->v13.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_3_PROPERTIES;
+   p->v13.pNext = &p->size_control;
    p->v12.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_PROPERTIES;
+   p->v12.pNext = &p->v13;
    p->v11.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_1_PROPERTIES;
    p->v11.pNext = &p->v12;
    p->id.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES;
@@ -333,6 +339,15 @@ subgroups(void)
    CHECK(v.v11.subgroupSupportedStages & VK_SHADER_STAGE_COMPUTE_BIT);
    CHECK(v.v11.subgroupSupportedStages & ~(VkShaderStageFlags)VK_SHADER_STAGE_COMPUTE_BIT);
    CHECK(k.v11.subgroupSupportedStages == VK_SHADER_STAGE_COMPUTE_BIT);
+   /* So with the stages that may require a subgroup size, in both structures that say so. */
+   const VkShaderStageFlags compute = VK_SHADER_STAGE_COMPUTE_BIT;
+   CHECK(v.v13.requiredSubgroupSizeStages & compute);
+   CHECK(k.v13.requiredSubgroupSizeStages == compute);
+   CHECK(k.size_control.requiredSubgroupSizeStages == compute);
+   CHECK(k.v13.minSubgroupSize == v.v13.minSubgroupSize);
+   CHECK(k.v13.maxSubgroupSize == v.v13.maxSubgroupSize);
+   CHECK(k.size_control.maxComputeWorkgroupSubgroups ==
+         v.size_control.maxComputeWorkgroupSubgroups);
    CHECK(k.v11.maxMultiviewViewCount == 0);
    ok = true;
 done:
