@@ -101,6 +101,18 @@ fail:
    return out_of_memory(result) ? result : VK_SUCCESS;
 }
 
+/* This thread is in kr_vendors_load; a driver it loads called back into Kronos. */
+static _Thread_local bool loading;
+static _Thread_local bool called_back;
+
+bool
+kr_vendors_called_back(void)
+{
+   if (loading)
+      called_back = true;
+   return loading;
+}
+
 /* dlopen a driver library, negotiate, and find its proc-addr functions. */
 static bool
 open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
@@ -119,10 +131,16 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
 
    PFN_vkGetInstanceProcAddr icd_gipa =
       (PFN_vkGetInstanceProcAddr)dlsym(vendor->library, "vk_icdGetInstanceProcAddr");
-   /* A manifest may lead back to Kronos itself (its installed manifest, or a copy): skip. */
+   /* A manifest of the standard folders may lead back to Kronos itself (its installed
+    * manifest, or a copy): skipped quietly. Named in KRONOS_VENDOR_ICD, it is an error. */
    if (icd_gipa == (PFN_vkGetInstanceProcAddr)(void (*)(void))vk_icdGetInstanceProcAddr) {
-      kr_debug("skipping %s: it is Kronos itself", name);
-      goto fail_quiet;
+      if (ctx->level == KR_LOG_WARN) {
+         kr_debug("skipping %s: it is Kronos itself", name);
+         goto fail_quiet;
+      }
+      vendor_log(ctx, "vendor driver %s: %s is Kronos itself, not a vendor driver", name,
+                 vendor->library_path);
+      goto fail;
    }
    for (uint32_t i = 0; i < ctx->set->count; i++) {
       if (ctx->set->vendors[i].library == vendor->library) {
@@ -166,7 +184,13 @@ open_vendor(struct load_context *ctx, struct kr_vendor *vendor)
          goto fail;
       }
    }
+   called_back = false;
    VkResult result = query_instance_extensions(vendor);
+   if (called_back) {
+      vendor_log(ctx, "vendor driver %s: %s called back into Kronos while it loaded (is it the "
+                 "Vulkan loader rather than a driver?)", name, vendor->library_path);
+      goto fail;
+   }
    if (result != VK_SUCCESS) {
       vendor_log(ctx, "vendor driver %s: vkEnumerateInstanceExtensionProperties failed (%d)",
                  name, result);
@@ -292,6 +316,7 @@ kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set)
    ctx->set = set;
    ctx->quiet = quiet;
    ctx->level = KR_LOG_ERROR;
+   loading = true;
 
    bool complete;
    if (*selection) {
@@ -317,6 +342,7 @@ kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set *set)
       free(set->deferred_warnings);
       set->deferred_warnings = NULL;
    }
+   loading = false;
    VkResult result = complete              ? VK_SUCCESS
                      : ctx->out_of_memory ? VK_ERROR_OUT_OF_HOST_MEMORY
                                           : VK_ERROR_INCOMPATIBLE_DRIVER;

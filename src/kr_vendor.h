@@ -57,6 +57,12 @@ VkResult kr_vendors_load(const char *selection, bool quiet, struct kr_vendor_set
 /* Drops Kronos's reference to every driver of set (dlclose) and frees what loading kept. */
 void kr_vendors_unload(struct kr_vendor_set *set);
 
+/* Whether this thread is inside kr_vendors_load: a driver being loaded has called back into
+ * Kronos (the Khronos loader named as a vendor calls every driver it knows, Kronos among them).
+ * The caller must then fail at once instead of waiting for the load it is part of; true also
+ * marks the call back, and the load fails the driver that made it. */
+bool kr_vendors_called_back(void);
+
 /* A name to show for the vendor in messages: its manifest, else its library. */
 static inline const char *
 kr_vendor_name(const struct kr_vendor *vendor)

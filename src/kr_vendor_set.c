@@ -49,6 +49,10 @@ kr_vendor_set_get(bool quiet, struct kr_vendor_list *list)
    VkResult result = VK_ERROR_OUT_OF_HOST_MEMORY;
    list->count = 0;
    list->vendors = NULL;
+   /* Called back by a driver this thread is loading, under the lock: no vendor for that call
+    * (the load then fails the driver and says why). */
+   if (kr_vendors_called_back())
+      return VK_ERROR_INCOMPATIBLE_DRIVER;
 
    pthread_mutex_lock(&selections_lock);
    struct selection *s = find_selection(key);

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # A vendor driver that cannot be used (KRONOS_VENDOR_ICD): vulkaninfo fails cleanly (an exit
-# status, not a signal) and Kronos logs one "kronos: error:" line naming the file and the reason.
-# Usage: vendor_error.sh VULKANINFO CASE NOT_A_DRIVER_LIBRARY
-#   CASE: nonexistent | malformed | missing-library | not-a-driver
+# status, not a signal nor a hang) and Kronos logs one "kronos: error:" line naming the file and
+# the reason.
+# Usage: vendor_error.sh VULKANINFO CASE [LIBRARY]
+#   CASE: nonexistent | malformed | missing-library | not-a-driver (LIBRARY: one that is not a
+#   Vulkan driver) | loader (LIBRARY: the Khronos loader, which calls back into Kronos) |
+#   kronos-itself (LIBRARY: Kronos's own)
 set -u
 vulkaninfo=$1
 case_name=$2
-not_a_driver=$3
+library=${3:-}
 
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -33,13 +36,19 @@ case $case_name in
     write_manifest "$library"
     reason=$library
     ;;
-  not-a-driver)
-    if [ ! -e "$not_a_driver" ]; then
-      echo "FAIL: $not_a_driver does not exist" >&2
+  not-a-driver | kronos-itself)
+    if [ ! -e "$library" ]; then
+      echo "FAIL: $library does not exist" >&2
       exit 1
     fi
-    write_manifest "$not_a_driver"
+    write_manifest "$library"
     reason=vk_icdGetInstanceProcAddr
+    [ "$case_name" = kronos-itself ] && reason="is Kronos itself"
+    ;;
+  loader)
+    # A name the dynamic linker resolves, as the loader's own manifests give.
+    write_manifest "$library"
+    reason="called back into Kronos"
     ;;
   *)
     echo "unknown case $case_name" >&2
@@ -49,12 +58,15 @@ esac
 
 KRONOS_VENDOR_ICD=$manifest LD_PRELOAD="${KRONOS_TEST_PRELOAD:-}" \
   ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-  "$vulkaninfo" --summary >"$dir/out" 2>"$dir/err"
+  timeout -s KILL 60 "$vulkaninfo" --summary >"$dir/out" 2>"$dir/err"
 rc=$?
 
 status=0
 if [ "$rc" -eq 0 ]; then
   echo "FAIL: vulkaninfo succeeded" >&2
+  status=1
+elif [ "$rc" -eq 137 ]; then
+  echo "FAIL: vulkaninfo hung (killed after 60 s)" >&2
   status=1
 elif [ "$rc" -ge 128 ]; then
   echo "FAIL: vulkaninfo was killed by signal $((rc - 128))" >&2
