@@ -66,12 +66,13 @@ kr_vendor_free(struct kr_device *device, VkDeviceMemory memory, const VkAllocati
 }
 
 /* The largest alignment the vendor asks of a buffer, or of an optimal-tiling image, created with
- * these flags (0 where it refused to create them all). */
+ * these flags; *complete says whether it created every one it was asked for. */
 static VkDeviceSize
 probe_alignment(struct kr_device *device, VkBufferCreateFlags buffer_flags,
-                VkImageCreateFlags image_flags)
+                VkImageCreateFlags image_flags, bool *complete)
 {
    VkDeviceSize alignment = 0;
+   *complete = true;
    const VkBufferCreateInfo buffer_info = {
       .sType = VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO,
       .flags = buffer_flags,
@@ -88,6 +89,8 @@ probe_alignment(struct kr_device *device, VkBufferCreateFlags buffer_flags,
       device->disp.GetBufferMemoryRequirements(device->handle, buffer, &req);
       alignment = KR_MAX(alignment, req.alignment);
       device->disp.DestroyBuffer(device->handle, buffer, device->alloc);
+   } else {
+      *complete = false;
    }
    static const VkFormat formats[] = {VK_FORMAT_R8G8B8A8_UNORM, VK_FORMAT_R32G32B32A32_SFLOAT};
    for (unsigned i = 0; i < KR_ARRAY_SIZE(formats); i++) {
@@ -106,8 +109,10 @@ probe_alignment(struct kr_device *device, VkBufferCreateFlags buffer_flags,
       };
       VkImage image;
       if (device->disp.CreateImage(device->handle, &image_info, device->alloc, &image) !=
-          VK_SUCCESS)
+          VK_SUCCESS) {
+         *complete = false;
          continue;
+      }
       VkMemoryRequirements req;
       device->disp.GetImageMemoryRequirements(device->handle, image, &req);
       alignment = KR_MAX(alignment, req.alignment);
@@ -130,24 +135,36 @@ resource_alignment(struct kr_device *device)
    VkDeviceSize alignment = KR_MAX((VkDeviceSize)4096, limits->nonCoherentAtomSize);
    alignment = KR_MAX(alignment, (VkDeviceSize)limits->minMemoryMapAlignment);
    alignment = KR_MAX(alignment, limits->bufferImageGranularity);
-   alignment = KR_MAX(alignment, probe_alignment(device, 0, 0));
+   /* Each probe once, into a variable: KR_MAX evaluates its arguments twice. */
+   bool complete;
+   VkDeviceSize probed = probe_alignment(device, 0, 0, &complete);
+   alignment = KR_MAX(alignment, probed);
 
    const struct kr_feature_set *enabled = &device->enabled_features;
-   if (kr_features_test(enabled, KR_FEATURE_sparseBinding)) {
-      alignment = KR_MAX(alignment, probe_alignment(device, VK_BUFFER_CREATE_SPARSE_BINDING_BIT,
-                                                    VK_IMAGE_CREATE_SPARSE_BINDING_BIT));
-      /* Resident (partially bound) resources may ask for other pages. */
-      VkBufferCreateFlags buffer_residency =
-         kr_features_test(enabled, KR_FEATURE_sparseResidencyBuffer)
-            ? VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT
-            : 0;
-      VkImageCreateFlags image_residency =
-         kr_features_test(enabled, KR_FEATURE_sparseResidencyImage2D)
-            ? VK_IMAGE_CREATE_SPARSE_BINDING_BIT | VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT
-            : 0;
-      if (buffer_residency || image_residency)
-         alignment = KR_MAX(alignment,
-                            probe_alignment(device, buffer_residency, image_residency));
+   if (!kr_features_test(enabled, KR_FEATURE_sparseBinding))
+      return pow2_at_least(alignment);
+   probed = probe_alignment(device, VK_BUFFER_CREATE_SPARSE_BINDING_BIT,
+                            VK_IMAGE_CREATE_SPARSE_BINDING_BIT, &complete);
+   bool sparse_complete = complete;
+   alignment = KR_MAX(alignment, probed);
+   /* Resident (partially bound) resources may ask for other pages. */
+   VkBufferCreateFlags buffer_residency =
+      kr_features_test(enabled, KR_FEATURE_sparseResidencyBuffer)
+         ? VK_BUFFER_CREATE_SPARSE_BINDING_BIT | VK_BUFFER_CREATE_SPARSE_RESIDENCY_BIT
+         : 0;
+   VkImageCreateFlags image_residency =
+      kr_features_test(enabled, KR_FEATURE_sparseResidencyImage2D)
+         ? VK_IMAGE_CREATE_SPARSE_BINDING_BIT | VK_IMAGE_CREATE_SPARSE_RESIDENCY_BIT
+         : 0;
+   if (buffer_residency || image_residency) {
+      probed = probe_alignment(device, buffer_residency, image_residency, &complete);
+      alignment = KR_MAX(alignment, probed);
+   }
+   if (!sparse_complete) {
+      /* A sparse resource the vendor would not make (out of memory, or a format it has no
+       * sparse images of) told nothing: 64 KiB, the standard sparse block size, at least. */
+      kr_debug("memory pools: a sparse probe resource was refused; aligning to 64 KiB at least");
+      alignment = KR_MAX(alignment, (VkDeviceSize)64 * 1024);
    }
    return pow2_at_least(alignment);
 }
