@@ -124,7 +124,7 @@ probe_alignment(struct kr_device *device, VkBufferCreateFlags buffer_flags,
 /* The alignment of every pooled allocation: the largest the vendor asks of what the application
  * may bind there, so that whatever it binds at offset 0 (or at its own aligned offsets) is
  * aligned in the block too. Where the device binds sparse memory, that includes sparse buffers
- * and images, whose pages are often larger (64 KiB on lavapipe): a sparse bind's memoryOffset
+ * and images, whose pages are often larger (64 KiB on Mesa 25's lavapipe): a sparse bind's memoryOffset
  * must be a multiple of its resource's alignment (VUID-VkSparseMemoryBind-resourceOffset-09491,
  * -09492), and an image's tail page may go into an allocation smaller than a page, so no
  * allocation size is safe from it. */
@@ -158,10 +158,11 @@ resource_alignment(struct kr_device *device)
          : 0;
    if (buffer_residency || image_residency) {
       probed = probe_alignment(device, buffer_residency, image_residency, &complete);
+      sparse_complete = sparse_complete && complete;
       alignment = KR_MAX(alignment, probed);
    }
    if (!sparse_complete) {
-      /* A sparse resource the vendor would not make (out of memory, or a format it has no
+      /* A sparse or resident resource the vendor would not make (out of memory, or a format it has no
        * sparse images of) told nothing: 64 KiB, the standard sparse block size, at least. */
       kr_debug("memory pools: a sparse probe resource was refused; aligning to 64 KiB at least");
       alignment = KR_MAX(alignment, (VkDeviceSize)64 * 1024);
